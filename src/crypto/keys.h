@@ -1,0 +1,120 @@
+// Keys and signatures as IOST has them (IOST_COMPAT.md §K):
+//  - Ed25519 (algorithm 2): 32-byte public key; secret key in the 64-byte
+//    form seed‖pub; signs the 32-byte SHA3 hash; 64-byte signature.
+//    Verification pins libsodium's rules (canonical S, small-order keys
+//    refused) so every node agrees (RELIABILITY.md #2).
+//  - secp256k1 (algorithm 1): 32-byte secret, 33-byte compressed public key,
+//    64-byte compact r‖s signature over the 32-byte hash, no recovery byte;
+//    high-S signatures are rejected (malleability, RELIABILITY.md #4).
+// Signer/Verifier are interfaces so the simulator can swap in a fast fake.
+// Thread contract: KeyPair and DefaultVerifier are safe to share across
+// threads for const calls.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <util/bytes.h>
+#include <util/result.h>
+
+namespace iost::crypto {
+
+enum class Algorithm : uint8_t { kSecp256k1 = 1, kEd25519 = 2 };
+
+inline constexpr size_t kEd25519PublicKeySize = 32;
+inline constexpr size_t kEd25519SecretKeySize = 64;  // seed ‖ public key
+inline constexpr size_t kEd25519SeedSize = 32;
+inline constexpr size_t kSecp256k1PublicKeySize = 33;
+inline constexpr size_t kSecp256k1SecretKeySize = 32;
+inline constexpr size_t kSignatureSize = 64;  // both algorithms
+
+// "ed25519" | "secp256k1" (also IOST's numeric 1/2 via AlgorithmFromByte).
+util::Result<Algorithm> ParseAlgorithm(std::string_view name);
+std::string_view AlgorithmName(Algorithm a);
+util::Result<Algorithm> AlgorithmFromByte(uint8_t b);
+
+struct PublicKey {
+    Algorithm algorithm = Algorithm::kEd25519;
+    util::Bytes bytes;
+    friend bool operator==(const PublicKey&, const PublicKey&) = default;
+    friend auto operator<=>(const PublicKey&, const PublicKey&) = default;
+};
+
+// A key pair. The secret never leaves except through SecretBytes() (for key
+// files and iwallet's base58 export).
+class KeyPair {
+public:
+    static KeyPair Generate(Algorithm a);
+    // Ed25519: 64-byte seed‖pub (the pub half must match the seed) or a
+    // 32-byte seed. secp256k1: 32-byte secret in the curve order.
+    static util::Result<KeyPair> FromSecret(Algorithm a, util::ByteView secret);
+    // Deterministic key from a seed phrase (tests, simulator, devnet).
+    static KeyPair FromSeed(Algorithm a, std::string_view seed);
+
+    Algorithm algorithm() const { return m_pub.algorithm; }
+    const PublicKey& public_key() const { return m_pub; }
+    // IOST's secret form: 64 bytes for Ed25519, 32 for secp256k1.
+    const util::Bytes& SecretBytes() const { return m_secret; }
+    // Signs a message (IOST signs 32-byte hashes). Deterministic for both
+    // algorithms (Ed25519 by construction, secp256k1 via RFC 6979), low-S.
+    util::Bytes Sign(util::ByteView msg) const;
+
+private:
+    PublicKey m_pub;
+    util::Bytes m_secret;
+};
+
+// Checks a public key's form (length, on curve for secp256k1).
+util::Status ValidatePublicKey(Algorithm a, util::ByteView pub);
+
+// One signature check. Any malformed input (wrong lengths, bad point,
+// high-S) is simply false.
+bool Verify(Algorithm a, util::ByteView pub, util::ByteView msg, util::ByteView sig);
+
+struct VerifyItem {
+    Algorithm algorithm;
+    util::ByteView pub;
+    util::ByteView msg;
+    util::ByteView sig;
+};
+
+class Signer {
+public:
+    virtual ~Signer() = default;
+    virtual const PublicKey& public_key() const = 0;
+    virtual util::Bytes Sign(util::ByteView msg) const = 0;
+};
+
+class Verifier {
+public:
+    virtual ~Verifier() = default;
+    virtual bool Verify(const VerifyItem& item) const = 0;
+    // Verifies every item; out[i] is the outcome of items[i]. out.size() must
+    // equal items.size().
+    virtual void VerifyBatch(std::span<const VerifyItem> items, std::span<bool> out) const;
+};
+
+// The real thing: libsodium and libsecp256k1.
+class KeyPairSigner final : public Signer {
+public:
+    explicit KeyPairSigner(KeyPair kp) : m_kp(std::move(kp)) {}
+    const PublicKey& public_key() const override { return m_kp.public_key(); }
+    util::Bytes Sign(util::ByteView msg) const override { return m_kp.Sign(msg); }
+    const KeyPair& key_pair() const { return m_kp; }
+
+private:
+    KeyPair m_kp;
+};
+
+class DefaultVerifier final : public Verifier {
+public:
+    bool Verify(const VerifyItem& item) const override;
+    void VerifyBatch(std::span<const VerifyItem> items, std::span<bool> out) const override;
+};
+
+const Verifier& RealVerifier();
+
+}  // namespace iost::crypto
