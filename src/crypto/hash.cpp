@@ -1,0 +1,79 @@
+#include <crypto/hash.h>
+
+#include <openssl/evp.h>
+
+#include <cstring>
+
+#include <util/assert.h>
+
+namespace iost::crypto {
+namespace {
+
+// EVP_sha3_256() returns a static, immutable method table: safe to fetch once
+// and share between threads.
+const EVP_MD* Sha3Md() {
+    static const EVP_MD* md = EVP_sha3_256();
+    IOST_ASSERT(md != nullptr, "OpenSSL provides SHA3-256");
+    return md;
+}
+
+struct CtxFree {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using CtxPtr = std::unique_ptr<EVP_MD_CTX, CtxFree>;
+
+}  // namespace
+
+Hash256 Sha3_256(util::ByteView data) {
+    Hash256 out{};
+    unsigned int len = 0;
+    // EVP_Digest runs init/update/final on a stack context; OpenSSL failures
+    // here mean a broken library (allocation failure), not bad input.
+    const int rc = EVP_Digest(data.data(), data.size(), out.data(), &len, Sha3Md(), nullptr);
+    IOST_ASSERT(rc == 1 && len == out.size(), "EVP_Digest(SHA3-256) succeeds");
+    return out;
+}
+
+struct Sha3Hasher::Impl {
+    CtxPtr ctx{EVP_MD_CTX_new()};
+    void Init() {
+        IOST_ASSERT(ctx != nullptr, "EVP_MD_CTX_new succeeds");
+        IOST_ASSERT(EVP_DigestInit_ex(ctx.get(), Sha3Md(), nullptr) == 1, "SHA3-256 init succeeds");
+    }
+};
+
+Sha3Hasher::Sha3Hasher() : m_impl(std::make_unique<Impl>()) { m_impl->Init(); }
+Sha3Hasher::~Sha3Hasher() = default;
+
+Sha3Hasher& Sha3Hasher::Update(util::ByteView data) {
+    if (!data.empty()) {
+        IOST_ASSERT(EVP_DigestUpdate(m_impl->ctx.get(), data.data(), data.size()) == 1,
+                    "SHA3-256 update succeeds");
+    }
+    return *this;
+}
+
+Hash256 Sha3Hasher::Final() {
+    Hash256 out{};
+    unsigned int len = 0;
+    IOST_ASSERT(EVP_DigestFinal_ex(m_impl->ctx.get(), out.data(), &len) == 1 && len == out.size(),
+                "SHA3-256 final succeeds");
+    m_impl->Init();
+    return out;
+}
+
+std::string HashToBase58(const Hash256& h) { return util::Base58Encode(View(h)); }
+
+util::Result<Hash256> HashFromBase58(std::string_view s) {
+    auto bytes = util::Base58Decode(s);
+    if (!bytes.ok()) return util::ErrOf(bytes.error());
+    if (bytes->size() != 32) {
+        return util::Err("hash: base58 value decodes to " + std::to_string(bytes->size()) +
+                         " bytes, want 32");
+    }
+    Hash256 h{};
+    std::memcpy(h.data(), bytes->data(), h.size());
+    return h;
+}
+
+}  // namespace iost::crypto
