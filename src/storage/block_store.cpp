@@ -1,0 +1,423 @@
+#include <storage/block_store.h>
+
+#include <algorithm>
+#include <string>
+
+namespace iost::storage {
+
+using util::ByteView;
+using util::Bytes;
+
+namespace {
+
+constexpr size_t kHeadBytes = 8 + 32 + 32;
+
+std::string Hex(const Hash32& h) { return util::ToHex(ByteView(h.data(), h.size())); }
+
+Bytes EncodeHead(const Head& head) {
+    Bytes v;
+    v.reserve(kHeadBytes);
+    AppendU64(v, head.height);
+    v.insert(v.end(), head.hash.begin(), head.hash.end());
+    v.insert(v.end(), head.state_root.begin(), head.state_root.end());
+    return v;
+}
+
+Hash32 ReadHash(const uint8_t* p) {
+    Hash32 h;
+    std::copy(p, p + 32, h.begin());
+    return h;
+}
+
+util::Result<Head> DecodeHead(const Bytes& v) {
+    IOST_TRY(ExpectSize(v, kHeadBytes, "head pointer", HeadKey()));
+    Head head;
+    head.height = ReadU64(v.data());
+    head.hash = ReadHash(v.data() + 8);
+    head.state_root = ReadHash(v.data() + 40);
+    return head;
+}
+
+template <typename T, typename Less = std::less<>>
+bool HasDuplicate(std::vector<T> items, Less less = {}) {
+    std::sort(items.begin(), items.end(), less);
+    return std::adjacent_find(items.begin(), items.end(), [&](const T& a, const T& b) {
+               return !less(a, b) && !less(b, a);
+           }) != items.end();
+}
+
+util::Unexpected<util::Error> Corrupt(const std::string& what) {
+    return util::Err("storage: data dir is corrupt: " + what +
+                     " (restore from a backup or resync into a new data dir)");
+}
+
+// Checks that the head names a complete block: everything CommitFinalized
+// writes for it is present and agrees, and nothing of a later block exists.
+util::Status VerifyHead(const BlockStore& store, const Head& head) {
+    const std::string name = "block " + std::to_string(head.height) + " (" + Hex(head.hash) + ")";
+    auto block = store.GetBlock(head.height);
+    IOST_TRY(block);
+    if (!block->has_value()) return Corrupt("the head names " + name + " but the block is missing");
+    auto hash = store.GetBlockHash(head.height);
+    IOST_TRY(hash);
+    if (!hash->has_value() || **hash != head.hash) {
+        return Corrupt("the head names " + name + " but the hash stored at that height differs");
+    }
+    auto by_hash = store.GetHeightByHash(head.hash);
+    IOST_TRY(by_hash);
+    if (!by_hash->has_value() || **by_hash != head.height) {
+        return Corrupt("the hash index does not point at " + name);
+    }
+    auto root = store.GetStateRoot(head.height);
+    IOST_TRY(root);
+    if (!root->has_value() || **root != head.state_root) {
+        return Corrupt("the state root stored for " + name + " differs from the head's");
+    }
+    if (head.height > 0) {
+        auto cert = store.GetCertificate(head.height);
+        IOST_TRY(cert);
+        if (!cert->has_value()) return Corrupt("the certificate of " + name + " is missing");
+    }
+    auto txs = store.GetBlockTxHashes(head.height);
+    IOST_TRY(txs);
+    if (!txs->has_value()) return Corrupt("the tx list of " + name + " is missing");
+    auto next = store.GetBlock(head.height + 1);
+    IOST_TRY(next);
+    if (next->has_value()) {
+        return Corrupt("a block exists at height " + std::to_string(head.height + 1) +
+                       " above the head " + name);
+    }
+    return util::Ok();
+}
+
+util::Result<std::optional<uint64_t>> DecodeHeight(util::Result<std::optional<Bytes>> raw,
+                                                   const Bytes& key, const char* what) {
+    IOST_TRY(raw);
+    if (!raw->has_value()) return std::optional<uint64_t>{};
+    IOST_TRY(ExpectSize(**raw, 8, what, key));
+    return std::optional<uint64_t>{ReadU64((*raw)->data())};
+}
+
+util::Result<std::optional<Hash32>> DecodeHash(util::Result<std::optional<Bytes>> raw,
+                                               const Bytes& key, const char* what) {
+    IOST_TRY(raw);
+    if (!raw->has_value()) return std::optional<Hash32>{};
+    IOST_TRY(ExpectSize(**raw, 32, what, key));
+    return std::optional<Hash32>{ReadHash((*raw)->data())};
+}
+
+util::Result<std::optional<std::vector<Hash32>>> DecodeHashList(
+    util::Result<std::optional<Bytes>> raw, const Bytes& key, const char* what) {
+    IOST_TRY(raw);
+    if (!raw->has_value()) return std::optional<std::vector<Hash32>>{};
+    const Bytes& v = **raw;
+    if (v.size() % 32 != 0) {
+        return util::Err("storage: corrupt " + std::string(what) + " under key " + util::ToHex(key) +
+                         ": " + std::to_string(v.size()) + " bytes is not a multiple of 32");
+    }
+    std::vector<Hash32> out(v.size() / 32);
+    for (size_t i = 0; i < out.size(); ++i) out[i] = ReadHash(v.data() + 32 * i);
+    return std::optional<std::vector<Hash32>>{std::move(out)};
+}
+
+}  // namespace
+
+BlockStore::BlockStore(KvStore& kv, BlockStoreOptions options, std::optional<Head> head)
+    : m_kv(kv), m_options(options), m_head(head) {}
+
+util::Result<std::unique_ptr<BlockStore>> BlockStore::Open(KvStore& kv, BlockStoreOptions options) {
+    IOST_TRY(EnsureSchema(kv));
+    auto raw = kv.Get(HeadKey());
+    IOST_TRY(raw);
+    std::optional<Head> head;
+    if (raw->has_value()) {
+        auto decoded = DecodeHead(**raw);
+        IOST_TRY(decoded);
+        head = *decoded;
+    }
+    std::unique_ptr<BlockStore> store(new BlockStore(kv, options, head));
+    if (head) {
+        IOST_TRY(VerifyHead(*store, *head));
+    } else {
+        bool any_block = false;
+        IOST_TRY(kv.Scan(Bytes{table::kBlock}, [&](ByteView, ByteView) {
+            any_block = true;
+            return false;
+        }));
+        if (any_block) return Corrupt("blocks are stored but there is no head pointer");
+    }
+    return store;
+}
+
+std::optional<Head> BlockStore::GetHead() const {
+    std::lock_guard lock(m_mu);
+    return m_head;
+}
+
+bool BlockStore::Failed() const {
+    std::lock_guard lock(m_mu);
+    return m_failed;
+}
+
+util::Status BlockStore::InitGenesis(const FinalizedBlockRecord& genesis) {
+    return Commit(genesis, /*genesis=*/true);
+}
+
+util::Status BlockStore::CommitFinalized(const FinalizedBlockRecord& block) {
+    return Commit(block, /*genesis=*/false);
+}
+
+util::Status BlockStore::Validate(const FinalizedBlockRecord& b, bool genesis,
+                                  const std::optional<Head>& head) const {
+    const std::string name = "block " + std::to_string(b.height);
+    if (genesis) {
+        if (head) {
+            return util::Err("storage: genesis already committed (head at height " +
+                             std::to_string(head->height) + ")");
+        }
+        if (b.height != 0) return util::Err("storage: genesis must have height 0, got " + std::to_string(b.height));
+    } else {
+        if (!head) return util::Err("storage: cannot commit " + name + ": no genesis committed yet");
+        if (b.height != head->height + 1) {
+            return util::Err("storage: cannot commit " + name + ": the head is at height " +
+                             std::to_string(head->height) + ", blocks must be committed in order");
+        }
+        if (b.prev_hash != head->hash) {
+            return util::Err("storage: cannot commit " + name + ": prev_hash " + Hex(b.prev_hash) +
+                             " is not the head's hash " + Hex(head->hash));
+        }
+        if (b.encoded_certificate.empty()) {
+            return util::Err("storage: cannot commit " + name + " without a certificate");
+        }
+    }
+    if (b.encoded_block.empty()) return util::Err("storage: cannot commit " + name + ": empty encoded block");
+    if (b.txs.size() > UINT32_MAX) return util::Err("storage: " + name + " has too many txs");
+
+    auto known = GetHeightByHash(b.hash);
+    IOST_TRY(known);
+    if (known->has_value()) {
+        return util::Err("storage: cannot commit " + name + ": hash " + Hex(b.hash) +
+                         " is already stored at height " + std::to_string(**known));
+    }
+
+    std::vector<Hash32> micro_hashes;
+    std::vector<std::pair<Bytes, uint64_t>> micro_slots;
+    for (const auto& m : b.micro_blocks) {
+        if (m.producer.empty() || m.producer.size() > kMaxProducerBytes) {
+            return util::Err("storage: " + name + ": micro-block producer id must be 1.." +
+                             std::to_string(kMaxProducerBytes) + " bytes, got " +
+                             std::to_string(m.producer.size()));
+        }
+        if (m.encoded.empty()) return util::Err("storage: " + name + ": empty encoded micro-block " + Hex(m.hash));
+        micro_hashes.push_back(m.hash);
+        micro_slots.emplace_back(m.producer, m.seq);
+        auto final_height = GetMicroBlockFinalHeight(m.hash);
+        IOST_TRY(final_height);
+        if (final_height->has_value()) {
+            return util::Err("storage: " + name + ": micro-block " + Hex(m.hash) +
+                             " was already finalized at height " + std::to_string(**final_height));
+        }
+    }
+    if (HasDuplicate(micro_hashes)) return util::Err("storage: " + name + ": a micro-block is listed twice");
+    if (HasDuplicate(micro_slots)) {
+        return util::Err("storage: " + name + ": two micro-blocks with the same producer and seq");
+    }
+
+    std::vector<Hash32> tx_hashes;
+    tx_hashes.reserve(b.txs.size());
+    for (const auto& tx : b.txs) tx_hashes.push_back(tx.tx_hash);
+    if (HasDuplicate(tx_hashes)) return util::Err("storage: " + name + ": a transaction is listed twice");
+    if (m_options.check_duplicate_txs) {
+        for (const auto& h : tx_hashes) {
+            auto loc = GetTxLocation(h);
+            IOST_TRY(loc);
+            if (loc->has_value()) {
+                return util::Err("storage: " + name + ": transaction " + Hex(h) +
+                                 " is already in block " + std::to_string((*loc)->height));
+            }
+        }
+    }
+
+    std::vector<ByteView> keys;
+    keys.reserve(b.state_writes.size());
+    for (const auto& w : b.state_writes) {
+        if (w.key.empty() || w.key.size() > kMaxStateKeyBytes) {
+            return util::Err("storage: " + name + ": state key must be 1.." +
+                             std::to_string(kMaxStateKeyBytes) + " bytes, got " +
+                             std::to_string(w.key.size()));
+        }
+        keys.push_back(w.key);
+    }
+    auto view_less = [](ByteView a, ByteView c) {
+        return std::lexicographical_compare(a.begin(), a.end(), c.begin(), c.end());
+    };
+    if (HasDuplicate(keys, view_less)) {
+        return util::Err("storage: " + name + ": the state write set names a key twice");
+    }
+    return util::Ok();
+}
+
+util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
+    std::lock_guard commit_lock(m_commit_mu);
+    std::optional<Head> head;
+    {
+        std::lock_guard lock(m_mu);
+        if (m_failed) {
+            return util::Err("storage: an earlier commit failed; the node must restart before committing again");
+        }
+        head = m_head;
+    }
+    IOST_TRY(Validate(b, genesis, head));
+
+    WriteBatch batch;
+    batch.Put(HeightKey(table::kBlock, b.height), b.encoded_block);
+    Bytes height_bytes;
+    AppendU64(height_bytes, b.height);
+    batch.Put(HashKey(table::kBlockHeightByHash, b.hash), height_bytes);
+    batch.Put(HeightKey(table::kBlockHash, b.height), Bytes(b.hash.begin(), b.hash.end()));
+    batch.Put(HeightKey(table::kCertificate, b.height), b.encoded_certificate);
+    batch.Put(HeightKey(table::kStateRoot, b.height), Bytes(b.state_root.begin(), b.state_root.end()));
+
+    Bytes micro_list;
+    micro_list.reserve(32 * b.micro_blocks.size());
+    for (const auto& m : b.micro_blocks) {
+        batch.Put(HashKey(table::kMicro, m.hash), m.encoded);
+        batch.Put(MicroProducerSeqKey(m.producer, m.seq), Bytes(m.hash.begin(), m.hash.end()));
+        batch.Put(HashKey(table::kMicroFinalHeight, m.hash), height_bytes);
+        micro_list.insert(micro_list.end(), m.hash.begin(), m.hash.end());
+    }
+    batch.Put(HeightKey(table::kBlockMicros, b.height), std::move(micro_list));
+
+    Bytes tx_list;
+    tx_list.reserve(32 * b.txs.size());
+    for (size_t i = 0; i < b.txs.size(); ++i) {
+        const auto& tx = b.txs[i];
+        Bytes loc = height_bytes;
+        AppendU32(loc, static_cast<uint32_t>(i));
+        batch.Put(HashKey(table::kTxLocation, tx.tx_hash), std::move(loc));
+        batch.Put(HashKey(table::kReceipt, tx.tx_hash), tx.encoded_receipt);
+        tx_list.insert(tx_list.end(), tx.tx_hash.begin(), tx.tx_hash.end());
+    }
+    batch.Put(HeightKey(table::kBlockTxs, b.height), std::move(tx_list));
+
+    for (const auto& w : b.state_writes) {
+        Bytes key = PrefixedKey(table::kState, w.key);
+        if (w.value) {
+            batch.Put(std::move(key), *w.value);
+        } else {
+            batch.Delete(key);
+        }
+    }
+
+    const Head next{b.height, b.hash, b.state_root};
+    batch.Put(HeadKey(), EncodeHead(next));
+
+    util::Status s = m_kv.Write(batch, m_options.commit_sync);
+    std::lock_guard lock(m_mu);
+    if (!s.ok()) {
+        // The batch may or may not be on disk: only a restart, which reads
+        // the head back, can tell. Never retry on top of an unknown state.
+        m_failed = true;
+        return util::Err("storage: commit of block " + std::to_string(b.height) +
+                         " failed; the node must stop and restart from disk: " + s.error().message);
+    }
+    m_head = next;
+    return util::Ok();
+}
+
+util::Status BlockStore::StoreMicroBlock(const MicroBlockRecord& m, Sync sync) {
+    if (m.producer.empty() || m.producer.size() > kMaxProducerBytes) {
+        return util::Err("storage: micro-block producer id must be 1.." + std::to_string(kMaxProducerBytes) +
+                         " bytes, got " + std::to_string(m.producer.size()));
+    }
+    if (m.encoded.empty()) return util::Err("storage: empty encoded micro-block " + Hex(m.hash));
+    {
+        std::lock_guard lock(m_mu);
+        if (m_failed) return util::Err("storage: an earlier commit failed; the node must restart");
+    }
+    WriteBatch batch;
+    batch.Put(HashKey(table::kMicro, m.hash), m.encoded);
+    batch.Put(MicroProducerSeqKey(m.producer, m.seq), Bytes(m.hash.begin(), m.hash.end()));
+    return m_kv.Write(batch, sync);
+}
+
+util::Result<std::optional<Bytes>> BlockStore::GetRaw(const Bytes& key) const { return m_kv.Get(key); }
+
+util::Result<std::optional<Bytes>> BlockStore::GetBlock(uint64_t height) const {
+    return GetRaw(HeightKey(table::kBlock, height));
+}
+
+util::Result<std::optional<Bytes>> BlockStore::GetBlockByHash(const Hash32& hash) const {
+    auto height = GetHeightByHash(hash);
+    IOST_TRY(height);
+    if (!height->has_value()) return std::optional<Bytes>{};
+    auto block = GetBlock(**height);
+    IOST_TRY(block);
+    if (!block->has_value()) {
+        return Corrupt("hash " + Hex(hash) + " indexes height " + std::to_string(**height) +
+                       " where no block is stored");
+    }
+    return block;
+}
+
+util::Result<std::optional<uint64_t>> BlockStore::GetHeightByHash(const Hash32& hash) const {
+    Bytes key = HashKey(table::kBlockHeightByHash, hash);
+    return DecodeHeight(GetRaw(key), key, "block height");
+}
+
+util::Result<std::optional<Hash32>> BlockStore::GetBlockHash(uint64_t height) const {
+    Bytes key = HeightKey(table::kBlockHash, height);
+    return DecodeHash(GetRaw(key), key, "block hash");
+}
+
+util::Result<std::optional<Bytes>> BlockStore::GetCertificate(uint64_t height) const {
+    return GetRaw(HeightKey(table::kCertificate, height));
+}
+
+util::Result<std::optional<Hash32>> BlockStore::GetStateRoot(uint64_t height) const {
+    Bytes key = HeightKey(table::kStateRoot, height);
+    return DecodeHash(GetRaw(key), key, "state root");
+}
+
+util::Result<std::optional<std::vector<Hash32>>> BlockStore::GetBlockTxHashes(uint64_t height) const {
+    Bytes key = HeightKey(table::kBlockTxs, height);
+    return DecodeHashList(GetRaw(key), key, "block tx list");
+}
+
+util::Result<std::optional<std::vector<Hash32>>> BlockStore::GetBlockMicroHashes(uint64_t height) const {
+    Bytes key = HeightKey(table::kBlockMicros, height);
+    return DecodeHashList(GetRaw(key), key, "block micro-block list");
+}
+
+util::Result<std::optional<Bytes>> BlockStore::GetMicroBlock(const Hash32& hash) const {
+    return GetRaw(HashKey(table::kMicro, hash));
+}
+
+util::Result<std::optional<Hash32>> BlockStore::GetMicroBlockHash(ByteView producer, uint64_t seq) const {
+    if (producer.empty() || producer.size() > kMaxProducerBytes) {
+        return util::Err("storage: micro-block producer id must be 1.." + std::to_string(kMaxProducerBytes) +
+                         " bytes, got " + std::to_string(producer.size()));
+    }
+    Bytes key = MicroProducerSeqKey(producer, seq);
+    return DecodeHash(GetRaw(key), key, "micro-block hash");
+}
+
+util::Result<std::optional<uint64_t>> BlockStore::GetMicroBlockFinalHeight(const Hash32& hash) const {
+    Bytes key = HashKey(table::kMicroFinalHeight, hash);
+    return DecodeHeight(GetRaw(key), key, "micro-block final height");
+}
+
+util::Result<std::optional<TxLocation>> BlockStore::GetTxLocation(const Hash32& tx_hash) const {
+    Bytes key = HashKey(table::kTxLocation, tx_hash);
+    auto raw = GetRaw(key);
+    IOST_TRY(raw);
+    if (!raw->has_value()) return std::optional<TxLocation>{};
+    IOST_TRY(ExpectSize(**raw, 12, "tx location", key));
+    return std::optional<TxLocation>{TxLocation{ReadU64((*raw)->data()), ReadU32((*raw)->data() + 8)}};
+}
+
+util::Result<std::optional<Bytes>> BlockStore::GetReceipt(const Hash32& tx_hash) const {
+    return GetRaw(HashKey(table::kReceipt, tx_hash));
+}
+
+}  // namespace iost::storage

@@ -1,0 +1,155 @@
+// BlockStore: the chain on disk. Final blocks (by height and by hash), their
+// certificates, the micro-blocks they reference (by hash and by producer +
+// seq), the transaction index (tx hash -> height, position), receipts, the
+// state root after each block, and the head (last committed height, hash and
+// state root). DESIGN.md §2 (storage), §3 (data); RELIABILITY.md #11.
+//
+// Storage does not decode blocks: the caller hands over the encoded bytes
+// together with the keys to index them by (a FinalizedBlockRecord), and reads
+// return bytes. That keeps storage independent of core's block types.
+//
+// Atomicity: CommitFinalized writes everything of one final block, its
+// receipts, its state write set and the new head in ONE WriteBatch, synced by
+// default. After a crash the store is therefore at a block boundary: the head
+// names the last complete block and no key of a later block exists. Open()
+// checks the schema version and that the head's block is really there, and
+// reports corruption rather than start from a half-known state.
+//
+// Errors: a failed commit leaves the durability of that batch unknown (a
+// failed fsync may or may not have reached the disk), so the store refuses
+// every later commit and the node must stop and restart from disk.
+//
+// Thread contract: commits are serialized internally (one writer at a time);
+// reads may run from any thread concurrently with a commit and see either
+// all or none of a block. The KvStore must outlive the BlockStore.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include <storage/kv_store.h>
+#include <storage/schema.h>
+#include <util/bytes.h>
+#include <util/result.h>
+
+namespace iost::storage {
+
+struct MicroBlockRecord {
+    util::Bytes producer;  // the producer's validator id (1..255 bytes)
+    uint64_t seq = 0;
+    Hash32 hash{};
+    util::Bytes encoded;
+};
+
+// One transaction of a final block, in block order; its position in
+// FinalizedBlockRecord::txs is its position in the block.
+struct TxRecord {
+    Hash32 tx_hash{};
+    util::Bytes encoded_receipt;
+};
+
+// One entry of the ledger's write set: a put, or a delete when value is
+// nullopt. Keys are the ledger's own (1..kMaxStateKeyBytes bytes).
+struct StateWrite {
+    util::Bytes key;
+    std::optional<util::Bytes> value;
+};
+
+struct FinalizedBlockRecord {
+    uint64_t height = 0;
+    Hash32 hash{};
+    Hash32 prev_hash{};  // must equal the head's hash (ignored at genesis)
+    util::Bytes encoded_block;
+    util::Bytes encoded_certificate;  // may be empty only at genesis
+    std::vector<MicroBlockRecord> micro_blocks;
+    std::vector<TxRecord> txs;
+    std::vector<StateWrite> state_writes;
+    Hash32 state_root{};  // after applying state_writes
+};
+
+struct Head {
+    uint64_t height = 0;
+    Hash32 hash{};
+    Hash32 state_root{};
+    bool operator==(const Head&) const = default;
+};
+
+struct TxLocation {
+    uint64_t height = 0;
+    uint32_t position = 0;
+    bool operator==(const TxLocation&) const = default;
+};
+
+inline constexpr size_t kMaxStateKeyBytes = 4096;
+
+struct BlockStoreOptions {
+    // kYes: an acknowledged block survives power loss. kNo only for
+    // benchmarks and the simulator.
+    Sync commit_sync = Sync::kYes;
+    // Refuse a block whose tx hash is already indexed (a consensus bug if it
+    // happens): one point lookup per tx, answered by the Bloom filter.
+    bool check_duplicate_txs = true;
+};
+
+class BlockStore {
+public:
+    // Checks the schema version (writing it into an empty store) and the
+    // head; fails with a clear message on an unknown version or corruption.
+    static util::Result<std::unique_ptr<BlockStore>> Open(KvStore& kv, BlockStoreOptions options = {});
+
+    BlockStore(const BlockStore&) = delete;
+    BlockStore& operator=(const BlockStore&) = delete;
+
+    // nullopt until genesis is committed.
+    std::optional<Head> GetHead() const;
+
+    // Commits block 0 and the genesis state. Only on a store with no head.
+    util::Status InitGenesis(const FinalizedBlockRecord& genesis);
+    // Commits the next final block: height = head + 1, prev_hash = head hash,
+    // no tx already indexed, no micro-block already finalized.
+    util::Status CommitFinalized(const FinalizedBlockRecord& block);
+    // Persists a micro-block seen before it is final (PACKED), so a restart
+    // can still serve it; CommitFinalized stores it again if it is included.
+    util::Status StoreMicroBlock(const MicroBlockRecord& micro, Sync sync = Sync::kNo);
+
+    // True after a failed commit: the process must restart.
+    bool Failed() const;
+
+    // Reads. nullopt when absent; an error for I/O failure or corruption.
+    util::Result<std::optional<util::Bytes>> GetBlock(uint64_t height) const;
+    util::Result<std::optional<util::Bytes>> GetBlockByHash(const Hash32& hash) const;
+    util::Result<std::optional<uint64_t>> GetHeightByHash(const Hash32& hash) const;
+    util::Result<std::optional<Hash32>> GetBlockHash(uint64_t height) const;
+    util::Result<std::optional<util::Bytes>> GetCertificate(uint64_t height) const;
+    util::Result<std::optional<Hash32>> GetStateRoot(uint64_t height) const;
+    util::Result<std::optional<std::vector<Hash32>>> GetBlockTxHashes(uint64_t height) const;
+    util::Result<std::optional<std::vector<Hash32>>> GetBlockMicroHashes(uint64_t height) const;
+
+    util::Result<std::optional<util::Bytes>> GetMicroBlock(const Hash32& hash) const;
+    util::Result<std::optional<Hash32>> GetMicroBlockHash(util::ByteView producer, uint64_t seq) const;
+    // Height of the final block that included the micro-block, if final.
+    util::Result<std::optional<uint64_t>> GetMicroBlockFinalHeight(const Hash32& hash) const;
+
+    util::Result<std::optional<TxLocation>> GetTxLocation(const Hash32& tx_hash) const;
+    util::Result<std::optional<util::Bytes>> GetReceipt(const Hash32& tx_hash) const;
+
+private:
+    BlockStore(KvStore& kv, BlockStoreOptions options, std::optional<Head> head);
+    util::Status Commit(const FinalizedBlockRecord& block, bool genesis);
+    util::Status Validate(const FinalizedBlockRecord& block, bool genesis,
+                          const std::optional<Head>& head) const;
+    util::Result<std::optional<util::Bytes>> GetRaw(const util::Bytes& key) const;
+
+    KvStore& m_kv;
+    const BlockStoreOptions m_options;
+    std::mutex m_commit_mu;  // serializes commits
+    mutable std::mutex m_mu;  // guards m_head and m_failed
+    std::optional<Head> m_head;
+    bool m_failed = false;
+};
+
+}  // namespace iost::storage

@@ -1,0 +1,37 @@
+// SafetyStore: the consensus safety record of each validator key hosted by
+// this node (last voted height, view, phase, locked block... encoded by the
+// consensus module; opaque here). DESIGN.md §2: node::Driver makes it durable
+// BEFORE a vote leaves the process, so a validator that crashes and restarts
+// can never sign two conflicting votes (DESIGN.md §4.6, RELIABILITY.md #11).
+// Save therefore always writes with Sync::kYes and reports any error; a node
+// that cannot save its safety record must not send the vote.
+//
+// Thread contract: all methods are thread-safe. The KvStore must outlive
+// this object.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <storage/kv_store.h>
+#include <util/bytes.h>
+#include <util/result.h>
+
+namespace iost::storage {
+
+class SafetyStore {
+public:
+    // Checks (or writes, on an empty store) the schema version.
+    static util::Result<std::unique_ptr<SafetyStore>> Open(KvStore& kv);
+
+    // Durably replaces the record of `validator_key` (1..255 bytes).
+    util::Status Save(util::ByteView validator_key, util::ByteView record);
+    // The last saved record, nullopt if none was ever saved.
+    util::Result<std::optional<util::Bytes>> Load(util::ByteView validator_key) const;
+
+private:
+    explicit SafetyStore(KvStore& kv) : m_kv(kv) {}
+    KvStore& m_kv;
+};
+
+}  // namespace iost::storage
