@@ -277,14 +277,6 @@ TxStatus CheckShape(const Tx& tx, uint32_t expected_chain_id) {
         return Reject(TxError::kBadGasLimit, "gas limit " + GasText(tx.gas_limit) +
                                                  " illegal, should be in [6000, 4000000]");
     }
-    // Ours: go-iost only finds these when executing (the auth check fails, the
-    // tx is dropped); checking them here costs nothing and rejects early.
-    for (const auto& s : tx.signers) {
-        if (auto p = ParseSigner(s); !p) return Reject(TxError::kBadSigner, p.error().message);
-    }
-    if (auto st = ValidateAccountName(tx.publisher); !st) {
-        return Reject(TxError::kBadPublisher, "publisher: " + st.error().message);
-    }
     if (tx.publisher_sigs.empty()) {
         return Reject(TxError::kNoPublisherSignature, "publisher empty error: no publisher_sigs");
     }
@@ -322,6 +314,16 @@ TxStatus CheckSignatures(const Tx& tx, const crypto::Verifier& verifier) {
 }
 
 }  // namespace
+
+TxStatus Tx::CheckNames() const {
+    for (const auto& s : signers) {
+        if (auto p = ParseSigner(s); !p) return Reject(TxError::kBadSigner, p.error().message);
+    }
+    if (auto st = ValidateAccountName(publisher); !st) {
+        return Reject(TxError::kBadPublisher, "publisher: " + st.error().message);
+    }
+    return {};
+}
 
 TxStatus Tx::VerifyForm(uint32_t expected_chain_id, const crypto::Verifier& verifier) const {
     if (auto st = CheckShape(*this, expected_chain_id); !st) return st;

@@ -88,8 +88,8 @@ enum class TxError {
     kTooLarge,              // Full bytes > 65,536
     kBadGasRatio,           // outside 1.00–100.00
     kBadGasLimit,           // outside 6,000–4,000,000
-    kBadSigner,             // a signer is not "name@perm" (ours: IOST fails later)
-    kBadPublisher,          // publisher is not an account name (ours, likewise)
+    kBadSigner,             // a signer is not "name@perm"      (CheckNames only)
+    kBadPublisher,          // publisher is not an account name (CheckNames only)
     kExpired,               // expiration <= now, or now - time > 90 s
     kFutureTime,            // time > now + 30 s
     kNoPublisherSignature,  // publisher_sigs empty
@@ -159,6 +159,12 @@ struct Tx {
     // The same without the clock rules (kExpired, kFutureTime), for tools that
     // judge a transaction's form apart from when it is looked at.
     TxStatus VerifyForm(uint32_t expected_chain_id, const crypto::Verifier& verifier) const;
+    // Account-name form of the signers ("name@perm") and the publisher.
+    // Not part of VerifySelf, which is exactly go-iost's stateless check: IOST
+    // finds a malformed name only when executing (no such account can exist,
+    // so the auth check fails). The ledger/mempool may call this to refuse
+    // such a tx early; iwallet reports it as a warning.
+    TxStatus CheckNames() const;
     // Only the clock rules (go-iost Tx.IsExpired / IsCreatedBefore).
     TxStatus CheckTime(util::UnixNanos now) const;
     bool IsExpired(util::UnixNanos now) const;
