@@ -187,11 +187,13 @@ util::Bytes KeyPair::Sign(util::ByteView msg) const {
     util::Bytes sig(kSignatureSize);
     switch (m_pub.algorithm) {
         case Algorithm::kEd25519:
+            IOST_ASSERT(m_secret.size() == kEd25519SecretKeySize, "Sign on a KeyPair made by Generate/FromSecret/FromSeed");
             EnsureSodium();
             IOST_ASSERT(crypto_sign_detached(sig.data(), nullptr, msg.data(), msg.size(), m_secret.data()) == 0,
                         "ed25519 signing succeeds");
             return sig;
         case Algorithm::kSecp256k1: {
+            IOST_ASSERT(m_secret.size() == kSecp256k1SecretKeySize, "Sign on a KeyPair made by Generate/FromSecret/FromSeed");
             IOST_ASSERT(msg.size() == kSecp256k1MessageSize, "secp256k1 signs a 32-byte hash");
             secp256k1_ecdsa_signature s;
             // nullptr nonce function = RFC 6979; libsecp256k1 always emits low-S.

@@ -62,7 +62,9 @@ public:
     // Ed25519: 64-byte seed‖pub (the pub half must match the seed) or a
     // 32-byte seed. secp256k1: 32-byte secret in the curve order.
     static util::Result<KeyPair> FromSecret(Algorithm a, util::ByteView secret);
-    // Deterministic key from a seed phrase (tests, simulator, devnet).
+    // Deterministic key from a seed phrase (tests, simulator, devnet): the
+    // 32-byte seed/secret is SHA3-256(phrase) (secp256k1: re-hashed in the
+    // ~2^-128 case that it is not below n). Not a wallet KDF.
     static KeyPair FromSeed(Algorithm a, std::string_view seed);
 
     Algorithm algorithm() const { return m_pub.algorithm; }
@@ -71,6 +73,8 @@ public:
     const util::Bytes& SecretBytes() const { return m_secret; }
     // Signs a message (IOST signs 32-byte hashes). Deterministic for both
     // algorithms (Ed25519 by construction, secp256k1 via RFC 6979), low-S.
+    // secp256k1 requires msg.size() == 32 (IOST_ASSERT: callers sign
+    // hashes); calling Sign on a default-constructed KeyPair is a bug.
     util::Bytes Sign(util::ByteView msg) const;
 
 private:
