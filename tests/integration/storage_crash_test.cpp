@@ -1,0 +1,203 @@
+// Crash test for storage atomicity (RELIABILITY.md #11; after bitcoin's
+// feature_dbcrash): a child process commits final blocks to RocksDB in a loop
+// and acknowledges each one through a pipe; the parent kill -9s it at a
+// seeded random moment (during start-up, recovery, a commit or its fsync),
+// restarts it on the same data dir, and in between reopens the dir itself and
+// checks:
+//  - it opens cleanly (no corruption) with the head at a block boundary;
+//  - every acknowledged block is there (head >= last ack);
+//  - each of the last blocks, with its tx index, receipts, micro-blocks and
+//    state root, is entirely present, and the next heights entirely absent;
+//  - the state equals a recomputation from the deterministic write sets;
+//  - the synced safety record is at least the last acknowledged one and at
+//    least the head (it is saved before each block, as before a vote).
+// Seed and rounds: IOST_CRASH_SEED, IOST_CRASH_ROUNDS (defaults 7, 30).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "chain_gen.h"
+
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
+#include <storage/safety_store.h>
+#include <storage/state_store.h>
+
+namespace iost::storage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t EnvOr(const char* name, uint64_t fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
+struct Acks {
+    std::optional<uint64_t> block;   // highest acknowledged committed block
+    std::optional<uint64_t> safety;  // highest acknowledged safety record
+    uint64_t blocks_this_round = 0;
+    std::vector<uint8_t> partial;    // bytes of an incomplete record
+
+    void Feed(const uint8_t* p, size_t n) {
+        partial.insert(partial.end(), p, p + n);
+        size_t i = 0;
+        for (; i + 9 <= partial.size(); i += 9) {
+            uint64_t v = 0;
+            for (int j = 0; j < 8; ++j) v |= uint64_t{partial[i + 1 + j]} << (8 * j);
+            if (partial[i] == 'B') {
+                EXPECT_TRUE(!block || v == *block + 1) << "acks out of order";
+                block = v;
+                ++blocks_this_round;
+            } else if (partial[i] == 'S') {
+                safety = v;
+            } else {
+                ADD_FAILURE() << "bad ack kind " << int(partial[i]);
+            }
+        }
+        partial.erase(partial.begin(), partial.begin() + static_cast<long>(i));
+    }
+};
+
+// Runs the writer on `dir` until `run_for` has passed, then kill -9s it and
+// collects every ack it managed to write. Returns false if the child died by
+// itself (an error it printed to stderr).
+bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::microseconds run_for,
+                Acks& acks) {
+    int fds[2];
+    if (::pipe(fds) != 0) return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    const std::string seed_s = std::to_string(seed), sync_s = sync ? "1" : "0",
+                      fd_s = std::to_string(fds[1]);
+    const char* args[] = {IOST_CRASH_WRITER, dir.c_str(), seed_s.c_str(), sync_s.c_str(), fd_s.c_str(),
+                          nullptr};
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::execv(args[0], const_cast<char* const*>(args));
+        ::_exit(127);
+    }
+    ::close(fds[1]);
+    if (pid < 0) {
+        ::close(fds[0]);
+        return false;
+    }
+    acks.blocks_this_round = 0;
+    const auto deadline = Clock::now() + run_for;
+    uint8_t buf[4096];
+    bool child_exited = false;
+    while (Clock::now() < deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        pollfd p{fds[0], POLLIN, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
+        if (ready <= 0) continue;
+        const ssize_t n = ::read(fds[0], buf, sizeof buf);
+        if (n <= 0) {  // EOF: the child is gone on its own
+            child_exited = true;
+            break;
+        }
+        acks.Feed(buf, static_cast<size_t>(n));
+    }
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    // Acks written before the kill are still in the pipe.
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) acks.Feed(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    if (child_exited || !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
+        ADD_FAILURE() << "writer ended by itself, status " << status
+                      << (WIFEXITED(status) ? " exit code " + std::to_string(WEXITSTATUS(status)) : "");
+        return false;
+    }
+    return true;
+}
+
+TEST(StorageCrash, KillDashNineNeverLosesAnAcknowledgedBlockNorShowsAPartialOne) {
+    const uint64_t seed = EnvOr("IOST_CRASH_SEED", 7);
+    const uint64_t rounds = EnvOr("IOST_CRASH_ROUNDS", 30);
+    SCOPED_TRACE("IOST_CRASH_SEED=" + std::to_string(seed) + " IOST_CRASH_ROUNDS=" + std::to_string(rounds));
+    testing::ChainGenOptions go;
+    go.seed = seed;
+    go.max_txs = 200;
+    go.max_padding = 64 * 1024;
+    const testing::ChainGen gen(go);
+    testing::TempDir tmp;
+    const std::string dir = tmp.Sub("db");
+    std::mt19937_64 rng(seed);
+    Acks acks;
+    const auto started = Clock::now();
+    uint64_t unacked_survivors = 0, rounds_with_progress = 0;
+
+    for (uint64_t round = 0; round < rounds; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        const bool sync = round == 0 || rng() % 2 == 0;
+        // Mostly long enough to commit a few blocks; sometimes so short the
+        // kill lands in start-up or WAL recovery.
+        const auto run_for = rng() % 5 == 0 ? std::chrono::microseconds(rng() % 20000)
+                                            : std::chrono::microseconds(60000 + rng() % 340000);
+        ASSERT_TRUE(RunAndKill(dir, seed, sync, run_for, acks));
+        if (acks.blocks_this_round > 0) ++rounds_with_progress;
+
+        auto kv = RocksKvStore::Open(dir);
+        ASSERT_TRUE(kv.ok()) << kv.error().message;
+        auto store = BlockStore::Open(**kv);
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        auto head = (*store)->GetHead();
+        if (!acks.block) {
+            if (!head) continue;  // killed before genesis was acknowledged
+        }
+        ASSERT_TRUE(head.has_value()) << "genesis was acknowledged but there is no head";
+        ASSERT_GE(head->height, *acks.block) << "an acknowledged block was lost";
+        // The child may be killed after a commit but before its ack.
+        ASSERT_LE(head->height, *acks.block + 1);
+        if (head->height > *acks.block) ++unacked_survivors;
+        testing::ExpectConsistentAt(**store, StateStore(**kv), gen, head->height, /*check_last=*/6);
+
+        auto safety = SafetyStore::Open(**kv);
+        ASSERT_TRUE(safety.ok());
+        auto record = (*safety)->Load(testing::B("validator-0"));
+        ASSERT_TRUE(record.ok() && record->has_value());
+        const uint64_t saved = std::stoull(std::string((*record)->begin(), (*record)->end()));
+        EXPECT_GE(saved, head->height) << "a block was committed before its safety record";
+        if (acks.safety) {
+            EXPECT_GE(saved, *acks.safety) << "an acknowledged safety record was lost";
+        }
+        // Continue the chain from what survived, like a restarted node.
+        acks.block = head->height;
+        store->reset();
+        ASSERT_TRUE((*kv)->Close().ok());
+        if (::testing::Test::HasFailure()) return;
+    }
+
+    // Final full audit of the whole chain.
+    auto kv = RocksKvStore::Open(dir);
+    ASSERT_TRUE(kv.ok()) << kv.error().message;
+    auto store = BlockStore::Open(**kv);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    ASSERT_TRUE((*store)->GetHead().has_value());
+    const uint64_t final_height = (*store)->GetHead()->height;
+    testing::ExpectConsistentAt(**store, StateStore(**kv), gen, final_height);
+
+    const double secs = std::chrono::duration<double>(Clock::now() - started).count();
+    std::printf("crash test: seed %llu, %llu rounds, final height %llu, %llu rounds made progress, "
+                "%llu commits survived without their ack, %.1f s\n",
+                static_cast<unsigned long long>(seed), static_cast<unsigned long long>(rounds),
+                static_cast<unsigned long long>(final_height),
+                static_cast<unsigned long long>(rounds_with_progress),
+                static_cast<unsigned long long>(unacked_survivors), secs);
+    // The test proves nothing if the writer never got to commit.
+    EXPECT_GE(rounds_with_progress, rounds / 2);
+    EXPECT_GE(final_height, rounds);
+}
+
+}  // namespace
+}  // namespace iost::storage

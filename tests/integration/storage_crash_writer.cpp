@@ -1,0 +1,94 @@
+// Child process of the storage crash test (storage_crash_test.cpp): opens the
+// data dir, continues the deterministic chain from the stored head, and
+// commits blocks forever, acknowledging each one to the parent through a
+// pipe only after CommitFinalized returned ok. The parent kill -9s it at a
+// random moment. Before each block it also saves a safety record (synced), as
+// a validator does before voting, and acknowledges that too.
+//
+// Usage: storage_crash_writer <dir> <seed> <sync 0|1> <ack fd>
+// Ack record: 1 byte kind ('S' safety saved, 'B' block committed) + u64 LE.
+// Exit codes: 2 usage, 3 open failed, 4 commit failed, 5 pipe closed.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "chain_gen.h"
+
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
+#include <storage/safety_store.h>
+
+namespace {
+
+bool WriteAll(int fd, const uint8_t* p, size_t n) {
+    while (n > 0) {
+        ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
+bool Ack(int fd, char kind, uint64_t v) {
+    uint8_t rec[9];
+    rec[0] = static_cast<uint8_t>(kind);
+    for (int i = 0; i < 8; ++i) rec[1 + i] = static_cast<uint8_t>(v >> (8 * i));
+    return WriteAll(fd, rec, sizeof rec);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace iost::storage;
+    namespace testing = iost::storage::testing;
+    if (argc != 5) {
+        std::fprintf(stderr, "usage: %s <dir> <seed> <sync 0|1> <ack fd>\n", argv[0]);
+        return 2;
+    }
+    const std::string dir = argv[1];
+    testing::ChainGenOptions go;
+    go.seed = std::strtoull(argv[2], nullptr, 10);
+    go.max_txs = 200;
+    go.max_padding = 64 * 1024;
+    const testing::ChainGen gen(go);
+    const Sync sync = std::string(argv[3]) == "1" ? Sync::kYes : Sync::kNo;
+    const int fd = std::atoi(argv[4]);
+
+    auto kv = RocksKvStore::Open(dir);
+    if (!kv.ok()) {
+        std::fprintf(stderr, "writer: %s\n", kv.error().message.c_str());
+        return 3;
+    }
+    auto store = BlockStore::Open(**kv, BlockStoreOptions{sync, true});
+    if (!store.ok()) {
+        std::fprintf(stderr, "writer: %s\n", store.error().message.c_str());
+        return 3;
+    }
+    auto safety = SafetyStore::Open(**kv);
+    if (!safety.ok()) {
+        std::fprintf(stderr, "writer: %s\n", safety.error().message.c_str());
+        return 3;
+    }
+    const iost::util::Bytes validator = testing::B("validator-0");
+    auto head = (*store)->GetHead();
+    uint64_t next = head ? head->height + 1 : 0;
+    for (;; ++next) {
+        auto saved = (*safety)->Save(validator, testing::B(std::to_string(next)));
+        if (!saved.ok()) {
+            std::fprintf(stderr, "writer: %s\n", saved.error().message.c_str());
+            return 4;
+        }
+        if (!Ack(fd, 'S', next)) return 5;
+        auto s = next == 0 ? (*store)->InitGenesis(gen.Record(0)) : (*store)->CommitFinalized(gen.Record(next));
+        if (!s.ok()) {
+            std::fprintf(stderr, "writer: %s\n", s.error().message.c_str());
+            return 4;
+        }
+        if (!Ack(fd, 'B', next)) return 5;
+    }
+}
