@@ -1,0 +1,152 @@
+// The execution interface between the transaction runner and contracts.
+// A Contract is called with an action name and IOST's argument form (a JSON
+// array as text) and returns its return values as JSON array text. The system
+// contracts are native C++ Contracts registered in a ContractTable (the
+// dispatch table); a JavaScript VM can later be added as one more Contract
+// implementation that loads code from state, without touching the runner.
+//
+// ExecContext is what a running contract sees: state (reads and writes go to
+// the transaction's overlay, metered for gas), the block and transaction
+// context, permission checks (IOST's RequireAuth), nested calls
+// (IOST's Call / CallWithAuth) and receipts.
+//
+// Thread contract: single-threaded; one ExecContext per transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <core/receipt.h>
+#include <core/tx.h>
+#include <ledger/state.h>
+#include <util/result.h>
+
+namespace iost::ledger {
+
+class ExecContext;
+
+// Gas schedule (docs/contracts.md "Gas"). IOST: gas = 10·net + cpu, where net
+// counts bytes of the transaction and of receipts, cpu counts work. Ours
+// meters state access instead of IOST's per-instruction prices.
+inline constexpr int64_t kGasPerNetByte = 10;       // go-iost Cost.ToGas
+inline constexpr int64_t kGasPerStateRead = 30;     // ours
+inline constexpr int64_t kGasPerStateWrite = 100;   // ours
+inline constexpr int64_t kGasPerAction = 1'000;     // ours: dispatch and argument parsing
+inline constexpr int64_t kGasPerAuthCheck = 10;     // go-iost CommonOpCost(1)
+
+class Contract {
+public:
+    virtual ~Contract() = default;
+    virtual std::string_view id() const = 0;
+    // Runs one action. `data` is the JSON array of arguments; the result is
+    // the JSON array of return values ("[]" for none). An error fails the
+    // whole transaction (its message lands in the receipt).
+    virtual util::Result<std::string> Call(ExecContext& ctx, std::string_view action,
+                                           std::string_view data) const = 0;
+};
+
+// Contract id → implementation. Lookups are by exact id.
+class ContractTable {
+public:
+    void Register(std::shared_ptr<const Contract> c);
+    const Contract* Find(std::string_view id) const;
+    // The table with every system contract (token, auth, gas, ram,
+    // vote_producer, system).
+    static ContractTable WithSystemContracts();
+
+private:
+    std::map<std::string, std::shared_ptr<const Contract>, std::less<>> m_table;
+};
+
+struct BlockContext {
+    int64_t time_ns = 0;   // block time, the "now" of every rule
+    uint64_t height = 0;   // 0 only for genesis
+    std::string producer;  // validator name, for receipts and gas (may be empty)
+};
+
+// Per-transaction facts a contract may need (IOST's tx context).
+struct TxContext {
+    std::string publisher;
+    crypto::Hash256 tx_hash{};
+    int64_t time = 0;
+    int64_t gas_ratio = 100;
+    // "name@perm" declared signers plus publisher@active (IOST signer_list).
+    std::set<std::string, std::less<>> signer_list;
+    // base58 public key → 1 (signed as a signer) or 2 (as the publisher).
+    std::map<std::string, int, std::less<>> auth_list;
+};
+
+class ExecContext {
+public:
+    ExecContext(Overlay& state, const BlockContext& block, const TxContext& tx,
+                const ContractTable& contracts, int64_t gas_limit_units);
+
+    // --- state (metered) ---
+    std::optional<std::string> Get(std::string_view key);
+    void Put(std::string_view key, std::string value);
+    void Delete(std::string_view key);
+    // Unmetered access for the runner's own bookkeeping.
+    Overlay& state() { return m_state; }
+
+    const BlockContext& block() const { return m_block; }
+    const TxContext& tx() const { return m_tx; }
+    bool genesis() const { return m_block.height == 0; }
+
+    // --- auth (go-iost vm/host/authority.go) ---
+    // True if `id@perm` is satisfied by the transaction's signer list and
+    // accounts' permission trees; for a contract id, true only inside a
+    // CallWithAuth made by that contract.
+    bool RequireAuth(std::string_view id, std::string_view perm);
+    bool IsContractId(std::string_view id) const;
+    bool AccountExists(std::string_view name);
+    bool ContractExists(std::string_view id) const { return m_contracts.Find(id) != nullptr; }
+
+    // --- calls ---
+    // The caller's contract id ("" at top level).
+    std::string_view caller() const;
+    std::string_view current_contract() const;
+    // IOST h.Call: run another contract's action.
+    util::Result<std::string> Call(std::string_view contract, std::string_view action,
+                                   std::string_view data);
+    // IOST h.CallWithAuth: the callee may act for the calling contract's id.
+    util::Result<std::string> CallWithAuth(std::string_view contract, std::string_view action,
+                                           std::string_view data);
+    // Runs a top-level action (the runner).
+    util::Result<std::string> CallTop(std::string_view contract, std::string_view action,
+                                      std::string_view data);
+
+    // --- receipts, gas, RAM ---
+    void Receipt(std::string func_name, std::string content);
+    const std::vector<core::ContractReceipt>& receipts() const { return m_receipts; }
+    void ChargeCpu(int64_t gas) { m_cpu += gas; }
+    void ChargeNet(int64_t bytes) { m_net += bytes; }
+    int64_t GasUsed() const { return kGasPerNetByte * m_net + m_cpu; }
+    bool OutOfGas() const { return GasUsed() > m_gas_limit_units; }
+    // RAM bytes charged to (positive) or refunded to (negative) `payer`.
+    void ChargeRam(std::string_view payer, int64_t bytes);
+    const std::map<std::string, int64_t>& ram_usage() const { return m_ram; }
+
+private:
+    util::Result<std::string> Dispatch(std::string_view contract, std::string_view action,
+                                       std::string_view data, bool with_auth);
+
+    Overlay& m_state;
+    const BlockContext& m_block;
+    const TxContext& m_tx;
+    const ContractTable& m_contracts;
+    int64_t m_gas_limit_units;
+    int64_t m_cpu = 0;
+    int64_t m_net = 0;
+    std::vector<std::string> m_stack;                 // contract ids being run
+    std::map<std::string, int, std::less<>> m_auth_contracts;  // CallWithAuth grants
+    std::vector<core::ContractReceipt> m_receipts;
+    std::map<std::string, int64_t> m_ram;
+};
+
+}  // namespace iost::ledger
