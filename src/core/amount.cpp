@@ -87,24 +87,29 @@ util::Result<Amount> Amount::Parse(std::string_view text, int decimals, ExcessDe
                          " decimals; the token allows " + std::to_string(decimals));
     }
 
-    // Accumulate as a non-negative magnitude; INT64_MIN is not representable
-    // as a magnitude and is refused with the rest of the overflows.
-    int64_t raw = 0;
-    auto push_digit = [&raw](char c) {
-        return !__builtin_mul_overflow(raw, int64_t{10}, &raw) &&
-               !__builtin_add_overflow(raw, int64_t{c - '0'}, &raw);
-    };
+    // Accumulate the magnitude unsigned so that INT64_MIN (magnitude 2^63)
+    // parses when negatives are allowed; anything larger overflows.
+    const uint64_t limit = negative ? (uint64_t{1} << 63) : (uint64_t{1} << 63) - 1;
+    uint64_t mag = 0;
     bool ok = true;
-    for (char c : int_part) ok = ok && push_digit(c);
+    auto push_digit = [&](char c) {
+        const auto d = static_cast<uint64_t>(c - '0');
+        if (!ok || mag > (limit - d) / 10) {
+            ok = false;
+            return;
+        }
+        mag = mag * 10 + d;
+    };
+    for (char c : int_part) push_digit(c);
     for (int i = 0; i < decimals; ++i) {
-        const char c = static_cast<size_t>(i) < frac_part.size() ? frac_part[i] : '0';
-        ok = ok && push_digit(c);
+        push_digit(static_cast<size_t>(i) < frac_part.size() ? frac_part[i] : '0');
     }
     if (!ok) {
         return util::Err("amount " + Quote(text) + " overflows a 64-bit count of 10^-" +
                          std::to_string(decimals) + " units");
     }
-    return Amount(negative ? -raw : raw, decimals);
+    const int64_t raw = negative ? static_cast<int64_t>(~mag + 1) : static_cast<int64_t>(mag);
+    return Amount(raw, decimals);
 }
 
 std::string Amount::ToFixedString() const {

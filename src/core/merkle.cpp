@@ -13,7 +13,7 @@ crypto::Hash256 HashPair(const crypto::Hash256& l, const crypto::Hash256& r) {
 
 }  // namespace
 
-crypto::Hash256 MerkleRoot(std::span<const crypto::Hash256> leaves) {
+crypto::Hash256 IostMerkleRoot(std::span<const crypto::Hash256> leaves) {
     if (leaves.empty()) return crypto::Hash256{};
     if (leaves.size() == 1) return HashPair(leaves[0], leaves[0]);
     // Level by level. A level of k present nodes (the rest of the padded
@@ -33,9 +33,9 @@ crypto::Hash256 MerkleRoot(std::span<const crypto::Hash256> leaves) {
     return level[0];
 }
 
-util::Bytes MerkleRootBytes(std::span<const crypto::Hash256> leaves) {
+util::Bytes IostMerkleRootBytes(std::span<const crypto::Hash256> leaves) {
     if (leaves.empty()) return {};
-    const auto root = MerkleRoot(leaves);
+    const auto root = IostMerkleRoot(leaves);
     return util::Bytes(root.begin(), root.end());
 }
 
