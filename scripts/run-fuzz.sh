@@ -33,7 +33,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # are bounded by 65,536 Full bytes (IOST_COMPAT.md §T), JSON a bit above.
 max_len_for() {
     case $1 in
-        base58) echo 700 ;;     # kMaxBase58Chars = 512, plus room to cross it
+        base58) echo 600 ;;     # kMaxBase58Chars = 512, plus room to cross it
         base64 | hex) echo 1024 ;;
         keys) echo 300 ;;       # 3 header bytes + <80 + <80 + message
         codec) echo 70000 ;;
