@@ -34,6 +34,11 @@ Magic MagicForChain(uint32_t chain_id) {
     return {h[0], h[1], h[2], h[3]};
 }
 
+Magic HandshakeMagic() {
+    const crypto::Hash256 h = crypto::Sha3_256(util::AsBytes("iost-pob-p2p-handshake"));
+    return {h[0], h[1], h[2], h[3]};
+}
+
 FrameHeaderBytes EncodeFrameHeader(const Magic& magic, uint16_t type, uint32_t length,
                                    const crypto::Hash256& payload_hash) {
     FrameHeaderBytes h{};
@@ -70,6 +75,8 @@ FrameDecoder::FrameDecoder(Magic magic, uint32_t max_payload, TypeCapFn type_cap
 
 util::Result<void, FrameError> FrameDecoder::Fail(FrameError e) {
     m_error = e;
+    m_header_fill = 0;
+    m_have_header = false;
     m_body.clear();
     m_body.shrink_to_fit();
     return util::ErrOf(e);
@@ -116,6 +123,10 @@ util::Result<void, FrameError> FrameDecoder::Feed(util::ByteView data, std::vect
         f.payload = std::move(m_body);
         m_body = util::Bytes();
         m_have_header = false;
+        if (m_switch_pending && f.type == m_switch_type) {
+            m_magic = m_next_magic;
+            m_switch_pending = false;
+        }
         out->push_back(std::move(f));
     }
     return {};

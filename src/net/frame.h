@@ -2,8 +2,11 @@
 //
 //   magic (4) | type (u16 BE) | length (u32 BE) | checksum (4) | payload (length)
 //
-// The magic is derived from the chain id, so nodes of different chains fail
-// on the very first bytes. The checksum is the first 4 bytes of SHA3-256 of
+// Handshake frames (Hello, HelloProof and a Reject sent before them) carry a
+// protocol-wide magic, so a node of another chain still gets a typed "wrong
+// chain" Reject; each direction switches to a magic derived from the chain id
+// right after its HelloProof, so after the handshake a stray byte stream from
+// another chain fails on its first 4 bytes. The checksum is the first 4 bytes of SHA3-256 of
 // the payload: the transport is plain TCP (no AEAD), and a corrupted frame
 // must be caught before an application decoder sees it; the full hash is kept
 // and reused as the gossip dedup key, so the check costs nothing extra there.
@@ -31,6 +34,8 @@ using FrameHeaderBytes = std::array<uint8_t, kFrameHeaderSize>;
 
 // First 4 bytes of SHA3-256("iost-pob-p2p" || chain_id as u32 BE).
 Magic MagicForChain(uint32_t chain_id);
+// First 4 bytes of SHA3-256("iost-pob-p2p-handshake").
+Magic HandshakeMagic();
 
 struct Frame {
     uint16_t type = 0;
@@ -62,6 +67,14 @@ public:
     // Raises or lowers the global cap (the transport allows big frames only
     // after the handshake). Takes effect from the next header.
     void SetMaxPayload(uint32_t max_payload) { m_max = max_payload; }
+    // From the frame after the next frame of `type`, expect magic `next`
+    // (the switch happens inside Feed, exactly at that frame boundary).
+    void SwitchMagicAfter(uint16_t type, const Magic& next) {
+        m_switch_type = type;
+        m_next_magic = next;
+        m_switch_pending = true;
+    }
+    const Magic& magic() const { return m_magic; }
     uint32_t max_payload() const { return m_max; }
 
     // Consumes every byte of `data`; each completed frame is appended to
@@ -91,6 +104,9 @@ private:
     std::array<uint8_t, 4> m_checksum{};
     util::Bytes m_body;
     FrameError m_error = FrameError::kNone;
+    bool m_switch_pending = false;
+    uint16_t m_switch_type = 0;
+    Magic m_next_magic{};
 };
 
 }  // namespace iost::net

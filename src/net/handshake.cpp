@@ -202,10 +202,10 @@ util::Result<util::Bytes, RejectReason> Handshake::OnHello(util::ByteView payloa
         return util::ErrOf(RejectReason::kBadKey);
     }
     if (m_cfg.max_clock_skew_ns > 0) {
-        // Written to avoid overflow on a hostile time value.
-        const int64_t a = h.time_unix_ns, b = now_unix_ns;
-        const bool too_far = a > b ? (a - b > m_cfg.max_clock_skew_ns || a - b < 0)
-                                   : (b - a > m_cfg.max_clock_skew_ns || b - a < 0);
+        // 128-bit difference: a hostile time value must not overflow.
+        __int128 diff = static_cast<__int128>(h.time_unix_ns) - now_unix_ns;
+        if (diff < 0) diff = -diff;
+        const bool too_far = diff > m_cfg.max_clock_skew_ns;
         if (too_far) return util::ErrOf(RejectReason::kClockSkew);
     }
     m_peer = h;

@@ -83,13 +83,16 @@ struct Conn {
         : serial(serial_),
           sock(io),
           dir(dir_),
-          decoder(magic, kMaxHandshakePayload),
+          out_magic(HandshakeMagic()),
+          decoder(HandshakeMagic(), kMaxHandshakePayload),
           bytes_bucket(o.recv_bytes_per_sec, o.recv_bytes_burst, now),
           msgs_bucket(o.recv_msgs_per_sec, o.recv_msgs_burst, now),
           known(o.known_per_peer),
           created(now),
           last_recv(now),
-          last_decay(now) {}
+          last_decay(now) {
+        decoder.SwitchMagicAfter(ToWire(MessageType::kHelloProof), magic);
+    }
 
     uint64_t serial;
     tcp::socket sock;
@@ -106,6 +109,7 @@ struct Conn {
     bool was_active = false;
     RejectReason reject_received = RejectReason::kNone;
 
+    Magic out_magic;  // handshake magic until our HelloProof is queued
     FrameDecoder decoder;
     std::array<uint8_t, kReadChunk> rbuf{};
     bool reading = false;
@@ -131,6 +135,7 @@ struct Conn {
     SteadyTime connected_since{};
     SteadyTime last_ping_sent{};
     SteadyTime last_peers_reply{};
+    SteadyTime last_flood_penalty{};
     uint64_t ping_nonce = 0;
     bool ping_outstanding = false;
     std::optional<std::chrono::microseconds> rtt;
@@ -486,7 +491,16 @@ private:
                     HandshakeFailed(c, proof.error());
                     return;
                 }
+                // Refusing a banned key as soon as it is claimed is safe
+                // (whoever claims it, proven or not, is refused; nobody gets
+                // banned by it) and spares the banned peer a moment of
+                // believing it is connected.
+                if (m_bans.IsKeyBanned(c->hs->peer().node_key, Now())) {
+                    CloseConn(c, RejectReason::kBanned, "");
+                    return;
+                }
                 EnqueueInternal(c, MessageType::kHelloProof, std::move(*proof));
+                c->out_magic = m_magic;  // every later frame is chain traffic
                 return;
             }
             case MessageType::kHelloProof: {
@@ -657,7 +671,12 @@ private:
         const bool bytes_ok = c->bytes_bucket.Take(static_cast<double>(n), now);
         const bool msgs_ok = c->msgs_bucket.Take(static_cast<double>(frames.size()), now);
         if (!bytes_ok || !msgs_ok) {
-            Misbehave(c, Misbehaviour::kFlood, bytes_ok ? "message rate" : "byte rate");
+            // Points at most once a second: a sustained flood reaches the
+            // ban threshold in a few seconds, a short burst only costs a pause.
+            if (now - c->last_flood_penalty >= std::chrono::seconds(1)) {
+                c->last_flood_penalty = now;
+                Misbehave(c, Misbehaviour::kFlood, bytes_ok ? "message rate" : "byte rate");
+            }
             if (c->state != ConnState::kHandshake && c->state != ConnState::kActive) return;
             // Stop reading until the buckets refill: TCP pushes back on the
             // sender and our thread stays free for the other peers.
@@ -779,7 +798,14 @@ private:
     // are small and few, and a Reject must get out even on a full queue).
     void EnqueueInternal(const ConnPtr& c, MessageType t, util::Bytes payload) {
         if (c->state == ConnState::kClosed) return;
-        auto f = MakeOutFrame(m_magic, ToWire(t), std::move(payload));
+        // A peer that pings without reading its pongs must not grow our
+        // queue: beyond the caps, internal replies are dropped (a Reject is
+        // the only exception; CloseConn empties the queue before it).
+        if (t != MessageType::kReject && (c->q_high.size() >= m_opt.send_queue_max_messages ||
+                                          c->qh_bytes + payload.size() > m_opt.send_queue_high_bytes)) {
+            return;
+        }
+        auto f = MakeOutFrame(c->out_magic, ToWire(t), std::move(payload));
         c->qh_bytes += f->payload.size();
         c->q_high.push_back(std::move(f));
         KickWrite(c);
