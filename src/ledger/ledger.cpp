@@ -159,7 +159,7 @@ util::Result<GenesisState> BuildGenesisState(const core::Genesis& g) {
     ov.Put(schema::TokenInfoKey(native::kRam), ram.Encode());
     schema::RamPool pool;
     pool.left_space = kInitialRam;
-    pool.balance = kInitialRam * scale / 200;  // × 0.005 IOST
+    pool.balance = kInitialRam * (scale / 200);  // × 0.005 IOST per byte
     int64_t ram_left = kInitialRam;
     for (const auto& a : g.accounts) {
         if (a.ram_bytes == 0) continue;

@@ -32,6 +32,7 @@ inline core::Genesis TestGenesis() {
         a.owner = KeyOf(n + "-owner").public_key();
         a.active = KeyOf(n).public_key();
         a.gas_pledge = Iost(1000);
+        a.ram_bytes = 10'000;
         g.accounts.push_back(a);
     }
     g.token.issuer = "admin";
