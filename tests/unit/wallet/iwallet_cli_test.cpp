@@ -1,0 +1,108 @@
+// Runs the real iwallet binary (IOST_BIN_DIR/iwallet): build the `iwallet`
+// target before unit_wallet. Checks exit codes and output for a valid SDK
+// vector, an invalid one, garbage, a missing file and bad usage.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+using Json = nlohmann::json;
+
+struct CliRun {
+    int code = -1;
+    std::string out;
+};
+
+CliRun Iwallet(const std::string& args) {
+    const std::string cmd = std::string(IOST_BIN_DIR) + "/iwallet " + args + " 2>/dev/null";
+    CliRun r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) return r;
+    std::array<char, 4096> buf{};
+    size_t n = 0;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string WriteTemp(const std::string& name, const std::string& content) {
+    const std::string path = ::testing::TempDir() + "iwallet_cli_" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+}
+
+Json Vectors() {
+    std::ifstream in(std::string(IOST_TEST_DATA_DIR) + "/vectors/tx_vectors.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return Json::parse(ss.str())["vectors"];
+}
+
+class IwalletCli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::ifstream bin(std::string(IOST_BIN_DIR) + "/iwallet");
+        ASSERT_TRUE(bin.good()) << "build the iwallet target first: " << IOST_BIN_DIR << "/iwallet";
+    }
+};
+
+TEST_F(IwalletCli, InspectValidVectorExitsZero) {
+    const Json v = Vectors()[0];
+    const std::string file = WriteTemp("valid.json", v["sendtx_body"].get<std::string>());
+    const std::string now = std::to_string(std::stoll(v["encoded_ints"]["time"].get<std::string>()) + 1'000'000'000);
+    const CliRun r = Iwallet("tx inspect --now-ns " + now + " " + file);
+    ASSERT_EQ(r.code, 0) << r.out;
+    const Json out = Json::parse(r.out);
+    EXPECT_EQ(out["hash"], v["hash"]);
+    EXPECT_EQ(out["valid"], true);
+    EXPECT_EQ(out["expired"], false);
+    // From stdin too; with the real clock the 2025 vector is expired but valid.
+    const CliRun s = Iwallet("tx inspect - < " + file);
+    ASSERT_EQ(s.code, 0) << s.out;
+    EXPECT_EQ(Json::parse(s.out)["expired"], true);
+}
+
+TEST_F(IwalletCli, InspectInvalidVectorExitsOne) {
+    for (const Json& v : Vectors()) {
+        if (!v["sdk_short_signature"].get<bool>() && v["valid_size"].get<bool>()) continue;
+        const std::string file = WriteTemp("invalid.json", v["sendtx_body"].get<std::string>());
+        const CliRun r = Iwallet("tx inspect " + file);
+        EXPECT_EQ(r.code, 1) << v["name"] << r.out;
+        EXPECT_EQ(Json::parse(r.out)["valid"], false);
+        EXPECT_EQ(Json::parse(r.out)["hash"], v["hash"]);
+    }
+}
+
+TEST_F(IwalletCli, GarbageMissingFileAndBadUsageExitTwo) {
+    EXPECT_EQ(Iwallet("tx inspect " + WriteTemp("garbage.json", "\x01\x02not json")).code, 2);
+    EXPECT_EQ(Iwallet("tx inspect " + WriteTemp("empty.json", "")).code, 2);
+    EXPECT_EQ(Iwallet("tx inspect " + WriteTemp("obj.json", "{\"time\":1}")).code, 2);
+    EXPECT_EQ(Iwallet("tx inspect /nonexistent/file.json").code, 2);
+    EXPECT_EQ(Iwallet("tx inspect").code, 2);
+    EXPECT_EQ(Iwallet("").code, 2);
+    EXPECT_EQ(Iwallet("frobnicate").code, 2);
+    EXPECT_EQ(Iwallet("key new --algo rsa").code, 2);
+}
+
+TEST_F(IwalletCli, KeyNewPrintsIostForms) {
+    for (const char* algo : {"ed25519", "secp256k1"}) {
+        const CliRun r = Iwallet(std::string("key new --algo ") + algo);
+        ASSERT_EQ(r.code, 0);
+        const Json k = Json::parse(r.out);
+        EXPECT_EQ(k["Algorithm"], algo);
+        EXPECT_FALSE(k["Pubkey"].get<std::string>().empty());
+        EXPECT_FALSE(k["Seckey"].get<std::string>().empty());
+    }
+    EXPECT_EQ(Json::parse(Iwallet("key new").out)["Algorithm"], "ed25519");
+}
+
+}  // namespace
