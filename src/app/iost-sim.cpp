@@ -1,0 +1,121 @@
+// iost-sim: runs the deterministic PoB simulator (tests/sim, docs/pob.md §10)
+// over one seed or a seed range and prints one JSON summary line per run.
+// Exit status: 0 when every run kept safety; 1 when any run violated it
+// (with --negative-control the expectation flips: every run must violate);
+// 2 on bad options. A failing run prints the command that replays it.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <sim.h>
+
+namespace {
+
+// The fault mixes cycled by --mix all (seed i uses mix i mod size).
+std::vector<std::vector<iost::sim::Fault>> Mixes() {
+    using F = iost::sim::Fault;
+    return {{},
+            {F::kForger},
+            {F::kMicroEquivocator},
+            {F::kSilentBelievable},
+            {F::kTwins},
+            {F::kWithholdVotes},
+            {F::kGarbage},
+            {F::kCrashPrimary},
+            {F::kPartition},
+            {F::kAsymmetric},
+            {F::kForger, F::kTwins},
+            {F::kSilentBelievable, F::kGarbage, F::kPartition}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"iost-sim: deterministic Proof-of-Believability simulator"};
+    iost::sim::SimConfig cfg;
+    std::string seeds;
+    std::string mix;
+    std::vector<std::string> faults;
+    double p = 0.3;
+    bool quiet = false;
+    app.add_option("--seed", cfg.seed, "seed of a single run");
+    app.add_option("--seeds", seeds, "seed range A:B (inclusive)");
+    app.add_option("--believable,-B", cfg.believable, "believable league size B");
+    app.add_option("--normal,-N", cfg.normal, "normal league size N");
+    app.add_option("--spare", cfg.spare, "extra registered validators");
+    app.add_option("--p", p, "sampling probability (0..1]");
+    app.add_option("--duration-ms", cfg.duration_ms, "virtual duration of a run");
+    app.add_option("--epoch-length", cfg.epoch_length, "final blocks per epoch");
+    app.add_option("--users", cfg.users, "funded user accounts");
+    app.add_option("--tx-interval-ms", cfg.tx_interval_ms, "one client tx every this many ms");
+    app.add_option("--drop", cfg.drop, "per-message drop probability");
+    app.add_option("--duplicate", cfg.duplicate, "per-message duplicate probability");
+    app.add_option("--reorder", cfg.reorder, "per-message extra-delay probability");
+    app.add_option("--delay-ms", cfg.delay_ms, "base link delay");
+    app.add_option("--jitter-ms", cfg.jitter_ms, "link jitter");
+    app.add_option("--fault", faults,
+                   "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
+                   "crash-primary|partition|asymmetric (repeatable)");
+    app.add_option("--mix", mix, "'all': cycle the built-in fault mixes over the seeds");
+    app.add_option("--fault-start-ms", cfg.fault_start_ms, "when faults start");
+    app.add_option("--heal-ms", cfg.heal_ms, "when partitions heal and crashed nodes restart");
+    app.add_flag("--negative-control", cfg.negative_control,
+                 "run more than f twin normal validators across a split: must violate safety");
+    app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");
+    app.add_flag("--quiet", quiet, "print only failing runs and the final tally");
+    CLI11_PARSE(app, argc, argv);
+
+    if (p <= 0 || p > 1) {
+        std::cerr << "--p must be in (0, 1]\n";
+        return 2;
+    }
+    cfg.sampling_ppm = static_cast<uint32_t>(p * 1e6 + 0.5);
+    for (const auto& f : faults) {
+        auto parsed = iost::sim::ParseFault(f);
+        if (!parsed) {
+            std::cerr << "unknown fault '" << f << "'\n";
+            return 2;
+        }
+        cfg.faults.push_back(*parsed);
+    }
+    if (!mix.empty() && mix != "all") {
+        std::cerr << "--mix takes only 'all'\n";
+        return 2;
+    }
+    uint64_t first = cfg.seed, last = cfg.seed;
+    if (!seeds.empty()) {
+        const auto colon = seeds.find(':');
+        try {
+            first = std::stoull(seeds.substr(0, colon));
+            last = colon == std::string::npos ? first : std::stoull(seeds.substr(colon + 1));
+        } catch (const std::exception&) {
+            std::cerr << "--seeds must be A:B\n";
+            return 2;
+        }
+        if (last < first) {
+            std::cerr << "--seeds: B must not be below A\n";
+            return 2;
+        }
+    }
+    const auto mixes = Mixes();
+    uint64_t runs = 0, bad = 0;
+    for (uint64_t s = first; s <= last; ++s) {
+        iost::sim::SimConfig c = cfg;
+        c.seed = s;
+        if (mix == "all") c.faults = mixes[s % mixes.size()];
+        const auto r = iost::sim::RunSimulation(c);
+        ++runs;
+        const bool failed = cfg.negative_control ? r.safety_violations == 0 : r.safety_violations > 0;
+        if (failed) ++bad;
+        if (!quiet || failed) std::cout << r.ToJson() << "\n";
+        if (failed) std::cout << "# replay: " << iost::sim::ReplayCommand(c) << "\n";
+        std::cout.flush();
+    }
+    if (quiet || runs > 1) {
+        std::cout << "{\"runs\":" << runs << ",\"failed\":" << bad << "}\n";
+    }
+    return bad == 0 ? 0 : 1;
+}

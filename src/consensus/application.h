@@ -1,0 +1,74 @@
+// What the consensus engine needs from execution, and nothing more
+// (DESIGN.md §2: consensus never includes ledger). The node implements it
+// over the ledger and its state store; the simulator over the real ledger
+// with in-memory state. Every call must be deterministic: the same committed
+// state and the same arguments give the same answer on every node, because
+// replicas vote only when their own results match the primary's.
+// The engine calls it synchronously (it is a pure function of committed
+// state from the engine's point of view): Execute must not change committed
+// state; Commit makes one executed block the committed state. Slashing and
+// compensation are part of the block's state transition (ExecInput), so the
+// state root commits to them; the engine also emits Punish effects for
+// observers (docs/pob.md §7).
+// Thread contract: called from the engine's single thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <consensus/election.h>
+#include <core/tx.h>
+#include <crypto/hash.h>
+#include <util/result.h>
+
+namespace iost::consensus {
+
+struct Slash {
+    std::string validator;        // loses all tokens, stake and Servi (§4.4)
+    crypto::Hash256 evidence_id{};
+};
+
+struct Compensation {
+    const core::Tx* tx = nullptr;  // a forged tx that became final earlier
+    crypto::Hash256 tx_hash{};
+    std::string paid_by;           // the slashed producer whose funds pay it back
+};
+
+struct ExecInput {
+    uint64_t height = 0;
+    int64_t time = 0;
+    std::string proposer;
+    std::vector<const core::Tx*> txs;  // in execution order (pob.md §3.3)
+    std::vector<crypto::Hash256> tx_hashes;
+    std::vector<Slash> slashes;        // applied before compensations
+    std::vector<Compensation> compensations;  // in order, after slashes, before txs
+    std::vector<std::string> credited; // validators whose MicroBlocks/votes made it (Servi)
+};
+
+struct ExecResult {
+    crypto::Hash256 state_root{};
+    crypto::Hash256 receipt_root{};
+    uint32_t failed_txs = 0;  // executed with a failing receipt
+};
+
+class Application {
+public:
+    virtual ~Application() = default;
+
+    // The full, time-independent check of one transaction: form, chain id,
+    // every signature, and that the publisher's key belongs to its active
+    // permission in committed state. Samplers and producers call it; so does
+    // every node when it validates a fraud proof, so its answer must not
+    // depend on the clock.
+    virtual util::Status CheckTx(const core::Tx& tx) = 0;
+    // Executes on top of the committed state at height-1, without committing.
+    virtual ExecResult Execute(const ExecInput& in) = 0;
+    // Commits `in` (executed before with this result, or re-executed).
+    virtual void Commit(const ExecInput& in, const ExecResult& result) = 0;
+    // Registered validators with Servi and stake, from committed state, for
+    // the next epoch's election.
+    virtual std::vector<Candidate> Candidates() = 0;
+};
+
+}  // namespace iost::consensus

@@ -1,0 +1,1249 @@
+#include <consensus/engine.h>
+
+#include <algorithm>
+
+#include <consensus/evidence.h>
+#include <core/codec.h>
+#include <crypto/sampling.h>
+
+namespace iost::consensus {
+
+// ---------------------------------------------------------------------------
+// Message helpers (pob.md §3.4).
+
+crypto::Hash256 ViewChangeMessage(uint64_t height, uint64_t new_view,
+                                  const std::optional<PreparedCert>& prepared) {
+    core::Encoder e(128);
+    e.WriteString("iost-pob-viewchange-v1");
+    e.WriteInt64(static_cast<int64_t>(height));
+    e.WriteInt64(static_cast<int64_t>(new_view));
+    e.WriteByte(prepared ? 1 : 0);
+    e.WriteInt64(prepared ? static_cast<int64_t>(prepared->view) : 0);
+    const crypto::Hash256 zero{};
+    e.WriteBytes(crypto::View(prepared ? prepared->hash : zero));
+    return crypto::Sha3_256(e.bytes());
+}
+
+crypto::Hash256 ProposalMessage(uint64_t height, uint64_t view, const crypto::Hash256& block_hash) {
+    core::Encoder e(96);
+    e.WriteString("iost-pob-proposal-v1");
+    e.WriteInt64(static_cast<int64_t>(height));
+    e.WriteInt64(static_cast<int64_t>(view));
+    e.WriteBytes(crypto::View(block_hash));
+    return crypto::Sha3_256(e.bytes());
+}
+
+const char* MessageName(const Message& m) {
+    static constexpr const char* kNames[] = {"tx",       "micro",    "proposal",
+                                             "vote",     "viewchange", "evidence",
+                                             "microreq", "syncreq",  "syncresp"};
+    return kNames[m.index()];
+}
+
+namespace {
+
+bool VerifyWith(const crypto::Verifier& v, const crypto::PublicKey& k, const crypto::Hash256& msg,
+                util::ByteView sig) {
+    return v.Verify({k.algorithm, k.bytes, crypto::View(msg), sig});
+}
+
+constexpr size_t kMaxBuffered = 4'096;
+constexpr size_t kMaxEvidencePerBlock = 8;
+constexpr uint64_t kMaxViewAhead = 1'000;
+constexpr size_t kSyncBatch = 32;
+
+}  // namespace
+
+// Everything a block's execution needs, derived deterministically from the
+// block and the final chain (pob.md §3.3).
+struct Engine::Plan {
+    std::vector<std::shared_ptr<const core::MicroBlock>> micros;  // in execution order
+    std::vector<core::TxRef> excluded;
+    std::vector<core::TxRef> compensated;
+    std::vector<std::shared_ptr<const core::Tx>> comp_txs;
+    std::vector<std::string> slashed;
+    std::vector<RecentTx> executed;  // what becomes m_recent on finality
+    ExecInput in;
+    crypto::Hash256 tx_root{};
+};
+
+struct Engine::Validated {
+    std::shared_ptr<const core::FinalBlock> block;
+    Plan plan;
+    ExecResult result;
+};
+
+Engine::Engine(EngineOptions options, const crypto::Signer& signer,
+               const crypto::Verifier& verifier, Application& app, util::Logger log)
+    : m_opt(std::move(options)),
+      m_signer(signer),
+      m_verifier(verifier),
+      m_app(app),
+      m_log(std::move(log)) {
+    m_last_hash = m_opt.genesis_hash;
+    m_last_time = m_opt.genesis_time;
+}
+
+Effects Engine::Take() {
+    Effects out;
+    out.swap(m_out);
+    return out;
+}
+
+bool Engine::IsNormal() const { return m_committee.NormalIndex(m_opt.id).has_value(); }
+
+NodeId Engine::Primary(uint64_t height, uint64_t view) const {
+    if (m_committee.normal.empty()) return {};
+    return m_committee.normal[(height + view) % m_committee.normal.size()].id;
+}
+
+int64_t Engine::ViewTimeout(uint64_t view) const {
+    const int shift = static_cast<int>(std::min<uint64_t>(view, kMaxTimeoutDoublings));
+    return m_opt.params.view_timeout_ns << shift;
+}
+
+const Committee* Engine::CommitteeForEpoch(uint64_t epoch) const {
+    if (epoch == m_committee.epoch) return &m_committee;
+    if (m_prev_committee && m_prev_committee->epoch == epoch) return &*m_prev_committee;
+    return nullptr;
+}
+
+std::optional<std::string> Engine::OwnerOf(const std::string& publisher) const {
+    // pob.md §5.1: owner = H(publisher ‖ epoch seed) mod |active believable|;
+    // slashed producers' publishers are re-partitioned over the rest, silent
+    // ones fall to the normal league.
+    if (m_committee.chain_fallback) return std::nullopt;
+    std::vector<const Candidate*> live;
+    for (const auto& c : m_committee.believable) {
+        if (!m_slashed.count(c.id)) live.push_back(&c);
+    }
+    if (live.empty()) return std::nullopt;
+    crypto::Sha3Hasher h;
+    h.Update(util::AsBytes(publisher));
+    h.Update(crypto::View(m_committee.seed));
+    const crypto::Hash256 d = h.Final();
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | d[static_cast<size_t>(i)];
+    const std::string& owner = live[v % live.size()]->id;
+    if (m_fallback.count(owner)) return std::nullopt;
+    return owner;
+}
+
+std::vector<std::shared_ptr<const core::MicroBlock>> Engine::FinalMicros() const {
+    std::vector<std::shared_ptr<const core::MicroBlock>> out;
+    for (const auto& [h, list] : m_chain_micros) out.insert(out.end(), list.begin(), list.end());
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// Start, restore, epochs.
+
+Effects Engine::Start(TimePoint now) {
+    const auto cands = m_app.Candidates();
+    m_committee = Elect(cands, EpochSeed(0, m_opt.genesis_hash), 0, m_opt.params);
+    NewEpoch(now);
+    EnterHeight(1, now);
+    return Take();
+}
+
+Effects Engine::Restore(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
+                        const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
+                        const std::optional<SafetyState>& safety, TimePoint now) {
+    (void)Start(now);
+    m_out.clear();
+    for (const auto& m : micros) m_micro.emplace(m->hash, m);
+    SyncResponse r;
+    r.blocks = blocks;
+    HandleSyncResponse(m_opt.id, r, now);
+    m_out.clear();  // replay emits nothing the driver has not already done
+    if (safety && safety->height == m_height + 1) {
+        m_safety = *safety;
+        Persist();
+    }
+    if (m_committee.IsBelievable(m_opt.id)) {
+        Emit(SetTimer{{TimerKind::kMicro, 0, 0}, now + m_opt.params.micro_interval_ns});
+    }
+    EnterHeight(m_height + 1, now);
+    return Take();
+}
+
+void Engine::NewEpoch(TimePoint now) {
+    m_fallback.clear();
+    m_included.clear();
+    m_micro_by_seq.clear();
+    m_micro_failed.clear();
+    m_last_micro_time.clear();
+    for (const auto& c : m_committee.believable) m_last_micro_time[c.id] = now;
+    m_my_seq = 0;
+    m_my_prev = crypto::Hash256{};
+    m_last_emit = 0;
+    m_log.Debug("epoch {}: {} believable, {} normal{}", m_committee.epoch,
+                m_committee.believable.size(), m_committee.normal.size(),
+                m_committee.chain_fallback ? " (chain fallback)" : "");
+    // Re-route what this node held as a producer: owners change with the seed.
+    std::vector<std::shared_ptr<const core::Tx>> held;
+    for (auto& t : m_pending) held.push_back(t);
+    for (auto& [h, t] : m_unconfirmed) held.push_back(t);
+    m_pending.clear();
+    m_pending_set.clear();
+    m_unconfirmed.clear();
+    for (auto& t : held) {
+        if (!m_final_txs.count(t->Hash())) RouteTx(t, /*from_client=*/true, now);
+    }
+    if (m_committee.IsBelievable(m_opt.id)) {
+        Emit(SetTimer{{TimerKind::kMicro, 0, 0}, now + m_opt.params.micro_interval_ns});
+    }
+    // MicroBlocks that arrived for this epoch before we reached it.
+    std::deque<std::shared_ptr<const core::MicroBlock>> future;
+    future.swap(m_future_micros);
+    for (auto& m : future) HandleMicro(m->header.producer, *m, now);
+}
+
+void Engine::EnterHeight(uint64_t height, TimePoint now) {
+    if (m_safety.height != height) m_safety = AtHeight(height);
+    m_valid.clear();
+    m_invalid.clear();
+    m_proposal_of_view.clear();
+    m_proposed_views.clear();
+    m_votes.clear();
+    m_seen_votes.clear();
+    m_vcs.clear();
+    m_vc_max_view.clear();
+    m_waiting.clear();
+    m_pending_final.reset();
+    if (IsNormal()) {
+        const uint64_t v = m_safety.view;
+        Emit(SetTimer{{TimerKind::kView, height, v},
+                      now + m_opt.params.final_interval_ns + ViewTimeout(v)});
+        if (Primary(height, v) == m_opt.id) {
+            if (v == 0) {
+                Emit(SetTimer{{TimerKind::kPropose, height, 0}, now + m_opt.params.final_interval_ns});
+            }
+        }
+    }
+    ReplayBuffered(now);
+}
+
+// ---------------------------------------------------------------------------
+// Inputs.
+
+Effects Engine::OnClientTx(const core::Tx& tx, TimePoint now) {
+    RouteTx(std::make_shared<const core::Tx>(tx), /*from_client=*/true, now);
+    return Take();
+}
+
+Effects Engine::OnTimeout(const TimerId& t, TimePoint now) {
+    switch (t.kind) {
+        case TimerKind::kMicro:
+            if (m_committee.IsBelievable(m_opt.id)) {
+                ProduceMicro(now);
+                Emit(SetTimer{{TimerKind::kMicro, 0, 0}, now + m_opt.params.micro_interval_ns});
+            }
+            break;
+        case TimerKind::kPropose:
+            if (t.height == m_height + 1 && t.view == m_safety.view && IsNormal() &&
+                Primary(t.height, t.view) == m_opt.id) {
+                Propose(t.view, now);
+            }
+            break;
+        case TimerKind::kView:
+            if (t.height == m_height + 1 && t.view == m_safety.view && IsNormal()) {
+                // pob.md §6.4: no decision in this view in time.
+                StartViewChange(t.view + 1, now);
+            }
+            break;
+    }
+    return Take();
+}
+
+Effects Engine::OnMessage(const NodeId& from, const Message& msg, TimePoint now) {
+    Dispatch(from, msg, now);
+    return Take();
+}
+
+void Engine::Dispatch(const NodeId& from, const Message& msg, TimePoint now) {
+    std::visit(
+        [&](const auto& m) {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, TxMsg>) {
+                if (m.tx) RouteTx(m.tx, /*from_client=*/false, now);
+            } else if constexpr (std::is_same_v<T, MicroMsg>) {
+                if (!m.micro) return;
+                // Never trust derived fields from the wire: recompute them.
+                core::MicroBlock copy = *m.micro;
+                const auto claimed = copy.header;
+                copy.Seal();
+                if (copy.header.tx_root != claimed.tx_root || copy.header.tx_count != claimed.tx_count) {
+                    ++m_stats.bad_messages;
+                    return;
+                }
+                HandleMicro(from, copy, now);
+            } else if constexpr (std::is_same_v<T, ProposalMsg>) {
+                HandleProposal(from, m, now);
+            } else if constexpr (std::is_same_v<T, VoteMsg>) {
+                if (m.vote.height > m_height + 1) {
+                    Buffer(from, msg);
+                    MaybeRequestSync(from, now);
+                } else if (m.vote.height == m_height + 1) {
+                    HandleVote(m.vote, now);
+                } else {
+                    MaybeHelpLaggard(from, m.vote.height, now);
+                }
+            } else if constexpr (std::is_same_v<T, ViewChangeMsg>) {
+                if (m.height > m_height + 1) {
+                    Buffer(from, msg);
+                    MaybeRequestSync(from, now);
+                } else if (m.height == m_height + 1) {
+                    HandleViewChange(m, now);
+                } else {
+                    MaybeHelpLaggard(from, m.height, now);
+                }
+            } else if constexpr (std::is_same_v<T, EvidenceMsg>) {
+                if (m.evidence) AddEvidence(m.evidence, /*gossip=*/true);
+            } else if constexpr (std::is_same_v<T, MicroRequest>) {
+                // Each requested block and up to 64 predecessors: the
+                // requester walks chains backwards and would otherwise need
+                // one round trip per missing link.
+                size_t n = 0;
+                std::set<crypto::Hash256> sent;
+                for (const auto& h : m.hashes) {
+                    crypto::Hash256 cur = h;
+                    for (int depth = 0; depth < 64 && n < 512; ++depth) {
+                        auto it = m_micro.find(cur);
+                        if (it == m_micro.end() || !sent.insert(cur).second) break;
+                        Emit(Send{from, MicroMsg{it->second}});
+                        ++n;
+                        cur = it->second->header.prev_micro_hash;
+                    }
+                }
+            } else if constexpr (std::is_same_v<T, SyncRequest>) {
+                HandleSyncRequest(from, m, now);
+            } else if constexpr (std::is_same_v<T, SyncResponse>) {
+                HandleSyncResponse(from, m, now);
+            }
+        },
+        msg);
+}
+
+// ---------------------------------------------------------------------------
+// Phase 1: routing, MicroBlocks, sampling, evidence.
+
+void Engine::RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client, TimePoint now) {
+    (void)now;
+    const crypto::Hash256 h = tx->Hash();
+    if (m_final_txs.count(h)) return;
+    const auto owner = OwnerOf(tx->publisher);
+    if (!owner) {
+        // pob.md §5.4: the normal league takes it directly.
+        if (IsNormal() && !m_direct_set.count(h)) {
+            if (!m_app.CheckTx(*tx).ok()) return;
+            m_direct_set.insert(h);
+            m_direct.emplace_back(h, tx);
+        }
+        if (from_client) {
+            for (const auto& c : m_committee.normal) {
+                if (c.id != m_opt.id) Emit(Send{c.id, TxMsg{tx, false}});
+            }
+        }
+        return;
+    }
+    if (*owner == m_opt.id) {
+        if (m_pending_set.count(h) || m_unconfirmed.count(h)) return;
+        // pob.md §5.2: the owner verifies fully before it packs.
+        if (!m_app.CheckTx(*tx).ok()) return;
+        m_pending_set.emplace(h, tx);
+        m_pending.push_back(tx);
+        return;
+    }
+    if (from_client) Emit(Send{*owner, TxMsg{tx, false}});
+}
+
+void Engine::ProduceMicro(TimePoint now) {
+    if (m_slashed.count(m_opt.id) || m_fallback.count(m_opt.id)) return;
+    const int64_t heartbeat = std::max<int64_t>(m_opt.params.silent_after_ns / 3, 1);
+    if (m_pending.empty() && now - m_last_emit < heartbeat) return;
+    auto mb = std::make_shared<core::MicroBlock>();
+    mb->header.epoch = m_committee.epoch;
+    mb->header.producer = m_opt.id;
+    mb->header.seq = ++m_my_seq;
+    mb->header.prev_micro_hash = m_my_prev;
+    mb->header.base_final_height = m_height;
+    mb->header.time = now;
+    while (!m_pending.empty() && mb->txs.size() < m_opt.params.max_txs_per_micro) {
+        auto tx = m_pending.front();
+        m_pending.pop_front();
+        const crypto::Hash256 h = tx->Hash();
+        m_pending_set.erase(h);
+        if (m_final_txs.count(h)) continue;
+        m_unconfirmed.emplace(h, tx);
+        mb->txs.push_back(*tx);
+    }
+    mb->Seal();
+    mb->producer_sig = m_signer.Sign(crypto::View(mb->hash));
+    m_my_prev = mb->hash;
+    m_last_emit = now;
+    ++m_stats.micro_blocks_produced;
+    std::shared_ptr<const core::MicroBlock> cmb = mb;
+    m_micro.emplace(mb->hash, cmb);
+    m_micro_by_seq[{m_opt.id, mb->header.seq}].push_back(mb->hash);
+    m_last_micro_time[m_opt.id] = now;
+    Emit(Broadcast{MicroMsg{cmb}});
+}
+
+void Engine::HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoint now) {
+    (void)from;
+    if (m_micro.count(mb.hash)) {
+        RetryWaiting(now);
+        return;
+    }
+    const auto& hdr = mb.header;
+    if (hdr.epoch > m_committee.epoch) {
+        if (m_future_micros.size() < kMaxBuffered) {
+            m_future_micros.push_back(std::make_shared<const core::MicroBlock>(mb));
+        }
+        return;
+    }
+    const Committee* c = CommitteeForEpoch(hdr.epoch);
+    if (!c || !c->IsBelievable(hdr.producer) || hdr.seq == 0 ||
+        !VerifyMicroSignature(hdr, mb.producer_sig, *c->KeyOf(hdr.producer), m_verifier)) {
+        ++m_stats.bad_messages;
+        return;
+    }
+    auto ptr = std::make_shared<const core::MicroBlock>(mb);
+    m_micro.emplace(mb.hash, ptr);
+    if (hdr.epoch != m_committee.epoch) {
+        RetryWaiting(now);  // an old epoch's block can still complete a sync
+        return;
+    }
+    m_last_micro_time[hdr.producer] = std::max(m_last_micro_time[hdr.producer], now);
+    auto& same_seq = m_micro_by_seq[{hdr.producer, hdr.seq}];
+    if (!same_seq.empty()) {
+        // pob.md §7.2: two signed MicroBlocks with one (producer, epoch, seq).
+        const auto& first = m_micro.at(same_seq.front());
+        auto ev = std::make_shared<core::Evidence>();
+        ev->kind = core::EvidenceKind::kMicroEquivocation;
+        ev->micro = {first->header, hdr, first->producer_sig, mb.producer_sig};
+        ++m_stats.equivocations_seen;
+        AddEvidence(ev, /*gossip=*/true);
+    }
+    same_seq.push_back(mb.hash);
+    if (IsNormal()) SampleMicro(*ptr);
+    RetryWaiting(now);
+}
+
+void Engine::SampleMicro(const core::MicroBlock& mb) {
+    if (!m_sampled.insert(mb.hash).second) return;
+    // pob.md §5.3: randomness the producer cannot predict: our own
+    // deterministic signature over the MicroBlock hash, revealed only now.
+    const util::Bytes sample_sig = m_signer.Sign(crypto::View(crypto::SampleMessage(mb.hash)));
+    for (size_t i = 0; i < mb.txs.size(); ++i) {
+        if (!crypto::IsSampled(sample_sig, mb.tx_hashes[i], m_opt.params.sampling_ppm)) continue;
+        ++m_stats.samples_checked;
+        if (m_app.CheckTx(mb.txs[i]).ok()) continue;
+        auto ev = std::make_shared<core::Evidence>();
+        ev->kind = core::EvidenceKind::kFraud;
+        ev->fraud.header = mb.header;
+        ev->fraud.producer_sig = mb.producer_sig;
+        ev->fraud.tx_hashes = mb.tx_hashes;
+        ev->fraud.index = static_cast<uint32_t>(i);
+        ev->fraud.tx = mb.txs[i];
+        ++m_stats.fraud_proofs_made;
+        m_micro_failed[mb.hash] = ev->Id();
+        AddEvidence(ev, /*gossip=*/true);
+        break;  // one proof condemns the producer
+    }
+}
+
+void Engine::AddEvidence(std::shared_ptr<const core::Evidence> ev, bool gossip) {
+    const crypto::Hash256 id = ev->Id();
+    if (m_evidence_pool.count(id) || m_slashed.count(ev->Accused())) return;
+    uint64_t epoch = 0;
+    if (ev->kind == core::EvidenceKind::kVoteEquivocation) {
+        if (ev->vote.a.height == 0) return;
+        epoch = (ev->vote.a.height - 1) / m_opt.params.epoch_length;
+    } else {
+        epoch = ev->kind == core::EvidenceKind::kFraud ? ev->fraud.header.epoch : ev->micro.a.epoch;
+    }
+    const Committee* c = CommitteeForEpoch(epoch);
+    if (!c) return;
+    auto st = ValidateEvidence(*ev, *c, m_app, m_verifier);
+    if (!st.ok()) {
+        ++m_stats.bad_messages;
+        m_log.Debug("evidence rejected: {}", st.error().message);
+        return;
+    }
+    m_evidence_pool.emplace(id, ev);
+    if (gossip) Emit(Broadcast{EvidenceMsg{ev}});
+}
+
+// ---------------------------------------------------------------------------
+// Phase 2: proposals.
+
+void Engine::Propose(uint64_t view, TimePoint now) {
+    if (!m_proposed_views.insert(view).second) return;
+    ProposalMsg p;
+    p.height = m_height + 1;
+    p.view = view;
+    p.proposer = m_opt.id;
+    std::shared_ptr<const core::FinalBlock> block;
+    if (view > 0) {
+        // pob.md §6.5: q view changes; re-propose the highest prepared block.
+        const auto& vcs = m_vcs[view];
+        const ViewChangeMsg* best = nullptr;
+        for (const auto& [voter, vc] : vcs) {
+            if (p.justification.size() == m_committee.quorum()) break;
+            p.justification.push_back(vc);
+            if (vc.prepared && (!best || vc.prepared->view > best->prepared->view)) best = &vc;
+        }
+        if (best) block = best->prepared->block;
+    }
+    if (!block) block = BuildBlock(view, now);
+    if (!block) {
+        m_proposed_views.erase(view);
+        return;
+    }
+    p.block = block;
+    p.block_hash = block->Hash();
+    p.sig = m_signer.Sign(crypto::View(ProposalMessage(p.height, view, p.block_hash)));
+    Emit(Broadcast{p});
+    HandleProposal(m_opt.id, p, now);
+}
+
+std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint now) {
+    auto b = std::make_shared<core::FinalBlock>();
+    b->height = m_height + 1;
+    b->prev_hash = m_last_hash;
+    b->epoch = m_committee.epoch;
+    b->view = view;
+    b->time = std::max<int64_t>(now, m_last_time + 1);
+    b->proposer = m_opt.id;
+    std::set<std::string> fallback_now = m_fallback;
+    // pob.md §5.4: a producer silent for silent_after falls back.
+    for (const auto& c : m_committee.believable) {
+        if (m_slashed.count(c.id) || m_fallback.count(c.id)) continue;
+        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns) {
+            b->fallback.push_back(c.id);
+            fallback_now.insert(c.id);
+        }
+    }
+    // Evidence first: it decides exclusions.
+    std::set<std::string> accused;
+    for (const auto& [id, ev] : m_evidence_pool) {
+        if (b->evidence.size() >= kMaxEvidencePerBlock) break;
+        if (m_slashed.count(ev->Accused()) || !accused.insert(ev->Accused()).second) continue;
+        b->evidence.push_back(*ev);
+    }
+    // pob.md §3.3: each live producer's MicroBlocks that extend what is final.
+    size_t txs = 0;
+    for (const auto& c : m_committee.believable) {
+        if (m_slashed.count(c.id) || fallback_now.count(c.id)) continue;
+        auto [seq, hash] = m_included.count(c.id) ? m_included[c.id]
+                                                  : std::pair<uint64_t, crypto::Hash256>{0, {}};
+        core::MicroRef ref;
+        ref.producer = c.id;
+        ref.seq_from = seq + 1;
+        while (txs < core::kMaxMicroTxs) {
+            auto it = m_micro_by_seq.find({c.id, seq + 1});
+            if (it == m_micro_by_seq.end()) break;
+            const core::MicroBlock* next = nullptr;
+            for (const auto& h : it->second) {
+                const auto& m = m_micro.at(h);
+                if (m->header.prev_micro_hash == hash) {
+                    next = m.get();
+                    break;
+                }
+            }
+            if (!next) break;
+            ++seq;
+            hash = next->hash;
+            txs += next->txs.size();
+        }
+        if (seq >= ref.seq_from) {
+            ref.seq_to = seq;
+            ref.last_hash = hash;
+            b->micro_refs.push_back(ref);
+        }
+    }
+    // Direct transactions for fallback partitions.
+    std::set<crypto::Hash256> seen;
+    const auto saved_fallback = m_fallback;
+    m_fallback = fallback_now;
+    for (const auto& [h, tx] : m_direct) {
+        if (b->direct_txs.size() >= m_opt.params.max_direct_txs) break;
+        if (m_final_txs.count(h) || !seen.insert(h).second) continue;
+        if (OwnerOf(tx->publisher)) continue;
+        b->direct_txs.push_back(*tx);
+    }
+    m_fallback = saved_fallback;
+    // Derived fields: exclusions, compensations, roots.
+    Plan plan;
+    std::vector<crypto::Hash256> missing;
+    auto st = MakePlan(*b, &plan, &missing);
+    if (!st.ok()) {
+        m_log.Warn("cannot build block {}: {}", b->height, st.error().message);
+        return nullptr;
+    }
+    b->excluded = plan.excluded;
+    b->compensated = plan.compensated;
+    b->tx_merkle_root = plan.tx_root;
+    plan.in.time = b->time;
+    const ExecResult r = m_app.Execute(plan.in);
+    b->receipt_merkle_root = r.receipt_root;
+    b->state_root = r.state_root;
+    return b;
+}
+
+util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
+                              std::vector<crypto::Hash256>* missing) {
+    const Params& P = m_opt.params;
+    std::set<std::string> fallback_now = m_fallback;
+    for (const auto& f : b.fallback) {
+        if (!m_committee.IsBelievable(f) || m_slashed.count(f) || !fallback_now.insert(f).second) {
+            return util::Err("bad fallback declaration");
+        }
+    }
+    // Evidence: valid, new, one per accused.
+    std::set<std::string> accused;
+    std::map<std::string, crypto::Hash256> evidence_of;
+    if (b.evidence.size() > kMaxEvidencePerBlock) return util::Err("too much evidence");
+    for (const auto& ev : b.evidence) {
+        const std::string& who = ev.Accused();
+        if (m_slashed.count(who) || !accused.insert(who).second) {
+            return util::Err("evidence against an already slashed or twice accused validator");
+        }
+        const crypto::Hash256 id = ev.Id();
+        if (!m_evidence_pool.count(id)) {
+            uint64_t epoch = ev.kind == core::EvidenceKind::kVoteEquivocation
+                                 ? (ev.vote.a.height == 0 ? UINT64_MAX
+                                                          : (ev.vote.a.height - 1) / P.epoch_length)
+                                 : (ev.kind == core::EvidenceKind::kFraud ? ev.fraud.header.epoch
+                                                                          : ev.micro.a.epoch);
+            const Committee* c = CommitteeForEpoch(epoch);
+            if (!c) return util::Err("evidence from an unknown epoch");
+            IOST_TRY(ValidateEvidence(ev, *c, m_app, m_verifier));
+        }
+        plan->slashed.push_back(who);
+        evidence_of[who] = id;
+        plan->in.slashes.push_back({who, id});
+    }
+    // Compensation: every tx the newly slashed produced within the window is
+    // re-verified; forged ones already final are paid back (pob.md §7.3).
+    const uint64_t h = b.height;
+    std::set<crypto::Hash256> comp_seen;
+    for (const auto& [fh, list] : m_recent) {
+        if (fh + P.recheck_window < h) continue;
+        for (const auto& rt : list) {
+            auto it = evidence_of.find(rt.producer);
+            if (it == evidence_of.end() || m_compensated.count(rt.hash) || !comp_seen.insert(rt.hash).second) {
+                continue;
+            }
+            if (m_app.CheckTx(*rt.tx).ok()) continue;
+            plan->compensated.push_back({rt.hash, it->second});
+            plan->comp_txs.push_back(rt.tx);
+            plan->in.compensations.push_back({rt.tx.get(), rt.hash, rt.producer});
+        }
+    }
+    // MicroBlock references.
+    std::set<crypto::Hash256> in_block;
+    size_t last_index = 0;
+    bool first = true;
+    for (const auto& ref : b.micro_refs) {
+        size_t idx = 0;
+        for (; idx < m_committee.believable.size(); ++idx) {
+            if (m_committee.believable[idx].id == ref.producer) break;
+        }
+        if (idx == m_committee.believable.size()) return util::Err("ref to a non-believable producer");
+        if (!first && idx <= last_index) return util::Err("refs out of producer order");
+        first = false;
+        last_index = idx;
+        if (m_slashed.count(ref.producer) || fallback_now.count(ref.producer)) {
+            return util::Err("ref to a slashed or fallen-back producer");
+        }
+        auto [seq, hash] = m_included.count(ref.producer)
+                               ? m_included[ref.producer]
+                               : std::pair<uint64_t, crypto::Hash256>{0, {}};
+        if (ref.seq_from != seq + 1 || ref.seq_to < ref.seq_from || ref.seq_to - ref.seq_from > 100'000) {
+            return util::Err("ref seq range does not extend the final chain");
+        }
+        std::vector<std::shared_ptr<const core::MicroBlock>> chain;
+        crypto::Hash256 cur = ref.last_hash;
+        for (uint64_t s = ref.seq_to; s >= ref.seq_from; --s) {
+            auto it = m_micro.find(cur);
+            if (it == m_micro.end()) {
+                missing->push_back(cur);
+                return util::Err("missing MicroBlock");
+            }
+            const auto& m = it->second;
+            if (m->header.producer != ref.producer || m->header.epoch != m_committee.epoch ||
+                m->header.seq != s) {
+                return util::Err("ref chain does not match");
+            }
+            chain.push_back(m);
+            cur = m->header.prev_micro_hash;
+            if (s == 0) break;
+        }
+        if (cur != hash) return util::Err("ref chain does not link to the final chain");
+        std::reverse(chain.begin(), chain.end());
+        const bool slashed_now = evidence_of.count(ref.producer) != 0;
+        for (const auto& m : chain) {
+            plan->micros.push_back(m);
+            for (size_t i = 0; i < m->txs.size(); ++i) {
+                const auto& th = m->tx_hashes[i];
+                if (slashed_now && !m_app.CheckTx(m->txs[i]).ok()) {
+                    plan->excluded.push_back({th, evidence_of[ref.producer]});
+                    continue;
+                }
+                if (m_final_txs.count(th) || !in_block.insert(th).second) continue;
+                plan->in.txs.push_back(&m->txs[i]);
+                plan->in.tx_hashes.push_back(th);
+                plan->executed.push_back({ref.producer, nullptr, th});
+            }
+        }
+        plan->in.credited.push_back(ref.producer);
+    }
+    for (const auto& tx : b.direct_txs) {
+        const crypto::Hash256 th = tx.Hash();
+        if (m_final_txs.count(th) || !in_block.insert(th).second) {
+            return util::Err("direct tx is a duplicate");
+        }
+        plan->in.txs.push_back(&tx);
+        plan->in.tx_hashes.push_back(th);
+        plan->executed.push_back({"", nullptr, th});
+    }
+    plan->in.height = b.height;
+    plan->in.time = b.time;
+    plan->in.proposer = b.proposer;
+    plan->tx_root = core::MerkleRoot(plan->in.tx_hashes);
+    return util::Ok();
+}
+
+util::Status Engine::Validate(const std::shared_ptr<const core::FinalBlock>& bp,
+                              std::vector<crypto::Hash256>* missing) {
+    const core::FinalBlock& b = *bp;
+    const crypto::Hash256 hash = b.Hash();
+    if (m_valid.count(hash)) return util::Ok();
+    if (m_invalid.count(hash)) return util::Err("known invalid");
+    auto fail = [&](std::string why) -> util::Status {
+        m_invalid.insert(hash);
+        ++m_stats.proposals_rejected;
+        return util::Err(std::move(why));
+    };
+    if (b.height != m_height + 1 || b.prev_hash != m_last_hash) return fail("does not extend the chain");
+    if (b.epoch != m_committee.epoch) return fail("wrong epoch");
+    if (b.time <= m_last_time) return fail("time does not advance");
+    if (!m_committee.NormalIndex(b.proposer)) return fail("proposer is not a normal validator");
+    auto v = std::make_shared<Validated>();
+    v->block = bp;
+    auto st = MakePlan(b, &v->plan, missing);
+    if (!st.ok()) {
+        if (!missing->empty()) return st;  // may succeed once the MicroBlocks arrive
+        return fail(st.error().message);
+    }
+    if (v->plan.excluded != b.excluded || v->plan.compensated != b.compensated) {
+        return fail("exclusions or compensations differ");
+    }
+    if (v->plan.tx_root != b.tx_merkle_root) return fail("tx root differs");
+    v->result = m_app.Execute(v->plan.in);
+    if (v->result.state_root != b.state_root || v->result.receipt_root != b.receipt_merkle_root) {
+        return fail("state root differs from our execution");
+    }
+    m_valid.emplace(hash, std::move(v));
+    return util::Ok();
+}
+
+util::Status Engine::ReplicaRefusal(const Validated& v) {
+    const core::FinalBlock& b = *v.block;
+    // pob.md §6.2: vote only if our own samples passed...
+    std::set<std::string> slashed_here(v.plan.slashed.begin(), v.plan.slashed.end());
+    for (const auto& m : v.plan.micros) {
+        if (m_micro_failed.count(m->hash) && !slashed_here.count(m->header.producer)) {
+            return util::Err("references a MicroBlock whose sample failed");
+        }
+    }
+    // ...and every direct (fallback) transaction verifies in full.
+    const auto saved = m_fallback;
+    m_fallback.insert(b.fallback.begin(), b.fallback.end());
+    bool owners_ok = true;
+    for (const auto& tx : b.direct_txs) {
+        if (OwnerOf(tx.publisher)) owners_ok = false;
+    }
+    m_fallback = saved;
+    if (!owners_ok) return util::Err("direct tx of a live partition");
+    for (const auto& tx : b.direct_txs) {
+        if (!m_app.CheckTx(tx).ok()) return util::Err("direct tx fails verification");
+    }
+    return util::Ok();
+}
+
+util::Status Engine::CheckViewChange(const ViewChangeMsg& vc) const {
+    const auto idx = m_committee.NormalIndex(vc.voter);
+    if (!idx) return util::Err("view change from a non-member");
+    if (!VerifyWith(m_verifier, m_committee.normal[*idx].key,
+                    ViewChangeMessage(vc.height, vc.new_view, vc.prepared), vc.sig)) {
+        return util::Err("view change signature");
+    }
+    if (vc.prepared) {
+        const auto& pc = *vc.prepared;
+        if (pc.view >= vc.new_view) return util::Err("prepared view not below the new view");
+        if (!pc.block || pc.block->Hash() != pc.hash || pc.block->height != vc.height) {
+            return util::Err("prepared block does not match");
+        }
+        const auto keys = m_committee.NormalKeys();
+        IOST_TRY(crypto::VerifyCertificate(pc.cert, keys,
+                                           core::VoteMessage(core::kVotePrepare, vc.height, pc.view, pc.hash),
+                                           m_committee.quorum(), m_verifier));
+    }
+    return util::Ok();
+}
+
+util::Status Engine::CheckJustification(const ProposalMsg& p) const {
+    std::set<NodeId> voters;
+    const ViewChangeMsg* best = nullptr;
+    for (const auto& vc : p.justification) {
+        if (vc.height != p.height || vc.new_view != p.view) return util::Err("justification for another view");
+        if (!voters.insert(vc.voter).second) return util::Err("justification repeats a voter");
+        IOST_TRY(CheckViewChange(vc));
+        if (vc.prepared && (!best || vc.prepared->view > best->prepared->view)) best = &vc;
+    }
+    if (voters.size() < m_committee.quorum()) return util::Err("justification below quorum");
+    if (best) {
+        if (best->prepared->hash != p.block_hash) {
+            return util::Err("new view must re-propose the highest prepared block");
+        }
+    } else if (p.block->view != p.view) {
+        return util::Err("fresh block must carry the proposal's view");
+    }
+    return util::Ok();
+}
+
+void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint now) {
+    if (p.height > m_height + 1) {
+        Buffer(from, Message{p});
+        MaybeRequestSync(from, now);
+        return;
+    }
+    if (p.height <= m_height) {
+        MaybeHelpLaggard(from, p.height, now);
+        return;
+    }
+    if (p.view > m_safety.view + kMaxViewAhead || !p.block) return;
+    if (p.proposer != Primary(p.height, p.view)) {
+        ++m_stats.bad_messages;
+        return;
+    }
+    const auto idx = m_committee.NormalIndex(p.proposer);
+    if (!idx || p.block->Hash() != p.block_hash || p.block->height != p.height ||
+        !VerifyWith(m_verifier, m_committee.normal[*idx].key,
+                    ProposalMessage(p.height, p.view, p.block_hash), p.sig)) {
+        ++m_stats.bad_messages;
+        return;
+    }
+    if (p.view == 0) {
+        if (p.block->view != 0 || !p.justification.empty()) return;
+    } else {
+        auto st = CheckJustification(p);
+        if (!st.ok()) {
+            ++m_stats.bad_messages;
+            m_log.Debug("proposal {}/{} rejected: {}", p.height, p.view, st.error().message);
+            return;
+        }
+    }
+    if (m_proposal_of_view.count(p.view) && m_proposal_of_view[p.view] != p.block_hash) {
+        return;  // the primary equivocated: keep the first
+    }
+    std::vector<crypto::Hash256> missing;
+    auto st = Validate(p.block, &missing);
+    if (!st.ok()) {
+        if (!missing.empty()) {
+            m_waiting.emplace_back(from, p);
+            auto key = std::make_pair(from, p.height);
+            auto it = m_micro_requests.find(key);
+            if (it == m_micro_requests.end() || now - it->second > m_opt.params.view_timeout_ns / 4) {
+                m_micro_requests[key] = now;
+                Emit(Send{from, MicroRequest{missing}});
+            }
+        } else {
+            m_log.Debug("proposal {}/{} invalid: {}", p.height, p.view, st.error().message);
+        }
+        return;
+    }
+    m_proposal_of_view[p.view] = p.block_hash;
+    if (IsNormal()) {
+        if (p.view > m_safety.view) {
+            // A justified proposal moves us into its view (pob.md §6.5).
+            m_safety.view = p.view;
+            Persist();
+            Emit(SetTimer{{TimerKind::kView, p.height, p.view}, now + ViewTimeout(p.view)});
+        }
+        if (p.view == m_safety.view) {
+            auto refusal = ReplicaRefusal(*m_valid.at(p.block_hash));
+            if (refusal.ok()) {
+                CastVote(VoteKind::kPrepare, p.view, p.block_hash, now);
+            } else {
+                ++m_stats.proposals_rejected;
+                m_log.Debug("refusing {}/{}: {}", p.height, p.view, refusal.error().message);
+            }
+        }
+    }
+    TryCommit(p.view, p.block_hash, now);
+    for (const auto& [key, builder] : m_votes) {
+        const auto& [kind, view, hash] = key;
+        if (kind == core::kVoteCommit && hash == p.block_hash) {
+            TryFinalize(view, hash, now);
+            break;
+        }
+    }
+    if (m_pending_final && m_pending_final->hash == p.block_hash) {
+        auto pf = *m_pending_final;
+        FinalizeBlock(pf.hash, pf.view, pf.cert, now);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Votes.
+
+void Engine::CastVote(VoteKind kind, uint64_t view, const crypto::Hash256& hash, TimePoint now) {
+    const uint64_t h = m_height + 1;
+    const VoteDecision d = DecideVote(m_safety, kind, h, view, hash);
+    if (d != VoteDecision::kSign && d != VoteDecision::kResend) {
+        m_log.Debug("not voting {} {}/{}: {}", kind == VoteKind::kPrepare ? "prepare" : "commit", h,
+                    view, VoteDecisionName(d));
+        return;
+    }
+    core::SignedVote v;
+    v.kind = static_cast<uint8_t>(kind);
+    v.height = h;
+    v.view = view;
+    v.block_hash = hash;
+    v.voter = m_opt.id;
+    v.sig = m_signer.Sign(crypto::View(core::VoteMessage(v.kind, h, view, hash)));
+    if (d == VoteDecision::kSign) {
+        // pob.md §9: durable before the signature leaves the process.
+        m_safety = AfterVote(m_safety, kind, h, view, hash);
+        Persist();
+    }
+    Emit(Broadcast{VoteMsg{v}});
+    HandleVote(v, now);
+}
+
+void Engine::HandleVote(const core::SignedVote& v, TimePoint now) {
+    if (v.kind != core::kVotePrepare && v.kind != core::kVoteCommit) return;
+    if (v.view > m_safety.view + kMaxViewAhead) return;
+    const auto idx = m_committee.NormalIndex(v.voter);
+    if (!idx) {
+        ++m_stats.bad_messages;
+        return;
+    }
+    auto seen_key = std::make_tuple(v.voter, v.kind, v.view);
+    auto seen = m_seen_votes.find(seen_key);
+    if (seen != m_seen_votes.end() && seen->second.block_hash == v.block_hash) return;  // duplicate
+    const auto key = std::make_tuple(v.kind, v.view, v.block_hash);
+    auto it = m_votes.find(key);
+    if (it == m_votes.end()) {
+        it = m_votes
+                 .emplace(key, crypto::CertificateBuilder(
+                                   m_committee.NormalKeys(),
+                                   core::VoteMessage(v.kind, v.height, v.view, v.block_hash), m_verifier))
+                 .first;
+    }
+    const crypto::VoteAdd r = it->second.AddVoteAt(*idx, v.sig);
+    if (r == crypto::VoteAdd::kBadSignature) {
+        ++m_stats.bad_messages;
+        if (it->second.count() == 0) m_votes.erase(it);
+        return;
+    }
+    if (r != crypto::VoteAdd::kAdded) return;
+    if (seen != m_seen_votes.end()) {
+        // pob.md §7.2: two signed votes of one kind at one (height, view).
+        auto ev = std::make_shared<core::Evidence>();
+        ev->kind = core::EvidenceKind::kVoteEquivocation;
+        ev->vote = {seen->second, v};
+        ++m_stats.equivocations_seen;
+        AddEvidence(ev, /*gossip=*/true);
+    } else {
+        m_seen_votes.emplace(seen_key, v);
+    }
+    if (v.kind == core::kVotePrepare) {
+        TryCommit(v.view, v.block_hash, now);
+    } else {
+        TryFinalize(v.view, v.block_hash, now);
+    }
+}
+
+void Engine::TryCommit(uint64_t view, const crypto::Hash256& hash, TimePoint now) {
+    auto it = m_votes.find(std::make_tuple(core::kVotePrepare, view, hash));
+    if (it == m_votes.end() || it->second.count() < m_committee.quorum()) return;
+    auto vit = m_valid.find(hash);
+    if (vit == m_valid.end()) return;  // we have not validated that block
+    // pob.md §6.3: lock on the highest prepare certificate; it is persisted
+    // before the commit vote that follows (and reported in view changes).
+    if (!m_safety.locked || m_safety.locked->view < view) {
+        m_safety.locked = PreparedCert{view, hash, it->second.Build(), vit->second->block};
+        if (IsNormal()) Persist();
+    }
+    if (IsNormal() && view == m_safety.view) CastVote(VoteKind::kCommit, view, hash, now);
+}
+
+void Engine::TryFinalize(uint64_t view, const crypto::Hash256& hash, TimePoint now) {
+    auto it = m_votes.find(std::make_tuple(core::kVoteCommit, view, hash));
+    if (it == m_votes.end() || it->second.count() < m_committee.quorum()) return;
+    FinalizeBlock(hash, view, it->second.Build(), now);
+}
+
+// ---------------------------------------------------------------------------
+// View change.
+
+void Engine::StartViewChange(uint64_t new_view, TimePoint now) {
+    const uint64_t h = m_height + 1;
+    if (!MayEnterView(m_safety, h, new_view)) return;
+    m_safety.view = new_view;
+    ++m_stats.view_changes;
+    Persist();
+    ViewChangeMsg vc;
+    vc.height = h;
+    vc.new_view = new_view;
+    vc.voter = m_opt.id;
+    vc.prepared = m_safety.locked;
+    vc.sig = m_signer.Sign(crypto::View(ViewChangeMessage(h, new_view, vc.prepared)));
+    Emit(Broadcast{vc});
+    Emit(SetTimer{{TimerKind::kView, h, new_view}, now + ViewTimeout(new_view)});
+    HandleViewChange(vc, now);
+    // A proposal for this view may already be here.
+    auto pv = m_proposal_of_view.find(new_view);
+    if (pv != m_proposal_of_view.end()) CastVote(VoteKind::kPrepare, new_view, pv->second, now);
+}
+
+void Engine::HandleViewChange(const ViewChangeMsg& vc, TimePoint now) {
+    if (vc.new_view > m_safety.view + kMaxViewAhead) return;
+    auto& slot = m_vcs[vc.new_view];
+    if (slot.count(vc.voter)) return;
+    if (vc.voter != m_opt.id) {
+        auto st = CheckViewChange(vc);
+        if (!st.ok()) {
+            ++m_stats.bad_messages;
+            return;
+        }
+    }
+    slot.emplace(vc.voter, vc);
+    auto& mx = m_vc_max_view[vc.voter];
+    mx = std::max(mx, vc.new_view);
+    if (!IsNormal()) return;
+    // pob.md §6.4: f+1 replicas ahead of us cannot all be faulty: join the
+    // highest view that f+1 of them have reached.
+    std::vector<uint64_t> ahead;
+    for (const auto& [voter, v] : m_vc_max_view) {
+        if (v > m_safety.view) ahead.push_back(v);
+    }
+    if (ahead.size() >= m_committee.f() + 1) {
+        std::sort(ahead.rbegin(), ahead.rend());
+        StartViewChange(ahead[m_committee.f()], now);
+    }
+    TryNewView(vc.new_view, now);
+}
+
+void Engine::TryNewView(uint64_t view, TimePoint now) {
+    if (view == 0 || view != m_safety.view || Primary(m_height + 1, view) != m_opt.id) return;
+    if (m_vcs[view].size() < m_committee.quorum()) return;
+    Propose(view, now);
+}
+
+// ---------------------------------------------------------------------------
+// Finality.
+
+void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view, crypto::Certificate cert,
+                      TimePoint now) {
+    auto vit = m_valid.find(hash);
+    if (vit == m_valid.end()) {
+        // Certified but not (yet) validated by us: find the block among the
+        // proposals we saw or wait for it (sync).
+        for (const auto& [from, p] : m_waiting) {
+            (void)from;
+            if (p.block_hash == hash) {
+                std::vector<crypto::Hash256> missing;
+                if (Validate(p.block, &missing).ok()) break;
+            }
+        }
+        vit = m_valid.find(hash);
+        if (vit == m_valid.end()) {
+            m_pending_final = PendingFinal{commit_view, hash, std::move(cert)};
+            if (now - m_last_sync_request >= m_opt.params.view_timeout_ns / 4) {
+                m_last_sync_request = now;
+                Emit(Broadcast{SyncRequest{m_height + 1}});
+            }
+            return;
+        }
+    }
+    auto v = vit->second;  // keep alive through the state changes below
+    const core::FinalBlock& b = *v->block;
+    Plan& plan = v->plan;
+    m_app.Commit(plan.in, v->result);
+    auto cb = std::make_shared<core::CertifiedBlock>();
+    cb->block = b;
+    cb->commit_view = commit_view;
+    cb->cert = std::move(cert);
+    std::shared_ptr<const core::CertifiedBlock> ccb = cb;
+    m_chain[b.height] = ccb;
+    m_chain_micros[b.height] = plan.micros;
+
+    // Chain-derived state (pob.md §8).
+    for (const auto& ref : b.micro_refs) m_included[ref.producer] = {ref.seq_to, ref.last_hash};
+    for (const auto& f : b.fallback) m_fallback.insert(f);
+    for (const auto& m : plan.micros) {
+        for (size_t i = 0; i < m->txs.size(); ++i) {
+            // shared_ptr aliasing: the tx lives as long as its MicroBlock.
+            std::shared_ptr<const core::Tx> t(m, &m->txs[i]);
+            m_recent[b.height].push_back({m->header.producer, t, m->tx_hashes[i]});
+        }
+    }
+    auto blockp = v->block;
+    for (size_t i = 0; i < b.direct_txs.size(); ++i) {
+        std::shared_ptr<const core::Tx> t(blockp, &blockp->direct_txs[i]);
+        m_recent[b.height].push_back({"", t, t->Hash()});
+    }
+    for (const auto& th : plan.in.tx_hashes) m_final_txs.insert(th);
+    for (const auto& c : b.compensated) m_compensated.insert(c.tx_hash);
+    // Trim the windows.
+    const uint64_t keep = std::max(m_opt.params.recheck_window, m_opt.params.dedup_window);
+    while (!m_recent.empty() && m_recent.begin()->first + keep < b.height) {
+        for (const auto& rt : m_recent.begin()->second) m_final_txs.erase(rt.hash);
+        m_recent.erase(m_recent.begin());
+    }
+    for (const auto& th : plan.in.tx_hashes) {
+        m_unconfirmed.erase(th);
+        if (m_direct_set.erase(th)) {
+            // removed lazily from the deque below
+        }
+    }
+    while (!m_direct.empty() && !m_direct_set.count(m_direct.front().first)) m_direct.pop_front();
+    std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> keep_direct;
+    for (auto& e : m_direct) {
+        if (m_direct_set.count(e.first)) keep_direct.push_back(e);
+    }
+    m_direct.swap(keep_direct);
+
+    Emit(Finalize{ccb, plan.in.tx_hashes, v->result.state_root});
+    for (const auto& s : plan.in.slashes) {
+        m_slashed.insert(s.validator);
+        Punish p{s.validator, s.evidence_id, b.height, {}};
+        for (const auto& c : b.compensated) {
+            if (c.evidence_id == s.evidence_id) p.compensated_txs.push_back(c.tx_hash);
+        }
+        Emit(std::move(p));
+        for (auto it = m_evidence_pool.begin(); it != m_evidence_pool.end();) {
+            it = it->second->Accused() == s.validator ? m_evidence_pool.erase(it) : std::next(it);
+        }
+    }
+    if (!plan.in.slashes.empty() || !b.fallback.empty()) {
+        // Owners changed: what we hold as a producer may belong elsewhere now.
+        std::vector<std::shared_ptr<const core::Tx>> held(m_pending.begin(), m_pending.end());
+        m_pending.clear();
+        m_pending_set.clear();
+        for (auto& t : held) RouteTx(t, /*from_client=*/true, now);
+    }
+    m_height = b.height;
+    m_last_hash = hash;
+    m_last_time = b.time;
+    m_log.Debug("final {} view {} txs {}", b.height, commit_view, plan.in.txs.size());
+    if (m_height % m_opt.params.epoch_length == 0) {
+        m_prev_committee = m_committee;
+        const auto cands = m_app.Candidates();
+        const uint64_t e = m_height / m_opt.params.epoch_length;
+        m_committee = Elect(cands, EpochSeed(e, m_last_hash), e, m_opt.params);
+        NewEpoch(now);
+    }
+    EnterHeight(m_height + 1, now);
+}
+
+// ---------------------------------------------------------------------------
+// Catch-up.
+
+void Engine::Buffer(const NodeId& from, const Message& msg) {
+    if (m_buffer.size() >= kMaxBuffered) m_buffer.pop_front();
+    m_buffer.emplace_back(from, msg);
+}
+
+void Engine::ReplayBuffered(TimePoint now) {
+    std::deque<std::pair<NodeId, Message>> buf;
+    buf.swap(m_buffer);
+    for (auto& [from, msg] : buf) {
+        uint64_t h = 0;
+        if (auto* p = std::get_if<ProposalMsg>(&msg)) h = p->height;
+        if (auto* v = std::get_if<VoteMsg>(&msg)) h = v->vote.height;
+        if (auto* c = std::get_if<ViewChangeMsg>(&msg)) h = c->height;
+        if (h <= m_height) continue;
+        if (h > m_height + 1) {
+            m_buffer.emplace_back(from, std::move(msg));
+            continue;
+        }
+        Dispatch(from, msg, now);
+    }
+}
+
+void Engine::RetryWaiting(TimePoint now) {
+    if (m_waiting.empty()) return;
+    auto waiting = std::move(m_waiting);
+    m_waiting.clear();
+    for (auto& [from, p] : waiting) HandleProposal(from, p, now);
+}
+
+void Engine::MaybeRequestSync(const NodeId& from, TimePoint now) {
+    if (now - m_last_sync_request < m_opt.params.view_timeout_ns / 4) return;
+    m_last_sync_request = now;
+    Emit(Send{from, SyncRequest{m_height + 1}});
+}
+
+void Engine::MaybeHelpLaggard(const NodeId& from, uint64_t their_height, TimePoint now) {
+    if (from == m_opt.id || their_height == 0) return;
+    HandleSyncRequest(from, SyncRequest{their_height}, now);
+}
+
+void Engine::HandleSyncRequest(const NodeId& from, const SyncRequest& r, TimePoint now) {
+    auto last = m_last_sync_served.find(from);
+    if (last != m_last_sync_served.end() && now - last->second < m_opt.params.view_timeout_ns / 4) return;
+    SyncResponse resp;
+    for (auto it = m_chain.lower_bound(r.from_height);
+         it != m_chain.end() && resp.blocks.size() < kSyncBatch; ++it) {
+        resp.blocks.push_back(it->second);
+        const auto& ms = m_chain_micros[it->first];
+        resp.micros.insert(resp.micros.end(), ms.begin(), ms.end());
+    }
+    if (resp.blocks.empty()) return;
+    m_last_sync_served[from] = now;
+    Emit(Send{from, std::move(resp)});
+}
+
+void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimePoint now) {
+    for (const auto& m : r.micros) {
+        if (!m || m_micro.count(m->hash)) continue;
+        core::MicroBlock copy = *m;
+        copy.Seal();  // recompute derived fields; the certificate vouches for the hash
+        m_micro.emplace(copy.hash, std::make_shared<const core::MicroBlock>(std::move(copy)));
+    }
+    std::vector<std::shared_ptr<const core::CertifiedBlock>> blocks(r.blocks.begin(), r.blocks.end());
+    std::sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
+        return a->block.height < b->block.height;
+    });
+    for (const auto& cb : blocks) {
+        if (!cb || cb->block.height != m_height + 1) continue;
+        const crypto::Hash256 hash = cb->block.Hash();
+        const auto keys = m_committee.NormalKeys();
+        auto st = crypto::VerifyCertificate(
+            cb->cert, keys, core::VoteMessage(core::kVoteCommit, cb->block.height, cb->commit_view, hash),
+            m_committee.quorum(), m_verifier);
+        if (!st.ok()) {
+            ++m_stats.bad_messages;
+            return;
+        }
+        std::vector<crypto::Hash256> missing;
+        auto bp = std::make_shared<const core::FinalBlock>(cb->block);
+        auto vs = Validate(bp, &missing);
+        if (!vs.ok()) {
+            if (!missing.empty()) Emit(Send{from, MicroRequest{missing}});
+            m_log.Warn("certified block {} does not apply: {}", cb->block.height, vs.error().message);
+            return;
+        }
+        FinalizeBlock(hash, cb->commit_view, cb->cert, now);
+    }
+}
+
+}  // namespace iost::consensus

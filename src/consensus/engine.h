@@ -1,0 +1,223 @@
+// The PoB engine (DESIGN.md §4, docs/pob.md): one validator's (or
+// observer's) consensus state machine. Pure: inputs carry time, outputs are
+// returned as Effects; it never touches sockets, files, clocks or global
+// randomness, and it never iterates an unordered container, so the same
+// inputs give the same outputs on every run (the simulator checks this by
+// hashing traces). It calls the injected Application synchronously for the
+// full transaction check and for execution (deterministic functions of
+// committed state).
+//
+// Roles per epoch (§4.1): a believable validator produces signed MicroBlocks
+// for its partition of publishers (§4.2); a normal validator samples every
+// MicroBlock, produces fraud proofs, and runs PBFT over FinalBlocks (§4.3);
+// any other node observes and finalizes on commit certificates. Fallback
+// (§4.5): chain-wide when the election finds too few eligible validators,
+// per partition when a believable validator goes silent.
+//
+// Thread contract: single-threaded. The driver feeds one input at a time and
+// performs the returned effects in order; a PersistSafety effect must be
+// durable before any later effect is performed.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <consensus/application.h>
+#include <consensus/election.h>
+#include <consensus/messages.h>
+#include <consensus/params.h>
+#include <consensus/safety.h>
+#include <core/block.h>
+#include <crypto/keys.h>
+#include <util/log.h>
+
+namespace iost::consensus {
+
+struct EngineOptions {
+    NodeId id;
+    Params params;
+    crypto::Hash256 genesis_hash{};  // seeds epoch 0
+    int64_t genesis_time = 0;
+};
+
+// Counters for tests, the simulator's summary and metrics.
+struct EngineStats {
+    uint64_t micro_blocks_produced = 0;
+    uint64_t samples_checked = 0;
+    uint64_t fraud_proofs_made = 0;
+    uint64_t equivocations_seen = 0;
+    uint64_t view_changes = 0;
+    uint64_t proposals_rejected = 0;
+    uint64_t bad_messages = 0;
+};
+
+class Engine {
+public:
+    Engine(EngineOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,
+           Application& app, util::Logger log);
+
+    // Starts from the Application's committed genesis state (height 0).
+    Effects Start(TimePoint now);
+    // Restarts from disk: replays certified blocks (verifying each
+    // certificate and re-executing) on a fresh Application at genesis, then
+    // takes back the persisted safety state. Call instead of Start.
+    Effects Restore(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
+                    const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
+                    const std::optional<SafetyState>& safety, TimePoint now);
+
+    Effects OnMessage(const NodeId& from, const Message& msg, TimePoint now);
+    Effects OnTimeout(const TimerId& timer, TimePoint now);
+    // A transaction submitted by a client to this node (pob.md §5.1).
+    Effects OnClientTx(const core::Tx& tx, TimePoint now);
+
+    // Observers.
+    const NodeId& id() const { return m_opt.id; }
+    uint64_t height() const { return m_height; }
+    const crypto::Hash256& last_hash() const { return m_last_hash; }
+    uint64_t view() const { return m_safety.view; }
+    const Committee& committee() const { return m_committee; }
+    const SafetyState& safety() const { return m_safety; }
+    const EngineStats& stats() const { return m_stats; }
+    bool IsSlashed(const std::string& id) const { return m_slashed.count(id) != 0; }
+    const std::map<uint64_t, std::shared_ptr<const core::CertifiedBlock>>& chain() const {
+        return m_chain;
+    }
+    // MicroBlocks the final chain references (for a restart from disk).
+    std::vector<std::shared_ptr<const core::MicroBlock>> FinalMicros() const;
+    // The owner of a publisher's transactions now; nullopt = the normal
+    // league (fallback).
+    std::optional<std::string> OwnerOf(const std::string& publisher) const;
+
+private:
+    struct Plan;
+    struct Validated;
+
+    // Routing and phase 1.
+    void RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client, TimePoint now);
+    void ProduceMicro(TimePoint now);
+    void HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoint now);
+    void SampleMicro(const core::MicroBlock& mb);
+    void AddEvidence(std::shared_ptr<const core::Evidence> ev, bool gossip);
+    const Committee* CommitteeForEpoch(uint64_t epoch) const;
+
+    // Phase 2.
+    bool IsNormal() const;
+    NodeId Primary(uint64_t height, uint64_t view) const;
+    void EnterHeight(uint64_t height, TimePoint now);
+    void Propose(uint64_t view, TimePoint now);
+    std::shared_ptr<core::FinalBlock> BuildBlock(uint64_t view, TimePoint now);
+    void HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint now);
+    util::Status CheckJustification(const ProposalMsg& p) const;
+    util::Status CheckViewChange(const ViewChangeMsg& vc) const;
+    util::Status MakePlan(const core::FinalBlock& b, Plan* plan, std::vector<crypto::Hash256>* missing);
+    util::Status Validate(const std::shared_ptr<const core::FinalBlock>& b,
+                          std::vector<crypto::Hash256>* missing);
+    util::Status ReplicaRefusal(const Validated& v);
+    void Dispatch(const NodeId& from, const Message& msg, TimePoint now);
+    void HandleVote(const core::SignedVote& v, TimePoint now);
+    void CastVote(VoteKind kind, uint64_t view, const crypto::Hash256& hash, TimePoint now);
+    void TryCommit(uint64_t view, const crypto::Hash256& hash, TimePoint now);
+    void TryFinalize(uint64_t view, const crypto::Hash256& hash, TimePoint now);
+    void StartViewChange(uint64_t new_view, TimePoint now);
+    void HandleViewChange(const ViewChangeMsg& vc, TimePoint now);
+    void TryNewView(uint64_t view, TimePoint now);
+    int64_t ViewTimeout(uint64_t view) const;
+
+    // Finality, sync, epochs.
+    void FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view, crypto::Certificate cert,
+                  TimePoint now);
+    void HandleSyncRequest(const NodeId& from, const SyncRequest& r, TimePoint now);
+    void HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimePoint now);
+    void MaybeRequestSync(const NodeId& from, TimePoint now);
+    void MaybeHelpLaggard(const NodeId& from, uint64_t their_height, TimePoint now);
+    void Buffer(const NodeId& from, const Message& msg);
+    void ReplayBuffered(TimePoint now);
+    void RetryWaiting(TimePoint now);
+    void NewEpoch(TimePoint now);
+
+    void Emit(Effect e) { m_out.push_back(std::move(e)); }
+    void Persist() { Emit(PersistSafety{m_safety}); }
+    Effects Take();
+
+    EngineOptions m_opt;
+    const crypto::Signer& m_signer;
+    const crypto::Verifier& m_verifier;
+    Application& m_app;
+    util::Logger m_log;
+    Effects m_out;
+    EngineStats m_stats;
+
+    // Final chain.
+    uint64_t m_height = 0;
+    crypto::Hash256 m_last_hash{};
+    int64_t m_last_time = 0;
+    std::map<uint64_t, std::shared_ptr<const core::CertifiedBlock>> m_chain;
+    std::map<uint64_t, std::vector<std::shared_ptr<const core::MicroBlock>>> m_chain_micros;
+    Committee m_committee;
+    std::optional<Committee> m_prev_committee;
+    std::set<std::string> m_slashed;                      // ever, by final evidence
+    std::set<std::string> m_fallback;                     // this epoch
+    std::map<std::string, std::pair<uint64_t, crypto::Hash256>> m_included;  // producer → last final (seq, hash)
+    struct RecentTx {
+        std::string producer;  // "" for direct (fallback) txs
+        std::shared_ptr<const core::Tx> tx;
+        crypto::Hash256 hash;
+    };
+    std::map<uint64_t, std::vector<RecentTx>> m_recent;   // final heights within the windows
+    std::set<crypto::Hash256> m_final_txs;                // hashes final within dedup_window
+    std::set<crypto::Hash256> m_compensated;              // never compensate twice
+
+    // MicroBlocks.
+    std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> m_micro;
+    std::map<std::pair<std::string, uint64_t>, std::vector<crypto::Hash256>> m_micro_by_seq;
+    std::map<std::string, TimePoint> m_last_micro_time;
+    std::map<crypto::Hash256, crypto::Hash256> m_micro_failed;  // micro hash → my fraud proof id
+    std::set<crypto::Hash256> m_sampled;
+    std::deque<std::shared_ptr<const core::MicroBlock>> m_future_micros;
+
+    // Evidence not yet final (valid when added), by id.
+    std::map<crypto::Hash256, std::shared_ptr<const core::Evidence>> m_evidence_pool;
+
+    // Producer (believable role).
+    uint64_t m_my_seq = 0;
+    crypto::Hash256 m_my_prev{};
+    TimePoint m_last_emit = 0;
+    std::deque<std::shared_ptr<const core::Tx>> m_pending;
+    std::map<crypto::Hash256, std::shared_ptr<const core::Tx>> m_pending_set;
+    std::map<crypto::Hash256, std::shared_ptr<const core::Tx>> m_unconfirmed;
+
+    // Direct pool (normal role, fallback partitions).
+    std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> m_direct;
+    std::set<crypto::Hash256> m_direct_set;
+
+    // PBFT at height m_height + 1.
+    SafetyState m_safety;
+    std::map<crypto::Hash256, std::shared_ptr<Validated>> m_valid;
+    std::set<crypto::Hash256> m_invalid;
+    std::map<uint64_t, crypto::Hash256> m_proposal_of_view;
+    std::set<uint64_t> m_proposed_views;
+    std::map<std::tuple<uint8_t, uint64_t, crypto::Hash256>, crypto::CertificateBuilder> m_votes;
+    std::map<std::tuple<std::string, uint8_t, uint64_t>, core::SignedVote> m_seen_votes;
+    std::map<uint64_t, std::map<NodeId, ViewChangeMsg>> m_vcs;
+    std::map<NodeId, uint64_t> m_vc_max_view;
+    std::vector<std::pair<NodeId, ProposalMsg>> m_waiting;  // proposals lacking MicroBlocks
+    struct PendingFinal {
+        uint64_t view;
+        crypto::Hash256 hash;
+        crypto::Certificate cert;
+    };
+    std::optional<PendingFinal> m_pending_final;  // certified but block unknown/unresolved
+
+    // Messages for later heights, replayed on entering them.
+    std::deque<std::pair<NodeId, Message>> m_buffer;
+    TimePoint m_last_sync_request = -1'000'000'000'000;
+    std::map<NodeId, TimePoint> m_last_sync_served;
+    std::map<std::pair<NodeId, uint64_t>, TimePoint> m_micro_requests;
+};
+
+}  // namespace iost::consensus

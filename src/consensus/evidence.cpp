@@ -1,0 +1,87 @@
+#include <consensus/evidence.h>
+
+namespace iost::consensus {
+
+bool VerifyMicroSignature(const core::MicroBlockHeader& h, util::ByteView sig,
+                          const crypto::PublicKey& key, const crypto::Verifier& verifier) {
+    const crypto::Hash256 hash = h.Hash();
+    return verifier.Verify({key.algorithm, key.bytes, crypto::View(hash), sig});
+}
+
+namespace {
+
+util::Status CheckBelievableSigned(const core::MicroBlockHeader& h, const util::Bytes& sig,
+                                   const Committee& c, const crypto::Verifier& verifier) {
+    if (h.epoch != c.epoch) return util::Err("evidence: header from another epoch");
+    if (!c.IsBelievable(h.producer)) return util::Err("evidence: producer is not believable");
+    if (!VerifyMicroSignature(h, sig, *c.KeyOf(h.producer), verifier)) {
+        return util::Err("evidence: producer signature does not verify");
+    }
+    return util::Ok();
+}
+
+util::Status CheckVote(const core::SignedVote& v, const Committee& c,
+                       const crypto::Verifier& verifier) {
+    const auto idx = c.NormalIndex(v.voter);
+    if (!idx) return util::Err("evidence: voter is not a normal validator");
+    if (v.kind != core::kVotePrepare && v.kind != core::kVoteCommit) {
+        return util::Err("evidence: unknown vote kind");
+    }
+    const crypto::Hash256 m = core::VoteMessage(v.kind, v.height, v.view, v.block_hash);
+    const auto& key = c.normal[*idx].key;
+    if (!verifier.Verify({key.algorithm, key.bytes, crypto::View(m), v.sig})) {
+        return util::Err("evidence: vote signature does not verify");
+    }
+    return util::Ok();
+}
+
+}  // namespace
+
+util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committee,
+                              Application& app, const crypto::Verifier& verifier) {
+    switch (ev.kind) {
+        case core::EvidenceKind::kFraud: {
+            const auto& f = ev.fraud;
+            IOST_TRY(CheckBelievableSigned(f.header, f.producer_sig, committee, verifier));
+            if (f.tx_hashes.size() != f.header.tx_count) {
+                return util::Err("fraud proof: tx list length differs from the header");
+            }
+            if (core::MerkleRoot(f.tx_hashes) != f.header.tx_root) {
+                return util::Err("fraud proof: tx list does not match the signed tx_root");
+            }
+            if (f.index >= f.tx_hashes.size() || f.tx.Hash() != f.tx_hashes[f.index]) {
+                return util::Err("fraud proof: transaction is not in the MicroBlock");
+            }
+            if (app.CheckTx(f.tx).ok()) {
+                return util::Err("fraud proof: the transaction is valid");
+            }
+            return util::Ok();
+        }
+        case core::EvidenceKind::kMicroEquivocation: {
+            const auto& m = ev.micro;
+            if (m.a.producer != m.b.producer || m.a.epoch != m.b.epoch || m.a.seq != m.b.seq) {
+                return util::Err("equivocation: headers are not for one (producer, epoch, seq)");
+            }
+            if (m.a.Hash() == m.b.Hash()) return util::Err("equivocation: headers are identical");
+            IOST_TRY(CheckBelievableSigned(m.a, m.sig_a, committee, verifier));
+            IOST_TRY(CheckBelievableSigned(m.b, m.sig_b, committee, verifier));
+            return util::Ok();
+        }
+        case core::EvidenceKind::kVoteEquivocation: {
+            const auto& v = ev.vote;
+            if (v.a.voter != v.b.voter || v.a.kind != v.b.kind || v.a.height != v.b.height ||
+                v.a.view != v.b.view) {
+                return util::Err("vote equivocation: votes are not for one (voter, kind, height, view)");
+            }
+            if (v.a.block_hash == v.b.block_hash) {
+                return util::Err("vote equivocation: both votes are for one block");
+            }
+            IOST_TRY(CheckVote(v.a, committee, verifier));
+            IOST_TRY(CheckVote(v.b, committee, verifier));
+            return util::Ok();
+        }
+    }
+    return util::Err("evidence: unknown kind");
+}
+
+}  // namespace iost::consensus

@@ -1,0 +1,28 @@
+// Evidence validation (DESIGN.md §4.4, docs/pob.md §7): any node checks a
+// fraud proof or an equivocation alone, from the accused's key and the
+// Application's deterministic transaction check. Forged evidence (a valid
+// transaction called bad, a header the accused never signed, a transaction
+// that is not in the MicroBlock, two identical MicroBlocks, votes of two
+// different voters...) is rejected, so no honest validator can be slashed.
+// Thread contract: pure functions (CheckTx is called on the given app).
+#pragma once
+
+#include <core/block.h>
+#include <crypto/keys.h>
+#include <util/result.h>
+
+#include <consensus/application.h>
+#include <consensus/election.h>
+
+namespace iost::consensus {
+
+// The MicroBlock signing rule: the producer signs header.Hash().
+bool VerifyMicroSignature(const core::MicroBlockHeader& h, util::ByteView sig,
+                          const crypto::PublicKey& key, const crypto::Verifier& verifier);
+
+// `committee` is the committee of the evidence's epoch (for MicroBlock
+// evidence the header's epoch, for vote equivocation the votes' height).
+util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committee,
+                              Application& app, const crypto::Verifier& verifier);
+
+}  // namespace iost::consensus

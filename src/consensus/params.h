@@ -1,0 +1,45 @@
+// PoB parameters (DESIGN.md §4, docs/pob.md §2) and the quorum arithmetic of
+// the normal league. Integers only: every node must compute the same values.
+// Thread contract: value types and pure functions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <util/clock.h>
+
+namespace iost::consensus {
+
+struct Params {
+    uint32_t believable_size = 4;        // B
+    uint32_t normal_size = 4;            // N
+    uint32_t sampling_ppm = 100'000;     // p in parts per million
+    uint64_t epoch_length = 100;         // final blocks per epoch
+    int64_t micro_interval_ns = 100 * util::kNanosPerMilli;
+    int64_t final_interval_ns = 500 * util::kNanosPerMilli;
+    // A replica that sees no progress in a view for this long asks for a view
+    // change; the timeout doubles with each view at one height (capped at
+    // 2^kMaxTimeoutDoublings) so that views eventually overlap after GST.
+    int64_t view_timeout_ns = 2 * util::kNanosPerSecond;
+    // A believable validator with no MicroBlock (they heartbeat when idle)
+    // for this long is declared silent by the primary: its partition falls
+    // back to the normal league until the next epoch (§4.5).
+    int64_t silent_after_ns = 3 * util::kNanosPerSecond;
+    uint64_t min_servi = 1;
+    uint64_t recheck_window = 100;      // final heights re-verified after fraud (§4.4)
+    uint64_t dedup_window = 1'000;      // final heights whose tx hashes stay known
+    uint32_t max_txs_per_micro = 500;
+    uint32_t max_direct_txs = 2'000;
+    uint32_t chain_id = 1020;
+};
+
+inline constexpr int kMaxTimeoutDoublings = 4;
+
+// pob.md §6: f = ⌊(N−1)/3⌋ Byzantine normal validators are tolerated.
+constexpr size_t MaxFaulty(size_t n) { return n == 0 ? 0 : (n - 1) / 3; }
+// pob.md §6: q = ⌈(N+f+1)/2⌉, so that two quorums always share at least f+1
+// members (2q − N ≥ f+1), i.e. at least one honest one. 2f+1 is that value
+// only when N = 3f+1.
+constexpr size_t Quorum(size_t n) { return (n + MaxFaulty(n) + 2) / 2; }
+
+}  // namespace iost::consensus

@@ -1,0 +1,779 @@
+#include "sim.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <queue>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include <consensus/engine.h>
+#include <core/amount.h>
+#include <core/genesis.h>
+#include <crypto/keys.h>
+#include <util/bytes.h>
+#include <util/log.h>
+
+#include "sim_app.h"
+
+namespace iost::sim {
+
+using consensus::Effects;
+using consensus::Engine;
+using consensus::Message;
+using consensus::TimerId;
+
+const char* FaultName(Fault f) {
+    switch (f) {
+        case Fault::kNone: return "none";
+        case Fault::kForger: return "forger";
+        case Fault::kMicroEquivocator: return "micro-equivocator";
+        case Fault::kSilentBelievable: return "silent-believable";
+        case Fault::kTwins: return "twins";
+        case Fault::kWithholdVotes: return "withhold-votes";
+        case Fault::kGarbage: return "garbage";
+        case Fault::kCrashPrimary: return "crash-primary";
+        case Fault::kPartition: return "partition";
+        case Fault::kAsymmetric: return "asymmetric";
+    }
+    return "?";
+}
+
+std::optional<Fault> ParseFault(const std::string& s) {
+    for (int i = 0; i <= static_cast<int>(Fault::kAsymmetric); ++i) {
+        if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+constexpr int64_t kMs = util::kNanosPerMilli;
+constexpr int64_t kGenesisTime = 1'700'000'000LL * util::kNanosPerSecond;
+
+// A fast stand-in for Ed25519 on consensus keys (the simulator runs millions
+// of votes): the signature is SHA3(secret ‖ msg) ‖ SHA3(msg ‖ secret). Keys
+// are real Ed25519 public keys (the genesis checks their form); the verifier
+// knows every simulated secret and falls back to real verification for any
+// other key (users' transaction signatures stay real Ed25519).
+class FakeSigner final : public crypto::Signer {
+public:
+    FakeSigner(crypto::PublicKey pub, util::Bytes secret) : m_pub(std::move(pub)), m_secret(std::move(secret)) {}
+    const crypto::PublicKey& public_key() const override { return m_pub; }
+    util::Bytes Sign(util::ByteView msg) const override { return Make(m_secret, msg); }
+    static util::Bytes Make(const util::Bytes& secret, util::ByteView msg) {
+        crypto::Sha3Hasher h;
+        h.Update(secret).Update(msg);
+        const auto a = h.Final();
+        h.Update(msg).Update(secret);
+        const auto b = h.Final();
+        util::Bytes out(a.size() + b.size());
+        std::memcpy(out.data(), a.data(), a.size());
+        std::memcpy(out.data() + a.size(), b.data(), b.size());
+        return out;
+    }
+
+private:
+    crypto::PublicKey m_pub;
+    util::Bytes m_secret;
+};
+
+class SimVerifier final : public crypto::Verifier {
+public:
+    void Add(const crypto::PublicKey& k, util::Bytes secret) { m_secrets[k.bytes] = std::move(secret); }
+    bool Verify(const crypto::VerifyItem& item) const override {
+        auto it = m_secrets.find(util::Bytes(item.pub.begin(), item.pub.end()));
+        if (it == m_secrets.end()) return crypto::RealVerifier().Verify(item);
+        const util::Bytes want = FakeSigner::Make(it->second, item.msg);
+        return item.sig.size() == want.size() && std::equal(want.begin(), want.end(), item.sig.begin());
+    }
+
+private:
+    std::map<util::Bytes, util::Bytes> m_secrets;
+};
+
+struct Instance {
+    size_t index = 0;
+    std::string id;
+    Fault role = Fault::kNone;
+    bool byzantine = false;
+    bool alive = true;
+    int group = 0;
+    bool deaf = false;  // asymmetric: cannot receive
+    std::unique_ptr<LedgerApp> app;
+    std::unique_ptr<Engine> engine;
+    std::shared_ptr<crypto::Signer> signer;
+    std::vector<std::shared_ptr<const core::CertifiedBlock>> disk_blocks;
+    std::optional<consensus::SafetyState> disk_safety;
+    std::vector<std::shared_ptr<const core::MicroBlock>> disk_micros;
+    std::map<std::tuple<int, uint64_t, uint64_t>, uint64_t> timers;
+    // Rewritten MicroBlocks of a Byzantine producer: original hash → sent version(s).
+    std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> rewrite_a, rewrite_b;
+};
+
+enum class EvKind { kDeliver, kTimer, kLoad, kFaultStart, kHeal, kEnd };
+
+struct Event {
+    int64_t t = 0;
+    uint64_t seq = 0;
+    EvKind kind = EvKind::kDeliver;
+    size_t inst = 0;
+    std::string from;
+    std::shared_ptr<const Message> msg;
+    TimerId timer;
+    uint64_t gen = 0;
+};
+Event At(int64_t t, EvKind kind) {
+    Event e;
+    e.t = t;
+    e.kind = kind;
+    return e;
+}
+
+struct EventOrder {
+    bool operator()(const Event& a, const Event& b) const {
+        return a.t != b.t ? a.t > b.t : a.seq > b.seq;
+    }
+};
+
+std::string HashShort(const crypto::Hash256& h) { return util::ToHex(crypto::View(h)).substr(0, 12); }
+
+class Simulation {
+public:
+    explicit Simulation(const SimConfig& cfg) : m_cfg(cfg), m_rng(cfg.seed) {}
+    SimResult Run();
+
+private:
+    void BuildGenesis();
+    void CreateInstances();
+    void StartEngine(Instance& in, bool restore);
+    void Apply(Instance& in, Effects effects);
+    void Route(Instance& from, const std::optional<std::string>& to, const Message& msg);
+    void Deliver(Instance& from, Instance& to, std::shared_ptr<const Message> msg);
+    std::optional<Message> Transform(Instance& from, const Message& msg, size_t to_index);
+    std::shared_ptr<const core::MicroBlock> Rewrite(Instance& in, const core::MicroBlock& mb, bool variant_b);
+    core::Tx MakeTransfer(const std::string& from, const std::string& to, int64_t now);
+    core::Tx MakeForged(const Instance& forger, int64_t now, bool* ok);
+    void Push(Event e) {
+        e.seq = m_seq++;
+        m_events.push(std::move(e));
+    }
+    double Uniform() { return static_cast<double>(m_rng() >> 11) * (1.0 / 9007199254740992.0); }
+    uint64_t Below(uint64_t n) { return n == 0 ? 0 : m_rng() % n; }
+    void Violation(std::string what);
+    void Trace(uint64_t a, uint64_t b, const crypto::Hash256* h = nullptr);
+    void OnFinal(Instance& in, const consensus::Finalize& f);
+    void OnPunish(Instance& in, const consensus::Punish& p);
+    void FaultStart();
+    void Heal();
+    void Finish();
+    bool Honest(const Instance& in) const { return !in.byzantine; }
+
+    SimConfig m_cfg;
+    std::mt19937_64 m_rng;
+    core::Genesis m_genesis;
+    SimVerifier m_verifier;
+    std::map<std::string, crypto::KeyPair> m_user_keys;
+    std::vector<std::string> m_users;
+    std::vector<std::string> m_validators;
+    std::map<std::string, std::shared_ptr<crypto::Signer>> m_cons_signers;
+    std::vector<std::unique_ptr<Instance>> m_inst;
+    std::priority_queue<Event, std::vector<Event>, EventOrder> m_events;
+    uint64_t m_seq = 0;
+    int64_t m_now = 0;
+    consensus::Params m_params;
+    consensus::Committee m_committee0;
+    std::set<std::string> m_byzantine_ids;
+    std::map<uint64_t, std::pair<crypto::Hash256, crypto::Hash256>> m_final;  // height → (block, root)
+    std::map<crypto::Hash256, std::string> m_forged;                          // tx → forger
+    int64_t m_initial_supply = 0;
+    crypto::Sha3Hasher m_trace;
+    SimResult m_res;
+    uint64_t m_height_at_heal = 0;
+    bool m_healed = false;
+};
+
+void Simulation::Violation(std::string what) {
+    ++m_res.safety_violations;
+    if (m_res.violations.size() < 5) m_res.violations.push_back(std::move(what));
+}
+
+void Simulation::Trace(uint64_t a, uint64_t b, const crypto::Hash256* h) {
+    uint8_t buf[24];
+    const uint64_t t = static_cast<uint64_t>(m_now);
+    std::memcpy(buf, &t, 8);
+    std::memcpy(buf + 8, &a, 8);
+    std::memcpy(buf + 16, &b, 8);
+    m_trace.Update(util::ByteView(buf, sizeof buf));
+    if (h) m_trace.Update(crypto::View(*h));
+}
+
+void Simulation::BuildGenesis() {
+    m_params = m_cfg.params;
+    m_params.believable_size = m_cfg.believable;
+    m_params.normal_size = m_cfg.normal;
+    m_params.sampling_ppm = m_cfg.sampling_ppm;
+    m_params.epoch_length = m_cfg.epoch_length;
+    m_params.min_servi = 1;
+    m_genesis.chain_id = core::kLocalChainId;
+    m_params.chain_id = m_genesis.chain_id;
+    m_genesis.timestamp_ns = kGenesisTime;
+    m_genesis.pob.believable_size = m_cfg.believable;
+    m_genesis.pob.normal_size = m_cfg.normal;
+    m_genesis.pob.sampling_probability_ppm = std::max<uint32_t>(m_cfg.sampling_ppm, 1);
+    m_genesis.pob.epoch_length = m_cfg.epoch_length;
+    m_genesis.pob.min_servi = 1;
+    auto iost = [](int64_t whole) { return core::Amount::FromUnits(whole, core::kIostDecimals).value(); };
+    const uint32_t nval = m_cfg.believable + m_cfg.normal + m_cfg.spare;
+    for (uint32_t i = 0; i < nval; ++i) {
+        char name[16];
+        std::snprintf(name, sizeof name, "val%02u", i);
+        m_validators.push_back(name);
+    }
+    for (uint32_t i = 0; i < m_cfg.users; ++i) {
+        char name[16];
+        std::snprintf(name, sizeof name, "user%02u", i);
+        m_users.push_back(name);
+    }
+    for (const auto& v : m_validators) m_users.push_back(v);  // validators also hold accounts
+    for (const auto& name : m_users) {
+        auto kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sim-account-" + name);
+        core::GenesisAccount a;
+        a.name = name;
+        a.owner = kp.public_key();
+        a.active = kp.public_key();
+        a.gas_pledge = iost(10'000);
+        a.ram_bytes = 100'000;
+        m_genesis.accounts.push_back(a);
+        m_genesis.token.allocations.push_back({name, iost(10'000'000)});
+        m_user_keys.emplace(name, std::move(kp));
+    }
+    m_users.resize(m_cfg.users);
+    m_genesis.token.issuer = m_users.front();
+    for (const auto& v : m_validators) {
+        auto ck = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sim-consensus-" + v);
+        core::GenesisValidator gv;
+        gv.account = v;
+        gv.consensus_key = ck.public_key();
+        gv.stake = iost(1'000'000);
+        gv.servi = 100;
+        m_genesis.validators.push_back(gv);
+        if (m_cfg.real_consensus_crypto) {
+            m_cons_signers[v] = std::make_shared<crypto::KeyPairSigner>(ck);
+        } else {
+            util::Bytes secret = ck.SecretBytes();
+            m_verifier.Add(ck.public_key(), secret);
+            m_cons_signers[v] = std::make_shared<FakeSigner>(ck.public_key(), secret);
+        }
+    }
+    auto st = core::ValidateGenesis(m_genesis);
+    IOST_ASSERT(st.ok(), "simulator genesis validates");
+}
+
+void Simulation::StartEngine(Instance& in, bool restore) {
+    in.app = std::make_unique<LedgerApp>(m_genesis, m_verifier);
+    consensus::EngineOptions opt;
+    opt.id = in.id;
+    opt.params = m_params;
+    opt.genesis_hash = in.app->genesis_hash();
+    opt.genesis_time = kGenesisTime;
+    in.engine = std::make_unique<Engine>(opt, *in.signer, m_verifier, *in.app, util::Logger::Null());
+    in.timers.clear();
+    Effects fx = restore ? in.engine->Restore(in.disk_blocks, in.disk_micros, in.disk_safety,
+                                              kGenesisTime + m_now)
+                         : in.engine->Start(kGenesisTime + m_now);
+    Apply(in, std::move(fx));
+}
+
+void Simulation::CreateInstances() {
+    // The epoch-0 committee, to place Byzantine roles on the right league.
+    LedgerApp probe(m_genesis, m_verifier);
+    auto cands = probe.Candidates();
+    m_committee0 = consensus::Elect(cands, consensus::EpochSeed(0, probe.genesis_hash()), 0, m_params);
+    m_initial_supply = probe.Supply();
+    std::vector<std::string> believable, normal;
+    for (const auto& c : m_committee0.believable) believable.push_back(c.id);
+    for (const auto& c : m_committee0.normal) normal.push_back(c.id);
+
+    std::map<std::string, Fault> roles;
+    size_t next_b = 0, next_n = 0;
+    for (Fault f : m_cfg.faults) {
+        switch (f) {
+            case Fault::kForger:
+            case Fault::kMicroEquivocator:
+            case Fault::kSilentBelievable:
+                if (next_b < believable.size()) roles[believable[next_b++]] = f;
+                break;
+            case Fault::kTwins:
+            case Fault::kWithholdVotes:
+            case Fault::kGarbage:
+                // Normal-league faults fill from the end so that the primary of
+                // the first heights (index 1, 2, ...) is often faulty.
+                if (next_n < normal.size()) roles[normal[normal.size() - 1 - next_n++]] = f;
+                break;
+            default:
+                break;
+        }
+    }
+    if (m_cfg.negative_control) {
+        // More than f twins: the split below lets each side certify its own block.
+        const size_t want = m_committee0.f() + 1 + m_cfg.byzantine_normal;
+        for (size_t k = 0; k < want && k < normal.size(); ++k) roles[normal[1 + k]] = Fault::kTwins;
+    }
+    for (const auto& id : m_validators) {
+        const Fault role = roles.count(id) ? roles[id] : Fault::kNone;
+        const int copies = role == Fault::kTwins ? 2 : 1;
+        for (int c = 0; c < copies; ++c) {
+            auto in = std::make_unique<Instance>();
+            in->index = m_inst.size();
+            in->id = id;
+            in->role = role;
+            in->byzantine = role != Fault::kNone;
+            in->signer = m_cons_signers[id];
+            if (in->byzantine) m_byzantine_ids.insert(id);
+            m_inst.push_back(std::move(in));
+        }
+    }
+    if (m_cfg.negative_control) {
+        // Honest normal[0] and one copy of each twin on side 0; the other
+        // honest normal validators and the other copies on side 1.
+        std::map<std::string, int> seen;
+        for (auto& in : m_inst) {
+            if (in->role == Fault::kTwins) {
+                in->group = seen[in->id]++;
+            } else if (in->id == normal[0]) {
+                in->group = 0;
+            } else {
+                in->group = 1;
+            }
+        }
+    }
+    for (auto& in : m_inst) StartEngine(*in, /*restore=*/false);
+}
+
+core::Tx Simulation::MakeTransfer(const std::string& from, const std::string& to, int64_t now) {
+    core::Tx tx;
+    tx.time = now;
+    tx.expiration = now + 60 * util::kNanosPerSecond;
+    tx.gas_ratio = 100;
+    tx.gas_limit = 100'000'000;
+    tx.chain_id = m_genesis.chain_id;
+    tx.actions.push_back({"token.iost", "transfer",
+                          "[\"iost\",\"" + from + "\",\"" + to + "\",\"1\",\"sim\"]"});
+    tx.amount_limit.push_back({"*", "unlimited"});
+    tx.SignAsPublisher(from, m_user_keys.at(from));
+    return tx;
+}
+
+core::Tx Simulation::MakeForged(const Instance& forger, int64_t now, bool* ok) {
+    // A victim whose transactions this forger owns (pob.md §5.1).
+    std::vector<std::string> victims;
+    for (const auto& u : m_users) {
+        auto owner = forger.engine->OwnerOf(u);
+        if (owner && *owner == forger.id) victims.push_back(u);
+    }
+    *ok = !victims.empty();
+    if (!*ok) return {};
+    const std::string& victim = victims[Below(victims.size())];
+    core::Tx tx;
+    tx.time = now;
+    tx.expiration = now + 60 * util::kNanosPerSecond;
+    tx.gas_ratio = 100;
+    tx.gas_limit = 100'000'000;
+    tx.chain_id = m_genesis.chain_id;
+    tx.actions.push_back({"token.iost", "transfer",
+                          "[\"iost\",\"" + victim + "\",\"" + forger.id + "\",\"1000\",\"forged " +
+                              std::to_string(m_res.forged_injected) + "\"]"});
+    tx.amount_limit.push_back({"*", "unlimited"});
+    tx.publisher = victim;
+    if (Below(2) == 0) {
+        // Bad signature: the victim's key with signature bytes the forger made up.
+        core::Signature s;
+        s.algorithm = crypto::Algorithm::kEd25519;
+        s.pubkey = m_user_keys.at(victim).public_key().bytes;
+        s.sig.resize(64);
+        for (auto& b : s.sig) b = static_cast<uint8_t>(m_rng());
+        tx.publisher_sigs.push_back(s);
+    } else {
+        // Someone else's funds: properly signed, but by the forger's own key.
+        tx.SignAsPublisher(m_user_keys.at(forger.id));
+        tx.publisher = victim;
+    }
+    return tx;
+}
+
+std::shared_ptr<const core::MicroBlock> Simulation::Rewrite(Instance& in, const core::MicroBlock& mb,
+                                                             bool variant_b) {
+    auto& cache = variant_b ? in.rewrite_b : in.rewrite_a;
+    auto it = cache.find(mb.hash);
+    if (it != cache.end()) return it->second;
+    auto out = std::make_shared<core::MicroBlock>(mb);
+    auto prev = cache.find(mb.header.prev_micro_hash);
+    if (prev != cache.end()) out->header.prev_micro_hash = prev->second->hash;
+    if (in.role == Fault::kForger && !variant_b && Uniform() < m_cfg.forge_rate) {
+        bool ok = false;
+        core::Tx forged = MakeForged(in, kGenesisTime + m_now, &ok);
+        if (ok) {
+            const size_t pos = Below(out->txs.size() + 1);
+            out->txs.insert(out->txs.begin() + static_cast<ptrdiff_t>(pos), forged);
+            m_forged[forged.Hash()] = in.id;
+            ++m_res.forged_injected;
+        }
+    }
+    if (variant_b) out->header.time += 1;  // a second, different MicroBlock with the same seq
+    out->Seal();
+    out->producer_sig = in.signer->Sign(crypto::View(out->hash));
+    cache[mb.hash] = out;
+    return out;
+}
+
+std::optional<Message> Simulation::Transform(Instance& from, const Message& msg, size_t to_index) {
+    switch (from.role) {
+        case Fault::kSilentBelievable:
+            return std::nullopt;
+        case Fault::kWithholdVotes:
+            if (std::holds_alternative<consensus::VoteMsg>(msg)) return std::nullopt;
+            return msg;
+        case Fault::kForger:
+        case Fault::kMicroEquivocator: {
+            if (auto* ev = std::get_if<consensus::EvidenceMsg>(&msg)) {
+                if (ev->evidence->Accused() == from.id) return std::nullopt;
+            }
+            auto* m = std::get_if<consensus::MicroMsg>(&msg);
+            if (!m || m->micro->header.producer != from.id) return msg;
+            const bool b = from.role == Fault::kMicroEquivocator && to_index % 2 == 1;
+            return Message{consensus::MicroMsg{Rewrite(from, *m->micro, b)}};
+        }
+        case Fault::kGarbage: {
+            Message out = msg;
+            if (auto* v = std::get_if<consensus::VoteMsg>(&out)) {
+                if (Below(2) == 0) {
+                    v->vote.sig[Below(v->vote.sig.size())] ^= 0x5a;  // bad signature
+                } else {
+                    // A validly signed vote for a block that does not exist.
+                    for (auto& b : v->vote.block_hash) b = static_cast<uint8_t>(m_rng());
+                    v->vote.sig = from.signer->Sign(crypto::View(
+                        core::VoteMessage(v->vote.kind, v->vote.height, v->vote.view, v->vote.block_hash)));
+                }
+            } else if (auto* p = std::get_if<consensus::ProposalMsg>(&out)) {
+                if (!p->sig.empty()) p->sig[0] ^= 1;
+            } else if (auto* vc = std::get_if<consensus::ViewChangeMsg>(&out)) {
+                vc->new_view += Below(3);
+            } else if (auto* tm = std::get_if<consensus::TxMsg>(&out)) {
+                auto tx = std::make_shared<core::Tx>(*tm->tx);
+                tx->gas_limit += 1;  // breaks its signature
+                tm->tx = tx;
+            }
+            return out;
+        }
+        default:
+            return msg;
+    }
+}
+
+void Simulation::Deliver(Instance& from, Instance& to, std::shared_ptr<const Message> msg) {
+    if (from.group != to.group || to.deaf) return;
+    if (m_cfg.drop > 0 && Uniform() < m_cfg.drop) return;
+    int64_t delay = m_cfg.delay_ms * kMs + static_cast<int64_t>(Below(static_cast<uint64_t>(m_cfg.jitter_ms * kMs + 1)));
+    if (m_cfg.reorder > 0 && Uniform() < m_cfg.reorder) delay += static_cast<int64_t>(Below(static_cast<uint64_t>(5 * m_cfg.jitter_ms * kMs + 1)));
+    Event e;
+    e.t = m_now + delay;
+    e.kind = EvKind::kDeliver;
+    e.inst = to.index;
+    e.from = from.id;
+    e.msg = msg;
+    if (m_cfg.duplicate > 0 && Uniform() < m_cfg.duplicate) {
+        Event d = e;
+        d.t += static_cast<int64_t>(Below(static_cast<uint64_t>(m_cfg.jitter_ms * kMs + 1)));
+        Push(d);
+    }
+    Push(std::move(e));
+}
+
+void Simulation::Route(Instance& from, const std::optional<std::string>& to, const Message& msg) {
+    std::shared_ptr<const Message> shared;
+    for (auto& dst : m_inst) {
+        if (dst.get() == &from) continue;
+        if (to && dst->id != *to) continue;
+        if (from.role != Fault::kNone && from.byzantine) {
+            auto t = Transform(from, msg, dst->index);
+            if (!t) continue;
+            Deliver(from, *dst, std::make_shared<const Message>(std::move(*t)));
+            continue;
+        }
+        if (!shared) shared = std::make_shared<const Message>(msg);
+        Deliver(from, *dst, shared);
+    }
+}
+
+void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
+    const auto& b = f.block->block;
+    in.disk_blocks.push_back(f.block);
+    const crypto::Hash256 hash = b.Hash();
+    Trace(1000 + in.index, b.height, &hash);
+    if (!Honest(in)) return;
+    auto [it, fresh] = m_final.emplace(b.height, std::make_pair(hash, f.app_state_root));
+    if (!fresh) {
+        if (it->second.first != hash) {
+            Violation("height " + std::to_string(b.height) + ": two certified blocks " +
+                      HashShort(it->second.first) + " and " + HashShort(hash) + " (on " + in.id + ")");
+        } else if (it->second.second != f.app_state_root) {
+            Violation("height " + std::to_string(b.height) + ": state roots differ on " + in.id);
+        }
+    }
+    if (f.app_state_root != b.state_root) {
+        Violation("height " + std::to_string(b.height) + ": " + in.id + " executed to another root");
+    }
+    if (in.app->Supply() != m_initial_supply) {
+        Violation("supply changed at height " + std::to_string(b.height) + " on " + in.id);
+    }
+}
+
+void Simulation::OnPunish(Instance& in, const consensus::Punish& p) {
+    if (!Honest(in)) return;
+    if (!m_byzantine_ids.count(p.validator)) {
+        Violation("honest validator " + p.validator + " slashed at height " + std::to_string(p.height));
+    }
+}
+
+void Simulation::Apply(Instance& in, Effects effects) {
+    for (auto& e : effects) {
+        std::visit(
+            [&](auto& x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, consensus::Send>) {
+                    Route(in, x.to, x.msg);
+                } else if constexpr (std::is_same_v<T, consensus::Broadcast>) {
+                    Route(in, std::nullopt, x.msg);
+                } else if constexpr (std::is_same_v<T, consensus::PersistSafety>) {
+                    in.disk_safety = x.state;
+                } else if constexpr (std::is_same_v<T, consensus::Finalize>) {
+                    OnFinal(in, x);
+                } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
+                    auto key = std::make_tuple(static_cast<int>(x.id.kind), x.id.height, x.id.view);
+                    Event ev;
+                    ev.t = std::max<int64_t>(x.at - kGenesisTime, m_now);
+                    ev.kind = EvKind::kTimer;
+                    ev.inst = in.index;
+                    ev.timer = x.id;
+                    ev.gen = ++in.timers[key];
+                    Push(std::move(ev));
+                } else if constexpr (std::is_same_v<T, consensus::Punish>) {
+                    OnPunish(in, x);
+                }
+            },
+            e);
+    }
+}
+
+void Simulation::FaultStart() {
+    for (Fault f : m_cfg.faults) {
+        if (f == Fault::kPartition) {
+            for (auto& in : m_inst) in->group = static_cast<int>(Below(2));
+        } else if (f == Fault::kAsymmetric) {
+            m_inst[Below(m_inst.size())]->deaf = true;
+        } else if (f == Fault::kCrashPrimary) {
+            // Crash whoever is the primary right now (it keeps its disk).
+            const auto& ref = *m_inst.front()->engine;
+            const auto& normal = ref.committee().normal;
+            if (normal.empty()) continue;
+            const std::string victim =
+                normal[(ref.height() + 1 + ref.view()) % normal.size()].id;
+            for (auto& in : m_inst) {
+                if (in->id != victim || !in->alive) continue;
+                in->alive = false;
+                in->disk_micros = in->engine->FinalMicros();
+                in->engine.reset();
+                in->app.reset();
+            }
+        }
+    }
+}
+
+void Simulation::Heal() {
+    m_healed = true;
+    uint64_t lo = UINT64_MAX;
+    for (auto& in : m_inst) {
+        if (Honest(*in) && in->engine) lo = std::min(lo, in->engine->height());
+    }
+    m_height_at_heal = lo == UINT64_MAX ? 0 : lo;
+    if (m_cfg.negative_control) return;  // the split stays: it is the attack
+    for (auto& in : m_inst) {
+        in->group = 0;
+        in->deaf = false;
+        if (!in->alive) {
+            in->alive = true;
+            StartEngine(*in, /*restore=*/true);
+        }
+    }
+}
+
+void Simulation::Finish() {
+    // Reference: the honest node with the highest final height.
+    Instance* ref = nullptr;
+    uint64_t lo = UINT64_MAX;
+    for (auto& in : m_inst) {
+        if (!Honest(*in) || !in->engine) continue;
+        lo = std::min(lo, in->engine->height());
+        if (!ref || in->engine->height() > ref->engine->height()) ref = in.get();
+        m_res.view_changes += in->engine->stats().view_changes;
+    }
+    m_res.final_height = lo == UINT64_MAX ? 0 : lo;
+    if (!ref) return;
+    m_res.max_height = ref->engine->height();
+    m_res.liveness_height_after_heal = lo == UINT64_MAX || lo < m_height_at_heal ? 0 : lo - m_height_at_heal;
+    std::set<crypto::Hash256> executed, excluded, compensated, accused_tx;
+    std::map<crypto::Hash256, uint64_t> comp_count;
+    std::set<std::string> slashed;
+    for (const auto& [h, cb] : ref->engine->chain()) {
+        m_res.fallback_partitions += cb->block.fallback.size();
+        for (const auto& x : cb->block.excluded) excluded.insert(x.tx_hash);
+        for (const auto& x : cb->block.compensated) {
+            compensated.insert(x.tx_hash);
+            ++comp_count[x.tx_hash];
+        }
+        for (const auto& ev : cb->block.evidence) {
+            slashed.insert(ev.Accused());
+            if (ev.kind == core::EvidenceKind::kFraud) accused_tx.insert(ev.fraud.tx.Hash());
+        }
+    }
+    for (const auto& d : ref->disk_blocks) (void)d;
+    m_res.slashed.assign(slashed.begin(), slashed.end());
+    m_res.txs_finalized = ref->app->committed_txs();
+    // Which forged transactions became final: the ledger remembers a loss for
+    // every executed transfer; refused ones (someone else's funds) moved
+    // nothing, so they are final only in the sense of being ordered.
+    const auto& losses = ref->app->losses();
+    const auto& paid = ref->app->paid();
+    for (const auto& [h, forger] : m_forged) {
+        const bool final_and_took = losses.count(h) != 0;
+        if (excluded.count(h) || compensated.count(h) || accused_tx.count(h)) ++m_res.forged_detected;
+        if (!final_and_took) continue;
+        ++m_res.forged_final;
+        if (comp_count[h] > 1) Violation("forged tx compensated twice");
+        if (compensated.count(h)) {
+            auto p = paid.find(h);
+            if (p == paid.end() || p->second != losses.at(h)) {
+                Violation("forged tx " + HashShort(h) + " compensated inexactly");
+            } else {
+                ++m_res.forged_final_compensated;
+            }
+        } else if (slashed.count(forger)) {
+            // Caught, yet this one was not paid back: only allowed when it
+            // was final longer than recheck_window before the evidence.
+            ++m_res.forged_escaped;
+        } else {
+            ++m_res.forged_escaped;
+        }
+    }
+}
+
+SimResult Simulation::Run() {
+    m_res.seed = m_cfg.seed;
+    BuildGenesis();
+    CreateInstances();
+    Push(At(0, EvKind::kLoad));
+    if (!m_cfg.faults.empty() || m_cfg.negative_control) {
+        Push(At(m_cfg.fault_start_ms * kMs, EvKind::kFaultStart));
+        Push(At(m_cfg.heal_ms * kMs, EvKind::kHeal));
+    }
+    Push(At(m_cfg.duration_ms * kMs, EvKind::kEnd));
+    while (!m_events.empty()) {
+        Event e = m_events.top();
+        m_events.pop();
+        m_now = e.t;
+        if (e.kind == EvKind::kEnd) break;
+        switch (e.kind) {
+            case EvKind::kDeliver: {
+                Instance& in = *m_inst[e.inst];
+                if (!in.alive || in.deaf) break;
+                Trace(e.inst, e.msg->index());
+                Apply(in, in.engine->OnMessage(e.from, *e.msg, kGenesisTime + m_now));
+                break;
+            }
+            case EvKind::kTimer: {
+                Instance& in = *m_inst[e.inst];
+                if (!in.alive) break;
+                auto key = std::make_tuple(static_cast<int>(e.timer.kind), e.timer.height, e.timer.view);
+                if (in.timers[key] != e.gen) break;  // replaced by a later SetTimer
+                Trace(e.inst, 100 + static_cast<uint64_t>(e.timer.kind));
+                Apply(in, in.engine->OnTimeout(e.timer, kGenesisTime + m_now));
+                break;
+            }
+            case EvKind::kLoad: {
+                const std::string& from = m_users[Below(m_users.size())];
+                std::string to = m_users[Below(m_users.size())];
+                if (to == from) to = m_users[(Below(m_users.size() - 1) + 1 + 0) % m_users.size()];
+                if (to != from) {
+                    core::Tx tx = MakeTransfer(from, to, kGenesisTime + m_now);
+                    std::vector<Instance*> alive;
+                    for (auto& in : m_inst) {
+                        if (in->alive && !in->byzantine) alive.push_back(in.get());
+                    }
+                    if (!alive.empty()) {
+                        Instance& at = *alive[Below(alive.size())];
+                        ++m_res.txs_submitted;
+                        Trace(at.index, 200);
+                        Apply(at, at.engine->OnClientTx(tx, kGenesisTime + m_now));
+                    }
+                }
+                Push(At(m_now + m_cfg.tx_interval_ms * kMs, EvKind::kLoad));
+                break;
+            }
+            case EvKind::kFaultStart:
+                FaultStart();
+                break;
+            case EvKind::kHeal:
+                Heal();
+                break;
+            case EvKind::kEnd:
+                break;
+        }
+    }
+    Finish();
+    m_res.trace_hash = m_trace.Final();
+    return m_res;
+}
+
+}  // namespace
+
+std::string SimResult::ToJson() const {
+    std::ostringstream o;
+    o << "{\"seed\":" << seed << ",\"final_height\":" << final_height << ",\"max_height\":" << max_height
+      << ",\"txs_submitted\":" << txs_submitted << ",\"txs_finalized\":" << txs_finalized
+      << ",\"forged_injected\":" << forged_injected << ",\"forged_detected\":" << forged_detected
+      << ",\"forged_final\":" << forged_final
+      << ",\"forged_final_compensated\":" << forged_final_compensated
+      << ",\"forged_escaped\":" << forged_escaped << ",\"slashed\":[";
+    for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
+    o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
+      << ",\"heights_after_heal\":" << liveness_height_after_heal
+      << ",\"safety_violations\":" << safety_violations << ",\"violations\":[";
+    for (size_t i = 0; i < violations.size(); ++i) {
+        std::string v = violations[i];
+        std::replace(v.begin(), v.end(), '"', '\'');
+        o << (i ? "," : "") << "\"" << v << "\"";
+    }
+    o << "],\"trace\":\"" << util::ToHex(crypto::View(trace_hash)).substr(0, 16) << "\"}";
+    return o.str();
+}
+
+std::string ReplayCommand(const SimConfig& c) {
+    std::ostringstream o;
+    o << "build/bin/iost-sim --seed " << c.seed << " --believable " << c.believable << " --normal "
+      << c.normal << " --p " << c.sampling_ppm / 1e6 << " --duration-ms " << c.duration_ms
+      << " --drop " << c.drop << " --duplicate " << c.duplicate << " --reorder " << c.reorder
+      << " --epoch-length " << c.epoch_length;
+    for (Fault f : c.faults) o << " --fault " << FaultName(f);
+    if (c.negative_control) o << " --negative-control";
+    return o.str();
+}
+
+SimResult RunSimulation(const SimConfig& config) {
+    Simulation s(config);
+    return s.Run();
+}
+
+}  // namespace iost::sim
