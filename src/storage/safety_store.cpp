@@ -24,10 +24,14 @@ util::Result<std::unique_ptr<SafetyStore>> SafetyStore::Open(KvStore& kv) {
 util::Status SafetyStore::Save(util::ByteView validator_key, util::ByteView record) {
     IOST_TRY(CheckKey(validator_key));
     if (record.empty()) return util::Err("storage: refusing to save an empty safety record");
+    if (m_failed.load()) {
+        return util::Err("storage: an earlier safety record save failed; the node must restart");
+    }
     WriteBatch batch;
     batch.Put(PrefixedKey(table::kSafety, validator_key), record);
     util::Status s = m_kv.Write(batch, Sync::kYes);
     if (!s.ok()) {
+        m_failed.store(true);
         return util::Err("storage: saving the safety record failed; the vote must not be sent: " +
                          s.error().message);
     }

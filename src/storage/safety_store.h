@@ -4,12 +4,15 @@
 // BEFORE a vote leaves the process, so a validator that crashes and restarts
 // can never sign two conflicting votes (DESIGN.md §4.6, RELIABILITY.md #11).
 // Save therefore always writes with Sync::kYes and reports any error; a node
-// that cannot save its safety record must not send the vote.
+// that cannot save its safety record must not send the vote. After one failed
+// Save every later Save fails too (the record's durability is unknown; only a
+// restart, which reads it back, may continue).
 //
 // Thread contract: all methods are thread-safe. The KvStore must outlive
 // this object.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -32,6 +35,7 @@ public:
 private:
     explicit SafetyStore(KvStore& kv) : m_kv(kv) {}
     KvStore& m_kv;
+    std::atomic<bool> m_failed{false};
 };
 
 }  // namespace iost::storage
