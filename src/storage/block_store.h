@@ -20,8 +20,11 @@
 // every later commit and the node must stop and restart from disk.
 //
 // Thread contract: commits are serialized internally (one writer at a time);
-// reads may run from any thread concurrently with a commit and see either
-// all or none of a block. The KvStore must outlive the BlockStore.
+// reads may run from any thread concurrently with a commit. Each single read
+// sees the store before or after a commit's batch, never inside it; a reader
+// that reads GetHead() first and then only asks about heights <= that head
+// always finds those blocks complete (the cached head moves only after the
+// batch is written). The KvStore must outlive the BlockStore.
 #pragma once
 
 #include <array>
