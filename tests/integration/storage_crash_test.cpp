@@ -70,10 +70,14 @@ struct Acks {
 };
 
 // Runs the writer on `dir` until `run_for` has passed, then kill -9s it and
-// collects every ack it managed to write. Returns false if the child died by
-// itself (an error it printed to stderr).
+// collects every ack it managed to write. With `after_first_ack` the clock
+// starts at the writer's first ack (so on a loaded machine the kill still
+// lands among commits, not always in start-up); the writer gets at most
+// kStartupLimit to send it. Returns false if the child died by itself (an
+// error it printed to stderr) or never started.
+constexpr auto kStartupLimit = std::chrono::seconds(20);
 bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::microseconds run_for,
-                Acks& acks) {
+                bool after_first_ack, Acks& acks) {
     int fds[2];
     if (::pipe(fds) != 0) return false;
     ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
@@ -92,7 +96,9 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
         return false;
     }
     acks.blocks_this_round = 0;
-    const auto deadline = Clock::now() + run_for;
+    const auto spawned = Clock::now();
+    auto deadline = after_first_ack ? spawned + kStartupLimit : spawned + run_for;
+    bool waiting_first = after_first_ack;
     uint8_t buf[4096];
     bool child_exited = false;
     while (Clock::now() < deadline) {
@@ -106,6 +112,10 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
             break;
         }
         acks.Feed(buf, static_cast<size_t>(n));
+        if (waiting_first) {
+            waiting_first = false;
+            deadline = Clock::now() + run_for;
+        }
     }
     ::kill(pid, SIGKILL);
     int status = 0;
@@ -113,6 +123,10 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
     // Acks written before the kill are still in the pipe.
     for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) acks.Feed(buf, static_cast<size_t>(n));
     ::close(fds[0]);
+    if (waiting_first) {
+        ADD_FAILURE() << "writer sent no ack within " << kStartupLimit.count() << " s";
+        return false;
+    }
     if (child_exited || !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
         ADD_FAILURE() << "writer ended by itself, status " << status
                       << (WIFEXITED(status) ? " exit code " + std::to_string(WEXITSTATUS(status)) : "");
@@ -140,11 +154,13 @@ TEST(StorageCrash, KillDashNineNeverLosesAnAcknowledgedBlockNorShowsAPartialOne)
     for (uint64_t round = 0; round < rounds; ++round) {
         SCOPED_TRACE("round " + std::to_string(round));
         const bool sync = round == 0 || rng() % 2 == 0;
-        // Mostly long enough to commit a few blocks; sometimes so short the
-        // kill lands in start-up or WAL recovery.
-        const auto run_for = rng() % 5 == 0 ? std::chrono::microseconds(rng() % 20000)
-                                            : std::chrono::microseconds(60000 + rng() % 340000);
-        ASSERT_TRUE(RunAndKill(dir, seed, sync, run_for, acks));
+        // Mostly a random moment after the writer's first ack (amid commits
+        // and their fsyncs); one round in five a moment right after spawn, so
+        // the kill lands in start-up or WAL recovery.
+        const bool early = rng() % 5 == 0;
+        const auto run_for = early ? std::chrono::microseconds(rng() % 20000)
+                                   : std::chrono::microseconds(rng() % 250000);
+        ASSERT_TRUE(RunAndKill(dir, seed, sync, run_for, /*after_first_ack=*/!early, acks));
         if (acks.blocks_this_round > 0) ++rounds_with_progress;
 
         auto kv = RocksKvStore::Open(dir);
