@@ -8,6 +8,7 @@
 
 #include <array>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace iost::crypto {
@@ -429,6 +430,36 @@ TEST(VerifyBatch, BaseClassIsSequentialAndEquivalent) {
     EXPECT_EQ(v.m_calls, 200u);
     DefaultVerifier().VerifyBatch(d.items, std::span<bool>(b.get(), 200));
     for (size_t i = 0; i < 200; ++i) EXPECT_EQ(a[i], b[i]) << i;
+}
+
+}  // namespace
+}  // namespace iost::crypto
+
+namespace iost::crypto {
+namespace {
+
+// The shared libsodium/libsecp256k1 state (one-time init, one secp256k1
+// context) is used from many threads at once; run under TSan to check.
+TEST(Concurrency, SignVerifyGenerateFromManyThreads) {
+    constexpr int kThreads = 4;
+    std::vector<int> failures(kThreads, 0);
+    {
+        std::vector<std::jthread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back([t, &failures] {
+                for (int i = 0; i < 50; ++i) {
+                    const Algorithm a = (i + t) % 2 ? Algorithm::kSecp256k1 : Algorithm::kEd25519;
+                    const KeyPair kp = i % 5 == 0 ? KeyPair::Generate(a)
+                                                  : KeyPair::FromSeed(a, "t" + std::to_string(t * 1000 + i));
+                    const Hash256 h = Sha3_256(util::AsBytes(std::to_string(i)));
+                    const util::Bytes sig = kp.Sign(View(h));
+                    if (!Verify(a, kp.public_key().bytes, View(h), sig)) ++failures[static_cast<size_t>(t)];
+                    if (!ValidatePublicKey(a, kp.public_key().bytes).ok()) ++failures[static_cast<size_t>(t)];
+                }
+            });
+        }
+    }
+    for (int f : failures) EXPECT_EQ(f, 0);
 }
 
 }  // namespace
