@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include <consensus/engine.h>
 #include <core/amount.h>
@@ -269,7 +270,7 @@ void Simulation::BuildGenesis() {
         }
     }
     auto st = core::ValidateGenesis(m_genesis);
-    IOST_ASSERT(st.ok(), "simulator genesis validates");
+    if (!st.ok()) throw std::invalid_argument("simulator genesis: " + st.error().message);
 }
 
 void Simulation::StartEngine(Instance& in, bool restore) {
@@ -769,6 +770,22 @@ std::string ReplayCommand(const SimConfig& c) {
     for (Fault f : c.faults) o << " --fault " << FaultName(f);
     if (c.negative_control) o << " --negative-control";
     return o.str();
+}
+
+std::vector<std::vector<Fault>> FaultMixes() {
+    using F = Fault;
+    return {{},
+            {F::kForger},
+            {F::kMicroEquivocator},
+            {F::kSilentBelievable},
+            {F::kTwins},
+            {F::kWithholdVotes},
+            {F::kGarbage},
+            {F::kCrashPrimary},
+            {F::kPartition},
+            {F::kAsymmetric},
+            {F::kForger, F::kTwins},
+            {F::kSilentBelievable, F::kGarbage, F::kPartition}};
 }
 
 SimResult RunSimulation(const SimConfig& config) {

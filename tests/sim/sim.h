@@ -87,6 +87,10 @@ struct SimResult {
 
 SimResult RunSimulation(const SimConfig& config);
 
+// The fault mixes the CI batch and `iost-sim --mix all` cycle through
+// (seed s runs mix s mod size).
+std::vector<std::vector<Fault>> FaultMixes();
+
 // The command line that replays one run with iost-sim.
 std::string ReplayCommand(const SimConfig& config);
 

@@ -1,0 +1,103 @@
+// Election (docs/pob.md §4): determinism, input-order independence, the
+// B/N split, chain fallback below B+4 eligible, min_servi, and that Servi
+// weighting matters.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include <consensus/election.h>
+
+namespace iost::consensus {
+namespace {
+
+std::vector<Candidate> Cands(size_t n, uint64_t servi = 100) {
+    std::vector<Candidate> out;
+    for (size_t i = 0; i < n; ++i) {
+        Candidate c;
+        c.id = "val" + std::to_string(10 + i);
+        c.key = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, c.id).public_key();
+        c.servi = servi;
+        c.stake = 1000;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::vector<std::string> Ids(const std::vector<Candidate>& v) {
+    std::vector<std::string> out;
+    for (const auto& c : v) out.push_back(c.id);
+    return out;
+}
+
+TEST(Election, DeterministicAndOrderIndependent) {
+    Params p;
+    p.believable_size = 3;
+    p.normal_size = 4;
+    auto c = Cands(12);
+    const auto seed = EpochSeed(1, crypto::Sha3_256(util::AsBytes("x")));
+    const Committee a = Elect(c, seed, 1, p);
+    std::reverse(c.begin(), c.end());
+    const Committee b = Elect(c, seed, 1, p);
+    EXPECT_EQ(Ids(a.believable), Ids(b.believable));
+    EXPECT_EQ(Ids(a.normal), Ids(b.normal));
+    EXPECT_EQ(a.believable.size(), 3u);
+    EXPECT_EQ(a.normal.size(), 4u);
+    EXPECT_FALSE(a.chain_fallback);
+    // Disjoint leagues.
+    for (const auto& x : a.believable) EXPECT_FALSE(a.NormalIndex(x.id).has_value());
+    // Another seed gives another committee (overwhelmingly likely with 12 candidates).
+    const Committee d = Elect(c, EpochSeed(2, seed), 2, p);
+    EXPECT_NE(Ids(a.believable), Ids(d.believable));
+}
+
+TEST(Election, FallbackBelowBPlusFour) {
+    Params p;
+    p.believable_size = 4;
+    p.normal_size = 4;
+    const auto seed = EpochSeed(0, {});
+    const Committee full = Elect(Cands(8), seed, 0, p);
+    EXPECT_FALSE(full.chain_fallback);
+    const Committee few = Elect(Cands(7), seed, 0, p);
+    EXPECT_TRUE(few.chain_fallback);
+    EXPECT_TRUE(few.believable.empty());
+    EXPECT_EQ(few.normal.size(), 4u);
+}
+
+TEST(Election, MinServiAndDuplicates) {
+    Params p;
+    p.believable_size = 1;
+    p.normal_size = 4;
+    p.min_servi = 50;
+    auto c = Cands(6);
+    c[0].servi = 49;                 // below min_servi
+    c[1].servi = 0;                  // never eligible
+    c.push_back(c[2]);               // same id twice
+    c.push_back(c[3]);
+    c.back().id = "sybil";           // another id with c[3]'s key
+    const Committee k = Elect(c, EpochSeed(0, {}), 0, p);
+    EXPECT_TRUE(k.chain_fallback);   // 4 eligible < B+4 = 5
+    auto ids = Ids(k.normal);
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(ids, (std::vector<std::string>{c[2].id, c[3].id, c[4].id, c[5].id}));
+}
+
+TEST(Election, ServiWeighting) {
+    // One candidate with 50x the Servi of the others is in the believable
+    // league (first draws) far more often than 1 in 10.
+    Params p;
+    p.believable_size = 1;
+    p.normal_size = 4;
+    auto c = Cands(10);
+    c[7].servi = 5'000;
+    int first = 0;
+    for (uint64_t e = 0; e < 400; ++e) {
+        const Committee k = Elect(c, EpochSeed(e, {}), e, p);
+        if (k.believable.front().id == c[7].id) ++first;
+    }
+    EXPECT_GT(first, 300);
+    EXPECT_EQ(ElectionWeight(c[0], 0), 100u * (1 + 9));  // ⌊log2(1001)⌋ = 9
+}
+
+}  // namespace
+}  // namespace iost::consensus
