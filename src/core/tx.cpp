@@ -81,35 +81,67 @@ void EncodeSignature(Encoder& enc, const Signature& s) {
     enc.WriteBytes(s.pubkey);
 }
 
-void Tx::EncodeTo(Encoder& enc, TxLevel level) const {
-    enc.WriteInt64(time);
-    enc.WriteInt64(expiration);
-    enc.WriteInt64(gas_ratio);
-    enc.WriteInt64(gas_limit);
-    enc.WriteInt64(delay);
-    // go-iost writes int32(t.ChainID): the uint32's bits, big-endian.
-    enc.WriteInt32(static_cast<int32_t>(chain_id));
-    enc.WriteBytes(reserved);
-    enc.WriteStringList(signers);
+namespace {
 
-    enc.WriteInt32(static_cast<int32_t>(actions.size()));
-    for (const auto& a : actions) {
+// Full = Base ‖ (signatures) ‖ (referred_tx, publisher, publisher_sigs): each
+// level is a prefix of the next, which ComputeHashes exploits.
+void EncodeBasePart(const Tx& tx, Encoder& enc) {
+    enc.WriteInt64(tx.time);
+    enc.WriteInt64(tx.expiration);
+    enc.WriteInt64(tx.gas_ratio);
+    enc.WriteInt64(tx.gas_limit);
+    enc.WriteInt64(tx.delay);
+    // go-iost writes int32(t.ChainID): the uint32's bits, big-endian.
+    enc.WriteInt32(static_cast<int32_t>(tx.chain_id));
+    enc.WriteBytes(tx.reserved);
+    enc.WriteStringList(tx.signers);
+
+    enc.WriteInt32(static_cast<int32_t>(tx.actions.size()));
+    for (const auto& a : tx.actions) {
         const size_t tok = enc.BeginNested();
         enc.WriteString(a.contract).WriteString(a.action_name).WriteString(a.data);
         enc.EndNested(tok);
     }
-    enc.WriteInt32(static_cast<int32_t>(amount_limit.size()));
-    for (const auto& a : amount_limit) {
+    enc.WriteInt32(static_cast<int32_t>(tx.amount_limit.size()));
+    for (const auto& a : tx.amount_limit) {
         const size_t tok = enc.BeginNested();
         enc.WriteString(a.token).WriteString(a.value);
         enc.EndNested(tok);
     }
+}
+
+void EncodePublishPart(const Tx& tx, Encoder& enc) { EncodeSignatureList(enc, tx.signatures); }
+
+void EncodeFullPart(const Tx& tx, Encoder& enc) {
+    enc.WriteBytes(tx.referred_tx);
+    enc.WriteString(tx.publisher);
+    EncodeSignatureList(enc, tx.publisher_sigs);
+}
+
+}  // namespace
+
+void Tx::EncodeTo(Encoder& enc, TxLevel level) const {
+    EncodeBasePart(*this, enc);
     if (level == TxLevel::kBase) return;
-    EncodeSignatureList(enc, signatures);
+    EncodePublishPart(*this, enc);
     if (level == TxLevel::kPublish) return;
-    enc.WriteBytes(referred_tx);
-    enc.WriteString(publisher);
-    EncodeSignatureList(enc, publisher_sigs);
+    EncodeFullPart(*this, enc);
+}
+
+TxHashes Tx::ComputeHashes() const {
+    Encoder enc(512);
+    EncodeBasePart(*this, enc);
+    const size_t base_end = enc.size();
+    EncodePublishPart(*this, enc);
+    const size_t publish_end = enc.size();
+    EncodeFullPart(*this, enc);
+    const util::Bytes& b = enc.bytes();
+    TxHashes h;
+    h.base = crypto::Sha3_256(util::ByteView(b.data(), base_end));
+    h.publish = crypto::Sha3_256(util::ByteView(b.data(), publish_end));
+    h.full = crypto::Sha3_256(b);
+    h.full_size = b.size();
+    return h;
 }
 
 util::Bytes Tx::ToBytes(TxLevel level) const {
@@ -236,7 +268,7 @@ TxStatus Tx::CheckTime(util::UnixNanos now) const {
 namespace {
 
 // The stateless form rules that need no signature work, in go-iost's order.
-TxStatus CheckShape(const Tx& tx, uint32_t expected_chain_id) {
+TxStatus CheckShape(const Tx& tx, uint32_t expected_chain_id, const TxHashes& hashes) {
     if (tx.chain_id != expected_chain_id) {
         return Reject(TxError::kWrongChainId,
                       "invalid chain_id, should be " + std::to_string(expected_chain_id) +
@@ -262,12 +294,10 @@ TxStatus CheckShape(const Tx& tx, uint32_t expected_chain_id) {
     if (!tx.reserved.empty()) {
         return Reject(TxError::kUnsupportedField, "reserved must be empty");
     }
-    Encoder enc(512);
-    tx.EncodeTo(enc, TxLevel::kFull);
-    if (enc.size() > kMaxTxBytes) {
+    if (hashes.full_size > kMaxTxBytes) {
         return Reject(TxError::kTooLarge, "tx size illegal, should <= " +
                                               std::to_string(kMaxTxBytes) + ", got " +
-                                              std::to_string(enc.size()));
+                                              std::to_string(hashes.full_size));
     }
     if (tx.gas_ratio < kMinGasRatio || tx.gas_ratio > kMaxGasRatio) {
         return Reject(TxError::kBadGasRatio,
@@ -283,9 +313,9 @@ TxStatus CheckShape(const Tx& tx, uint32_t expected_chain_id) {
     return {};
 }
 
-TxStatus CheckSignatures(const Tx& tx, const crypto::Verifier& verifier) {
-    const crypto::Hash256 base = tx.BaseHash();
-    const crypto::Hash256 publish = tx.PublishHash();
+TxStatus CheckSignatures(const Tx& tx, const crypto::Verifier& verifier, const TxHashes& hashes) {
+    const crypto::Hash256& base = hashes.base;
+    const crypto::Hash256& publish = hashes.publish;
     const size_t n = tx.signatures.size() + tx.publisher_sigs.size();
     std::vector<crypto::VerifyItem> items;
     items.reserve(n);
@@ -326,17 +356,23 @@ TxStatus Tx::CheckNames() const {
 }
 
 TxStatus Tx::VerifyForm(uint32_t expected_chain_id, const crypto::Verifier& verifier) const {
-    if (auto st = CheckShape(*this, expected_chain_id); !st) return st;
-    return CheckSignatures(*this, verifier);
+    const TxHashes hashes = ComputeHashes();
+    if (auto st = CheckShape(*this, expected_chain_id, hashes); !st) return st;
+    return CheckSignatures(*this, verifier, hashes);
 }
 
 TxStatus Tx::VerifySelf(util::UnixNanos now, uint32_t expected_chain_id,
                         const crypto::Verifier& verifier) const {
-    if (auto st = CheckShape(*this, expected_chain_id); !st) return st;
+    return VerifySelf(now, expected_chain_id, verifier, ComputeHashes());
+}
+
+TxStatus Tx::VerifySelf(util::UnixNanos now, uint32_t expected_chain_id,
+                        const crypto::Verifier& verifier, const TxHashes& hashes) const {
+    if (auto st = CheckShape(*this, expected_chain_id, hashes); !st) return st;
     // The clock before the signatures: a stale tx is rejected without the
     // expensive part.
     if (auto st = CheckTime(now); !st) return st;
-    return CheckSignatures(*this, verifier);
+    return CheckSignatures(*this, verifier, hashes);
 }
 
 }  // namespace iost::core

@@ -104,6 +104,15 @@ struct TxRejection {
 };
 using TxStatus = util::Result<void, TxRejection>;
 
+// All three hashes from one encoding (each level's bytes are a prefix of
+// the Full bytes), plus the Full size VerifySelf's size rule needs.
+struct TxHashes {
+    crypto::Hash256 base{};
+    crypto::Hash256 publish{};
+    crypto::Hash256 full{};  // the tx id
+    size_t full_size = 0;
+};
+
 struct Tx {
     using Level = TxLevel;
 
@@ -130,6 +139,8 @@ struct Tx {
     crypto::Hash256 PublishHash() const;
     crypto::Hash256 Hash() const;  // Full level: the transaction id
     std::string HashBase58() const { return crypto::HashToBase58(Hash()); }
+    // Base, Publish and Full hashes for about the price of one encoding.
+    TxHashes ComputeHashes() const;
 
     // Decodes a Full-level encoding (our wire and storage form: it holds every
     // field). Strict: trailing bytes, unknown algorithms, counts beyond
@@ -156,6 +167,10 @@ struct Tx {
     // permission?) need state and belong to the ledger.
     TxStatus VerifySelf(util::UnixNanos now, uint32_t expected_chain_id,
                         const crypto::Verifier& verifier) const;
+    // The same with hashes the caller already computed (ComputeHashes() of
+    // this very tx; passing another tx's hashes is a caller bug).
+    TxStatus VerifySelf(util::UnixNanos now, uint32_t expected_chain_id,
+                        const crypto::Verifier& verifier, const TxHashes& hashes) const;
     // The same without the clock rules (kExpired, kFutureTime), for tools that
     // judge a transaction's form apart from when it is looked at.
     TxStatus VerifyForm(uint32_t expected_chain_id, const crypto::Verifier& verifier) const;

@@ -250,6 +250,16 @@ TEST(TxBytes, LevelsArePrefixesOfEachOther) {
     EXPECT_EQ(tx.Hash(), crypto::Sha3_256(full));
 }
 
+TEST(TxBytes, ComputeHashesMatchesEachLevel) {
+    const Tx tx = Valid();
+    const TxHashes h = tx.ComputeHashes();
+    EXPECT_EQ(h.base, tx.BaseHash());
+    EXPECT_EQ(h.publish, tx.PublishHash());
+    EXPECT_EQ(h.full, tx.Hash());
+    EXPECT_EQ(h.full_size, tx.ToBytes(TxLevel::kFull).size());
+    EXPECT_TRUE(tx.VerifySelf(kNow, kLocalChainId, crypto::RealVerifier(), h).ok());
+}
+
 TEST(TxBytes, ChainIdIsWrittenAsItsUint32Bits) {
     Tx tx = Unsigned();
     tx.chain_id = 0xfffffffe;
