@@ -162,6 +162,7 @@ public:
           m_peer_log(20, std::chrono::milliseconds(1000)),
           m_acceptor(m_io),
           m_tick(m_io),
+          m_accept_retry(m_io),
           m_magic(MagicForChain(m_opt.chain_id)),
           m_bans(),
           m_seen(m_opt.seen_cache_size),
@@ -279,7 +280,8 @@ public:
         asio::post(m_io, [this, peer, why, d] {
             std::unique_lock lk(m_mu);
             auto it = m_active.find(peer);
-            if (it != m_active.end()) Misbehave(it->second, why, d);
+            // A copy: Misbehave may erase the map entry it came from.
+            if (it != m_active.end()) Misbehave(ConnPtr(it->second), why, d);
             Flush(lk);
         });
     }
@@ -367,13 +369,19 @@ private:
         m_acceptor.async_accept([this](error_code ec, tcp::socket sock) {
             std::unique_lock lk(m_mu);
             if (m_stopped) return;
+            if (ec == asio::error::operation_aborted) return;
             if (ec) {
-                if (ec != asio::error::operation_aborted && LogAllowed()) {
-                    m_log.Warn("accept failed: {}", ec.message());
-                }
-            } else {
-                OnAccepted(std::move(sock));
+                if (LogAllowed()) m_log.Warn("accept failed: {}", ec.message());
+                // E.g. out of file descriptors: retry later instead of spinning.
+                m_accept_retry.expires_after(std::chrono::milliseconds(100));
+                m_accept_retry.async_wait([this](error_code tec) {
+                    if (tec) return;
+                    std::unique_lock relk(m_mu);
+                    if (!m_stopped) Accept();
+                });
+                return;
             }
+            OnAccepted(std::move(sock));
             Accept();
             Flush(lk);
         });
@@ -769,7 +777,7 @@ private:
 
     // ---- scoring ---------------------------------------------------------
 
-    void Misbehave(const ConnPtr& c, Misbehaviour why, const std::string& detail,
+    void Misbehave(ConnPtr c, Misbehaviour why, const std::string& detail,
                    RejectReason reason = RejectReason::kMisbehaviour) {
         if (c->state == ConnState::kClosed || c->state == ConnState::kClosing) return;
         c->score += PenaltyPoints(why);
@@ -910,7 +918,7 @@ private:
 
     // Sends a Reject (when the connection got far enough to speak) and closes
     // once it is written, or after kCloseLinger.
-    void CloseConn(const ConnPtr& c, RejectReason reason, std::string_view text) {
+    void CloseConn(ConnPtr c, RejectReason reason, std::string_view text) {
         if (c->state == ConnState::kClosed || c->state == ConnState::kClosing) return;
         if (c->state == ConnState::kConnecting || reason == RejectReason::kNone) {
             FinalClose(c);
@@ -928,7 +936,7 @@ private:
     }
 
     // Removes `c` from the active map (firing on_disconnected) if it is there.
-    void DetachActive(const ConnPtr& c) {
+    void DetachActive(ConnPtr c) {
         if (!c->was_active) return;
         auto it = m_active.find(c->id);
         if (it == m_active.end() || it->second != c) return;
@@ -939,7 +947,9 @@ private:
         }
     }
 
-    void FinalClose(const ConnPtr& c) {
+    // By value (here and in CloseConn, DetachActive, Misbehave): the caller's
+    // pointer may live in a map entry these functions erase.
+    void FinalClose(ConnPtr c) {
         if (c->state == ConnState::kClosed) return;
         DetachActive(c);
         c->state = ConnState::kClosed;
@@ -971,6 +981,7 @@ private:
         error_code ignored;
         m_acceptor.close(ignored);
         m_tick.cancel();
+        m_accept_retry.cancel();
         for (auto& [s, c] : m_conns) {
             c->state = ConnState::kClosed;
             c->sock.close(ignored);
@@ -1123,6 +1134,7 @@ private:
     asio::io_context m_io;
     tcp::acceptor m_acceptor;
     asio::steady_timer m_tick;
+    asio::steady_timer m_accept_retry;
     std::thread m_thread;
 
     mutable std::mutex m_mu;

@@ -624,9 +624,15 @@ TEST(NetP2P, PenalizeFromTheNodeBansAndBlocksReconnect) {
     a->host->Penalize(b->host->id(), Misbehaviour::kInvalidSignature, "forged microblock");
     ASSERT_TRUE(WaitFor([&] { return !a->HasPeer(b->host->id()); }, 3s));
     EXPECT_TRUE(a->host->IsBanned(b->host->id()));
+    // The callback runs just after the peer table changes (no lock held).
+    ASSERT_TRUE(WaitFor(
+        [&] {
+            std::lock_guard lk(a->mu);
+            return !a->disconnects.empty();
+        },
+        2s));
     {
         std::lock_guard lk(a->mu);
-        ASSERT_FALSE(a->disconnects.empty());
         EXPECT_EQ(a->disconnects.back(), b->host->id());
     }
     // b keeps redialing its seed with backoff, and is refused every time.
@@ -678,6 +684,12 @@ TEST(NetP2P, ReconnectAfterPeerRestart) {
     auto b2 = TestNode::Make(std::move(ob2));
     ASSERT_TRUE(b2);
     EXPECT_TRUE(WaitFor([&] { return a->HasPeer(IdOf("restarting")) && b2->HasPeer(IdOf("stayer")); }, 10s));
+    EXPECT_TRUE(WaitFor(
+        [&] {
+            std::lock_guard lk(a->mu);
+            return a->connects.size() == 2 && a->disconnects.size() == 1;
+        },
+        2s));
     std::lock_guard lk(a->mu);
     EXPECT_EQ(a->connects.size(), 2u);
     EXPECT_EQ(a->disconnects.size(), 1u);
