@@ -6,13 +6,12 @@
 // of transaction inside the micro-blocks, a ~150-byte receipt, and three
 // state writes per transaction (two balances and the sender's dedup entry).
 #include <benchmark/benchmark.h>
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
-#include <storage/block_store.h>
-#include <storage/rocks_kv_store.h>
 
 namespace {
 
@@ -70,11 +69,13 @@ FinalizedBlockRecord MakeRecord(uint64_t height, size_t txs) {
     for (size_t p = 0; p < kProducers; ++p) {
         const size_t n = txs / kProducers + (p < txs % kProducers ? 1 : 0);
         std::string producer = "validator" + std::to_string(p);
-        r.micro_blocks.push_back({Bytes(producer.begin(), producer.end()), height, HashOf(2, height * 16 + p),
+        r.micro_blocks.push_back({Bytes(producer.begin(), producer.end()), height,
+                                  HashOf(2, height * 16 + p),
                                   Filler(200 + n * kTxBytes, height * 16 + p)});
     }
     for (size_t i = 0; i < txs; ++i) {
-        r.txs.push_back({HashOf(3, height * 100000 + i), Filler(kReceiptBytes, height * 100000 + i)});
+        r.txs.push_back(
+            {HashOf(3, height * 100000 + i), Filler(kReceiptBytes, height * 100000 + i)});
         // Distinct accounts within the block: consecutive slots of a ring.
         const uint64_t from = (height * 2 * txs + 2 * i) % kAccounts;
         const uint64_t to = (from + 1) % kAccounts;
@@ -88,7 +89,7 @@ FinalizedBlockRecord MakeRecord(uint64_t height, size_t txs) {
 }
 
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string t = (std::filesystem::temp_directory_path() / "iost-bench-XXXXXX").string();
         if (::mkdtemp(t.data()) == nullptr) std::abort();
@@ -100,7 +101,7 @@ public:
     }
     const std::string& path() const { return m_path; }
 
-private:
+  private:
     std::string m_path;
 };
 
@@ -127,7 +128,8 @@ void BM_StorageCommitBlock(benchmark::State& state) {
         FinalizedBlockRecord r = MakeRecord(height++, txs);
         for (const auto& m : r.micro_blocks) bytes += m.encoded.size();
         for (const auto& t : r.txs) bytes += t.encoded_receipt.size() + 32 * 3;
-        for (const auto& w : r.state_writes) bytes += w.key.size() + (w.value ? w.value->size() : 0);
+        for (const auto& w : r.state_writes)
+            bytes += w.key.size() + (w.value ? w.value->size() : 0);
         state.ResumeTiming();
         auto s = (*store)->CommitFinalized(r);
         if (!s.ok()) {
@@ -137,7 +139,8 @@ void BM_StorageCommitBlock(benchmark::State& state) {
     }
     state.counters["txs/s"] = benchmark::Counter(static_cast<double>(txs * state.iterations()),
                                                  benchmark::Counter::kIsRate);
-    state.counters["MB/block"] = static_cast<double>(bytes) / 1e6 / static_cast<double>(state.iterations());
+    state.counters["MB/block"] =
+        static_cast<double>(bytes) / 1e6 / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_StorageCommitBlock)
     ->ArgNames({"txs", "sync", "dupcheck"})

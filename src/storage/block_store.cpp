@@ -5,8 +5,8 @@
 
 namespace iost::storage {
 
-using util::ByteView;
 using util::Bytes;
+using util::ByteView;
 
 namespace {
 
@@ -112,8 +112,9 @@ util::Result<std::optional<std::vector<Hash32>>> DecodeHashList(
     if (!raw->has_value()) return std::optional<std::vector<Hash32>>{};
     const Bytes& v = **raw;
     if (v.size() % 32 != 0) {
-        return util::Err("storage: corrupt " + std::string(what) + " under key " + util::ToHex(key) +
-                         ": " + std::to_string(v.size()) + " bytes is not a multiple of 32");
+        return util::Err("storage: corrupt " + std::string(what) + " under key " +
+                         util::ToHex(key) + ": " + std::to_string(v.size()) +
+                         " bytes is not a multiple of 32");
     }
     std::vector<Hash32> out(v.size() / 32);
     for (size_t i = 0; i < out.size(); ++i) out[i] = ReadHash(v.data() + 32 * i);
@@ -175,9 +176,12 @@ util::Status BlockStore::Validate(const FinalizedBlockRecord& b, bool genesis,
             return util::Err("storage: genesis already committed (head at height " +
                              std::to_string(head->height) + ")");
         }
-        if (b.height != 0) return util::Err("storage: genesis must have height 0, got " + std::to_string(b.height));
+        if (b.height != 0)
+            return util::Err("storage: genesis must have height 0, got " +
+                             std::to_string(b.height));
     } else {
-        if (!head) return util::Err("storage: cannot commit " + name + ": no genesis committed yet");
+        if (!head)
+            return util::Err("storage: cannot commit " + name + ": no genesis committed yet");
         if (b.height != head->height + 1) {
             return util::Err("storage: cannot commit " + name + ": the head is at height " +
                              std::to_string(head->height) + ", blocks must be committed in order");
@@ -190,7 +194,8 @@ util::Status BlockStore::Validate(const FinalizedBlockRecord& b, bool genesis,
             return util::Err("storage: cannot commit " + name + " without a certificate");
         }
     }
-    if (b.encoded_block.empty()) return util::Err("storage: cannot commit " + name + ": empty encoded block");
+    if (b.encoded_block.empty())
+        return util::Err("storage: cannot commit " + name + ": empty encoded block");
     if (b.txs.size() > UINT32_MAX) return util::Err("storage: " + name + " has too many txs");
 
     auto known = GetHeightByHash(b.hash);
@@ -208,7 +213,8 @@ util::Status BlockStore::Validate(const FinalizedBlockRecord& b, bool genesis,
                              std::to_string(kMaxProducerBytes) + " bytes, got " +
                              std::to_string(m.producer.size()));
         }
-        if (m.encoded.empty()) return util::Err("storage: " + name + ": empty encoded micro-block " + Hex(m.hash));
+        if (m.encoded.empty())
+            return util::Err("storage: " + name + ": empty encoded micro-block " + Hex(m.hash));
         micro_hashes.push_back(m.hash);
         micro_slots.emplace_back(m.producer, m.seq);
         auto final_height = GetMicroBlockFinalHeight(m.hash);
@@ -218,7 +224,8 @@ util::Status BlockStore::Validate(const FinalizedBlockRecord& b, bool genesis,
                              " was already finalized at height " + std::to_string(**final_height));
         }
     }
-    if (HasDuplicate(micro_hashes)) return util::Err("storage: " + name + ": a micro-block is listed twice");
+    if (HasDuplicate(micro_hashes))
+        return util::Err("storage: " + name + ": a micro-block is listed twice");
     if (HasDuplicate(micro_slots)) {
         return util::Err("storage: " + name + ": two micro-blocks with the same producer and seq");
     }
@@ -226,7 +233,8 @@ util::Status BlockStore::Validate(const FinalizedBlockRecord& b, bool genesis,
     std::vector<Hash32> tx_hashes;
     tx_hashes.reserve(b.txs.size());
     for (const auto& tx : b.txs) tx_hashes.push_back(tx.tx_hash);
-    if (HasDuplicate(tx_hashes)) return util::Err("storage: " + name + ": a transaction is listed twice");
+    if (HasDuplicate(tx_hashes))
+        return util::Err("storage: " + name + ": a transaction is listed twice");
     if (m_options.check_duplicate_txs) {
         for (const auto& h : tx_hashes) {
             auto loc = GetTxLocation(h);
@@ -263,7 +271,8 @@ util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
     {
         std::lock_guard lock(m_mu);
         if (m_failed) {
-            return util::Err("storage: an earlier commit failed; the node must restart before committing again");
+            return util::Err(
+                "storage: an earlier commit failed; the node must restart before committing again");
         }
         head = m_head;
     }
@@ -276,7 +285,8 @@ util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
     batch.Put(HashKey(table::kBlockHeightByHash, b.hash), height_bytes);
     batch.Put(HeightKey(table::kBlockHash, b.height), Bytes(b.hash.begin(), b.hash.end()));
     batch.Put(HeightKey(table::kCertificate, b.height), b.encoded_certificate);
-    batch.Put(HeightKey(table::kStateRoot, b.height), Bytes(b.state_root.begin(), b.state_root.end()));
+    batch.Put(HeightKey(table::kStateRoot, b.height),
+              Bytes(b.state_root.begin(), b.state_root.end()));
 
     Bytes micro_list;
     micro_list.reserve(32 * b.micro_blocks.size());
@@ -327,8 +337,9 @@ util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
 
 util::Status BlockStore::StoreMicroBlock(const MicroBlockRecord& m, Sync sync) {
     if (m.producer.empty() || m.producer.size() > kMaxProducerBytes) {
-        return util::Err("storage: micro-block producer id must be 1.." + std::to_string(kMaxProducerBytes) +
-                         " bytes, got " + std::to_string(m.producer.size()));
+        return util::Err("storage: micro-block producer id must be 1.." +
+                         std::to_string(kMaxProducerBytes) + " bytes, got " +
+                         std::to_string(m.producer.size()));
     }
     if (m.encoded.empty()) return util::Err("storage: empty encoded micro-block " + Hex(m.hash));
     {
@@ -341,7 +352,9 @@ util::Status BlockStore::StoreMicroBlock(const MicroBlockRecord& m, Sync sync) {
     return m_kv.Write(batch, sync);
 }
 
-util::Result<std::optional<Bytes>> BlockStore::GetRaw(const Bytes& key) const { return m_kv.Get(key); }
+util::Result<std::optional<Bytes>> BlockStore::GetRaw(const Bytes& key) const {
+    return m_kv.Get(key);
+}
 
 util::Result<std::optional<Bytes>> BlockStore::GetBlock(uint64_t height) const {
     return GetRaw(HeightKey(table::kBlock, height));
@@ -379,12 +392,14 @@ util::Result<std::optional<Hash32>> BlockStore::GetStateRoot(uint64_t height) co
     return DecodeHash(GetRaw(key), key, "state root");
 }
 
-util::Result<std::optional<std::vector<Hash32>>> BlockStore::GetBlockTxHashes(uint64_t height) const {
+util::Result<std::optional<std::vector<Hash32>>> BlockStore::GetBlockTxHashes(
+    uint64_t height) const {
     Bytes key = HeightKey(table::kBlockTxs, height);
     return DecodeHashList(GetRaw(key), key, "block tx list");
 }
 
-util::Result<std::optional<std::vector<Hash32>>> BlockStore::GetBlockMicroHashes(uint64_t height) const {
+util::Result<std::optional<std::vector<Hash32>>> BlockStore::GetBlockMicroHashes(
+    uint64_t height) const {
     Bytes key = HeightKey(table::kBlockMicros, height);
     return DecodeHashList(GetRaw(key), key, "block micro-block list");
 }
@@ -393,16 +408,19 @@ util::Result<std::optional<Bytes>> BlockStore::GetMicroBlock(const Hash32& hash)
     return GetRaw(HashKey(table::kMicro, hash));
 }
 
-util::Result<std::optional<Hash32>> BlockStore::GetMicroBlockHash(ByteView producer, uint64_t seq) const {
+util::Result<std::optional<Hash32>> BlockStore::GetMicroBlockHash(ByteView producer,
+                                                                  uint64_t seq) const {
     if (producer.empty() || producer.size() > kMaxProducerBytes) {
-        return util::Err("storage: micro-block producer id must be 1.." + std::to_string(kMaxProducerBytes) +
-                         " bytes, got " + std::to_string(producer.size()));
+        return util::Err("storage: micro-block producer id must be 1.." +
+                         std::to_string(kMaxProducerBytes) + " bytes, got " +
+                         std::to_string(producer.size()));
     }
     Bytes key = MicroProducerSeqKey(producer, seq);
     return DecodeHash(GetRaw(key), key, "micro-block hash");
 }
 
-util::Result<std::optional<uint64_t>> BlockStore::GetMicroBlockFinalHeight(const Hash32& hash) const {
+util::Result<std::optional<uint64_t>> BlockStore::GetMicroBlockFinalHeight(
+    const Hash32& hash) const {
     Bytes key = HashKey(table::kMicroFinalHeight, hash);
     return DecodeHeight(GetRaw(key), key, "micro-block final height");
 }
@@ -413,7 +431,8 @@ util::Result<std::optional<TxLocation>> BlockStore::GetTxLocation(const Hash32& 
     IOST_TRY(raw);
     if (!raw->has_value()) return std::optional<TxLocation>{};
     IOST_TRY(ExpectSize(**raw, 12, "tx location", key));
-    return std::optional<TxLocation>{TxLocation{ReadU64((*raw)->data()), ReadU32((*raw)->data() + 8)}};
+    return std::optional<TxLocation>{
+        TxLocation{ReadU64((*raw)->data()), ReadU32((*raw)->data() + 8)}};
 }
 
 util::Result<std::optional<Bytes>> BlockStore::GetReceipt(const Hash32& tx_hash) const {

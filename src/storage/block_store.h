@@ -27,17 +27,17 @@
 // batch is written). The KvStore must outlive the BlockStore.
 #pragma once
 
+#include <storage/kv_store.h>
+#include <storage/schema.h>
+#include <util/bytes.h>
+#include <util/result.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
-
-#include <storage/kv_store.h>
-#include <storage/schema.h>
-#include <util/bytes.h>
-#include <util/result.h>
 
 namespace iost::storage {
 
@@ -99,10 +99,11 @@ struct BlockStoreOptions {
 };
 
 class BlockStore {
-public:
+  public:
     // Checks the schema version (writing it into an empty store) and the
     // head; fails with a clear message on an unknown version or corruption.
-    static util::Result<std::unique_ptr<BlockStore>> Open(KvStore& kv, BlockStoreOptions options = {});
+    static util::Result<std::unique_ptr<BlockStore>> Open(KvStore& kv,
+                                                          BlockStoreOptions options = {});
 
     BlockStore(const BlockStore&) = delete;
     BlockStore& operator=(const BlockStore&) = delete;
@@ -133,14 +134,15 @@ public:
     util::Result<std::optional<std::vector<Hash32>>> GetBlockMicroHashes(uint64_t height) const;
 
     util::Result<std::optional<util::Bytes>> GetMicroBlock(const Hash32& hash) const;
-    util::Result<std::optional<Hash32>> GetMicroBlockHash(util::ByteView producer, uint64_t seq) const;
+    util::Result<std::optional<Hash32>> GetMicroBlockHash(util::ByteView producer,
+                                                          uint64_t seq) const;
     // Height of the final block that included the micro-block, if final.
     util::Result<std::optional<uint64_t>> GetMicroBlockFinalHeight(const Hash32& hash) const;
 
     util::Result<std::optional<TxLocation>> GetTxLocation(const Hash32& tx_hash) const;
     util::Result<std::optional<util::Bytes>> GetReceipt(const Hash32& tx_hash) const;
 
-private:
+  private:
     BlockStore(KvStore& kv, BlockStoreOptions options, std::optional<Head> head);
     util::Status Commit(const FinalizedBlockRecord& block, bool genesis);
     util::Status Validate(const FinalizedBlockRecord& block, bool genesis,
@@ -149,7 +151,7 @@ private:
 
     KvStore& m_kv;
     const BlockStoreOptions m_options;
-    std::mutex m_commit_mu;  // serializes commits
+    std::mutex m_commit_mu;   // serializes commits
     mutable std::mutex m_mu;  // guards m_head and m_failed
     std::optional<Head> m_head;
     bool m_failed = false;

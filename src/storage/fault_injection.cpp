@@ -4,8 +4,8 @@
 
 namespace iost::storage {
 
-using util::ByteView;
 using util::Bytes;
+using util::ByteView;
 
 util::Result<std::optional<Bytes>> FaultInjectingKvStore::Get(ByteView key) const {
     {

@@ -23,17 +23,17 @@
 // must outlive this object and must not be written to behind its back.
 #pragma once
 
+#include <storage/kv_store.h>
+
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <vector>
 
-#include <storage/kv_store.h>
-
 namespace iost::storage {
 
 class FaultInjectingKvStore final : public KvStore {
-public:
+  public:
     enum class FaultKind { kBeforeApply, kSyncFails };
 
     explicit FaultInjectingKvStore(KvStore& base) : m_base(base) {}
@@ -58,7 +58,7 @@ public:
     uint64_t WritesSeen() const;
     bool Failed() const;
 
-private:
+  private:
     struct Undo {
         // Pre-image of every key the batch touched, in first-touch order.
         std::vector<std::pair<util::Bytes, std::optional<util::Bytes>>> before;

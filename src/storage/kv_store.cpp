@@ -7,8 +7,8 @@
 
 namespace iost::storage {
 
-using util::ByteView;
 using util::Bytes;
+using util::ByteView;
 
 void WriteBatch::Put(ByteView key, ByteView value) {
     Put(Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end()));

@@ -18,15 +18,15 @@
 // must not call Write on the same store.
 #pragma once
 
+#include <util/bytes.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <util/bytes.h>
-#include <util/result.h>
 
 namespace iost::storage {
 
@@ -38,7 +38,7 @@ enum class Sync { kNo, kYes };
 // operation on the same key wins). A plain value type; it does not touch any
 // store until passed to KvStore::Write.
 class WriteBatch {
-public:
+  public:
     struct Op {
         util::Bytes key;
         std::optional<util::Bytes> value;  // nullopt: delete
@@ -57,7 +57,7 @@ public:
     // Total key and value bytes, for limits and metrics.
     size_t ByteSize() const { return m_bytes; }
 
-private:
+  private:
     std::vector<Op> m_ops;
     size_t m_bytes = 0;
 };
@@ -67,7 +67,7 @@ private:
 using ScanVisitor = std::function<bool(util::ByteView key, util::ByteView value)>;
 
 class KvStore {
-public:
+  public:
     virtual ~KvStore() = default;
 
     // The value under `key`, nullopt if absent; an error only for I/O or
@@ -100,7 +100,7 @@ std::optional<util::Bytes> PrefixUpperBound(util::ByteView prefix);
 // fail. Sync is meaningless here; durability across a simulated crash is the
 // job of FaultInjectingKvStore.
 class MemKvStore final : public KvStore {
-public:
+  public:
     MemKvStore();
     ~MemKvStore() override;
 
@@ -112,7 +112,7 @@ public:
 
     size_t KeyCount() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

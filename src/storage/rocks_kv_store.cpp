@@ -1,25 +1,22 @@
-#include <storage/rocks_kv_store.h>
-
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <storage/rocks_kv_store.h>
 
 #include <algorithm>
 #include <cstdio>
 
 namespace iost::storage {
 
-using util::ByteView;
 using util::Bytes;
+using util::ByteView;
 
 namespace {
 
-rocksdb::Slice ToSlice(ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
+rocksdb::Slice ToSlice(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 ByteView FromSlice(const rocksdb::Slice& s) {
     return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
@@ -32,12 +29,13 @@ bool Contains(const std::string& haystack, const char* needle) {
 util::Unexpected<util::Error> OpenError(const std::string& dir, const rocksdb::Status& s) {
     const std::string text = s.ToString();
     if (s.IsIOError() && (Contains(text, "lock") || Contains(text, "LOCK"))) {
-        return util::Err("storage: data dir '" + dir +
-                         "' is locked by another process (is another node running on it?): " + text);
+        return util::Err(
+            "storage: data dir '" + dir +
+            "' is locked by another process (is another node running on it?): " + text);
     }
     if (s.IsInvalidArgument() && Contains(text, "does not exist")) {
-        return util::Err("storage: no database in '" + dir + "' and creating one is not allowed: " +
-                         text);
+        return util::Err("storage: no database in '" + dir +
+                         "' and creating one is not allowed: " + text);
     }
     if (s.IsCorruption()) {
         return util::Err("storage: database in '" + dir +
@@ -101,7 +99,9 @@ util::Status RocksKvStore::Close() {
     rocksdb::Status s = m_impl->db->SyncWAL();
     rocksdb::Status c = m_impl->db->Close();
     m_impl->db.reset();
-    if (!s.ok()) return util::Err("storage: syncing the WAL of '" + m_dir + "' on close failed: " + s.ToString());
+    if (!s.ok())
+        return util::Err("storage: syncing the WAL of '" + m_dir +
+                         "' on close failed: " + s.ToString());
     if (!c.ok()) return util::Err("storage: closing '" + m_dir + "' failed: " + c.ToString());
     return util::Ok();
 }
@@ -119,8 +119,8 @@ util::Status RocksKvStore::Write(const WriteBatch& batch, Sync sync) {
     if (!m_impl->db) return util::Err("storage: write on closed store '" + m_dir + "'");
     rocksdb::WriteBatch wb;
     for (const auto& op : batch.ops()) {
-        rocksdb::Status s = op.value ? wb.Put(ToSlice(op.key), ToSlice(*op.value))
-                                     : wb.Delete(ToSlice(op.key));
+        rocksdb::Status s =
+            op.value ? wb.Put(ToSlice(op.key), ToSlice(*op.value)) : wb.Delete(ToSlice(op.key));
         if (!s.ok()) return util::Err("storage: building write batch failed: " + s.ToString());
     }
     rocksdb::WriteOptions wo;
@@ -135,7 +135,8 @@ util::Status RocksKvStore::Write(const WriteBatch& batch, Sync sync) {
     return util::Ok();
 }
 
-util::Status RocksKvStore::ScanFrom(ByteView prefix, ByteView start, const ScanVisitor& visit) const {
+util::Status RocksKvStore::ScanFrom(ByteView prefix, ByteView start,
+                                    const ScanVisitor& visit) const {
     if (!m_impl->db) return util::Err("storage: scan on closed store '" + m_dir + "'");
     rocksdb::ReadOptions ro;
     std::optional<Bytes> upper = PrefixUpperBound(prefix);
@@ -151,7 +152,8 @@ util::Status RocksKvStore::ScanFrom(ByteView prefix, ByteView start, const ScanV
     }
     for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
         ByteView key = FromSlice(it->key());
-        if (key.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), key.begin())) break;
+        if (key.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), key.begin()))
+            break;
         if (!visit(key, FromSlice(it->value()))) break;
     }
     if (!it->status().ok()) {
@@ -163,7 +165,8 @@ util::Status RocksKvStore::ScanFrom(ByteView prefix, ByteView start, const ScanV
 util::Status RocksKvStore::Flush() {
     if (!m_impl->db) return util::Err("storage: flush on closed store '" + m_dir + "'");
     rocksdb::Status s = m_impl->db->SyncWAL();
-    if (!s.ok()) return util::Err("storage: syncing the WAL of '" + m_dir + "' failed: " + s.ToString());
+    if (!s.ok())
+        return util::Err("storage: syncing the WAL of '" + m_dir + "' failed: " + s.ToString());
     return util::Ok();
 }
 

@@ -16,10 +16,10 @@
 // a data dir at a time; a second Open fails with "locked by another process".
 #pragma once
 
+#include <storage/kv_store.h>
+
 #include <memory>
 #include <string>
-
-#include <storage/kv_store.h>
 
 namespace iost::storage {
 
@@ -37,7 +37,7 @@ struct RocksOptions {
 };
 
 class RocksKvStore final : public KvStore {
-public:
+  public:
     // Opens (creating it if allowed) the database in directory `dir`. Errors
     // say what went wrong in operator terms: lock held by another process,
     // missing dir, not a database, corruption.
@@ -59,7 +59,7 @@ public:
 
     const std::string& dir() const { return m_dir; }
 
-private:
+  private:
     struct Impl;
     RocksKvStore(std::string dir, std::unique_ptr<Impl> impl);
     std::string m_dir;

@@ -1,5 +1,4 @@
 #include <storage/safety_store.h>
-
 #include <storage/schema.h>
 
 namespace iost::storage {
@@ -9,8 +8,9 @@ constexpr size_t kMaxValidatorKeyBytes = 255;
 
 util::Status CheckKey(util::ByteView key) {
     if (key.empty() || key.size() > kMaxValidatorKeyBytes) {
-        return util::Err("storage: safety record key must be 1.." + std::to_string(kMaxValidatorKeyBytes) +
-                         " bytes, got " + std::to_string(key.size()));
+        return util::Err("storage: safety record key must be 1.." +
+                         std::to_string(kMaxValidatorKeyBytes) + " bytes, got " +
+                         std::to_string(key.size()));
     }
     return util::Ok();
 }

@@ -12,18 +12,18 @@
 // this object.
 #pragma once
 
-#include <atomic>
-#include <memory>
-#include <optional>
-
 #include <storage/kv_store.h>
 #include <util/bytes.h>
 #include <util/result.h>
 
+#include <atomic>
+#include <memory>
+#include <optional>
+
 namespace iost::storage {
 
 class SafetyStore {
-public:
+  public:
     // Checks (or writes, on an empty store) the schema version.
     static util::Result<std::unique_ptr<SafetyStore>> Open(KvStore& kv);
 
@@ -32,7 +32,7 @@ public:
     // The last saved record, nullopt if none was ever saved.
     util::Result<std::optional<util::Bytes>> Load(util::ByteView validator_key) const;
 
-private:
+  private:
     explicit SafetyStore(KvStore& kv) : m_kv(kv) {}
     KvStore& m_kv;
     std::atomic<bool> m_failed{false};

@@ -4,8 +4,8 @@
 
 namespace iost::storage {
 
-using util::ByteView;
 using util::Bytes;
+using util::ByteView;
 
 void AppendU32(Bytes& out, uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));

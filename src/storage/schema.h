@@ -33,14 +33,14 @@
 // write the store (call it before other users of a fresh store).
 #pragma once
 
+#include <storage/kv_store.h>
+#include <util/bytes.h>
+#include <util/result.h>
+
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <storage/kv_store.h>
-#include <util/bytes.h>
-#include <util/result.h>
 
 namespace iost::storage {
 

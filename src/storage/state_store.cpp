@@ -1,6 +1,5 @@
-#include <storage/state_store.h>
-
 #include <storage/schema.h>
+#include <storage/state_store.h>
 
 namespace iost::storage {
 
@@ -11,7 +10,8 @@ util::Result<std::optional<util::Bytes>> StateStore::Get(util::ByteView key) con
 util::Status StateStore::ScanFrom(util::ByteView prefix, util::ByteView start,
                                   const ScanVisitor& visit) const {
     const util::Bytes full_prefix = PrefixedKey(table::kState, prefix);
-    const util::Bytes full_start = start.empty() ? util::Bytes{} : PrefixedKey(table::kState, start);
+    const util::Bytes full_start =
+        start.empty() ? util::Bytes{} : PrefixedKey(table::kState, start);
     return m_kv.ScanFrom(full_prefix, full_start, [&](util::ByteView key, util::ByteView value) {
         return visit(key.subspan(1), value);
     });

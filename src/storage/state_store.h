@@ -13,16 +13,16 @@
 // commits (the node's event loop does). The KvStore must outlive this.
 #pragma once
 
-#include <optional>
-
 #include <storage/kv_store.h>
 #include <util/bytes.h>
 #include <util/result.h>
 
+#include <optional>
+
 namespace iost::storage {
 
 class StateStore {
-public:
+  public:
     explicit StateStore(const KvStore& kv) : m_kv(kv) {}
 
     util::Result<std::optional<util::Bytes>> Get(util::ByteView key) const;
@@ -30,12 +30,13 @@ public:
     // Visits, in ascending key order, every state entry whose key starts with
     // `prefix` and is >= `start`; the visitor sees the ledger's key (without
     // the table byte).
-    util::Status ScanFrom(util::ByteView prefix, util::ByteView start, const ScanVisitor& visit) const;
+    util::Status ScanFrom(util::ByteView prefix, util::ByteView start,
+                          const ScanVisitor& visit) const;
     util::Status Scan(util::ByteView prefix, const ScanVisitor& visit) const {
         return ScanFrom(prefix, {}, visit);
     }
 
-private:
+  private:
     const KvStore& m_kv;
 };
 

@@ -2,7 +2,8 @@
 
 namespace iost::storage {
 
-util::Result<NodeStorage> OpenStorage(std::unique_ptr<KvStore> kv, const BlockStoreOptions& blocks) {
+util::Result<NodeStorage> OpenStorage(std::unique_ptr<KvStore> kv,
+                                      const BlockStoreOptions& blocks) {
     IOST_ASSERT(kv != nullptr, "OpenStorage needs a store");
     NodeStorage out;
     out.kv = std::move(kv);

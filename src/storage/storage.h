@@ -8,14 +8,14 @@
 // KvStore is destroyed last (the stores hold references to it).
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <storage/block_store.h>
 #include <storage/kv_store.h>
 #include <storage/rocks_kv_store.h>
 #include <storage/safety_store.h>
 #include <storage/state_store.h>
+
+#include <memory>
+#include <string>
 
 namespace iost::storage {
 
@@ -34,6 +34,7 @@ util::Result<NodeStorage> OpenRocksStorage(const std::string& dir, const RocksOp
 // A fresh in-memory store (simulator, tests).
 util::Result<NodeStorage> OpenMemStorage(const BlockStoreOptions& blocks = {});
 // Over an existing store (e.g. a FaultInjectingKvStore in tests), owned.
-util::Result<NodeStorage> OpenStorage(std::unique_ptr<KvStore> kv, const BlockStoreOptions& blocks = {});
+util::Result<NodeStorage> OpenStorage(std::unique_ptr<KvStore> kv,
+                                      const BlockStoreOptions& blocks = {});
 
 }  // namespace iost::storage

@@ -13,12 +13,15 @@
 //    least the head (it is saved before each block, as before a vote).
 // Seed and rounds: IOST_CRASH_SEED, IOST_CRASH_ROUNDS (defaults 7, 30).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
+#include <storage/safety_store.h>
+#include <storage/state_store.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -27,11 +30,6 @@
 #include <thread>
 
 #include "chain_gen.h"
-
-#include <storage/block_store.h>
-#include <storage/rocks_kv_store.h>
-#include <storage/safety_store.h>
-#include <storage/state_store.h>
 
 namespace iost::storage {
 namespace {
@@ -47,7 +45,7 @@ struct Acks {
     std::optional<uint64_t> block;   // highest acknowledged committed block
     std::optional<uint64_t> safety;  // highest acknowledged safety record
     uint64_t blocks_this_round = 0;
-    std::vector<uint8_t> partial;    // bytes of an incomplete record
+    std::vector<uint8_t> partial;  // bytes of an incomplete record
 
     void Feed(const uint8_t* p, size_t n) {
         partial.insert(partial.end(), p, p + n);
@@ -83,8 +81,8 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
     ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     const std::string seed_s = std::to_string(seed), sync_s = sync ? "1" : "0",
                       fd_s = std::to_string(fds[1]);
-    const char* args[] = {IOST_CRASH_WRITER, dir.c_str(), seed_s.c_str(), sync_s.c_str(), fd_s.c_str(),
-                          nullptr};
+    const char* args[] = {IOST_CRASH_WRITER, dir.c_str(),  seed_s.c_str(),
+                          sync_s.c_str(),    fd_s.c_str(), nullptr};
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::execv(args[0], const_cast<char* const*>(args));
@@ -102,7 +100,8 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
     uint8_t buf[4096];
     bool child_exited = false;
     while (Clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         pollfd p{fds[0], POLLIN, 0};
         const int ready = ::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
         if (ready <= 0) continue;
@@ -121,7 +120,8 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
     int status = 0;
     ::waitpid(pid, &status, 0);
     // Acks written before the kill are still in the pipe.
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) acks.Feed(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        acks.Feed(buf, static_cast<size_t>(n));
     ::close(fds[0]);
     if (waiting_first) {
         ADD_FAILURE() << "writer sent no ack within " << kStartupLimit.count() << " s";
@@ -129,7 +129,8 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
     }
     if (child_exited || !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
         ADD_FAILURE() << "writer ended by itself, status " << status
-                      << (WIFEXITED(status) ? " exit code " + std::to_string(WEXITSTATUS(status)) : "");
+                      << (WIFEXITED(status) ? " exit code " + std::to_string(WEXITSTATUS(status))
+                                            : "");
         return false;
     }
     return true;
@@ -138,7 +139,8 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
 TEST(StorageCrash, KillDashNineNeverLosesAnAcknowledgedBlockNorShowsAPartialOne) {
     const uint64_t seed = EnvOr("IOST_CRASH_SEED", 7);
     const uint64_t rounds = EnvOr("IOST_CRASH_ROUNDS", 30);
-    SCOPED_TRACE("IOST_CRASH_SEED=" + std::to_string(seed) + " IOST_CRASH_ROUNDS=" + std::to_string(rounds));
+    SCOPED_TRACE("IOST_CRASH_SEED=" + std::to_string(seed) +
+                 " IOST_CRASH_ROUNDS=" + std::to_string(rounds));
     testing::ChainGenOptions go;
     go.seed = seed;
     go.max_txs = 200;
@@ -204,12 +206,13 @@ TEST(StorageCrash, KillDashNineNeverLosesAnAcknowledgedBlockNorShowsAPartialOne)
     testing::ExpectConsistentAt(**store, StateStore(**kv), gen, final_height);
 
     const double secs = std::chrono::duration<double>(Clock::now() - started).count();
-    std::printf("crash test: seed %llu, %llu rounds, final height %llu, %llu rounds made progress, "
-                "%llu commits survived without their ack, %.1f s\n",
-                static_cast<unsigned long long>(seed), static_cast<unsigned long long>(rounds),
-                static_cast<unsigned long long>(final_height),
-                static_cast<unsigned long long>(rounds_with_progress),
-                static_cast<unsigned long long>(unacked_survivors), secs);
+    std::printf(
+        "crash test: seed %llu, %llu rounds, final height %llu, %llu rounds made progress, "
+        "%llu commits survived without their ack, %.1f s\n",
+        static_cast<unsigned long long>(seed), static_cast<unsigned long long>(rounds),
+        static_cast<unsigned long long>(final_height),
+        static_cast<unsigned long long>(rounds_with_progress),
+        static_cast<unsigned long long>(unacked_survivors), secs);
     // The test proves nothing if the writer never got to commit.
     EXPECT_GE(rounds_with_progress, rounds / 2);
     EXPECT_GE(final_height, rounds);

@@ -8,6 +8,9 @@
 // Usage: storage_crash_writer <dir> <seed> <sync 0|1> <ack fd>
 // Ack record: 1 byte kind ('S' safety saved, 'B' block committed) + u64 LE.
 // Exit codes: 2 usage, 3 open failed, 4 commit failed, 5 pipe closed.
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
+#include <storage/safety_store.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,10 +19,6 @@
 #include <string>
 
 #include "chain_gen.h"
-
-#include <storage/block_store.h>
-#include <storage/rocks_kv_store.h>
-#include <storage/safety_store.h>
 
 namespace {
 
@@ -84,7 +83,8 @@ int main(int argc, char** argv) {
             return 4;
         }
         if (!Ack(fd, 'S', next)) return 5;
-        auto s = next == 0 ? (*store)->InitGenesis(gen.Record(0)) : (*store)->CommitFinalized(gen.Record(next));
+        auto s = next == 0 ? (*store)->InitGenesis(gen.Record(0))
+                           : (*store)->CommitFinalized(gen.Record(next));
         if (!s.ok()) {
             std::fprintf(stderr, "writer: %s\n", s.error().message.c_str());
             return 4;

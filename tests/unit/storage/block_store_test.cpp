@@ -3,13 +3,12 @@
 // changing anything, keep everything across reopen, refuse unknown schema
 // versions and corrupt heads with clear messages.
 #include <gtest/gtest.h>
-
-#include "store_env.h"
-
 #include <storage/block_store.h>
 #include <storage/safety_store.h>
 #include <storage/schema.h>
 #include <storage/state_store.h>
+
+#include "store_env.h"
 
 namespace iost::storage {
 namespace {
@@ -18,11 +17,13 @@ using testing::B;
 using testing::ChainGen;
 using util::Bytes;
 
-bool Contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+bool Contains(const std::string& s, const std::string& needle) {
+    return s.find(needle) != std::string::npos;
+}
 
 template <typename Env>
 class BlockStoreTest : public ::testing::Test {
-protected:
+  protected:
     Env env;
     ChainGen gen;
     std::unique_ptr<BlockStore> store;
@@ -43,14 +44,16 @@ protected:
     void CommitUpTo(uint64_t h) {
         uint64_t next = store->GetHead() ? store->GetHead()->height + 1 : 0;
         for (; next <= h; ++next) {
-            auto s = next == 0 ? store->InitGenesis(gen.Record(0)) : store->CommitFinalized(gen.Record(next));
+            auto s = next == 0 ? store->InitGenesis(gen.Record(0))
+                               : store->CommitFinalized(gen.Record(next));
             ASSERT_TRUE(s.ok()) << s.error().message;
         }
     }
     // Commits `bad` expecting an error containing `why`, then checks the
     // store is unchanged at head `h`.
     void ExpectRefused(const FinalizedBlockRecord& bad, const std::string& why, uint64_t h) {
-        auto s = bad.height == 0 && !store->GetHead() ? store->InitGenesis(bad) : store->CommitFinalized(bad);
+        auto s = bad.height == 0 && !store->GetHead() ? store->InitGenesis(bad)
+                                                      : store->CommitFinalized(bad);
         ASSERT_FALSE(s.ok()) << "expected refusal: " << why;
         EXPECT_TRUE(Contains(s.error().message, why)) << s.error().message;
         EXPECT_FALSE(store->Failed()) << "a refused record is not a storage failure";
@@ -101,14 +104,17 @@ TYPED_TEST(BlockStoreTest, StateScanAndDeletes) {
     auto state = this->State();
     size_t n = 0;
     Bytes last;
-    ASSERT_TRUE(state.Scan(B("acct/"), [&](util::ByteView k, util::ByteView) {
-        Bytes key(k.begin(), k.end());
-        EXPECT_LT(last, key);
-        EXPECT_EQ(std::string(key.begin(), key.begin() + 5), "acct/");
-        last = key;
-        ++n;
-        return true;
-    }).ok());
+    ASSERT_TRUE(state
+                    .Scan(B("acct/"),
+                          [&](util::ByteView k, util::ByteView) {
+                              Bytes key(k.begin(), k.end());
+                              EXPECT_LT(last, key);
+                              EXPECT_EQ(std::string(key.begin(), key.begin() + 5), "acct/");
+                              last = key;
+                              ++n;
+                              return true;
+                          })
+                    .ok());
     EXPECT_EQ(n, this->gen.options().accounts);
     // A block that deletes one account and sets another.
     auto r = this->gen.Record(1);
@@ -119,10 +125,13 @@ TYPED_TEST(BlockStoreTest, StateScanAndDeletes) {
     EXPECT_FALSE(gone->has_value());
     EXPECT_EQ(*state.Get(ChainGen::AccountKey(4)), B("42"));
     std::vector<Bytes> from;
-    ASSERT_TRUE(state.ScanFrom(B("acct/"), ChainGen::AccountKey(60), [&](util::ByteView k, util::ByteView) {
-        from.emplace_back(k.begin(), k.end());
-        return true;
-    }).ok());
+    ASSERT_TRUE(state
+                    .ScanFrom(B("acct/"), ChainGen::AccountKey(60),
+                              [&](util::ByteView k, util::ByteView) {
+                                  from.emplace_back(k.begin(), k.end());
+                                  return true;
+                              })
+                    .ok());
     ASSERT_EQ(from.size(), 4u);
     EXPECT_EQ(from.front(), ChainGen::AccountKey(60));
 }
@@ -256,7 +265,8 @@ TYPED_TEST(BlockStoreTest, RefusesUnknownSchemaVersion) {
     this->env.Reopen();
     auto r = BlockStore::Open(this->env.kv());
     ASSERT_FALSE(r.ok());
-    EXPECT_TRUE(Contains(r.error().message, "schema version " + std::to_string(kSchemaVersion + 98)))
+    EXPECT_TRUE(
+        Contains(r.error().message, "schema version " + std::to_string(kSchemaVersion + 98)))
         << r.error().message;
     EXPECT_TRUE(Contains(r.error().message, "refusing to open")) << r.error().message;
     EXPECT_FALSE(SafetyStore::Open(this->env.kv()).ok());

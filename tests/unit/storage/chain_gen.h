@@ -7,6 +7,8 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <storage/block_store.h>
+#include <storage/state_store.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -17,15 +19,13 @@
 #include <string>
 #include <vector>
 
-#include <storage/block_store.h>
-#include <storage/state_store.h>
-
 namespace iost::storage::testing {
 
 class TempDir {
-public:
+  public:
     TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "iost-storage-XXXXXX").string();
+        std::string tmpl =
+            (std::filesystem::temp_directory_path() / "iost-storage-XXXXXX").string();
         char* made = ::mkdtemp(tmpl.data());
         if (made == nullptr) std::abort();
         m_path = made;
@@ -39,7 +39,7 @@ public:
     const std::string& path() const { return m_path; }
     std::string Sub(const std::string& name) const { return m_path + "/" + name; }
 
-private:
+  private:
     std::string m_path;
 };
 
@@ -68,20 +68,22 @@ inline util::Bytes B(const std::string& s) { return util::Bytes(s.begin(), s.end
 
 struct ChainGenOptions {
     uint64_t seed = 1;
-    size_t max_txs = 40;         // 1..max_txs txs per block
-    size_t accounts = 64;        // state keys "acct/<k>"
-    size_t max_padding = 4096;   // extra bytes in the block, so batches vary in size
+    size_t max_txs = 40;        // 1..max_txs txs per block
+    size_t accounts = 64;       // state keys "acct/<k>"
+    size_t max_padding = 4096;  // extra bytes in the block, so batches vary in size
 };
 
 // Deterministic chain: Record(h) depends only on (options, h).
 class ChainGen {
-public:
+  public:
     explicit ChainGen(ChainGenOptions options = {}) : m_o(options) {}
 
     enum Tag : uint64_t { kBlockHash = 1, kTx, kMicro, kRoot, kCount, kWrite, kPad };
 
     Hash32 BlockHash(uint64_t h) const { return MakeHash(m_o.seed, kBlockHash, h); }
-    size_t TxCount(uint64_t h) const { return h == 0 ? 0 : 1 + Mix(m_o.seed, kCount, h) % m_o.max_txs; }
+    size_t TxCount(uint64_t h) const {
+        return h == 0 ? 0 : 1 + Mix(m_o.seed, kCount, h) % m_o.max_txs;
+    }
     Hash32 TxHash(uint64_t h, size_t i) const { return MakeHash(m_o.seed, kTx, h, i); }
     Hash32 MicroHash(uint64_t h, size_t i) const { return MakeHash(m_o.seed, kMicro, h, i); }
     Hash32 StateRoot(uint64_t h) const { return MakeHash(m_o.seed, kRoot, h); }
@@ -91,10 +93,13 @@ public:
     }
     util::Bytes Block(uint64_t h) const {
         util::Bytes b = B("block " + std::to_string(h) + " seed " + std::to_string(m_o.seed));
-        b.resize(b.size() + Mix(m_o.seed, kPad, h) % (m_o.max_padding + 1), static_cast<uint8_t>(h));
+        b.resize(b.size() + Mix(m_o.seed, kPad, h) % (m_o.max_padding + 1),
+                 static_cast<uint8_t>(h));
         return b;
     }
-    util::Bytes Certificate(uint64_t h) const { return h == 0 ? util::Bytes{} : B("cert " + std::to_string(h)); }
+    util::Bytes Certificate(uint64_t h) const {
+        return h == 0 ? util::Bytes{} : B("cert " + std::to_string(h));
+    }
     util::Bytes Producer(size_t i) const { return B("producer" + std::to_string(i)); }
 
     // The write set of block h: genesis funds every account; later blocks
@@ -116,8 +121,9 @@ public:
             if (del) {
                 w.push_back({AccountKey(k), std::nullopt});
             } else {
-                w.push_back({AccountKey(k), B("bal " + std::to_string(Mix(m_o.seed, h, k) % 1000000) +
-                                              " @" + std::to_string(h))});
+                w.push_back(
+                    {AccountKey(k), B("bal " + std::to_string(Mix(m_o.seed, h, k) % 1000000) +
+                                      " @" + std::to_string(h))});
             }
         }
         w.push_back({B("height"), B(std::to_string(h))});
@@ -138,7 +144,8 @@ public:
         r.encoded_block = Block(h);
         r.encoded_certificate = Certificate(h);
         for (size_t i = 0; i < MicroCount(h); ++i) {
-            r.micro_blocks.push_back({Producer(i), h, MicroHash(h, i), B("micro " + std::to_string(h) + "/" + std::to_string(i))});
+            r.micro_blocks.push_back({Producer(i), h, MicroHash(h, i),
+                                      B("micro " + std::to_string(h) + "/" + std::to_string(i))});
         }
         for (size_t i = 0; i < TxCount(h); ++i) r.txs.push_back({TxHash(h, i), Receipt(h, i)});
         r.state_writes = Writes(h);
@@ -163,7 +170,7 @@ public:
 
     const ChainGenOptions& options() const { return m_o; }
 
-private:
+  private:
     ChainGenOptions m_o;
 };
 
@@ -250,8 +257,9 @@ inline void ExpectBlockAbsent(const BlockStore& store, const ChainGen& gen, uint
 // The store is at a block boundary: head h, blocks 0..h complete (only the
 // last `check_last` are checked in full, to bound the cost), the next
 // `check_above` heights absent, and the state equal to the recomputation.
-inline void ExpectConsistentAt(const BlockStore& store, const StateStore& state, const ChainGen& gen,
-                               uint64_t h, uint64_t check_last = UINT64_MAX, uint64_t check_above = 3) {
+inline void ExpectConsistentAt(const BlockStore& store, const StateStore& state,
+                               const ChainGen& gen, uint64_t h, uint64_t check_last = UINT64_MAX,
+                               uint64_t check_above = 3) {
     auto head = store.GetHead();
     ASSERT_TRUE(head.has_value());
     EXPECT_EQ(head->height, h);

@@ -3,15 +3,14 @@
 // a failed write is surfaced, leaves nothing partial, and stops further
 // commits until restart.
 #include <gtest/gtest.h>
-
-#include <random>
-
-#include "store_env.h"
-
 #include <storage/block_store.h>
 #include <storage/fault_injection.h>
 #include <storage/safety_store.h>
 #include <storage/state_store.h>
+
+#include <random>
+
+#include "store_env.h"
 
 namespace iost::storage {
 namespace {
@@ -21,7 +20,9 @@ using testing::B;
 using testing::ChainGen;
 using util::Bytes;
 
-bool Contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+bool Contains(const std::string& s, const std::string& needle) {
+    return s.find(needle) != std::string::npos;
+}
 
 // ---- the fault store itself ----
 
@@ -127,9 +128,10 @@ TEST(FaultInjectingKvStore, ReadErrorsAreSurfaced) {
 
 template <typename Env>
 class BlockStoreFaultTest : public ::testing::Test {
-protected:
+  protected:
     Env env;
-    std::unique_ptr<FaultInjectingKvStore> fault = std::make_unique<FaultInjectingKvStore>(env.kv());
+    std::unique_ptr<FaultInjectingKvStore> fault =
+        std::make_unique<FaultInjectingKvStore>(env.kv());
     ChainGen gen;
     std::unique_ptr<BlockStore> store;
 
@@ -246,8 +248,8 @@ TYPED_TEST(BlockStoreFaultTest, RandomFaultScheduleAlwaysLandsOnABlockBoundary) 
     std::mt19937_64 rng(seed);
     this->Open();
     this->Commit(0);
-    uint64_t durable = 0;   // highest block acknowledged with sync
-    uint64_t applied = 0;   // highest block acknowledged at all
+    uint64_t durable = 0;  // highest block acknowledged with sync
+    uint64_t applied = 0;  // highest block acknowledged at all
     Sync mode = Sync::kYes;
     for (int step = 0; step < 150; ++step) {
         SCOPED_TRACE("seed " + std::to_string(seed) + " step " + std::to_string(step));
@@ -263,7 +265,8 @@ TYPED_TEST(BlockStoreFaultTest, RandomFaultScheduleAlwaysLandsOnABlockBoundary) 
             durable = applied = head;
             this->Check(head);
         } else if (r < 14 && !this->fault->Failed()) {
-            this->fault->FailNthWrite(1, rng() % 2 ? FaultKind::kBeforeApply : FaultKind::kSyncFails);
+            this->fault->FailNthWrite(1,
+                                      rng() % 2 ? FaultKind::kBeforeApply : FaultKind::kSyncFails);
             ASSERT_FALSE(this->store->CommitFinalized(this->gen.Record(applied + 1)).ok());
         } else if (!this->store->Failed()) {
             this->Commit(applied + 1);

@@ -3,20 +3,19 @@
 // ordering, prefix bounds at 0x00/0xff edges, deletes of missing keys and
 // repeated keys within one batch. Seeded; the seed is printed on failure.
 #include <gtest/gtest.h>
+#include <storage/fault_injection.h>
+#include <storage/rocks_kv_store.h>
 
 #include <map>
 #include <random>
 
 #include "chain_gen.h"
 
-#include <storage/fault_injection.h>
-#include <storage/rocks_kv_store.h>
-
 namespace iost::storage {
 namespace {
 
-using util::ByteView;
 using util::Bytes;
+using util::ByteView;
 
 // Keys from a tiny alphabet so prefixes, equal keys and edge bytes collide often.
 Bytes RandomKey(std::mt19937_64& rng, size_t max_len) {
@@ -26,7 +25,8 @@ Bytes RandomKey(std::mt19937_64& rng, size_t max_len) {
     return k;
 }
 
-std::vector<std::pair<Bytes, Bytes>> Collect(const KvStore& kv, const Bytes& prefix, const Bytes& start) {
+std::vector<std::pair<Bytes, Bytes>> Collect(const KvStore& kv, const Bytes& prefix,
+                                             const Bytes& start) {
     std::vector<std::pair<Bytes, Bytes>> out;
     auto s = kv.ScanFrom(prefix, start, [&](ByteView k, ByteView v) {
         out.emplace_back(Bytes(k.begin(), k.end()), Bytes(v.begin(), v.end()));
@@ -40,7 +40,8 @@ std::vector<std::pair<Bytes, Bytes>> ModelScan(const std::map<Bytes, Bytes>& m, 
                                                const Bytes& start) {
     std::vector<std::pair<Bytes, Bytes>> out;
     for (const auto& [k, v] : m) {
-        if (k.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), k.begin())) continue;
+        if (k.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), k.begin()))
+            continue;
         if (k < start) continue;
         out.emplace_back(k, v);
     }

@@ -1,11 +1,10 @@
 // The KvStore contract, run against every implementation.
 #include <gtest/gtest.h>
+#include <storage/fault_injection.h>
 
 #include <thread>
 
 #include "store_env.h"
-
-#include <storage/fault_injection.h>
 
 namespace iost::storage {
 namespace {
@@ -16,18 +15,18 @@ using util::ByteView;
 
 // FaultInjectingKvStore with no fault armed must behave like its base.
 class FaultOverMemEnv {
-public:
+  public:
     KvStore& kv() { return m_fault; }
     void Reopen() {}
 
-private:
+  private:
     MemKvStore m_base;
     FaultInjectingKvStore m_fault{m_base};
 };
 
 template <typename Env>
 class KvStoreTest : public ::testing::Test {
-protected:
+  protected:
     Env env;
     KvStore& kv() { return env.kv(); }
 
@@ -117,7 +116,8 @@ TYPED_TEST(KvStoreTest, LargeValue) {
 
 TYPED_TEST(KvStoreTest, PrefixScanIsOrderedAndBounded) {
     // Inserted out of order, with neighbours just outside the prefix.
-    for (const char* k : {"b/3", "a/9", "b/1", "c/0", "b/2", "b", "b0", "b/10"}) this->Put(B(k), B(k));
+    for (const char* k : {"b/3", "a/9", "b/1", "c/0", "b/2", "b", "b0", "b/10"})
+        this->Put(B(k), B(k));
     auto got = this->ScanAll(B("b/"));
     std::vector<std::string> keys;
     for (auto& [k, v] : got) {
@@ -171,7 +171,8 @@ TYPED_TEST(KvStoreTest, ConcurrentWritersAndReaders) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kPerThread; ++i) {
                 WriteBatch b;
-                b.Put(B("t" + std::to_string(t) + "/" + std::to_string(1000 + i)), B(std::to_string(i)));
+                b.Put(B("t" + std::to_string(t) + "/" + std::to_string(1000 + i)),
+                      B(std::to_string(i)));
                 b.Put(B("count/" + std::to_string(t)), B(std::to_string(i)));
                 EXPECT_TRUE(this->kv().Write(b, Sync::kNo).ok());
                 auto r = this->kv().Get(B("count/" + std::to_string(t)));

@@ -1,11 +1,10 @@
 // RocksKvStore specifics: open errors an operator can act on, close, reopen.
 #include <gtest/gtest.h>
+#include <storage/rocks_kv_store.h>
 
 #include <fstream>
 
 #include "chain_gen.h"
-
-#include <storage/rocks_kv_store.h>
 
 namespace iost::storage {
 namespace {
@@ -13,7 +12,9 @@ namespace {
 using testing::B;
 using testing::TempDir;
 
-bool Contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
+bool Contains(const std::string& s, const std::string& needle) {
+    return s.find(needle) != std::string::npos;
+}
 
 TEST(RocksKvStore, SecondOpenOfSameDirSaysLocked) {
     TempDir dir;
@@ -21,7 +22,8 @@ TEST(RocksKvStore, SecondOpenOfSameDirSaysLocked) {
     ASSERT_TRUE(first.ok()) << first.error().message;
     auto second = RocksKvStore::Open(dir.Sub("db"));
     ASSERT_FALSE(second.ok());
-    EXPECT_TRUE(Contains(second.error().message, "locked by another process")) << second.error().message;
+    EXPECT_TRUE(Contains(second.error().message, "locked by another process"))
+        << second.error().message;
     EXPECT_TRUE(Contains(second.error().message, dir.Sub("db"))) << second.error().message;
     // Once the first closes, the dir opens again.
     ASSERT_TRUE((*first)->Close().ok());
@@ -92,11 +94,13 @@ TEST(RocksKvStore, ManyBatchesSurviveReopenWithoutExplicitClose) {
     auto s = RocksKvStore::Open(dir.Sub("db"));
     ASSERT_TRUE(s.ok());
     size_t n = 0;
-    ASSERT_TRUE((*s)->Scan(B("k"), [&](util::ByteView, util::ByteView v) {
-        EXPECT_EQ(v.size(), 1000u);
-        ++n;
-        return true;
-    }).ok());
+    ASSERT_TRUE((*s)->Scan(B("k"),
+                           [&](util::ByteView, util::ByteView v) {
+                               EXPECT_EQ(v.size(), 1000u);
+                               ++n;
+                               return true;
+                           })
+                    .ok());
     EXPECT_EQ(n, 500u);
 }
 

@@ -1,10 +1,9 @@
 // The NodeStorage bundle: opens, reopens, and reports a locked data dir.
 #include <gtest/gtest.h>
-
-#include "chain_gen.h"
-
 #include <storage/fault_injection.h>
 #include <storage/storage.h>
+
+#include "chain_gen.h"
 
 namespace iost::storage {
 namespace {
@@ -48,7 +47,8 @@ TEST(NodeStorage, SafetySaveFailureLatches) {
     ASSERT_TRUE(fault->DropUnsyncedWrites().ok());
     auto again = st->safety->Save(B("v"), B("2"));
     ASSERT_FALSE(again.ok());
-    EXPECT_NE(again.error().message.find("must restart"), std::string::npos) << again.error().message;
+    EXPECT_NE(again.error().message.find("must restart"), std::string::npos)
+        << again.error().message;
 }
 
 }  // namespace

@@ -3,27 +3,27 @@
 // process restart (for MemKvStore the map itself plays the disk).
 #pragma once
 
+#include <storage/kv_store.h>
+#include <storage/rocks_kv_store.h>
+
 #include <memory>
 
 #include "chain_gen.h"
 
-#include <storage/kv_store.h>
-#include <storage/rocks_kv_store.h>
-
 namespace iost::storage::testing {
 
 class MemEnv {
-public:
+  public:
     static constexpr const char* kName = "mem";
     KvStore& kv() { return m_store; }
     void Reopen() {}
 
-private:
+  private:
     MemKvStore m_store;
 };
 
 class RocksEnv {
-public:
+  public:
     static constexpr const char* kName = "rocks";
     RocksEnv() { Reopen(); }
     KvStore& kv() { return *m_store; }
@@ -41,7 +41,7 @@ public:
         m_store = std::move(*opened);
     }
 
-private:
+  private:
     TempDir m_dir;
     std::unique_ptr<RocksKvStore> m_store;
 };

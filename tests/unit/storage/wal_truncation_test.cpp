@@ -3,14 +3,13 @@
 // the store must open cleanly at a block boundary, holding a prefix of the
 // committed chain, and more WAL never means fewer blocks.
 #include <gtest/gtest.h>
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
+#include <storage/state_store.h>
 
 #include <filesystem>
 
 #include "chain_gen.h"
-
-#include <storage/block_store.h>
-#include <storage/rocks_kv_store.h>
-#include <storage/state_store.h>
 
 namespace iost::storage {
 namespace {
@@ -41,7 +40,8 @@ TEST(WalTruncation, EveryCutOpensAtABlockBoundary) {
         auto store = BlockStore::Open(**kv, BlockStoreOptions{Sync::kNo, true});
         ASSERT_TRUE(store.ok());
         ASSERT_TRUE((*store)->InitGenesis(gen.Record(0)).ok());
-        for (uint64_t h = 1; h <= kBlocks; ++h) ASSERT_TRUE((*store)->CommitFinalized(gen.Record(h)).ok());
+        for (uint64_t h = 1; h <= kBlocks; ++h)
+            ASSERT_TRUE((*store)->CommitFinalized(gen.Record(h)).ok());
         // Closing syncs the WAL but does not flush the memtable to a table
         // file: the whole chain lives in the log.
         store->reset();

@@ -1,0 +1,144 @@
+// An in-process PoB network (CONVENTIONS.md "Tests", integration tier): six
+// validators (2 believable + 4 normal), each a real node::Node with its
+// driver, a RocksDB data dir in a temp dir and a P2P host on loopback. It
+// must reach finality with every node holding the same block hashes and
+// state roots, execute a client transaction everywhere, and a node stopped
+// and restarted on its data dir must catch up to the same chain.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include <core/receipt.h>
+#include <node/node.h>
+
+#include "../unit/node/node_test_util.h"
+
+namespace iost::node {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr int kValidators = 6;
+
+struct Cluster {
+    testing::TempDir root;
+    core::Genesis genesis = testing::TestGenesis(kValidators, 2, 4);
+    std::vector<std::unique_ptr<Node>> nodes;
+
+    NodeConfig ConfigFor(int i) const {
+        NodeConfig c;
+        c.data_dir = root.str() + "/node" + std::to_string(i);
+        c.p2p_listen = {"127.0.0.1", 0};
+        c.http_enabled = false;
+        c.view_timeout_ms = 1000;
+        c.silent_after_ms = 2000;
+        c.verify_threads = 1;
+        c.storage_sync = false;  // the test is about consensus, not fsync latency
+        return c;
+    }
+
+    std::unique_ptr<Node> Make(int i) {
+        auto n = Node::Create(ConfigFor(i), genesis, testing::ValidatorKeys(i),
+                              util::Logger::Null());
+        EXPECT_TRUE(n.ok()) << n.error().message;
+        return n.ok() ? std::move(*n) : nullptr;
+    }
+
+    void Connect(int i) {
+        for (int j = 0; j < static_cast<int>(nodes.size()); ++j) {
+            if (j != i && nodes[j]) nodes[i]->host().AddAddress({"127.0.0.1", nodes[j]->p2p_port()});
+        }
+    }
+
+    uint64_t MinHeight() const {
+        uint64_t h = UINT64_MAX;
+        for (const auto& n : nodes) {
+            if (n) h = std::min(h, n->driver().Status().height);
+        }
+        return h;
+    }
+};
+
+bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (cond()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return cond();
+}
+
+// Same block hash and state root at every height up to `upto` on every node.
+void ExpectSameChain(Cluster& c, uint64_t upto) {
+    for (uint64_t h = 0; h <= upto; ++h) {
+        std::optional<storage::Hash32> hash, root;
+        for (auto& n : c.nodes) {
+            auto bh = n->blocks().GetBlockHash(h).value();
+            auto sr = n->blocks().GetStateRoot(h).value();
+            ASSERT_TRUE(bh.has_value()) << n->id() << " lacks block " << h;
+            ASSERT_TRUE(sr.has_value()) << n->id() << " lacks state root " << h;
+            if (!hash) {
+                hash = bh;
+                root = sr;
+            }
+            EXPECT_EQ(*bh, *hash) << n->id() << " differs at height " << h;
+            EXPECT_EQ(*sr, *root) << n->id() << " state root differs at height " << h;
+        }
+    }
+}
+
+TEST(NodeCluster, FinalizesExecutesAndRestartedNodeCatchesUp) {
+    Cluster c;
+    for (int i = 0; i < kValidators; ++i) c.nodes.push_back(c.Make(i));
+    for (auto& n : c.nodes) ASSERT_NE(n, nullptr);
+    for (int i = 0; i < kValidators; ++i) c.Connect(i);
+    for (auto& n : c.nodes) ASSERT_TRUE(n->Start().ok());
+
+    ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= 5; }, 60s)) << "min height " << c.MinHeight();
+    const auto st = c.nodes[0]->driver().Status();
+    EXPECT_EQ(st.believable.size(), 2u);
+    EXPECT_EQ(st.normal.size(), 4u);
+    EXPECT_FALSE(st.chain_fallback);
+    ExpectSameChain(c, 5);
+
+    // A client transaction entering at one node executes on all of them.
+    const int64_t now = util::SystemClock().Now();
+    auto h = c.nodes[3]->driver().SubmitTx(testing::Transfer("alice", "bobby", "7", now - 1'000'000'000));
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    storage::Hash32 key;
+    std::copy(h->begin(), h->end(), key.begin());
+    ASSERT_TRUE(WaitFor(
+        [&] {
+            for (auto& n : c.nodes) {
+                if (!n->blocks().GetReceipt(key).value()) return false;
+            }
+            return true;
+        },
+        30s));
+    for (auto& n : c.nodes) {
+        auto r = core::TxReceipt::Decode(*n->blocks().GetReceipt(key).value()).value();
+        EXPECT_TRUE(r.ok()) << n->id() << ": " << r.status.message;
+    }
+
+    // Stop one node, let the others move on, restart it on its data dir.
+    const int victim = kValidators - 1;
+    c.nodes[victim]->Stop();
+    const uint64_t stopped_at = c.nodes[victim]->blocks().GetHead()->height;
+    c.nodes[victim].reset();
+    ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= stopped_at + 3; }, 60s))
+        << "the others stalled at " << c.MinHeight();
+    c.nodes[victim] = c.Make(victim);
+    ASSERT_NE(c.nodes[victim], nullptr);
+    c.Connect(victim);
+    ASSERT_TRUE(c.nodes[victim]->Start().ok());
+    EXPECT_GE(c.nodes[victim]->driver().Status().height, stopped_at);  // restored from disk
+    uint64_t target = 0;
+    for (int i = 0; i < victim; ++i) target = std::max(target, c.nodes[i]->driver().Status().height);
+    ASSERT_TRUE(WaitFor([&] { return c.nodes[victim]->driver().Status().height >= target; }, 60s))
+        << "restarted node at " << c.nodes[victim]->driver().Status().height << ", others at " << target;
+    ExpectSameChain(c, std::min(target, c.MinHeight()));
+    for (auto& n : c.nodes) n->Stop();
+}
+
+}  // namespace
+}  // namespace iost::node
