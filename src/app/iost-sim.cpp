@@ -7,31 +7,12 @@
 
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <sim.h>
 
-namespace {
-
-// The fault mixes cycled by --mix all (seed i uses mix i mod size).
-std::vector<std::vector<iost::sim::Fault>> Mixes() {
-    using F = iost::sim::Fault;
-    return {{},
-            {F::kForger},
-            {F::kMicroEquivocator},
-            {F::kSilentBelievable},
-            {F::kTwins},
-            {F::kWithholdVotes},
-            {F::kGarbage},
-            {F::kCrashPrimary},
-            {F::kPartition},
-            {F::kAsymmetric},
-            {F::kForger, F::kTwins},
-            {F::kSilentBelievable, F::kGarbage, F::kPartition}};
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"iost-sim: deterministic Proof-of-Believability simulator"};
@@ -100,13 +81,19 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    const auto mixes = Mixes();
+    const auto mixes = iost::sim::FaultMixes();
     uint64_t runs = 0, bad = 0;
     for (uint64_t s = first; s <= last; ++s) {
         iost::sim::SimConfig c = cfg;
         c.seed = s;
         if (mix == "all") c.faults = mixes[s % mixes.size()];
-        const auto r = iost::sim::RunSimulation(c);
+        iost::sim::SimResult r;
+        try {
+            r = iost::sim::RunSimulation(c);
+        } catch (const std::invalid_argument& e) {
+            std::cerr << e.what() << "\n";
+            return 2;
+        }
         ++runs;
         const bool failed = cfg.negative_control ? r.safety_violations == 0 : r.safety_violations > 0;
         if (failed) ++bad;
