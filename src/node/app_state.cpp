@@ -1,0 +1,271 @@
+#include <node/app_state.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include <core/amount.h>
+#include <core/block.h>
+#include <core/codec.h>
+
+namespace iost::node {
+
+// --- VerifiedCache -----------------------------------------------------------
+
+void VerifiedCache::Insert(const crypto::Hash256& h) {
+    std::lock_guard lk(m_mu);
+    if (!m_set.insert(h).second) return;
+    m_order.push_back(h);
+    while (m_order.size() > m_capacity) {
+        m_set.erase(m_order.front());
+        m_order.pop_front();
+    }
+}
+
+bool VerifiedCache::Contains(const crypto::Hash256& h) const {
+    std::lock_guard lk(m_mu);
+    return m_set.count(h) != 0;
+}
+
+size_t VerifiedCache::size() const {
+    std::lock_guard lk(m_mu);
+    return m_set.size();
+}
+
+// --- StoreStateReader --------------------------------------------------------
+
+std::optional<std::string> StoreStateReader::Get(std::string_view key) const {
+    auto r = m_store.Get(util::AsBytes(key));
+    if (!r) {
+        // CONVENTIONS.md: an unrecoverable storage error stops the node loudly.
+        std::fprintf(stderr, "FATAL: state read failed: %s\n", r.error().message.c_str());
+        std::abort();
+    }
+    if (!*r) return std::nullopt;
+    return std::string(util::AsString(**r));
+}
+
+// --- LedgerApp ---------------------------------------------------------------
+
+LedgerApp::LedgerApp(const ledger::Ledger& ledger, const ledger::StateReader& disk,
+                     LedgerAppOptions options, const crypto::Verifier& verifier,
+                     VerifiedCache& verified, util::Logger log)
+    : m_ledger(ledger),
+      m_disk(disk),
+      m_opt(options),
+      m_verifier(verifier),
+      m_verified(verified),
+      m_log(std::move(log)),
+      m_view(*this) {}
+
+std::optional<std::string> LedgerApp::PendingView::Get(std::string_view key) const {
+    if (m_app.m_replay) return m_app.m_replay->Get(key);
+    for (auto it = m_app.m_pending.rbegin(); it != m_app.m_pending.rend(); ++it) {
+        auto w = it->writes.find(key);
+        if (w != it->writes.end()) return w->second;
+    }
+    return m_app.m_disk.Get(key);
+}
+
+const ledger::StateReader& LedgerApp::committed() const { return m_view; }
+
+util::Status LedgerApp::CheckTx(const core::Tx& tx) {
+    const crypto::Hash256 h = tx.Hash();
+    if (!m_verified.Contains(h)) {
+        auto st = tx.VerifyForm(m_opt.chain_id, m_verifier);
+        if (!st) return util::Err(std::string(core::TxErrorName(st.error().reason)) + ": " + st.error().message);
+        m_verified.Insert(h);
+    }
+    return m_ledger.CheckAuth(m_view, tx);
+}
+
+crypto::Hash256 LedgerApp::InputDigest(const consensus::ExecInput& in) {
+    core::Encoder e(64 + in.tx_hashes.size() * 36);
+    e.WriteInt64(static_cast<int64_t>(in.height));
+    e.WriteInt64(in.time);
+    e.WriteString(in.proposer);
+    e.WriteInt32(static_cast<int32_t>(in.tx_hashes.size()));
+    for (const auto& h : in.tx_hashes) e.WriteBytes(crypto::View(h));
+    e.WriteInt32(static_cast<int32_t>(in.slashes.size()));
+    for (const auto& s : in.slashes) {
+        e.WriteString(s.validator);
+        e.WriteBytes(crypto::View(s.evidence_id));
+    }
+    e.WriteInt32(static_cast<int32_t>(in.compensations.size()));
+    for (const auto& c : in.compensations) {
+        e.WriteBytes(crypto::View(c.tx_hash));
+        e.WriteString(c.paid_by);
+    }
+    e.WriteStringList(in.credited);
+    return crypto::Sha3_256(e.bytes());
+}
+
+crypto::Hash256 LedgerApp::ReceiptRoot(const std::vector<ledger::TxOutcome>& outcomes) {
+    std::vector<crypto::Hash256> leaves;
+    leaves.reserve(outcomes.size());
+    for (const auto& o : outcomes) leaves.push_back(o.receipt.Hash());
+    return core::MerkleRoot(leaves);
+}
+
+namespace {
+
+// What a forged transaction took from its victims, deterministically from its
+// bytes alone: every token.iost transfer of iost (the only token a
+// compensation pays in) debited `from` by `amount` (DESIGN.md §4.4). Gas is
+// not refunded: it paid for work the network did.
+std::vector<std::pair<std::string, int64_t>> LossesOf(const core::Tx& tx) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& a : tx.actions) {
+        if (a.contract != "token.iost" || (a.action_name != "transfer" && a.action_name != "transferFreeze")) {
+            continue;
+        }
+        auto j = nlohmann::json::parse(a.data, nullptr, /*allow_exceptions=*/false);
+        if (!j.is_array() || j.size() < 4 || !j[0].is_string() || !j[1].is_string() || !j[3].is_string()) {
+            continue;
+        }
+        if (j[0].get<std::string>() != "iost") continue;
+        auto amt = core::Amount::Parse(j[3].get<std::string>(), core::kIostDecimals);
+        if (!amt || amt->raw() <= 0) continue;
+        out.emplace_back(j[1].get<std::string>(), amt->raw());
+    }
+    return out;
+}
+
+}  // namespace
+
+LedgerApp::Executed LedgerApp::Run(const consensus::ExecInput& in) {
+    ledger::BlockContext ctx;
+    ctx.time_ns = in.time;
+    ctx.height = in.height;
+    ctx.producer = in.proposer;
+    ledger::BlockExecutor ex(m_ledger, m_view, ctx);
+    // Order fixed by consensus/application.h: slashes, compensations, Servi
+    // credits, then the transactions.
+    for (const auto& s : in.slashes) {
+        auto r = ex.Slash(s.validator);
+        if (!r) m_log.Warn("slash {} at {}: {}", s.validator, in.height, r.error().message);
+    }
+    for (const auto& c : in.compensations) {
+        if (!c.tx) continue;
+        for (const auto& [who, raw] : LossesOf(*c.tx)) {
+            const int64_t pool = ledger::CompensationPoolBalance(ex.view());
+            const int64_t pay = std::min(pool, raw);
+            if (pay <= 0) break;
+            auto st = ex.Compensate(who, pay);
+            if (!st) m_log.Warn("compensate {} at {}: {}", who, in.height, st.error().message);
+        }
+    }
+    for (const auto& v : in.credited) {
+        auto st = ex.AddServi(v, 1);
+        if (!st) m_log.Debug("servi credit {}: {}", v, st.error().message);
+    }
+    if (!in.proposer.empty()) {
+        auto st = ex.AddServi(in.proposer, 1);
+        if (!st) m_log.Debug("servi credit {}: {}", in.proposer, st.error().message);
+    }
+    IOST_ASSERT(in.txs.size() == in.tx_hashes.size(), "ExecInput txs and hashes differ in length");
+    for (size_t i = 0; i < in.txs.size(); ++i) {
+        (void)ex.ApplyTx(*in.txs[i], in.tx_hashes[i], ledger::AuthCheck::kFull);
+    }
+    Executed out;
+    out.result = ex.Finish();
+    out.receipt_root = ReceiptRoot(out.result.outcomes);
+    return out;
+}
+
+consensus::ExecResult LedgerApp::Execute(const consensus::ExecInput& in) {
+    const crypto::Hash256 key = InputDigest(in);
+    auto it = m_exec_cache.find(key);
+    if (it == m_exec_cache.end()) {
+        if (m_exec_cache.size() >= 16) m_exec_cache.erase(m_exec_cache.begin());
+        it = m_exec_cache.emplace(key, Run(in)).first;
+    }
+    consensus::ExecResult r;
+    r.state_root = it->second.result.state_root;
+    r.receipt_root = it->second.receipt_root;
+    for (const auto& o : it->second.result.outcomes) {
+        if (!o.executed || !o.receipt.ok()) ++r.failed_txs;
+    }
+    return r;
+}
+
+void LedgerApp::Commit(const consensus::ExecInput& in, const consensus::ExecResult& result) {
+    IOST_ASSERT(in.height == m_height + 1, "Commit out of order");
+    const crypto::Hash256 key = InputDigest(in);
+    auto it = m_exec_cache.find(key);
+    Executed ex = it != m_exec_cache.end() ? std::move(it->second) : Run(in);
+    m_exec_cache.clear();
+    IOST_ASSERT(ex.result.state_root == result.state_root,
+                "Commit: re-execution gives another state root than the engine accepted");
+    m_height = in.height;
+    if (m_replay) {
+        m_replay->Apply(ex.result.writes);
+        return;
+    }
+    CommittedBlock cb;
+    cb.height = in.height;
+    cb.time = in.time;
+    cb.writes = std::move(ex.result.writes);
+    cb.tx_hashes = in.tx_hashes;
+    cb.outcomes = std::move(ex.result.outcomes);
+    cb.state_root = ex.result.state_root;
+    cb.receipt_root = ex.receipt_root;
+    m_pending.push_back(std::move(cb));
+}
+
+std::vector<consensus::Candidate> LedgerApp::Candidates() {
+    std::vector<consensus::Candidate> out;
+    for (const auto& v : ledger::ElectionCandidates(m_view, m_opt.min_servi)) {
+        consensus::Candidate c;
+        c.id = v.account;
+        c.key = v.consensus_key;
+        c.servi = v.servi < 0 ? 0 : static_cast<uint64_t>(v.servi);
+        // Election weight uses log2(1+stake) of whole tokens.
+        c.stake = v.stake < 0 ? 0 : static_cast<uint64_t>(v.stake / 100'000'000);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+void LedgerApp::BeginReplay(const ledger::WriteSet& genesis_writes) {
+    m_replay = std::make_unique<ledger::MemState>();
+    m_replay->Apply(genesis_writes);
+    m_pending.clear();
+    m_exec_cache.clear();
+    m_height = 0;
+}
+
+util::Status LedgerApp::EndReplay(uint64_t disk_height, const crypto::Hash256& disk_root) {
+    IOST_ASSERT(m_replay != nullptr, "EndReplay without BeginReplay");
+    const crypto::Hash256 root = ledger::StateRootOf(*m_replay);
+    const uint64_t reached = m_height;
+    m_replay.reset();
+    m_exec_cache.clear();
+    if (reached != disk_height) {
+        return util::Err("replay reached height " + std::to_string(reached) + " but the data dir's head is " +
+                         std::to_string(disk_height));
+    }
+    if (root != disk_root) {
+        return util::Err("replayed state root " + crypto::HashToBase58(root) +
+                         " differs from the data dir's " + crypto::HashToBase58(disk_root) + " at height " +
+                         std::to_string(disk_height));
+    }
+    return util::Ok();
+}
+
+const CommittedBlock* LedgerApp::Pending(uint64_t height) const {
+    for (const auto& b : m_pending) {
+        if (b.height == height) return &b;
+    }
+    return nullptr;
+}
+
+void LedgerApp::MarkPersisted(uint64_t height) {
+    IOST_ASSERT(!m_pending.empty() && m_pending.front().height == height,
+                "MarkPersisted: blocks must be persisted in order");
+    m_pending.pop_front();
+}
+
+}  // namespace iost::node

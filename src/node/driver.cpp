@@ -1,0 +1,572 @@
+#include <node/driver.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include <core/block.h>
+#include <core/codec.h>
+#include <net/message_types.h>
+#include <node/wire.h>
+
+namespace iost::node {
+
+namespace asio = boost::asio;
+using consensus::Effects;
+using consensus::Message;
+
+namespace {
+
+constexpr size_t kMaxCachedMicros = 100'000;
+constexpr auto kTickInterval = std::chrono::seconds(1);
+
+storage::Hash32 ToHash32(const crypto::Hash256& h) {
+    storage::Hash32 out;
+    std::copy(h.begin(), h.end(), out.begin());
+    return out;
+}
+crypto::Hash256 FromHash32(const storage::Hash32& h) {
+    crypto::Hash256 out;
+    std::copy(h.begin(), h.end(), out.begin());
+    return out;
+}
+
+util::Bytes EncodeCert(uint64_t commit_view, const crypto::Certificate& cert) {
+    core::Encoder e(128);
+    e.WriteInt64(static_cast<int64_t>(commit_view));
+    core::EncodeCertificate(e, cert);
+    return e.Take();
+}
+
+util::Result<std::pair<uint64_t, crypto::Certificate>> DecodeCert(util::ByteView b) {
+    core::Decoder d(b);
+    auto v = d.ReadInt64();
+    if (!v) return util::ErrOf(v.error());
+    auto c = core::DecodeCertificate(d);
+    if (!c) return util::ErrOf(c.error());
+    IOST_TRY(d.ExpectEnd());
+    return std::make_pair(static_cast<uint64_t>(*v), std::move(*c));
+}
+
+bool IsTimeError(core::TxError e) {
+    return e == core::TxError::kExpired || e == core::TxError::kFutureTime;
+}
+
+}  // namespace
+
+struct Driver::Impl {
+    asio::io_context io;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    std::thread thread;
+    std::unique_ptr<asio::thread_pool> pool;
+    struct Timer {
+        std::unique_ptr<asio::steady_timer> timer;
+        uint64_t generation = 0;
+    };
+    std::map<consensus::TimerKind, Timer> timers;
+    std::unique_ptr<asio::steady_timer> tick;
+    util::RateLimit bad_msg_log{20, std::chrono::milliseconds(1000)};
+};
+
+Driver::Driver(DriverOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,
+               const ledger::Ledger& ledger, const ledger::GenesisState& genesis,
+               storage::BlockStore& blocks, storage::SafetyStore& safety,
+               const ledger::StateReader& disk_state, Mempool& mempool, util::Logger log)
+    : m_opt(std::move(options)),
+      m_signer(signer),
+      m_verifier(verifier),
+      m_genesis(genesis),
+      m_blocks(blocks),
+      m_safety(safety),
+      m_mempool(mempool),
+      m_log(std::move(log)),
+      m_app(ledger, disk_state,
+            LedgerAppOptions{m_opt.chain_id, static_cast<int64_t>(m_opt.engine.params.min_servi)}, verifier,
+            m_verified, m_log.WithCategory("app")),
+      m_impl(std::make_unique<Impl>()) {
+    m_engine = std::make_unique<consensus::Engine>(m_opt.engine, m_signer, m_verifier, m_app,
+                                                   m_log.WithCategory("consensus"));
+}
+
+Driver::~Driver() { Stop(); }
+
+std::string Driver::ObserverName(const net::NodeId& key) {
+    return "peer:" + util::ToHex(util::ByteView(key.data(), key.size()));
+}
+
+std::string Driver::NameOf(const net::NodeId& peer) const {
+    {
+        std::lock_guard lk(m_dir_mu);
+        auto it = m_name_of.find(peer);
+        if (it != m_name_of.end()) return it->second;
+    }
+    return ObserverName(peer);
+}
+
+void Driver::RefreshDirectory() {
+    std::map<std::string, net::NodeId> key_of;
+    std::map<net::NodeId, std::string> name_of;
+    for (const auto& v : ledger::GetValidators(m_app.committed())) {
+        if (v.consensus_key.algorithm != crypto::Algorithm::kEd25519 || v.consensus_key.bytes.size() != 32) continue;
+        net::NodeId k;
+        std::copy(v.consensus_key.bytes.begin(), v.consensus_key.bytes.end(), k.begin());
+        key_of[v.account] = k;
+        name_of[k] = v.account;
+    }
+    std::lock_guard lk(m_dir_mu);
+    m_key_of = std::move(key_of);
+    m_name_of = std::move(name_of);
+}
+
+// --- start / stop ---------------------------------------------------------------
+
+util::Status Driver::InitOrRestore() {
+    const auto now = m_clock.Now();
+    const auto head = m_blocks.GetHead();
+    if (!head) {
+        storage::FinalizedBlockRecord g;
+        g.height = 0;
+        g.hash = ToHash32(m_opt.genesis_hash);
+        core::FinalBlock b0;
+        b0.height = 0;
+        b0.time = m_opt.engine.genesis_time;
+        b0.state_root = m_genesis.state_root;
+        g.encoded_block = b0.ToBytes();
+        for (const auto& [k, v] : m_genesis.writes) {
+            storage::StateWrite w;
+            w.key = util::Bytes(k.begin(), k.end());
+            if (v) w.value = util::Bytes(v->begin(), v->end());
+            g.state_writes.push_back(std::move(w));
+        }
+        g.state_root = ToHash32(m_genesis.state_root);
+        IOST_TRY(m_blocks.InitGenesis(g));
+        m_log.Info("initialized the data dir at genesis {}", crypto::HashToBase58(m_opt.genesis_hash));
+        RefreshDirectory();
+        Perform(m_engine->Start(now));
+        return util::Ok();
+    }
+    // The data dir must belong to this chain.
+    auto h0 = m_blocks.GetBlockHash(0);
+    if (!h0) return util::ErrOf(h0.error());
+    if (!*h0 || FromHash32(**h0) != m_opt.genesis_hash) {
+        return util::Err("the data dir holds another chain (its genesis differs from the genesis file)");
+    }
+    std::vector<std::shared_ptr<const core::CertifiedBlock>> blocks;
+    std::vector<std::shared_ptr<const core::MicroBlock>> micros;
+    for (uint64_t h = 1; h <= head->height; ++h) {
+        auto raw = m_blocks.GetBlock(h);
+        if (!raw) return util::ErrOf(raw.error());
+        auto rawc = m_blocks.GetCertificate(h);
+        if (!rawc) return util::ErrOf(rawc.error());
+        if (!*raw || !*rawc) return util::Err("block " + std::to_string(h) + " is missing from the data dir");
+        auto fb = core::FinalBlock::FromBytes(**raw);
+        if (!fb) return util::Err("block " + std::to_string(h) + ": " + fb.error().message);
+        auto cert = DecodeCert(**rawc);
+        if (!cert) return util::Err("certificate " + std::to_string(h) + ": " + cert.error().message);
+        auto cb = std::make_shared<core::CertifiedBlock>();
+        cb->block = std::move(*fb);
+        cb->commit_view = cert->first;
+        cb->cert = std::move(cert->second);
+        blocks.push_back(std::move(cb));
+        auto mh = m_blocks.GetBlockMicroHashes(h);
+        if (!mh) return util::ErrOf(mh.error());
+        if (*mh) {
+            for (const auto& hash : **mh) {
+                auto rm = m_blocks.GetMicroBlock(hash);
+                if (!rm) return util::ErrOf(rm.error());
+                if (!*rm) return util::Err("micro-block of block " + std::to_string(h) + " is missing");
+                auto m = core::MicroBlock::FromBytes(**rm);
+                if (!m) return util::Err("micro-block: " + m.error().message);
+                micros.push_back(std::make_shared<const core::MicroBlock>(std::move(*m)));
+            }
+        }
+    }
+    std::optional<consensus::SafetyState> safety;
+    auto rec = m_safety.Load(util::AsBytes(m_opt.engine.id));
+    if (!rec) return util::ErrOf(rec.error());
+    if (*rec) {
+        auto s = DecodeSafety(**rec);
+        if (!s) return util::Err("safety record: " + s.error().message);
+        safety = std::move(*s);
+    }
+    m_log.Info("restoring {} blocks from the data dir (head {}), replaying from genesis", blocks.size(),
+               head->height);
+    const auto t0 = std::chrono::steady_clock::now();
+    m_app.BeginReplay(m_genesis.writes);
+    Effects effects = m_engine->Restore(blocks, micros, safety, now);
+    IOST_TRY(m_app.EndReplay(head->height, FromHash32(head->state_root)));
+    if (m_engine->height() != head->height) {
+        return util::Err("the engine restored to height " + std::to_string(m_engine->height()) +
+                         " but the data dir's head is " + std::to_string(head->height));
+    }
+    m_app.set_committed_height(head->height);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    m_log.Info("restored to height {} (state root {}) in {} ms", head->height,
+               crypto::HashToBase58(FromHash32(head->state_root)), ms.count());
+    RefreshDirectory();
+    Perform(std::move(effects));
+    return util::Ok();
+}
+
+util::Status Driver::Start() {
+    if (m_running.exchange(true)) return util::Err("driver already started");
+    m_impl->pool = std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(1, m_opt.verify_threads)));
+    m_impl->work.emplace(asio::make_work_guard(m_impl->io));
+    // Start/restore runs on the loop thread too, so every engine call is on it.
+    std::promise<util::Status> started;
+    auto fut = started.get_future();
+    asio::post(m_impl->io, [this, &started] { started.set_value(InitOrRestore()); });
+    m_impl->thread = std::thread([this] { m_impl->io.run(); });
+    util::Status st = fut.get();
+    if (!st) {
+        Stop();
+        return st;
+    }
+    Post([this] {
+        UpdateStatus();
+        Tick();
+    });
+    return util::Ok();
+}
+
+void Driver::Stop() {
+    if (!m_running.exchange(false)) return;
+    if (m_impl->pool) {
+        m_impl->pool->stop();
+        m_impl->pool->join();
+    }
+    asio::post(m_impl->io, [this] {
+        for (auto& [k, t] : m_impl->timers) {
+            if (t.timer) t.timer->cancel();
+        }
+        if (m_impl->tick) m_impl->tick->cancel();
+        m_impl->work.reset();
+        m_impl->io.stop();
+    });
+    if (m_impl->thread.joinable()) m_impl->thread.join();
+    m_log.Info("driver stopped at height {}", m_engine->height());
+}
+
+void Driver::Post(std::function<void()> fn) {
+    asio::post(m_impl->io, [this, fn = std::move(fn)] {
+        if (!m_halted.load()) fn();
+    });
+}
+
+void Driver::Halt(const std::string& why) {
+    if (m_halted.exchange(true)) return;
+    m_log.Error("HALT: {}", why);
+    for (auto& [k, t] : m_impl->timers) {
+        if (t.timer) t.timer->cancel();
+    }
+    if (m_fatal_cb) m_fatal_cb(why);
+}
+
+// --- inputs -------------------------------------------------------------------
+
+void Driver::OnPeerConnected(const net::NodeId& peer) {
+    // A new peer may be ahead of us: ask (the engine rate-limits its own
+    // requests; this one is for a node that was down and is now idle).
+    const std::string name = NameOf(peer);
+    Post([this, name] {
+        const consensus::SyncRequest req{m_engine->height() + 1};
+        SendTo(name, req);
+    });
+}
+
+void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes payload) {
+    auto decoded = DecodeMessage(payload, type);
+    if (!decoded) {
+        if (m_host) m_host->Penalize(peer, net::Misbehaviour::kInvalidMessage, decoded.error().message);
+        if (m_impl->bad_msg_log.Allow(std::chrono::steady_clock::now())) {
+            m_log.Debug("bad {} from {}: {}", net::TypeName(type), net::ShortId(peer), decoded.error().message);
+        }
+        return;
+    }
+    const std::string from = NameOf(peer);
+    if (auto* t = std::get_if<consensus::TxMsg>(&*decoded)) {
+        if (m_verify_backlog.load() >= m_opt.max_verify_backlog) return;
+        ++m_verify_backlog;
+        auto tx = t->tx;
+        asio::post(*m_impl->pool, [this, peer, from, tx, size = payload.size()] {
+            --m_verify_backlog;
+            const auto now = m_clock.Now();
+            auto st = tx->VerifySelf(now, m_opt.chain_id, m_verifier);
+            if (!st) {
+                if (!IsTimeError(st.error().reason) && m_host) {
+                    m_host->Penalize(peer, net::Misbehaviour::kInvalidSignature, st.error().message);
+                }
+                return;
+            }
+            const crypto::Hash256 h = tx->Hash();
+            m_verified.Insert(h);
+            if (!m_mempool.Admit(tx, h, size, now).ok()) return;  // duplicate, full, final...
+            Post([this, from, tx] {
+                Perform(m_engine->OnMessage(from, consensus::TxMsg{tx, false}, m_clock.Now()));
+            });
+        });
+        return;
+    }
+    if (m_opt.relay_gossip && m_host && net::IsGossipType(type)) {
+        m_host->Broadcast(type, payload, peer);
+    }
+    Post([this, from, msg = std::move(*decoded)] {
+        if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) RememberMicro(m->micro);
+        if (const auto* r = std::get_if<consensus::SyncResponse>(&msg)) {
+            for (const auto& m : r->micros) RememberMicro(m);
+        }
+        Perform(m_engine->OnMessage(from, msg, m_clock.Now()));
+    });
+}
+
+util::Result<crypto::Hash256, SubmitError> Driver::SubmitTx(core::Tx tx) {
+    if (m_halted.load() || !m_running.load()) {
+        return util::ErrOf(SubmitError{14, "node is not running"});
+    }
+    const auto now = m_clock.Now();
+    auto st = tx.VerifySelf(now, m_opt.chain_id, m_verifier);
+    if (!st) {
+        return util::ErrOf(SubmitError{3, std::string(core::TxErrorName(st.error().reason)) + ": " +
+                                              st.error().message});
+    }
+    auto names = tx.CheckNames();
+    if (!names) return util::ErrOf(SubmitError{3, names.error().message});
+    const crypto::Hash256 h = tx.Hash();
+    const size_t bytes = tx.ToBytes(core::TxLevel::kFull).size();
+    auto shared = std::make_shared<const core::Tx>(std::move(tx));
+    m_verified.Insert(h);
+    auto adm = m_mempool.Admit(shared, h, bytes, now);
+    if (!adm) {
+        const int code = adm.error().reason == Refusal::kPoolFull || adm.error().reason == Refusal::kPublisherFull
+                             ? 8
+                             : 3;
+        return util::ErrOf(SubmitError{code, adm.error().message});
+    }
+    Post([this, shared] { Perform(m_engine->OnClientTx(*shared, m_clock.Now())); });
+    return h;
+}
+
+void Driver::Tick() {
+    const auto now = m_clock.Now();
+    const size_t expired = m_mempool.ExpireUntil(now);
+    if (expired) m_log.Debug("mempool: {} transactions expired", expired);
+    UpdateStatus();
+    if (!m_impl->tick) m_impl->tick = std::make_unique<asio::steady_timer>(m_impl->io);
+    m_impl->tick->expires_after(kTickInterval);
+    m_impl->tick->async_wait([this](const boost::system::error_code& ec) {
+        if (ec || m_halted.load()) return;
+        Tick();
+    });
+}
+
+// --- effects ------------------------------------------------------------------
+
+void Driver::FlushSafety(std::optional<consensus::SafetyState>& pending) {
+    if (!pending) return;
+    const util::Bytes rec = EncodeSafety(*pending);
+    pending.reset();
+    auto st = m_safety.Save(util::AsBytes(m_opt.engine.id), rec);
+    if (!st) Halt("cannot persist the safety record: " + st.error().message);
+}
+
+void Driver::Perform(Effects effects) {
+    std::optional<consensus::SafetyState> safety;
+    for (auto& e : effects) {
+        if (m_halted.load()) return;
+        std::visit(
+            [&](auto& x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, consensus::PersistSafety>) {
+                    safety = std::move(x.state);
+                } else if constexpr (std::is_same_v<T, consensus::Send>) {
+                    FlushSafety(safety);
+                    if (!m_halted.load()) SendTo(x.to, x.msg);
+                } else if constexpr (std::is_same_v<T, consensus::Broadcast>) {
+                    FlushSafety(safety);
+                    if (!m_halted.load()) BroadcastMsg(x.msg);
+                } else if constexpr (std::is_same_v<T, consensus::Finalize>) {
+                    PersistFinal(x);
+                } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
+                    ScheduleTimer(x);
+                } else if constexpr (std::is_same_v<T, consensus::Punish>) {
+                    ++m_punishments;
+                    m_log.Warn("validator {} slashed at height {} (evidence {}, {} txs compensated)", x.validator,
+                               x.height, crypto::HashToBase58(x.evidence_id), x.compensated_txs.size());
+                }
+            },
+            e);
+    }
+    FlushSafety(safety);
+}
+
+void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
+    if (!m_host || to == m_opt.engine.id) return;
+    std::optional<net::NodeId> key;
+    {
+        std::lock_guard lk(m_dir_mu);
+        auto it = m_key_of.find(to);
+        if (it != m_key_of.end()) key = it->second;
+    }
+    if (!key && to.rfind("peer:", 0) == 0) {
+        auto raw = util::FromHex(std::string_view(to).substr(5));
+        if (raw && raw->size() == 32) {
+            net::NodeId k;
+            std::copy(raw->begin(), raw->end(), k.begin());
+            key = k;
+        }
+    }
+    if (!key) return;
+    if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) RememberMicro(m->micro);
+    const uint16_t type = NetTypeOf(TagOf(msg));
+    for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Send(*key, type, std::move(payload));
+}
+
+void Driver::BroadcastMsg(const Message& msg) {
+    if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) RememberMicro(m->micro);
+    if (!m_host) return;
+    const uint16_t type = NetTypeOf(TagOf(msg));
+    for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Broadcast(type, std::move(payload));
+}
+
+void Driver::ScheduleTimer(const consensus::SetTimer& t) {
+    auto& slot = m_impl->timers[t.id.kind];
+    if (!slot.timer) slot.timer = std::make_unique<asio::steady_timer>(m_impl->io);
+    slot.timer->cancel();
+    const uint64_t gen = ++slot.generation;
+    const int64_t delay = std::max<int64_t>(0, t.at - m_clock.Now());
+    slot.timer->expires_after(std::chrono::nanoseconds(delay));
+    const consensus::TimerId id = t.id;
+    slot.timer->async_wait([this, id, gen](const boost::system::error_code& ec) {
+        if (ec || m_halted.load()) return;
+        if (m_impl->timers[id.kind].generation != gen) return;  // replaced meanwhile
+        Perform(m_engine->OnTimeout(id, m_clock.Now()));
+    });
+}
+
+void Driver::RememberMicro(const std::shared_ptr<const core::MicroBlock>& m) {
+    if (!m || m_micros.count(m->hash)) return;
+    m_micros.emplace(m->hash, m);
+    m_micro_order.push_back(m->hash);
+    while (m_micro_order.size() > kMaxCachedMicros) {
+        m_micros.erase(m_micro_order.front());
+        m_micro_order.pop_front();
+    }
+}
+
+void Driver::PersistFinal(const consensus::Finalize& f) {
+    const core::CertifiedBlock& cb = *f.block;
+    const core::FinalBlock& b = cb.block;
+    const CommittedBlock* pc = m_app.Pending(b.height);
+    if (!pc) {
+        Halt("finalized block " + std::to_string(b.height) + " was not committed by the application");
+        return;
+    }
+    storage::FinalizedBlockRecord rec;
+    rec.height = b.height;
+    rec.hash = ToHash32(b.Hash());
+    rec.prev_hash = ToHash32(b.prev_hash);
+    rec.encoded_block = b.ToBytes();
+    rec.encoded_certificate = EncodeCert(cb.commit_view, cb.cert);
+    // The micro-blocks it references, in order.
+    std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> extra;
+    bool looked_in_engine = false;
+    auto find = [&](const crypto::Hash256& h) -> std::shared_ptr<const core::MicroBlock> {
+        auto it = m_micros.find(h);
+        if (it != m_micros.end()) return it->second;
+        if (!looked_in_engine) {
+            looked_in_engine = true;
+            for (const auto& m : m_engine->FinalMicros()) extra.emplace(m->hash, m);
+        }
+        auto e = extra.find(h);
+        return e == extra.end() ? nullptr : e->second;
+    };
+    std::vector<crypto::Hash256> included;
+    for (const auto& ref : b.micro_refs) {
+        std::vector<storage::MicroBlockRecord> chain;
+        crypto::Hash256 cur = ref.last_hash;
+        for (uint64_t s = ref.seq_to; s >= ref.seq_from && s > 0; --s) {
+            auto m = find(cur);
+            if (!m) {
+                Halt("micro-block " + crypto::HashToBase58(cur) + " of final block " + std::to_string(b.height) +
+                     " is unknown");
+                return;
+            }
+            storage::MicroBlockRecord mr;
+            mr.producer = util::Bytes(m->header.producer.begin(), m->header.producer.end());
+            mr.seq = m->header.seq;
+            mr.hash = ToHash32(m->hash);
+            mr.encoded = m->ToBytes();
+            chain.push_back(std::move(mr));
+            included.push_back(m->hash);
+            cur = m->header.prev_micro_hash;
+        }
+        rec.micro_blocks.insert(rec.micro_blocks.end(), std::make_move_iterator(chain.rbegin()),
+                                std::make_move_iterator(chain.rend()));
+    }
+    // Receipts and the tx index for the transactions that executed (a refused
+    // one changed nothing and may legitimately appear again later).
+    for (size_t i = 0; i < pc->outcomes.size() && i < pc->tx_hashes.size(); ++i) {
+        if (!pc->outcomes[i].executed) continue;
+        rec.txs.push_back({ToHash32(pc->tx_hashes[i]), pc->outcomes[i].receipt.Encode()});
+    }
+    rec.state_writes.reserve(pc->writes.size());
+    for (const auto& [k, v] : pc->writes) {
+        storage::StateWrite w;
+        w.key = util::Bytes(k.begin(), k.end());
+        if (v) w.value = util::Bytes(v->begin(), v->end());
+        rec.state_writes.push_back(std::move(w));
+    }
+    rec.state_root = ToHash32(pc->state_root);
+    if (pc->state_root != b.state_root) {
+        Halt("final block " + std::to_string(b.height) + " state root differs from our execution");
+        return;
+    }
+    auto st = m_blocks.CommitFinalized(rec);
+    if (!st) {
+        Halt("cannot persist final block " + std::to_string(b.height) + ": " + st.error().message);
+        return;
+    }
+    m_app.MarkPersisted(b.height);
+    m_mempool.MarkFinal(f.executed_txs, m_clock.Now());
+    for (const auto& h : included) m_micros.erase(h);
+    m_log.Debug("final block {} persisted: {} txs, {} micro-blocks", b.height, f.executed_txs.size(),
+                rec.micro_blocks.size());
+    RefreshDirectory();
+    UpdateStatus();
+}
+
+void Driver::UpdateStatus() {
+    ChainStatus s;
+    s.height = m_engine->height();
+    s.head_hash = m_engine->last_hash();
+    if (auto it = m_engine->chain().find(s.height); it != m_engine->chain().end()) {
+        s.head_time = it->second->block.time;
+        s.state_root = it->second->block.state_root;
+    } else {
+        s.head_time = m_opt.engine.genesis_time;
+        s.state_root = m_genesis.state_root;
+    }
+    const auto& c = m_engine->committee();
+    s.epoch = c.epoch;
+    s.view = m_engine->view();
+    for (const auto& v : c.believable) s.believable.push_back(v.id);
+    for (const auto& v : c.normal) s.normal.push_back(v.id);
+    s.chain_fallback = c.chain_fallback;
+    s.engine = m_engine->stats();
+    s.punishments = m_punishments;
+    std::lock_guard lk(m_status_mu);
+    m_status = std::move(s);
+}
+
+ChainStatus Driver::Status() const {
+    std::lock_guard lk(m_status_mu);
+    return m_status;
+}
+
+}  // namespace iost::node

@@ -1,0 +1,180 @@
+// Driver: the one event loop that runs the consensus engine in a real node
+// (DESIGN.md §2, CONVENTIONS.md "One event loop serializes every input").
+//
+// Inputs, all serialized onto ONE loop thread: peer messages (decoded on the
+// net thread, node/wire.h), client transactions, timer expiries, and a
+// once-a-second housekeeping tick. Transactions are decoded and their
+// signatures verified off the loop, on a small verify pool (client ones on
+// the HTTP worker that received them), so the loop never does the dominant
+// cost of a transaction; their hashes go into a VerifiedCache the
+// Application consults before verifying again.
+//
+// Outputs: the engine's effects, performed in order:
+//  - PersistSafety: written with fsync (SafetyStore) BEFORE any later Send or
+//    Broadcast of the same batch leaves the process (consecutive records are
+//    coalesced: only the last one before a send needs to be durable);
+//  - Send / Broadcast: encoded and queued on the net::Host;
+//  - Finalize: the block, its certificate, the micro-blocks it references,
+//    receipts, tx index, state writes and new head in ONE RocksDB batch
+//    (BlockStore::CommitFinalized); then the mempool forgets its txs;
+//  - SetTimer: a steady timer on the loop (one per kind);
+//  - Punish: logged and counted.
+// A failed safety or block write halts the driver (no later effect is
+// performed) and calls the fatal callback: the node must stop and restart
+// from disk.
+//
+// Start restores from storage: certified blocks, their micro-blocks and the
+// safety record go to Engine::Restore (which re-executes them in LedgerApp's
+// replay mode), and the replayed state root must match the disk's.
+//
+// Thread contract: Start/Stop from the owning thread; OnNetMessage and the
+// peer callbacks from the net thread; SubmitTx and the read API from any
+// thread.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <consensus/engine.h>
+#include <core/genesis.h>
+#include <crypto/keys.h>
+#include <ledger/ledger.h>
+#include <net/peer_manager.h>
+#include <node/app_state.h>
+#include <node/mempool.h>
+#include <storage/block_store.h>
+#include <storage/safety_store.h>
+#include <util/clock.h>
+#include <util/log.h>
+
+namespace iost::node {
+
+struct DriverOptions {
+    consensus::EngineOptions engine;
+    uint32_t chain_id = 0;
+    crypto::Hash256 genesis_hash{};
+    int verify_threads = 2;
+    bool relay_gossip = false;
+    // Outgoing payloads are split to stay below this (net frame cap).
+    size_t max_payload = (4u << 20) - 1024;
+    // Peer txs waiting for the verify pool beyond this are dropped (gossip is
+    // best effort; the client retries or another peer has it).
+    size_t max_verify_backlog = 20'000;
+};
+
+// A consistent snapshot for the API (copied under a mutex).
+struct ChainStatus {
+    uint64_t height = 0;
+    crypto::Hash256 head_hash{};
+    int64_t head_time = 0;
+    crypto::Hash256 state_root{};
+    uint64_t epoch = 0;
+    uint64_t view = 0;
+    std::vector<std::string> believable;
+    std::vector<std::string> normal;
+    bool chain_fallback = false;
+    consensus::EngineStats engine;
+    uint64_t punishments = 0;
+};
+
+struct SubmitError {
+    int code = 0;  // rpc grpc-style code (3 invalid argument, 8 resource exhausted)
+    std::string message;
+};
+
+class Driver {
+public:
+    Driver(DriverOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,
+           const ledger::Ledger& ledger, const ledger::GenesisState& genesis,
+           storage::BlockStore& blocks, storage::SafetyStore& safety,
+           const ledger::StateReader& disk_state, Mempool& mempool, util::Logger log);
+    ~Driver();
+    Driver(const Driver&) = delete;
+    Driver& operator=(const Driver&) = delete;
+
+    // The host may be attached after construction, before Start.
+    void AttachHost(net::Host* host) { m_host = host; }
+    // Called (from the loop thread) when the driver halts on a storage error.
+    void SetFatalHandler(std::function<void(const std::string&)> cb) { m_fatal_cb = std::move(cb); }
+
+    // Initializes genesis or restores from disk, then starts the loop.
+    util::Status Start();
+    // Stops the loop and the verify pool; idempotent.
+    void Stop();
+
+    // Net thread.
+    void OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes payload);
+    void OnPeerConnected(const net::NodeId& peer);
+
+    // Any thread: full stateless check (form, clock, signatures), mempool
+    // admission, then hand-off to the engine. Returns the tx hash.
+    util::Result<crypto::Hash256, SubmitError> SubmitTx(core::Tx tx);
+
+    ChainStatus Status() const;
+    const std::string& id() const { return m_opt.engine.id; }
+    const Mempool& mempool() const { return m_mempool; }
+    bool halted() const { return m_halted.load(); }
+
+    // The consensus name of a peer: its validator id if its node key is a
+    // validator's consensus key, else "peer:<hex key>".
+    std::string NameOf(const net::NodeId& peer) const;
+    static std::string ObserverName(const net::NodeId& key);
+
+private:
+    struct Impl;
+    void Post(std::function<void()> fn);
+    void Perform(consensus::Effects effects);
+    void FlushSafety(std::optional<consensus::SafetyState>& pending);
+    void SendTo(const consensus::NodeId& to, const consensus::Message& msg);
+    void BroadcastMsg(const consensus::Message& msg);
+    void PersistFinal(const consensus::Finalize& f);
+    void ScheduleTimer(const consensus::SetTimer& t);
+    void Tick();
+    void RefreshDirectory();
+    void UpdateStatus();
+    void Halt(const std::string& why);
+    void RememberMicro(const std::shared_ptr<const core::MicroBlock>& m);
+    util::Status InitOrRestore();
+
+    DriverOptions m_opt;
+    const crypto::Signer& m_signer;
+    const crypto::Verifier& m_verifier;
+    const ledger::GenesisState& m_genesis;
+    storage::BlockStore& m_blocks;
+    storage::SafetyStore& m_safety;
+    Mempool& m_mempool;
+    util::Logger m_log;
+    util::SystemClock m_clock;
+    VerifiedCache m_verified;
+    LedgerApp m_app;
+    std::unique_ptr<consensus::Engine> m_engine;
+    net::Host* m_host = nullptr;
+    std::function<void(const std::string&)> m_fatal_cb;
+    std::unique_ptr<Impl> m_impl;
+    std::atomic<bool> m_halted{false};
+    std::atomic<bool> m_running{false};
+    std::atomic<size_t> m_verify_backlog{0};
+
+    // Loop-thread state.
+    std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> m_micros;
+    std::deque<crypto::Hash256> m_micro_order;
+    uint64_t m_punishments = 0;
+
+    // Validator id ↔ node key (read by the net thread).
+    mutable std::mutex m_dir_mu;
+    std::map<std::string, net::NodeId> m_key_of;
+    std::map<net::NodeId, std::string> m_name_of;
+
+    mutable std::mutex m_status_mu;
+    ChainStatus m_status;
+};
+
+}  // namespace iost::node

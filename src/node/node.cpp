@@ -1,0 +1,201 @@
+#include <node/node.h>
+
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+namespace iost::node {
+
+consensus::Params ParamsFrom(const core::Genesis& g, const NodeConfig& c) {
+    consensus::Params p;
+    p.believable_size = g.pob.believable_size;
+    p.normal_size = g.pob.normal_size;
+    p.sampling_ppm = g.pob.sampling_probability_ppm;
+    p.epoch_length = g.pob.epoch_length;
+    p.micro_interval_ns = int64_t{g.pob.micro_interval_ms} * util::kNanosPerMilli;
+    p.final_interval_ns = int64_t{g.pob.final_interval_ms} * util::kNanosPerMilli;
+    p.min_servi = g.pob.min_servi < 0 ? 0 : static_cast<uint64_t>(g.pob.min_servi);
+    p.recheck_window = g.pob.recheck_window;
+    p.chain_id = g.chain_id;
+    p.view_timeout_ns = c.view_timeout_ms * util::kNanosPerMilli;
+    p.silent_after_ns = c.silent_after_ms * util::kNanosPerMilli;
+    p.max_txs_per_micro = c.max_txs_per_micro;
+    p.max_direct_txs = c.max_direct_txs;
+    return p;
+}
+
+namespace {
+
+// An observer keeps one P2P identity across restarts.
+util::Result<NodeKeys> ObserverKeys(const std::string& data_dir) {
+    const std::string path = (std::filesystem::path(data_dir) / "node_key.yml").string();
+    if (std::filesystem::exists(path)) return LoadKeysFile(path);
+    NodeKeys k;
+    k.key = crypto::KeyPair::Generate(crypto::Algorithm::kEd25519);
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return util::Err("cannot write " + tmp);
+        out << KeysToYaml(k);
+        if (!out) return util::Err("cannot write " + tmp);
+    }
+    std::error_code ec;
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 ec);
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return util::Err("cannot create " + path + ": " + ec.message());
+    return k;
+}
+
+}  // namespace
+
+util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, util::Logger log) {
+    auto g = core::LoadGenesisFile(config.genesis_file);
+    if (!g) return util::Err("genesis_file: " + g.error().message);
+    std::optional<NodeKeys> keys;
+    if (!config.keys_file.empty()) {
+        auto k = LoadKeysFile(config.keys_file);
+        if (!k) return util::Err("keys_file: " + k.error().message);
+        keys = std::move(*k);
+    }
+    return Create(config, *g, std::move(keys), std::move(log));
+}
+
+util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, const core::Genesis& genesis,
+                                                 std::optional<NodeKeys> keys, util::Logger log) {
+    IOST_TRY(ValidateNodeConfig(config));
+    std::unique_ptr<Node> n(new Node());
+    n->m_config = config;
+    n->m_genesis = genesis;
+    n->m_genesis_hash = core::GenesisHash(genesis);
+
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    if (ec) return util::Err("data_dir '" + config.data_dir + "': cannot create: " + ec.message());
+
+    if (keys) {
+        n->m_keys = std::move(*keys);
+    } else {
+        auto k = ObserverKeys(config.data_dir);
+        if (!k) return util::ErrOf(k.error());
+        n->m_keys = std::move(*k);
+    }
+    if (n->m_keys.validator) {
+        for (const auto& v : genesis.validators) {
+            if (v.account == *n->m_keys.validator && v.consensus_key != n->m_keys.key.public_key()) {
+                return util::Err("keys_file: the secret key is not validator '" + v.account +
+                                 "''s consensus key in the genesis file");
+            }
+        }
+    }
+    const std::string id = n->m_keys.validator
+                               ? *n->m_keys.validator
+                               : [&] {
+                                     net::NodeId k;
+                                     std::copy(n->m_keys.key.public_key().bytes.begin(),
+                                               n->m_keys.key.public_key().bytes.end(), k.begin());
+                                     return Driver::ObserverName(k);
+                                 }();
+    n->m_log = log.WithNode(id.size() > 16 ? id.substr(0, 16) : id);
+
+    auto gs = ledger::BuildGenesisState(genesis);
+    if (!gs) return util::Err("genesis: " + gs.error().message);
+    n->m_genesis_state = std::make_unique<ledger::GenesisState>(std::move(*gs));
+    n->m_ledger = std::make_unique<ledger::Ledger>(ledger::LedgerOptions{genesis.chain_id});
+
+    const std::string db_dir = (std::filesystem::path(config.data_dir) / "db").string();
+    auto kv = storage::RocksKvStore::Open(db_dir);
+    if (!kv) return util::Err("data_dir: " + kv.error().message);
+    n->m_kv = std::move(*kv);
+    storage::BlockStoreOptions bo;
+    bo.commit_sync = config.storage_sync ? storage::Sync::kYes : storage::Sync::kNo;
+    auto bs = storage::BlockStore::Open(*n->m_kv, bo);
+    if (!bs) return util::Err("data_dir: " + bs.error().message);
+    n->m_blocks = std::move(*bs);
+    auto ss = storage::SafetyStore::Open(*n->m_kv);
+    if (!ss) return util::Err("data_dir: " + ss.error().message);
+    n->m_safety = std::move(*ss);
+    n->m_state = std::make_unique<storage::StateStore>(*n->m_kv);
+    n->m_state_reader = std::make_unique<StoreStateReader>(*n->m_state);
+
+    n->m_signer = std::make_unique<crypto::KeyPairSigner>(n->m_keys.key);
+    MempoolOptions mo;
+    mo.max_txs = config.mempool_max_txs;
+    mo.max_bytes = config.mempool_max_bytes;
+    mo.max_per_publisher = config.mempool_max_per_publisher;
+    n->m_mempool = std::make_unique<Mempool>(mo);
+
+    DriverOptions dopt;
+    dopt.engine.id = id;
+    dopt.engine.params = ParamsFrom(genesis, config);
+    dopt.engine.genesis_hash = n->m_genesis_hash;
+    dopt.engine.genesis_time = genesis.timestamp_ns;
+    dopt.chain_id = genesis.chain_id;
+    dopt.genesis_hash = n->m_genesis_hash;
+    dopt.verify_threads = config.verify_threads;
+    dopt.relay_gossip = config.relay_gossip;
+    n->m_driver = std::make_unique<Driver>(dopt, *n->m_signer, crypto::RealVerifier(), *n->m_ledger,
+                                           *n->m_genesis_state, *n->m_blocks, *n->m_safety, *n->m_state_reader,
+                                           *n->m_mempool, n->m_log.WithCategory("node"));
+
+    net::HostOptions ho;
+    ho.chain_id = genesis.chain_id;
+    ho.genesis_hash = n->m_genesis_hash;
+    ho.node_key = n->m_keys.key;
+    ho.listen = true;
+    ho.listen_address = config.p2p_listen.host;
+    ho.listen_port = config.p2p_listen.port;
+    for (const auto& s : config.seeds) ho.seeds.push_back(net::Endpoint{s.host, s.port});
+    ho.max_inbound = config.max_inbound;
+    ho.max_outbound = config.max_outbound;
+    ho.logger = n->m_log.WithCategory("net");
+    auto host = net::Host::Make(std::move(ho));
+    if (!host) return util::Err("p2p.listen " + config.p2p_listen.ToString() + ": " + host.error().message);
+    n->m_host = std::move(*host);
+    Driver* d = n->m_driver.get();
+    net::HostCallbacks cb;
+    cb.on_message = [d](const net::NodeId& from, uint16_t type, util::Bytes payload) {
+        d->OnNetMessage(from, type, std::move(payload));
+    };
+    cb.on_connected = [d](const net::NodeId& peer) { d->OnPeerConnected(peer); };
+    n->m_host->SetCallbacks(std::move(cb));
+    n->m_driver->AttachHost(n->m_host.get());
+    return n;
+}
+
+Node::~Node() { Stop(); }
+
+std::vector<PeerSummary> Node::Peers() const {
+    std::vector<PeerSummary> out;
+    for (const auto& p : m_host->Peers()) out.push_back({m_driver->NameOf(p.id), p.remote.ToString()});
+    return out;
+}
+
+std::string Node::NetworkId() const { return util::Base58Encode(m_keys.key.public_key().bytes); }
+
+void Node::SetFatalHandler(std::function<void(const std::string&)> cb) { m_driver->SetFatalHandler(std::move(cb)); }
+
+util::Status Node::Start() {
+    if (m_started) return util::Err("node already started");
+    IOST_TRY(m_driver->Start());
+    m_host->Start();
+    m_started = true;
+    const auto s = m_driver->Status();
+    m_log.Info("node {} started: chain {} height {} p2p {}:{}{}", id(), m_genesis.chain_id, s.height,
+               m_config.p2p_listen.host, m_host->listen_port(),
+               m_keys.validator ? " (validator)" : " (observer)");
+    return util::Ok();
+}
+
+void Node::Stop() {
+    if (m_stopped) return;
+    m_stopped = true;
+    if (m_host) m_host->Stop();
+    if (m_driver) m_driver->Stop();
+    if (m_kv) {
+        auto st = m_kv->Close();
+        if (!st) m_log.Error("closing the database: {}", st.error().message);
+    }
+}
+
+}  // namespace iost::node

@@ -1,0 +1,152 @@
+// The driver over a real RocksDB data dir, with one validator (a one-member
+// normal league finalizes alone; no network): genesis, finality, a client
+// transaction executed and indexed, and a restart that replays the chain from
+// disk to the same head and state root.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include <core/receipt.h>
+#include <crypto/keys.h>
+#include <ledger/ledger.h>
+#include <node/app_state.h>
+#include <node/config.h>
+#include <node/driver.h>
+#include <node/node.h>
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
+#include <storage/safety_store.h>
+#include <storage/state_store.h>
+
+#include "node_test_util.h"
+
+namespace iost::node {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Everything a Driver borrows, opened on a data dir.
+struct Env {
+    core::Genesis genesis;
+    ledger::GenesisState gs;
+    ledger::Ledger ledger;
+    std::unique_ptr<storage::RocksKvStore> kv;
+    std::unique_ptr<storage::BlockStore> blocks;
+    std::unique_ptr<storage::SafetyStore> safety;
+    std::unique_ptr<storage::StateStore> state;
+    std::unique_ptr<StoreStateReader> reader;
+    crypto::KeyPairSigner signer;
+    Mempool mempool;
+    std::unique_ptr<Driver> driver;
+
+    Env(const std::string& dir, const core::Genesis& g)
+        : genesis(g),
+          gs(ledger::BuildGenesisState(g).value()),
+          ledger(ledger::LedgerOptions{g.chain_id}),
+          signer(testing::ConsensusKey(testing::ValidatorName(0))) {
+        kv = storage::RocksKvStore::Open(dir).value();
+        blocks = storage::BlockStore::Open(*kv).value();
+        safety = storage::SafetyStore::Open(*kv).value();
+        state = std::make_unique<storage::StateStore>(*kv);
+        reader = std::make_unique<StoreStateReader>(*state);
+        NodeConfig cfg;
+        cfg.view_timeout_ms = 500;
+        DriverOptions o;
+        o.engine.id = testing::ValidatorName(0);
+        o.engine.params = ParamsFrom(g, cfg);
+        o.engine.genesis_hash = core::GenesisHash(g);
+        o.engine.genesis_time = g.timestamp_ns;
+        o.chain_id = g.chain_id;
+        o.genesis_hash = o.engine.genesis_hash;
+        driver = std::make_unique<Driver>(o, signer, crypto::RealVerifier(), ledger, gs, *blocks, *safety,
+                                          *reader, mempool, util::Logger::Null());
+    }
+    ~Env() {
+        driver->Stop();
+        (void)kv->Close();
+    }
+};
+
+bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (cond()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return cond();
+}
+
+core::Genesis SoloGenesis() { return testing::TestGenesis(/*validators=*/1, /*B=*/1, /*N=*/1); }
+
+TEST(Driver, SoloValidatorFinalizesExecutesAndRestarts) {
+    testing::TempDir dir;
+    const auto g = SoloGenesis();
+    uint64_t height = 0;
+    storage::Hash32 root{};
+    crypto::Hash256 tx_hash{};
+    {
+        Env env(dir.str(), g);
+        ASSERT_TRUE(env.driver->Start().ok());
+        ASSERT_TRUE(WaitFor([&] { return env.driver->Status().height >= 3; }, 10s))
+            << "height " << env.driver->Status().height;
+        const int64_t now = util::SystemClock().Now();
+        auto tx = testing::Transfer("alice", "bobby", "12.5", now - 1'000'000'000);
+        auto h = env.driver->SubmitTx(tx);
+        ASSERT_TRUE(h.ok()) << h.error().message;
+        tx_hash = *h;
+        EXPECT_EQ(env.mempool.State(tx_hash), TxPoolState::kPending);
+        // The same transaction again is refused at the door.
+        auto dup = env.driver->SubmitTx(tx);
+        ASSERT_FALSE(dup.ok());
+        storage::Hash32 key;
+        std::copy(tx_hash.begin(), tx_hash.end(), key.begin());
+        ASSERT_TRUE(WaitFor([&] { return env.blocks->GetReceipt(key).value().has_value(); }, 10s));
+        auto receipt = core::TxReceipt::Decode(*env.blocks->GetReceipt(key).value()).value();
+        EXPECT_TRUE(receipt.ok()) << receipt.status.message;
+        EXPECT_EQ(env.mempool.State(tx_hash), TxPoolState::kFinal);
+        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(100'012).raw() + 50'000'000);
+        // A bad signature is refused with a reason.
+        auto forged = testing::Transfer("alice", "bobby", "1", now);
+        forged.publisher_sigs[0].signature[3] ^= 1;
+        auto bad = env.driver->SubmitTx(forged);
+        ASSERT_FALSE(bad.ok());
+        EXPECT_NE(bad.error().message.find("ignature"), std::string::npos) << bad.error().message;
+        env.driver->Stop();
+        auto head = env.blocks->GetHead();
+        ASSERT_TRUE(head.has_value());
+        height = head->height;
+        root = head->state_root;
+        EXPECT_GE(height, 4u);
+        EXPECT_EQ(env.driver->Status().height, height);
+    }
+    {
+        Env env(dir.str(), g);
+        ASSERT_TRUE(env.driver->Start().ok());
+        const auto s = env.driver->Status();
+        EXPECT_GE(s.height, height);
+        auto stored_root = env.blocks->GetStateRoot(height).value();
+        ASSERT_TRUE(stored_root.has_value());
+        EXPECT_EQ(*stored_root, root);
+        // It keeps finalizing after the restart.
+        ASSERT_TRUE(WaitFor([&] { return env.driver->Status().height >= height + 2; }, 10s));
+        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(100'012).raw() + 50'000'000);
+    }
+}
+
+TEST(Driver, RefusesADataDirOfAnotherChain) {
+    testing::TempDir dir;
+    {
+        Env env(dir.str(), SoloGenesis());
+        ASSERT_TRUE(env.driver->Start().ok());
+    }
+    auto other = SoloGenesis();
+    other.timestamp_ns += 1'000'000'000;
+    Env env(dir.str(), other);
+    auto st = env.driver->Start();
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message.find("another chain"), std::string::npos) << st.error().message;
+}
+
+}  // namespace
+}  // namespace iost::node
