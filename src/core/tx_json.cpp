@@ -330,7 +330,7 @@ util::Result<Tx> ParseTx(const Json& j) {
         auto s = GetSignatures(j, "signatures", "signatures", false);
         if (!s) return util::ErrOf(s.error());
         tx.signatures = std::move(*s);
-        auto p = GetSignatures(j, "publisher_sigs", "publisherSigs", true);
+        auto p = GetSignatures(j, "publisher_sigs", "publisherSigs", false);
         if (!p) return util::ErrOf(p.error());
         tx.publisher_sigs = std::move(*p);
     }

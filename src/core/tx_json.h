@@ -6,8 +6,10 @@
 //  - each field under either spelling (both at once is an error); unknown
 //    fields ignored; null means absent;
 //  - required: time, expiration, gas_ratio, gas_limit, chain_id, actions,
-//    publisher, publisher_sigs; optional (default empty/0): delay, signers,
-//    signatures, amount_limit, reserved, referred_tx;
+//    publisher; optional (default empty/0): delay, signers, signatures,
+//    publisher_sigs (an unsigned draft parses; VerifySelf then reports
+//    kNoPublisherSignature, as go-iost does), amount_limit, reserved,
+//    referred_tx;
 //  - int64 fields (time, expiration, delay) as a JSON integer or a string of
 //    decimal digits, read exactly — never through a double (the SDK sends
 //    times above 2^53 and signs their exact digits). A fraction, an exponent

@@ -188,7 +188,7 @@ TEST(TxJson, AlgorithmsByNameOrNumber) {
 
 TEST(TxJson, MissingAndMistypedFieldsAreNamed) {
     for (const char* field : {"time", "expiration", "gasRatio", "gasLimit", "chain_id",
-                              "actions", "publisher", "publisher_sigs"}) {
+                              "actions", "publisher"}) {
         Json j = SdkBody();
         j.erase(field);
         const std::string msg = ErrorOfJson(j);
@@ -234,6 +234,16 @@ TEST(TxJson, HugeArraysAreRejected) {
     j["signers"] = Json::array();
     for (size_t i = 0; i <= kMaxTxListItems; ++i) j["signers"].push_back("");
     EXPECT_EQ(ErrorOfJson(j).rfind("signers", 0), 0u);
+}
+
+TEST(TxJson, UnsignedDraftParsesAndFailsVerification) {
+    Json j = SdkBody();
+    j.erase("publisher_sigs");
+    const Tx tx = Parse(j);
+    EXPECT_TRUE(tx.publisher_sigs.empty());
+    auto st = tx.VerifyForm(kMainnetChainId, crypto::RealVerifier());
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().reason, TxError::kNoPublisherSignature);
 }
 
 TEST(TxJson, ReservedNullEmptyOrBase64) {
