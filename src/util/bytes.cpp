@@ -106,6 +106,13 @@ std::string Base64Encode(ByteView b) {
 }
 
 Result<Bytes> Base64Decode(std::string_view s) {
+    // libsodium 1.0.18 decodes any byte >= 0x80 as '/', which would give one
+    // value many spellings (found by fuzz_base64). Go, and so IOST, refuses them.
+    for (const char ch : s) {
+        const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                        (ch >= '0' && ch <= '9') || ch == '+' || ch == '/' || ch == '=';
+        if (!ok) return Err("base64: invalid character");
+    }
     EnsureSodium();
     Bytes out(s.size() / 4 * 3 + 3);
     size_t len = 0;
