@@ -2,6 +2,7 @@
 // #5): every accepted payload must re-encode to exactly the same bytes (one
 // encoding per message: no malleability), and nothing may crash or read out
 // of bounds. Same for the persisted safety record.
+// fuzz-link: iost_net iost_node
 #include <cstdint>
 #include <cstdlib>
 
