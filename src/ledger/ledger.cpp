@@ -82,13 +82,6 @@ ValidatorInfo ToInfo(std::string name, const schema::ValidatorRecord& r) {
     return ValidatorInfo{std::move(name), r.consensus_key, r.servi, r.votes, r.status, r.is_producer};
 }
 
-// A transaction's tx-level amount_limit (go-iost monitor.go): token → raw
-// limit in that token's units; "unlimited" = INT64_MAX.
-struct AmountLimits {
-    std::map<std::string, int64_t, std::less<>> limits;
-    std::optional<int64_t> star;  // "*" limit, in whole units... applied per token's decimals
-    std::string star_text;
-};
 
 }  // namespace
 
@@ -314,7 +307,7 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     txc.auth_list = AuthList(tx);
     const int64_t gas_limit_units = tx.gas_limit / tx.gas_ratio;
 
-    Overlay tx_state(m_block);
+    Overlay tx_state(Overlay::Over(m_block));
     ExecContext ctx(tx_state, m_ctx, txc, m_ledger.contracts(), gas_limit_units);
     ctx.ChargeNet(static_cast<int64_t>(tx.ToBytes(core::TxLevel::kFull).size()));
 

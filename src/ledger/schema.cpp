@@ -20,10 +20,6 @@ std::string Join3(std::string_view a, std::string_view b, std::string_view c) {
 }
 std::string AsStr(const util::Bytes& b) { return std::string(b.begin(), b.end()); }
 
-template <typename T>
-util::Result<T> Fail(const char* what) {
-    return util::Err(std::string("corrupt state value: ") + what);
-}
 
 #define SCHEMA_READ(var, expr, what)                     \
     auto var = (expr);                                   \

@@ -69,6 +69,13 @@ private:
 class Overlay final : public StateReader {
 public:
     explicit Overlay(const StateReader& base) : m_base(&base) {}
+    // Not copyable: `Overlay child(parent)` must layer over `parent`, and an
+    // implicit copy constructor would silently win overload resolution and
+    // clone the parent's writes instead. Layer over another Overlay with
+    // Overlay::Over(parent).
+    Overlay(const Overlay&) = delete;
+    Overlay& operator=(const Overlay&) = delete;
+    static const StateReader& Over(const Overlay& parent) { return parent; }
 
     std::optional<std::string> Get(std::string_view key) const override;
     void Put(std::string_view key, std::string value);

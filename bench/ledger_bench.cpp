@@ -1,0 +1,124 @@
+// Ledger execution throughput (issue point 7): simple IOST transfers executed
+// per second, execution only — signatures are assumed checked (consensus
+// does that, DESIGN.md §4.3). Each iteration applies one block of transfers
+// over the same committed MemState: ApplyTx for every transfer (dedup,
+// gas, amount_limit, token.iost/transfer, receipts) and Finish (replay index
+// and state root over the write set). Variants: permission check on
+// (AuthCheck::kFull, what a believable validator does) and off (kSkip, what
+// a normal validator does for unsampled transactions).
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include <core/genesis.h>
+#include <core/tx.h>
+#include <crypto/keys.h>
+#include <ledger/ledger.h>
+
+namespace {
+
+using namespace iost;  // NOLINT
+
+constexpr int64_t kT0 = 1'767'225'600'000'000'000;
+constexpr int kAccounts = 256;
+
+std::string Name(int i) {
+    std::string s = std::to_string(i);
+    return "user" + std::string(4 - s.size(), '0') + s;
+}
+
+struct Fixture {
+    ledger::Ledger ledger{ledger::LedgerOptions{core::kLocalChainId}};
+    ledger::MemState state;
+    std::vector<crypto::KeyPair> keys;
+
+    Fixture() {
+        core::Genesis g;
+        g.chain_id = core::kLocalChainId;
+        g.timestamp_ns = kT0;
+        g.token.issuer = Name(0);
+        for (int i = 0; i < kAccounts; ++i) {
+            keys.push_back(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, Name(i)));
+            core::GenesisAccount a;
+            a.name = Name(i);
+            a.owner = keys.back().public_key();
+            a.active = keys.back().public_key();
+            a.gas_pledge = core::Amount::FromUnits(1'000'000, 8).value();
+            g.accounts.push_back(a);
+            g.token.allocations.push_back({a.name, core::Amount::FromUnits(10'000'000, 8).value()});
+        }
+        g.validators.push_back({Name(0), keys[0].public_key(), core::Amount::FromUnits(1, 8).value(), 0});
+        auto gs = ledger::BuildGenesisState(g);
+        IOST_ASSERT(gs.ok(), "bench genesis builds");
+        state.Apply(gs->writes);
+    }
+
+    // n transfers, publisher i % kAccounts → (i + 1) % kAccounts, all distinct.
+    std::vector<core::Tx> Transfers(int n, int64_t now) const {
+        std::vector<core::Tx> txs;
+        txs.reserve(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) {
+            const int from = i % kAccounts, to = (i + 1) % kAccounts;
+            core::Tx tx;
+            tx.time = now - 1'000'000 - i;
+            tx.expiration = tx.time + 60'000'000'000;
+            tx.gas_ratio = 100;
+            tx.gas_limit = 2'000'000;
+            tx.chain_id = core::kLocalChainId;
+            tx.actions = {{"token.iost", "transfer",
+                           "[\"iost\",\"" + Name(from) + "\",\"" + Name(to) + "\",\"1.5\",\"\"]"}};
+            tx.amount_limit = {{"iost", "1.5"}};
+            tx.SignAsPublisher(Name(from), keys[static_cast<size_t>(from)]);
+            txs.push_back(std::move(tx));
+        }
+        return txs;
+    }
+};
+
+const Fixture& F() {
+    static const Fixture f;
+    return f;
+}
+
+void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth) {
+    const Fixture& f = F();
+    const int n = static_cast<int>(st.range(0));
+    const int64_t now = kT0 + 10'000'000'000;
+    const auto txs = f.Transfers(n, now);
+    std::vector<crypto::Hash256> hashes;
+    for (const auto& tx : txs) hashes.push_back(tx.Hash());
+    size_t failed = 0;
+    for (auto _ : st) {
+        ledger::BlockExecutor ex(f.ledger, f.state, {now, 1, Name(0)});
+        for (size_t i = 0; i < txs.size(); ++i) {
+            const auto o = ex.ApplyTx(txs[i], hashes[i], auth);
+            failed += o.receipt.ok() ? 0 : 1;
+        }
+        auto r = ex.Finish();
+        benchmark::DoNotOptimize(r.state_root);
+    }
+    if (failed) st.SkipWithError("a transfer failed");
+    st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * n);
+}
+
+void BM_LedgerTransfersNoAuth(benchmark::State& st) { BM_LedgerTransfers(st, ledger::AuthCheck::kSkip); }
+void BM_LedgerTransfersWithAuth(benchmark::State& st) { BM_LedgerTransfers(st, ledger::AuthCheck::kFull); }
+
+BENCHMARK(BM_LedgerTransfersNoAuth)->Arg(100)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LedgerTransfersWithAuth)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+// The state-root rule alone over a block's write set (1000 transfers' worth).
+void BM_StateRoot(benchmark::State& st) {
+    const Fixture& f = F();
+    const int64_t now = kT0 + 10'000'000'000;
+    const auto txs = f.Transfers(1000, now);
+    ledger::BlockExecutor ex(f.ledger, f.state, {now, 1, Name(0)});
+    for (const auto& tx : txs) (void)ex.ApplyTx(tx, ledger::AuthCheck::kSkip);
+    const auto r = ex.Finish();
+    for (auto _ : st) benchmark::DoNotOptimize(ledger::NextStateRoot(crypto::Hash256{}, r.writes));
+    st.counters["keys"] = static_cast<double>(r.writes.size());
+}
+BENCHMARK(BM_StateRoot)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
