@@ -11,18 +11,16 @@
 //  4. Each net-internal payload that decodes re-encodes to the same bytes
 //     (Hello, Reject, Peers, Ping), so those decoders accept one form only.
 //
-// The harness compiles the net sources it needs into itself, because the
-// fuzz tier's link set (tests/fuzz/CMakeLists.txt) has no iost_net yet; once
-// it does, these includes can become plain headers (no symbol clash either
-// way: the archive's objects are then simply not pulled in).
+// fuzz-link: iost_net
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include <net/frame.cpp>          // NOLINT(bugprone-suspicious-include)
-#include <net/handshake.cpp>      // NOLINT(bugprone-suspicious-include)
-#include <net/message_types.cpp>  // NOLINT(bugprone-suspicious-include)
-#include <net/pex.cpp>            // NOLINT(bugprone-suspicious-include)
+#include <net/frame.h>
+#include <net/handshake.h>
+#include <net/message_types.h>
+#include <net/pex.h>
 
 #define FUZZ_CHECK(cond)                \
     do {                                \
