@@ -209,6 +209,8 @@ void Engine::EnterHeight(uint64_t height, TimePoint now) {
     m_seen_votes.clear();
     m_vcs.clear();
     m_vc_max_view.clear();
+    m_vc_replied.clear();
+    m_my_vc.reset();
     m_waiting.clear();
     m_pending_final.reset();
     if (IsNormal()) {
@@ -1005,6 +1007,7 @@ void Engine::StartViewChange(uint64_t new_view, TimePoint now) {
     vc.voter = m_opt.id;
     vc.prepared = m_safety.locked;
     vc.sig = m_signer.Sign(crypto::View(ViewChangeMessage(h, new_view, vc.prepared)));
+    m_my_vc = vc;
     Emit(Broadcast{vc});
     Emit(SetTimer{{TimerKind::kView, h, new_view}, now + ViewTimeout(new_view)});
     HandleViewChange(vc, now);
@@ -1015,6 +1018,16 @@ void Engine::StartViewChange(uint64_t new_view, TimePoint now) {
 
 void Engine::HandleViewChange(const ViewChangeMsg& vc, TimePoint now) {
     if (vc.new_view > m_safety.view + kMaxViewAhead) return;
+    if (vc.new_view < m_safety.view && m_my_vc && vc.voter != m_opt.id) {
+        // pob.md §6.4: a replica behind us (its view changes were lost, e.g.
+        // in a partition) learns our view, so f+1 of us can pull it forward
+        // without waiting for its long timer.
+        auto& last = m_vc_replied[vc.voter];
+        if (last == 0 || now - last >= m_opt.params.view_timeout_ns / 4) {
+            last = now;
+            Emit(Send{vc.voter, *m_my_vc});
+        }
+    }
     auto& slot = m_vcs[vc.new_view];
     if (slot.count(vc.voter)) return;
     if (vc.voter != m_opt.id) {

@@ -205,6 +205,8 @@ private:
     std::map<std::tuple<std::string, uint8_t, uint64_t>, core::SignedVote> m_seen_votes;
     std::map<uint64_t, std::map<NodeId, ViewChangeMsg>> m_vcs;
     std::map<NodeId, uint64_t> m_vc_max_view;
+    std::optional<ViewChangeMsg> m_my_vc;          // our latest view change at this height
+    std::map<NodeId, TimePoint> m_vc_replied;
     std::vector<std::pair<NodeId, ProposalMsg>> m_waiting;  // proposals lacking MicroBlocks
     struct PendingFinal {
         uint64_t view;
