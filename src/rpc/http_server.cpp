@@ -1189,7 +1189,12 @@ void HttpServer::Stop() {
     });
     auto wait_closed = [&](std::chrono::milliseconds limit) {
         std::unique_lock lk(d.sessions_mu);
-        return d.sessions_cv.wait_for(lk, limit, [&] { return d.sessions.empty(); });
+        // system_clock, not wait_for: libstdc++ maps steady waits to
+        // pthread_cond_clockwait, which g++ 12's TSan does not intercept (it
+        // then reports a bogus "unlock of an unlocked mutex"). A clock jump
+        // only shortens or lengthens a 2 s grace period.
+        return d.sessions_cv.wait_until(lk, std::chrono::system_clock::now() + limit,
+                                        [&] { return d.sessions.empty(); });
     };
     for (auto& s : d.LiveSessions()) {
         net::post(s->Executor(), [s] { s->Shutdown(true); });

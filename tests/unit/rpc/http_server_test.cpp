@@ -46,6 +46,34 @@ std::string Post(const std::string& target, const std::string& body,
            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+// The event source behind /subscribe in the tests.
+struct Producer {
+    std::mutex mu;
+    std::vector<std::shared_ptr<Subscription>> subs;
+    std::atomic<int> closed{0};
+
+    StreamHandler Handler() {
+        return [this](const Request& r, const std::shared_ptr<Subscription>& sub) -> std::optional<Response> {
+            if (r.body.find("topics") == std::string::npos) {
+                return Response::Error(400, grpc_code::kInvalidArgument, "missing topics");
+            }
+            sub->OnClose([this] { ++closed; });
+            std::lock_guard lk(mu);
+            subs.push_back(sub);
+            return std::nullopt;
+        };
+    }
+    std::shared_ptr<Subscription> Wait(size_t i) {
+        std::shared_ptr<Subscription> s;
+        WaitFor([&] {
+            std::lock_guard lk(mu);
+            if (subs.size() > i) s = subs[i];
+            return s != nullptr;
+        });
+        return s;
+    }
+};
+
 // A server with a few routes in the shape of IOST's API.
 class ServerTest : public ::testing::Test {
 protected:
@@ -91,6 +119,7 @@ protected:
         return c.ReadResponse(kWait, head);
     }
 
+    Producer prod;  // declared before the server: its callbacks must outlive it
     std::unique_ptr<HttpServer> server;
     uint16_t port = 0;
     std::vector<std::tuple<std::string, std::string, Handler>> extra_routes;
@@ -501,35 +530,7 @@ TEST_F(ServerTest, IdleKeepAliveConnectionsAreClosed) {
 
 // ------------------------------------------------------------------ streaming
 
-struct Producer {
-    std::mutex mu;
-    std::vector<std::shared_ptr<Subscription>> subs;
-    std::atomic<int> closed{0};
-
-    StreamHandler Handler() {
-        return [this](const Request& r, const std::shared_ptr<Subscription>& sub) -> std::optional<Response> {
-            if (r.body.find("topics") == std::string::npos) {
-                return Response::Error(400, grpc_code::kInvalidArgument, "missing topics");
-            }
-            sub->OnClose([this] { ++closed; });
-            std::lock_guard lk(mu);
-            subs.push_back(sub);
-            return std::nullopt;
-        };
-    }
-    std::shared_ptr<Subscription> Wait(size_t i) {
-        std::shared_ptr<Subscription> s;
-        WaitFor([&] {
-            std::lock_guard lk(mu);
-            if (subs.size() > i) s = subs[i];
-            return s != nullptr;
-        });
-        return s;
-    }
-};
-
 TEST_F(ServerTest, SubscribeStreamsNewlineDelimitedEvents) {
-    Producer prod;
     extra_streams.emplace_back("POST", "/subscribe", prod.Handler());
     StartServer();
     RawConn c(port);
@@ -566,7 +567,6 @@ TEST_F(ServerTest, SubscribeStreamsNewlineDelimitedEvents) {
 }
 
 TEST_F(ServerTest, SubscribeRefusedAndClientDisconnect) {
-    Producer prod;
     extra_streams.emplace_back("POST", "/subscribe", prod.Handler());
     StartServer();
     auto r = RoundTrip(Post("/subscribe", "{}"));
@@ -592,7 +592,6 @@ TEST_F(ServerTest, SubscribeRefusedAndClientDisconnect) {
 }
 
 TEST_F(ServerTest, SlowSubscriberIsDroppedNotBuffered) {
-    Producer prod;
     extra_streams.emplace_back("POST", "/subscribe", prod.Handler());
     HttpServerOptions o;
     o.max_stream_buffer_bytes = 64 << 10;
@@ -639,7 +638,6 @@ TEST_F(ServerTest, SlowSubscriberIsDroppedNotBuffered) {
 }
 
 TEST_F(ServerTest, Http10SubscriberGetsARawStream) {
-    Producer prod;
     extra_streams.emplace_back("POST", "/subscribe", prod.Handler());
     StartServer();
     RawConn c(port);
@@ -660,7 +658,6 @@ TEST_F(ServerTest, Http10SubscriberGetsARawStream) {
 // ------------------------------------------------------------------ stop
 
 TEST_F(ServerTest, StopWithClientsConnectedIsCleanAndBounded) {
-    Producer prod;
     extra_streams.emplace_back("POST", "/subscribe", prod.Handler());
     HttpServerOptions o;
     o.stop_grace = Ms(1000);
