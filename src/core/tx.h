@@ -16,8 +16,10 @@
 // Hashes are NOT cached inside Tx: it is a plain value whose public fields
 // callers (tests, builders) change freely, and a stale cache there would be a
 // consensus bug. Compute Hash() once and keep it beside the Tx (the mempool
-// entry, the block) where it is needed again. Full-hashing a transfer costs
-// about a microsecond (bench/core_bench.cpp).
+// entry, the block) where it is needed again; ComputeHashes() gives all three
+// from one encoding. Full-hashing a ~300-byte transfer costs ~2 µs CPU and
+// VerifySelf without the signature ~4 µs, against ~50-80 µs for one Ed25519
+// verification (bench/core_bench.cpp, 2-vCPU EPYC).
 //
 // Thread contract: a value type; const methods are safe to call concurrently.
 #pragma once
