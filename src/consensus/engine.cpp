@@ -1232,7 +1232,10 @@ void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimeP
         copy.Seal();  // recompute derived fields; the certificate vouches for the hash
         m_micro.emplace(copy.hash, std::make_shared<const core::MicroBlock>(std::move(copy)));
     }
-    std::vector<std::shared_ptr<const core::CertifiedBlock>> blocks(r.blocks.begin(), r.blocks.end());
+    std::vector<std::shared_ptr<const core::CertifiedBlock>> blocks;
+    for (const auto& b : r.blocks) {
+        if (b) blocks.push_back(b);
+    }
     std::sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
         return a->block.height < b->block.height;
     });

@@ -1,0 +1,176 @@
+// One engine alone (docs/pob.md §1, §6): it starts, arms its timers, and
+// hostile input — malformed, unsigned, mis-signed, out-of-range messages and
+// null payloads — changes nothing and crashes nothing. Also the canonical
+// FinalBlock encoding with every field populated.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include <consensus/engine.h>
+#include <core/block.h>
+
+namespace iost::consensus {
+namespace {
+
+class StubApp final : public Application {
+public:
+    explicit StubApp(std::vector<Candidate> c) : m_cands(std::move(c)) {}
+    util::Status CheckTx(const core::Tx&) override { return util::Ok(); }
+    ExecResult Execute(const ExecInput& in) override {
+        ExecResult r;
+        r.state_root = core::MerkleRoot(in.tx_hashes);
+        return r;
+    }
+    void Commit(const ExecInput&, const ExecResult&) override { ++commits; }
+    std::vector<Candidate> Candidates() override { return m_cands; }
+    int commits = 0;
+
+private:
+    std::vector<Candidate> m_cands;
+};
+
+struct Net : ::testing::Test {
+    std::vector<crypto::KeyPair> keys;
+    std::vector<Candidate> cands;
+    Params params;
+    void SetUp() override {
+        for (int i = 0; i < 4; ++i) {
+            keys.push_back(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "eng" + std::to_string(i)));
+            cands.push_back({"node" + std::to_string(i), keys.back().public_key(), 10, 10});
+        }
+        params.believable_size = 0;  // one league: four normal validators
+        params.normal_size = 4;
+    }
+};
+
+TEST_F(Net, StartsAndArmsTimers) {
+    StubApp app(cands);
+    crypto::KeyPairSigner signer(keys[0]);
+    Engine e({"node0", params, {}, 0}, signer, crypto::RealVerifier(), app, util::Logger::Null());
+    const Effects fx = e.Start(1'000);
+    EXPECT_EQ(e.committee().normal.size(), 4u);
+    EXPECT_TRUE(e.committee().believable.empty());
+    bool view_timer = false;
+    for (const auto& f : fx) {
+        if (auto* t = std::get_if<SetTimer>(&f)) view_timer |= t->id.kind == TimerKind::kView;
+    }
+    EXPECT_TRUE(view_timer);
+    EXPECT_EQ(e.height(), 0u);
+}
+
+TEST_F(Net, HostileMessagesChangeNothing) {
+    StubApp app(cands);
+    crypto::KeyPairSigner signer(keys[0]);
+    Engine e({"node0", params, {}, 0}, signer, crypto::RealVerifier(), app, util::Logger::Null());
+    (void)e.Start(0);
+    std::mt19937_64 rng(7);
+    auto rnd_hash = [&] {
+        crypto::Hash256 h{};
+        for (auto& b : h) b = static_cast<uint8_t>(rng());
+        return h;
+    };
+    auto block = std::make_shared<core::FinalBlock>();
+    block->height = 1;
+    block->proposer = "node1";
+    block->time = 5;
+    for (int i = 0; i < 2'000; ++i) {
+        const uint64_t h = rng() % 4;
+        const uint64_t v = rng() % 3;
+        Message m;
+        switch (rng() % 9) {
+            case 0: {  // a vote with a wrong signature
+                core::SignedVote vote{static_cast<uint8_t>(1 + rng() % 2), h, v, rnd_hash(),
+                                      "node" + std::to_string(rng() % 5), util::Bytes(64, 7)};
+                m = VoteMsg{vote};
+                break;
+            }
+            case 1: {  // a proposal signed by the wrong key / not the primary
+                ProposalMsg p;
+                p.height = h;
+                p.view = v;
+                p.block = rng() % 2 ? block : nullptr;
+                p.block_hash = block->Hash();
+                p.proposer = "node" + std::to_string(rng() % 4);
+                p.sig = keys[3].Sign(crypto::View(ProposalMessage(h, v, p.block_hash)));
+                m = p;
+                break;
+            }
+            case 2: {  // a view change with a bogus prepared certificate
+                ViewChangeMsg vc;
+                vc.height = h;
+                vc.new_view = v + 1;
+                vc.voter = "node2";
+                vc.prepared = PreparedCert{0, rnd_hash(), {}, rng() % 2 ? block : nullptr};
+                vc.sig = keys[2].Sign(crypto::View(ViewChangeMessage(h, v + 1, vc.prepared)));
+                m = vc;
+                break;
+            }
+            case 3: m = EvidenceMsg{nullptr}; break;
+            case 4: m = MicroMsg{nullptr}; break;
+            case 5: m = TxMsg{nullptr, true}; break;
+            case 6: m = MicroRequest{{rnd_hash()}}; break;
+            case 7: m = SyncRequest{rng()}; break;
+            default: {
+                SyncResponse r;
+                r.blocks.push_back(nullptr);
+                auto cb = std::make_shared<core::CertifiedBlock>();
+                cb->block = *block;
+                r.blocks.push_back(cb);  // no certificate
+                m = r;
+            }
+        }
+        (void)e.OnMessage("node" + std::to_string(rng() % 4), m, 10 + i);
+    }
+    EXPECT_EQ(e.height(), 0u);
+    EXPECT_EQ(app.commits, 0);
+    EXPECT_GT(e.stats().bad_messages, 0u);
+    EXPECT_EQ(e.safety().prepare, std::nullopt);  // never voted for garbage
+}
+
+TEST(Block, FinalBlockRoundTripWithEveryField) {
+    core::FinalBlock b;
+    b.height = 9;
+    b.prev_hash.fill(1);
+    b.epoch = 2;
+    b.view = 3;
+    b.time = 123;
+    b.proposer = "val01";
+    b.micro_refs.push_back({"val02", 4, 6, {}});
+    core::Tx tx;
+    tx.time = 1;
+    tx.expiration = 2;
+    tx.publisher = "alice";
+    b.direct_txs.push_back(tx);
+    b.fallback = {"val03"};
+    b.excluded.push_back({{}, {}});
+    b.compensated.push_back({b.prev_hash, b.prev_hash});
+    core::Evidence ev;
+    ev.kind = core::EvidenceKind::kVoteEquivocation;
+    ev.vote.a.voter = ev.vote.b.voter = "val05";
+    b.evidence.push_back(ev);
+    b.state_root.fill(9);
+    const auto bytes = b.ToBytes();
+    auto back = core::FinalBlock::FromBytes(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->Hash(), b.Hash());
+    EXPECT_EQ(back->ToBytes(), bytes);
+    for (size_t cut = 0; cut < bytes.size(); cut += 11) {
+        EXPECT_FALSE(core::FinalBlock::FromBytes(util::ByteView(bytes.data(), cut)).ok());
+    }
+    core::FinalBlock c = b;
+    c.view = 4;  // every field is covered by the hash
+    EXPECT_NE(c.Hash(), b.Hash());
+}
+
+TEST(Block, MerkleRoot) {
+    EXPECT_EQ(core::MerkleRoot({}), crypto::Hash256{});
+    crypto::Hash256 a{}, b{};
+    a.fill(1);
+    b.fill(2);
+    const std::vector<crypto::Hash256> one{a}, two{a, b}, swapped{b, a};
+    EXPECT_EQ(core::MerkleRoot(one), a);
+    EXPECT_NE(core::MerkleRoot(two), core::MerkleRoot(swapped));
+}
+
+}  // namespace
+}  // namespace iost::consensus
