@@ -99,10 +99,8 @@ Result<std::string> SignUp(ExecContext& ctx, Args& args) {
     std::string referrer(ctx.caller());
     if (referrer.empty()) referrer = ctx.tx().publisher;
     Save(ctx, Account::New(id, referrer, owner, active));
-    if (!ctx.genesis()) {
-        auto r = ctx.CallWithAuth("gas.iost", "pledge", JsonArray({referrer, id, kDefaultGasPledge}));
-        if (!r) return util::ErrOf(r.error());
-    }
+    auto r = ctx.CallWithAuth("gas.iost", "pledge", JsonArray({referrer, id, kDefaultGasPledge}));
+    if (!r) return util::ErrOf(r.error());
     ctx.Receipt("auth.iost/signUp", args.Dump());
     return std::string("[]");
 }

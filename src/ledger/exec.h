@@ -96,7 +96,6 @@ public:
 
     const BlockContext& block() const { return m_block; }
     const TxContext& tx() const { return m_tx; }
-    bool genesis() const { return m_block.height == 0; }
 
     // --- auth (go-iost vm/host/authority.go) ---
     // True if `id@perm` is satisfied by the transaction's signer list and
