@@ -108,7 +108,7 @@ TEST(Driver, SoloValidatorFinalizesExecutesAndRestarts) {
         EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(100'012).raw() + 50'000'000);
         // A bad signature is refused with a reason.
         auto forged = testing::Transfer("alice", "bobby", "1", now);
-        forged.publisher_sigs[0].signature[3] ^= 1;
+        forged.publisher_sigs[0].sig[3] ^= 1;
         auto bad = env.driver->SubmitTx(forged);
         ASSERT_FALSE(bad.ok());
         EXPECT_NE(bad.error().message.find("ignature"), std::string::npos) << bad.error().message;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include <core/block.h>
+#include <core/codec.h>
 #include <crypto/certificate.h>
 #include <net/message_types.h>
 #include <node/wire.h>
@@ -240,7 +241,9 @@ TEST(Wire, EncodeForNetworkSplitsWithinLimits) {
     for (const auto& p : pieces) {
         EXPECT_LE(p.size(), whole / 2);
         auto d = std::get<consensus::SyncResponse>(DecodeMessage(p).value());
-        if (!d.micros.empty()) EXPECT_FALSE(saw_block) << "micro-blocks must come before the blocks";
+        if (!d.micros.empty()) {
+            EXPECT_FALSE(saw_block) << "micro-blocks must come before the blocks";
+        }
         saw_block = saw_block || !d.blocks.empty();
         blocks += d.blocks.size();
         micros += d.micros.size();
