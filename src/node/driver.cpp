@@ -221,7 +221,11 @@ util::Status Driver::Start() {
     // Start/restore runs on the loop thread too, so every engine call is on it.
     std::promise<util::Status> started;
     auto fut = started.get_future();
-    asio::post(m_impl->io, [this, &started] { started.set_value(InitOrRestore()); });
+    asio::post(m_impl->io, [this, &started] {
+        util::Status st = InitOrRestore();
+        if (st) UpdateStatus();  // so Status() is right as soon as Start returns
+        started.set_value(std::move(st));
+    });
     m_impl->thread = std::thread([this] { m_impl->io.run(); });
     util::Status st = fut.get();
     if (!st) {

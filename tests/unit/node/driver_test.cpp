@@ -105,7 +105,7 @@ TEST(Driver, SoloValidatorFinalizesExecutesAndRestarts) {
         auto receipt = core::TxReceipt::Decode(*env.blocks->GetReceipt(key).value()).value();
         EXPECT_TRUE(receipt.ok()) << receipt.status.message;
         EXPECT_EQ(env.mempool.State(tx_hash), TxPoolState::kFinal);
-        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(100'012).raw() + 50'000'000);
+        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(99'012).raw() + 50'000'000);
         // A bad signature is refused with a reason.
         auto forged = testing::Transfer("alice", "bobby", "1", now);
         forged.publisher_sigs[0].sig[3] ^= 1;
@@ -130,7 +130,7 @@ TEST(Driver, SoloValidatorFinalizesExecutesAndRestarts) {
         EXPECT_EQ(*stored_root, root);
         // It keeps finalizing after the restart.
         ASSERT_TRUE(WaitFor([&] { return env.driver->Status().height >= height + 2; }, 10s));
-        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(100'012).raw() + 50'000'000);
+        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(99'012).raw() + 50'000'000);
     }
 }
 
