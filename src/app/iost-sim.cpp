@@ -3,16 +3,14 @@
 // Exit status: 0 when every run kept safety; 1 when any run violated it
 // (with --negative-control the expectation flips: every run must violate);
 // 2 on bad options. A failing run prints the command that replays it.
-#include <CLI/CLI.hpp>
+#include <sim.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <sim.h>
-
 
 int main(int argc, char** argv) {
     CLI::App app{"iost-sim: deterministic Proof-of-Believability simulator"};
@@ -95,7 +93,8 @@ int main(int argc, char** argv) {
             return 2;
         }
         ++runs;
-        const bool failed = cfg.negative_control ? r.safety_violations == 0 : r.safety_violations > 0;
+        const bool failed =
+            cfg.negative_control ? r.safety_violations == 0 : r.safety_violations > 0;
         if (failed) ++bad;
         if (!quiet || failed) std::cout << r.ToJson() << "\n";
         if (failed) std::cout << "# replay: " << iost::sim::ReplayCommand(c) << "\n";

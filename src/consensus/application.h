@@ -13,26 +13,26 @@
 // Thread contract: called from the engine's single thread only.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include <consensus/election.h>
 #include <core/tx.h>
 #include <crypto/hash.h>
 #include <util/result.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 namespace iost::consensus {
 
 struct Slash {
-    std::string validator;        // loses all tokens, stake and Servi (§4.4)
+    std::string validator;  // loses all tokens, stake and Servi (§4.4)
     crypto::Hash256 evidence_id{};
 };
 
 struct Compensation {
     const core::Tx* tx = nullptr;  // a forged tx that became final earlier
     crypto::Hash256 tx_hash{};
-    std::string paid_by;           // the slashed producer whose funds pay it back
+    std::string paid_by;  // the slashed producer whose funds pay it back
 };
 
 struct ExecInput {
@@ -41,9 +41,9 @@ struct ExecInput {
     std::string proposer;
     std::vector<const core::Tx*> txs;  // in execution order (pob.md §3.3)
     std::vector<crypto::Hash256> tx_hashes;
-    std::vector<Slash> slashes;        // applied before compensations
+    std::vector<Slash> slashes;               // applied before compensations
     std::vector<Compensation> compensations;  // in order, after slashes, before txs
-    std::vector<std::string> credited; // validators whose MicroBlocks/votes made it (Servi)
+    std::vector<std::string> credited;        // validators whose MicroBlocks/votes made it (Servi)
 };
 
 struct ExecResult {
@@ -53,7 +53,7 @@ struct ExecResult {
 };
 
 class Application {
-public:
+  public:
     virtual ~Application() = default;
 
     // The full, time-independent check of one transaction: form, chain id,

@@ -1,9 +1,8 @@
 #include <consensus/election.h>
+#include <core/codec.h>
 
 #include <algorithm>
 #include <set>
-
-#include <core/codec.h>
 
 namespace iost::consensus {
 

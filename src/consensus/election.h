@@ -8,23 +8,23 @@
 // Thread contract: value types and pure functions.
 #pragma once
 
+#include <consensus/params.h>
+#include <crypto/hash.h>
+#include <crypto/keys.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include <consensus/params.h>
-#include <crypto/hash.h>
-#include <crypto/keys.h>
-
 namespace iost::consensus {
 
 struct Candidate {
-    std::string id;           // validator (account) name
-    crypto::PublicKey key;    // consensus key
+    std::string id;         // validator (account) name
+    crypto::PublicKey key;  // consensus key
     uint64_t servi = 0;
-    uint64_t stake = 0;       // in whole tokens (any unit: only its log matters)
+    uint64_t stake = 0;  // in whole tokens (any unit: only its log matters)
     friend bool operator==(const Candidate&, const Candidate&) = default;
 };
 

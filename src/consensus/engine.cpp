@@ -1,10 +1,9 @@
 #include <consensus/engine.h>
-
-#include <algorithm>
-
 #include <consensus/evidence.h>
 #include <core/codec.h>
 #include <crypto/sampling.h>
+
+#include <algorithm>
 
 namespace iost::consensus {
 
@@ -34,9 +33,9 @@ crypto::Hash256 ProposalMessage(uint64_t height, uint64_t view, const crypto::Ha
 }
 
 const char* MessageName(const Message& m) {
-    static constexpr const char* kNames[] = {"tx",       "micro",    "proposal",
+    static constexpr const char* kNames[] = {"tx",       "micro",      "proposal",
                                              "vote",     "viewchange", "evidence",
-                                             "microreq", "syncreq",  "syncresp"};
+                                             "microreq", "syncreq",    "syncresp"};
     return kNames[m.index()];
 }
 
@@ -219,7 +218,8 @@ void Engine::EnterHeight(uint64_t height, TimePoint now) {
                       now + m_opt.params.final_interval_ns + ViewTimeout(v)});
         if (Primary(height, v) == m_opt.id) {
             if (v == 0) {
-                Emit(SetTimer{{TimerKind::kPropose, height, 0}, now + m_opt.params.final_interval_ns});
+                Emit(SetTimer{{TimerKind::kPropose, height, 0},
+                              now + m_opt.params.final_interval_ns});
             }
         }
     }
@@ -275,7 +275,8 @@ void Engine::Dispatch(const NodeId& from, const Message& msg, TimePoint now) {
                 core::MicroBlock copy = *m.micro;
                 const auto claimed = copy.header;
                 copy.Seal();
-                if (copy.header.tx_root != claimed.tx_root || copy.header.tx_count != claimed.tx_count) {
+                if (copy.header.tx_root != claimed.tx_root ||
+                    copy.header.tx_count != claimed.tx_count) {
                     ++m_stats.bad_messages;
                     return;
                 }
@@ -539,8 +540,8 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     size_t txs = 0;
     for (const auto& c : m_committee.believable) {
         if (m_slashed.count(c.id) || fallback_now.count(c.id)) continue;
-        auto [seq, hash] = m_included.count(c.id) ? m_included[c.id]
-                                                  : std::pair<uint64_t, crypto::Hash256>{0, {}};
+        auto [seq, hash] =
+            m_included.count(c.id) ? m_included[c.id] : std::pair<uint64_t, crypto::Hash256>{0, {}};
         core::MicroRef ref;
         ref.producer = c.id;
         ref.seq_from = seq + 1;
@@ -615,11 +616,11 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
         }
         const crypto::Hash256 id = ev.Id();
         if (!m_evidence_pool.count(id)) {
-            uint64_t epoch = ev.kind == core::EvidenceKind::kVoteEquivocation
-                                 ? (ev.vote.a.height == 0 ? UINT64_MAX
-                                                          : (ev.vote.a.height - 1) / P.epoch_length)
-                                 : (ev.kind == core::EvidenceKind::kFraud ? ev.fraud.header.epoch
-                                                                          : ev.micro.a.epoch);
+            uint64_t epoch =
+                ev.kind == core::EvidenceKind::kVoteEquivocation
+                    ? (ev.vote.a.height == 0 ? UINT64_MAX : (ev.vote.a.height - 1) / P.epoch_length)
+                    : (ev.kind == core::EvidenceKind::kFraud ? ev.fraud.header.epoch
+                                                             : ev.micro.a.epoch);
             const Committee* c = CommitteeForEpoch(epoch);
             if (!c) return util::Err("evidence from an unknown epoch");
             IOST_TRY(ValidateEvidence(ev, *c, m_app, m_verifier));
@@ -636,7 +637,8 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
         if (fh + P.recheck_window < h) continue;
         for (const auto& rt : list) {
             auto it = evidence_of.find(rt.producer);
-            if (it == evidence_of.end() || m_compensated.count(rt.hash) || !comp_seen.insert(rt.hash).second) {
+            if (it == evidence_of.end() || m_compensated.count(rt.hash) ||
+                !comp_seen.insert(rt.hash).second) {
                 continue;
             }
             if (m_app.CheckTx(*rt.tx).ok()) continue;
@@ -654,7 +656,8 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
         for (; idx < m_committee.believable.size(); ++idx) {
             if (m_committee.believable[idx].id == ref.producer) break;
         }
-        if (idx == m_committee.believable.size()) return util::Err("ref to a non-believable producer");
+        if (idx == m_committee.believable.size())
+            return util::Err("ref to a non-believable producer");
         if (!first && idx <= last_index) return util::Err("refs out of producer order");
         first = false;
         last_index = idx;
@@ -664,7 +667,8 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
         auto [seq, hash] = m_included.count(ref.producer)
                                ? m_included[ref.producer]
                                : std::pair<uint64_t, crypto::Hash256>{0, {}};
-        if (ref.seq_from != seq + 1 || ref.seq_to < ref.seq_from || ref.seq_to - ref.seq_from > 100'000) {
+        if (ref.seq_from != seq + 1 || ref.seq_to < ref.seq_from ||
+            ref.seq_to - ref.seq_from > 100'000) {
             return util::Err("ref seq range does not extend the final chain");
         }
         std::vector<std::shared_ptr<const core::MicroBlock>> chain;
@@ -730,7 +734,8 @@ util::Status Engine::Validate(const std::shared_ptr<const core::FinalBlock>& bp,
         ++m_stats.proposals_rejected;
         return util::Err(std::move(why));
     };
-    if (b.height != m_height + 1 || b.prev_hash != m_last_hash) return fail("does not extend the chain");
+    if (b.height != m_height + 1 || b.prev_hash != m_last_hash)
+        return fail("does not extend the chain");
     if (b.epoch != m_committee.epoch) return fail("wrong epoch");
     if (b.time <= m_last_time) return fail("time does not advance");
     if (!m_committee.NormalIndex(b.proposer)) return fail("proposer is not a normal validator");
@@ -791,9 +796,9 @@ util::Status Engine::CheckViewChange(const ViewChangeMsg& vc) const {
             return util::Err("prepared block does not match");
         }
         const auto keys = m_committee.NormalKeys();
-        IOST_TRY(crypto::VerifyCertificate(pc.cert, keys,
-                                           core::VoteMessage(core::kVotePrepare, vc.height, pc.view, pc.hash),
-                                           m_committee.quorum(), m_verifier));
+        IOST_TRY(crypto::VerifyCertificate(
+            pc.cert, keys, core::VoteMessage(core::kVotePrepare, vc.height, pc.view, pc.hash),
+            m_committee.quorum(), m_verifier));
     }
     return util::Ok();
 }
@@ -802,7 +807,8 @@ util::Status Engine::CheckJustification(const ProposalMsg& p) const {
     std::set<NodeId> voters;
     const ViewChangeMsg* best = nullptr;
     for (const auto& vc : p.justification) {
-        if (vc.height != p.height || vc.new_view != p.view) return util::Err("justification for another view");
+        if (vc.height != p.height || vc.new_view != p.view)
+            return util::Err("justification for another view");
         if (!voters.insert(vc.voter).second) return util::Err("justification repeats a voter");
         IOST_TRY(CheckViewChange(vc));
         if (vc.prepared && (!best || vc.prepared->view > best->prepared->view)) best = &vc;
@@ -860,7 +866,8 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
             m_waiting.emplace_back(from, p);
             auto key = std::make_pair(from, p.height);
             auto it = m_micro_requests.find(key);
-            if (it == m_micro_requests.end() || now - it->second > m_opt.params.view_timeout_ns / 4) {
+            if (it == m_micro_requests.end() ||
+                now - it->second > m_opt.params.view_timeout_ns / 4) {
                 m_micro_requests[key] = now;
                 Emit(Send{from, MicroRequest{missing}});
             }
@@ -945,7 +952,8 @@ void Engine::HandleVote(const core::SignedVote& v, TimePoint now) {
         it = m_votes
                  .emplace(key, crypto::CertificateBuilder(
                                    m_committee.NormalKeys(),
-                                   core::VoteMessage(v.kind, v.height, v.view, v.block_hash), m_verifier))
+                                   core::VoteMessage(v.kind, v.height, v.view, v.block_hash),
+                                   m_verifier))
                  .first;
     }
     const crypto::VoteAdd r = it->second.AddVoteAt(*idx, v.sig);
@@ -1063,8 +1071,8 @@ void Engine::TryNewView(uint64_t view, TimePoint now) {
 // ---------------------------------------------------------------------------
 // Finality.
 
-void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view, crypto::Certificate cert,
-                      TimePoint now) {
+void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
+                           crypto::Certificate cert, TimePoint now) {
     auto vit = m_valid.find(hash);
     if (vit == m_valid.end()) {
         // Certified but not (yet) validated by us: find the block among the
@@ -1212,7 +1220,8 @@ void Engine::MaybeHelpLaggard(const NodeId& from, uint64_t their_height, TimePoi
 
 void Engine::HandleSyncRequest(const NodeId& from, const SyncRequest& r, TimePoint now) {
     auto last = m_last_sync_served.find(from);
-    if (last != m_last_sync_served.end() && now - last->second < m_opt.params.view_timeout_ns / 4) return;
+    if (last != m_last_sync_served.end() && now - last->second < m_opt.params.view_timeout_ns / 4)
+        return;
     SyncResponse resp;
     for (auto it = m_chain.lower_bound(r.from_height);
          it != m_chain.end() && resp.blocks.size() < kSyncBatch; ++it) {
@@ -1236,15 +1245,15 @@ void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimeP
     for (const auto& b : r.blocks) {
         if (b) blocks.push_back(b);
     }
-    std::sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
-        return a->block.height < b->block.height;
-    });
+    std::sort(blocks.begin(), blocks.end(),
+              [](const auto& a, const auto& b) { return a->block.height < b->block.height; });
     for (const auto& cb : blocks) {
         if (!cb || cb->block.height != m_height + 1) continue;
         const crypto::Hash256 hash = cb->block.Hash();
         const auto keys = m_committee.NormalKeys();
         auto st = crypto::VerifyCertificate(
-            cb->cert, keys, core::VoteMessage(core::kVoteCommit, cb->block.height, cb->commit_view, hash),
+            cb->cert, keys,
+            core::VoteMessage(core::kVoteCommit, cb->block.height, cb->commit_view, hash),
             m_committee.quorum(), m_verifier);
         if (!st.ok()) {
             ++m_stats.bad_messages;
@@ -1255,7 +1264,8 @@ void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimeP
         auto vs = Validate(bp, &missing);
         if (!vs.ok()) {
             if (!missing.empty()) Emit(Send{from, MicroRequest{missing}});
-            m_log.Warn("certified block {} does not apply: {}", cb->block.height, vs.error().message);
+            m_log.Warn("certified block {} does not apply: {}", cb->block.height,
+                       vs.error().message);
             return;
         }
         FinalizeBlock(hash, cb->commit_view, cb->cert, now);

@@ -19,14 +19,6 @@
 // durable before any later effect is performed.
 #pragma once
 
-#include <deque>
-#include <map>
-#include <memory>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
 #include <consensus/application.h>
 #include <consensus/election.h>
 #include <consensus/messages.h>
@@ -35,6 +27,14 @@
 #include <core/block.h>
 #include <crypto/keys.h>
 #include <util/log.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace iost::consensus {
 
@@ -57,7 +57,7 @@ struct EngineStats {
 };
 
 class Engine {
-public:
+  public:
     Engine(EngineOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,
            Application& app, util::Logger log);
 
@@ -93,7 +93,7 @@ public:
     // league (fallback).
     std::optional<std::string> OwnerOf(const std::string& publisher) const;
 
-private:
+  private:
     struct Plan;
     struct Validated;
 
@@ -114,7 +114,8 @@ private:
     void HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint now);
     util::Status CheckJustification(const ProposalMsg& p) const;
     util::Status CheckViewChange(const ViewChangeMsg& vc) const;
-    util::Status MakePlan(const core::FinalBlock& b, Plan* plan, std::vector<crypto::Hash256>* missing);
+    util::Status MakePlan(const core::FinalBlock& b, Plan* plan,
+                          std::vector<crypto::Hash256>* missing);
     util::Status Validate(const std::shared_ptr<const core::FinalBlock>& b,
                           std::vector<crypto::Hash256>* missing);
     util::Status ReplicaRefusal(const Validated& v);
@@ -130,7 +131,7 @@ private:
 
     // Finality, sync, epochs.
     void FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view, crypto::Certificate cert,
-                  TimePoint now);
+                       TimePoint now);
     void HandleSyncRequest(const NodeId& from, const SyncRequest& r, TimePoint now);
     void HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimePoint now);
     void MaybeRequestSync(const NodeId& from, TimePoint now);
@@ -160,17 +161,18 @@ private:
     std::map<uint64_t, std::vector<std::shared_ptr<const core::MicroBlock>>> m_chain_micros;
     Committee m_committee;
     std::optional<Committee> m_prev_committee;
-    std::set<std::string> m_slashed;                      // ever, by final evidence
-    std::set<std::string> m_fallback;                     // this epoch
-    std::map<std::string, std::pair<uint64_t, crypto::Hash256>> m_included;  // producer → last final (seq, hash)
+    std::set<std::string> m_slashed;   // ever, by final evidence
+    std::set<std::string> m_fallback;  // this epoch
+    std::map<std::string, std::pair<uint64_t, crypto::Hash256>>
+        m_included;  // producer → last final (seq, hash)
     struct RecentTx {
         std::string producer;  // "" for direct (fallback) txs
         std::shared_ptr<const core::Tx> tx;
         crypto::Hash256 hash;
     };
-    std::map<uint64_t, std::vector<RecentTx>> m_recent;   // final heights within the windows
-    std::set<crypto::Hash256> m_final_txs;                // hashes final within dedup_window
-    std::set<crypto::Hash256> m_compensated;              // never compensate twice
+    std::map<uint64_t, std::vector<RecentTx>> m_recent;  // final heights within the windows
+    std::set<crypto::Hash256> m_final_txs;               // hashes final within dedup_window
+    std::set<crypto::Hash256> m_compensated;             // never compensate twice
 
     // MicroBlocks.
     std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> m_micro;
@@ -205,7 +207,7 @@ private:
     std::map<std::tuple<std::string, uint8_t, uint64_t>, core::SignedVote> m_seen_votes;
     std::map<uint64_t, std::map<NodeId, ViewChangeMsg>> m_vcs;
     std::map<NodeId, uint64_t> m_vc_max_view;
-    std::optional<ViewChangeMsg> m_my_vc;          // our latest view change at this height
+    std::optional<ViewChangeMsg> m_my_vc;  // our latest view change at this height
     std::map<NodeId, TimePoint> m_vc_replied;
     std::vector<std::pair<NodeId, ProposalMsg>> m_waiting;  // proposals lacking MicroBlocks
     struct PendingFinal {

@@ -71,7 +71,8 @@ util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committ
             const auto& v = ev.vote;
             if (v.a.voter != v.b.voter || v.a.kind != v.b.kind || v.a.height != v.b.height ||
                 v.a.view != v.b.view) {
-                return util::Err("vote equivocation: votes are not for one (voter, kind, height, view)");
+                return util::Err(
+                    "vote equivocation: votes are not for one (voter, kind, height, view)");
             }
             if (v.a.block_hash == v.b.block_hash) {
                 return util::Err("vote equivocation: both votes are for one block");

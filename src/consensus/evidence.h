@@ -7,12 +7,11 @@
 // Thread contract: pure functions (CheckTx is called on the given app).
 #pragma once
 
+#include <consensus/application.h>
+#include <consensus/election.h>
 #include <core/block.h>
 #include <crypto/keys.h>
 #include <util/result.h>
-
-#include <consensus/application.h>
-#include <consensus/election.h>
 
 namespace iost::consensus {
 

@@ -4,19 +4,19 @@
 // Thread contract: value types; the pointed-to objects are immutable.
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <optional>
-#include <string>
-#include <variant>
-#include <vector>
-
 #include <consensus/safety.h>
 #include <core/block.h>
 #include <core/tx.h>
 #include <crypto/certificate.h>
 #include <util/bytes.h>
 #include <util/clock.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
 
 namespace iost::consensus {
 

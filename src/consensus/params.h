@@ -3,18 +3,18 @@
 // Thread contract: value types and pure functions.
 #pragma once
 
+#include <util/clock.h>
+
 #include <cstddef>
 #include <cstdint>
-
-#include <util/clock.h>
 
 namespace iost::consensus {
 
 struct Params {
-    uint32_t believable_size = 4;        // B
-    uint32_t normal_size = 4;            // N
-    uint32_t sampling_ppm = 100'000;     // p in parts per million
-    uint64_t epoch_length = 100;         // final blocks per epoch
+    uint32_t believable_size = 4;     // B
+    uint32_t normal_size = 4;         // N
+    uint32_t sampling_ppm = 100'000;  // p in parts per million
+    uint64_t epoch_length = 100;      // final blocks per epoch
     int64_t micro_interval_ns = 100 * util::kNanosPerMilli;
     int64_t final_interval_ns = 500 * util::kNanosPerMilli;
     // A replica that sees no progress in a view for this long asks for a view
@@ -26,8 +26,8 @@ struct Params {
     // back to the normal league until the next epoch (§4.5).
     int64_t silent_after_ns = 3 * util::kNanosPerSecond;
     uint64_t min_servi = 1;
-    uint64_t recheck_window = 100;      // final heights re-verified after fraud (§4.4)
-    uint64_t dedup_window = 1'000;      // final heights whose tx hashes stay known
+    uint64_t recheck_window = 100;  // final heights re-verified after fraud (§4.4)
+    uint64_t dedup_window = 1'000;  // final heights whose tx hashes stay known
     uint32_t max_txs_per_micro = 500;
     uint32_t max_direct_txs = 2'000;
     uint32_t chain_id = 1020;

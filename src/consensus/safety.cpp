@@ -4,13 +4,20 @@ namespace iost::consensus {
 
 const char* VoteDecisionName(VoteDecision d) {
     switch (d) {
-        case VoteDecision::kSign: return "sign";
-        case VoteDecision::kResend: return "resend";
-        case VoteDecision::kOldHeight: return "old-height";
-        case VoteDecision::kOldView: return "old-view";
-        case VoteDecision::kConflict: return "conflict";
-        case VoteDecision::kViewPassed: return "view-passed";
-        case VoteDecision::kNotLocked: return "not-locked";
+        case VoteDecision::kSign:
+            return "sign";
+        case VoteDecision::kResend:
+            return "resend";
+        case VoteDecision::kOldHeight:
+            return "old-height";
+        case VoteDecision::kOldView:
+            return "old-view";
+        case VoteDecision::kConflict:
+            return "conflict";
+        case VoteDecision::kViewPassed:
+            return "view-passed";
+        case VoteDecision::kNotLocked:
+            return "not-locked";
     }
     return "?";
 }

@@ -8,13 +8,13 @@
 // Thread contract: value types and pure functions.
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <optional>
-
 #include <core/block.h>
 #include <crypto/certificate.h>
 #include <crypto/hash.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
 
 namespace iost::consensus {
 
@@ -34,23 +34,23 @@ struct PreparedCert {
 };
 
 struct SafetyState {
-    uint64_t height = 1;  // the height being decided
-    uint64_t view = 0;    // the highest view entered at `height`
-    std::optional<VoteRecord> prepare;  // last prepare signed at `height`
-    std::optional<VoteRecord> commit;   // last commit signed at `height`
-    std::optional<PreparedCert> locked; // highest prepare certificate at `height`
+    uint64_t height = 1;                 // the height being decided
+    uint64_t view = 0;                   // the highest view entered at `height`
+    std::optional<VoteRecord> prepare;   // last prepare signed at `height`
+    std::optional<VoteRecord> commit;    // last commit signed at `height`
+    std::optional<PreparedCert> locked;  // highest prepare certificate at `height`
 };
 
 enum class VoteKind : uint8_t { kPrepare = core::kVotePrepare, kCommit = core::kVoteCommit };
 
 enum class VoteDecision {
-    kSign,          // new vote, allowed
-    kResend,        // exactly this vote was signed before: sending it again is harmless
-    kOldHeight,     // below the height being decided
-    kOldView,       // below the view entered
-    kConflict,      // another hash already signed at this (height, view, kind)
-    kViewPassed,    // a vote of this kind was already signed in a later view
-    kNotLocked,     // commit without holding the prepare certificate for it
+    kSign,        // new vote, allowed
+    kResend,      // exactly this vote was signed before: sending it again is harmless
+    kOldHeight,   // below the height being decided
+    kOldView,     // below the view entered
+    kConflict,    // another hash already signed at this (height, view, kind)
+    kViewPassed,  // a vote of this kind was already signed in a later view
+    kNotLocked,   // commit without holding the prepare certificate for it
 };
 const char* VoteDecisionName(VoteDecision d);
 

@@ -1,5 +1,4 @@
 #include <core/block.h>
-
 #include <core/codec.h>
 
 namespace iost::core {
@@ -35,9 +34,9 @@ util::Status ExpectTag(Decoder& d, std::string_view tag) {
     return util::Ok();
 }
 
-#define IOST_READ(var, expr)                                 \
-    auto var##_r = (expr);                                   \
-    if (!var##_r) return util::ErrOf(var##_r.error());       \
+#define IOST_READ(var, expr)                           \
+    auto var##_r = (expr);                             \
+    if (!var##_r) return util::ErrOf(var##_r.error()); \
     auto var = std::move(*var##_r)
 
 void EncodeTx(Encoder& e, const Tx& tx) {
@@ -277,9 +276,12 @@ crypto::Hash256 VoteMessage(uint8_t kind, uint64_t height, uint64_t view,
 
 const std::string& Evidence::Accused() const {
     switch (kind) {
-        case EvidenceKind::kFraud: return fraud.header.producer;
-        case EvidenceKind::kMicroEquivocation: return micro.a.producer;
-        case EvidenceKind::kVoteEquivocation: return vote.a.voter;
+        case EvidenceKind::kFraud:
+            return fraud.header.producer;
+        case EvidenceKind::kMicroEquivocation:
+            return micro.a.producer;
+        case EvidenceKind::kVoteEquivocation:
+            return vote.a.voter;
     }
     return fraud.header.producer;
 }

@@ -9,17 +9,17 @@
 // Thread contract: value types and pure functions.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <span>
-#include <string>
-#include <vector>
-
 #include <core/tx.h>
 #include <crypto/certificate.h>
 #include <crypto/hash.h>
 #include <util/bytes.h>
 #include <util/result.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
 
 namespace iost::core {
 
@@ -40,8 +40,8 @@ crypto::Hash256 MerkleRoot(std::span<const crypto::Hash256> leaves);
 
 struct MicroBlockHeader {
     uint64_t epoch = 0;
-    std::string producer;  // validator id (account name)
-    uint64_t seq = 0;      // 1, 2, ... within (epoch, producer)
+    std::string producer;               // validator id (account name)
+    uint64_t seq = 0;                   // 1, 2, ... within (epoch, producer)
     crypto::Hash256 prev_micro_hash{};  // zero for seq 1
     uint64_t base_final_height = 0;     // producer's last final height when it built this
     crypto::Hash256 tx_root{};          // MerkleRoot of the transactions' hashes
@@ -73,8 +73,8 @@ struct MicroBlock {
 
 struct MicroRef {
     std::string producer;
-    uint64_t seq_from = 0;  // inclusive
-    uint64_t seq_to = 0;    // inclusive
+    uint64_t seq_from = 0;        // inclusive
+    uint64_t seq_to = 0;          // inclusive
     crypto::Hash256 last_hash{};  // hash of the MicroBlock with seq_to
     friend bool operator==(const MicroRef&, const MicroRef&) = default;
 };
@@ -141,12 +141,12 @@ struct FinalBlock {
     int64_t time = 0;
     std::string proposer;
     std::vector<MicroRef> micro_refs;
-    std::vector<Tx> direct_txs;          // fallback (§4.5): txs put straight in by the primary
-    std::vector<std::string> fallback;   // believable producers declared silent from here on
-    std::vector<TxRef> excluded;         // txs of referenced MicroBlocks not executed (fraud)
-    std::vector<TxRef> compensated;      // earlier final txs found forged (§4.4)
+    std::vector<Tx> direct_txs;         // fallback (§4.5): txs put straight in by the primary
+    std::vector<std::string> fallback;  // believable producers declared silent from here on
+    std::vector<TxRef> excluded;        // txs of referenced MicroBlocks not executed (fraud)
+    std::vector<TxRef> compensated;     // earlier final txs found forged (§4.4)
     std::vector<Evidence> evidence;
-    crypto::Hash256 tx_merkle_root{};     // over the executed txs, in order
+    crypto::Hash256 tx_merkle_root{};  // over the executed txs, in order
     crypto::Hash256 receipt_merkle_root{};
     crypto::Hash256 state_root{};
 

@@ -7,10 +7,14 @@ namespace iost::crypto {
 
 const char* VoteAddName(VoteAdd v) {
     switch (v) {
-        case VoteAdd::kAdded: return "added";
-        case VoteAdd::kDuplicate: return "duplicate";
-        case VoteAdd::kBadSignature: return "bad-signature";
-        case VoteAdd::kNotMember: return "not-member";
+        case VoteAdd::kAdded:
+            return "added";
+        case VoteAdd::kDuplicate:
+            return "duplicate";
+        case VoteAdd::kBadSignature:
+            return "bad-signature";
+        case VoteAdd::kNotMember:
+            return "not-member";
     }
     return "?";
 }
@@ -90,7 +94,8 @@ util::Status VerifyCertificate(const Certificate& cert, std::span<const PublicKe
     verifier.VerifyBatch(items, std::span<bool>(ok.get(), items.size()));
     for (size_t k = 0; k < items.size(); ++k) {
         if (!ok[k]) {
-            return util::Err("certificate: bad signature from member " + std::to_string(signers[k]));
+            return util::Err("certificate: bad signature from member " +
+                             std::to_string(signers[k]));
         }
     }
     return util::Ok();

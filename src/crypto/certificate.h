@@ -11,15 +11,15 @@
 // reference to its Verifier, which must outlive it.
 #pragma once
 
-#include <cstddef>
-#include <map>
-#include <span>
-#include <vector>
-
 #include <crypto/hash.h>
 #include <crypto/keys.h>
 #include <util/bytes.h>
 #include <util/result.h>
+
+#include <cstddef>
+#include <map>
+#include <span>
+#include <vector>
 
 namespace iost::crypto {
 
@@ -39,7 +39,7 @@ struct Certificate {
 };
 
 class CertificateBuilder {
-public:
+  public:
     CertificateBuilder(std::vector<PublicKey> members, const Hash256& message,
                        const Verifier& verifier);
 
@@ -54,7 +54,7 @@ public:
     const Hash256& message() const { return m_message; }
     Certificate Build() const;
 
-private:
+  private:
     std::vector<PublicKey> m_members;
     Hash256 m_message;
     const Verifier* m_verifier;

@@ -10,10 +10,10 @@
 // Thread contract: pure functions.
 #pragma once
 
-#include <cstdint>
-
 #include <crypto/hash.h>
 #include <util/bytes.h>
+
+#include <cstdint>
 
 namespace iost::crypto {
 

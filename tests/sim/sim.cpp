@@ -1,5 +1,12 @@
 #include "sim.h"
 
+#include <consensus/engine.h>
+#include <core/amount.h>
+#include <core/genesis.h>
+#include <crypto/keys.h>
+#include <util/bytes.h>
+#include <util/log.h>
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -9,13 +16,6 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
-
-#include <consensus/engine.h>
-#include <core/amount.h>
-#include <core/genesis.h>
-#include <crypto/keys.h>
-#include <util/bytes.h>
-#include <util/log.h>
 
 #include "sim_app.h"
 
@@ -28,16 +28,26 @@ using consensus::TimerId;
 
 const char* FaultName(Fault f) {
     switch (f) {
-        case Fault::kNone: return "none";
-        case Fault::kForger: return "forger";
-        case Fault::kMicroEquivocator: return "micro-equivocator";
-        case Fault::kSilentBelievable: return "silent-believable";
-        case Fault::kTwins: return "twins";
-        case Fault::kWithholdVotes: return "withhold-votes";
-        case Fault::kGarbage: return "garbage";
-        case Fault::kCrashPrimary: return "crash-primary";
-        case Fault::kPartition: return "partition";
-        case Fault::kAsymmetric: return "asymmetric";
+        case Fault::kNone:
+            return "none";
+        case Fault::kForger:
+            return "forger";
+        case Fault::kMicroEquivocator:
+            return "micro-equivocator";
+        case Fault::kSilentBelievable:
+            return "silent-believable";
+        case Fault::kTwins:
+            return "twins";
+        case Fault::kWithholdVotes:
+            return "withhold-votes";
+        case Fault::kGarbage:
+            return "garbage";
+        case Fault::kCrashPrimary:
+            return "crash-primary";
+        case Fault::kPartition:
+            return "partition";
+        case Fault::kAsymmetric:
+            return "asymmetric";
     }
     return "?";
 }
@@ -60,8 +70,9 @@ constexpr int64_t kGenesisTime = 1'700'000'000LL * util::kNanosPerSecond;
 // knows every simulated secret and falls back to real verification for any
 // other key (users' transaction signatures stay real Ed25519).
 class FakeSigner final : public crypto::Signer {
-public:
-    FakeSigner(crypto::PublicKey pub, util::Bytes secret) : m_pub(std::move(pub)), m_secret(std::move(secret)) {}
+  public:
+    FakeSigner(crypto::PublicKey pub, util::Bytes secret)
+        : m_pub(std::move(pub)), m_secret(std::move(secret)) {}
     const crypto::PublicKey& public_key() const override { return m_pub; }
     util::Bytes Sign(util::ByteView msg) const override { return Make(m_secret, msg); }
     static util::Bytes Make(const util::Bytes& secret, util::ByteView msg) {
@@ -76,22 +87,25 @@ public:
         return out;
     }
 
-private:
+  private:
     crypto::PublicKey m_pub;
     util::Bytes m_secret;
 };
 
 class SimVerifier final : public crypto::Verifier {
-public:
-    void Add(const crypto::PublicKey& k, util::Bytes secret) { m_secrets[k.bytes] = std::move(secret); }
+  public:
+    void Add(const crypto::PublicKey& k, util::Bytes secret) {
+        m_secrets[k.bytes] = std::move(secret);
+    }
     bool Verify(const crypto::VerifyItem& item) const override {
         auto it = m_secrets.find(util::Bytes(item.pub.begin(), item.pub.end()));
         if (it == m_secrets.end()) return crypto::RealVerifier().Verify(item);
         const util::Bytes want = FakeSigner::Make(it->second, item.msg);
-        return item.sig.size() == want.size() && std::equal(want.begin(), want.end(), item.sig.begin());
+        return item.sig.size() == want.size() &&
+               std::equal(want.begin(), want.end(), item.sig.begin());
     }
 
-private:
+  private:
     std::map<util::Bytes, util::Bytes> m_secrets;
 };
 
@@ -139,14 +153,16 @@ struct EventOrder {
     }
 };
 
-std::string HashShort(const crypto::Hash256& h) { return util::ToHex(crypto::View(h)).substr(0, 12); }
+std::string HashShort(const crypto::Hash256& h) {
+    return util::ToHex(crypto::View(h)).substr(0, 12);
+}
 
 class Simulation {
-public:
+  public:
     explicit Simulation(const SimConfig& cfg) : m_cfg(cfg), m_rng(cfg.seed) {}
     SimResult Run();
 
-private:
+  private:
     void BuildGenesis();
     void CreateInstances();
     void StartEngine(Instance& in, bool restore);
@@ -154,7 +170,8 @@ private:
     void Route(Instance& from, const std::optional<std::string>& to, const Message& msg);
     void Deliver(Instance& from, Instance& to, std::shared_ptr<const Message> msg);
     std::optional<Message> Transform(Instance& from, const Message& msg, size_t to_index);
-    std::shared_ptr<const core::MicroBlock> Rewrite(Instance& in, const core::MicroBlock& mb, bool variant_b);
+    std::shared_ptr<const core::MicroBlock> Rewrite(Instance& in, const core::MicroBlock& mb,
+                                                    bool variant_b);
     core::Tx MakeTransfer(const std::string& from, const std::string& to, int64_t now);
     core::Tx MakeForged(const Instance& forger, int64_t now, bool* ok);
     void Push(Event e) {
@@ -187,8 +204,9 @@ private:
     consensus::Params m_params;
     consensus::Committee m_committee0;
     std::set<std::string> m_byzantine_ids;
-    std::map<uint64_t, std::pair<crypto::Hash256, crypto::Hash256>> m_final;  // height → (block, root)
-    std::map<crypto::Hash256, std::string> m_forged;                          // tx → forger
+    std::map<uint64_t, std::pair<crypto::Hash256, crypto::Hash256>>
+        m_final;                                      // height → (block, root)
+    std::map<crypto::Hash256, std::string> m_forged;  // tx → forger
     int64_t m_initial_supply = 0;
     crypto::Sha3Hasher m_trace;
     SimResult m_res;
@@ -226,7 +244,9 @@ void Simulation::BuildGenesis() {
     m_genesis.pob.sampling_probability_ppm = std::max<uint32_t>(m_cfg.sampling_ppm, 1);
     m_genesis.pob.epoch_length = m_cfg.epoch_length;
     m_genesis.pob.min_servi = 1;
-    auto iost = [](int64_t whole) { return core::Amount::FromUnits(whole, core::kIostDecimals).value(); };
+    auto iost = [](int64_t whole) {
+        return core::Amount::FromUnits(whole, core::kIostDecimals).value();
+    };
     const uint32_t nval = m_cfg.believable + m_cfg.normal + m_cfg.spare;
     for (uint32_t i = 0; i < nval; ++i) {
         char name[16];
@@ -280,7 +300,8 @@ void Simulation::StartEngine(Instance& in, bool restore) {
     opt.params = m_params;
     opt.genesis_hash = in.app->genesis_hash();
     opt.genesis_time = kGenesisTime;
-    in.engine = std::make_unique<Engine>(opt, *in.signer, m_verifier, *in.app, util::Logger::Null());
+    in.engine =
+        std::make_unique<Engine>(opt, *in.signer, m_verifier, *in.app, util::Logger::Null());
     in.timers.clear();
     Effects fx = restore ? in.engine->Restore(in.disk_blocks, in.disk_micros, in.disk_safety,
                                               kGenesisTime + m_now)
@@ -292,7 +313,8 @@ void Simulation::CreateInstances() {
     // The epoch-0 committee, to place Byzantine roles on the right league.
     LedgerApp probe(m_genesis, m_verifier);
     auto cands = probe.Candidates();
-    m_committee0 = consensus::Elect(cands, consensus::EpochSeed(0, probe.genesis_hash()), 0, m_params);
+    m_committee0 =
+        consensus::Elect(cands, consensus::EpochSeed(0, probe.genesis_hash()), 0, m_params);
     m_initial_supply = probe.Supply();
     std::vector<std::string> believable, normal;
     for (const auto& c : m_committee0.believable) believable.push_back(c.id);
@@ -361,8 +383,8 @@ core::Tx Simulation::MakeTransfer(const std::string& from, const std::string& to
     tx.gas_ratio = 100;
     tx.gas_limit = 100'000'000;
     tx.chain_id = m_genesis.chain_id;
-    tx.actions.push_back({"token.iost", "transfer",
-                          "[\"iost\",\"" + from + "\",\"" + to + "\",\"1\",\"sim\"]"});
+    tx.actions.push_back(
+        {"token.iost", "transfer", "[\"iost\",\"" + from + "\",\"" + to + "\",\"1\",\"sim\"]"});
     tx.amount_limit.push_back({"*", "unlimited"});
     tx.SignAsPublisher(from, m_user_keys.at(from));
     return tx;
@@ -405,8 +427,9 @@ core::Tx Simulation::MakeForged(const Instance& forger, int64_t now, bool* ok) {
     return tx;
 }
 
-std::shared_ptr<const core::MicroBlock> Simulation::Rewrite(Instance& in, const core::MicroBlock& mb,
-                                                             bool variant_b) {
+std::shared_ptr<const core::MicroBlock> Simulation::Rewrite(Instance& in,
+                                                            const core::MicroBlock& mb,
+                                                            bool variant_b) {
     auto& cache = variant_b ? in.rewrite_b : in.rewrite_a;
     auto it = cache.find(mb.hash);
     if (it != cache.end()) return it->second;
@@ -455,8 +478,8 @@ std::optional<Message> Simulation::Transform(Instance& from, const Message& msg,
                 } else {
                     // A validly signed vote for a block that does not exist.
                     for (auto& b : v->vote.block_hash) b = static_cast<uint8_t>(m_rng());
-                    v->vote.sig = from.signer->Sign(crypto::View(
-                        core::VoteMessage(v->vote.kind, v->vote.height, v->vote.view, v->vote.block_hash)));
+                    v->vote.sig = from.signer->Sign(crypto::View(core::VoteMessage(
+                        v->vote.kind, v->vote.height, v->vote.view, v->vote.block_hash)));
                 }
             } else if (auto* p = std::get_if<consensus::ProposalMsg>(&out)) {
                 if (!p->sig.empty()) p->sig[0] ^= 1;
@@ -477,8 +500,10 @@ std::optional<Message> Simulation::Transform(Instance& from, const Message& msg,
 void Simulation::Deliver(Instance& from, Instance& to, std::shared_ptr<const Message> msg) {
     if (from.group != to.group || to.deaf) return;
     if (m_cfg.drop > 0 && Uniform() < m_cfg.drop) return;
-    int64_t delay = m_cfg.delay_ms * kMs + static_cast<int64_t>(Below(static_cast<uint64_t>(m_cfg.jitter_ms * kMs + 1)));
-    if (m_cfg.reorder > 0 && Uniform() < m_cfg.reorder) delay += static_cast<int64_t>(Below(static_cast<uint64_t>(5 * m_cfg.jitter_ms * kMs + 1)));
+    int64_t delay = m_cfg.delay_ms * kMs +
+                    static_cast<int64_t>(Below(static_cast<uint64_t>(m_cfg.jitter_ms * kMs + 1)));
+    if (m_cfg.reorder > 0 && Uniform() < m_cfg.reorder)
+        delay += static_cast<int64_t>(Below(static_cast<uint64_t>(5 * m_cfg.jitter_ms * kMs + 1)));
     Event e;
     e.t = m_now + delay;
     e.kind = EvKind::kDeliver;
@@ -519,13 +544,15 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     if (!fresh) {
         if (it->second.first != hash) {
             Violation("height " + std::to_string(b.height) + ": two certified blocks " +
-                      HashShort(it->second.first) + " and " + HashShort(hash) + " (on " + in.id + ")");
+                      HashShort(it->second.first) + " and " + HashShort(hash) + " (on " + in.id +
+                      ")");
         } else if (it->second.second != f.app_state_root) {
             Violation("height " + std::to_string(b.height) + ": state roots differ on " + in.id);
         }
     }
     if (f.app_state_root != b.state_root) {
-        Violation("height " + std::to_string(b.height) + ": " + in.id + " executed to another root");
+        Violation("height " + std::to_string(b.height) + ": " + in.id +
+                  " executed to another root");
     }
     if (in.app->Supply() != m_initial_supply) {
         Violation("supply changed at height " + std::to_string(b.height) + " on " + in.id);
@@ -535,7 +562,8 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
 void Simulation::OnPunish(Instance& in, const consensus::Punish& p) {
     if (!Honest(in)) return;
     if (!m_byzantine_ids.count(p.validator)) {
-        Violation("honest validator " + p.validator + " slashed at height " + std::to_string(p.height));
+        Violation("honest validator " + p.validator + " slashed at height " +
+                  std::to_string(p.height));
     }
 }
 
@@ -580,8 +608,7 @@ void Simulation::FaultStart() {
             const auto& ref = *m_inst.front()->engine;
             const auto& normal = ref.committee().normal;
             if (normal.empty()) continue;
-            const std::string victim =
-                normal[(ref.height() + 1 + ref.view()) % normal.size()].id;
+            const std::string victim = normal[(ref.height() + 1 + ref.view()) % normal.size()].id;
             for (auto& in : m_inst) {
                 if (in->id != victim || !in->alive) continue;
                 in->alive = false;
@@ -624,7 +651,8 @@ void Simulation::Finish() {
     m_res.final_height = lo == UINT64_MAX ? 0 : lo;
     if (!ref) return;
     m_res.max_height = ref->engine->height();
-    m_res.liveness_height_after_heal = lo == UINT64_MAX || lo < m_height_at_heal ? 0 : lo - m_height_at_heal;
+    m_res.liveness_height_after_heal =
+        lo == UINT64_MAX || lo < m_height_at_heal ? 0 : lo - m_height_at_heal;
     std::set<crypto::Hash256> executed, excluded, compensated, accused_tx;
     std::map<crypto::Hash256, uint64_t> comp_count;
     std::set<std::string> slashed;
@@ -650,7 +678,8 @@ void Simulation::Finish() {
     const auto& paid = ref->app->paid();
     for (const auto& [h, forger] : m_forged) {
         const bool final_and_took = losses.count(h) != 0;
-        if (excluded.count(h) || compensated.count(h) || accused_tx.count(h)) ++m_res.forged_detected;
+        if (excluded.count(h) || compensated.count(h) || accused_tx.count(h))
+            ++m_res.forged_detected;
         if (!final_and_took) continue;
         ++m_res.forged_final;
         if (comp_count[h] > 1) Violation("forged tx compensated twice");
@@ -697,7 +726,8 @@ SimResult Simulation::Run() {
             case EvKind::kTimer: {
                 Instance& in = *m_inst[e.inst];
                 if (!in.alive) break;
-                auto key = std::make_tuple(static_cast<int>(e.timer.kind), e.timer.height, e.timer.view);
+                auto key =
+                    std::make_tuple(static_cast<int>(e.timer.kind), e.timer.height, e.timer.view);
                 if (in.timers[key] != e.gen) break;  // replaced by a later SetTimer
                 Trace(e.inst, 100 + static_cast<uint64_t>(e.timer.kind));
                 Apply(in, in.engine->OnTimeout(e.timer, kGenesisTime + m_now));
@@ -742,10 +772,10 @@ SimResult Simulation::Run() {
 
 std::string SimResult::ToJson() const {
     std::ostringstream o;
-    o << "{\"seed\":" << seed << ",\"final_height\":" << final_height << ",\"max_height\":" << max_height
-      << ",\"txs_submitted\":" << txs_submitted << ",\"txs_finalized\":" << txs_finalized
-      << ",\"forged_injected\":" << forged_injected << ",\"forged_detected\":" << forged_detected
-      << ",\"forged_final\":" << forged_final
+    o << "{\"seed\":" << seed << ",\"final_height\":" << final_height
+      << ",\"max_height\":" << max_height << ",\"txs_submitted\":" << txs_submitted
+      << ",\"txs_finalized\":" << txs_finalized << ",\"forged_injected\":" << forged_injected
+      << ",\"forged_detected\":" << forged_detected << ",\"forged_final\":" << forged_final
       << ",\"forged_final_compensated\":" << forged_final_compensated
       << ",\"forged_escaped\":" << forged_escaped << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";

@@ -11,28 +11,28 @@
 // share nothing and may run on separate threads.
 #pragma once
 
+#include <consensus/params.h>
+#include <crypto/hash.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <consensus/params.h>
-#include <crypto/hash.h>
-
 namespace iost::sim {
 
 enum class Fault {
     kNone,
-    kForger,           // a believable validator packs forged txs (bad signature / someone else's funds)
-    kMicroEquivocator, // a believable validator sends two MicroBlocks with one seq
-    kSilentBelievable, // a believable validator never sends anything
-    kTwins,            // a normal validator runs twice with one key (equivocation)
-    kWithholdVotes,    // a normal validator never sends its votes
-    kGarbage,          // a normal validator sends corrupted messages
-    kCrashPrimary,     // a normal validator crashes and restarts from its disk
-    kPartition,        // random halves partition, then heal
-    kAsymmetric,       // one node can send but not receive for a while
+    kForger,  // a believable validator packs forged txs (bad signature / someone else's funds)
+    kMicroEquivocator,  // a believable validator sends two MicroBlocks with one seq
+    kSilentBelievable,  // a believable validator never sends anything
+    kTwins,             // a normal validator runs twice with one key (equivocation)
+    kWithholdVotes,     // a normal validator never sends its votes
+    kGarbage,           // a normal validator sends corrupted messages
+    kCrashPrimary,      // a normal validator crashes and restarts from its disk
+    kPartition,         // random halves partition, then heal
+    kAsymmetric,        // one node can send but not receive for a while
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -46,35 +46,35 @@ struct SimConfig {
     uint64_t epoch_length = 1'000;
     uint32_t users = 12;
     int64_t duration_ms = 20'000;
-    int64_t tx_interval_ms = 100;   // one client tx this often
+    int64_t tx_interval_ms = 100;  // one client tx this often
     // Network.
     int64_t delay_ms = 5;
     int64_t jitter_ms = 10;
     double drop = 0.0;
     double duplicate = 0.0;
-    double reorder = 0.0;           // probability of an extra random delay
+    double reorder = 0.0;  // probability of an extra random delay
     // Faults.
     std::vector<Fault> faults;      // one per faulty node (for network faults: one event)
     uint32_t byzantine_normal = 0;  // extra twins beyond f (negative control)
     bool negative_control = false;  // >f twins splitting the network: must violate safety
     int64_t fault_start_ms = 2'000;
-    int64_t heal_ms = 8'000;        // partitions heal / crashed nodes restart at this time
-    double forge_rate = 0.5;        // forged txs per forger MicroBlock (probability)
+    int64_t heal_ms = 8'000;             // partitions heal / crashed nodes restart at this time
+    double forge_rate = 0.5;             // forged txs per forger MicroBlock (probability)
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
-    consensus::Params params;       // intervals/timeouts (sizes come from the fields above)
+    consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
 
 struct SimResult {
     uint64_t seed = 0;
-    uint64_t final_height = 0;      // lowest final height among honest nodes
+    uint64_t final_height = 0;  // lowest final height among honest nodes
     uint64_t max_height = 0;
     uint64_t txs_submitted = 0;
-    uint64_t txs_finalized = 0;     // on the reference honest node
+    uint64_t txs_finalized = 0;  // on the reference honest node
     uint64_t forged_injected = 0;
-    uint64_t forged_detected = 0;   // excluded or compensated or never final after evidence
+    uint64_t forged_detected = 0;  // excluded or compensated or never final after evidence
     uint64_t forged_final = 0;
     uint64_t forged_final_compensated = 0;
-    uint64_t forged_escaped = 0;    // final, producer never caught (probability (1-p)^k)
+    uint64_t forged_escaped = 0;  // final, producer never caught (probability (1-p)^k)
     std::vector<std::string> slashed;
     uint64_t view_changes = 0;
     uint64_t fallback_partitions = 0;

@@ -1,9 +1,9 @@
 #include "sim_app.h"
 
-#include <algorithm>
-
 #include <core/block.h>
 #include <util/assert.h>
+
+#include <algorithm>
 
 namespace iost::sim {
 
@@ -27,7 +27,8 @@ util::Status LedgerApp::CheckTx(const core::Tx& tx) {
 
 LedgerApp::Pending LedgerApp::Run(const consensus::ExecInput& in) {
     Pending p;
-    ledger::BlockExecutor ex(m_ledger, m_state, ledger::BlockContext{in.time, in.height, in.proposer});
+    ledger::BlockExecutor ex(m_ledger, m_state,
+                             ledger::BlockContext{in.time, in.height, in.proposer});
     for (const auto& s : in.slashes) (void)ex.Slash(s.validator);
     for (const auto& c : in.compensations) {
         auto it = m_loss.find(c.tx_hash);

@@ -8,21 +8,21 @@
 // Thread contract: single-threaded, like the engine that drives it.
 #pragma once
 
+#include <consensus/application.h>
+#include <core/genesis.h>
+#include <crypto/keys.h>
+#include <ledger/ledger.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <consensus/application.h>
-#include <core/genesis.h>
-#include <crypto/keys.h>
-#include <ledger/ledger.h>
-
 namespace iost::sim {
 
 class LedgerApp final : public consensus::Application {
-public:
+  public:
     LedgerApp(const core::Genesis& genesis, const crypto::Verifier& tx_verifier);
 
     util::Status CheckTx(const core::Tx& tx) override;
@@ -41,7 +41,7 @@ public:
     const std::map<crypto::Hash256, int64_t>& paid() const { return m_paid; }
     uint64_t committed_txs() const { return m_committed_txs; }
 
-private:
+  private:
     struct Pending {
         ledger::BlockResult result;
         std::map<crypto::Hash256, int64_t> loss;

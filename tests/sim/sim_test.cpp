@@ -1,16 +1,15 @@
 // The simulator tier (docs/pob.md §10): the CI seed batch over every fault
 // mix, the negative control, determinism, liveness after faults heal,
 // sampling statistics, and every seed that ever failed.
+#include "sim.h"
+
+#include <crypto/keys.h>
+#include <crypto/sampling.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <crypto/keys.h>
-#include <crypto/sampling.h>
-
-#include "sim.h"
 
 namespace iost::sim {
 namespace {
@@ -150,7 +149,9 @@ TEST(Sim, ForgersAreCaughtAndVictimsPaidExactly) {
         injected += r.forged_injected;
         final_forged += r.forged_final;
         compensated += r.forged_final_compensated;
-        if (r.forged_injected > 0) EXPECT_EQ(r.slashed.size(), 1u) << r.ToJson();
+        if (r.forged_injected > 0) {
+            EXPECT_EQ(r.slashed.size(), 1u) << r.ToJson();
+        }
     }
     EXPECT_GT(injected, 0u);
     EXPECT_GT(compensated, 0u) << "no forged final tx was ever compensated";
@@ -180,7 +181,8 @@ TEST(Sim, EpochsRotateAndSlashedProducerIsNotReElected) {
 double EscapeRate(int trials, uint32_t p_ppm, size_t k, bool grind) {
     std::vector<crypto::KeyPair> samplers;
     for (size_t i = 0; i < k; ++i) {
-        samplers.push_back(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sampler-" + std::to_string(i)));
+        samplers.push_back(
+            crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sampler-" + std::to_string(i)));
     }
     int escaped = 0;
     for (int t = 0; t < trials; ++t) {
@@ -192,9 +194,11 @@ double EscapeRate(int trials, uint32_t p_ppm, size_t k, bool grind) {
             crypto::Hash256 best{};
             best.fill(0xff);
             for (int mv = 0; mv < 4; ++mv) {
-                const auto m = crypto::Sha3_256(util::AsBytes("micro-" + std::to_string(t) + "-" + std::to_string(mv)));
+                const auto m = crypto::Sha3_256(
+                    util::AsBytes("micro-" + std::to_string(t) + "-" + std::to_string(mv)));
                 for (int tv = 0; tv < 4; ++tv) {
-                    const auto x = crypto::Sha3_256(util::AsBytes("forged-" + std::to_string(t) + "-" + std::to_string(tv)));
+                    const auto x = crypto::Sha3_256(
+                        util::AsBytes("forged-" + std::to_string(t) + "-" + std::to_string(tv)));
                     crypto::Sha3Hasher h;
                     h.Update(crypto::View(m)).Update(crypto::View(x));
                     for (const auto& s : samplers) h.Update(s.public_key().bytes);

@@ -1,10 +1,9 @@
 // Collective certificates (docs/pob.md §6.2): AddVote outcomes, quorum,
 // bitmap form, bad signatures and non-members, and the encoding round trip.
-#include <gtest/gtest.h>
-
 #include <core/block.h>
 #include <core/codec.h>
 #include <crypto/certificate.h>
+#include <gtest/gtest.h>
 
 namespace iost::crypto {
 namespace {
@@ -42,13 +41,15 @@ TEST(Certificate, AddVoteOutcomes) {
 TEST(Certificate, QuorumAndVerify) {
     Group g(5);
     CertificateBuilder b(g.pubs, Msg(), RealVerifier());
-    for (size_t i : {4u, 1u, 3u}) EXPECT_EQ(b.AddVoteAt(i, g.keys[i].Sign(View(Msg()))), VoteAdd::kAdded);
+    for (size_t i : {4u, 1u, 3u})
+        EXPECT_EQ(b.AddVoteAt(i, g.keys[i].Sign(View(Msg()))), VoteAdd::kAdded);
     Certificate c = b.Build();
     EXPECT_EQ(c.SignerCount(), 3u);
     EXPECT_EQ(c.Signers(), (std::vector<size_t>{1, 3, 4}));
     EXPECT_TRUE(VerifyCertificate(c, g.pubs, Msg(), 3, RealVerifier()).ok());
     EXPECT_FALSE(VerifyCertificate(c, g.pubs, Msg(), 4, RealVerifier()).ok());  // below quorum
-    EXPECT_FALSE(VerifyCertificate(c, g.pubs, Sha3_256(util::AsBytes("other")), 3, RealVerifier()).ok());
+    EXPECT_FALSE(
+        VerifyCertificate(c, g.pubs, Sha3_256(util::AsBytes("other")), 3, RealVerifier()).ok());
 
     Certificate flipped = c;
     flipped.signatures[1][0] ^= 1;

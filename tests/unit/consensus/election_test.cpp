@@ -1,12 +1,11 @@
 // Election (docs/pob.md §4): determinism, input-order independence, the
 // B/N split, chain fallback below B+4 eligible, min_servi, and that Servi
 // weighting matters.
+#include <consensus/election.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
-
-#include <consensus/election.h>
 
 namespace iost::consensus {
 namespace {
@@ -70,13 +69,13 @@ TEST(Election, MinServiAndDuplicates) {
     p.normal_size = 4;
     p.min_servi = 50;
     auto c = Cands(6);
-    c[0].servi = 49;                 // below min_servi
-    c[1].servi = 0;                  // never eligible
-    c.push_back(c[2]);               // same id twice
+    c[0].servi = 49;    // below min_servi
+    c[1].servi = 0;     // never eligible
+    c.push_back(c[2]);  // same id twice
     c.push_back(c[3]);
-    c.back().id = "sybil";           // another id with c[3]'s key
+    c.back().id = "sybil";  // another id with c[3]'s key
     const Committee k = Elect(c, EpochSeed(0, {}), 0, p);
-    EXPECT_TRUE(k.chain_fallback);   // 4 eligible < B+4 = 5
+    EXPECT_TRUE(k.chain_fallback);  // 4 eligible < B+4 = 5
     auto ids = Ids(k.normal);
     std::sort(ids.begin(), ids.end());
     // By id order "sybil" comes before val13, so it keeps the shared key and

@@ -2,18 +2,17 @@
 // hostile input — malformed, unsigned, mis-signed, out-of-range messages and
 // null payloads — changes nothing and crashes nothing. Also the canonical
 // FinalBlock encoding with every field populated.
+#include <consensus/engine.h>
+#include <core/block.h>
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include <consensus/engine.h>
-#include <core/block.h>
 
 namespace iost::consensus {
 namespace {
 
 class StubApp final : public Application {
-public:
+  public:
     explicit StubApp(std::vector<Candidate> c) : m_cands(std::move(c)) {}
     util::Status CheckTx(const core::Tx&) override { return util::Ok(); }
     ExecResult Execute(const ExecInput& in) override {
@@ -25,7 +24,7 @@ public:
     std::vector<Candidate> Candidates() override { return m_cands; }
     int commits = 0;
 
-private:
+  private:
     std::vector<Candidate> m_cands;
 };
 
@@ -35,7 +34,8 @@ struct Net : ::testing::Test {
     Params params;
     void SetUp() override {
         for (int i = 0; i < 4; ++i) {
-            keys.push_back(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "eng" + std::to_string(i)));
+            keys.push_back(
+                crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "eng" + std::to_string(i)));
             cands.push_back({"node" + std::to_string(i), keys.back().public_key(), 10, 10});
         }
         params.believable_size = 0;  // one league: four normal validators
@@ -79,8 +79,12 @@ TEST_F(Net, HostileMessagesChangeNothing) {
         Message m;
         switch (rng() % 9) {
             case 0: {  // a vote with a wrong signature
-                core::SignedVote vote{static_cast<uint8_t>(1 + rng() % 2), h, v, rnd_hash(),
-                                      "node" + std::to_string(rng() % 5), util::Bytes(64, 7)};
+                core::SignedVote vote{static_cast<uint8_t>(1 + rng() % 2),
+                                      h,
+                                      v,
+                                      rnd_hash(),
+                                      "node" + std::to_string(rng() % 5),
+                                      util::Bytes(64, 7)};
                 m = VoteMsg{vote};
                 break;
             }
@@ -105,11 +109,21 @@ TEST_F(Net, HostileMessagesChangeNothing) {
                 m = vc;
                 break;
             }
-            case 3: m = EvidenceMsg{nullptr}; break;
-            case 4: m = MicroMsg{nullptr}; break;
-            case 5: m = TxMsg{nullptr, true}; break;
-            case 6: m = MicroRequest{{rnd_hash()}}; break;
-            case 7: m = SyncRequest{rng()}; break;
+            case 3:
+                m = EvidenceMsg{nullptr};
+                break;
+            case 4:
+                m = MicroMsg{nullptr};
+                break;
+            case 5:
+                m = TxMsg{nullptr, true};
+                break;
+            case 6:
+                m = MicroRequest{{rnd_hash()}};
+                break;
+            case 7:
+                m = SyncRequest{rng()};
+                break;
             default: {
                 SyncResponse r;
                 r.blocks.push_back(nullptr);

@@ -1,10 +1,9 @@
 // Evidence (docs/pob.md §7): any node validates a fraud proof or an
 // equivocation alone, and every forged or malleated piece of evidence is
 // rejected — so no honest validator can be slashed (RELIABILITY.md #16).
-#include <gtest/gtest.h>
-
 #include <consensus/evidence.h>
 #include <core/block.h>
+#include <gtest/gtest.h>
 
 namespace iost::consensus {
 namespace {
@@ -13,7 +12,7 @@ constexpr uint32_t kChain = 1020;
 
 // CheckTx as the node does it minus permissions: form and every signature.
 class SigApp final : public Application {
-public:
+  public:
     util::Status CheckTx(const core::Tx& tx) override {
         auto st = tx.VerifyForm(kChain, crypto::RealVerifier());
         if (!st.ok()) return util::Err(st.error().message);
@@ -31,7 +30,8 @@ core::Tx Transfer(const std::string& from, int n) {
     tx.gas_ratio = 100;
     tx.gas_limit = 1'000'000;
     tx.chain_id = kChain;
-    tx.actions.push_back({"token.iost", "transfer", "[\"iost\",\"" + from + "\",\"bob01\",\"1\",\"\"]"});
+    tx.actions.push_back(
+        {"token.iost", "transfer", "[\"iost\",\"" + from + "\",\"bob01\",\"1\",\"\"]"});
     tx.amount_limit.push_back({"*", "unlimited"});
     tx.SignAsPublisher(from, crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, from));
     return tx;
@@ -50,8 +50,10 @@ struct Fixture : ::testing::Test {
         committee.believable.push_back({"prod1", producer.public_key(), 10, 10});
         committee.believable.push_back({"honest1", honest.public_key(), 10, 10});
         for (int i = 0; i < 4; ++i) {
-            normal_keys.push_back(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "n" + std::to_string(i)));
-            committee.normal.push_back({"norm" + std::to_string(i), normal_keys.back().public_key(), 10, 10});
+            normal_keys.push_back(
+                crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "n" + std::to_string(i)));
+            committee.normal.push_back(
+                {"norm" + std::to_string(i), normal_keys.back().public_key(), 10, 10});
         }
         mb.header.epoch = 3;
         mb.header.producer = "prod1";
@@ -105,23 +107,23 @@ TEST_F(Fixture, ForgedFraudProofsRejected) {
     EXPECT_FALSE(Valid(Fraud(2)));
 
     auto wrong_index = Fraud(1);
-    wrong_index.fraud.index = 0;     // points at another tx
+    wrong_index.fraud.index = 0;  // points at another tx
     EXPECT_FALSE(Valid(wrong_index));
     auto out_of_range = Fraud(1);
     out_of_range.fraud.index = 9;
     EXPECT_FALSE(Valid(out_of_range));
 
-    auto not_in_block = Fraud(1);    // a bad tx the producer never packed
+    auto not_in_block = Fraud(1);  // a bad tx the producer never packed
     not_in_block.fraud.tx = mb.txs[1];
     not_in_block.fraud.tx.time += 1;
     not_in_block.fraud.tx_hashes[1] = not_in_block.fraud.tx.Hash();
     EXPECT_FALSE(Valid(not_in_block));
 
-    auto resigned_header = Fraud(1); // header changed after signing
+    auto resigned_header = Fraud(1);  // header changed after signing
     resigned_header.fraud.header.seq = 5;
     EXPECT_FALSE(Valid(resigned_header));
 
-    auto framed = Fraud(1);          // pinned on an honest producer
+    auto framed = Fraud(1);  // pinned on an honest producer
     framed.fraud.header.producer = "honest1";
     EXPECT_FALSE(Valid(framed));
 

@@ -1,9 +1,8 @@
 // Quorum arithmetic (docs/pob.md §6.1): f = ⌊(N−1)/3⌋, q = ⌈(N+f+1)/2⌉, and
 // the property that makes it safe: any two quorums share at least f+1
 // members (so at least one honest one), which 2f+1 does not give for N = 5, 8.
-#include <gtest/gtest.h>
-
 #include <consensus/params.h>
+#include <gtest/gtest.h>
 
 namespace iost::consensus {
 namespace {
@@ -23,8 +22,8 @@ TEST(Quorum, KnownValues) {
 TEST(Quorum, TwoQuorumsShareAnHonestMember) {
     for (size_t n = 1; n <= 200; ++n) {
         const size_t f = MaxFaulty(n), q = Quorum(n);
-        EXPECT_GE(2 * q, n + f + 1) << "N=" << n;   // intersection ≥ f+1
-        EXPECT_LE(q, n - f) << "N=" << n;           // the honest alone reach it (liveness)
+        EXPECT_GE(2 * q, n + f + 1) << "N=" << n;  // intersection ≥ f+1
+        EXPECT_LE(q, n - f) << "N=" << n;          // the honest alone reach it (liveness)
         EXPECT_EQ(q, (n + f + 2) / 2) << "N=" << n;
     }
 }

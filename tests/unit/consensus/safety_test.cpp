@@ -2,9 +2,8 @@
 // signing rules: never two different votes of one kind at one (height,
 // view), never a vote in a view already left, never a commit without the
 // lock on exactly that prepare certificate.
-#include <gtest/gtest.h>
-
 #include <consensus/safety.h>
+#include <gtest/gtest.h>
 
 namespace iost::consensus {
 namespace {
@@ -25,12 +24,12 @@ TEST(Safety, PrepareTable) {
         VoteDecision want;
     };
     const Row rows[] = {
-        {9, 5, 1, VoteDecision::kOldHeight},   // a decided height
-        {10, 1, 1, VoteDecision::kOldView},    // a view we left
-        {10, 2, 1, VoteDecision::kResend},     // the same vote again
-        {10, 2, 2, VoteDecision::kConflict},   // equivocation
-        {10, 3, 2, VoteDecision::kSign},       // a later view may vote anew
-        {11, 0, 7, VoteDecision::kSign},       // the next height
+        {9, 5, 1, VoteDecision::kOldHeight},  // a decided height
+        {10, 1, 1, VoteDecision::kOldView},   // a view we left
+        {10, 2, 1, VoteDecision::kResend},    // the same vote again
+        {10, 2, 2, VoteDecision::kConflict},  // equivocation
+        {10, 3, 2, VoteDecision::kSign},      // a later view may vote anew
+        {11, 0, 7, VoteDecision::kSign},      // the next height
     };
     for (const auto& r : rows) {
         EXPECT_EQ(DecideVote(s, VoteKind::kPrepare, r.height, r.view, H(r.hash)), r.want)

@@ -1,9 +1,8 @@
 // The sampling rule (docs/pob.md §5.3): exact threshold arithmetic, the
 // extremes, and a rate test against p on real Ed25519 sample signatures.
-#include <gtest/gtest.h>
-
 #include <crypto/keys.h>
 #include <crypto/sampling.h>
+#include <gtest/gtest.h>
 
 namespace iost::crypto {
 namespace {
