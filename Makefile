@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DIOST_WERROR=ON
 endif
 
-.PHONY: all deps configure build test test-unit devnet fuzz bench-micro layering clean format
+.PHONY: all deps configure build test test-unit devnet fuzz bench-micro sim-sweep layering clean format
 
 all: build
 
@@ -41,6 +41,18 @@ fuzz: deps
 	  -DIOST_FUZZ=ON -DIOST_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target fuzz_all
 	@scripts/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+# The long simulator sweep (not in `make test`): 10,000 seeds over every fault mix, split over two
+# processes. Each prints one JSON line per run and a replay command for any failing seed.
+SWEEP_SEEDS ?= 10000
+sim-sweep: build
+	@mkdir -p $(BUILD)/sweep
+	@half=$$(( $(SWEEP_SEEDS) / 2 )); \
+	 $(BUILD)/bin/iost-sim --seeds 1:$$half --mix all --quiet > $(BUILD)/sweep/a.jsonl & a=$$!; \
+	 $(BUILD)/bin/iost-sim --seeds $$((half+1)):$(SWEEP_SEEDS) --mix all --quiet > $(BUILD)/sweep/b.jsonl & b=$$!; \
+	 ra=0; rb=0; wait $$a || ra=$$?; wait $$b || rb=$$?; \
+	 cat $(BUILD)/sweep/a.jsonl $(BUILD)/sweep/b.jsonl | scripts/sweep-report.sh; \
+	 test $$ra -eq 0 -a $$rb -eq 0
 
 bench-micro: build
 	@$(BUILD)/bin/iost-microbench --benchmark_min_time=0.5
