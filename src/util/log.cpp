@@ -13,6 +13,9 @@ public:
         : logger(std::move(l)), level(static_cast<int>(initial)) {
         logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%L%$ %v");
         logger->set_level(spdlog::level::trace);
+        // A node's warnings and errors must reach its log file at once (an
+        // operator reads it while the node runs, or after a crash).
+        logger->flush_on(spdlog::level::warn);
     }
     std::shared_ptr<spdlog::logger> logger;
     std::atomic<int> level;
