@@ -45,15 +45,10 @@ constexpr size_t kDrainMaxBytes = 1 << 20;
 // sockets at once; beyond that they are closed without a word.
 constexpr int kMaxRejecting = 64;
 
+// ASCII case-insensitive equality (HTTP header names, schemes): Beast's.
 bool EqualsNoCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
+    return boost::beast::iequals(boost::beast::string_view(a.data(), a.size()),
+                                 boost::beast::string_view(b.data(), b.size()));
 }
 
 int HexDigit(char c) {
