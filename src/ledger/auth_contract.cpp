@@ -88,6 +88,30 @@ bool SameItem(const PermissionItem& it, std::string_view un) {
     return !it.is_key_pair && it.id == un.substr(0, at) && it.permission == un.substr(at + 1);
 }
 
+// Sets the weight of the first item `matches` accepts, or appends `un` as a
+// new item (auth.iost assignPermission / assignGroup).
+template <typename Match>
+util::Status UpsertItem(std::vector<PermissionItem>& items, const std::string& un, int64_t weight,
+                  Match matches) {
+    auto found = std::find_if(items.begin(), items.end(), matches);
+    if (found != items.end()) {
+        found->weight = weight;
+        return {};
+    }
+    auto item = ParseItem(un, weight);
+    if (!item) return util::ErrOf(item.error());
+    items.push_back(std::move(*item));
+    return {};
+}
+
+// Removes the item `un` names (auth.iost revokePermission / revokeGroup).
+util::Status RemoveItem(std::vector<PermissionItem>& items, std::string_view un) {
+    auto found = std::find_if(items.begin(), items.end(), [&](const auto& it) { return SameItem(it, un); });
+    if (found == items.end()) return Err("item not found");
+    items.erase(found);
+    return {};
+}
+
 Result<std::string> SignUp(ExecContext& ctx, Args& args) {
     const std::string& id = args.Str(0);
     const std::string& owner = args.Str(1);
@@ -144,18 +168,10 @@ Result<std::string> AssignPermission(ExecContext& ctx, Args& args) {
     if (weight <= 0) return Err("weight less than zero");
     auto pit = acc->permissions.find(perm);
     if (pit == acc->permissions.end()) return Err("permission not exist > " + perm);
-    auto& items = pit->second.items;
     // account.js _find matches on id only.
     const size_t at = un.find('@');
     const std::string un_id = at == std::string::npos ? un : un.substr(0, at);
-    auto found = std::find_if(items.begin(), items.end(), [&](const auto& it) { return it.id == un_id; });
-    if (found != items.end()) {
-        found->weight = weight;
-    } else {
-        auto item = ParseItem(un, weight);
-        if (!item) return util::ErrOf(item.error());
-        items.push_back(std::move(*item));
-    }
+    IOST_TRY(UpsertItem(pit->second.items, un, weight, [&](const auto& it) { return it.id == un_id; }));
     Save(ctx, *acc);
     ctx.Receipt("auth.iost/assignPermission", args.Dump());
     return std::string("[]");
@@ -169,10 +185,7 @@ Result<std::string> RevokePermission(ExecContext& ctx, Args& args) {
     if (!acc) return util::ErrOf(acc.error());
     auto pit = acc->permissions.find(perm);
     if (pit == acc->permissions.end()) return Err("permission not exist > " + perm);
-    auto& items = pit->second.items;
-    auto found = std::find_if(items.begin(), items.end(), [&](const auto& it) { return SameItem(it, un); });
-    if (found == items.end()) return Err("item not found");
-    items.erase(found);
+    IOST_TRY(RemoveItem(pit->second.items, un));
     Save(ctx, *acc);
     ctx.Receipt("auth.iost/revokePermission", args.Dump());
     return std::string("[]");
@@ -215,15 +228,7 @@ Result<std::string> AssignGroup(ExecContext& ctx, Args& args) {
     if (weight <= 0) return Err("weight less than zero");
     auto git = acc->groups.find(grp);
     if (git == acc->groups.end()) return Err("group not exist > " + grp);
-    auto& items = git->second.items;
-    auto found = std::find_if(items.begin(), items.end(), [&](const auto& it) { return SameItem(it, un); });
-    if (found != items.end()) {
-        found->weight = weight;
-    } else {
-        auto item = ParseItem(un, weight);
-        if (!item) return util::ErrOf(item.error());
-        items.push_back(std::move(*item));
-    }
+    IOST_TRY(UpsertItem(git->second.items, un, weight, [&](const auto& it) { return SameItem(it, un); }));
     Save(ctx, *acc);
     ctx.Receipt("auth.iost/assignGroup", args.Dump());
     return std::string("[]");
@@ -237,10 +242,7 @@ Result<std::string> RevokeGroup(ExecContext& ctx, Args& args) {
     if (!acc) return util::ErrOf(acc.error());
     auto git = acc->groups.find(grp);
     if (git == acc->groups.end()) return Err("group not exist > " + grp);
-    auto& items = git->second.items;
-    auto found = std::find_if(items.begin(), items.end(), [&](const auto& it) { return SameItem(it, un); });
-    if (found == items.end()) return Err("item not found");
-    items.erase(found);
+    IOST_TRY(RemoveItem(git->second.items, un));
     Save(ctx, *acc);
     ctx.Receipt("auth.iost/revokeGroup", args.Dump());
     return std::string("[]");
