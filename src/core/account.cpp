@@ -2,19 +2,12 @@
 
 #include <algorithm>
 
+#include <util/text.h>
+
 namespace iost::core {
 namespace {
 
-std::string Shown(std::string_view s) {
-    std::string out = "\"";
-    const size_t n = std::min<size_t>(s.size(), 40);
-    for (size_t i = 0; i < n; ++i) {
-        const char c = s[i];
-        out += (c >= 0x20 && c < 0x7f) ? c : '?';
-    }
-    if (s.size() > n) out += "...";
-    return out + "\"";
-}
+std::string Shown(std::string_view s) { return util::Quoted(s, 40); }
 
 bool IsNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 bool IsPermChar(char c) { return IsNameChar(c) || (c >= 'A' && c <= 'Z'); }

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include <util/assert.h>
+#include <util/text.h>
 
 namespace iost::core {
 namespace {
@@ -15,17 +16,8 @@ util::Status CheckDecimals(int decimals) {
     return util::Ok();
 }
 
-std::string Quote(std::string_view s) {
-    // Untrusted text goes into error messages: cap its length and keep it printable.
-    std::string out = "\"";
-    const size_t n = std::min<size_t>(s.size(), 40);
-    for (size_t i = 0; i < n; ++i) {
-        const char c = s[i];
-        out += (c >= 0x20 && c < 0x7f) ? c : '?';
-    }
-    if (s.size() > n) out += "...";
-    return out + "\"";
-}
+// Untrusted text goes into error messages: cap its length and keep it printable.
+std::string Quote(std::string_view s) { return util::Quoted(s, 40); }
 
 }  // namespace
 

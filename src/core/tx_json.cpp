@@ -10,6 +10,7 @@
 
 #include <crypto/hash.h>
 #include <util/bytes.h>
+#include <util/text.h>
 
 namespace iost::core {
 namespace {
@@ -24,16 +25,7 @@ struct JsonShapeError {
     std::string message;
 };
 
-std::string Shown(std::string_view s) {
-    std::string out;
-    const size_t n = std::min<size_t>(s.size(), 48);
-    for (size_t i = 0; i < n; ++i) {
-        const char c = s[i];
-        out += (c >= 0x20 && c < 0x7f) ? c : '?';
-    }
-    if (s.size() > n) out += "...";
-    return out;
-}
+std::string Shown(std::string_view s) { return util::Printable(s, 48); }
 
 std::string TypeName(const Json& v) {
     switch (v.type()) {
