@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DIOST_WERROR=ON
 endif
 
-.PHONY: all deps configure build test test-unit devnet fuzz bench-micro sim-sweep layering clean format
+.PHONY: all deps configure build test test-unit test-functional devnet fuzz bench bench-quick bench-micro sim-sweep layering clean format
 
 all: build
 
@@ -30,9 +30,21 @@ test: build layering
 test-unit: build
 	@cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -L unit
 
-devnet:
-	@echo "make devnet: the node (iserver) and the devnet launcher arrive with issue #5; not available yet." >&2
-	@exit 2
+test-functional: build
+	@cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -L functional
+
+# A local PoB network of separate iserver processes (docs/devnet.md). ARGS passes options, e.g.
+# make devnet ARGS="--believable 3 --normal 7 --sampling 0.1" or ARGS="--reset".
+ARGS ?=
+devnet: build
+	@$(BUILD)/bin/iost-devnet run --dir devnet $(ARGS)
+
+# The PoB-vs-PBFT benchmark (docs/benchmarks.md); bench-quick is the under-two-minutes variant.
+bench: build
+	@$(BUILD)/bin/iost-bench --out bench-results $(ARGS)
+
+bench-quick: build
+	@$(BUILD)/bin/iost-bench --quick --out bench-results $(ARGS)
 
 # libFuzzer targets, clang + ASan/UBSan, separate build dir. FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 180

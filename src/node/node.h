@@ -70,6 +70,11 @@ public:
     const std::string& id() const { return m_driver->id(); }
     bool is_validator() const { return m_keys.validator.has_value(); }
     storage::BlockStore& blocks() { return *m_blocks; }
+    // Read side for the API (thread-safe: RocksDB reads of final state).
+    const ledger::Ledger& ledger() const { return *m_ledger; }
+    const ledger::StateReader& state() const { return *m_state_reader; }
+    const Mempool& mempool() const { return *m_mempool; }
+    const NodeKeys& keys() const { return m_keys; }
     std::vector<PeerSummary> Peers() const;
     // base58 of the node's P2P (= consensus) public key.
     std::string NetworkId() const;
