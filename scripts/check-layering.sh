@@ -16,6 +16,7 @@ declare -A ALLOW=(
   [node]="ledger consensus storage net core crypto util"
   [rpc]="node ledger consensus storage core crypto util"
   [wallet]="core crypto util"
+  [devnet]="wallet core crypto util"
   [app]="*"
 )
 MODULES="${!ALLOW[*]}"
