@@ -17,6 +17,7 @@ declare -A ALLOW=(
   [rpc]="node ledger consensus storage core crypto util"
   [wallet]="core crypto util"
   [devnet]="wallet core crypto util"
+  [loadgen]="devnet node net wallet core crypto util"
   [app]="*"
 )
 MODULES="${!ALLOW[*]}"
