@@ -87,6 +87,12 @@ class Engine {
     const std::map<uint64_t, std::shared_ptr<const core::CertifiedBlock>>& chain() const {
         return m_chain;
     }
+    // A MicroBlock the engine accepted (signature verified, or its own, or
+    // delivered with a certified block); nullptr if unknown or forgotten.
+    std::shared_ptr<const core::MicroBlock> FindMicro(const crypto::Hash256& hash) const {
+        auto it = m_micro.find(hash);
+        return it == m_micro.end() ? nullptr : it->second;
+    }
     // MicroBlocks the final chain references (for a restart from disk).
     std::vector<std::shared_ptr<const core::MicroBlock>> FinalMicros() const;
     // The owner of a publisher's transactions now; nullopt = the normal

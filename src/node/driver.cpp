@@ -60,6 +60,23 @@ bool IsTimeError(core::TxError e) {
 
 }  // namespace
 
+LatencyHistogram LatencyHistogram::WithDefaultBuckets() {
+    LatencyHistogram h;
+    h.bounds_seconds = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60};
+    h.cumulative.assign(h.bounds_seconds.size(), 0);
+    return h;
+}
+
+void LatencyHistogram::Observe(double seconds) {
+    ++count;
+    sum_seconds += seconds;
+    for (size_t i = 0; i < bounds_seconds.size(); ++i) {
+        if (seconds <= bounds_seconds[i]) ++cumulative[i];
+    }
+}
+
+const char* SyncStateName(SyncState s) { return s == SyncState::kSyncing ? "syncing" : "synced"; }
+
 struct Driver::Impl {
     asio::io_context io;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -90,6 +107,7 @@ Driver::Driver(DriverOptions options, const crypto::Signer& signer, const crypto
             LedgerAppOptions{m_opt.chain_id, static_cast<int64_t>(m_opt.engine.params.min_servi)}, verifier,
             m_verified, m_log.WithCategory("app")),
       m_impl(std::make_unique<Impl>()) {
+    m_counters.finalize_latency = LatencyHistogram::WithDefaultBuckets();
     m_engine = std::make_unique<consensus::Engine>(m_opt.engine, m_signer, m_verifier, m_app,
                                                    m_log.WithCategory("consensus"));
 }
@@ -326,6 +344,10 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
             for (const auto& m : r->micros) RememberMicro(m);
         }
         Perform(m_engine->OnMessage(from, msg, m_clock.Now()));
+        if (const auto* m = std::get_if<consensus::MicroMsg>(&msg); m && m->micro) {
+            // Only what the engine accepted (its signature verified) is PACKED.
+            if (auto accepted = m_engine->FindMicro(m->micro->hash)) NotePacked(accepted, false);
+        }
     });
 }
 
@@ -432,7 +454,10 @@ void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
 }
 
 void Driver::BroadcastMsg(const Message& msg) {
-    if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) RememberMicro(m->micro);
+    if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) {
+        RememberMicro(m->micro);
+        NotePacked(m->micro, true);  // the engine broadcasts only its own
+    }
     if (!m_host) return;
     const uint16_t type = NetTypeOf(TagOf(msg));
     for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Broadcast(type, std::move(payload));
@@ -460,6 +485,18 @@ void Driver::RememberMicro(const std::shared_ptr<const core::MicroBlock>& m) {
     while (m_micro_order.size() > kMaxCachedMicros) {
         m_micros.erase(m_micro_order.front());
         m_micro_order.pop_front();
+    }
+}
+
+void Driver::NotePacked(const std::shared_ptr<const core::MicroBlock>& m, bool own) {
+    if (!m || m_packed.GetByHash(m->hash)) return;
+    // A MicroBlock that arrives after its final block is not PACKED.
+    auto final_height = m_blocks.GetMicroBlockFinalHeight(ToHash32(m->hash));
+    if (!final_height || *final_height) return;
+    m_packed.Add(m);
+    if (!own) {
+        std::lock_guard lk(m_metrics_mu);
+        ++m_counters.micro_blocks_seen;
     }
 }
 
@@ -537,7 +574,24 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
         return;
     }
     m_app.MarkPersisted(b.height);
-    m_mempool.MarkFinal(f.executed_txs, m_clock.Now());
+    const auto now = m_clock.Now();
+    m_mempool.MarkFinal(f.executed_txs, now);
+    m_packed.RemoveFinal(included);
+    {
+        std::lock_guard lk(m_metrics_mu);
+        ++m_counters.blocks_finalized;
+        m_counters.txs_finalized += f.executed_txs.size();
+        auto observe = [&](const core::Tx& tx) {
+            m_counters.finalize_latency.Observe(static_cast<double>(std::max<int64_t>(0, now - tx.time)) /
+                                                1e9);
+        };
+        for (const auto& h : included) {
+            if (auto it = m_micros.find(h); it != m_micros.end()) {
+                for (const auto& tx : it->second->txs) observe(tx);
+            }
+        }
+        for (const auto& tx : b.direct_txs) observe(tx);
+    }
     for (const auto& h : included) m_micros.erase(h);
     m_log.Debug("final block {} persisted: {} txs, {} micro-blocks", b.height, f.executed_txs.size(),
                 rec.micro_blocks.size());
@@ -571,6 +625,52 @@ void Driver::UpdateStatus() {
 ChainStatus Driver::Status() const {
     std::lock_guard lk(m_status_mu);
     return m_status;
+}
+
+std::optional<PackedTx> Driver::FindPacked(const crypto::Hash256& tx_hash) const { return m_packed.Find(tx_hash); }
+
+std::shared_ptr<const core::MicroBlock> Driver::GetMicroBlock(const std::string& producer, uint64_t seq) const {
+    if (auto m = m_packed.Get(producer, seq)) return m;
+    auto h = m_blocks.GetMicroBlockHash(util::AsBytes(producer), seq);
+    if (!h || !*h) return nullptr;
+    auto raw = m_blocks.GetMicroBlock(**h);
+    if (!raw || !*raw) return nullptr;
+    auto m = core::MicroBlock::FromBytes(**raw);
+    if (!m) return nullptr;
+    return std::make_shared<const core::MicroBlock>(std::move(*m));
+}
+
+NodeMetrics Driver::Metrics() const {
+    NodeMetrics m;
+    {
+        std::lock_guard lk(m_metrics_mu);
+        m = m_counters;
+    }
+    const ChainStatus s = Status();
+    m.final_height = s.height;
+    m.head_time = s.head_time;
+    m.epoch = s.epoch;
+    m.view = s.view;
+    m.chain_fallback = s.chain_fallback;
+    m.micro_blocks_produced = s.engine.micro_blocks_produced;
+    m.samples_checked = s.engine.samples_checked;
+    m.fraud_proofs = s.engine.fraud_proofs_made;
+    m.equivocations = s.engine.equivocations_seen;
+    m.view_changes = s.engine.view_changes;
+    m.proposals_rejected = s.engine.proposals_rejected;
+    m.bad_messages = s.engine.bad_messages;
+    m.slashings = s.punishments;
+    m.txs_packed = m_packed.txs_indexed();
+    m.packed_now = m_packed.tx_count();
+    const MempoolStats ms = m_mempool.stats();
+    m.mempool_txs = ms.txs;
+    m.mempool_bytes = ms.bytes;
+    m.mempool_admitted = ms.admitted;
+    m.mempool_refused = ms.refused;
+    m.mempool_expired = ms.expired;
+    m.verify_backlog = m_verify_backlog.load();
+    if (m_host) m.peers = m_host->Peers().size();
+    return m;
 }
 
 }  // namespace iost::node

@@ -50,6 +50,7 @@
 #include <net/peer_manager.h>
 #include <node/app_state.h>
 #include <node/mempool.h>
+#include <node/packed_index.h>
 #include <storage/block_store.h>
 #include <storage/safety_store.h>
 #include <util/clock.h>
@@ -83,6 +84,65 @@ struct ChainStatus {
     bool chain_fallback = false;
     consensus::EngineStats engine;
     uint64_t punishments = 0;
+};
+
+// Latency observations in Prometheus histogram form: cumulative[i] counts
+// the observations <= bounds_seconds[i]; count (the +Inf bucket) and sum
+// cover all of them.
+struct LatencyHistogram {
+    std::vector<double> bounds_seconds;
+    std::vector<uint64_t> cumulative;
+    uint64_t count = 0;
+    double sum_seconds = 0;
+
+    static LatencyHistogram WithDefaultBuckets();
+    void Observe(double seconds);
+};
+
+// Where the node is relative to the network (sync, docs/node.md).
+enum class SyncState : uint8_t { kSynced, kSyncing };
+const char* SyncStateName(SyncState s);
+
+// Counters (monotonic since start) and gauges for /metrics. A copy.
+struct NodeMetrics {
+    // Chain (gauges).
+    uint64_t final_height = 0;
+    int64_t head_time = 0;  // unix ns of the head block
+    uint64_t epoch = 0;
+    uint64_t view = 0;
+    bool chain_fallback = false;
+    // Finality (counters, this process).
+    uint64_t blocks_finalized = 0;
+    uint64_t txs_finalized = 0;
+    // Tx time → its block persisted here, one observation per final tx.
+    LatencyHistogram finalize_latency;
+    // Phase 1.
+    uint64_t txs_packed = 0;        // counter: txs seen in accepted MicroBlocks
+    uint64_t packed_now = 0;        // gauge: PACKED txs held in memory
+    uint64_t micro_blocks_produced = 0;
+    uint64_t micro_blocks_seen = 0;  // accepted from peers
+    uint64_t samples_checked = 0;
+    uint64_t fraud_proofs = 0;
+    uint64_t equivocations = 0;
+    uint64_t slashings = 0;
+    // Phase 2.
+    uint64_t view_changes = 0;
+    uint64_t proposals_rejected = 0;
+    uint64_t bad_messages = 0;
+    // Mempool.
+    uint64_t mempool_txs = 0;
+    uint64_t mempool_bytes = 0;
+    uint64_t mempool_admitted = 0;
+    uint64_t mempool_refused = 0;
+    uint64_t mempool_expired = 0;
+    uint64_t txs_forwarded = 0;  // client txs sent on to their owner
+    uint64_t verify_backlog = 0;
+    // Network and sync.
+    uint64_t peers = 0;
+    SyncState sync_state = SyncState::kSynced;
+    uint64_t sync_target = 0;      // highest final height a peer showed us
+    uint64_t blocks_synced = 0;    // counter: final blocks learnt through sync
+    uint64_t bad_sync_peers = 0;   // counter: peers penalized for bad sync data
 };
 
 struct SubmitError {
@@ -119,6 +179,14 @@ public:
     util::Result<crypto::Hash256, SubmitError> SubmitTx(core::Tx tx);
 
     ChainStatus Status() const;
+    // Read API (any thread), docs/node.md "Read API".
+    // A tx in a signed MicroBlock that is not final yet.
+    std::optional<PackedTx> FindPacked(const crypto::Hash256& tx_hash) const;
+    // The most recent MicroBlock with (producer, seq): from memory if recent,
+    // else from the BlockStore (final ones); nullptr if unknown.
+    std::shared_ptr<const core::MicroBlock> GetMicroBlock(const std::string& producer, uint64_t seq) const;
+    NodeMetrics Metrics() const;
+    const PackedIndex& packed() const { return m_packed; }
     const std::string& id() const { return m_opt.engine.id; }
     const Mempool& mempool() const { return m_mempool; }
     bool halted() const { return m_halted.load(); }
@@ -142,6 +210,7 @@ private:
     void UpdateStatus();
     void Halt(const std::string& why);
     void RememberMicro(const std::shared_ptr<const core::MicroBlock>& m);
+    void NotePacked(const std::shared_ptr<const core::MicroBlock>& m, bool own);
     util::Status InitOrRestore();
 
     DriverOptions m_opt;
@@ -175,6 +244,11 @@ private:
 
     mutable std::mutex m_status_mu;
     ChainStatus m_status;
+
+    PackedIndex m_packed;
+    // Counters kept by the loop thread, read by Metrics().
+    mutable std::mutex m_metrics_mu;
+    NodeMetrics m_counters;
 };
 
 }  // namespace iost::node

@@ -119,6 +119,28 @@ TEST(NodeCluster, FinalizesExecutesAndRestartedNodeCatchesUp) {
         auto r = core::TxReceipt::Decode(*n->blocks().GetReceipt(key).value()).value();
         EXPECT_TRUE(r.ok()) << n->id() << ": " << r.status.message;
     }
+    // Read API: the tx's MicroBlock is served (from the BlockStore once
+    // final) by (producer, seq), the tx is no longer PACKED, and the metrics
+    // saw MicroBlocks from peers and the finality.
+    for (auto& n : c.nodes) {
+        EXPECT_FALSE(n->driver().FindPacked(*h).has_value()) << n->id();
+        std::shared_ptr<const core::MicroBlock> found;
+        for (const auto& producer : st.believable) {
+            for (uint64_t seq = 1; seq <= 10'000 && !found; ++seq) {
+                auto mb = n->driver().GetMicroBlock(producer, seq);
+                if (!mb) break;
+                EXPECT_EQ(mb->header.producer, producer);
+                EXPECT_EQ(mb->header.seq, seq);
+                if (std::find(mb->tx_hashes.begin(), mb->tx_hashes.end(), *h) != mb->tx_hashes.end()) found = mb;
+            }
+        }
+        EXPECT_NE(found, nullptr) << n->id() << " cannot serve the tx's MicroBlock";
+        const NodeMetrics m = n->driver().Metrics();
+        EXPECT_GE(m.txs_finalized, 1u) << n->id();
+        EXPECT_GE(m.blocks_finalized, 5u) << n->id();
+        EXPECT_GE(m.peers, 1u) << n->id();
+        EXPECT_GE(m.micro_blocks_seen + m.micro_blocks_produced, 1u) << n->id();
+    }
 
     // Stop one node, let the others move on, restart it on its data dir.
     const int victim = kValidators - 1;

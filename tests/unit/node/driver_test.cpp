@@ -40,11 +40,11 @@ struct Env {
     Mempool mempool;
     std::unique_ptr<Driver> driver;
 
-    Env(const std::string& dir, const core::Genesis& g)
+    Env(const std::string& dir, const core::Genesis& g, int validator = 0)
         : genesis(g),
           gs(ledger::BuildGenesisState(g).value()),
           ledger(ledger::LedgerOptions{g.chain_id}),
-          signer(testing::ConsensusKey(testing::ValidatorName(0))) {
+          signer(testing::ConsensusKey(testing::ValidatorName(validator))) {
         kv = storage::RocksKvStore::Open(dir).value();
         blocks = storage::BlockStore::Open(*kv).value();
         safety = storage::SafetyStore::Open(*kv).value();
@@ -53,7 +53,7 @@ struct Env {
         NodeConfig cfg;
         cfg.view_timeout_ms = 500;
         DriverOptions o;
-        o.engine.id = testing::ValidatorName(0);
+        o.engine.id = testing::ValidatorName(validator);
         o.engine.params = ParamsFrom(g, cfg);
         o.engine.genesis_hash = core::GenesisHash(g);
         o.engine.genesis_time = g.timestamp_ns;
@@ -132,6 +132,69 @@ TEST(Driver, SoloValidatorFinalizesExecutesAndRestarts) {
         ASSERT_TRUE(WaitFor([&] { return env.driver->Status().height >= height + 2; }, 10s));
         EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(99'012).raw() + 50'000'000);
     }
+}
+
+TEST(Driver, MetricsCountFinality) {
+    testing::TempDir dir;
+    Env env(dir.str(), SoloGenesis());
+    ASSERT_TRUE(env.driver->Start().ok());
+    const int64_t now = util::SystemClock().Now();
+    auto h = env.driver->SubmitTx(testing::Transfer("alice", "bobby", "1", now - 1'000'000'000));
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    ASSERT_TRUE(WaitFor([&] { return env.mempool.State(*h) == TxPoolState::kFinal; }, 10s));
+    ASSERT_TRUE(WaitFor([&] { return env.driver->Metrics().txs_finalized >= 1; }, 5s));
+    const NodeMetrics m = env.driver->Metrics();
+    EXPECT_GE(m.final_height, 1u);
+    EXPECT_GE(m.blocks_finalized, 1u);
+    EXPECT_TRUE(m.chain_fallback);  // one validator: the normal league takes txs directly
+    EXPECT_EQ(m.peers, 0u);
+    EXPECT_EQ(m.mempool_admitted, 1u);
+    EXPECT_EQ(m.sync_state, SyncState::kSynced);
+    ASSERT_EQ(m.finalize_latency.cumulative.size(), m.finalize_latency.bounds_seconds.size());
+    EXPECT_GE(m.finalize_latency.count, 1u);
+    EXPECT_GT(m.finalize_latency.sum_seconds, 0.5);  // the tx was stamped a second ago
+    EXPECT_LE(m.finalize_latency.cumulative.back(), m.finalize_latency.count);
+    EXPECT_FALSE(env.driver->FindPacked(*h).has_value());
+    EXPECT_EQ(env.driver->GetMicroBlock("nobody", 1), nullptr);
+}
+
+// A believable producer whose normal league is not running: its MicroBlocks
+// are signed and broadcast but never final, so the tx stays PACKED.
+TEST(Driver, ATxInAnUnfinalizedMicroBlockIsPacked) {
+    // B + 4 eligible validators avoid the chain-wide fallback.
+    const auto g = testing::TestGenesis(/*validators=*/5, /*B=*/1, /*N=*/1);
+    int producer = -1;
+    {
+        testing::TempDir probe;
+        Env env(probe.str(), g, 0);
+        ASSERT_TRUE(env.driver->Start().ok());
+        const auto s = env.driver->Status();
+        ASSERT_EQ(s.believable.size(), 1u);
+        for (int v = 0; v < 5; ++v) {
+            if (s.believable[0] == testing::ValidatorName(v)) producer = v;
+        }
+    }
+    ASSERT_GE(producer, 0);
+    testing::TempDir dir;
+    Env env(dir.str(), g, producer);
+    ASSERT_TRUE(env.driver->Start().ok());
+    const int64_t now = util::SystemClock().Now();
+    auto h = env.driver->SubmitTx(testing::Transfer("alice", "bobby", "2", now));
+    ASSERT_TRUE(h.ok()) << h.error().message;
+    ASSERT_TRUE(WaitFor([&] { return env.driver->FindPacked(*h).has_value(); }, 10s));
+    const auto p = env.driver->FindPacked(*h);
+    EXPECT_EQ(p->producer, testing::ValidatorName(producer));
+    EXPECT_GE(p->seq, 1u);
+    EXPECT_GE(p->time, now);
+    EXPECT_EQ(p->tx->Hash(), *h);
+    auto mb = env.driver->GetMicroBlock(p->producer, p->seq);
+    ASSERT_NE(mb, nullptr);
+    EXPECT_NE(std::find(mb->tx_hashes.begin(), mb->tx_hashes.end(), *h), mb->tx_hashes.end());
+    EXPECT_EQ(env.driver->Status().height, 0u);  // nothing final without the normal league
+    const NodeMetrics m = env.driver->Metrics();
+    EXPECT_GE(m.packed_now, 1u);
+    EXPECT_EQ(m.txs_finalized, 0u);
+    EXPECT_EQ(m.mempool_txs, 1u);
 }
 
 TEST(Driver, RefusesADataDirOfAnotherChain) {
