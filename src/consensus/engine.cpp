@@ -167,6 +167,13 @@ Effects Engine::Restore(const std::vector<std::shared_ptr<const core::CertifiedB
 }
 
 void Engine::NewEpoch(TimePoint now) {
+    // MicroBlocks of earlier epochs can never be referenced again.
+    for (auto it = m_micro.begin(); it != m_micro.end();) {
+        it = it->second->header.epoch < m_committee.epoch ? m_micro.erase(it) : std::next(it);
+    }
+    for (auto it = m_sampled.begin(); it != m_sampled.end();) {
+        it = m_micro.count(*it) ? std::next(it) : m_sampled.erase(it);
+    }
     m_fallback.clear();
     m_included.clear();
     m_micro_by_seq.clear();
@@ -406,6 +413,13 @@ void Engine::HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoi
         }
         return;
     }
+    if (hdr.epoch == m_committee.epoch) {
+        // Its seq is final already: this is that block again (forgotten
+        // after finality to bound memory) or a rival that can never be
+        // included.
+        auto inc = m_included.find(hdr.producer);
+        if (inc != m_included.end() && hdr.seq <= inc->second.first) return;
+    }
     const Committee* c = CommitteeForEpoch(hdr.epoch);
     if (!c || !c->IsBelievable(hdr.producer) || hdr.seq == 0 ||
         !VerifyMicroSignature(hdr, mb.producer_sig, *c->KeyOf(hdr.producer), m_verifier)) {
@@ -420,9 +434,10 @@ void Engine::HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoi
     }
     m_last_micro_time[hdr.producer] = std::max(m_last_micro_time[hdr.producer], now);
     auto& same_seq = m_micro_by_seq[{hdr.producer, hdr.seq}];
-    if (!same_seq.empty()) {
+    auto first_it = same_seq.empty() ? m_micro.end() : m_micro.find(same_seq.front());
+    if (first_it != m_micro.end() && first_it->second->hash != mb.hash) {
         // pob.md §7.2: two signed MicroBlocks with one (producer, epoch, seq).
-        const auto& first = m_micro.at(same_seq.front());
+        const auto& first = first_it->second;
         auto ev = std::make_shared<core::Evidence>();
         ev->kind = core::EvidenceKind::kMicroEquivocation;
         ev->micro = {first->header, hdr, first->producer_sig, mb.producer_sig};
@@ -550,9 +565,9 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
             if (it == m_micro_by_seq.end()) break;
             const core::MicroBlock* next = nullptr;
             for (const auto& h : it->second) {
-                const auto& m = m_micro.at(h);
-                if (m->header.prev_micro_hash == hash) {
-                    next = m.get();
+                auto mit = m_micro.find(h);
+                if (mit != m_micro.end() && mit->second->header.prev_micro_hash == hash) {
+                    next = mit->second.get();
                     break;
                 }
             }
@@ -1142,7 +1157,8 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     }
     m_direct.swap(keep_direct);
 
-    Emit(Finalize{ccb, plan.in.tx_hashes, v->result.state_root});
+    Emit(Finalize{ccb, plan.in.tx_hashes, v->result.state_root, plan.micros});
+    for (const auto& m : plan.micros) ForgetMicro(m);
     for (const auto& s : plan.in.slashes) {
         m_slashed.insert(s.validator);
         Punish p{s.validator, s.evidence_id, b.height, {}};
@@ -1164,6 +1180,7 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     m_height = b.height;
     m_last_hash = hash;
     m_last_time = b.time;
+    TrimMemory();
     m_log.Debug("final {} view {} txs {}", b.height, commit_view, plan.in.txs.size());
     if (m_height % m_opt.params.epoch_length == 0) {
         m_prev_committee = m_committee;
@@ -1177,6 +1194,38 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
 
 // ---------------------------------------------------------------------------
 // Catch-up.
+
+void Engine::ForgetMicro(const std::shared_ptr<const core::MicroBlock>& m) {
+    // A final MicroBlock is never needed again by consensus (its seq is in
+    // m_included; HandleMicro ignores it if it comes back); the final chain
+    // keeps its own pointer while within chain_memory.
+    m_micro.erase(m->hash);
+    m_sampled.erase(m->hash);
+}
+
+void Engine::TrimMemory() {
+    const Params& P = m_opt.params;
+    if (m_opt.chain_memory > 0) {
+        while (!m_chain.empty() && m_chain.begin()->first + m_opt.chain_memory <= m_height) {
+            m_chain_micros.erase(m_chain.begin()->first);
+            m_chain.erase(m_chain.begin());
+        }
+    }
+    // Transactions older than recheck_window are never re-verified again:
+    // keep only their hashes (dedup), so their MicroBlocks can be freed.
+    for (auto it = m_recent.begin(); it != m_recent.end() && it->first + P.recheck_window <= m_height; ++it) {
+        if (it->second.empty() || !it->second.front().tx) continue;
+        for (auto& rt : it->second) rt.tx.reset();
+    }
+    for (auto it = m_micro_requests.begin(); it != m_micro_requests.end();) {
+        it = it->first.second <= m_height ? m_micro_requests.erase(it) : std::next(it);
+    }
+}
+
+Effects Engine::ApplySync(const NodeId& from, const SyncResponse& r, TimePoint now, SyncApply* out) {
+    HandleSyncResponse(from, r, now, out);
+    return Take();
+}
 
 void Engine::Buffer(const NodeId& from, const Message& msg) {
     if (m_buffer.size() >= kMaxBuffered) m_buffer.pop_front();
@@ -1234,13 +1283,28 @@ void Engine::HandleSyncRequest(const NodeId& from, const SyncRequest& r, TimePoi
     Emit(Send{from, std::move(resp)});
 }
 
-void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimePoint now) {
+void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimePoint now,
+                                SyncApply* out) {
+    SyncApply local;
+    SyncApply& res = out ? *out : local;
+    // Unverified until a certified block references them: whatever is left
+    // unused at the end is dropped again (a peer cannot fill our memory).
+    std::vector<crypto::Hash256> inserted;
     for (const auto& m : r.micros) {
         if (!m || m_micro.count(m->hash)) continue;
         core::MicroBlock copy = *m;
         copy.Seal();  // recompute derived fields; the certificate vouches for the hash
+        if (m_micro.count(copy.hash)) continue;
+        inserted.push_back(copy.hash);
         m_micro.emplace(copy.hash, std::make_shared<const core::MicroBlock>(std::move(copy)));
     }
+    struct DropUnused {
+        Engine& e;
+        std::vector<crypto::Hash256>& hashes;
+        ~DropUnused() {
+            for (const auto& h : hashes) e.m_micro.erase(h);
+        }
+    } drop{*this, inserted};
     std::vector<std::shared_ptr<const core::CertifiedBlock>> blocks;
     for (const auto& b : r.blocks) {
         if (b) blocks.push_back(b);
@@ -1257,6 +1321,10 @@ void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimeP
             m_committee.quorum(), m_verifier);
         if (!st.ok()) {
             ++m_stats.bad_messages;
+            res.bad = true;
+            res.bad_certificate = true;
+            res.why = "certificate of block " + std::to_string(cb->block.height) +
+                      " does not verify: " + st.error().message;
             return;
         }
         std::vector<crypto::Hash256> missing;
@@ -1266,9 +1334,13 @@ void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimeP
             if (!missing.empty()) Emit(Send{from, MicroRequest{missing}});
             m_log.Warn("certified block {} does not apply: {}", cb->block.height,
                        vs.error().message);
+            res.bad = true;
+            res.why = "certified block " + std::to_string(cb->block.height) +
+                      " does not apply: " + vs.error().message;
             return;
         }
         FinalizeBlock(hash, cb->commit_view, cb->cert, now);
+        ++res.applied;
     }
 }
 

@@ -43,6 +43,17 @@ struct EngineOptions {
     Params params;
     crypto::Hash256 genesis_hash{};  // seeds epoch 0
     int64_t genesis_time = 0;
+    // Final blocks (and their MicroBlocks) kept in memory to help laggards;
+    // 0 keeps all (the simulator). A node serves older ones from its disk.
+    uint64_t chain_memory = 0;
+};
+
+// What one SyncResponse did (Engine::ApplySync).
+struct SyncApply {
+    size_t applied = 0;     // final blocks added
+    bool bad = false;       // the sender served data that cannot be right
+    bool bad_certificate = false;
+    std::string why;
 };
 
 // Counters for tests, the simulator's summary and metrics.
@@ -72,6 +83,13 @@ class Engine {
 
     Effects OnMessage(const NodeId& from, const Message& msg, TimePoint now);
     Effects OnTimeout(const TimerId& timer, TimePoint now);
+    // A SyncResponse, with a report of what it did: certified blocks from
+    // height()+1 on are checked against the validator set of their epoch
+    // (the committee elected from the executed chain), executed and
+    // finalized; blocks at other heights are ignored. `bad` when a
+    // certificate does not verify, a block's MicroBlocks are missing or do
+    // not match, or it does not execute to its roots.
+    Effects ApplySync(const NodeId& from, const SyncResponse& r, TimePoint now, SyncApply* out);
     // A transaction submitted by a client to this node (pob.md §5.1).
     Effects OnClientTx(const core::Tx& tx, TimePoint now);
 
@@ -139,7 +157,10 @@ class Engine {
     void FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view, crypto::Certificate cert,
                        TimePoint now);
     void HandleSyncRequest(const NodeId& from, const SyncRequest& r, TimePoint now);
-    void HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimePoint now);
+    void HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimePoint now,
+                            SyncApply* out = nullptr);
+    void ForgetMicro(const std::shared_ptr<const core::MicroBlock>& m);
+    void TrimMemory();
     void MaybeRequestSync(const NodeId& from, TimePoint now);
     void MaybeHelpLaggard(const NodeId& from, uint64_t their_height, TimePoint now);
     void Buffer(const NodeId& from, const Message& msg);

@@ -113,6 +113,9 @@ struct Finalize {
     std::shared_ptr<const core::CertifiedBlock> block;
     std::vector<crypto::Hash256> executed_txs;  // in order
     crypto::Hash256 app_state_root{};           // what Commit produced locally
+    // The MicroBlocks the block references, in execution order (the driver
+    // persists them; the engine may forget them soon after).
+    std::vector<std::shared_ptr<const core::MicroBlock>> micros;
 };
 struct SetTimer {
     TimerId id;

@@ -23,7 +23,6 @@ using consensus::Message;
 
 namespace {
 
-constexpr size_t kMaxCachedMicros = 100'000;
 constexpr auto kTickInterval = std::chrono::seconds(1);
 
 storage::Hash32 ToHash32(const crypto::Hash256& h) {
@@ -52,6 +51,13 @@ util::Result<std::pair<uint64_t, crypto::Certificate>> DecodeCert(util::ByteView
     if (!c) return util::ErrOf(c.error());
     IOST_TRY(d.ExpectEnd());
     return std::make_pair(static_cast<uint64_t>(*v), std::move(*c));
+}
+
+// A node keeps only recent final blocks in the engine's memory; older ones
+// are served from the BlockStore.
+DriverOptions WithNodeDefaults(DriverOptions o) {
+    if (o.engine.chain_memory == 0) o.engine.chain_memory = 128;
+    return o;
 }
 
 bool IsTimeError(core::TxError e) {
@@ -95,7 +101,7 @@ Driver::Driver(DriverOptions options, const crypto::Signer& signer, const crypto
                const ledger::Ledger& ledger, const ledger::GenesisState& genesis,
                storage::BlockStore& blocks, storage::SafetyStore& safety,
                const ledger::StateReader& disk_state, Mempool& mempool, util::Logger log)
-    : m_opt(std::move(options)),
+    : m_opt(WithNodeDefaults(std::move(options))),
       m_signer(signer),
       m_verifier(verifier),
       m_genesis(genesis),
@@ -106,7 +112,8 @@ Driver::Driver(DriverOptions options, const crypto::Signer& signer, const crypto
       m_app(ledger, disk_state,
             LedgerAppOptions{m_opt.chain_id, static_cast<int64_t>(m_opt.engine.params.min_servi)}, verifier,
             m_verified, m_log.WithCategory("app")),
-      m_impl(std::make_unique<Impl>()) {
+      m_impl(std::make_unique<Impl>()),
+      m_sync(m_opt.sync) {
     m_counters.finalize_latency = LatencyHistogram::WithDefaultBuckets();
     m_engine = std::make_unique<consensus::Engine>(m_opt.engine, m_signer, m_verifier, m_app,
                                                    m_log.WithCategory("consensus"));
@@ -293,12 +300,25 @@ void Driver::Halt(const std::string& why) {
 // --- inputs -------------------------------------------------------------------
 
 void Driver::OnPeerConnected(const net::NodeId& peer) {
-    // A new peer may be ahead of us: ask (the engine rate-limits its own
-    // requests; this one is for a node that was down and is now idle).
+    // A new peer may be ahead of us: probe it (its answer tells the planner
+    // how far it is; the answer may be empty).
+    const std::string name = NameOf(peer);
+    Post([this, name, peer] {
+        m_connected[name] = peer;
+        if (!m_host) return;
+        const consensus::SyncRequest req{m_engine->height() + 1};
+        for (auto& payload : EncodeForNetwork(req, m_opt.max_payload)) {
+            m_host->Send(peer, NetTypeOf(WireTag::kSyncRequest), std::move(payload));
+        }
+    });
+}
+
+void Driver::OnPeerDisconnected(const net::NodeId& peer) {
     const std::string name = NameOf(peer);
     Post([this, name] {
-        const consensus::SyncRequest req{m_engine->height() + 1};
-        SendTo(name, req);
+        m_connected.erase(name);
+        m_sync.PeerGone(name);
+        m_reorder.Forget(name);
     });
 }
 
@@ -338,11 +358,18 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
     if (m_opt.relay_gossip && m_host && net::IsGossipType(type)) {
         m_host->Broadcast(type, payload, peer);
     }
+    if (const auto* r = std::get_if<consensus::SyncRequest>(&*decoded)) {
+        // Served from the BlockStore on the pool, never by the loop.
+        const uint64_t from_height = r->from_height;
+        asio::post(*m_impl->pool, [this, peer, from_height] { ServeSync(peer, from_height); });
+        return;
+    }
+    if (std::holds_alternative<consensus::SyncResponse>(*decoded)) {
+        Post([this, from, msg = std::move(*decoded)] { OnSyncPart(from, std::get<consensus::SyncResponse>(msg)); });
+        return;
+    }
     Post([this, from, msg = std::move(*decoded)] {
-        if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) RememberMicro(m->micro);
-        if (const auto* r = std::get_if<consensus::SyncResponse>(&msg)) {
-            for (const auto& m : r->micros) RememberMicro(m);
-        }
+        NotePeerHeight(from, msg);
         Perform(m_engine->OnMessage(from, msg, m_clock.Now()));
         if (const auto* m = std::get_if<consensus::MicroMsg>(&msg); m && m->micro) {
             // Only what the engine accepted (its signature verified) is PACKED.
@@ -380,6 +407,8 @@ util::Result<crypto::Hash256, SubmitError> Driver::SubmitTx(core::Tx tx) {
 
 void Driver::Tick() {
     const auto now = m_clock.Now();
+    PlanSync();
+    SyncProgress(now);
     const size_t expired = m_mempool.ExpireUntil(now);
     if (expired) m_log.Debug("mempool: {} transactions expired", expired);
     UpdateStatus();
@@ -448,17 +477,19 @@ void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
         }
     }
     if (!key) return;
-    if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) RememberMicro(m->micro);
+    // While syncing, the planner asks for blocks; the engine's own
+    // catch-up requests would only fetch the same batch again.
+    if (std::holds_alternative<consensus::SyncRequest>(msg) && m_sync.syncing()) return;
     const uint16_t type = NetTypeOf(TagOf(msg));
     for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Send(*key, type, std::move(payload));
 }
 
 void Driver::BroadcastMsg(const Message& msg) {
     if (const auto* m = std::get_if<consensus::MicroMsg>(&msg)) {
-        RememberMicro(m->micro);
         NotePacked(m->micro, true);  // the engine broadcasts only its own
     }
     if (!m_host) return;
+    if (std::holds_alternative<consensus::SyncRequest>(msg) && m_sync.syncing()) return;
     const uint16_t type = NetTypeOf(TagOf(msg));
     for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Broadcast(type, std::move(payload));
 }
@@ -476,16 +507,6 @@ void Driver::ScheduleTimer(const consensus::SetTimer& t) {
         if (m_impl->timers[id.kind].generation != gen) return;  // replaced meanwhile
         Perform(m_engine->OnTimeout(id, m_clock.Now()));
     });
-}
-
-void Driver::RememberMicro(const std::shared_ptr<const core::MicroBlock>& m) {
-    if (!m || m_micros.count(m->hash)) return;
-    m_micros.emplace(m->hash, m);
-    m_micro_order.push_back(m->hash);
-    while (m_micro_order.size() > kMaxCachedMicros) {
-        m_micros.erase(m_micro_order.front());
-        m_micro_order.pop_front();
-    }
 }
 
 void Driver::NotePacked(const std::shared_ptr<const core::MicroBlock>& m, bool own) {
@@ -514,41 +535,18 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
     rec.prev_hash = ToHash32(b.prev_hash);
     rec.encoded_block = b.ToBytes();
     rec.encoded_certificate = EncodeCert(cb.commit_view, cb.cert);
-    // The micro-blocks it references, in order.
-    std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> extra;
-    bool looked_in_engine = false;
-    auto find = [&](const crypto::Hash256& h) -> std::shared_ptr<const core::MicroBlock> {
-        auto it = m_micros.find(h);
-        if (it != m_micros.end()) return it->second;
-        if (!looked_in_engine) {
-            looked_in_engine = true;
-            for (const auto& m : m_engine->FinalMicros()) extra.emplace(m->hash, m);
-        }
-        auto e = extra.find(h);
-        return e == extra.end() ? nullptr : e->second;
-    };
+    // The micro-blocks it references, in order (the engine hands them over
+    // with the block: it may forget them right after).
     std::vector<crypto::Hash256> included;
-    for (const auto& ref : b.micro_refs) {
-        std::vector<storage::MicroBlockRecord> chain;
-        crypto::Hash256 cur = ref.last_hash;
-        for (uint64_t s = ref.seq_to; s >= ref.seq_from && s > 0; --s) {
-            auto m = find(cur);
-            if (!m) {
-                Halt("micro-block " + crypto::HashToBase58(cur) + " of final block " + std::to_string(b.height) +
-                     " is unknown");
-                return;
-            }
-            storage::MicroBlockRecord mr;
-            mr.producer = util::Bytes(m->header.producer.begin(), m->header.producer.end());
-            mr.seq = m->header.seq;
-            mr.hash = ToHash32(m->hash);
-            mr.encoded = m->ToBytes();
-            chain.push_back(std::move(mr));
-            included.push_back(m->hash);
-            cur = m->header.prev_micro_hash;
-        }
-        rec.micro_blocks.insert(rec.micro_blocks.end(), std::make_move_iterator(chain.rbegin()),
-                                std::make_move_iterator(chain.rend()));
+    rec.micro_blocks.reserve(f.micros.size());
+    for (const auto& m : f.micros) {
+        storage::MicroBlockRecord mr;
+        mr.producer = util::Bytes(m->header.producer.begin(), m->header.producer.end());
+        mr.seq = m->header.seq;
+        mr.hash = ToHash32(m->hash);
+        mr.encoded = m->ToBytes();
+        rec.micro_blocks.push_back(std::move(mr));
+        included.push_back(m->hash);
     }
     // Receipts and the tx index for the transactions that executed (a refused
     // one changed nothing and may legitimately appear again later).
@@ -585,18 +583,212 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
             m_counters.finalize_latency.Observe(static_cast<double>(std::max<int64_t>(0, now - tx.time)) /
                                                 1e9);
         };
-        for (const auto& h : included) {
-            if (auto it = m_micros.find(h); it != m_micros.end()) {
-                for (const auto& tx : it->second->txs) observe(tx);
+        // Blocks learnt through sync are old: they would only skew it.
+        if (!m_in_sync_apply) {
+            for (const auto& m : f.micros) {
+                for (const auto& tx : m->txs) observe(tx);
             }
+            for (const auto& tx : b.direct_txs) observe(tx);
         }
-        for (const auto& tx : b.direct_txs) observe(tx);
     }
-    for (const auto& h : included) m_micros.erase(h);
     m_log.Debug("final block {} persisted: {} txs, {} micro-blocks", b.height, f.executed_txs.size(),
                 rec.micro_blocks.size());
     RefreshDirectory();
     UpdateStatus();
+}
+
+// --- sync -------------------------------------------------------------------------
+
+std::optional<net::NodeId> Driver::KeyOf(const std::string& name) const {
+    if (auto it = m_connected.find(name); it != m_connected.end()) return it->second;
+    std::lock_guard lk(m_dir_mu);
+    auto it = m_key_of.find(name);
+    if (it != m_key_of.end()) return it->second;
+    return std::nullopt;
+}
+
+void Driver::NotePeerHeight(const std::string& from, const consensus::Message& msg) {
+    // Only what a validator says about itself (not relayed copies): its
+    // message for height h shows that it has h - 1 final.
+    if (from.rfind("peer:", 0) == 0) return;
+    uint64_t h = 0;
+    if (const auto* v = std::get_if<consensus::VoteMsg>(&msg); v && v->vote.voter == from) h = v->vote.height;
+    if (const auto* p = std::get_if<consensus::ProposalMsg>(&msg); p && p->proposer == from) h = p->height;
+    if (const auto* c = std::get_if<consensus::ViewChangeMsg>(&msg); c && c->voter == from) h = c->height;
+    if (h < 2) return;
+    const bool was = m_sync.syncing();
+    m_sync.PeerHeight(from, h - 1);
+    if (!was && m_sync.syncing()) PlanSync();
+}
+
+void Driver::ServeSync(const net::NodeId& peer, uint64_t from_height) {
+    if (!m_host) return;
+    const auto now = m_clock.Now();
+    {
+        std::lock_guard lk(m_serve_mu);
+        auto& [window, count] = m_served[peer];
+        if (now - window >= util::kNanosPerSecond) {
+            window = now;
+            count = 0;
+        }
+        if (++count > m_opt.sync_serve_per_sec) return;
+        if (m_served.size() > 4096) m_served.clear();  // peers come and go
+    }
+    consensus::SyncResponse resp;
+    const auto head = m_blocks.GetHead();
+    size_t bytes = 0;
+    const uint64_t last = head ? std::min(head->height, from_height + m_opt.sync.batch - 1) : 0;
+    for (uint64_t h = std::max<uint64_t>(from_height, 1); head && h <= last; ++h) {
+        if (!resp.blocks.empty() && bytes >= m_opt.sync_serve_bytes) break;
+        auto raw = m_blocks.GetBlock(h);
+        auto rawc = m_blocks.GetCertificate(h);
+        auto mh = m_blocks.GetBlockMicroHashes(h);
+        if (!raw || !*raw || !rawc || !*rawc || !mh) break;
+        auto fb = core::FinalBlock::FromBytes(**raw);
+        auto cert = DecodeCert(**rawc);
+        if (!fb || !cert) {
+            m_log.Error("sync: stored block {} does not decode", h);
+            break;
+        }
+        bytes += (*raw)->size() + (*rawc)->size();
+        std::vector<std::shared_ptr<const core::MicroBlock>> micros;
+        bool ok = true;
+        if (*mh) {
+            for (const auto& hash : **mh) {
+                auto rm = m_blocks.GetMicroBlock(hash);
+                if (!rm || !*rm) {
+                    ok = false;
+                    break;
+                }
+                auto m = core::MicroBlock::FromBytes(**rm);
+                if (!m) {
+                    ok = false;
+                    break;
+                }
+                bytes += (*rm)->size();
+                micros.push_back(std::make_shared<const core::MicroBlock>(std::move(*m)));
+            }
+        }
+        if (!ok) break;
+        auto cb = std::make_shared<core::CertifiedBlock>();
+        cb->block = std::move(*fb);
+        cb->commit_view = cert->first;
+        cb->cert = std::move(cert->second);
+        resp.blocks.push_back(std::move(cb));
+        resp.micros.insert(resp.micros.end(), micros.begin(), micros.end());
+    }
+    // Empty means "I have nothing from there": the asker moves on at once.
+    const consensus::Message msg{std::move(resp)};
+    for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) {
+        m_host->Send(peer, NetTypeOf(WireTag::kSyncResponse), std::move(payload));
+    }
+}
+
+void Driver::OnSyncPart(const std::string& from, const consensus::SyncResponse& r) {
+    uint64_t first = UINT64_MAX, last = 0;
+    for (const auto& b : r.blocks) {
+        if (!b) continue;
+        first = std::min(first, b->block.height);
+        last = std::max(last, b->block.height);
+    }
+    if (!r.blocks.empty()) {
+        m_sync.Answered(from, first, last);
+    } else if (r.micros.empty()) {
+        m_sync.Answered(from, std::nullopt, 0);
+    }
+    if (!m_reorder.Add(from, r, m_engine->height())) {
+        if (auto key = KeyOf(from); key && m_host) {
+            m_host->Penalize(*key, net::Misbehaviour::kFlood, "sync: too many micro-blocks");
+        }
+    }
+    DrainSync();
+    PlanSync();
+}
+
+void Driver::DrainSync() {
+    while (!m_halted.load()) {
+        auto bundle = m_reorder.Next(m_engine->height());
+        if (!bundle) break;
+        consensus::SyncApply res;
+        m_in_sync_apply = true;
+        Perform(m_engine->ApplySync(bundle->peer, bundle->response, m_clock.Now(), &res));
+        m_in_sync_apply = false;
+        std::lock_guard lk(m_metrics_mu);
+        if (res.applied) {
+            m_counters.blocks_synced += res.applied;
+            m_sync_sources.insert(bundle->peer);
+            m_counters.sync_sources = m_sync_sources.size();
+        }
+        if (res.bad) {
+            ++m_counters.bad_sync_peers;
+            m_log.Warn("sync: {} served bad data: {}", bundle->peer, res.why);
+            m_sync.MarkBad(bundle->peer, m_clock.Now());
+            m_reorder.Forget(bundle->peer);
+            if (auto key = KeyOf(bundle->peer); key && m_host) {
+                // A forged certificate is proof of malice; a block that does
+                // not apply may be a lost micro-block: a smaller penalty.
+                m_host->Penalize(*key,
+                                 res.bad_certificate ? net::Misbehaviour::kInvalidSignature
+                                                     : net::Misbehaviour::kInvalidMessage,
+                                 res.why);
+            }
+        }
+    }
+    m_sync.SetHeight(m_engine->height());
+}
+
+void Driver::PlanSync() {
+    if (!m_host || m_halted.load()) return;
+    m_sync.SetHeight(m_engine->height());
+    std::vector<std::string> peers;
+    peers.reserve(m_connected.size());
+    for (const auto& [name, key] : m_connected) peers.push_back(name);
+    for (const auto& req : m_sync.Plan(peers, m_clock.Now())) {
+        auto key = KeyOf(req.peer);
+        if (!key) continue;
+        const consensus::Message msg{consensus::SyncRequest{req.from_height}};
+        for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) {
+            m_host->Send(*key, NetTypeOf(WireTag::kSyncRequest), std::move(payload));
+        }
+    }
+    std::lock_guard lk(m_metrics_mu);
+    m_counters.sync_state = m_sync.syncing() ? SyncState::kSyncing : SyncState::kSynced;
+    m_counters.sync_target = m_sync.target();
+}
+
+void Driver::SyncProgress(util::UnixNanos now) {
+    const uint64_t h = m_engine->height();
+    const bool syncing = m_sync.syncing();
+    if (syncing && !m_was_syncing) {
+        m_sync_start_height = h;
+        m_sync_start_time = now;
+        m_rate_height = h;
+        m_rate_time = now;
+        m_sync_rate = 0;
+        m_last_progress_log = now;
+        m_log.Info("sync: behind the network, {}", SyncProgressLine(h, m_sync.target(), 0));
+    }
+    if (syncing) {
+        if (now - m_rate_time >= util::kNanosPerSecond) {
+            const double inst = static_cast<double>(h - m_rate_height) * 1e9 / static_cast<double>(now - m_rate_time);
+            m_sync_rate = m_sync_rate == 0 ? inst : 0.7 * m_sync_rate + 0.3 * inst;
+            m_rate_height = h;
+            m_rate_time = now;
+        }
+        if (m_opt.progress_bar) {
+            std::fprintf(stderr, "\r%s ", SyncProgressBar(h, m_sync_start_height, m_sync.target(), m_sync_rate).c_str());
+            std::fflush(stderr);
+        } else if (now - m_last_progress_log >= 5 * util::kNanosPerSecond) {
+            m_last_progress_log = now;
+            m_log.Info("sync: {}", SyncProgressLine(h, m_sync.target(), m_sync_rate));
+        }
+    } else if (m_was_syncing) {
+        if (m_opt.progress_bar) std::fprintf(stderr, "\n");
+        const double secs = static_cast<double>(now - m_sync_start_time) / 1e9;
+        m_log.Info("sync: caught up at height {} ({} blocks in {:.1f} s); following consensus", h,
+                   h - m_sync_start_height, secs);
+    }
+    m_was_syncing = syncing;
 }
 
 void Driver::UpdateStatus() {

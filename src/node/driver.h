@@ -40,6 +40,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@
 #include <node/app_state.h>
 #include <node/mempool.h>
 #include <node/packed_index.h>
+#include <node/sync.h>
 #include <storage/block_store.h>
 #include <storage/safety_store.h>
 #include <util/clock.h>
@@ -69,6 +71,16 @@ struct DriverOptions {
     // Peer txs waiting for the verify pool beyond this are dropped (gossip is
     // best effort; the client retries or another peer has it).
     size_t max_verify_backlog = 20'000;
+    // Sync (docs/node.md "Sync").
+    SyncOptions sync;
+    // Bytes of blocks and micro-blocks per served SyncResponse (at least one
+    // block is always sent).
+    size_t sync_serve_bytes = 3u << 20;
+    // SyncRequests served per peer per second; more are ignored.
+    int sync_serve_per_sec = 20;
+    // Draw a progress bar on stderr while syncing (a terminal); otherwise a
+    // progress line goes to the log every 5 s.
+    bool progress_bar = false;
 };
 
 // A consistent snapshot for the API (copied under a mutex).
@@ -143,6 +155,7 @@ struct NodeMetrics {
     uint64_t sync_target = 0;      // highest final height a peer showed us
     uint64_t blocks_synced = 0;    // counter: final blocks learnt through sync
     uint64_t bad_sync_peers = 0;   // counter: peers penalized for bad sync data
+    uint64_t sync_sources = 0;     // distinct peers whose blocks this node applied
 };
 
 struct SubmitError {
@@ -173,6 +186,7 @@ public:
     // Net thread.
     void OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes payload);
     void OnPeerConnected(const net::NodeId& peer);
+    void OnPeerDisconnected(const net::NodeId& peer);
 
     // Any thread: full stateless check (form, clock, signatures), mempool
     // admission, then hand-off to the engine. Returns the tx hash.
@@ -209,9 +223,16 @@ private:
     void RefreshDirectory();
     void UpdateStatus();
     void Halt(const std::string& why);
-    void RememberMicro(const std::shared_ptr<const core::MicroBlock>& m);
     void NotePacked(const std::shared_ptr<const core::MicroBlock>& m, bool own);
     util::Status InitOrRestore();
+    // Sync.
+    void ServeSync(const net::NodeId& peer, uint64_t from_height);
+    void OnSyncPart(const std::string& from, const consensus::SyncResponse& r);
+    void DrainSync();
+    void PlanSync();
+    void SyncProgress(util::UnixNanos now);
+    void NotePeerHeight(const std::string& from, const consensus::Message& msg);
+    std::optional<net::NodeId> KeyOf(const std::string& name) const;
 
     DriverOptions m_opt;
     const crypto::Signer& m_signer;
@@ -233,9 +254,22 @@ private:
     std::atomic<size_t> m_verify_backlog{0};
 
     // Loop-thread state.
-    std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> m_micros;
-    std::deque<crypto::Hash256> m_micro_order;
     uint64_t m_punishments = 0;
+    SyncPlanner m_sync;
+    SyncReorder m_reorder;
+    std::map<std::string, net::NodeId> m_connected;  // consensus name → key
+    std::set<std::string> m_sync_sources;            // peers whose blocks we applied
+    bool m_was_syncing = false;
+    bool m_in_sync_apply = false;
+    uint64_t m_sync_start_height = 0;
+    util::UnixNanos m_sync_start_time = 0;
+    util::UnixNanos m_last_progress_log = 0;
+    uint64_t m_rate_height = 0;
+    util::UnixNanos m_rate_time = 0;
+    double m_sync_rate = 0;
+    // Serving rate limit (verify pool threads).
+    std::mutex m_serve_mu;
+    std::map<net::NodeId, std::pair<util::UnixNanos, int>> m_served;
 
     // Validator id ↔ node key (read by the net thread).
     mutable std::mutex m_dir_mu;

@@ -1,5 +1,7 @@
 #include <node/node.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -134,6 +136,7 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, const
     dopt.genesis_hash = n->m_genesis_hash;
     dopt.verify_threads = config.verify_threads;
     dopt.relay_gossip = config.relay_gossip;
+    dopt.progress_bar = ::isatty(STDERR_FILENO) != 0;
     n->m_driver = std::make_unique<Driver>(dopt, *n->m_signer, crypto::RealVerifier(), *n->m_ledger,
                                            *n->m_genesis_state, *n->m_blocks, *n->m_safety, *n->m_state_reader,
                                            *n->m_mempool, n->m_log.WithCategory("node"));
@@ -158,6 +161,7 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, const
         d->OnNetMessage(from, type, std::move(payload));
     };
     cb.on_connected = [d](const net::NodeId& peer) { d->OnPeerConnected(peer); };
+    cb.on_disconnected = [d](const net::NodeId& peer) { d->OnPeerDisconnected(peer); };
     n->m_host->SetCallbacks(std::move(cb));
     n->m_driver->AttachHost(n->m_host.get());
     return n;
