@@ -1,5 +1,6 @@
 #include <wallet/tx_builder.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -38,7 +39,10 @@ util::Result<std::vector<core::AmountLimit>> ParseAmountLimit(std::string_view t
             }
         }
         if (value != "unlimited") {
-            auto a = core::Amount::Parse(value, core::kMaxDecimals);
+            // Syntax only: the token's decimals are not known here.
+            const size_t dot = value.find('.');
+            const int frac = dot == std::string_view::npos ? 0 : static_cast<int>(value.size() - dot - 1);
+            auto a = core::Amount::Parse(value, std::min(frac, core::kMaxDecimals));
             if (!a) return util::Err("--amount-limit: bad value " + util::Quoted(value) + ": " + a.error().message);
         }
         if (out.size() >= 64) return util::Err("--amount-limit: too many entries");
