@@ -1,0 +1,87 @@
+// What a local network looks like (docs/devnet.md): how many believable,
+// normal and observer nodes, the sampling probability, loopback addresses and
+// ports, and PoB timing, with one validation step whose messages name the
+// option and say what to do ("--normal 2: PoB needs ..."). `iost-devnet`,
+// the functional tests and iost-bench fill a DevnetOptions; the launcher
+// (devnet.h) turns it into files and processes.
+//
+// Fields that shape the network are optional so that a resumed devnet can
+// tell "not given" (take it from DIR/devnet.json) from "given" (must match).
+// Thread contract: value types and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <util/result.h>
+
+namespace iost::devnet {
+
+inline constexpr uint32_t kDevnetChainId = 1024;  // the SDK's default chain id
+inline constexpr uint16_t kDefaultP2pPort = 30000;
+inline constexpr uint16_t kDefaultHttpPort = 30001;
+inline constexpr uint32_t kDefaultBelievable = 4;
+inline constexpr uint32_t kDefaultNormal = 4;
+inline constexpr uint32_t kDefaultAccounts = 4;
+inline constexpr const char* kDefaultSampling = "0.1";
+inline constexpr const char* kDefaultHost = "127.0.0.1";
+// PoB runs only with at least B+4 eligible validators (docs/pob.md §4);
+// every devnet validator is eligible, so PoB needs normal >= 4.
+inline constexpr uint32_t kMinNormalForPob = 4;
+inline constexpr uint32_t kMaxNodes = 200;
+inline constexpr uint32_t kMaxAccounts = 100'000;
+
+// The network's shape: fixed when the devnet is created, kept in devnet.json.
+struct NetworkShape {
+    uint32_t believable = kDefaultBelievable;
+    uint32_t normal = kDefaultNormal;
+    uint32_t observers = 0;
+    uint32_t accounts = kDefaultAccounts;  // user1..userN besides admin
+    std::string sampling = kDefaultSampling;  // decimal text, as in the genesis file
+    bool fallback = false;                    // one-league PBFT (chain fallback)
+    std::string host = kDefaultHost;          // node i binds host + i
+    uint16_t p2p_port = kDefaultP2pPort;
+    uint16_t http_port = kDefaultHttpPort;
+    uint32_t micro_interval_ms = 100;
+    uint32_t final_interval_ms = 500;
+    uint64_t epoch_length = 1000;
+
+    uint32_t validators() const { return believable + normal; }
+    uint32_t nodes() const { return believable + normal + observers; }
+    friend bool operator==(const NetworkShape&, const NetworkShape&) = default;
+};
+
+// Command-line view: every shaping option optional (see the file comment).
+struct DevnetOptions {
+    std::string dir;  // required
+    std::optional<uint32_t> believable, normal, observers, accounts;
+    std::optional<std::string> sampling;
+    std::optional<bool> fallback;
+    std::optional<std::string> host;
+    std::optional<uint16_t> p2p_port, http_port;
+    std::optional<uint32_t> micro_interval_ms, final_interval_ms;
+    std::optional<uint64_t> epoch_length;
+    bool reset = false;
+    std::string bin_dir;           // where iserver is; "" = caller decides
+    uint32_t start_timeout_s = 90;  // until every node serves and height >= 1
+    std::string log_level = "info";
+};
+
+// The shape for a new devnet: options over defaults, validated.
+util::Result<NetworkShape> ShapeFromOptions(const DevnetOptions& o);
+// The shape of a resumed devnet: `existing` (from devnet.json) with every
+// given option checked against it; a difference is an error that names the
+// option and suggests --reset.
+util::Result<NetworkShape> ResumeShape(const NetworkShape& existing, const DevnetOptions& o);
+util::Status ValidateShape(const NetworkShape& s);
+
+// An IPv4 address as a 32-bit number (host order) and back.
+util::Result<uint32_t> ParseIpv4(std::string_view text);
+std::string FormatIpv4(uint32_t ip);
+// The address of node i: host + i. Validation guarantees every node of the
+// shape stays in host's /24 and avoids .0 and .255.
+std::string NodeAddress(const NetworkShape& s, uint32_t index);
+
+}  // namespace iost::devnet
