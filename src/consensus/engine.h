@@ -111,6 +111,7 @@ class Engine {
         auto it = m_micro.find(hash);
         return it == m_micro.end() ? nullptr : it->second;
     }
+    size_t micros_in_memory() const { return m_micro.size(); }
     // MicroBlocks the final chain references (for a restart from disk).
     std::vector<std::shared_ptr<const core::MicroBlock>> FinalMicros() const;
     // The owner of a publisher's transactions now; nullopt = the normal

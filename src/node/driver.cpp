@@ -810,6 +810,8 @@ void Driver::UpdateStatus() {
     s.chain_fallback = c.chain_fallback;
     s.engine = m_engine->stats();
     s.punishments = m_punishments;
+    s.blocks_in_memory = m_engine->chain().size();
+    s.micros_in_memory = m_engine->micros_in_memory();
     std::lock_guard lk(m_status_mu);
     m_status = std::move(s);
 }
@@ -852,6 +854,8 @@ NodeMetrics Driver::Metrics() const {
     m.proposals_rejected = s.engine.proposals_rejected;
     m.bad_messages = s.engine.bad_messages;
     m.slashings = s.punishments;
+    m.engine_blocks_in_memory = s.blocks_in_memory;
+    m.engine_micros_in_memory = s.micros_in_memory;
     m.txs_packed = m_packed.txs_indexed();
     m.packed_now = m_packed.tx_count();
     const MempoolStats ms = m_mempool.stats();

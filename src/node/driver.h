@@ -96,6 +96,8 @@ struct ChainStatus {
     bool chain_fallback = false;
     consensus::EngineStats engine;
     uint64_t punishments = 0;
+    uint64_t blocks_in_memory = 0;
+    uint64_t micros_in_memory = 0;
 };
 
 // Latency observations in Prometheus histogram form: cumulative[i] counts
@@ -156,6 +158,9 @@ struct NodeMetrics {
     uint64_t blocks_synced = 0;    // counter: final blocks learnt through sync
     uint64_t bad_sync_peers = 0;   // counter: peers penalized for bad sync data
     uint64_t sync_sources = 0;     // distinct peers whose blocks this node applied
+    // Memory (gauges): what the engine holds; bounded by design (docs/node.md).
+    uint64_t engine_blocks_in_memory = 0;
+    uint64_t engine_micros_in_memory = 0;
 };
 
 struct SubmitError {

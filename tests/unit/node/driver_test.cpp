@@ -40,7 +40,7 @@ struct Env {
     Mempool mempool;
     std::unique_ptr<Driver> driver;
 
-    Env(const std::string& dir, const core::Genesis& g, int validator = 0)
+    Env(const std::string& dir, const core::Genesis& g, int validator = 0, uint64_t chain_memory = 0)
         : genesis(g),
           gs(ledger::BuildGenesisState(g).value()),
           ledger(ledger::LedgerOptions{g.chain_id}),
@@ -57,6 +57,7 @@ struct Env {
         o.engine.params = ParamsFrom(g, cfg);
         o.engine.genesis_hash = core::GenesisHash(g);
         o.engine.genesis_time = g.timestamp_ns;
+        o.engine.chain_memory = chain_memory;
         o.chain_id = g.chain_id;
         o.genesis_hash = o.engine.genesis_hash;
         driver = std::make_unique<Driver>(o, signer, crypto::RealVerifier(), ledger, gs, *blocks, *safety,
@@ -195,6 +196,27 @@ TEST(Driver, ATxInAnUnfinalizedMicroBlockIsPacked) {
     EXPECT_GE(m.packed_now, 1u);
     EXPECT_EQ(m.txs_finalized, 0u);
     EXPECT_EQ(m.mempool_txs, 1u);
+}
+
+// The engine keeps only chain_memory final blocks; the rest is on disk,
+// from where the restart replays and sync is served.
+TEST(Driver, MemoryHeldBlocksStayBounded) {
+    testing::TempDir dir;
+    Env env(dir.str(), SoloGenesis(), 0, /*chain_memory=*/8);
+    ASSERT_TRUE(env.driver->Start().ok());
+    uint64_t max_held = 0;
+    ASSERT_TRUE(WaitFor(
+        [&] {
+            const auto m = env.driver->Metrics();
+            max_held = std::max(max_held, m.engine_blocks_in_memory);
+            return m.final_height >= 25;
+        },
+        20s));
+    EXPECT_LE(max_held, 8u);
+    EXPECT_GE(max_held, 1u);
+    EXPECT_EQ(env.driver->Metrics().engine_micros_in_memory, 0u);  // chain fallback: no MicroBlocks
+    // Old blocks are still on disk.
+    EXPECT_TRUE(env.blocks->GetBlock(1).value().has_value());
 }
 
 TEST(Driver, RefusesADataDirOfAnotherChain) {
