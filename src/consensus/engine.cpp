@@ -275,7 +275,9 @@ void Engine::Dispatch(const NodeId& from, const Message& msg, TimePoint now) {
         [&](const auto& m) {
             using T = std::decay_t<decltype(m)>;
             if constexpr (std::is_same_v<T, TxMsg>) {
-                if (m.tx) RouteTx(m.tx, /*from_client=*/false, now);
+                // from_client: the driver hands over a tx it received from a
+                // non-validator as a first hop (it may be forwarded once).
+                if (m.tx) RouteTx(m.tx, m.from_client, now);
             } else if constexpr (std::is_same_v<T, MicroMsg>) {
                 if (!m.micro) return;
                 // Never trust derived fields from the wire: recompute them.

@@ -350,7 +350,15 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
             m_verified.Insert(h);
             if (!m_mempool.Admit(tx, h, size, now).ok()) return;  // duplicate, full, final...
             Post([this, from, tx] {
-                Perform(m_engine->OnMessage(from, consensus::TxMsg{tx, false}, m_clock.Now()));
+                // A tx handed over by a non-validator (an observer that is
+                // not connected to the owner) is routed on once more, as
+                // if a client had sent it here; a validator's copy is final.
+                const bool relay = from.rfind("peer:", 0) == 0;
+                if (relay) {
+                    std::lock_guard lk(m_metrics_mu);
+                    ++m_counters.txs_relayed;
+                }
+                Perform(m_engine->OnMessage(from, consensus::TxMsg{tx, relay}, m_clock.Now()));
             });
         });
         return;
@@ -481,7 +489,28 @@ void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
     // catch-up requests would only fetch the same batch again.
     if (std::holds_alternative<consensus::SyncRequest>(msg) && m_sync.syncing()) return;
     const uint16_t type = NetTypeOf(TagOf(msg));
+    if (std::holds_alternative<consensus::TxMsg>(msg)) {
+        ForwardTx(to, *key, msg);
+        return;
+    }
     for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Send(*key, type, std::move(payload));
+}
+
+void Driver::ForwardTx(const std::string& to, const net::NodeId& key, const Message& msg) {
+    const uint16_t type = NetTypeOf(WireTag::kTx);
+    util::Bytes payload = EncodeMessage(msg);
+    {
+        std::lock_guard lk(m_metrics_mu);
+        ++m_counters.txs_forwarded;
+    }
+    if (m_host->Send(key, type, payload) != net::SendResult::kNoSuchPeer) return;
+    // Not connected to the owner (an observer with a few peers): hand it to
+    // a connected validator, which routes it on (see OnNetMessage).
+    for (const auto& [name, k] : m_connected) {
+        if (name.rfind("peer:", 0) == 0 || name == to) continue;
+        if (m_host->Send(k, type, payload) == net::SendResult::kQueued) return;
+    }
+    m_log.Debug("cannot forward a tx to {}: no validator connected", to);
 }
 
 void Driver::BroadcastMsg(const Message& msg) {

@@ -150,6 +150,7 @@ struct NodeMetrics {
     uint64_t mempool_refused = 0;
     uint64_t mempool_expired = 0;
     uint64_t txs_forwarded = 0;  // client txs sent on to their owner
+    uint64_t txs_relayed = 0;    // txs from non-validators routed on to their owner
     uint64_t verify_backlog = 0;
     // Network and sync.
     uint64_t peers = 0;
@@ -221,6 +222,7 @@ private:
     void Perform(consensus::Effects effects);
     void FlushSafety(std::optional<consensus::SafetyState>& pending);
     void SendTo(const consensus::NodeId& to, const consensus::Message& msg);
+    void ForwardTx(const std::string& to, const net::NodeId& key, const consensus::Message& msg);
     void BroadcastMsg(const consensus::Message& msg);
     void PersistFinal(const consensus::Finalize& f);
     void ScheduleTimer(const consensus::SetTimer& t);
