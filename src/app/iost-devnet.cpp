@@ -240,8 +240,14 @@ int main(int argc, char** argv) {
         if (given("--epoch-length")) o.epoch_length = epoch;
         // Options are checked before anything is touched (a new devnet's
         // shape fully; a resumed one against its devnet.json in StartDevnet).
-        if (!std::filesystem::exists(devnet::ManifestPath(devnet::NormalDir(o.dir).string())) || o.reset) {
+        const std::string mpath = devnet::ManifestPath(devnet::NormalDir(o.dir).string());
+        if (!std::filesystem::exists(mpath) || o.reset) {
             if (auto s = devnet::ShapeFromOptions(o); !s) {
+                std::fprintf(stderr, "iost-devnet: %s\n", s.error().message.c_str());
+                return 2;
+            }
+        } else if (auto m = devnet::LoadManifest(mpath); m) {
+            if (auto s = devnet::ResumeShape(m->shape, o); !s) {
                 std::fprintf(stderr, "iost-devnet: %s\n", s.error().message.c_str());
                 return 2;
             }
