@@ -1,0 +1,55 @@
+#include <loadgen/physics.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <crypto/hash.h>
+#include <crypto/keys.h>
+#include <util/assert.h>
+
+namespace iost::loadgen {
+
+VerifyRate MeasureVerifyRate(double seconds) {
+    // A few distinct keys and messages, so no cache makes one check cheaper.
+    struct Item {
+        crypto::KeyPair kp;
+        crypto::Hash256 msg;
+        util::Bytes sig;
+    };
+    std::vector<Item> items;
+    for (int i = 0; i < 16; ++i) {
+        auto kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "verify-rate-" + std::to_string(i));
+        const auto msg = crypto::Sha3_256(util::AsBytes("message " + std::to_string(i)));
+        auto sig = kp.Sign(crypto::View(msg));
+        items.push_back({std::move(kp), msg, std::move(sig)});
+    }
+    VerifyRate r;
+    const auto start = std::chrono::steady_clock::now();
+    const auto until = start + std::chrono::duration<double>(seconds);
+    size_t ok = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        for (const auto& it : items) {
+            ok += crypto::Verify(crypto::Algorithm::kEd25519, it.kp.public_key().bytes, crypto::View(it.msg), it.sig)
+                      ? 1
+                      : 0;
+            ++r.verifications;
+        }
+    }
+    IOST_ASSERT(ok == r.verifications, "valid signatures must verify");
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.per_second = static_cast<double>(r.verifications) / r.seconds;
+    r.us_per_verify = 1e6 / r.per_second;
+    return r;
+}
+
+double PobVerificationsPerTx(double p, size_t normal) { return 1.0 + p * static_cast<double>(normal); }
+
+double FallbackVerificationsPerTx(size_t validators) { return static_cast<double>(validators); }
+
+double ImpliedTpsLimit(double verifies_per_s_per_core, unsigned cores, double verifications_per_tx) {
+    if (verifications_per_tx <= 0) return 0;
+    return verifies_per_s_per_core * static_cast<double>(cores) / verifications_per_tx;
+}
+
+}  // namespace iost::loadgen

@@ -1,0 +1,33 @@
+// The physical limit beside the measurements (DESIGN.md §6): how many
+// Ed25519 signatures one core verifies per second on this machine (timed
+// in-process with crypto::Verify, the call the node uses), and how many
+// verifications each transaction costs the network under each protocol:
+//  - PoB: its owner verifies it fully (1), and each of the N normal
+//    validators samples it with probability p (p·N expected): 1 + p·N;
+//  - one-league PBFT fallback: every one of the N validators verifies it: N.
+// (Transfers carry one signature, the publisher's; a multi-signer
+// transaction multiplies both by its signature count.) The implied ceiling
+// is cores × verify rate / verifications per tx.
+// Thread contract: pure functions (MeasureVerifyRate runs on the calling thread).
+#pragma once
+
+#include <cstddef>
+
+namespace iost::loadgen {
+
+struct VerifyRate {
+    double per_second = 0;  // one core
+    double us_per_verify = 0;
+    size_t verifications = 0;
+    double seconds = 0;
+};
+
+// Verifies valid Ed25519 signatures over 32-byte hashes for about `seconds`.
+VerifyRate MeasureVerifyRate(double seconds);
+
+double PobVerificationsPerTx(double p, size_t normal);
+double FallbackVerificationsPerTx(size_t validators);
+// Finalized-TPS ceiling if signature checks were the only cost.
+double ImpliedTpsLimit(double verifies_per_s_per_core, unsigned cores, double verifications_per_tx);
+
+}  // namespace iost::loadgen

@@ -1,0 +1,62 @@
+// A whole iost-bench run (DESIGN.md §6, issue #7): measure the Ed25519
+// verification rate, then for each scenario start a fresh devnet of
+// separate iserver processes with the `iost-devnet` CLI (the devnet
+// contract: start --dir --reset --host --believable --normal --sampling
+// [--fallback]), run its load steps with a Runner, and stop it again
+// whatever happened; or run the steps once against a devnet that is
+// already running (--devnet FILE). The plans are data (QuickPlan/FullPlan)
+// so the smoke test and docs/benchmarks.md name exactly what ran.
+// Thread contract: RunSession is called from one thread.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <loadgen/report.h>
+#include <loadgen/runner.h>
+#include <util/log.h>
+#include <util/result.h>
+
+namespace iost::loadgen {
+
+struct ScenarioSpec {
+    std::string name;  // also the devnet directory name under the work dir
+    bool fallback = false;
+    uint32_t believable = 4, normal = 4;
+    std::string sampling = "0.1";
+    std::vector<StepSpec> steps;
+};
+
+struct SessionOptions {
+    std::string command;          // for the report
+    bool quick = false;
+    std::string out_dir = "bench-results";
+    std::string work_dir;         // devnet dirs; default <out_dir>/devnets
+    std::string devnet_file;      // non-empty: use this running devnet, start nothing
+    std::string devnet_bin;       // the iost-devnet executable
+    std::string host_prefix = "127.42";  // scenario k's devnet binds <prefix>.<k+1>.1 ...
+    std::vector<ScenarioSpec> scenarios;
+    size_t senders = 64;
+    double verify_seconds = 2;
+    util::Logger log = util::Logger::Null();
+};
+
+// The under-two-minutes plan: PoB and its fallback, three short steps each.
+std::vector<ScenarioSpec> QuickPlan();
+// The full plan: stepped rates for PoB and fallback over both paths, then
+// the sweeps over p and over N (one steady step each).
+std::vector<ScenarioSpec> FullPlan();
+// Replaces every scenario's P2P rates by `rates` (the --rates option).
+void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates, double seconds);
+
+// Runs the plan and writes <out>/bench-<utc>.json, .md, <scenario>.dat and
+// copies as latest.json / latest.md. Scenario failures are recorded in the
+// report (and make the result an error after everything is written).
+util::Result<RunReport> RunSession(const SessionOptions& o);
+
+// Runs argv[0] with arguments, output appended to `log_path`; returns its
+// exit status (or an error if it could not be started).
+util::Result<int> RunProgram(const std::vector<std::string>& argv, const std::string& log_path);
+
+}  // namespace iost::loadgen
