@@ -14,7 +14,7 @@
 
 #include <node/config.h>
 #include <node/node.h>
-#include <rpc/api_minimal.h>
+#include <rpc/api.h>
 #include <rpc/http_server.h>
 #include <crypto/keys.h>
 #include <util/bytes.h>
@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
         ho.threads = cfg->http_threads;
         ho.logger = log.WithCategory("rpc");
         http = std::make_unique<rpc::HttpServer>(ho);
-        rpc::RegisterMinimalApi(*http, **node);
+        rpc::RegisterApi(*http, **node);
         if (auto st = http->Start(); !st) {
             std::fprintf(stderr, "iserver: http.listen %s: %s\n", cfg->http_listen.ToString().c_str(),
                          st.error().message.c_str());

@@ -103,6 +103,9 @@ public:
         return static_cast<int>(n);
     }
 
+    // Bytes read but not consumed yet (streams read with ReadSome).
+    const std::string& pending() const { return m_pending; }
+
     // Everything until EOF (or error); nullopt if `timeout` passes first.
     std::optional<std::string> ReadToEof(Ms timeout) {
         auto end = Clock::now() + timeout;

@@ -1,0 +1,316 @@
+#include <rpc/api.h>
+
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include <core/account.h>
+#include <core/amount.h>
+#include <core/merkle.h>
+#include <core/tx_json.h>
+#include <rpc/api_internal.h>
+#include <util/bytes.h>
+#include <util/text.h>
+
+namespace iost::rpc {
+
+const char* NetName(uint32_t chain_id) {
+    switch (chain_id) {
+        case 1024: return "mainnet";
+        case 1023: return "testnet";
+        default: return "local";
+    }
+}
+
+// --- context ---
+
+void ApiContext::Route(const std::string& method, const std::string& pattern, Handler h) {
+    // "/getBlockByNumber/{number}/{complete}" -> "getBlockByNumber" (the label
+    // of /metrics; the path parameters would make unbounded label values).
+    // Two patterns of one endpoint share a counter.
+    const auto end = pattern.find('/', 1);
+    const std::string name = pattern.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+    EndpointCounter* c = nullptr;
+    for (auto& existing : counters) {
+        if (existing->name == name) c = existing.get();
+    }
+    if (!c) {
+        counters.push_back(std::make_unique<EndpointCounter>());
+        c = counters.back().get();
+        c->name = name;
+    }
+    server->Handle(method, pattern, [c, h = std::move(h)](const Request& r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        Response resp = h(r);
+        const auto us =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+        c->requests.fetch_add(1, std::memory_order_relaxed);
+        if (resp.status / 100 != 2) c->errors.fetch_add(1, std::memory_order_relaxed);
+        c->micros.fetch_add(static_cast<uint64_t>(us), std::memory_order_relaxed);
+        return resp;
+    });
+}
+void ApiContext::Get(const std::string& pattern, Handler h) { Route("GET", pattern, std::move(h)); }
+void ApiContext::Post(const std::string& pattern, Handler h) { Route("POST", pattern, std::move(h)); }
+
+// --- JSON conventions ---
+
+json Double(double v) {
+    // protojson prints 1.0 as 1: keep integral values integral so clients that
+    // compare text (and people) see what go-iost shows.
+    if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9007199254740992.0) {
+        return static_cast<int64_t>(v);
+    }
+    return v;
+}
+
+double RawToDouble(int64_t raw, int decimals) {
+    return static_cast<double>(raw) / static_cast<double>(core::Pow10(decimals));
+}
+
+std::string RawToDecimal(int64_t raw, int decimals) {
+    auto a = core::Amount::FromRaw(raw, decimals);
+    return a ? a->ToString() : std::to_string(raw);
+}
+
+Response BadRequest(std::string_view message) {
+    return Response::Error(400, grpc_code::kInvalidArgument, message);
+}
+Response NotFound(std::string_view message) { return Response::Error(400, grpc_code::kUnknown, message); }
+Response StorageError(std::string_view what, const util::Error& e) {
+    // A failing store is the node's problem, not the client's: 500, which the
+    // server logs; the body names no internals.
+    (void)what;
+    (void)e;
+    return Response::Error(500, grpc_code::kInternal, "internal error: storage read failed");
+}
+Response JsonOk(const json& j) {
+    return Response::Json(200, j.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// --- parameters ---
+
+util::Result<crypto::Hash256> ParseHash(std::string_view text, std::string_view what) {
+    // go-iost refuses hashes of 100+ characters before decoding (checkHashValid).
+    if (text.empty() || text.size() >= 100) {
+        return util::Err(std::string(what) + ": hash length " + std::to_string(text.size()) +
+                         " is not that of a base58 SHA3-256 hash");
+    }
+    auto raw = util::Base58Decode(text);
+    if (!raw) return util::Err(std::string(what) + ": not base58: " + raw.error().message);
+    if (raw->size() != 32) {
+        return util::Err(std::string(what) + ": decodes to " + std::to_string(raw->size()) +
+                         " bytes, a hash has 32");
+    }
+    crypto::Hash256 h{};
+    std::copy(raw->begin(), raw->end(), h.begin());
+    return h;
+}
+
+util::Status CheckId(std::string_view id) {
+    if (core::IsContractId(id)) return util::Ok();
+    if (id.size() < 5 || id.size() > 11) {
+        return util::Err("id invalid. id length should be between 5,11 - " + std::to_string(id.size()));
+    }
+    return core::ValidateAccountName(id);
+}
+
+util::Result<bool> ParseBoolParam(std::string_view text, std::string_view what) {
+    auto b = ParsePathBool(text);
+    if (!b) return util::Err(std::string(what) + ": " + b.error().message);
+    return *b;
+}
+
+util::Result<uint64_t> ParseU64(std::string_view text, std::string_view what) {
+    if (text.empty() || text.size() > 20) {
+        return util::Err(std::string(what) + ": expected a block number, got " + util::Quoted(text));
+    }
+    uint64_t v = 0;
+    for (char ch : text) {
+        if (ch < '0' || ch > '9') {
+            return util::Err(std::string(what) + ": expected a block number, got " + util::Quoted(text));
+        }
+        const uint64_t d = static_cast<uint64_t>(ch - '0');
+        if (v > (UINT64_MAX - d) / 10) return util::Err(std::string(what) + ": number out of range");
+        v = v * 10 + d;
+    }
+    if (v > static_cast<uint64_t>(INT64_MAX)) return util::Err(std::string(what) + ": number out of range (int64)");
+    return v;
+}
+
+util::Result<json> ParseBodyObject(std::string_view body, size_t max_bytes) {
+    if (body.size() > max_bytes) {
+        return util::Err("request body of " + std::to_string(body.size()) + " bytes is larger than " +
+                         std::to_string(max_bytes) + " for this endpoint");
+    }
+    // Duplicate keys are ambiguous (which one wins differs between parsers)
+    // and no request needs nesting beyond a few levels: both are refused.
+    constexpr int kMaxDepth = 8;
+    std::vector<std::set<std::string>> keys;
+    std::string duplicate;
+    bool too_deep = false;
+    auto cb = [&](int depth, json::parse_event_t ev, json& parsed) {
+        if (depth > kMaxDepth) too_deep = true;
+        if (ev == json::parse_event_t::object_start) {
+            keys.emplace_back();
+        } else if (ev == json::parse_event_t::object_end) {
+            if (!keys.empty()) keys.pop_back();
+        } else if (ev == json::parse_event_t::key && !keys.empty()) {
+            const std::string k = parsed.get<std::string>();
+            if (!keys.back().insert(k).second && duplicate.empty()) duplicate = k;
+        }
+        return true;
+    };
+    json j = json::parse(body, cb, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return util::Err("request body is not valid JSON");
+    if (too_deep) return util::Err("request body nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    if (!duplicate.empty()) return util::Err("request body has the key " + util::Quoted(duplicate) + " twice");
+    if (!j.is_object()) return util::Err("request body must be a JSON object");
+    return j;
+}
+
+// --- blocks ---
+
+
+util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t height) {
+    std::vector<core::MicroBlock> out;
+    auto hashes = n.blocks().GetBlockMicroHashes(height);
+    if (!hashes) return util::Err(hashes.error().message);
+    if (!*hashes) return out;
+    for (const auto& mh : **hashes) {
+        auto raw = n.blocks().GetMicroBlock(mh);
+        if (!raw) return util::Err(raw.error().message);
+        if (!*raw) return util::Err("micro-block of final block " + std::to_string(height) + " missing");
+        auto m = core::MicroBlock::FromBytes(**raw);
+        if (!m) return util::Err("stored micro-block does not decode: " + m.error().message);
+        out.push_back(std::move(*m));
+    }
+    return out;
+}
+
+util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t height, WithTxs with) {
+    auto raw = n.blocks().GetBlock(height);
+    if (!raw) return util::Err(raw.error().message);
+    if (!*raw) return std::optional<LoadedBlock>{};
+    auto fb = core::FinalBlock::FromBytes(**raw);
+    if (!fb) return util::Err("stored block does not decode: " + fb.error().message);
+    LoadedBlock b;
+    b.block = std::move(*fb);
+    b.hash = b.block.Hash();
+    auto hashes = n.blocks().GetBlockTxHashes(height);
+    if (!hashes) return util::Err(hashes.error().message);
+    if (*hashes) {
+        for (const auto& h : **hashes) {
+            crypto::Hash256 th{};
+            std::copy(h.begin(), h.end(), th.begin());
+            b.tx_hashes.push_back(th);
+            auto rr = n.blocks().GetReceipt(h);
+            if (!rr) return util::Err(rr.error().message);
+            core::TxReceipt rec;
+            if (*rr) {
+                auto d = core::TxReceipt::Decode(**rr);
+                if (!d) return util::Err("stored receipt does not decode: " + d.error().message);
+                rec = std::move(*d);
+            } else {
+                rec.tx_hash = th;
+            }
+            b.receipts.push_back(std::move(rec));
+        }
+    }
+    if (with == WithTxs::kYes && !b.tx_hashes.empty()) {
+        std::map<crypto::Hash256, std::shared_ptr<const core::Tx>> bodies;
+        auto micros = LoadMicros(n, height);
+        if (!micros) return util::Err(micros.error().message);
+        for (auto& m : *micros) {
+            for (size_t i = 0; i < m.txs.size() && i < m.tx_hashes.size(); ++i) {
+                bodies.emplace(m.tx_hashes[i], std::make_shared<const core::Tx>(std::move(m.txs[i])));
+            }
+        }
+        for (const auto& t : b.block.direct_txs) bodies.emplace(t.Hash(), std::make_shared<const core::Tx>(t));
+        for (const auto& h : b.tx_hashes) {
+            auto it = bodies.find(h);
+            b.txs.push_back(it == bodies.end() ? nullptr : it->second);
+        }
+    }
+    return std::optional<LoadedBlock>(std::move(b));
+}
+
+json ReceiptJson(const core::TxReceipt& r) {
+    json j;
+    j["tx_hash"] = crypto::HashToBase58(r.tx_hash);
+    j["gas_usage"] = Double(static_cast<double>(r.gas_usage) / 100.0);
+    json ram = json::object();
+    for (const auto& [k, v] : r.ram_usage) ram[k] = I64(v);
+    j["ram_usage"] = std::move(ram);
+    j["status_code"] = std::string(core::StatusCodeName(r.status.code));
+    j["message"] = r.status.message;
+    j["returns"] = r.returns;
+    json rs = json::array();
+    for (const auto& c : r.receipts) rs.push_back({{"func_name", c.func_name}, {"content", c.content}});
+    j["receipts"] = std::move(rs);
+    return j;
+}
+
+json TxJson(const core::Tx& tx, const core::TxReceipt* receipt) {
+    json j = json::parse(core::TxToApiJson(tx));
+    // TxToApiJson prints gas with ".0"; keep go's integral form.
+    j["gas_ratio"] = Double(core::GasX100ToDouble(tx.gas_ratio));
+    j["gas_limit"] = Double(core::GasX100ToDouble(tx.gas_limit));
+    j["tx_receipt"] = receipt ? ReceiptJson(*receipt) : json(nullptr);
+    return j;
+}
+
+json BlockJson(const LoadedBlock& b, bool complete) {
+    std::vector<crypto::Hash256> receipt_hashes;
+    receipt_hashes.reserve(b.receipts.size());
+    int64_t gas = 0;
+    for (const auto& r : b.receipts) {
+        receipt_hashes.push_back(r.Hash());
+        gas += r.gas_usage;
+    }
+    json j;
+    j["hash"] = crypto::HashToBase58(b.hash);
+    j["version"] = "0";
+    j["parent_hash"] = b.block.height == 0 ? std::string() : crypto::HashToBase58(b.block.prev_hash);
+    j["tx_merkle_hash"] = util::Base58Encode(core::IostMerkleRootBytes(b.tx_hashes));
+    j["tx_receipt_merkle_hash"] = util::Base58Encode(core::IostMerkleRootBytes(receipt_hashes));
+    j["number"] = U64(b.block.height);
+    j["witness"] = b.block.proposer;
+    j["time"] = I64(b.block.time);
+    j["gas_usage"] = Double(static_cast<double>(gas) / 100.0);
+    j["tx_count"] = I64(static_cast<int64_t>(b.tx_hashes.size()));
+    j["info"] = nullptr;
+    j["orig_info"] = "";
+    json txs = json::array();
+    if (complete) {
+        for (size_t i = 0; i < b.tx_hashes.size(); ++i) {
+            if (i < b.txs.size() && b.txs[i]) txs.push_back(TxJson(*b.txs[i], &b.receipts[i]));
+        }
+    }
+    j["transactions"] = std::move(txs);
+    return j;
+}
+
+void RegisterApi(HttpServer& server, node::Node& node) {
+    auto ctx = std::make_shared<ApiContext>();
+    ctx->node = &node;
+    ctx->server = &server;
+    RegisterChainApi(*ctx);
+    RegisterStateApi(*ctx);
+    RegisterPobApi(*ctx);
+    RegisterEventApi(*ctx);
+    RegisterMetricsApi(*ctx);
+    // The routes above point into *ctx; this index route owns it, and all
+    // routes live and die together in the server's route table.
+    server.Handle("GET", "/", [ctx](const Request&) {
+        json j;
+        j["name"] = "iost-pob";
+        j["docs"] = "docs/http.md";
+        json eps = json::array();
+        for (const auto& c : ctx->counters) eps.push_back(c->name);
+        j["endpoints"] = std::move(eps);
+        return JsonOk(j);
+    });
+}
+
+}  // namespace iost::rpc

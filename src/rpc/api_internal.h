@@ -1,0 +1,124 @@
+// Shared pieces of the API's endpoint files (api_*.cpp), not for other
+// modules: the context every handler gets, IOST's JSON conventions (int64 as
+// strings, doubles as the gateway prints them, errors), parameter parsing
+// with clear messages, and block reading (a final block with its executed
+// transactions and receipts, as the BlockStore keeps them).
+// Thread contract: ApiContext is shared by every handler (its members are
+// thread-safe); the helpers are pure functions or read the node's
+// thread-safe stores.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <core/block.h>
+#include <core/receipt.h>
+#include <core/tx.h>
+#include <node/node.h>
+#include <rpc/http_server.h>
+#include <util/result.h>
+
+namespace iost::rpc {
+
+using json = nlohmann::ordered_json;
+
+class EventHub;
+
+// Per-endpoint request counters for /metrics (the server's own counters
+// cover connections and status classes).
+struct EndpointCounter {
+    std::string name;
+    std::atomic<uint64_t> requests{0};
+    std::atomic<uint64_t> errors{0};  // non-2xx answers
+    std::atomic<uint64_t> micros{0};  // total handler time
+};
+
+struct ApiContext {
+    node::Node* node = nullptr;
+    HttpServer* server = nullptr;
+    std::shared_ptr<EventHub> events;
+    // Registered endpoints, in registration order (stable for /metrics).
+    std::vector<std::unique_ptr<EndpointCounter>> counters;
+
+    node::Node& n() const { return *node; }
+    // Handle() with a counter around the handler.
+    void Get(const std::string& pattern, Handler h);
+    void Post(const std::string& pattern, Handler h);
+    void Route(const std::string& method, const std::string& pattern, Handler h);
+};
+
+// --- IOST's JSON conventions ---
+inline std::string I64(int64_t v) { return std::to_string(v); }
+inline std::string U64(uint64_t v) { return std::to_string(v); }
+// A double as go's protojson prints it: integral values without ".0".
+json Double(double v);
+// Raw token units as IOST's float64 display (raw / 10^decimals).
+double RawToDouble(int64_t raw, int decimals);
+// A decimal string of raw units ("12.5" for 1250000000 with 8 decimals).
+std::string RawToDecimal(int64_t raw, int decimals);
+
+// HTTP 400 {"code": 3, "message": ...}: the request is malformed.
+Response BadRequest(std::string_view message);
+// HTTP 400 {"code": 2, "message": ...}: well-formed but nothing there (go-iost
+// answers "tx not found" and friends as plain errors: gRPC code Unknown).
+Response NotFound(std::string_view message);
+// HTTP 400 {"code": 13, ...} is never used for input; a storage read error
+// is a 500 (logged by the server), because it is the node's fault.
+Response StorageError(std::string_view what, const util::Error& e);
+Response JsonOk(const json& j);
+
+// --- parameters ---
+util::Result<crypto::Hash256> ParseHash(std::string_view text, std::string_view what);
+// IOST's checkIDValid: an account name (5-11 of [a-z0-9_]) or a contract id.
+util::Status CheckId(std::string_view id);
+util::Result<bool> ParseBoolParam(std::string_view text, std::string_view what);
+// A non-negative decimal integer without sign or leading junk.
+util::Result<uint64_t> ParseU64(std::string_view text, std::string_view what);
+// Parses a JSON request body (object expected), with a size cap.
+util::Result<json> ParseBodyObject(std::string_view body, size_t max_bytes);
+
+// --- blocks ---
+// A final block as the store has it, with what the API shows of it.
+struct LoadedBlock {
+    core::FinalBlock block;
+    crypto::Hash256 hash{};
+    std::vector<crypto::Hash256> tx_hashes;  // executed transactions, in order
+    std::vector<core::TxReceipt> receipts;   // same order
+    // Bodies of those transactions (when asked for), same order; a body the
+    // store lacks stays nullptr.
+    std::vector<std::shared_ptr<const core::Tx>> txs;
+};
+enum class WithTxs { kNo, kYes };
+// nullopt if there is no such block; an error if the store fails.
+util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t height, WithTxs with);
+// The micro-blocks a final block references, decoded, in order.
+util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t height);
+// IOST's Block JSON (rpcpb.Block): tx_merkle_hash is IOST's Merkle root
+// (core/merkle.h) over the executed tx hashes, tx_receipt_merkle_hash over
+// the receipts' hashes.
+json BlockJson(const LoadedBlock& b, bool complete);
+// rpcpb.Transaction with its receipt (null when none).
+json TxJson(const core::Tx& tx, const core::TxReceipt* receipt);
+json ReceiptJson(const core::TxReceipt& r);
+
+// The /subscribe feed's gauges (api_events.cpp), for /metrics.
+size_t EventSubscribers(const ApiContext& ctx);
+uint64_t EventsSent(const ApiContext& ctx);
+
+// Registration per area (api_*.cpp).
+void RegisterChainApi(ApiContext& ctx);
+void RegisterStateApi(ApiContext& ctx);
+void RegisterPobApi(ApiContext& ctx);
+void RegisterEventApi(ApiContext& ctx);
+void RegisterMetricsApi(ApiContext& ctx);
+
+}  // namespace iost::rpc

@@ -1,0 +1,202 @@
+// GET /metrics: Prometheus text exposition format 0.0.4 (HELP/TYPE lines,
+// `_total` counters, a histogram with cumulative `le` buckets). The node's
+// own numbers come from Driver::Metrics(); the HTTP numbers from the
+// server's counters and the API's per-endpoint counters; a recent TPS from
+// the last final blocks (Prometheus users would rather take
+// rate(iost_txs_finalized_total[1m])).
+#include <cstdio>
+
+#include <rpc/api_internal.h>
+
+namespace iost::rpc {
+namespace {
+
+// Recent TPS: transactions in the final blocks of the last kTpsWindowNanos,
+// reading at most kTpsMaxBlocks blocks back.
+constexpr int64_t kTpsWindowNanos = 10'000'000'000;
+constexpr uint64_t kTpsMaxBlocks = 200;
+
+class Writer {
+public:
+    void Metric(const char* name, const char* type, const char* help, double v) {
+        Head(name, type, help);
+        Sample(name, "", v);
+    }
+    void Head(const char* name, const char* type, const char* help) {
+        m_out += "# HELP ";
+        m_out += name;
+        m_out += ' ';
+        m_out += help;
+        m_out += "\n# TYPE ";
+        m_out += name;
+        m_out += ' ';
+        m_out += type;
+        m_out += '\n';
+    }
+    void Sample(std::string_view name, std::string_view labels, double v) {
+        m_out += name;
+        if (!labels.empty()) {
+            m_out += '{';
+            m_out += labels;
+            m_out += '}';
+        }
+        m_out += ' ';
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.17g", v);
+        m_out += buf;
+        m_out += '\n';
+    }
+    std::string Take() { return std::move(m_out); }
+
+private:
+    std::string m_out;
+};
+
+// A label value per the exposition format (escape \ " and newline).
+std::string Label(std::string_view v) {
+    std::string out;
+    for (char ch : v) {
+        if (ch == '\\' || ch == '"') out += '\\';
+        if (ch == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += ch;
+    }
+    return out;
+}
+
+double RecentTps(node::Node& n) {
+    const auto s = n.driver().Status();
+    if (s.height == 0) return 0;
+    uint64_t txs = 0;
+    int64_t oldest = s.head_time;
+    for (uint64_t h = s.height, i = 0; h >= 1 && i < kTpsMaxBlocks; --h, ++i) {
+        auto raw = n.blocks().GetBlock(h);
+        if (!raw || !*raw) break;
+        auto b = core::FinalBlock::FromBytes(**raw);
+        if (!b || s.head_time - b->time > kTpsWindowNanos) break;
+        oldest = b->time;
+        auto hashes = n.blocks().GetBlockTxHashes(h);
+        if (hashes && *hashes) txs += (*hashes)->size();
+    }
+    // At least one block interval, so a single block does not read as a burst.
+    const double span = std::max<double>(static_cast<double>(s.head_time - oldest) / 1e9,
+                                         static_cast<double>(n.genesis().pob.final_interval_ms) / 1e3);
+    return static_cast<double>(txs) / span;
+}
+
+Response Metrics(ApiContext& ctx) {
+    node::Node& n = ctx.n();
+    const node::NodeMetrics m = n.driver().Metrics();
+    Writer w;
+    w.Metric("iost_final_height", "gauge", "Height of the last final block.", static_cast<double>(m.final_height));
+    w.Metric("iost_head_time_seconds", "gauge", "Time of the last final block (unix seconds).",
+             static_cast<double>(m.head_time) / 1e9);
+    w.Metric("iost_epoch", "gauge", "Current PoB epoch.", static_cast<double>(m.epoch));
+    w.Metric("iost_view", "gauge", "Current PBFT view.", static_cast<double>(m.view));
+    w.Metric("iost_chain_fallback", "gauge", "1 when the chain runs one league (PBFT fallback).",
+             m.chain_fallback ? 1 : 0);
+    w.Metric("iost_blocks_finalized_total", "counter", "Final blocks persisted by this process.",
+             static_cast<double>(m.blocks_finalized));
+    w.Metric("iost_txs_finalized_total", "counter", "Transactions finalized (IRREVERSIBLE) by this process.",
+             static_cast<double>(m.txs_finalized));
+    w.Metric("iost_tps", "gauge", "Finalized transactions per second over the last 10 s of final blocks.",
+             RecentTps(n));
+    {
+        const auto& h = m.finalize_latency;
+        w.Head("iost_finalize_latency_seconds", "histogram",
+               "Transaction time to its final block being persisted here.");
+        for (size_t i = 0; i < h.bounds_seconds.size() && i < h.cumulative.size(); ++i) {
+            char le[64];
+            std::snprintf(le, sizeof le, "le=\"%g\"", h.bounds_seconds[i]);
+            w.Sample("iost_finalize_latency_seconds_bucket", le, static_cast<double>(h.cumulative[i]));
+        }
+        w.Sample("iost_finalize_latency_seconds_bucket", "le=\"+Inf\"", static_cast<double>(h.count));
+        w.Sample("iost_finalize_latency_seconds_sum", "", h.sum_seconds);
+        w.Sample("iost_finalize_latency_seconds_count", "", static_cast<double>(h.count));
+    }
+    w.Metric("iost_txs_packed_total", "counter", "Transactions seen in accepted micro-blocks (PACKED).",
+             static_cast<double>(m.txs_packed));
+    w.Metric("iost_packed_txs", "gauge", "PACKED transactions not final yet.", static_cast<double>(m.packed_now));
+    w.Metric("iost_micro_blocks_produced_total", "counter", "Micro-blocks this node produced.",
+             static_cast<double>(m.micro_blocks_produced));
+    w.Metric("iost_micro_blocks_seen_total", "counter", "Micro-blocks accepted from peers.",
+             static_cast<double>(m.micro_blocks_seen));
+    w.Metric("iost_samples_checked_total", "counter", "Sampled transactions fully verified (phase 2).",
+             static_cast<double>(m.samples_checked));
+    w.Metric("iost_fraud_proofs_total", "counter", "Fraud proofs made.", static_cast<double>(m.fraud_proofs));
+    w.Metric("iost_equivocations_total", "counter", "Equivocations seen.", static_cast<double>(m.equivocations));
+    w.Metric("iost_slashings_total", "counter", "Validators slashed.", static_cast<double>(m.slashings));
+    w.Metric("iost_view_changes_total", "counter", "PBFT view changes.", static_cast<double>(m.view_changes));
+    w.Metric("iost_proposals_rejected_total", "counter", "Final-block proposals rejected.",
+             static_cast<double>(m.proposals_rejected));
+    w.Metric("iost_bad_messages_total", "counter", "Consensus messages refused as malformed or invalid.",
+             static_cast<double>(m.bad_messages));
+    w.Metric("iost_mempool_txs", "gauge", "Transactions in the mempool.", static_cast<double>(m.mempool_txs));
+    w.Metric("iost_mempool_bytes", "gauge", "Bytes of transactions in the mempool.",
+             static_cast<double>(m.mempool_bytes));
+    w.Metric("iost_mempool_admitted_total", "counter", "Transactions admitted to the mempool.",
+             static_cast<double>(m.mempool_admitted));
+    w.Metric("iost_mempool_refused_total", "counter", "Transactions refused by the mempool.",
+             static_cast<double>(m.mempool_refused));
+    w.Metric("iost_mempool_expired_total", "counter", "Transactions expired in the mempool.",
+             static_cast<double>(m.mempool_expired));
+    w.Metric("iost_txs_forwarded_total", "counter", "Client transactions forwarded to their owner.",
+             static_cast<double>(m.txs_forwarded));
+    w.Metric("iost_verify_backlog", "gauge", "Peer transactions waiting for signature verification.",
+             static_cast<double>(m.verify_backlog));
+    w.Metric("iost_peers", "gauge", "Connected peers.", static_cast<double>(m.peers));
+    w.Metric("iost_syncing", "gauge", "1 while catching up with the network.",
+             m.sync_state == node::SyncState::kSyncing ? 1 : 0);
+    w.Metric("iost_sync_target_height", "gauge", "Highest final height a peer showed.",
+             static_cast<double>(m.sync_target));
+    w.Metric("iost_blocks_synced_total", "counter", "Final blocks learnt through sync.",
+             static_cast<double>(m.blocks_synced));
+    w.Metric("iost_bad_sync_peers_total", "counter", "Peers penalized for bad sync data.",
+             static_cast<double>(m.bad_sync_peers));
+
+    const HttpServerStats hs = ctx.server->stats();
+    w.Metric("iost_http_connections_accepted_total", "counter", "HTTP connections accepted.",
+             static_cast<double>(hs.connections_accepted));
+    w.Metric("iost_http_connections_rejected_total", "counter", "HTTP connections refused over the limit.",
+             static_cast<double>(hs.connections_rejected));
+    w.Metric("iost_http_open_connections", "gauge", "Open HTTP connections.", static_cast<double>(hs.open_connections));
+    w.Metric("iost_http_requests_total", "counter", "HTTP requests answered.", static_cast<double>(hs.requests));
+    w.Metric("iost_http_responses_4xx_total", "counter", "HTTP 4xx answers.", static_cast<double>(hs.responses_4xx));
+    w.Metric("iost_http_responses_5xx_total", "counter", "HTTP 5xx answers.", static_cast<double>(hs.responses_5xx));
+    w.Metric("iost_http_timeouts_total", "counter", "HTTP connections cut by a deadline.",
+             static_cast<double>(hs.timeouts));
+    w.Metric("iost_http_streams_dropped_total", "counter", "Subscribers dropped for being slow.",
+             static_cast<double>(hs.streams_dropped));
+    w.Metric("iost_subscribers", "gauge", "Open /subscribe streams.", static_cast<double>(EventSubscribers(ctx)));
+    w.Metric("iost_events_sent_total", "counter", "Events pushed to subscribers.",
+             static_cast<double>(EventsSent(ctx)));
+    w.Head("iost_api_requests_total", "counter", "API requests per endpoint.");
+    for (const auto& c : ctx.counters) {
+        w.Sample("iost_api_requests_total", "endpoint=\"" + Label(c->name) + "\"",
+                 static_cast<double>(c->requests.load(std::memory_order_relaxed)));
+    }
+    w.Head("iost_api_errors_total", "counter", "API requests answered with an error, per endpoint.");
+    for (const auto& c : ctx.counters) {
+        w.Sample("iost_api_errors_total", "endpoint=\"" + Label(c->name) + "\"",
+                 static_cast<double>(c->errors.load(std::memory_order_relaxed)));
+    }
+    w.Head("iost_api_handler_seconds_total", "counter", "Time spent in API handlers, per endpoint.");
+    for (const auto& c : ctx.counters) {
+        w.Sample("iost_api_handler_seconds_total", "endpoint=\"" + Label(c->name) + "\"",
+                 static_cast<double>(c->micros.load(std::memory_order_relaxed)) / 1e6);
+    }
+    Response r = Response::Json(200, w.Take());
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return r;
+}
+
+}  // namespace
+
+void RegisterMetricsApi(ApiContext& ctx) {
+    ApiContext* c = &ctx;
+    ctx.server->Handle("GET", "/metrics", [c](const Request&) { return Metrics(*c); });
+}
+
+}  // namespace iost::rpc

@@ -1,0 +1,230 @@
+// The PoB views IOST lacks, in IOST's style (snake_case, int64 as strings,
+// HTTP 400 errors): /getPoBInfo (epoch, seed, the two leagues with Servi and
+// stake, parameters, fallback), /getMicroBlock/{producer}/{seq}, and
+// /getEvidence (fraud proofs, equivocations, excluded and compensated
+// transactions, slashed validators) over a bounded range of final blocks.
+#include <algorithm>
+
+#include <consensus/election.h>
+#include <ledger/ledger.h>
+#include <rpc/api_internal.h>
+#include <util/bytes.h>
+#include <util/text.h>
+
+namespace iost::rpc {
+namespace {
+
+// /getEvidence reads at most this many final blocks per request.
+constexpr uint64_t kMaxEvidenceRange = 1000;
+// /getPoBInfo looks this far back in the current epoch for producers declared silent.
+constexpr uint64_t kMaxFallbackScan = 512;
+
+const char* StatusName(ledger::schema::ValidatorStatus s) {
+    switch (s) {
+        case ledger::schema::ValidatorStatus::kActive: return "ACTIVE";
+        case ledger::schema::ValidatorStatus::kUnregistered: return "UNREGISTERED";
+        case ledger::schema::ValidatorStatus::kSlashed: return "SLASHED";
+    }
+    return "UNKNOWN";
+}
+
+json MemberJson(const std::string& id, const ledger::StateReader& st) {
+    json m;
+    m["id"] = id;
+    auto v = ledger::GetValidator(st, id);
+    m["pubkey"] = v ? util::Base58Encode(v->consensus_key.bytes) : "";
+    m["servi"] = I64(v ? v->servi : 0);
+    m["stake"] = Double(v ? RawToDouble(v->stake, 8) : 0.0);
+    m["status"] = v ? StatusName(v->status) : "UNKNOWN";
+    return m;
+}
+
+Response PobInfo(node::Node& n) {
+    const auto s = n.driver().Status();
+    const auto& p = n.genesis().pob;
+    const ledger::StateReader& st = n.state();
+    // docs/pob.md §4: epoch e >= 1 is seeded by the hash of block e·L, epoch 0
+    // by the genesis hash.
+    crypto::Hash256 seed_base = n.genesis_hash();
+    if (s.epoch > 0) {
+        auto h = n.blocks().GetBlockHash(s.epoch * p.epoch_length);
+        if (!h) return StorageError("block hash", h.error());
+        if (!*h) return NotFound("the block that seeds epoch " + std::to_string(s.epoch) + " is not stored");
+        std::copy((*h)->begin(), (*h)->end(), seed_base.begin());
+    }
+    json j;
+    j["epoch"] = U64(s.epoch);
+    j["seed"] = crypto::HashToBase58(consensus::EpochSeed(s.epoch, seed_base));
+    j["height"] = U64(s.height);
+    j["view"] = U64(s.view);
+    j["epoch_start_height"] = U64(s.epoch * p.epoch_length + 1);
+    j["next_epoch_height"] = U64((s.epoch + 1) * p.epoch_length + 1);
+    j["chain_fallback"] = s.chain_fallback;
+    json believable = json::array();
+    for (const auto& id : s.believable) believable.push_back(MemberJson(id, st));
+    json normal = json::array();
+    for (const auto& id : s.normal) normal.push_back(MemberJson(id, st));
+    j["believable"] = std::move(believable);
+    j["normal"] = std::move(normal);
+    // Believable producers declared silent in this epoch (their partitions
+    // run in the normal league until the next epoch, §4.5).
+    json silent = json::array();
+    const uint64_t first = std::max<uint64_t>(s.epoch * p.epoch_length + 1,
+                                              s.height > kMaxFallbackScan ? s.height - kMaxFallbackScan + 1 : 1);
+    for (uint64_t h = first; h <= s.height && h >= 1; ++h) {
+        auto b = LoadBlock(n, h, WithTxs::kNo);
+        if (!b) return StorageError("block", b.error());
+        if (!*b) continue;
+        for (const auto& id : (*b)->block.fallback) {
+            if (std::find(silent.begin(), silent.end(), id) == silent.end()) silent.push_back(id);
+        }
+    }
+    j["fallback_producers"] = std::move(silent);
+    const size_t nn = s.normal.size();
+    j["params"] = {{"believable_size", p.believable_size},
+                   {"normal_size", p.normal_size},
+                   {"sampling_probability", Double(static_cast<double>(p.sampling_probability_ppm) / 1e6)},
+                   {"epoch_length", U64(p.epoch_length)},
+                   {"micro_interval_ms", p.micro_interval_ms},
+                   {"final_interval_ms", p.final_interval_ms},
+                   {"min_servi", I64(p.min_servi)},
+                   {"recheck_window", U64(p.recheck_window)},
+                   {"max_faulty", static_cast<int64_t>(consensus::MaxFaulty(nn))},
+                   {"quorum", static_cast<int64_t>(consensus::Quorum(nn))}};
+    j["validators"] = json::array();
+    for (const auto& v : ledger::GetValidators(st)) j["validators"].push_back(MemberJson(v.account, st));
+    return JsonOk(j);
+}
+
+json HeaderJson(const core::MicroBlockHeader& h) {
+    return {{"hash", crypto::HashToBase58(h.Hash())},
+            {"epoch", U64(h.epoch)},
+            {"producer", h.producer},
+            {"seq", U64(h.seq)},
+            {"prev_micro_hash", crypto::HashToBase58(h.prev_micro_hash)},
+            {"base_final_height", U64(h.base_final_height)},
+            {"tx_root", crypto::HashToBase58(h.tx_root)},
+            {"receipts_root", crypto::HashToBase58(h.receipts_root)},
+            {"time", I64(h.time)},
+            {"tx_count", h.tx_count}};
+}
+
+Response MicroBlock(node::Node& n, const Request& r) {
+    const std::string& producer = r.params[0];
+    if (auto st = CheckId(producer); !st) return BadRequest("producer: " + st.error().message);
+    auto seq = ParseU64(r.params[1], "seq");
+    if (!seq) return BadRequest(seq.error().message);
+    if (*seq == 0) return BadRequest("seq: sequence numbers start at 1");
+    auto m = n.driver().GetMicroBlock(producer, *seq);
+    if (!m) return NotFound("micro-block " + producer + "/" + std::to_string(*seq) + " not found");
+    storage::Hash32 key{};
+    std::copy(m->hash.begin(), m->hash.end(), key.begin());
+    auto fh = n.blocks().GetMicroBlockFinalHeight(key);
+    if (!fh) return StorageError("micro-block index", fh.error());
+    json j;
+    j["status"] = *fh ? "IRREVERSIBLE" : "PACKED";
+    j["final_height"] = *fh ? I64(static_cast<int64_t>(**fh)) : "-1";
+    json mb = HeaderJson(m->header);
+    mb["producer_sig"] = util::Base64Encode(m->producer_sig);
+    json hashes = json::array();
+    for (const auto& h : m->tx_hashes) hashes.push_back(crypto::HashToBase58(h));
+    mb["tx_hashes"] = std::move(hashes);
+    j["micro_block"] = std::move(mb);
+    return JsonOk(j);
+}
+
+json EvidenceJson(const core::Evidence& e, uint64_t height) {
+    json j;
+    j["height"] = U64(height);
+    j["id"] = crypto::HashToBase58(e.Id());
+    j["accused"] = e.Accused();
+    switch (e.kind) {
+        case core::EvidenceKind::kFraud:
+            j["kind"] = "FRAUD_PROOF";
+            j["detail"] = {{"micro_block", HeaderJson(e.fraud.header)},
+                           {"index", e.fraud.index},
+                           {"tx_hash", e.fraud.tx.HashBase58()},
+                           {"reason", "BAD_TRANSACTION"}};
+            break;
+        case core::EvidenceKind::kMicroEquivocation:
+            j["kind"] = "MICRO_EQUIVOCATION";
+            j["detail"] = {{"a", HeaderJson(e.micro.a)}, {"b", HeaderJson(e.micro.b)}};
+            break;
+        case core::EvidenceKind::kVoteEquivocation: {
+            j["kind"] = "VOTE_EQUIVOCATION";
+            auto vote = [](const core::SignedVote& v) {
+                return json{{"kind", v.kind == core::kVotePrepare ? "PREPARE" : "COMMIT"},
+                            {"height", U64(v.height)},
+                            {"view", U64(v.view)},
+                            {"block_hash", crypto::HashToBase58(v.block_hash)},
+                            {"voter", v.voter}};
+            };
+            j["detail"] = {{"a", vote(e.vote.a)}, {"b", vote(e.vote.b)}};
+            break;
+        }
+    }
+    return j;
+}
+
+Response Evidence(node::Node& n, const Request& r) {
+    const uint64_t head = n.driver().Status().height;
+    uint64_t from = head >= kMaxEvidenceRange ? head - kMaxEvidenceRange + 1 : 0;
+    uint64_t to = head;
+    if (r.params.size() == 2) {
+        auto f = ParseU64(r.params[0], "from");
+        if (!f) return BadRequest(f.error().message);
+        auto t = ParseU64(r.params[1], "to");
+        if (!t) return BadRequest(t.error().message);
+        if (*t < *f) return BadRequest("invalid range " + r.params[0] + " to " + r.params[1] + ": to < from");
+        if (*t - *f >= kMaxEvidenceRange) {
+            return BadRequest("invalid range " + r.params[0] + " to " + r.params[1] + ": at most " +
+                              std::to_string(kMaxEvidenceRange) + " blocks per request");
+        }
+        from = *f;
+        to = std::min(*t, head);
+    }
+    json evidence = json::array(), excluded = json::array(), compensated = json::array();
+    for (uint64_t h = from; h <= to && from <= to; ++h) {
+        auto b = LoadBlock(n, h, WithTxs::kNo);
+        if (!b) return StorageError("block", b.error());
+        if (!*b) continue;
+        const auto& blk = (*b)->block;
+        for (const auto& e : blk.evidence) evidence.push_back(EvidenceJson(e, h));
+        for (const auto& x : blk.excluded) {
+            excluded.push_back({{"height", U64(h)},
+                                {"tx_hash", crypto::HashToBase58(x.tx_hash)},
+                                {"evidence_id", crypto::HashToBase58(x.evidence_id)}});
+        }
+        for (const auto& x : blk.compensated) {
+            compensated.push_back({{"height", U64(h)},
+                                   {"tx_hash", crypto::HashToBase58(x.tx_hash)},
+                                   {"evidence_id", crypto::HashToBase58(x.evidence_id)}});
+        }
+        if (h == UINT64_MAX) break;
+    }
+    json slashed = json::array();
+    for (const auto& v : ledger::GetValidators(n.state())) {
+        if (v.status == ledger::schema::ValidatorStatus::kSlashed) slashed.push_back(v.account);
+    }
+    json j;
+    j["from"] = U64(from);
+    j["to"] = U64(to);
+    j["evidence"] = std::move(evidence);
+    j["excluded"] = std::move(excluded);
+    j["compensated"] = std::move(compensated);
+    j["slashed"] = std::move(slashed);
+    j["compensation_pool"] = Double(RawToDouble(ledger::CompensationPoolBalance(n.state()), 8));
+    return JsonOk(j);
+}
+
+}  // namespace
+
+void RegisterPobApi(ApiContext& ctx) {
+    node::Node* n = ctx.node;
+    ctx.Get("/getPoBInfo", [n](const Request&) { return PobInfo(*n); });
+    ctx.Get("/getMicroBlock/{producer}/{seq}", [n](const Request& r) { return MicroBlock(*n, r); });
+    ctx.Get("/getEvidence", [n](const Request& r) { return Evidence(*n, r); });
+    ctx.Get("/getEvidence/{from}/{to}", [n](const Request& r) { return Evidence(*n, r); });
+}
+
+}  // namespace iost::rpc

@@ -1,0 +1,359 @@
+// State endpoints: accounts, token balances and info, RAM, producers, and
+// contract storage, read from final state through the ledger's queries
+// (go-iost rpc/api_service.go semantics, rpc.proto shapes). PoB shows only
+// final state, so `by_longest_chain` is validated and otherwise changes
+// nothing: the longest chain and the irreversible chain are the same.
+#include <algorithm>
+#include <climits>
+
+#include <core/account.h>
+#include <ledger/ledger.h>
+#include <ledger/native.h>
+#include <rpc/api_internal.h>
+#include <util/text.h>
+
+namespace iost::rpc {
+namespace {
+
+using ledger::StateReader;
+
+constexpr size_t kMaxStorageBody = 64 << 10;
+constexpr size_t kMaxBatchKeys = 50;  // go-iost reads at most 50 key fields
+
+json ItemJson(const ledger::PermissionItem& it) {
+    return {{"id", it.id}, {"is_key_pair", it.is_key_pair}, {"weight", I64(it.weight)}, {"permission", it.permission}};
+}
+
+// Gas per second a pledge of `pledge_raw` IOST earns (gas.iost's rate, taken
+// from the ledger's own GasAt rather than restated here).
+double GasIncreasePerSecond(int64_t pledge_raw) {
+    ledger::schema::GasState g;
+    g.pledge_total = pledge_raw;
+    g.limit = INT64_MAX;
+    g.stock = 0;
+    g.update_time = 1;
+    return static_cast<double>(ledger::native::GasAt(g, 1 + 1'000'000'000).stock) / 100.0;
+}
+
+json FrozenJson(const StateReader& st, std::string_view token, std::string_view holder, int64_t now, int decimals) {
+    json out = json::array();
+    auto raw = st.Get(ledger::schema::FreezeKey(token, holder));
+    if (!raw) return out;
+    auto list = ledger::schema::DecodeFreezeList(*raw);
+    if (!list) return out;
+    for (const auto& f : *list) {
+        if (f.ftime > now) out.push_back({{"amount", Double(RawToDouble(f.amount, decimals))}, {"time", I64(f.ftime)}});
+    }
+    return out;
+}
+
+Response Account(node::Node& n, const Request& r) {
+    const std::string& name = r.params[0];
+    if (auto st = CheckId(name); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    const StateReader& st = n.state();
+    auto acc = ledger::GetAccount(st, name);
+    if (!acc) return NotFound("account not found");
+    const int64_t now = n.driver().Status().head_time;
+
+    json j;
+    j["name"] = acc->id;
+    const int64_t balance = ledger::BalanceOf(st, "iost", name, now);
+    j["balance"] = Double(RawToDouble(balance, 8));
+
+    const auto gas = ledger::GasInfo(st, name, now);
+    json pledged = json::array();
+    // IOST lists every pledger of the account; our state indexes pledges by
+    // pledger first, so the ones shown are the account itself and its
+    // referrer (who pledged when creating it, as the SDK's newAccount does).
+    std::vector<std::string> pledgers = {name};
+    if (!acc->referrer.empty() && acc->referrer != name) pledgers.push_back(acc->referrer);
+    for (const auto& p : pledgers) {
+        auto v = st.Get(ledger::schema::GasPledgeKey(p, name));
+        if (!v) continue;
+        auto amount = ledger::schema::DecodeI64(*v);
+        if (amount && *amount > 0) pledged.push_back({{"pledger", p}, {"amount", Double(RawToDouble(*amount, 8))}});
+    }
+    j["gas_info"] = {{"current_total", Double(static_cast<double>(gas.stock) / 100.0)},
+                     {"transferable_gas", 0},
+                     {"pledge_gas", Double(static_cast<double>(gas.stock) / 100.0)},
+                     {"increase_speed", Double(GasIncreasePerSecond(gas.pledge_total))},
+                     {"limit", Double(static_cast<double>(gas.limit) / 100.0)},
+                     {"pledged_info", std::move(pledged)}};
+
+    // RAM: available is the account's "ram" token balance as in IOST; total
+    // is what it holds plus what it has spent on data. Our ledger does not
+    // keep IOST's per-account "used" counter, so used = bought − available
+    // when positive (bytes the account bought and wrote).
+    const int64_t ram_available = ledger::BalanceOf(st, "ram", name);
+    int64_t ram_bought = 0;
+    if (auto v = st.Get(ledger::schema::RamSelfKey(name))) {
+        if (auto d = ledger::schema::DecodeI64(*v)) ram_bought = *d;
+    }
+    const int64_t ram_used = std::max<int64_t>(0, ram_bought - ram_available);
+    j["ram_info"] = {{"available", I64(ram_available)}, {"used", I64(ram_used)}, {"total", I64(ram_available + ram_used)}};
+
+    json perms = json::object();
+    for (const auto& [pname, p] : acc->permissions) {
+        json items = json::array();
+        for (const auto& it : p.items) items.push_back(ItemJson(it));
+        perms[pname] = {{"name", p.name}, {"group_names", p.groups}, {"items", std::move(items)},
+                        {"threshold", I64(p.threshold)}};
+    }
+    j["permissions"] = std::move(perms);
+    json groups = json::object();
+    for (const auto& [gname, g] : acc->groups) {
+        json items = json::array();
+        for (const auto& it : g.items) items.push_back(ItemJson(it));
+        groups[gname] = {{"name", g.name}, {"items", std::move(items)}};
+    }
+    j["groups"] = std::move(groups);
+    j["frozen_balances"] = FrozenJson(st, "iost", name, now, 8);
+    json votes = json::array();
+    for (const auto& v : ledger::GetValidators(st)) {
+        auto raw = st.Get(ledger::schema::VoteKey(name, v.account));
+        if (!raw) continue;
+        auto amount = ledger::schema::DecodeI64(*raw);
+        if (amount && *amount > 0) {
+            votes.push_back({{"option", v.account}, {"votes", Double(RawToDouble(*amount, 8))}, {"cleared_votes", 0}});
+        }
+    }
+    j["vote_infos"] = std::move(votes);
+    j["balance_string"] = RawToDecimal(balance, 8);
+    return JsonOk(j);
+}
+
+Response TokenBalance(node::Node& n, const Request& r) {
+    const std::string& account = r.params[0];
+    const std::string& token = r.params[1];
+    if (auto st = CheckId(account); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[2], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    auto info = ledger::GetTokenInfo(n.state(), token);
+    if (!info) return NotFound("token not found: " + util::Quoted(token));
+    const int64_t now = n.driver().Status().head_time;
+    json j;
+    j["balance"] = Double(RawToDouble(ledger::BalanceOf(n.state(), token, account, now), info->decimal));
+    j["frozen_balances"] = FrozenJson(n.state(), token, account, now, info->decimal);
+    return JsonOk(j);
+}
+
+Response TokenInfo(node::Node& n, const Request& r) {
+    const std::string& symbol = r.params[0];
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    auto info = ledger::GetTokenInfo(n.state(), symbol);
+    if (!info) return NotFound("token not found");
+    json j;
+    j["symbol"] = symbol;
+    j["full_name"] = info->full_name;
+    j["issuer"] = info->issuer;
+    j["total_supply"] = I64(info->total_supply);
+    j["current_supply"] = I64(info->supply);
+    j["decimal"] = info->decimal;
+    j["can_transfer"] = info->can_transfer;
+    j["only_issuer_can_transfer"] = info->only_issuer_can_transfer;
+    j["total_supply_float"] = Double(RawToDouble(info->total_supply, info->decimal));
+    j["current_supply_float"] = Double(RawToDouble(info->supply, info->decimal));
+    return JsonOk(j);
+}
+
+Response RamInfo(node::Node& n) {
+    auto pool = ledger::RamInfo(n.state());
+    if (!pool) return NotFound("RAM pool not initialized");
+    // go-iost RAMHandler: sell = F·balance/left with F = 1, buy = (1 + 2 % fee)·sell.
+    const double left = static_cast<double>(std::max<int64_t>(1, pool->left_space));
+    const double sell = RawToDouble(pool->balance, 8) / left;
+    json j;
+    j["used_ram"] = I64(pool->used_space);
+    j["available_ram"] = I64(pool->left_space);
+    j["total_ram"] = I64(pool->used_space + pool->left_space);
+    j["sell_price"] = Double(sell);
+    j["buy_price"] = Double(sell * 1.02);
+    return JsonOk(j);
+}
+
+const char* ValidatorStatusName(ledger::schema::ValidatorStatus s) {
+    // go-iost's statusList: APPLY, APPROVED, UNAPPLY, UNAPPLY_APPROVED. Our
+    // registration is approved at once; slashing is PoB's own.
+    switch (s) {
+        case ledger::schema::ValidatorStatus::kActive: return "APPROVED";
+        case ledger::schema::ValidatorStatus::kUnregistered: return "UNAPPLY_APPROVED";
+        case ledger::schema::ValidatorStatus::kSlashed: return "SLASHED";
+    }
+    return "UNKNOWN";
+}
+
+std::optional<ledger::schema::ValidatorRecord> LoadValidator(const StateReader& st, std::string_view name) {
+    auto raw = st.Get(ledger::schema::ValidatorKey(name));
+    if (!raw) return std::nullopt;
+    auto v = ledger::schema::ValidatorRecord::Decode(*raw);
+    if (!v) return std::nullopt;
+    return *v;
+}
+
+Response ProducerVoteInfo(node::Node& n, const Request& r) {
+    const std::string& account = r.params[0];
+    if (auto st = CheckId(account); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    auto v = LoadValidator(n.state(), account);
+    if (!v) return NotFound("can't get producer info");
+    json j;
+    j["pubkey"] = util::Base58Encode(v->consensus_key.bytes);
+    j["loc"] = v->loc;
+    j["url"] = v->url;
+    j["net_id"] = v->net_id;
+    j["is_producer"] = v->is_producer;
+    j["status"] = ValidatorStatusName(v->status);
+    j["online"] = v->is_producer && v->status == ledger::schema::ValidatorStatus::kActive;
+    j["votes"] = Double(RawToDouble(v->votes, 8));
+    return JsonOk(j);
+}
+
+// go-iost formatInternalValue: a string as is, anything else as JSON, a
+// missing value as "null".
+json StorageValue(const StateReader& st, std::string_view id, std::string_view key, std::string_view field) {
+    const auto null = json("null");
+    if (id == "token.iost" && key.size() > 2 && key.substr(0, 2) == "TI") {
+        auto info = ledger::GetTokenInfo(st, key.substr(2));
+        if (!info) return null;
+        if (field == "fullName") return info->full_name;
+        if (field == "issuer") return info->issuer;
+        if (field == "supply") return std::to_string(info->supply);
+        if (field == "totalSupply") return std::to_string(info->total_supply);
+        if (field == "decimal") return std::to_string(info->decimal);
+        if (field == "canTransfer") return info->can_transfer ? "true" : "false";
+        if (field == "onlyIssuerCanTransfer") return info->only_issuer_can_transfer ? "true" : "false";
+        if (field == "defaultRate") return info->default_rate;
+        return null;
+    }
+    if (id == "token.iost" && key.size() > 2 && key.substr(0, 2) == "TB" && !field.empty()) {
+        if (!ledger::GetTokenInfo(st, field)) return null;
+        auto raw = st.Get(ledger::schema::BalanceKey(field, key.substr(2)));
+        if (!raw) return null;
+        auto d = ledger::schema::DecodeI64(*raw);
+        return d ? json(std::to_string(*d)) : null;
+    }
+    if (id == "auth.iost" && key == "auth" && !field.empty()) {
+        auto acc = ledger::GetAccount(st, field);
+        return acc ? json(acc->ToJson()) : null;
+    }
+    if (id == "vote_producer.iost" && key == "producerTable" && !field.empty()) {
+        auto v = LoadValidator(st, field);
+        if (!v) return null;
+        json p = {{"pubkey", util::Base58Encode(v->consensus_key.bytes)},
+                  {"loc", v->loc},
+                  {"url", v->url},
+                  {"netId", v->net_id},
+                  {"isProducer", v->is_producer},
+                  {"status", static_cast<int>(v->status == ledger::schema::ValidatorStatus::kActive ? 1 : 3)},
+                  {"online", v->is_producer}};
+        return p.dump();
+    }
+    if (id == "vote_producer.iost" && key == "producerKeyToId" && !field.empty()) {
+        auto raw = st.Get(ledger::schema::ValidatorPubkeyKey(field));
+        return raw ? json(*raw) : null;
+    }
+    return null;
+}
+
+// A string member under its proto name or its lowerCamel JSON name (both
+// accepted by go-iost's gateway); absent or null gives "".
+util::Result<std::string> StrField(const json& j, const char* proto, const char* camel) {
+    const json* v = nullptr;
+    if (auto it = j.find(proto); it != j.end()) v = &*it;
+    if (auto it = j.find(camel); it != j.end() && camel != std::string_view(proto)) {
+        if (v) return util::Err(std::string("both ") + proto + " and " + camel + " given");
+        v = &*it;
+    }
+    if (!v || v->is_null()) return std::string();
+    if (!v->is_string()) return util::Err(std::string(proto) + ": must be a string");
+    return v->get<std::string>();
+}
+
+util::Status BoolField(const json& j) {
+    for (const char* name : {"by_longest_chain", "byLongestChain"}) {
+        auto it = j.find(name);
+        if (it != j.end() && !it->is_null() && !it->is_boolean()) {
+            return util::Err(std::string(name) + ": must be true or false");
+        }
+    }
+    return util::Ok();
+}
+
+// The block the storage was read at (go-iost: block_hash, block_number).
+void AddStorageEnvelope(json& j, node::Node& n) {
+    const auto s = n.driver().Status();
+    j["block_hash"] = crypto::HashToBase58(s.head_hash);
+    j["block_number"] = U64(s.height);
+}
+
+Response ContractStorage(node::Node& n, const Request& r) {
+    auto body = ParseBodyObject(r.body, kMaxStorageBody);
+    if (!body) return BadRequest(body.error().message);
+    auto id = StrField(*body, "id", "id");
+    if (!id) return BadRequest(id.error().message);
+    auto key = StrField(*body, "key", "key");
+    if (!key) return BadRequest(key.error().message);
+    auto field = StrField(*body, "field", "field");
+    if (!field) return BadRequest(field.error().message);
+    if (auto st = BoolField(*body); !st) return BadRequest(st.error().message);
+    if (id->empty()) return BadRequest("id: a contract id is required");
+    json j;
+    j["data"] = StorageValue(n.state(), *id, *key, *field);
+    AddStorageEnvelope(j, n);
+    return JsonOk(j);
+}
+
+Response BatchContractStorage(node::Node& n, const Request& r) {
+    auto body = ParseBodyObject(r.body, kMaxStorageBody);
+    if (!body) return BadRequest(body.error().message);
+    auto id = StrField(*body, "id", "id");
+    if (!id) return BadRequest(id.error().message);
+    if (id->empty()) return BadRequest("id: a contract id is required");
+    if (auto st = BoolField(*body); !st) return BadRequest(st.error().message);
+    const json* kf = nullptr;
+    for (const char* name : {"key_fields", "keyFields"}) {
+        auto it = body->find(name);
+        if (it == body->end() || it->is_null()) continue;
+        if (kf) return BadRequest("both key_fields and keyFields given");
+        kf = &*it;
+    }
+    json datas = json::array();
+    if (kf) {
+        if (!kf->is_array()) return BadRequest("key_fields: must be an array of {key, field}");
+        if (kf->size() > kMaxBatchKeys) {
+            return BadRequest("key_fields: " + std::to_string(kf->size()) + " entries, at most " +
+                              std::to_string(kMaxBatchKeys));
+        }
+        for (size_t i = 0; i < kf->size(); ++i) {
+            const json& e = (*kf)[i];
+            const std::string where = "key_fields[" + std::to_string(i) + "]";
+            if (!e.is_object()) return BadRequest(where + ": must be an object {key, field}");
+            auto key = StrField(e, "key", "key");
+            if (!key) return BadRequest(where + "." + key.error().message);
+            auto field = StrField(e, "field", "field");
+            if (!field) return BadRequest(where + "." + field.error().message);
+            datas.push_back(StorageValue(n.state(), *id, *key, *field));
+        }
+    }
+    json j;
+    j["datas"] = std::move(datas);
+    AddStorageEnvelope(j, n);
+    return JsonOk(j);
+}
+
+}  // namespace
+
+void RegisterStateApi(ApiContext& ctx) {
+    node::Node* n = ctx.node;
+    ctx.Get("/getAccount/{name}/{by_longest_chain}", [n](const Request& r) { return Account(*n, r); });
+    ctx.Get("/getTokenBalance/{account}/{token}/{by_longest_chain}",
+            [n](const Request& r) { return TokenBalance(*n, r); });
+    ctx.Get("/getTokenInfo/{symbol}/{by_longest_chain}", [n](const Request& r) { return TokenInfo(*n, r); });
+    ctx.Get("/getRAMInfo", [n](const Request&) { return RamInfo(*n); });
+    ctx.Get("/getProducerVoteInfo/{account}/{by_longest_chain}",
+            [n](const Request& r) { return ProducerVoteInfo(*n, r); });
+    ctx.Post("/getContractStorage", [n](const Request& r) { return ContractStorage(*n, r); });
+    ctx.Post("/getBatchContractStorage", [n](const Request& r) { return BatchContractStorage(*n, r); });
+}
+
+}  // namespace iost::rpc
