@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -25,32 +24,8 @@ namespace {
 
 namespace w = iost::wallet;
 
-// Reads a whole file ("-" = stdin), refusing anything larger than a tx body
-// can be so a wrong path (a disk image, /dev/zero) fails fast.
-iost::util::Result<std::string> ReadInput(const std::string& path) {
-    constexpr size_t kLimit = iost::core::kMaxTxJsonBytes;
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (path != "-") {
-        file.open(path, std::ios::binary);
-        if (!file) return iost::util::Err("cannot open " + path);
-        in = &file;
-    }
-    std::string out;
-    char buf[8192];
-    while (in->read(buf, sizeof buf) || in->gcount() > 0) {
-        out.append(buf, static_cast<size_t>(in->gcount()));
-        if (out.size() > kLimit) {
-            return iost::util::Err(path + " is larger than " + std::to_string(kLimit) +
-                                   " bytes; not a transaction");
-        }
-    }
-    if (in->bad()) return iost::util::Err("error reading " + path);
-    return out;
-}
-
 int RunInspect(const std::string& path, std::optional<uint32_t> chain_id, std::optional<int64_t> now_ns) {
-    auto text = ReadInput(path);
+    auto text = w::ReadTxFile(path);
     if (!text) {
         std::cerr << "iwallet: " << text.error().message << "\n";
         return w::kExitUsage;
@@ -97,7 +72,8 @@ int main(int argc, char** argv) {
     app.add_option("--keys-dir,--account_dir", ctx.keys_dir,
                    "Key store directory (default $IWALLET_KEYS_DIR or ~/.iwallet)");
     app.add_option("--output", output, "Output format: text | json")->check(CLI::IsMember({"text", "json"}));
-    app.add_option("-l,--gas-limit,--gas_limit", ctx.tx.gas_limit, "Gas limit (6000-4000000, default 1000000)");
+    auto* gas_limit_opt = app.add_option("-l,--gas-limit,--gas_limit", ctx.tx.gas_limit,
+                                         "Gas limit (6000-4000000; default 1000000, or the publisher's gas if less)");
     app.add_option("-p,--gas-ratio,--gas_ratio", ctx.tx.gas_ratio, "Gas ratio (1-100, default 1)");
     app.add_option("-e,--expiration", ctx.tx.expiration_s, "Seconds until the tx expires (1-90, default 90)");
     app.add_option("--amount-limit,--amount_limit", ctx.tx.amount_limit,
@@ -218,6 +194,7 @@ int main(int argc, char** argv) {
 
     ctx.output = output == "json" ? w::OutputFormat::kJson : w::OutputFormat::kText;
     ctx.tx.chain_id = chain_id;
+    ctx.gas_limit_explicit = gas_limit_opt->count() > 0;
     ctx.wait = !no_wait;
     if (!(wait_timeout_s > 0 && wait_timeout_s <= 3600)) {
         std::cerr << "iwallet: --wait-timeout must be 0 < s <= 3600\n";

@@ -1,5 +1,7 @@
 #include <wallet/commands.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -207,15 +209,46 @@ int SubmitAndWait(Context& c, const core::Tx& tx) {
     return kExitFailed;
 }
 
+// The gas limit for a tx from `publisher` when none was given (see
+// Context::gas_limit_explicit); the default when the node cannot tell.
+double AutoGasLimit(Context& c, const std::string& publisher) {
+    constexpr double kMin = 6'000;
+    if (c.gas_limit_explicit) return c.tx.gas_limit;
+    auto api = NodeApi::Make(c.server);
+    if (!api) return c.tx.gas_limit;
+    auto body = api->Get("/getAccount/" + publisher + "/false");
+    if (!body) return c.tx.gas_limit;
+    Json j = Json::parse(*body, nullptr, false);
+    if (!j.is_object() || !j.contains("gas_info") || !j["gas_info"].is_object()) return c.tx.gas_limit;
+    const Json& have = j["gas_info"]["current_total"];
+    if (!have.is_number()) return c.tx.gas_limit;
+    const double gas = std::floor(have.get<double>());
+    return std::max(kMin, std::min(c.tx.gas_limit, gas));
+}
+
 // Builds, signs as --account and submits.
 int SendActions(Context& c, std::vector<core::Action> actions) {
     auto kp = LoadPublisher(c);
     if (!kp) return Fail(c, kExitUsage, kp.error().message);
-    auto tx = BuildTx(std::move(actions), c.tx, util::SystemClock().Now());
+    TxParams params = c.tx;
+    params.gas_limit = AutoGasLimit(c, c.account);
+    auto tx = BuildTx(std::move(actions), params, util::SystemClock().Now());
     if (!tx) return Fail(c, kExitUsage, tx.error().message);
     SignAsPublisher(*tx, c.account, *kp);
     return SubmitAndWait(c, *tx);
 }
+
+util::Status WriteFile0600(const std::string& path, const std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return util::Err("cannot write " + path);
+    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (std::fclose(f) != 0 || !ok) return util::Err("error writing " + path);
+    return util::Ok();
+}
+
+std::string KeyAlgoOf(const crypto::KeyPair& kp) { return std::string(crypto::AlgorithmName(kp.algorithm())); }
+
+}  // namespace
 
 util::Result<std::string> ReadTxFile(const std::string& path) {
     std::ifstream in;
@@ -234,18 +267,6 @@ util::Result<std::string> ReadTxFile(const std::string& path) {
     if (is->bad()) return util::Err("error reading " + path);
     return out;
 }
-
-util::Status WriteFile0600(const std::string& path, const std::string& text) {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr) return util::Err("cannot write " + path);
-    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (std::fclose(f) != 0 || !ok) return util::Err("error writing " + path);
-    return util::Ok();
-}
-
-std::string KeyAlgoOf(const crypto::KeyPair& kp) { return std::string(crypto::AlgorithmName(kp.algorithm())); }
-
-}  // namespace
 
 // ---- account ---------------------------------------------------------------
 

@@ -35,6 +35,10 @@ struct Context {
     std::string keys_dir;    // "" = DefaultKeysDir()
     OutputFormat output = OutputFormat::kText;
     TxParams tx;
+    // Without --gas-limit, a tx sent to a node uses go-iost's 1,000,000 or
+    // the publisher's current gas if that is less (a new account pledging
+    // 10 IOST has 10,000 gas, and the node refuses a limit above the stock).
+    bool gas_limit_explicit = false;
     bool wait = true;        // false: --no-wait
     std::chrono::milliseconds wait_timeout{120'000};
     PasswordSource password;
@@ -53,6 +57,10 @@ struct AccountCreateArgs {
     bool encrypt = false;
     bool force = false;
 };
+
+// Reads a transaction file ("-" = stdin), refusing anything larger than a
+// tx body can be so a wrong path (a disk image, /dev/zero) fails fast.
+util::Result<std::string> ReadTxFile(const std::string& path);
 
 int AccountCreate(Context& c, const AccountCreateArgs& a);
 int AccountImport(Context& c, const std::string& name, const std::string& secret, const std::string& algo,

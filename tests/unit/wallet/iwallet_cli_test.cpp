@@ -105,4 +105,63 @@ TEST_F(IwalletCli, KeyNewPrintsIostForms) {
     EXPECT_EQ(Json::parse(Iwallet("key new").out)["Algorithm"], "ed25519");
 }
 
+// The node-facing commands refuse bad input before contacting any node
+// (--server points at a closed port: a reached node would be exit 1).
+TEST_F(IwalletCli, BadArgumentsAreRefusedLocally) {
+    const std::string dir = ::testing::TempDir() + "iwallet_cli_keys_" + std::to_string(::getpid());
+    const std::string g = "--server http://127.0.0.1:1 --keys-dir " + dir + " --no-prompt ";
+    const Json key = Json::parse(Iwallet("key new").out);
+    ASSERT_EQ(Iwallet(g + "account import admin " + key["Seckey"].get<std::string>()).code, 0);
+    for (const std::string bad : {
+             "transfer bob 1 --account admin",                 // receiver name too short
+             "transfer bobby -1 --account admin",              // negative amount
+             "transfer bobby 1.000000001 --account admin",     // 9 decimals
+             "transfer bobby 1e3 --account admin",             // exponent
+             "transfer bobby 1",                               // no --account
+             "transfer bobby 1 --account nobody",              // no key for it
+             "call token.iost transfer '{\"a\":1}' --account admin",  // args not an array
+             "call token.iost transfer '[1,' --account admin",        // broken JSON
+             "call token transfer '[]' --account admin",              // not a contract id
+             "transfer bobby 1 --account admin --gas-ratio 0.5",
+             "transfer bobby 1 --account admin --gas-limit 10",
+             "transfer bobby 1 --account admin --expiration 0",
+             "transfer bobby 1 --account admin --amount-limit iost",
+             "transfer bobby 1 --account admin --signers bobby",
+             "--server https://node balance admin",
+             "--server http://node:1/x balance admin",
+             "--output yaml balance admin",
+             "block 0xZZ",
+             "receipt not-a-hash",
+             "account import admin 111",                        // not a key
+             "account delete nobody",
+         }) {
+        const CliRun r = Iwallet(g + bad);
+        EXPECT_EQ(r.code, 2) << bad << "\n" << r.out;
+    }
+    // The node is unreachable: a well-formed query is exit 1, not 2.
+    EXPECT_EQ(Iwallet(g + "balance admin").code, 1);
+    EXPECT_EQ(Iwallet(g + "state").code, 1);
+}
+
+// `sign` needs no node; its output is a valid, signed /sendTx body.
+TEST_F(IwalletCli, OfflineSignProducesAValidTransaction) {
+    const std::string dir = ::testing::TempDir() + "iwallet_cli_sign_" + std::to_string(::getpid());
+    const std::string g = "--server http://127.0.0.1:1 --keys-dir " + dir + " --chain-id 1020 ";
+    const Json key = Json::parse(Iwallet("key new").out);
+    ASSERT_EQ(Iwallet(g + "account import alice --force " + key["Seckey"].get<std::string>()).code, 0);
+    const std::string out = dir + "/tx.json";
+    ASSERT_EQ(Iwallet(g + "sign token.iost transfer '[\"iost\",\"alice\",\"bobby\",\"1\",\"\"]' --account alice --out " + out)
+                  .code,
+              0);
+    const CliRun r = Iwallet("tx inspect --chain-id 1020 " + out);
+    EXPECT_EQ(r.code, 0) << r.out;
+    const Json rep = Json::parse(r.out);
+    EXPECT_TRUE(rep["valid"].get<bool>()) << r.out;
+    std::ifstream in(out);
+    const Json tx = Json::parse(in);
+    EXPECT_EQ(tx["publisher"], "alice");
+    EXPECT_EQ(tx["chain_id"], 1020);
+    EXPECT_EQ(tx["publisher_sigs"][0]["public_key"].get<std::string>().size(), 44u);  // base64 of 32 bytes
+}
+
 }  // namespace
