@@ -168,6 +168,7 @@ int SubmitAndWait(Context& c, const core::Tx& tx) {
     if (!JsonOut(c)) Out(c) << "Checking transaction receipt...\n" << std::flush;
     WaitOptions wo;
     wo.timeout = c.wait_timeout;
+    wo.poll_interval = milliseconds(100);
     wo.expiration_ns = tx.expiration;
     Progress progress(c);
     auto res = WaitForTx(*api, *hash, wo, [&](std::string_view s, milliseconds e) { progress(s, e); });
@@ -189,7 +190,7 @@ int SubmitAndWait(Context& c, const core::Tx& tx) {
         if (res->packed_after) {
             Out(c) << "PACKED after " << Seconds(*res->packed_after) << "\n";
         } else if (res->irreversible_after) {
-            Out(c) << "PACKED (not seen separately: final at the first look)\n";
+            Out(c) << "PACKED (not observed: it became final between two polls)\n";
         }
         if (res->irreversible_after) {
             Out(c) << "IRREVERSIBLE after " << Seconds(*res->irreversible_after) << " in block "
