@@ -256,6 +256,12 @@ json TxJson(const core::Tx& tx, const core::TxReceipt* receipt) {
     // TxToApiJson prints gas with ".0"; keep go's integral form.
     j["gas_ratio"] = Double(core::GasX100ToDouble(tx.gas_ratio));
     j["gas_limit"] = Double(core::GasX100ToDouble(tx.gas_limit));
+    // Fields in rpc.proto's order (core writes the actions' keys sorted).
+    json actions = json::array();
+    for (const auto& a : tx.actions) {
+        actions.push_back({{"contract", a.contract}, {"action_name", a.action_name}, {"data", a.data}});
+    }
+    j["actions"] = std::move(actions);
     j["tx_receipt"] = receipt ? ReceiptJson(*receipt) : json(nullptr);
     return j;
 }
