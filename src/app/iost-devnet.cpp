@@ -96,6 +96,7 @@ int Run(const devnet::DevnetOptions& o) {
     std::vector<int> live = rep->started;
     int tick = 0;
     int code = 0;
+    bool all_clean = true;  // every exit so far was a clean stop (exit code 0)
     while (!StopRequested(tty ? 1000 : 1000)) {
         // Children that died: say so once, keep watching the rest.
         for (auto it = live.begin(); it != live.end();) {
@@ -106,14 +107,17 @@ int Run(const devnet::DevnetOptions& o) {
                 }
                 std::printf("%snode %s (pid %d) exited: %s\n", tty ? "\r\033[K" : "", name.c_str(), *it,
                             how->c_str());
+                all_clean = all_clean && *how == "exit code 0";
                 it = live.erase(it);
             } else {
                 ++it;
             }
         }
         if (live.empty() && !rep->started.empty()) {
-            Print("every node this run started has exited; stopping");
-            code = 1;
+            // All stopped cleanly: someone ran `iost-devnet stop`; else they failed.
+            Print(all_clean ? "every node this run started was stopped; exiting"
+                            : "every node this run started has exited; exiting");
+            code = all_clean ? 0 : 1;
             break;
         }
         const devnet::NetworkStatus s = poller.Poll();
@@ -130,11 +134,15 @@ int Run(const devnet::DevnetOptions& o) {
         ++tick;
     }
     if (tty) std::printf("\n");
-    if (!ours.empty()) {
-        Print("stopping " + std::to_string(ours.size()) + " node(s)...");
-        // Reload: another launcher may have recorded newer pids meanwhile.
-        auto fresh = devnet::LoadManifest(devnet::ManifestPath(m.dir));
-        devnet::Manifest& target = fresh ? *fresh : m;
+    // Reload: another launcher may have recorded newer pids meanwhile.
+    auto fresh = devnet::LoadManifest(devnet::ManifestPath(m.dir));
+    devnet::Manifest& target = fresh ? *fresh : m;
+    size_t running = 0;
+    for (const auto& n : target.nodes) {
+        if (std::find(ours.begin(), ours.end(), n.name) != ours.end() && devnet::NodeRunning(n)) ++running;
+    }
+    if (running > 0) {
+        Print("stopping " + std::to_string(running) + " node(s)...");
         if (auto st = devnet::StopNodes(target, ours, std::chrono::seconds(10), Print); !st) {
             std::fprintf(stderr, "iost-devnet: %s\n", st.error().message.c_str());
             return 1;
