@@ -19,21 +19,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class IwalletCli : public ::testing::Test {
+// Each test starts its own devnet on its own /24 (ctest runs every test of
+// this binary as a separate process, possibly side by side).
+class IwalletDevnet : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() {
-        auto net = TestDevnet::Start("iwallet", "127.30.1.1", {"--believable", "2", "--normal", "4", "--accounts", "1"});
+    void StartDevnet(const std::string& name, const std::string& host) {
+        auto net = TestDevnet::Start(name, host, {"--believable", "2", "--normal", "4", "--accounts", "1"});
         ASSERT_TRUE(net.ok()) << net.error().message;
-        s_net = std::move(*net);
-        s_keys = (fs::path(s_net->dir()) / "iwallet-keys").string();
+        m_net = std::move(*net);
+        m_keys = (fs::path(m_net->dir()) / "iwallet-keys").string();
     }
-    static void TearDownTestSuite() { s_net.reset(); }
 
     // iwallet with the devnet's server, chain id and key store.
-    static CliResult Iwallet(std::vector<std::string> args, std::chrono::seconds timeout = 150s) {
-        std::vector<std::string> argv = {BinDir() + "/iwallet", "--server", s_net->manifest().nodes.at(0).http,
-                                         "--chain-id", std::to_string(s_net->manifest().chain_id), "--keys-dir",
-                                         s_keys, "--no-prompt"};
+    CliResult Iwallet(std::vector<std::string> args, std::chrono::seconds timeout = 150s) const {
+        std::vector<std::string> argv = {BinDir() + "/iwallet", "--server", m_net->manifest().nodes.at(0).http,
+                                         "--chain-id", std::to_string(m_net->manifest().chain_id), "--keys-dir",
+                                         m_keys, "--no-prompt"};
         argv.insert(argv.end(), args.begin(), args.end());
         return RunProgram(argv, timeout);
     }
@@ -50,27 +51,21 @@ protected:
         if (open == std::string::npos || close == std::string::npos) return json();
         return json::parse(r.output.substr(open, close + 2 - open), nullptr, false);
     }
-    static std::string Balance(const std::string& name) {
+    std::string Balance(const std::string& name) const {
         const CliResult r = Iwallet({"balance", name, "--output", "json"});
         EXPECT_EQ(r.code, 0) << r.output;
         const json j = JsonIn(r);
         return j.is_object() && j.contains("balance_string") ? j["balance_string"].get<std::string>() : "?";
     }
-    static std::string Secret(const std::string& name) {
-        std::ifstream in(s_keys + "/" + name + ".json");
-        json j = json::parse(in, nullptr, false);
-        return j.is_object() ? j["keypairs"]["active"].value("raw_key", "") : "";
-    }
 
-    static std::unique_ptr<TestDevnet> s_net;
-    static std::string s_keys;
+    std::unique_ptr<TestDevnet> m_net;
+    std::string m_keys;
 };
-std::unique_ptr<TestDevnet> IwalletCli::s_net;
-std::string IwalletCli::s_keys;
 
-TEST_F(IwalletCli, AccountTransferQueryAndOfflineSigning) {
-    ASSERT_TRUE(s_net);
-    const auto& admin = s_net->Account("admin");
+TEST_F(IwalletDevnet, AccountTransferQueryAndOfflineSigning) {
+    StartDevnet("iwallet1", "127.30.1.1");
+    ASSERT_TRUE(m_net);
+    const auto& admin = m_net->Account("admin");
 
     CliResult r = Iwallet({"account", "import", "admin", admin.secret_key});
     ASSERT_EQ(r.code, 0) << r.output;
@@ -78,7 +73,7 @@ TEST_F(IwalletCli, AccountTransferQueryAndOfflineSigning) {
 
     r = Iwallet({"state"});
     ASSERT_EQ(r.code, 0) << r.output;
-    EXPECT_NE(r.output.find("chain id " + std::to_string(s_net->manifest().chain_id)), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("chain id " + std::to_string(m_net->manifest().chain_id)), std::string::npos) << r.output;
 
     // account create: a new key in the store (0600) and signUp + ram + pledge + transfer on chain.
     r = Iwallet({"account", "create", "wallet1", "--account", "admin", "--initial-gas-pledge", "100",
@@ -87,7 +82,7 @@ TEST_F(IwalletCli, AccountTransferQueryAndOfflineSigning) {
     EXPECT_NE(r.output.find("IRREVERSIBLE after"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("SUCCESS"), std::string::npos) << r.output;
     struct stat st {};
-    ASSERT_EQ(::stat((s_keys + "/wallet1.json").c_str(), &st), 0);
+    ASSERT_EQ(::stat((m_keys + "/wallet1.json").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     EXPECT_EQ(Balance("wallet1"), "50");
 
@@ -122,9 +117,9 @@ TEST_F(IwalletCli, AccountTransferQueryAndOfflineSigning) {
     EXPECT_NE(r.output.find("block " + block_number), std::string::npos) << r.output;
 
     // Offline: sign with an unreachable --server (proves no node is needed), then send.
-    const std::string signed_file = s_net->dir() + "/signed.json";
+    const std::string signed_file = m_net->dir() + "/signed.json";
     r = RunProgram({BinDir() + "/iwallet", "--server", "http://127.0.0.1:1", "--chain-id",
-                    std::to_string(s_net->manifest().chain_id), "--keys-dir", s_keys, "sign", "token.iost", "transfer",
+                    std::to_string(m_net->manifest().chain_id), "--keys-dir", m_keys, "sign", "token.iost", "transfer",
                     R"(["iost","admin","wallet1","2",""])", "--account", "admin", "--out", signed_file},
                    30s);
     ASSERT_EQ(r.code, 0) << r.output;
@@ -153,15 +148,16 @@ TEST_F(IwalletCli, AccountTransferQueryAndOfflineSigning) {
     EXPECT_NE(r.output.find("believable"), std::string::npos) << r.output;
 }
 
-TEST_F(IwalletCli, EncryptedKeyStoreSignsWithThePasswordFile) {
-    ASSERT_TRUE(s_net);
-    const auto& user = s_net->Account("user1");
-    const std::string pw = s_net->dir() + "/pw.txt", bad = s_net->dir() + "/bad.txt";
+TEST_F(IwalletDevnet, EncryptedKeyStoreSignsWithThePasswordFile) {
+    StartDevnet("iwallet2", "127.30.2.1");
+    ASSERT_TRUE(m_net);
+    const auto& user = m_net->Account("user1");
+    const std::string pw = m_net->dir() + "/pw.txt", bad = m_net->dir() + "/bad.txt";
     std::ofstream(pw) << "s3cret-pass\n";
     std::ofstream(bad) << "not-it\n";
     CliResult r = Iwallet({"account", "import", "user1", user.secret_key, "--encrypt", "--password-file", pw});
     ASSERT_EQ(r.code, 0) << r.output;
-    std::ifstream in(s_keys + "/user1.json");
+    std::ifstream in(m_keys + "/user1.json");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(text.find(user.secret_key), std::string::npos) << "secret stored in the clear";
 
@@ -182,7 +178,7 @@ TEST_F(IwalletCli, EncryptedKeyStoreSignsWithThePasswordFile) {
     EXPECT_NE(r.output.find("(encrypted)"), std::string::npos) << r.output;
     r = Iwallet({"account", "delete", "user1"});
     ASSERT_EQ(r.code, 0) << r.output;
-    EXPECT_FALSE(fs::exists(s_keys + "/user1.json"));
+    EXPECT_FALSE(fs::exists(m_keys + "/user1.json"));
 }
 
 }  // namespace
