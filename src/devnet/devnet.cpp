@@ -235,11 +235,12 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
         rep.manifest = std::move(*m);
         rep.created = true;
         IOST_TRY(SaveManifest(rep.manifest, mpath));
-        print("created a devnet in " + dir.string() + ": " + std::to_string(rep.manifest.shape.believable) +
-              " believable + " + std::to_string(rep.manifest.shape.normal) + " normal validators" +
-              (rep.manifest.shape.observers ? " + " + std::to_string(rep.manifest.shape.observers) + " observers"
-                                            : std::string()) +
-              (rep.manifest.shape.fallback ? " (--fallback: one PBFT league)" : "") + ", chain id " +
+        const NetworkShape& s = rep.manifest.shape;
+        const std::string groups =
+            s.fallback ? std::to_string(s.validators()) + " validators in one PBFT league (--fallback)"
+                       : std::to_string(s.believable) + " believable + " + std::to_string(s.normal) + " normal validators";
+        print("created a devnet in " + dir.string() + ": " + groups +
+              (s.observers ? " + " + std::to_string(s.observers) + " observers" : std::string()) + ", chain id " +
               std::to_string(rep.manifest.chain_id));
     }
     Manifest& m = rep.manifest;

@@ -35,6 +35,12 @@ TEST(DevnetCli, StartStatusStopResumeKeepsTheChain) {
     }
     auto h = d.WaitForHeight(3, 60s);
     ASSERT_TRUE(h.ok()) << h.error().message;
+    // --fallback really runs the chain in fallback: one league, no believable validators.
+    auto pob = d.Get("node0", "/getPoBInfo");
+    ASSERT_TRUE(pob.ok()) << pob.error().message;
+    EXPECT_EQ((*pob)["chain_fallback"], true) << pob->dump();
+    EXPECT_EQ((*pob)["believable"].size(), 0u) << pob->dump();
+    EXPECT_EQ((*pob)["normal"].size(), 2u) << pob->dump();
 
     const CliResult st = RunDevnetCli({"status", "--dir", d.dir(), "--json"}, 30s);
     ASSERT_EQ(st.code, 0) << st.output;
