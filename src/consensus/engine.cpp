@@ -148,13 +148,32 @@ Effects Engine::Start(TimePoint now) {
 Effects Engine::Restore(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
                         const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
                         const std::optional<SafetyState>& safety, TimePoint now) {
+    BeginRestore(now);
+    // A block that does not apply stops the replay there; the caller
+    // compares the height reached with what it gave.
+    if (auto st = RestoreBlocks(blocks, micros, now); !st) m_log.Warn("restore: {}", st.error().message);
+    return EndRestore(safety, now);
+}
+
+void Engine::BeginRestore(TimePoint now) {
     (void)Start(now);
     m_out.clear();
+}
+
+util::Status Engine::RestoreBlocks(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
+                                   const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
+                                   TimePoint now) {
     for (const auto& m : micros) m_micro.emplace(m->hash, m);
     SyncResponse r;
     r.blocks = blocks;
-    HandleSyncResponse(m_opt.id, r, now);
+    SyncApply res;
+    HandleSyncResponse(m_opt.id, r, now, &res);
     m_out.clear();  // replay emits nothing the driver has not already done
+    if (res.bad) return util::Err(res.why);
+    return util::Ok();
+}
+
+Effects Engine::EndRestore(const std::optional<SafetyState>& safety, TimePoint now) {
     if (safety && safety->height == m_height + 1) {
         m_safety = *safety;
         Persist();
@@ -202,7 +221,7 @@ void Engine::NewEpoch(TimePoint now) {
     // MicroBlocks that arrived for this epoch before we reached it.
     std::deque<std::shared_ptr<const core::MicroBlock>> future;
     future.swap(m_future_micros);
-    for (auto& m : future) HandleMicro(m->header.producer, *m, now);
+    for (auto& m : future) HandleMicro(m->header.producer, m, now);
 }
 
 void Engine::EnterHeight(uint64_t height, TimePoint now) {
@@ -280,16 +299,23 @@ void Engine::Dispatch(const NodeId& from, const Message& msg, TimePoint now) {
                 if (m.tx) RouteTx(m.tx, m.from_client, now);
             } else if constexpr (std::is_same_v<T, MicroMsg>) {
                 if (!m.micro) return;
-                // Never trust derived fields from the wire: recompute them.
-                core::MicroBlock copy = *m.micro;
-                const auto claimed = copy.header;
-                copy.Seal();
-                if (copy.header.tx_root != claimed.tx_root ||
-                    copy.header.tx_count != claimed.tx_count) {
+                if (m_micro.count(m.micro->hash)) {
+                    // Already accepted under that hash: nothing new either
+                    // way (a forgery claiming it would be refused anyway).
+                    RetryWaiting(now);
+                    return;
+                }
+                // Never trust derived fields from the wire: recompute them
+                // (one copy, shared from here on).
+                auto copy = std::make_shared<core::MicroBlock>(*m.micro);
+                const auto claimed = copy->header;
+                copy->Seal();
+                if (copy->header.tx_root != claimed.tx_root ||
+                    copy->header.tx_count != claimed.tx_count) {
                     ++m_stats.bad_messages;
                     return;
                 }
-                HandleMicro(from, copy, now);
+                HandleMicro(from, std::move(copy), now);
             } else if constexpr (std::is_same_v<T, ProposalMsg>) {
                 HandleProposal(from, m, now);
             } else if constexpr (std::is_same_v<T, VoteMsg>) {
@@ -402,8 +428,9 @@ void Engine::ProduceMicro(TimePoint now) {
     Emit(Broadcast{MicroMsg{cmb}});
 }
 
-void Engine::HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoint now) {
+void Engine::HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> ptr, TimePoint now) {
     (void)from;
+    const core::MicroBlock& mb = *ptr;
     if (m_micro.count(mb.hash)) {
         RetryWaiting(now);
         return;
@@ -411,7 +438,7 @@ void Engine::HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoi
     const auto& hdr = mb.header;
     if (hdr.epoch > m_committee.epoch) {
         if (m_future_micros.size() < kMaxBuffered) {
-            m_future_micros.push_back(std::make_shared<const core::MicroBlock>(mb));
+            m_future_micros.push_back(ptr);
         }
         return;
     }
@@ -428,7 +455,6 @@ void Engine::HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoi
         ++m_stats.bad_messages;
         return;
     }
-    auto ptr = std::make_shared<const core::MicroBlock>(mb);
     m_micro.emplace(mb.hash, ptr);
     if (hdr.epoch != m_committee.epoch) {
         RetryWaiting(now);  // an old epoch's block can still complete a sync

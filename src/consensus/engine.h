@@ -80,6 +80,14 @@ class Engine {
     Effects Restore(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
                     const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
                     const std::optional<SafetyState>& safety, TimePoint now);
+    // The same in steps, so a long chain need not be in memory at once:
+    // BeginRestore, RestoreBlocks for consecutive chunks (each block with the
+    // MicroBlocks it references), then EndRestore.
+    void BeginRestore(TimePoint now);
+    util::Status RestoreBlocks(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
+                               const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
+                               TimePoint now);
+    Effects EndRestore(const std::optional<SafetyState>& safety, TimePoint now);
 
     Effects OnMessage(const NodeId& from, const Message& msg, TimePoint now);
     Effects OnTimeout(const TimerId& timer, TimePoint now);
@@ -125,7 +133,7 @@ class Engine {
     // Routing and phase 1.
     void RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client, TimePoint now);
     void ProduceMicro(TimePoint now);
-    void HandleMicro(const NodeId& from, const core::MicroBlock& mb, TimePoint now);
+    void HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> mb, TimePoint now);
     void SampleMicro(const core::MicroBlock& mb);
     void AddEvidence(std::shared_ptr<const core::Evidence> ev, bool gossip);
     const Committee* CommitteeForEpoch(uint64_t epoch) const;

@@ -182,6 +182,20 @@ util::Status Driver::InitOrRestore() {
     if (!*h0 || FromHash32(**h0) != m_opt.genesis_hash) {
         return util::Err("the data dir holds another chain (its genesis differs from the genesis file)");
     }
+    std::optional<consensus::SafetyState> safety;
+    auto rec = m_safety.Load(util::AsBytes(m_opt.engine.id));
+    if (!rec) return util::ErrOf(rec.error());
+    if (*rec) {
+        auto s = DecodeSafety(**rec);
+        if (!s) return util::Err("safety record: " + s.error().message);
+        safety = std::move(*s);
+    }
+    m_log.Info("restoring {} blocks from the data dir, replaying from genesis", head->height);
+    const auto t0 = std::chrono::steady_clock::now();
+    m_app.BeginReplay(m_genesis.writes);
+    m_engine->BeginRestore(now);
+    // In chunks, so that a long chain is never in memory at once.
+    constexpr uint64_t kRestoreChunk = 256;
     std::vector<std::shared_ptr<const core::CertifiedBlock>> blocks;
     std::vector<std::shared_ptr<const core::MicroBlock>> micros;
     for (uint64_t h = 1; h <= head->height; ++h) {
@@ -211,20 +225,15 @@ util::Status Driver::InitOrRestore() {
                 micros.push_back(std::make_shared<const core::MicroBlock>(std::move(*m)));
             }
         }
+        if (blocks.size() >= kRestoreChunk || h == head->height) {
+            auto st = m_engine->RestoreBlocks(blocks, micros, now);
+            if (!st) return util::Err("replaying stored block " + std::to_string(m_engine->height() + 1) + ": " +
+                                      st.error().message);
+            blocks.clear();
+            micros.clear();
+        }
     }
-    std::optional<consensus::SafetyState> safety;
-    auto rec = m_safety.Load(util::AsBytes(m_opt.engine.id));
-    if (!rec) return util::ErrOf(rec.error());
-    if (*rec) {
-        auto s = DecodeSafety(**rec);
-        if (!s) return util::Err("safety record: " + s.error().message);
-        safety = std::move(*s);
-    }
-    m_log.Info("restoring {} blocks from the data dir (head {}), replaying from genesis", blocks.size(),
-               head->height);
-    const auto t0 = std::chrono::steady_clock::now();
-    m_app.BeginReplay(m_genesis.writes);
-    Effects effects = m_engine->Restore(blocks, micros, safety, now);
+    Effects effects = m_engine->EndRestore(safety, now);
     IOST_TRY(m_app.EndReplay(head->height, FromHash32(head->state_root)));
     if (m_engine->height() != head->height) {
         return util::Err("the engine restored to height " + std::to_string(m_engine->height()) +
@@ -398,8 +407,10 @@ util::Result<crypto::Hash256, SubmitError> Driver::SubmitTx(core::Tx tx) {
     }
     auto names = tx.CheckNames();
     if (!names) return util::ErrOf(SubmitError{3, names.error().message});
-    const crypto::Hash256 h = tx.Hash();
-    const size_t bytes = tx.ToBytes(core::TxLevel::kFull).size();
+    // One encoding serves both the hash and the size.
+    const util::Bytes full = tx.ToBytes(core::TxLevel::kFull);
+    const crypto::Hash256 h = crypto::Sha3_256(full);
+    const size_t bytes = full.size();
     auto shared = std::make_shared<const core::Tx>(std::move(tx));
     m_verified.Insert(h);
     auto adm = m_mempool.Admit(shared, h, bytes, now);

@@ -17,10 +17,7 @@ using namespace std::chrono_literals;
 
 TEST(NodeCluster, FinalizesExecutesAndRestartedNodeCatchesUp) {
     Cluster c;
-    for (int i = 0; i < kValidators; ++i) c.nodes.push_back(c.Make(i));
-    for (auto& n : c.nodes) ASSERT_NE(n, nullptr);
-    for (int i = 0; i < kValidators; ++i) c.Connect(i);
-    for (auto& n : c.nodes) ASSERT_TRUE(n->Start().ok());
+    ASSERT_NO_FATAL_FAILURE(c.StartAll());
 
     ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= 5; }, 60s)) << "min height " << c.MinHeight();
     const auto st = c.nodes[0]->driver().Status();

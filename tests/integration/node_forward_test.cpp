@@ -13,18 +13,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool FinalOn(Node& n, const crypto::Hash256& h) {
-    storage::Hash32 key;
-    std::copy(h.begin(), h.end(), key.begin());
-    return n.blocks().GetReceipt(key).value().has_value();
-}
-
 TEST(NodeForward, TxsFromANormalValidatorAndAnObserverReachTheirOwner) {
     Cluster c;
-    for (int i = 0; i < kValidators; ++i) c.nodes.push_back(c.Make(i));
-    for (auto& n : c.nodes) ASSERT_NE(n, nullptr);
-    for (int i = 0; i < kValidators; ++i) c.Connect(i);
-    for (auto& n : c.nodes) ASSERT_TRUE(n->Start().ok());
+    ASSERT_NO_FATAL_FAILURE(c.StartAll());
     ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= 3; }, 60s)) << "min height " << c.MinHeight();
     const auto st = c.nodes[0]->driver().Status();
     ASSERT_FALSE(st.chain_fallback);

@@ -67,10 +67,7 @@ private:
 
 TEST(NodeSync, LateObserverCatchesUpFromSeveralPeersAndBansAForger) {
     Cluster c;
-    for (int i = 0; i < kValidators; ++i) c.nodes.push_back(c.Make(i));
-    for (auto& n : c.nodes) ASSERT_NE(n, nullptr);
-    for (int i = 0; i < kValidators; ++i) c.Connect(i);
-    for (auto& n : c.nodes) ASSERT_TRUE(n->Start().ok());
+    ASSERT_NO_FATAL_FAILURE(c.StartAll());
     // More than two sync batches (32 blocks each) behind.
     ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= 80; }, 120s)) << "min height " << c.MinHeight();
 

@@ -44,6 +44,14 @@ struct Cluster {
         return n.ok() ? std::move(*n) : nullptr;
     }
 
+    // kValidators nodes, fully connected, started.
+    void StartAll() {
+        for (int i = 0; i < kValidators; ++i) nodes.push_back(Make(i));
+        for (auto& n : nodes) ASSERT_NE(n, nullptr);
+        for (int i = 0; i < kValidators; ++i) Connect(i);
+        for (auto& n : nodes) ASSERT_TRUE(n->Start().ok());
+    }
+
     void Connect(int i) {
         for (int j = 0; j < static_cast<int>(nodes.size()); ++j) {
             if (j != i && nodes[j]) nodes[i]->host().AddAddress({"127.0.0.1", nodes[j]->p2p_port()});
@@ -58,6 +66,13 @@ struct Cluster {
         return h;
     }
 };
+
+// The tx has a receipt (it executed in a final block) on that node.
+inline bool FinalOn(Node& n, const crypto::Hash256& h) {
+    storage::Hash32 key;
+    std::copy(h.begin(), h.end(), key.begin());
+    return n.blocks().GetReceipt(key).value().has_value();
+}
 
 inline bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
     const auto end = std::chrono::steady_clock::now() + limit;
