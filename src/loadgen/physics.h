@@ -16,10 +16,15 @@
 namespace iost::loadgen {
 
 struct VerifyRate {
-    double per_second = 0;  // one core
-    double us_per_verify = 0;
+    // Per CPU-second of the measuring thread: what one core does when it
+    // gets the core, undistorted by other processes on a loaded machine.
+    double per_second = 0;
+    double us_per_verify = 0;  // CPU time per verification
+    // Per wall-clock second (lower than per_second when the machine is busy).
+    double per_wall_second = 0;
     size_t verifications = 0;
-    double seconds = 0;
+    double seconds = 0;      // wall
+    double cpu_seconds = 0;  // thread CPU
 };
 
 // Verifies valid Ed25519 signatures over 32-byte hashes for about `seconds`.

@@ -32,6 +32,7 @@ json StepJson(const StepResult& s) {
             {"offered", s.offered},
             {"sent", s.sent},
             {"send_errors", s.send_errors},
+            {"first_error", s.first_error},
             {"packed", s.packed},
             {"finalized", s.finalized},
             {"send_window_s", s.send_window_s},
@@ -103,6 +104,8 @@ std::string ReportToJson(const RunReport& r) {
               {"ed25519_verify",
                {{"per_second_one_core", r.verify.per_second},
                 {"us_per_verify", r.verify.us_per_verify},
+                {"per_wall_second", r.verify.per_wall_second},
+                {"cpu_seconds", r.verify.cpu_seconds},
                 {"verifications", r.verify.verifications},
                 {"seconds", r.verify.seconds}}},
               {"scenarios", scen},
@@ -116,7 +119,8 @@ std::string ReportToMarkdown(const RunReport& r) {
       << r.machine.cpu_model << ", " << r.machine.cores << " cores; load average before "
       << F(r.machine.load_before[0], 2) << " / after " << F(r.machine.load_after[0], 2) << ".\n\n";
     o << "Ed25519 verification, one core, in-process `crypto::Verify`: **" << F(r.verify.per_second)
-      << " /s** (" << F(r.verify.us_per_verify, 1) << " µs each).\n\n";
+      << " per CPU-second** (" << F(r.verify.us_per_verify, 1) << " µs of CPU each; " << F(r.verify.per_wall_second)
+      << " per wall-clock second on this machine at this load).\n\n";
     o << "| scenario | verifications per tx | implied limit (tx/s, " << r.machine.cores
       << " cores) | best finalized tx/s | fraction of limit |\n|---|---|---|---|---|\n";
     for (const auto& s : r.scenarios) {

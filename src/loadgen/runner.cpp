@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include <core/tx_json.h>
@@ -238,6 +239,13 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
     const int64_t t0 = NowNs() + 20 * util::kNanosPerMilli;
     std::atomic<size_t> sent{0}, errors{0};
     std::atomic<int64_t> max_lag{0};
+    std::mutex err_mu;
+    std::string first_error;
+    auto note_error = [&](const std::string& e) {
+        ++errors;
+        std::lock_guard lk(err_mu);
+        if (first_error.empty()) first_error = e;
+    };
     auto note_lag = [&](int64_t due, int64_t at) {
         int64_t lag = at - due, cur = max_lag.load();
         while (lag > cur && !max_lag.compare_exchange_weak(cur, lag)) {
@@ -253,7 +261,8 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
             m_tracker->MarkSubmitted(first + i, at);
             bool any = false;
             for (const auto& to : P2pTargets(m_senders[txs[i].sender].name)) any |= m_peer->SendTx(to, wire[i]);
-            ++(any ? sent : errors);
+            if (any) ++sent;
+            else note_error("P2P queue full or owner not connected");
         }
     } else {
         std::atomic<size_t> next{0};
@@ -271,7 +280,7 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
                     if (it == clients.end()) {
                         auto c = wallet::HttpClient::Make(url);
                         if (!c) {
-                            ++errors;
+                            note_error(url + ": " + c.error().message);
                             continue;
                         }
                         it = clients.emplace(url, std::move(*c)).first;
@@ -280,7 +289,8 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
                     note_lag(due, at);
                     m_tracker->MarkSubmitted(first + i, at);
                     auto r = it->second.Post("/sendTx", json[i]);
-                    ++((r && r->status == 200) ? sent : errors);
+                    if (r && r->status == 200) ++sent;
+                    else note_error(r ? "HTTP " + std::to_string(r->status) + ": " + r->body : r.error().message);
                 }
             });
         }
@@ -289,6 +299,7 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
     const int64_t send_end = NowNs();
     res.sent = sent.load();
     res.send_errors = errors.load();
+    res.first_error = first_error;
     res.send_window_s = static_cast<double>(send_end - t0) / 1e9;
     res.max_send_lag_ms = static_cast<double>(max_lag.load()) / 1e6;
 

@@ -61,6 +61,7 @@ struct StepResult {
     std::vector<NodeUsage> nodes;
     double cpu_s_per_1k_total = 0;  // all nodes together
     double wall_s = 0;
+    std::string first_error;  // the first refusal or send failure, for the report
 };
 
 struct RunnerOptions {
@@ -70,7 +71,7 @@ struct RunnerOptions {
     std::string seed = "iost-bench";
     std::string admin = "admin";
     std::string sink = "admin";           // every transfer pays this account
-    std::string gas_pledge_iost = "2000";
+    std::string gas_pledge_iost = "20000";  // ~4,000 gas per transfer: ~5,000 transfers each
     std::string fund_iost = "100";
     unsigned sign_threads = 2;
     util::Logger log = util::Logger::Null();

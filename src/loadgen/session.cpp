@@ -175,6 +175,12 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
                 sr.sampling = r.genesis().pob.sampling_probability_ppm / 1e6;
                 sr.verifications_per_tx = PobVerificationsPerTx(sr.sampling, sr.normal);
             }
+            ScenarioSpec actual = spec;
+            actual.fallback = r.fallback();
+            actual.believable = r.fallback() ? 0 : r.genesis().pob.believable_size;
+            actual.normal = r.fallback() ? static_cast<uint32_t>(r.normal_group()) : r.genesis().pob.normal_size;
+            actual.sampling = fmt::format("{}", sr.sampling);
+            sr.description = Describe(actual);
             sr.implied_tps_limit = ImpliedTpsLimit(report.verify.per_second, report.machine.cores, sr.verifications_per_tx);
             auto prep = r.Prepare(60'000);
             if (!prep) {
@@ -193,6 +199,10 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
                                "p99 {:.0f} ms, {:.2f} CPU s per 1k tx",
                                spec.name, res->finalized, res->offered, res->finalized_tps, res->packed_latency.p50_ms,
                                res->final_latency.p50_ms, res->final_latency.p99_ms, res->cpu_s_per_1k_total);
+                    if (!res->first_error.empty()) {
+                        o.log.Warn("[{}]   {} of {} sends failed, first: {}", spec.name, res->send_errors, res->offered,
+                                   res->first_error);
+                    }
                     sr.steps.push_back(std::move(*res));
                 }
             }
