@@ -40,7 +40,10 @@ void SyncPlanner::Answered(const std::string& peer, std::optional<uint64_t> firs
         m_flight.erase(it);
         break;
     }
-    if (first) PeerHeight(peer, last);
+    // Heights in an answer are unverified until applied: believe at most a
+    // window ahead, so a liar cannot set a far target that nobody checks
+    // (it is asked for what it claims and caught when that is applied).
+    if (first) PeerHeight(peer, std::min<uint64_t>(last, m_height + m_opt.batch * m_opt.window));
     // The target is what some trusted peer still claims.
     uint64_t t = m_height;
     for (const auto& [p, k] : m_known) t = std::max(t, k);

@@ -61,6 +61,14 @@ TEST(SyncPlanner, SpreadsBatchesOverPeersOneEach) {
     EXPECT_EQ(next[0].from_height, 31u);
 }
 
+TEST(SyncPlanner, AnAnswerCannotClaimAFarTarget) {
+    SyncPlanner p(SyncOptions{/*batch=*/10, /*window=*/2});
+    p.SetHeight(5);
+    p.Answered("liar", 1'000'000, 1'000'100);
+    EXPECT_EQ(p.target(), 25u);  // at most batch * window ahead of us
+    EXPECT_EQ(p.KnownHeight("liar"), 25u);
+}
+
 TEST(SyncPlanner, OnlyAsksPeersThatHaveTheBatch) {
     SyncPlanner p(SyncOptions{/*batch=*/10, /*window=*/8});
     p.PeerHeight("short", 5);
