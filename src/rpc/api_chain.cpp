@@ -65,8 +65,7 @@ Response ChainInfo(node::Node& n) {
 Response TxByHash(node::Node& n, const Request& r) {
     auto h = ParseHash(r.params[0], "hash");
     if (!h) return BadRequest(h.error().message);
-    storage::Hash32 key{};
-    std::copy(h->begin(), h->end(), key.begin());
+    const storage::Hash32 key = StoreKey(*h);
     auto loc = n.blocks().GetTxLocation(key);
     if (!loc) return StorageError("tx index", loc.error());
     if (*loc) {
@@ -104,8 +103,7 @@ Response TxByHash(node::Node& n, const Request& r) {
 Response ReceiptByTxHash(node::Node& n, const Request& r) {
     auto h = ParseHash(r.params[0], "hash");
     if (!h) return BadRequest(h.error().message);
-    storage::Hash32 key{};
-    std::copy(h->begin(), h->end(), key.begin());
+    const storage::Hash32 key = StoreKey(*h);
     auto raw = n.blocks().GetReceipt(key);
     if (!raw) return StorageError("receipt", raw.error());
     // Like go-iost, only a final (irreversible) transaction has a receipt
@@ -142,8 +140,7 @@ Response BlockByHash(node::Node& n, const Request& r) {
     if (!h) return BadRequest(h.error().message);
     auto complete = ParseBoolParam(r.params[1], "complete");
     if (!complete) return BadRequest(complete.error().message);
-    storage::Hash32 key{};
-    std::copy(h->begin(), h->end(), key.begin());
+    const storage::Hash32 key = StoreKey(*h);
     auto height = n.blocks().GetHeightByHash(key);
     if (!height) return StorageError("block index", height.error());
     if (!*height) return NotFound("block " + r.params[0] + " not found");

@@ -8,6 +8,7 @@
 // thread-safe stores.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -75,6 +76,13 @@ Response NotFound(std::string_view message);
 // is a 500 (logged by the server), because it is the node's fault.
 Response StorageError(std::string_view what, const util::Error& e);
 Response JsonOk(const json& j);
+
+// The block store's key type for a hash.
+inline storage::Hash32 StoreKey(const crypto::Hash256& h) {
+    storage::Hash32 k{};
+    std::copy(h.begin(), h.end(), k.begin());
+    return k;
+}
 
 // --- parameters ---
 util::Result<crypto::Hash256> ParseHash(std::string_view text, std::string_view what);

@@ -16,6 +16,14 @@ namespace {
 constexpr int64_t kTpsWindowNanos = 10'000'000'000;
 constexpr uint64_t kTpsMaxBlocks = 200;
 
+// One gauge or counter without labels.
+struct Row {
+    const char* name;
+    const char* type;
+    const char* help;
+    double value;
+};
+
 class Writer {
 public:
     void Metric(const char* name, const char* type, const char* help, double v) {
@@ -90,19 +98,18 @@ Response Metrics(ApiContext& ctx) {
     node::Node& n = ctx.n();
     const node::NodeMetrics m = n.driver().Metrics();
     Writer w;
-    w.Metric("iost_final_height", "gauge", "Height of the last final block.", static_cast<double>(m.final_height));
-    w.Metric("iost_head_time_seconds", "gauge", "Time of the last final block (unix seconds).",
-             static_cast<double>(m.head_time) / 1e9);
-    w.Metric("iost_epoch", "gauge", "Current PoB epoch.", static_cast<double>(m.epoch));
-    w.Metric("iost_view", "gauge", "Current PBFT view.", static_cast<double>(m.view));
-    w.Metric("iost_chain_fallback", "gauge", "1 when the chain runs one league (PBFT fallback).",
-             m.chain_fallback ? 1 : 0);
-    w.Metric("iost_blocks_finalized_total", "counter", "Final blocks persisted by this process.",
-             static_cast<double>(m.blocks_finalized));
-    w.Metric("iost_txs_finalized_total", "counter", "Transactions finalized (IRREVERSIBLE) by this process.",
-             static_cast<double>(m.txs_finalized));
-    w.Metric("iost_tps", "gauge", "Finalized transactions per second over the last 10 s of final blocks.",
-             RecentTps(n));
+    for (const Row& r : std::initializer_list<Row>{
+        {"iost_final_height", "gauge", "Height of the last final block.", static_cast<double>(m.final_height)},
+        {"iost_head_time_seconds", "gauge", "Time of the last final block (unix seconds).", static_cast<double>(m.head_time) / 1e9},
+        {"iost_epoch", "gauge", "Current PoB epoch.", static_cast<double>(m.epoch)},
+        {"iost_view", "gauge", "Current PBFT view.", static_cast<double>(m.view)},
+        {"iost_chain_fallback", "gauge", "1 when the chain runs one league (PBFT fallback).", m.chain_fallback ? 1.0 : 0.0},
+        {"iost_blocks_finalized_total", "counter", "Final blocks persisted by this process.", static_cast<double>(m.blocks_finalized)},
+        {"iost_txs_finalized_total", "counter", "Transactions finalized (IRREVERSIBLE) by this process.", static_cast<double>(m.txs_finalized)},
+        {"iost_tps", "gauge", "Finalized transactions per second over the last 10 s of final blocks.", RecentTps(n)},
+     }) {
+        w.Metric(r.name, r.type, r.help, r.value);
+    }
     {
         const auto& h = m.finalize_latency;
         w.Head("iost_finalize_latency_seconds", "histogram",
@@ -116,62 +123,49 @@ Response Metrics(ApiContext& ctx) {
         w.Sample("iost_finalize_latency_seconds_sum", "", h.sum_seconds);
         w.Sample("iost_finalize_latency_seconds_count", "", static_cast<double>(h.count));
     }
-    w.Metric("iost_txs_packed_total", "counter", "Transactions seen in accepted micro-blocks (PACKED).",
-             static_cast<double>(m.txs_packed));
-    w.Metric("iost_packed_txs", "gauge", "PACKED transactions not final yet.", static_cast<double>(m.packed_now));
-    w.Metric("iost_micro_blocks_produced_total", "counter", "Micro-blocks this node produced.",
-             static_cast<double>(m.micro_blocks_produced));
-    w.Metric("iost_micro_blocks_seen_total", "counter", "Micro-blocks accepted from peers.",
-             static_cast<double>(m.micro_blocks_seen));
-    w.Metric("iost_samples_checked_total", "counter", "Sampled transactions fully verified (phase 2).",
-             static_cast<double>(m.samples_checked));
-    w.Metric("iost_fraud_proofs_total", "counter", "Fraud proofs made.", static_cast<double>(m.fraud_proofs));
-    w.Metric("iost_equivocations_total", "counter", "Equivocations seen.", static_cast<double>(m.equivocations));
-    w.Metric("iost_slashings_total", "counter", "Validators slashed.", static_cast<double>(m.slashings));
-    w.Metric("iost_view_changes_total", "counter", "PBFT view changes.", static_cast<double>(m.view_changes));
-    w.Metric("iost_proposals_rejected_total", "counter", "Final-block proposals rejected.",
-             static_cast<double>(m.proposals_rejected));
-    w.Metric("iost_bad_messages_total", "counter", "Consensus messages refused as malformed or invalid.",
-             static_cast<double>(m.bad_messages));
-    w.Metric("iost_mempool_txs", "gauge", "Transactions in the mempool.", static_cast<double>(m.mempool_txs));
-    w.Metric("iost_mempool_bytes", "gauge", "Bytes of transactions in the mempool.",
-             static_cast<double>(m.mempool_bytes));
-    w.Metric("iost_mempool_admitted_total", "counter", "Transactions admitted to the mempool.",
-             static_cast<double>(m.mempool_admitted));
-    w.Metric("iost_mempool_refused_total", "counter", "Transactions refused by the mempool.",
-             static_cast<double>(m.mempool_refused));
-    w.Metric("iost_mempool_expired_total", "counter", "Transactions expired in the mempool.",
-             static_cast<double>(m.mempool_expired));
-    w.Metric("iost_txs_forwarded_total", "counter", "Client transactions forwarded to their owner.",
-             static_cast<double>(m.txs_forwarded));
-    w.Metric("iost_verify_backlog", "gauge", "Peer transactions waiting for signature verification.",
-             static_cast<double>(m.verify_backlog));
-    w.Metric("iost_peers", "gauge", "Connected peers.", static_cast<double>(m.peers));
-    w.Metric("iost_syncing", "gauge", "1 while catching up with the network.",
-             m.sync_state == node::SyncState::kSyncing ? 1 : 0);
-    w.Metric("iost_sync_target_height", "gauge", "Highest final height a peer showed.",
-             static_cast<double>(m.sync_target));
-    w.Metric("iost_blocks_synced_total", "counter", "Final blocks learnt through sync.",
-             static_cast<double>(m.blocks_synced));
-    w.Metric("iost_bad_sync_peers_total", "counter", "Peers penalized for bad sync data.",
-             static_cast<double>(m.bad_sync_peers));
+    for (const Row& r : std::initializer_list<Row>{
+        {"iost_txs_packed_total", "counter", "Transactions seen in accepted micro-blocks (PACKED).", static_cast<double>(m.txs_packed)},
+        {"iost_packed_txs", "gauge", "PACKED transactions not final yet.", static_cast<double>(m.packed_now)},
+        {"iost_micro_blocks_produced_total", "counter", "Micro-blocks this node produced.", static_cast<double>(m.micro_blocks_produced)},
+        {"iost_micro_blocks_seen_total", "counter", "Micro-blocks accepted from peers.", static_cast<double>(m.micro_blocks_seen)},
+        {"iost_samples_checked_total", "counter", "Sampled transactions fully verified (phase 2).", static_cast<double>(m.samples_checked)},
+        {"iost_fraud_proofs_total", "counter", "Fraud proofs made.", static_cast<double>(m.fraud_proofs)},
+        {"iost_equivocations_total", "counter", "Equivocations seen.", static_cast<double>(m.equivocations)},
+        {"iost_slashings_total", "counter", "Validators slashed.", static_cast<double>(m.slashings)},
+        {"iost_view_changes_total", "counter", "PBFT view changes.", static_cast<double>(m.view_changes)},
+        {"iost_proposals_rejected_total", "counter", "Final-block proposals rejected.", static_cast<double>(m.proposals_rejected)},
+        {"iost_bad_messages_total", "counter", "Consensus messages refused as malformed or invalid.", static_cast<double>(m.bad_messages)},
+        {"iost_mempool_txs", "gauge", "Transactions in the mempool.", static_cast<double>(m.mempool_txs)},
+        {"iost_mempool_bytes", "gauge", "Bytes of transactions in the mempool.", static_cast<double>(m.mempool_bytes)},
+        {"iost_mempool_admitted_total", "counter", "Transactions admitted to the mempool.", static_cast<double>(m.mempool_admitted)},
+        {"iost_mempool_refused_total", "counter", "Transactions refused by the mempool.", static_cast<double>(m.mempool_refused)},
+        {"iost_mempool_expired_total", "counter", "Transactions expired in the mempool.", static_cast<double>(m.mempool_expired)},
+        {"iost_txs_forwarded_total", "counter", "Client transactions forwarded to their owner.", static_cast<double>(m.txs_forwarded)},
+        {"iost_verify_backlog", "gauge", "Peer transactions waiting for signature verification.", static_cast<double>(m.verify_backlog)},
+        {"iost_peers", "gauge", "Connected peers.", static_cast<double>(m.peers)},
+        {"iost_syncing", "gauge", "1 while catching up with the network.", m.sync_state == node::SyncState::kSyncing ? 1.0 : 0.0},
+        {"iost_sync_target_height", "gauge", "Highest final height a peer showed.", static_cast<double>(m.sync_target)},
+        {"iost_blocks_synced_total", "counter", "Final blocks learnt through sync.", static_cast<double>(m.blocks_synced)},
+        {"iost_bad_sync_peers_total", "counter", "Peers penalized for bad sync data.", static_cast<double>(m.bad_sync_peers)},
+     }) {
+        w.Metric(r.name, r.type, r.help, r.value);
+    }
 
     const HttpServerStats hs = ctx.server->stats();
-    w.Metric("iost_http_connections_accepted_total", "counter", "HTTP connections accepted.",
-             static_cast<double>(hs.connections_accepted));
-    w.Metric("iost_http_connections_rejected_total", "counter", "HTTP connections refused over the limit.",
-             static_cast<double>(hs.connections_rejected));
-    w.Metric("iost_http_open_connections", "gauge", "Open HTTP connections.", static_cast<double>(hs.open_connections));
-    w.Metric("iost_http_requests_total", "counter", "HTTP requests answered.", static_cast<double>(hs.requests));
-    w.Metric("iost_http_responses_4xx_total", "counter", "HTTP 4xx answers.", static_cast<double>(hs.responses_4xx));
-    w.Metric("iost_http_responses_5xx_total", "counter", "HTTP 5xx answers.", static_cast<double>(hs.responses_5xx));
-    w.Metric("iost_http_timeouts_total", "counter", "HTTP connections cut by a deadline.",
-             static_cast<double>(hs.timeouts));
-    w.Metric("iost_http_streams_dropped_total", "counter", "Subscribers dropped for being slow.",
-             static_cast<double>(hs.streams_dropped));
-    w.Metric("iost_subscribers", "gauge", "Open /subscribe streams.", static_cast<double>(EventSubscribers(ctx)));
-    w.Metric("iost_events_sent_total", "counter", "Events pushed to subscribers.",
-             static_cast<double>(EventsSent(ctx)));
+    for (const Row& r : std::initializer_list<Row>{
+        {"iost_http_connections_accepted_total", "counter", "HTTP connections accepted.", static_cast<double>(hs.connections_accepted)},
+        {"iost_http_connections_rejected_total", "counter", "HTTP connections refused over the limit.", static_cast<double>(hs.connections_rejected)},
+        {"iost_http_open_connections", "gauge", "Open HTTP connections.", static_cast<double>(hs.open_connections)},
+        {"iost_http_requests_total", "counter", "HTTP requests answered.", static_cast<double>(hs.requests)},
+        {"iost_http_responses_4xx_total", "counter", "HTTP 4xx answers.", static_cast<double>(hs.responses_4xx)},
+        {"iost_http_responses_5xx_total", "counter", "HTTP 5xx answers.", static_cast<double>(hs.responses_5xx)},
+        {"iost_http_timeouts_total", "counter", "HTTP connections cut by a deadline.", static_cast<double>(hs.timeouts)},
+        {"iost_http_streams_dropped_total", "counter", "Subscribers dropped for being slow.", static_cast<double>(hs.streams_dropped)},
+        {"iost_subscribers", "gauge", "Open /subscribe streams.", static_cast<double>(EventSubscribers(ctx))},
+        {"iost_events_sent_total", "counter", "Events pushed to subscribers.", static_cast<double>(EventsSent(ctx))},
+     }) {
+        w.Metric(r.name, r.type, r.help, r.value);
+    }
     w.Head("iost_api_requests_total", "counter", "API requests per endpoint.");
     for (const auto& c : ctx.counters) {
         w.Sample("iost_api_requests_total", "endpoint=\"" + Label(c->name) + "\"",

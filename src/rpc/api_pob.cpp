@@ -117,8 +117,7 @@ Response MicroBlock(node::Node& n, const Request& r) {
     if (*seq == 0) return BadRequest("seq: sequence numbers start at 1");
     auto m = n.driver().GetMicroBlock(producer, *seq);
     if (!m) return NotFound("micro-block " + producer + "/" + std::to_string(*seq) + " not found");
-    storage::Hash32 key{};
-    std::copy(m->hash.begin(), m->hash.end(), key.begin());
+    const storage::Hash32 key = StoreKey(m->hash);
     auto fh = n.blocks().GetMicroBlockFinalHeight(key);
     if (!fh) return StorageError("micro-block index", fh.error());
     json j;
