@@ -16,13 +16,13 @@
 
 namespace {
 
-struct Run {
+struct ExecResult {
     int status = -1;
     std::string output;
 };
 
-Run Exec(const std::string& cmd) {
-    Run r;
+ExecResult Exec(const std::string& cmd) {
+    ExecResult r;
     FILE* p = popen((cmd + " 2>&1").c_str(), "r");
     if (!p) return r;
     char buf[4096];
@@ -38,7 +38,7 @@ TEST(BenchSmoke, ShortPobRunWritesAConsistentReport) {
     namespace fs = std::filesystem;
     const fs::path out = fs::temp_directory_path() / ("iost-bench-smoke-" + std::to_string(getpid()));
     fs::remove_all(out);
-    const Run r = Exec(Bench() + " --quick --only pob --rates 60 --step-seconds 2 --senders 8 --verify-seconds 0.2" +
+    const ExecResult r = Exec(Bench() + " --quick --only pob --rates 60 --step-seconds 2 --senders 8 --verify-seconds 0.2" +
                        " --host-prefix 127.45 --out " + out.string());
     ASSERT_EQ(r.status, 0) << r.output;
     std::ifstream in(out / "latest.json");
@@ -64,13 +64,13 @@ TEST(BenchSmoke, ShortPobRunWritesAConsistentReport) {
     EXPECT_TRUE(fs::exists(out / "latest.md"));
     EXPECT_TRUE(fs::exists(out / "pob.dat"));
     // The devnet was stopped again: no iserver of it is left.
-    const Run ps = Exec("pgrep -f " + (out / "devnets" / "pob").string() + " || true");
+    const ExecResult ps = Exec("pgrep -f " + (out / "devnets" / "pob").string() + " || true");
     EXPECT_EQ(ps.output, "") << ps.output;
     fs::remove_all(out);
 }
 
 TEST(BenchSmoke, BadOptionsFailWithAMessage) {
-    Run r = Exec(Bench() + " --devnet /nonexistent/devnet.json --out /tmp/iost-bench-smoke-bad --verify-seconds 0.1");
+    ExecResult r = Exec(Bench() + " --devnet /nonexistent/devnet.json --out /tmp/iost-bench-smoke-bad --verify-seconds 0.1");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("/nonexistent/devnet.json"), std::string::npos) << r.output;
     r = Exec(Bench() + " --rates 0");
