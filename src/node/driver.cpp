@@ -426,8 +426,7 @@ util::Result<crypto::Hash256, SubmitError> Driver::SubmitTx(core::Tx tx) {
 
 void Driver::Tick() {
     const auto now = m_clock.Now();
-    PlanSync();
-    SyncProgress(now);
+    PlanSync();  // also reports progress
     const size_t expired = m_mempool.ExpireUntil(now);
     if (expired) m_log.Debug("mempool: {} transactions expired", expired);
     UpdateStatus();
@@ -791,9 +790,14 @@ void Driver::PlanSync() {
             m_host->Send(*key, NetTypeOf(WireTag::kSyncRequest), std::move(payload));
         }
     }
-    std::lock_guard lk(m_metrics_mu);
-    m_counters.sync_state = m_sync.syncing() ? SyncState::kSyncing : SyncState::kSynced;
-    m_counters.sync_target = m_sync.target();
+    {
+        std::lock_guard lk(m_metrics_mu);
+        m_counters.sync_state = m_sync.syncing() ? SyncState::kSyncing : SyncState::kSynced;
+        m_counters.sync_target = m_sync.target();
+    }
+    // On every sync event, not only the tick: a short catch-up (a few
+    // seconds) still gets its "behind" and "caught up" lines.
+    SyncProgress(m_clock.Now());
 }
 
 void Driver::SyncProgress(util::UnixNanos now) {

@@ -24,6 +24,7 @@ void SyncPlanner::PeerHeight(const std::string& peer, uint64_t h) {
 
 void SyncPlanner::PeerGone(const std::string& peer) {
     m_known.erase(peer);
+    m_uses.erase(peer);
     for (auto it = m_flight.begin(); it != m_flight.end();) {
         it = it->second.peer == peer ? m_flight.erase(it) : std::next(it);
     }
@@ -94,22 +95,26 @@ std::vector<SyncRequestPlan> SyncPlanner::Plan(const std::vector<std::string>& c
          start += m_opt.batch, ++considered) {
         if (m_flight.count(start)) continue;
         const uint64_t from = std::max(start, m_height + 1);
-        // The least recently used eligible peer: spreads batches over peers.
+        // The eligible peer asked least so far (spreads the batches over
+        // peers even when they are planned one at a time), then the one
+        // furthest ahead.
         const std::string* pick = nullptr;
-        uint64_t pick_known = 0;
+        uint64_t pick_known = 0, pick_uses = 0;
         for (const auto& p : connected) {
             if (busy.count(p) || IsBad(p, now)) continue;
             const uint64_t k = KnownHeight(p);
             if (k < from) continue;
-            // Prefer the peer that is furthest ahead; ties by name order
-            // rotate naturally because busy peers are skipped.
-            if (!pick || k > pick_known) {
+            auto u = m_uses.find(p);
+            const uint64_t uses = u == m_uses.end() ? 0 : u->second;
+            if (!pick || uses < pick_uses || (uses == pick_uses && k > pick_known)) {
                 pick = &p;
                 pick_known = k;
+                pick_uses = uses;
             }
         }
         if (!pick) continue;
         busy[*pick] = true;
+        ++m_uses[*pick];
         m_flight[start] = Flight{*pick, now};
         out.push_back({*pick, from});
     }

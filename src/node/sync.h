@@ -80,6 +80,7 @@ private:
     std::map<std::string, uint64_t> m_known;
     std::map<std::string, util::UnixNanos> m_bad_until;
     std::map<uint64_t, Flight> m_flight;  // batch start height → who has it
+    std::map<std::string, uint64_t> m_uses;  // batches asked per peer
 };
 
 // A response as it is applied: blocks with every micro-block the same peer

@@ -5,6 +5,7 @@
 // for the profiling notes in docs/node.md but asserts nothing about time.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "node_test_cluster.h"

@@ -69,6 +69,22 @@ TEST(SyncPlanner, AnAnswerCannotClaimAFarTarget) {
     EXPECT_EQ(p.KnownHeight("liar"), 25u);
 }
 
+TEST(SyncPlanner, BatchesPlannedOneAtATimeRotateOverPeers) {
+    SyncPlanner p(SyncOptions{/*batch=*/10, /*window=*/1});
+    p.PeerHeight("a", 100);
+    p.PeerHeight("b", 90);
+    std::vector<std::string> asked;
+    for (uint64_t h = 0; h < 40; h += 10) {
+        // One batch in flight at a time (window 1): still alternating.
+        auto r = p.Plan({"a", "b"}, static_cast<int64_t>(h));
+        ASSERT_FALSE(r.empty());
+        asked.push_back(r[0].peer);
+        for (const auto& q : r) p.Answered(q.peer, q.from_height, q.from_height + 9);
+        p.SetHeight(h + 20);
+    }
+    EXPECT_EQ(asked, (std::vector<std::string>{"a", "b", "a", "b"}));
+}
+
 TEST(SyncPlanner, OnlyAsksPeersThatHaveTheBatch) {
     SyncPlanner p(SyncOptions{/*batch=*/10, /*window=*/8});
     p.PeerHeight("short", 5);
