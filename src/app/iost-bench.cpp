@@ -47,7 +47,12 @@ int main(int argc, char** argv) {
     app.add_flag("--no-sweep", no_sweep, "skip the p and N sweeps of the full plan");
     app.add_option("--verify-seconds", o.verify_seconds, "time spent measuring Ed25519 verify")->check(CLI::Range(0.1, 60.0));
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);  // prints help or the error
+        return rc == 0 ? 0 : 2;      // one exit status for every bad option
+    }
 
     iost::util::LogLevel level;
     if (!iost::util::ParseLogLevel(log_level, &level)) {
