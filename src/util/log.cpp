@@ -64,6 +64,10 @@ Logger Logger::File(const std::string& path, std::string node_id, LogLevel level
             std::make_shared<spdlog::logger>(
                 "iost", std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false)),
             level);
+        // A node's log file is what an operator (or `tail -f devnet/*/`) reads
+        // while it runs: info lines (progress, sync, start-up) must not sit in
+        // a buffer until the next warning. A flush is a write(2), not fsync.
+        l.m_sink->logger->flush_on(spdlog::level::info);
         l.m_node = std::move(node_id);
         return l;
     } catch (const spdlog::spdlog_ex& e) {
