@@ -477,6 +477,27 @@ void Engine::HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBl
     RetryWaiting(now);
 }
 
+void Engine::RequestMicroGap(const std::string& producer, uint64_t seq) {
+    // The walk stopped after `seq`, but a later MicroBlock of this producer
+    // may be known: then the one at seq+1 was lost on the way here (e.g. a
+    // connection dropped with it queued). Without it no later one can ever
+    // be referenced, and every proposer that lost it would starve that
+    // partition; its successors name it, so ask the producer for it (the
+    // answer brings up to 64 predecessors too). One request per proposal.
+    if (producer == m_opt.id) return;
+    auto it = m_micro_by_seq.lower_bound({producer, seq + 2});
+    if (it == m_micro_by_seq.end() || it->first.first != producer) return;
+    for (const auto& h : it->second) {
+        auto mit = m_micro.find(h);
+        if (mit == m_micro.end()) continue;
+        const crypto::Hash256& want = mit->second->header.prev_micro_hash;
+        if (m_micro.count(want)) return;  // a fork, not a gap: nothing to fetch
+        ++m_stats.micro_gaps_requested;
+        Emit(Send{producer, MicroRequest{{want}}});
+        return;
+    }
+}
+
 void Engine::SampleMicro(const core::MicroBlock& mb) {
     if (!m_sampled.insert(mb.hash).second) return;
     // pob.md §5.3: randomness the producer cannot predict: our own
@@ -579,36 +600,80 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
         if (m_slashed.count(ev->Accused()) || !accused.insert(ev->Accused()).second) continue;
         b->evidence.push_back(*ev);
     }
-    // pob.md §3.3: each live producer's MicroBlocks that extend what is final.
-    size_t txs = 0;
+    // pob.md §3.3: each live producer's MicroBlocks that extend what is final,
+    // in whole MicroBlocks within the block's budget. The budget is shared
+    // fairly: a first pass gives each live producer up to an equal share
+    // (at least one MicroBlock, if it fits), a second pass lets them extend
+    // with what is left. Both passes start at a producer that rotates with
+    // the height, so under a backlog larger than the budget no producer is
+    // always last (a fixed committee order starved the last one forever).
+    // The refs themselves stay in committee order, as validation requires.
+    struct Walk {
+        const std::string* id = nullptr;
+        uint64_t seq_from = 0, seq = 0;
+        crypto::Hash256 hash{};
+        size_t txs = 0;
+        bool stuck = false;
+    };
+    std::vector<Walk> walks;
     for (const auto& c : m_committee.believable) {
         if (m_slashed.count(c.id) || fallback_now.count(c.id)) continue;
-        auto [seq, hash] =
-            m_included.count(c.id) ? m_included[c.id] : std::pair<uint64_t, crypto::Hash256>{0, {}};
-        core::MicroRef ref;
-        ref.producer = c.id;
-        ref.seq_from = seq + 1;
-        while (txs < core::kMaxMicroTxs) {
-            auto it = m_micro_by_seq.find({c.id, seq + 1});
-            if (it == m_micro_by_seq.end()) break;
-            const core::MicroBlock* next = nullptr;
-            for (const auto& h : it->second) {
-                auto mit = m_micro.find(h);
-                if (mit != m_micro.end() && mit->second->header.prev_micro_hash == hash) {
-                    next = mit->second.get();
-                    break;
-                }
+        Walk w;
+        w.id = &c.id;
+        if (auto it = m_included.find(c.id); it != m_included.end()) {
+            w.seq = it->second.first;
+            w.hash = it->second.second;
+        }
+        w.seq_from = w.seq + 1;
+        walks.push_back(w);
+    }
+    const size_t budget = m_opt.params.max_block_micro_txs;
+    size_t total = 0;
+    auto next_of = [&](const Walk& w) -> const core::MicroBlock* {
+        auto it = m_micro_by_seq.find({*w.id, w.seq + 1});
+        if (it == m_micro_by_seq.end()) return nullptr;
+        for (const auto& h : it->second) {
+            auto mit = m_micro.find(h);
+            if (mit != m_micro.end() && mit->second->header.prev_micro_hash == w.hash) {
+                return mit->second.get();
             }
-            if (!next) break;
-            ++seq;
-            hash = next->hash;
-            txs += next->txs.size();
         }
-        if (seq >= ref.seq_from) {
-            ref.seq_to = seq;
-            ref.last_hash = hash;
-            b->micro_refs.push_back(ref);
+        return nullptr;
+    };
+    // share == 0 is the second pass (no per-producer cap).
+    auto extend = [&](Walk& w, size_t share) {
+        while (!w.stuck) {
+            const core::MicroBlock* next = next_of(w);
+            if (!next) {
+                w.stuck = true;
+                break;
+            }
+            if (total + next->txs.size() > budget) break;
+            if (share && w.txs > 0 && w.txs + next->txs.size() > share) break;
+            ++w.seq;
+            w.hash = next->hash;
+            w.txs += next->txs.size();
+            total += next->txs.size();
         }
+    };
+    if (!walks.empty()) {
+        const size_t share = std::max<size_t>(budget / walks.size(), 1);
+        const size_t start = static_cast<size_t>(b->height % walks.size());
+        for (size_t pass = 0; pass < 2; ++pass) {
+            for (size_t k = 0; k < walks.size(); ++k) {
+                extend(walks[(start + k) % walks.size()], pass == 0 ? share : 0);
+            }
+        }
+    }
+    for (const auto& w : walks) {
+        if (w.stuck) RequestMicroGap(*w.id, w.seq);
+        if (w.seq < w.seq_from) continue;
+        core::MicroRef ref;
+        ref.producer = *w.id;
+        ref.seq_from = w.seq_from;
+        ref.seq_to = w.seq;
+        ref.last_hash = w.hash;
+        b->micro_refs.push_back(ref);
     }
     // Direct transactions for fallback partitions.
     std::set<crypto::Hash256> seen;
@@ -692,6 +757,7 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
     }
     // MicroBlock references.
     std::set<crypto::Hash256> in_block;
+    size_t micro_txs = 0;
     size_t last_index = 0;
     bool first = true;
     for (const auto& ref : b.micro_refs) {
@@ -733,6 +799,13 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
         }
         if (cur != hash) return util::Err("ref chain does not link to the final chain");
         std::reverse(chain.begin(), chain.end());
+        for (const auto& m : chain) micro_txs += m->txs.size();
+        // BuildBlock stays within max_block_micro_txs; blocks built before
+        // the budget was shared overshot it by at most one MicroBlock
+        // (kMaxMicroTxs), so stored chains of that time still replay.
+        if (micro_txs > size_t{P.max_block_micro_txs} + core::kMaxMicroTxs) {
+            return util::Err("referenced MicroBlocks carry too many transactions");
+        }
         const bool slashed_now = evidence_of.count(ref.producer) != 0;
         for (const auto& m : chain) {
             plan->micros.push_back(m);

@@ -62,6 +62,7 @@ struct EngineStats {
     uint64_t samples_checked = 0;
     uint64_t fraud_proofs_made = 0;
     uint64_t equivocations_seen = 0;
+    uint64_t micro_gaps_requested = 0;  // lost MicroBlocks asked for again
     uint64_t view_changes = 0;
     uint64_t proposals_rejected = 0;
     uint64_t bad_messages = 0;
@@ -135,6 +136,7 @@ class Engine {
     void ProduceMicro(TimePoint now);
     void HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> mb, TimePoint now);
     void SampleMicro(const core::MicroBlock& mb);
+    void RequestMicroGap(const std::string& producer, uint64_t seq);
     void AddEvidence(std::shared_ptr<const core::Evidence> ev, bool gossip);
     const Committee* CommitteeForEpoch(uint64_t epoch) const;
 

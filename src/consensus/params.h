@@ -30,6 +30,10 @@ struct Params {
     uint64_t dedup_window = 1'000;  // final heights whose tx hashes stay known
     uint32_t max_txs_per_micro = 500;
     uint32_t max_direct_txs = 2'000;
+    // Transactions of referenced MicroBlocks one FinalBlock may carry
+    // (core::kMaxMicroTxs by default). The proposer shares it fairly between
+    // the live producers (pob.md §3.3); validation refuses more.
+    uint32_t max_block_micro_txs = 10'000;
     uint32_t chain_id = 1020;
 };
 

@@ -656,7 +656,11 @@ void Simulation::Finish() {
     std::set<crypto::Hash256> executed, excluded, compensated, accused_tx;
     std::map<crypto::Hash256, uint64_t> comp_count;
     std::set<std::string> slashed;
+    std::set<std::string> late_producers;
     for (const auto& [h, cb] : ref->engine->chain()) {
+        if (h * 2 > m_res.max_height) {
+            for (const auto& r : cb->block.micro_refs) late_producers.insert(r.producer);
+        }
         m_res.fallback_partitions += cb->block.fallback.size();
         for (const auto& x : cb->block.excluded) excluded.insert(x.tx_hash);
         for (const auto& x : cb->block.compensated) {
@@ -670,6 +674,7 @@ void Simulation::Finish() {
     }
     for (const auto& d : ref->disk_blocks) (void)d;
     m_res.slashed.assign(slashed.begin(), slashed.end());
+    m_res.producers_referenced_late = static_cast<uint32_t>(late_producers.size());
     m_res.txs_finalized = ref->app->committed_txs();
     // Which forged transactions became final: the ledger remembers a loss for
     // every executed transfer; refused ones (someone else's funds) moved
@@ -780,6 +785,7 @@ std::string SimResult::ToJson() const {
       << ",\"forged_escaped\":" << forged_escaped << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
     o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
+      << ",\"producers_referenced_late\":" << producers_referenced_late
       << ",\"heights_after_heal\":" << liveness_height_after_heal
       << ",\"safety_violations\":" << safety_violations << ",\"violations\":[";
     for (size_t i = 0; i < violations.size(); ++i) {

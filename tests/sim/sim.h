@@ -78,6 +78,9 @@ struct SimResult {
     std::vector<std::string> slashed;
     uint64_t view_changes = 0;
     uint64_t fallback_partitions = 0;
+    // Distinct producers with a MicroBlock ref in the upper half of the
+    // reference node's final chain (a starved partition has none).
+    uint32_t producers_referenced_late = 0;
     uint64_t safety_violations = 0;
     uint64_t liveness_height_after_heal = 0;  // heights finalized after the heal time
     std::vector<std::string> violations;      // first few messages

@@ -88,6 +88,24 @@ TEST(Sim, SameSeedSameTrace) {
 
 // --- Liveness -----------------------------------------------------------------
 
+// Regression (iost-bench, bug "one partition PACKED forever"): with more
+// MicroBlock transactions pending than one FinalBlock's budget, the proposer
+// used to fill the budget walking producers in committee order, so the later
+// producers were never referenced. The budget is now shared fairly, starting
+// at a producer that rotates with the height.
+TEST(Sim, EveryProducerIsReferencedWhenTheBacklogExceedsTheBlockBudget) {
+    for (uint64_t seed = 1; seed <= 2; ++seed) {
+        SimConfig c = Base(seed);
+        c.tx_interval_ms = 5;                // 200 tx/s offered
+        c.params.max_txs_per_micro = 4;      // ≤ 40 tx/s per producer packed
+        c.params.max_block_micro_txs = 12;   // ≤ 24 tx/s final: a growing backlog
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_GE(r.final_height, 10u) << r.ToJson();
+        EXPECT_EQ(r.producers_referenced_late, c.believable) << r.ToJson();
+    }
+}
+
 TEST(Sim, FinalityResumesAfterPartitionHeals) {
     for (uint64_t seed = 1; seed <= 5; ++seed) {
         SimConfig c = Base(seed);
