@@ -53,6 +53,9 @@ struct SimConfig {
     double drop = 0.0;
     double duplicate = 0.0;
     double reorder = 0.0;  // probability of an extra random delay
+    // Every MicroBlock broadcast before this time is lost (producers that
+    // start before their peers are connected); 0 = none.
+    int64_t lose_micros_until_ms = 0;
     // Faults.
     std::vector<Fault> faults;      // one per faulty node (for network faults: one event)
     uint32_t byzantine_normal = 0;  // extra twins beyond f (negative control)

@@ -106,6 +106,22 @@ TEST(Sim, EveryProducerIsReferencedWhenTheBacklogExceedsTheBlockBudget) {
     }
 }
 
+// Regression (iost-bench, bug "one partition PACKED forever", and the flaky
+// DevnetFaults kill -9 test): a producer's MicroBlock lost on the way to every
+// normal validator (sent before the peers were connected, or queued on a
+// dropped connection) was never asked for again, so none of that producer's
+// later MicroBlocks could be referenced until the next epoch. A proposer
+// whose walk stops at a gap now asks the producer for the missing link.
+TEST(Sim, MicroBlocksLostAtStartAreFetchedAndTheirPartitionsFinalize) {
+    SimConfig c = Base(3);
+    c.lose_micros_until_ms = 1'000;  // below silent_after: nobody falls back
+    const SimResult r = RunSimulation(c);
+    ExpectSafe(r, c);
+    EXPECT_EQ(r.fallback_partitions, 0u) << r.ToJson();
+    EXPECT_EQ(r.producers_referenced_late, c.believable) << r.ToJson();
+    EXPECT_GE(r.txs_finalized * 10, r.txs_submitted * 8) << r.ToJson();
+}
+
 TEST(Sim, FinalityResumesAfterPartitionHeals) {
     for (uint64_t seed = 1; seed <= 5; ++seed) {
         SimConfig c = Base(seed);
