@@ -563,6 +563,15 @@ void Engine::Propose(uint64_t view, TimePoint now) {
             if (vc.prepared && (!best || vc.prepared->view > best->prepared->view)) best = &vc;
         }
         if (best) block = best->prepared->block;
+        // The justification needs only the signed (view, hash, certificate)
+        // of each prepared block: the block re-proposed travels once, as
+        // p.block. Carrying q copies of a large block (the fallback league's
+        // 2,000 direct txs) made the proposal exceed the frame cap; it was
+        // never sent, and every later view failed the same way (bench: the
+        // one-league chain stopped for good past ~400 tx/s).
+        for (auto& vc : p.justification) {
+            if (vc.prepared) vc.prepared->block = nullptr;
+        }
     }
     if (!block) block = BuildBlock(view, now);
     if (!block) {
@@ -898,7 +907,7 @@ util::Status Engine::ReplicaRefusal(const Validated& v) {
     return util::Ok();
 }
 
-util::Status Engine::CheckViewChange(const ViewChangeMsg& vc) const {
+util::Status Engine::CheckViewChange(const ViewChangeMsg& vc, bool need_block) const {
     const auto idx = m_committee.NormalIndex(vc.voter);
     if (!idx) return util::Err("view change from a non-member");
     if (!VerifyWith(m_verifier, m_committee.normal[*idx].key,
@@ -908,7 +917,10 @@ util::Status Engine::CheckViewChange(const ViewChangeMsg& vc) const {
     if (vc.prepared) {
         const auto& pc = *vc.prepared;
         if (pc.view >= vc.new_view) return util::Err("prepared view not below the new view");
-        if (!pc.block || pc.block->Hash() != pc.hash || pc.block->height != vc.height) {
+        // A view change sent to the next primary carries the block (it may
+        // have to re-propose it); one in a proposal's justification need not
+        // (the certificate is over the hash; the proposal carries the block).
+        if (pc.block ? (pc.block->Hash() != pc.hash || pc.block->height != vc.height) : need_block) {
             return util::Err("prepared block does not match");
         }
         const auto keys = m_committee.NormalKeys();
@@ -926,7 +938,7 @@ util::Status Engine::CheckJustification(const ProposalMsg& p) const {
         if (vc.height != p.height || vc.new_view != p.view)
             return util::Err("justification for another view");
         if (!voters.insert(vc.voter).second) return util::Err("justification repeats a voter");
-        IOST_TRY(CheckViewChange(vc));
+        IOST_TRY(CheckViewChange(vc, /*need_block=*/false));
         if (vc.prepared && (!best || vc.prepared->view > best->prepared->view)) best = &vc;
     }
     if (voters.size() < m_committee.quorum()) return util::Err("justification below quorum");
@@ -1155,7 +1167,7 @@ void Engine::HandleViewChange(const ViewChangeMsg& vc, TimePoint now) {
     auto& slot = m_vcs[vc.new_view];
     if (slot.count(vc.voter)) return;
     if (vc.voter != m_opt.id) {
-        auto st = CheckViewChange(vc);
+        auto st = CheckViewChange(vc, /*need_block=*/true);
         if (!st.ok()) {
             ++m_stats.bad_messages;
             return;

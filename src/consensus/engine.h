@@ -148,7 +148,7 @@ class Engine {
     std::shared_ptr<core::FinalBlock> BuildBlock(uint64_t view, TimePoint now);
     void HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint now);
     util::Status CheckJustification(const ProposalMsg& p) const;
-    util::Status CheckViewChange(const ViewChangeMsg& vc) const;
+    util::Status CheckViewChange(const ViewChangeMsg& vc, bool need_block) const;
     util::Status MakePlan(const core::FinalBlock& b, Plan* plan,
                           std::vector<crypto::Hash256>* missing);
     util::Status Validate(const std::shared_ptr<const core::FinalBlock>& b,

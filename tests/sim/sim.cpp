@@ -522,6 +522,11 @@ void Simulation::Deliver(Instance& from, Instance& to, std::shared_ptr<const Mes
 }
 
 void Simulation::Route(Instance& from, const std::optional<std::string>& to, const Message& msg) {
+    if (const auto* p = std::get_if<consensus::ProposalMsg>(&msg)) {
+        uint32_t blocks = p->block ? 1 : 0;
+        for (const auto& vc : p->justification) blocks += vc.prepared && vc.prepared->block ? 1 : 0;
+        m_res.max_blocks_in_proposal = std::max(m_res.max_blocks_in_proposal, blocks);
+    }
     std::shared_ptr<const Message> shared;
     for (auto& dst : m_inst) {
         if (dst.get() == &from) continue;
@@ -789,6 +794,7 @@ std::string SimResult::ToJson() const {
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
     o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
       << ",\"producers_referenced_late\":" << producers_referenced_late
+      << ",\"max_blocks_in_proposal\":" << max_blocks_in_proposal
       << ",\"heights_after_heal\":" << liveness_height_after_heal
       << ",\"safety_violations\":" << safety_violations << ",\"violations\":[";
     for (size_t i = 0; i < violations.size(); ++i) {

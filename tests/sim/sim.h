@@ -84,6 +84,10 @@ struct SimResult {
     // Distinct producers with a MicroBlock ref in the upper half of the
     // reference node's final chain (a starved partition has none).
     uint32_t producers_referenced_late = 0;
+    // Most FinalBlocks any one proposal carried (its block plus the prepared
+    // blocks in its justification): 1 keeps a new-view proposal within the
+    // frame cap however large the block.
+    uint32_t max_blocks_in_proposal = 0;
     uint64_t safety_violations = 0;
     uint64_t liveness_height_after_heal = 0;  // heights finalized after the heal time
     std::vector<std::string> violations;      // first few messages
