@@ -130,7 +130,7 @@ void BenchPeer::OnMessage(const net::NodeId& from, uint16_t type, util::Bytes pa
             m_tracker->OnCommitVote(v->vote.block_hash, v->vote.height, v->vote.voter, now);
         }
     } else if (const auto* r = std::get_if<consensus::SyncResponse>(&*decoded)) {
-        for (const auto& m : r->micros) m_tracker->OnMicro(m, now);
+        for (const auto& micro : r->micros) m_tracker->OnMicro(micro, now);
         for (const auto& cb : r->blocks) {
             if (!cb) continue;
             auto block = std::make_shared<const core::FinalBlock>(cb->block);
