@@ -601,4 +601,10 @@ function main() {
   console.log('wrote ' + vectors.length + ' vectors to ' + path.basename(TX_FILE) + ' and ' + path.basename(DOCS_FILE));
 }
 
-main();
+// Run as a script (node gen.js [--check]); required as a module it only lends
+// its Full-level encoder (the SDK end-to-end test uses it).
+if (require.main === module) {
+  main();
+} else {
+  module.exports = { fullBytes };
+}
