@@ -97,7 +97,11 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
     EXPECT_TRUE(found) << "no believable producer's micro-block holds " << *hash;
 
     // The same transaction and block on another node.
+    // Nodes finalize a height at slightly different moments: wait until the
+    // other node has it, then it must show the same block and hash.
     const std::string other = net.manifest().nodes.back().name;
+    auto caught_up = net.WaitForHeight(height, 60s, {other});
+    ASSERT_TRUE(caught_up.ok()) << caught_up.error().message;
     auto t2 = net.Get(other, "/getTxByHash/" + *hash);
     ASSERT_TRUE(t2.ok()) << t2.error().message;
     EXPECT_EQ((*t2)["block_number"], final_tx["block_number"]);
