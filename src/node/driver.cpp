@@ -633,7 +633,10 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
     m_log.Debug("final block {} persisted: {} txs, {} micro-blocks", b.height, f.executed_txs.size(),
                 rec.micro_blocks.size());
     RefreshDirectory();
-    UpdateStatus();
+    // The status (what /getChainInfo serves) must never name a height whose
+    // block is not on disk yet: the engine is already at the end of the batch.
+    const crypto::Hash256 head_hash = FromHash32(rec.hash);
+    UpdateStatus(&b, &head_hash);
 }
 
 // --- sync -------------------------------------------------------------------------
@@ -835,11 +838,16 @@ void Driver::SyncProgress(util::UnixNanos now) {
     m_was_syncing = syncing;
 }
 
-void Driver::UpdateStatus() {
+void Driver::UpdateStatus(const core::FinalBlock* head, const crypto::Hash256* head_hash) {
     ChainStatus s;
     s.height = m_engine->height();
     s.head_hash = m_engine->last_hash();
-    if (auto it = m_engine->chain().find(s.height); it != m_engine->chain().end()) {
+    if (head && head_hash) {
+        s.height = head->height;
+        s.head_hash = *head_hash;
+        s.head_time = head->time;
+        s.state_root = head->state_root;
+    } else if (auto it = m_engine->chain().find(s.height); it != m_engine->chain().end()) {
         s.head_time = it->second->block.time;
         s.state_root = it->second->block.state_root;
     } else {

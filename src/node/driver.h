@@ -228,7 +228,9 @@ private:
     void ScheduleTimer(const consensus::SetTimer& t);
     void Tick();
     void RefreshDirectory();
-    void UpdateStatus();
+    // head: the block just persisted, when the engine may already be ahead
+    // of the disk (a sync batch finalizes many blocks in one engine call).
+    void UpdateStatus(const core::FinalBlock* head = nullptr, const crypto::Hash256* head_hash = nullptr);
     void Halt(const std::string& why);
     void NotePacked(const std::shared_ptr<const core::MicroBlock>& m, bool own);
     util::Status InitOrRestore();
