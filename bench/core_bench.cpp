@@ -5,13 +5,12 @@
 // pays on top of signature verification), JSON parsing of a typical /sendTx
 // body as the SDK sends it, and Tx::FromBytes of its Full encoding.
 #include <benchmark/benchmark.h>
-
-#include <string>
-
 #include <core/tx.h>
 #include <core/tx_json.h>
 #include <crypto/keys.h>
 #include <util/bytes.h>
+
+#include <string>
 
 namespace {
 
@@ -44,8 +43,9 @@ std::string SdkBody(const core::Tx& tx) {
            R"("publisher_sigs":[{"algorithm":"ED25519","public_key":")" +
            util::Base64Encode(s.pubkey) + R"(","signature":")" + util::Base64Encode(s.sig) +
            R"("}],"amount_limit":[{"token":"iost","value":"10.5"}],"chain_id":1024,)"
-           R"("reserved":null,"time":)" + std::to_string(tx.time) +
-           R"(,"expiration":)" + std::to_string(tx.expiration) + R"(,"delay":0})";
+           R"("reserved":null,"time":)" +
+           std::to_string(tx.time) + R"(,"expiration":)" + std::to_string(tx.expiration) +
+           R"(,"delay":0})";
 }
 
 void BM_TxFullHash(benchmark::State& state) {
@@ -68,7 +68,7 @@ void BM_TxVerifySelfEd25519(benchmark::State& state) {
 BENCHMARK(BM_TxVerifySelfEd25519);
 
 class AcceptAll final : public crypto::Verifier {
-public:
+  public:
     bool Verify(const crypto::VerifyItem&) const override { return true; }
 };
 
@@ -76,7 +76,8 @@ void BM_TxVerifySelfNoSignature(benchmark::State& state) {
     const core::Tx tx = TypicalTransfer();
     const AcceptAll verifier;
     const int64_t now = kTime + util::kNanosPerSecond;
-    for (auto _ : state) benchmark::DoNotOptimize(tx.VerifySelf(now, core::kMainnetChainId, verifier));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(tx.VerifySelf(now, core::kMainnetChainId, verifier));
 }
 BENCHMARK(BM_TxVerifySelfNoSignature);
 

@@ -5,13 +5,12 @@
 // crypto/keys.h. Batch benchmarks use wall-clock time because the work runs on
 // several threads.
 #include <benchmark/benchmark.h>
+#include <crypto/hash.h>
+#include <crypto/keys.h>
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <crypto/hash.h>
-#include <crypto/keys.h>
 
 namespace {
 
@@ -51,7 +50,8 @@ struct Batch {
     std::vector<crypto::VerifyItem> items;
     explicit Batch(size_t n, crypto::Algorithm a) {
         for (size_t i = 0; i < n; ++i) {
-            const crypto::KeyPair kp = crypto::KeyPair::FromSeed(a, "batch " + std::to_string(i % 64));
+            const crypto::KeyPair kp =
+                crypto::KeyPair::FromSeed(a, "batch " + std::to_string(i % 64));
             const crypto::Hash256 h = crypto::Sha3_256(util::AsBytes("tx " + std::to_string(i)));
             pubs.push_back(kp.public_key().bytes);
             msgs.emplace_back(h.begin(), h.end());
@@ -63,7 +63,7 @@ struct Batch {
 
 // The base class's VerifyBatch: a plain loop on the calling thread.
 class SequentialVerifier final : public crypto::Verifier {
-public:
+  public:
     bool Verify(const crypto::VerifyItem& item) const override {
         return crypto::Verify(item.algorithm, item.pub, item.msg, item.sig);
     }
@@ -95,9 +95,25 @@ void BM_VerifyBatchSecp256k1_Threaded(benchmark::State& state) {
 void BM_VerifyBatchSecp256k1_Sequential(benchmark::State& state) {
     RunBatch(state, SequentialVerifier(), crypto::Algorithm::kSecp256k1);
 }
-BENCHMARK(BM_VerifyBatchEd25519_Threaded)->Arg(64)->Arg(128)->Arg(1024)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_VerifyBatchEd25519_Sequential)->Arg(64)->Arg(128)->Arg(1024)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_VerifyBatchSecp256k1_Threaded)->Arg(1024)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_VerifyBatchSecp256k1_Sequential)->Arg(1024)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_VerifyBatchEd25519_Threaded)
+    ->Arg(64)
+    ->Arg(128)
+    ->Arg(1024)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_VerifyBatchEd25519_Sequential)
+    ->Arg(64)
+    ->Arg(128)
+    ->Arg(1024)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_VerifyBatchSecp256k1_Threaded)
+    ->Arg(1024)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_VerifyBatchSecp256k1_Sequential)
+    ->Arg(1024)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

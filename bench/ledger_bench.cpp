@@ -7,14 +7,13 @@
 // (AuthCheck::kFull, what a believable validator does) and off (kSkip, what
 // a normal validator does for unsampled transactions).
 #include <benchmark/benchmark.h>
-
-#include <string>
-#include <vector>
-
 #include <core/genesis.h>
 #include <core/tx.h>
 #include <crypto/keys.h>
 #include <ledger/ledger.h>
+
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -48,7 +47,8 @@ struct Fixture {
             g.accounts.push_back(a);
             g.token.allocations.push_back({a.name, core::Amount::FromUnits(10'000'000, 8).value()});
         }
-        g.validators.push_back({Name(0), keys[0].public_key(), core::Amount::FromUnits(1, 8).value(), 0});
+        g.validators.push_back(
+            {Name(0), keys[0].public_key(), core::Amount::FromUnits(1, 8).value(), 0});
         auto gs = ledger::BuildGenesisState(g);
         IOST_ASSERT(gs.ok(), "bench genesis builds");
         state.Apply(gs->writes);
@@ -102,8 +102,12 @@ void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth) {
     st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * n);
 }
 
-void BM_LedgerTransfersNoAuth(benchmark::State& st) { BM_LedgerTransfers(st, ledger::AuthCheck::kSkip); }
-void BM_LedgerTransfersWithAuth(benchmark::State& st) { BM_LedgerTransfers(st, ledger::AuthCheck::kFull); }
+void BM_LedgerTransfersNoAuth(benchmark::State& st) {
+    BM_LedgerTransfers(st, ledger::AuthCheck::kSkip);
+}
+void BM_LedgerTransfersWithAuth(benchmark::State& st) {
+    BM_LedgerTransfers(st, ledger::AuthCheck::kFull);
+}
 
 BENCHMARK(BM_LedgerTransfersNoAuth)->Arg(100)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LedgerTransfersWithAuth)->Arg(1000)->Unit(benchmark::kMillisecond);

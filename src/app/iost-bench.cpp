@@ -5,12 +5,12 @@
 // gnuplot data files. Exit status: 0 all scenarios ran, 1 one failed
 // (the report is still written), 2 bad options.
 #include <loadgen/session.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
-#include <unistd.h>
 
 namespace {
 
@@ -24,7 +24,8 @@ std::string SelfDir() {
 
 int main(int argc, char** argv) {
     using namespace iost::loadgen;
-    CLI::App app{"iost-bench: Proof of Believability against its one-league PBFT fallback, measured"};
+    CLI::App app{
+        "iost-bench: Proof of Believability against its one-league PBFT fallback, measured"};
     SessionOptions o;
     std::string devnet_bin;
     std::vector<double> rates;
@@ -33,19 +34,29 @@ int main(int argc, char** argv) {
     std::vector<std::string> only;
     std::string log_level = "info";
     app.add_flag("--quick", o.quick, "the under-two-minutes plan (make bench-quick)");
-    app.add_option("--out", o.out_dir, "directory for the JSON/Markdown reports and plot data")->capture_default_str();
+    app.add_option("--out", o.out_dir, "directory for the JSON/Markdown reports and plot data")
+        ->capture_default_str();
     app.add_option("--work", o.work_dir, "directory for the devnets (default <out>/devnets)");
-    app.add_option("--devnet", o.devnet_file, "use this running devnet (DIR/devnet.json) instead of starting ones");
-    app.add_option("--devnet-bin", devnet_bin, "the iost-devnet executable (default: next to iost-bench)");
-    app.add_option("--host-prefix", o.host_prefix, "scenario k binds <prefix>.<k+1>.1..")->capture_default_str();
-    app.add_option("--senders", o.senders, "sender accounts (publishers)")->capture_default_str()->check(CLI::Range(1, 5000));
-    app.add_option("--rates", rates, "P2P offered rates (tx/s) for every scenario, e.g. --rates 100,300")
+    app.add_option("--devnet", o.devnet_file,
+                   "use this running devnet (DIR/devnet.json) instead of starting ones");
+    app.add_option("--devnet-bin", devnet_bin,
+                   "the iost-devnet executable (default: next to iost-bench)");
+    app.add_option("--host-prefix", o.host_prefix, "scenario k binds <prefix>.<k+1>.1..")
+        ->capture_default_str();
+    app.add_option("--senders", o.senders, "sender accounts (publishers)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 5000));
+    app.add_option("--rates", rates,
+                   "P2P offered rates (tx/s) for every scenario, e.g. --rates 100,300")
         ->delimiter(',')
         ->check(CLI::Range(1.0, 100000.0));
-    app.add_option("--step-seconds", step_seconds, "sending window of each --rates step")->check(CLI::Range(0.5, 600.0));
-    app.add_option("--only", only, "run only these scenarios (pob, fallback, sweep-p0.25, ...)")->delimiter(',');
+    app.add_option("--step-seconds", step_seconds, "sending window of each --rates step")
+        ->check(CLI::Range(0.5, 600.0));
+    app.add_option("--only", only, "run only these scenarios (pob, fallback, sweep-p0.25, ...)")
+        ->delimiter(',');
     app.add_flag("--no-sweep", no_sweep, "skip the p and N sweeps of the full plan");
-    app.add_option("--verify-seconds", o.verify_seconds, "time spent measuring Ed25519 verify")->check(CLI::Range(0.1, 60.0));
+    app.add_option("--verify-seconds", o.verify_seconds, "time spent measuring Ed25519 verify")
+        ->check(CLI::Range(0.1, 60.0));
     app.add_option("--log-level", log_level, "trace|debug|info|warn|error")->capture_default_str();
     try {
         app.parse(argc, argv);
@@ -65,13 +76,15 @@ int main(int argc, char** argv) {
     o.command = cmd.str();
     o.devnet_bin = devnet_bin.empty() ? SelfDir() + "/iost-devnet" : devnet_bin;
     if (o.devnet_file.empty() && access(o.devnet_bin.c_str(), X_OK) != 0) {
-        std::cerr << "iost-devnet not found at " << o.devnet_bin << " (build it, or pass --devnet-bin or --devnet)\n";
+        std::cerr << "iost-devnet not found at " << o.devnet_bin
+                  << " (build it, or pass --devnet-bin or --devnet)\n";
         return 2;
     }
     o.scenarios = o.quick ? QuickPlan() : FullPlan();
     if (o.quick) o.verify_seconds = std::min(o.verify_seconds, 1.0);
     if (no_sweep) {
-        std::erase_if(o.scenarios, [](const ScenarioSpec& s) { return s.name.rfind("sweep", 0) == 0; });
+        std::erase_if(o.scenarios,
+                      [](const ScenarioSpec& s) { return s.name.rfind("sweep", 0) == 0; });
     }
     if (!only.empty()) {
         std::erase_if(o.scenarios, [&](const ScenarioSpec& s) {
@@ -82,7 +95,8 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (!rates.empty()) OverrideRates(o.scenarios, rates, step_seconds > 0 ? step_seconds : (o.quick ? 4 : 10));
+    if (!rates.empty())
+        OverrideRates(o.scenarios, rates, step_seconds > 0 ? step_seconds : (o.quick ? 4 : 10));
     auto r = RunSession(o);
     if (!r) {
         std::cerr << "iost-bench: " << r.error().message << "\n";

@@ -3,25 +3,23 @@
 //
 //   iost-devnet run    --dir DIR [options]  start or resume, live status until Ctrl-C / SIGTERM,
 //                                           then stop the nodes this run started
-//   iost-devnet start  --dir DIR [options]  start detached; 0 once every node serves with height >= 1
-//   iost-devnet stop   --dir DIR            SIGTERM every node, SIGKILL after 10 s
-//   iost-devnet status --dir DIR [--json]   heights, hashes, peers per node
+//   iost-devnet start  --dir DIR [options]  start detached; 0 once every node serves with height >=
+//   1 iost-devnet stop   --dir DIR            SIGTERM every node, SIGKILL after 10 s iost-devnet
+//   status --dir DIR [--json]   heights, hashes, peers per node
 //
 // Exit codes: 0 ok; 1 the network failed (a node did not start, timeout,
 // status found nodes down); 2 bad command line or options.
-#include <CLI/CLI.hpp>
-
+#include <devnet/devnet.h>
+#include <devnet/process.h>
+#include <devnet/status.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-
-#include <devnet/devnet.h>
-#include <devnet/process.h>
-#include <devnet/status.h>
 
 namespace {
 
@@ -56,11 +54,12 @@ void PrintEndpoints(const devnet::Manifest& m) {
                 m.shape.fallback ? "PBFT fallback: one league" : "PoB");
     std::printf("  %-8s %-10s %-22s %-28s %s\n", "node", "role", "p2p", "http", "pid");
     for (const auto& n : m.nodes) {
-        std::printf("  %-8s %-10s %-22s %-28s %d\n", n.name.c_str(), devnet::RoleName(n.role), n.p2p.c_str(),
-                    n.http.c_str(), n.pid);
+        std::printf("  %-8s %-10s %-22s %-28s %d\n", n.name.c_str(), devnet::RoleName(n.role),
+                    n.p2p.c_str(), n.http.c_str(), n.pid);
     }
     std::printf("  accounts (keys in %s/devnet.json):", m.dir.c_str());
-    for (size_t i = 0; i < m.accounts.size() && i < 6; ++i) std::printf(" %s", m.accounts[i].name.c_str());
+    for (size_t i = 0; i < m.accounts.size() && i < 6; ++i)
+        std::printf(" %s", m.accounts[i].name.c_str());
     if (m.accounts.size() > 6) std::printf(" ... (%zu)", m.accounts.size());
     std::printf("\n  logs: %s/<node>/iserver.log\n\n", m.dir.c_str());
     std::fflush(stdout);
@@ -82,12 +81,15 @@ int Run(const devnet::DevnetOptions& o) {
     PrintEndpoints(m);
     std::vector<std::string> ours;
     for (const auto& n : m.nodes) {
-        if (std::find(rep->started.begin(), rep->started.end(), n.pid) != rep->started.end()) ours.push_back(n.name);
+        if (std::find(rep->started.begin(), rep->started.end(), n.pid) != rep->started.end())
+            ours.push_back(n.name);
     }
     if (rep->already_running > 0) {
-        Print(std::to_string(rep->already_running) +
-              " node(s) were already running (from `iost-devnet start`); Ctrl-C leaves them running, "
-              "`iost-devnet stop --dir " + m.dir + "` stops them");
+        Print(
+            std::to_string(rep->already_running) +
+            " node(s) were already running (from `iost-devnet start`); Ctrl-C leaves them running, "
+            "`iost-devnet stop --dir " +
+            m.dir + "` stops them");
     }
     const bool tty = isatty(STDOUT_FILENO);
     Print(tty ? "live status (Ctrl-C stops the nodes this run started):"
@@ -105,8 +107,8 @@ int Run(const devnet::DevnetOptions& o) {
                 for (const auto& n : m.nodes) {
                     if (n.pid == *it) name = n.name;
                 }
-                std::printf("%snode %s (pid %d) exited: %s\n", tty ? "\r\033[K" : "", name.c_str(), *it,
-                            how->c_str());
+                std::printf("%snode %s (pid %d) exited: %s\n", tty ? "\r\033[K" : "", name.c_str(),
+                            *it, how->c_str());
                 all_clean = all_clean && *how == "exit code 0";
                 it = live.erase(it);
             } else {
@@ -139,7 +141,8 @@ int Run(const devnet::DevnetOptions& o) {
     devnet::Manifest& target = fresh ? *fresh : m;
     size_t running = 0;
     for (const auto& n : target.nodes) {
-        if (std::find(ours.begin(), ours.end(), n.name) != ours.end() && devnet::NodeRunning(n)) ++running;
+        if (std::find(ours.begin(), ours.end(), n.name) != ours.end() && devnet::NodeRunning(n))
+            ++running;
     }
     if (running > 0) {
         Print("stopping " + std::to_string(running) + " node(s)...");
@@ -158,8 +161,8 @@ int Start(const devnet::DevnetOptions& o) {
         return 1;
     }
     PrintEndpoints(rep->manifest);
-    Print("ready; `iost-devnet status --dir " + rep->manifest.dir + "` shows it, `iost-devnet stop --dir " +
-          rep->manifest.dir + "` stops it");
+    Print("ready; `iost-devnet status --dir " + rep->manifest.dir +
+          "` shows it, `iost-devnet stop --dir " + rep->manifest.dir + "` stops it");
     return 0;
 }
 
@@ -207,17 +210,22 @@ int main(int argc, char** argv) {
         c->add_option("--host", host, "IPv4 of node 0; node i binds host+i (default 127.0.0.1)");
         c->add_option("--p2p-port", p2p_port, "P2P port on every node (default 30000)");
         c->add_option("--http-port", http_port, "HTTP port on every node (default 30001)");
-        c->add_option("--accounts", accounts, "funded accounts user1..userN besides admin (default 4)");
+        c->add_option("--accounts", accounts,
+                      "funded accounts user1..userN besides admin (default 4)");
         c->add_option("--micro-interval-ms", micro, "MicroBlock interval (default 100)");
         c->add_option("--final-interval-ms", final_ms, "FinalBlock interval (default 500)");
         c->add_option("--epoch-length", epoch, "final blocks per epoch (default 1000)");
         c->add_flag("--reset", o.reset, "delete the devnet's chain, keys and genesis first");
-        c->add_option("--bin", o.bin_dir, "directory holding iserver (default: this program's directory)");
-        c->add_option("--timeout", o.start_timeout_s, "seconds to wait for every node (default 90)");
-        c->add_option("--log-level", o.log_level, "iserver log level for new devnets (default info)")
+        c->add_option("--bin", o.bin_dir,
+                      "directory holding iserver (default: this program's directory)");
+        c->add_option("--timeout", o.start_timeout_s,
+                      "seconds to wait for every node (default 90)");
+        c->add_option("--log-level", o.log_level,
+                      "iserver log level for new devnets (default info)")
             ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     };
-    CLI::App* run = app.add_subcommand("run", "start or resume, show a live status line until Ctrl-C");
+    CLI::App* run =
+        app.add_subcommand("run", "start or resume, show a live status line until Ctrl-C");
     CLI::App* start = app.add_subcommand("start", "start or resume detached; return once ready");
     add_network_options(run);
     add_network_options(start);

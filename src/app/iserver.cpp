@@ -2,23 +2,22 @@
 // Exit codes: 0 clean shutdown (SIGINT/SIGTERM), 1 start-up failure (data
 // dir, ports, genesis...), 2 bad command line or config file, 3 the node
 // halted on a storage error while running (restart it: it resumes from disk).
-#include <CLI/CLI.hpp>
+#include <crypto/keys.h>
+#include <node/config.h>
+#include <node/node.h>
+#include <pthread.h>
+#include <rpc/api.h>
+#include <rpc/http_server.h>
+#include <util/bytes.h>
+#include <util/log.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
-#include <pthread.h>
 #include <string>
-
-#include <node/config.h>
-#include <node/node.h>
-#include <rpc/api.h>
-#include <rpc/http_server.h>
-#include <crypto/keys.h>
-#include <util/bytes.h>
-#include <util/log.h>
 
 namespace {
 
@@ -45,14 +44,17 @@ int main(int argc, char** argv) {
     CLI::App app{"iserver: an IOST node with Proof of Believability"};
     std::string config_path;
     bool version = false;
-    app.add_option("-f,--config", config_path, "node config file (YAML, see config/iserver.example.yml)");
+    app.add_option("-f,--config", config_path,
+                   "node config file (YAML, see config/iserver.example.yml)");
     app.add_flag("--version", version, "print the version and exit");
     std::string gen_key, gen_validator, gen_seed;
     app.add_option("--gen-key", gen_key,
                    "write a new keys file to this path, print its public key (base58) and exit");
-    app.add_option("--validator", gen_validator, "with --gen-key: the validator account the key belongs to");
-    app.add_option("--seed", gen_seed,
-                   "with --gen-key: derive the key from this phrase (devnets and tests only, not secret)");
+    app.add_option("--validator", gen_validator,
+                   "with --gen-key: the validator account the key belongs to");
+    app.add_option(
+        "--seed", gen_seed,
+        "with --gen-key: derive the key from this phrase (devnets and tests only, not secret)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -74,7 +76,8 @@ int main(int argc, char** argv) {
         }
         std::FILE* f = std::fopen(gen_key.c_str(), "wx");
         if (!f) {
-            std::fprintf(stderr, "iserver: --gen-key: cannot create %s (it must not exist yet)\n", gen_key.c_str());
+            std::fprintf(stderr, "iserver: --gen-key: cannot create %s (it must not exist yet)\n",
+                         gen_key.c_str());
             return 1;
         }
         std::fputs(text.c_str(), f);
@@ -83,7 +86,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (config_path.empty()) {
-        std::fprintf(stderr, "iserver: missing -f <config file> (see config/iserver.example.yml)\n");
+        std::fprintf(stderr,
+                     "iserver: missing -f <config file> (see config/iserver.example.yml)\n");
         return 2;
     }
     auto cfg = node::LoadNodeConfig(config_path);
@@ -124,8 +128,8 @@ int main(int argc, char** argv) {
         http = std::make_unique<rpc::HttpServer>(ho);
         rpc::RegisterApi(*http, **node);
         if (auto st = http->Start(); !st) {
-            std::fprintf(stderr, "iserver: http.listen %s: %s\n", cfg->http_listen.ToString().c_str(),
-                         st.error().message.c_str());
+            std::fprintf(stderr, "iserver: http.listen %s: %s\n",
+                         cfg->http_listen.ToString().c_str(), st.error().message.c_str());
             (*node)->Stop();
             return 1;
         }
@@ -142,7 +146,8 @@ int main(int argc, char** argv) {
         }
         if (g_fatal.load()) {
             std::lock_guard lk(g_fatal_mu);
-            log.Error("node halted: {}; stopping (restart to resume from the data dir)", g_fatal_why);
+            log.Error("node halted: {}; stopping (restart to resume from the data dir)",
+                      g_fatal_why);
             std::fprintf(stderr, "iserver: halted: %s\n", g_fatal_why.c_str());
             code = 3;
             break;

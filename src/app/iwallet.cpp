@@ -5,26 +5,26 @@
 // chain said no (refused, failed receipt, dropped, timeout, unreachable;
 // for `tx inspect`: the tx is invalid); 2 usage, input, key store or I/O
 // error (message on stderr).
-#include <CLI/CLI.hpp>
-#include <unistd.h>
-
-#include <cstdio>
-#include <iostream>
-#include <optional>
-#include <string>
-
 #include <core/tx_json.h>
 #include <crypto/keys.h>
+#include <unistd.h>
 #include <util/clock.h>
 #include <wallet/commands.h>
 #include <wallet/inspect.h>
 #include <wallet/key_tool.h>
 
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+
 namespace {
 
 namespace w = iost::wallet;
 
-int RunInspect(const std::string& path, std::optional<uint32_t> chain_id, std::optional<int64_t> now_ns) {
+int RunInspect(const std::string& path, std::optional<uint32_t> chain_id,
+               std::optional<int64_t> now_ns) {
     auto text = w::ReadTxFile(path);
     if (!text) {
         std::cerr << "iwallet: " << text.error().message << "\n";
@@ -71,29 +71,39 @@ int main(int argc, char** argv) {
     app.add_option("-a,--account", ctx.account, "Account that signs (publisher / creator)");
     app.add_option("--keys-dir,--account_dir", ctx.keys_dir,
                    "Key store directory (default $IWALLET_KEYS_DIR or ~/.iwallet)");
-    app.add_option("--output", output, "Output format: text | json")->check(CLI::IsMember({"text", "json"}));
-    auto* gas_limit_opt = app.add_option("-l,--gas-limit,--gas_limit", ctx.tx.gas_limit,
-                                         "Gas limit (6000-4000000; default 1000000, or the publisher's gas if less)");
+    app.add_option("--output", output, "Output format: text | json")
+        ->check(CLI::IsMember({"text", "json"}));
+    auto* gas_limit_opt =
+        app.add_option("-l,--gas-limit,--gas_limit", ctx.tx.gas_limit,
+                       "Gas limit (6000-4000000; default 1000000, or the publisher's gas if less)");
     app.add_option("-p,--gas-ratio,--gas_ratio", ctx.tx.gas_ratio, "Gas ratio (1-100, default 1)");
-    app.add_option("-e,--expiration", ctx.tx.expiration_s, "Seconds until the tx expires (1-90, default 90)");
+    app.add_option("-e,--expiration", ctx.tx.expiration_s,
+                   "Seconds until the tx expires (1-90, default 90)");
     app.add_option("--amount-limit,--amount_limit", ctx.tx.amount_limit,
                    "Token limits, e.g. 'iost:300|ram:2000' (default '*:unlimited')");
     app.add_option("--signers", signers, "Extra signers, comma separated name@perm");
-    app.add_flag("--no-wait", no_wait, "Return once the node accepted the tx (do not wait for IRREVERSIBLE)");
-    app.add_option("--wait-timeout", wait_timeout_s, "Seconds to wait for IRREVERSIBLE (default 120)");
+    app.add_flag("--no-wait", no_wait,
+                 "Return once the node accepted the tx (do not wait for IRREVERSIBLE)");
+    app.add_option("--wait-timeout", wait_timeout_s,
+                   "Seconds to wait for IRREVERSIBLE (default 120)");
     app.add_option("--password-file", ctx.password.file,
                    "File whose first line is the key store password (or set IWALLET_PASSWORD)");
     app.add_flag("--no-prompt", no_prompt, "Never prompt for a password (scripts)");
 
     // account
-    auto* account = app.add_subcommand("account", "Local key store and account creation")->alias("acc");
+    auto* account =
+        app.add_subcommand("account", "Local key store and account creation")->alias("acc");
     account->require_subcommand(1);
     w::AccountCreateArgs create;
-    auto* acc_create = account->add_subcommand("create", "New key pair; with --account, also the on-chain account");
+    auto* acc_create = account->add_subcommand(
+        "create", "New key pair; with --account, also the on-chain account");
     acc_create->add_option("NAME", create.name, "New account name (5-11 of a-z 0-9 _)")->required();
-    acc_create->add_option("--owner", create.owner_key, "Owner public key (base58) instead of a new key");
-    acc_create->add_option("--active", create.active_key, "Active public key (base58) instead of a new key");
-    acc_create->add_option("--initial-ram,--initial_ram", create.initial_ram, "RAM bytes the creator buys (1024)");
+    acc_create->add_option("--owner", create.owner_key,
+                           "Owner public key (base58) instead of a new key");
+    acc_create->add_option("--active", create.active_key,
+                           "Active public key (base58) instead of a new key");
+    acc_create->add_option("--initial-ram,--initial_ram", create.initial_ram,
+                           "RAM bytes the creator buys (1024)");
     acc_create->add_option("--initial-gas-pledge,--initial_gas_pledge", create.initial_gas_pledge,
                            "IOST the creator pledges for gas (>= 10; default 10)");
     acc_create->add_option("--initial-balance,--initial_balance", create.initial_balance,
@@ -105,15 +115,19 @@ int main(int argc, char** argv) {
     bool imp_encrypt = false, imp_force = false;
     auto* acc_import = account->add_subcommand("import", "Import NAME with its base58 secret key");
     acc_import->add_option("NAME", imp_name, "Account name")->required();
-    acc_import->add_option("SECRET", imp_secret, "Base58 secret key (64-byte seed||pub or 32-byte seed)")->required();
+    acc_import
+        ->add_option("SECRET", imp_secret, "Base58 secret key (64-byte seed||pub or 32-byte seed)")
+        ->required();
     acc_import->add_option("--sign-algo,--sign_algo", imp_algo, "ed25519 | secp256k1")
         ->check(CLI::IsMember({"ed25519", "secp256k1"}));
     acc_import->add_flag("--encrypt", imp_encrypt, "Encrypt the key file with a password");
     acc_import->add_flag("--force", imp_force, "Replace an existing key file of that name");
 
-    auto* acc_list = account->add_subcommand("list", "List the accounts in the key store")->alias("view");
+    auto* acc_list =
+        account->add_subcommand("list", "List the accounts in the key store")->alias("view");
     std::string del_name;
-    auto* acc_delete = account->add_subcommand("delete", "Delete an account's key file")->alias("del");
+    auto* acc_delete =
+        account->add_subcommand("delete", "Delete an account's key file")->alias("del");
     acc_delete->add_option("NAME", del_name, "Account name")->required();
 
     // transactions
@@ -137,7 +151,9 @@ int main(int argc, char** argv) {
 
     std::string sign_tx_file, sign_out = "-";
     std::string sign_contract, sign_action, sign_args;
-    auto* sign = app.add_subcommand("sign", "Build and sign a transaction offline (no node): CONTRACT ACTION ARGS, or --tx FILE");
+    auto* sign = app.add_subcommand(
+        "sign",
+        "Build and sign a transaction offline (no node): CONTRACT ACTION ARGS, or --tx FILE");
     sign->add_option("CONTRACT", sign_contract, "Contract id");
     sign->add_option("ACTION", sign_action, "Action name");
     sign->add_option("ARGS", sign_args, "Arguments as a JSON array");
@@ -146,7 +162,8 @@ int main(int argc, char** argv) {
 
     std::string send_file;
     auto* send = app.add_subcommand("send", "Submit a signed transaction file and wait for it");
-    send->add_option("FILE", send_file, "Transaction JSON (/sendTx shape), - for stdin")->required();
+    send->add_option("FILE", send_file, "Transaction JSON (/sendTx shape), - for stdin")
+        ->required();
 
     std::string blk_id;
     bool blk_complete = false;
@@ -156,7 +173,8 @@ int main(int argc, char** argv) {
 
     // `tx HASH` shows a transaction; `tx inspect FILE` checks one offline.
     std::string tx_hash;
-    auto* tx = app.add_subcommand("tx", "Show a transaction by hash (tx HASH), or check a tx file (tx inspect FILE)");
+    auto* tx = app.add_subcommand(
+        "tx", "Show a transaction by hash (tx HASH), or check a tx file (tx inspect FILE)");
     tx->require_subcommand(0, 1);
     tx->add_option("HASH", tx_hash, "Transaction hash (base58)");
     auto* inspect = tx->add_subcommand(
@@ -165,21 +183,25 @@ int main(int argc, char** argv) {
     std::optional<uint32_t> inspect_chain_id;
     std::optional<int64_t> now_ns;
     inspect->add_option("FILE", path, "JSON file in /sendTx shape, or - for stdin")->required();
-    inspect->add_option("--chain-id", inspect_chain_id, "Require this chain id (default: accept the tx's own)");
-    inspect->add_option("--now-ns", now_ns, "Judge the clock rules at this unix time in ns (default: now)");
+    inspect->add_option("--chain-id", inspect_chain_id,
+                        "Require this chain id (default: accept the tx's own)");
+    inspect->add_option("--now-ns", now_ns,
+                        "Judge the clock rules at this unix time in ns (default: now)");
 
     std::string rc_hash;
     auto* receipt = app.add_subcommand("receipt", "Show the receipt of a final transaction");
     receipt->add_option("HASH", rc_hash, "Transaction hash (base58)")->required();
 
-    auto* pob = app.add_subcommand("pob", "PoB state: epoch, seed, believable and normal groups with Servi");
+    auto* pob = app.add_subcommand(
+        "pob", "PoB state: epoch, seed, believable and normal groups with Servi");
     auto* state = app.add_subcommand("state", "Chain and node info")->alias("chain");
 
     auto* key = app.add_subcommand("key", "Key tools");
     key->require_subcommand(1);
     auto* key_new = key->add_subcommand("new", "Generate a key pair; prints base58 keys as JSON");
     std::string algo = "ed25519";
-    key_new->add_option("--algo", algo, "ed25519 | secp256k1")->check(CLI::IsMember({"ed25519", "secp256k1"}));
+    key_new->add_option("--algo", algo, "ed25519 | secp256k1")
+        ->check(CLI::IsMember({"ed25519", "secp256k1"}));
 
     try {
         app.parse(argc, argv);
@@ -205,7 +227,8 @@ int main(int argc, char** argv) {
     ctx.err_is_tty = isatty(STDERR_FILENO) != 0;
     for (size_t start = 0; !signers.empty() && start <= signers.size();) {
         const size_t comma = signers.find(',', start);
-        ctx.tx.signers.push_back(signers.substr(start, comma == std::string::npos ? comma : comma - start));
+        ctx.tx.signers.push_back(
+            signers.substr(start, comma == std::string::npos ? comma : comma - start));
         if (comma == std::string::npos) break;
         start = comma + 1;
     }
@@ -223,13 +246,15 @@ int main(int argc, char** argv) {
     if (inspect->parsed()) return RunInspect(path, inspect_chain_id, now_ns);
     if (key_new->parsed()) return RunKeyNew(algo);
     if (acc_create->parsed()) return w::AccountCreate(ctx, create);
-    if (acc_import->parsed()) return w::AccountImport(ctx, imp_name, imp_secret, imp_algo, imp_encrypt, imp_force);
+    if (acc_import->parsed())
+        return w::AccountImport(ctx, imp_name, imp_secret, imp_algo, imp_encrypt, imp_force);
     if (acc_list->parsed()) return w::AccountList(ctx);
     if (acc_delete->parsed()) return w::AccountDelete(ctx, del_name);
     if (balance->parsed()) return w::Balance(ctx, bal_name, bal_token);
     if (transfer->parsed()) return w::Transfer(ctx, tr_to, tr_amount, tr_memo, tr_token);
     if (call->parsed()) return w::Call(ctx, call_contract, call_action, call_args);
-    if (sign->parsed()) return w::Sign(ctx, sign_contract, sign_action, sign_args, sign_tx_file, sign_out);
+    if (sign->parsed())
+        return w::Sign(ctx, sign_contract, sign_action, sign_args, sign_tx_file, sign_out);
     if (send->parsed()) return w::Send(ctx, send_file);
     if (block->parsed()) return w::Block(ctx, blk_id, blk_complete);
     if (tx->parsed()) {

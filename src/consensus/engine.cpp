@@ -151,7 +151,8 @@ Effects Engine::Restore(const std::vector<std::shared_ptr<const core::CertifiedB
     BeginRestore(now);
     // A block that does not apply stops the replay there; the caller
     // compares the height reached with what it gave.
-    if (auto st = RestoreBlocks(blocks, micros, now); !st) m_log.Warn("restore: {}", st.error().message);
+    if (auto st = RestoreBlocks(blocks, micros, now); !st)
+        m_log.Warn("restore: {}", st.error().message);
     return EndRestore(safety, now);
 }
 
@@ -160,9 +161,9 @@ void Engine::BeginRestore(TimePoint now) {
     m_out.clear();
 }
 
-util::Status Engine::RestoreBlocks(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
-                                   const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
-                                   TimePoint now) {
+util::Status Engine::RestoreBlocks(
+    const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
+    const std::vector<std::shared_ptr<const core::MicroBlock>>& micros, TimePoint now) {
     for (const auto& m : micros) m_micro.emplace(m->hash, m);
     SyncResponse r;
     r.blocks = blocks;
@@ -428,7 +429,8 @@ void Engine::ProduceMicro(TimePoint now) {
     Emit(Broadcast{MicroMsg{cmb}});
 }
 
-void Engine::HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> ptr, TimePoint now) {
+void Engine::HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> ptr,
+                         TimePoint now) {
     (void)from;
     const core::MicroBlock& mb = *ptr;
     if (m_micro.count(mb.hash)) {
@@ -920,7 +922,8 @@ util::Status Engine::CheckViewChange(const ViewChangeMsg& vc, bool need_block) c
         // A view change sent to the next primary carries the block (it may
         // have to re-propose it); one in a proposal's justification need not
         // (the certificate is over the hash; the proposal carries the block).
-        if (pc.block ? (pc.block->Hash() != pc.hash || pc.block->height != vc.height) : need_block) {
+        if (pc.block ? (pc.block->Hash() != pc.hash || pc.block->height != vc.height)
+                     : need_block) {
             return util::Err("prepared block does not match");
         }
         const auto keys = m_committee.NormalKeys();
@@ -1326,7 +1329,8 @@ void Engine::TrimMemory() {
     }
     // Transactions older than recheck_window are never re-verified again:
     // keep only their hashes (dedup), so their MicroBlocks can be freed.
-    for (auto it = m_recent.begin(); it != m_recent.end() && it->first + P.recheck_window <= m_height; ++it) {
+    for (auto it = m_recent.begin();
+         it != m_recent.end() && it->first + P.recheck_window <= m_height; ++it) {
         if (it->second.empty() || !it->second.front().tx) continue;
         for (auto& rt : it->second) rt.tx.reset();
     }
@@ -1335,7 +1339,8 @@ void Engine::TrimMemory() {
     }
 }
 
-Effects Engine::ApplySync(const NodeId& from, const SyncResponse& r, TimePoint now, SyncApply* out) {
+Effects Engine::ApplySync(const NodeId& from, const SyncResponse& r, TimePoint now,
+                          SyncApply* out) {
     HandleSyncResponse(from, r, now, out);
     return Take();
 }

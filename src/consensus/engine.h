@@ -50,8 +50,8 @@ struct EngineOptions {
 
 // What one SyncResponse did (Engine::ApplySync).
 struct SyncApply {
-    size_t applied = 0;     // final blocks added
-    bool bad = false;       // the sender served data that cannot be right
+    size_t applied = 0;  // final blocks added
+    bool bad = false;    // the sender served data that cannot be right
     bool bad_certificate = false;
     std::string why;
 };
@@ -85,9 +85,9 @@ class Engine {
     // BeginRestore, RestoreBlocks for consecutive chunks (each block with the
     // MicroBlocks it references), then EndRestore.
     void BeginRestore(TimePoint now);
-    util::Status RestoreBlocks(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
-                               const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
-                               TimePoint now);
+    util::Status RestoreBlocks(
+        const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
+        const std::vector<std::shared_ptr<const core::MicroBlock>>& micros, TimePoint now);
     Effects EndRestore(const std::optional<SafetyState>& safety, TimePoint now);
 
     Effects OnMessage(const NodeId& from, const Message& msg, TimePoint now);

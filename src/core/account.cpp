@@ -1,8 +1,7 @@
 #include <core/account.h>
+#include <util/text.h>
 
 #include <algorithm>
-
-#include <util/text.h>
 
 namespace iost::core {
 namespace {

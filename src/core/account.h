@@ -13,10 +13,10 @@
 // Thread contract: pure functions.
 #pragma once
 
+#include <util/result.h>
+
 #include <string>
 #include <string_view>
-
-#include <util/result.h>
 
 namespace iost::core {
 

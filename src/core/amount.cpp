@@ -1,9 +1,8 @@
 #include <core/amount.h>
-
-#include <limits>
-
 #include <util/assert.h>
 #include <util/text.h>
+
+#include <limits>
 
 namespace iost::core {
 namespace {

@@ -17,12 +17,12 @@
 // Thread contract: immutable value type.
 #pragma once
 
+#include <util/result.h>
+
 #include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <util/result.h>
 
 namespace iost::core {
 
@@ -34,7 +34,7 @@ enum class ExcessDecimals { kReject, kTruncate };
 enum class Sign { kNonNegative, kAllowNegative };
 
 class Amount {
-public:
+  public:
     Amount() = default;  // zero with 0 decimals
 
     static util::Result<Amount> FromRaw(int64_t raw, int decimals);
@@ -67,7 +67,7 @@ public:
     std::strong_ordering operator<=>(const Amount& o) const;
     bool operator==(const Amount& o) const;
 
-private:
+  private:
     Amount(int64_t raw, int decimals) : m_raw(raw), m_decimals(decimals) {}
 
     int64_t m_raw = 0;

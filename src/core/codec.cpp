@@ -1,8 +1,7 @@
 #include <core/codec.h>
+#include <util/assert.h>
 
 #include <limits>
-
-#include <util/assert.h>
 
 namespace iost::core {
 namespace {
@@ -107,8 +106,8 @@ util::Result<int32_t> Decoder::ReadInt32() {
     auto v = Take(4, "int32");
     if (!v) return util::ErrOf(v.error());
     const auto& b = *v;
-    const uint32_t u = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) |
-                       uint32_t{b[3]};
+    const uint32_t u =
+        (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
     return static_cast<int32_t>(u);
 }
 
@@ -154,13 +153,12 @@ util::Result<size_t> Decoder::ReadCount(size_t max_items, size_t min_item_size) 
     const auto count = static_cast<size_t>(*n);
     if (count > max_items) {
         return util::Err("list of " + std::to_string(count) + " items at offset " +
-                         std::to_string(at) + " exceeds the limit of " +
-                         std::to_string(max_items));
+                         std::to_string(at) + " exceeds the limit of " + std::to_string(max_items));
     }
     if (min_item_size > 0 && count > remaining() / min_item_size) {
         return util::Err("truncated input: list count " + std::to_string(count) + " at offset " +
-                         std::to_string(at) + " cannot fit in the " +
-                         std::to_string(remaining()) + " bytes left");
+                         std::to_string(at) + " cannot fit in the " + std::to_string(remaining()) +
+                         " bytes left");
     }
     return count;
 }

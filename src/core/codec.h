@@ -14,6 +14,9 @@
 // Thread contract: Encoder and Decoder are single-threaded value types.
 #pragma once
 
+#include <util/bytes.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <map>
 #include <span>
@@ -21,13 +24,10 @@
 #include <string_view>
 #include <vector>
 
-#include <util/bytes.h>
-#include <util/result.h>
-
 namespace iost::core {
 
 class Encoder {
-public:
+  public:
     Encoder() = default;
     explicit Encoder(size_t reserve) { m_buf.reserve(reserve); }
 
@@ -55,7 +55,7 @@ public:
     util::Bytes Take() { return std::move(m_buf); }
     size_t size() const { return m_buf.size(); }
 
-private:
+  private:
     util::Bytes m_buf;
 };
 
@@ -63,7 +63,7 @@ private:
 // error (never reads out of bounds) on truncated or malformed input; after an
 // error the decoder's position is unspecified and it should be discarded.
 class Decoder {
-public:
+  public:
     explicit Decoder(util::ByteView in) : m_in(in) {}
 
     util::Result<uint8_t> ReadByte();
@@ -89,7 +89,7 @@ public:
     // Error unless every byte was consumed (trailing garbage is an error).
     util::Status ExpectEnd() const;
 
-private:
+  private:
     util::Result<util::ByteView> Take(size_t n, const char* what);
 
     util::ByteView m_in;

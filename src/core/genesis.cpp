@@ -1,5 +1,5 @@
+#include <core/codec.h>
 #include <core/genesis.h>
-
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -8,8 +8,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <core/codec.h>
 
 namespace iost::core {
 namespace {
@@ -43,7 +41,8 @@ std::string Index(std::string_view parent, size_t i) {
 // ("believeable_size") must not silently fall back to a default.
 Status CheckKeys(const YAML::Node& map, std::string_view where,
                  std::initializer_list<std::string_view> known) {
-    if (!map.IsMap()) return Err(std::string(where.empty() ? "genesis" : where) + ": must be a mapping");
+    if (!map.IsMap())
+        return Err(std::string(where.empty() ? "genesis" : where) + ": must be a mapping");
     for (const auto& kv : map) {
         const std::string key = kv.first.as<std::string>();
         bool ok = false;
@@ -75,15 +74,16 @@ Result<T> ParseInt(std::string_view text, std::string_view what, T min, T max) {
 }
 
 template <typename T>
-Result<T> ReqInt(const YAML::Node& map, std::string_view where, std::string_view key, T min, T max) {
+Result<T> ReqInt(const YAML::Node& map, std::string_view where, std::string_view key, T min,
+                 T max) {
     auto s = ReqScalar(map, where, key);
     if (!s) return util::ErrOf(s.error());
     return ParseInt<T>(*s, Field(where, key), min, max);
 }
 
 template <typename T>
-Result<T> OptInt(const YAML::Node& map, std::string_view where, std::string_view key, T dflt,
-                 T min, T max) {
+Result<T> OptInt(const YAML::Node& map, std::string_view where, std::string_view key, T dflt, T min,
+                 T max) {
     if (!map[std::string(key)]) return dflt;
     return ReqInt<T>(map, where, key, min, max);
 }
@@ -134,7 +134,8 @@ Result<int64_t> ParseUtcTimestamp(std::string_view s, std::string_view what) {
     return ((days * 24 + h) * 60 + mi) * 60 * int64_t{1'000'000'000} + int64_t{se} * 1'000'000'000;
 }
 
-Result<crypto::PublicKey> ReqKey(const YAML::Node& map, std::string_view where, std::string_view key) {
+Result<crypto::PublicKey> ReqKey(const YAML::Node& map, std::string_view where,
+                                 std::string_view key) {
     auto s = ReqScalar(map, where, key);
     if (!s) return util::ErrOf(s.error());
     auto k = ParsePublicKeyText(*s);
@@ -142,16 +143,17 @@ Result<crypto::PublicKey> ReqKey(const YAML::Node& map, std::string_view where, 
     return k;
 }
 
-#define GEN_TRY_ASSIGN(lhs, expr)                          \
-    do {                                                   \
-        auto gen_r_ = (expr);                              \
-        if (!gen_r_) return util::ErrOf(gen_r_.error());   \
-        lhs = std::move(*gen_r_);                          \
+#define GEN_TRY_ASSIGN(lhs, expr)                        \
+    do {                                                 \
+        auto gen_r_ = (expr);                            \
+        if (!gen_r_) return util::ErrOf(gen_r_.error()); \
+        lhs = std::move(*gen_r_);                        \
     } while (0)
 
 Result<Genesis> FromYaml(const YAML::Node& root) {
     Genesis g;
-    IOST_TRY(CheckKeys(root, "", {"chain_id", "timestamp", "accounts", "token", "validators", "pob"}));
+    IOST_TRY(
+        CheckKeys(root, "", {"chain_id", "timestamp", "accounts", "token", "validators", "pob"}));
     GEN_TRY_ASSIGN(g.chain_id, ReqInt<uint32_t>(root, "", "chain_id", 1, 0xFFFFFFFFu));
     {
         std::string ts;
@@ -178,19 +180,19 @@ Result<Genesis> FromYaml(const YAML::Node& root) {
             GEN_TRY_ASSIGN(s, ReqScalar(a, where, "gas_pledge"));
             GEN_TRY_ASSIGN(acc.gas_pledge, ParseIostAmount(s, Field(where, "gas_pledge")));
         }
-        GEN_TRY_ASSIGN(acc.ram_bytes,
-                       OptInt<int64_t>(a, where, "ram", 0, 0, int64_t{1} << 40));
+        GEN_TRY_ASSIGN(acc.ram_bytes, OptInt<int64_t>(a, where, "ram", 0, 0, int64_t{1} << 40));
         g.accounts.push_back(std::move(acc));
     }
 
     const YAML::Node token = root["token"];
     if (!token) return Err("token: missing");
-    IOST_TRY(CheckKeys(token, "token", {"symbol", "decimals", "total_supply", "issuer", "allocations"}));
+    IOST_TRY(
+        CheckKeys(token, "token", {"symbol", "decimals", "total_supply", "issuer", "allocations"}));
     GEN_TRY_ASSIGN(g.token.symbol, ReqScalar(token, "token", "symbol"));
     GEN_TRY_ASSIGN(g.token.decimals, ReqInt<int>(token, "token", "decimals", 0, kMaxDecimals));
-    GEN_TRY_ASSIGN(g.token.total_supply_units,
-                   ReqInt<int64_t>(token, "token", "total_supply", 1,
-                                   std::numeric_limits<int64_t>::max()));
+    GEN_TRY_ASSIGN(
+        g.token.total_supply_units,
+        ReqInt<int64_t>(token, "token", "total_supply", 1, std::numeric_limits<int64_t>::max()));
     GEN_TRY_ASSIGN(g.token.issuer, ReqScalar(token, "token", "issuer"));
     const YAML::Node allocs = token["allocations"];
     if (!allocs) return Err("token.allocations: missing");
@@ -238,13 +240,13 @@ Result<Genesis> FromYaml(const YAML::Node& root) {
         if (!p) return Err("pob.sampling_probability: " + p.error().message);
         g.pob.sampling_probability_ppm = *p;
     }
-    GEN_TRY_ASSIGN(g.pob.epoch_length, ReqInt<uint64_t>(pob, "pob", "epoch_length", 1, 1'000'000'000));
+    GEN_TRY_ASSIGN(g.pob.epoch_length,
+                   ReqInt<uint64_t>(pob, "pob", "epoch_length", 1, 1'000'000'000));
     GEN_TRY_ASSIGN(g.pob.micro_interval_ms,
                    ReqInt<uint32_t>(pob, "pob", "micro_interval_ms", 1, 3'600'000));
     GEN_TRY_ASSIGN(g.pob.final_interval_ms,
                    ReqInt<uint32_t>(pob, "pob", "final_interval_ms", 1, 3'600'000));
-    GEN_TRY_ASSIGN(g.pob.min_servi,
-                   ReqInt<int64_t>(pob, "pob", "min_servi", 0, int64_t{1} << 50));
+    GEN_TRY_ASSIGN(g.pob.min_servi, ReqInt<int64_t>(pob, "pob", "min_servi", 0, int64_t{1} << 50));
     GEN_TRY_ASSIGN(g.pob.recheck_window,
                    ReqInt<uint64_t>(pob, "pob", "recheck_window", 0, 1'000'000'000));
 
@@ -270,18 +272,20 @@ Result<crypto::PublicKey> ParsePublicKeyText(std::string_view text) {
     }
     if (text.empty()) return Err("public key is empty");
     auto raw = util::Base58Decode(text);
-    if (!raw) return Err("public key '" + std::string(text) + "' is not base58: " + raw.error().message);
+    if (!raw)
+        return Err("public key '" + std::string(text) + "' is not base58: " + raw.error().message);
     crypto::PublicKey k;
     if (raw->size() == crypto::kEd25519PublicKeySize) {
         k.algorithm = crypto::Algorithm::kEd25519;
     } else if (raw->size() == crypto::kSecp256k1PublicKeySize) {
         k.algorithm = crypto::Algorithm::kSecp256k1;
     } else {
-        return Err("public key '" + std::string(text) + "' decodes to " + std::to_string(raw->size()) +
-                   " bytes; expected 32 (ed25519) or 33 (secp256k1)");
+        return Err("public key '" + std::string(text) + "' decodes to " +
+                   std::to_string(raw->size()) + " bytes; expected 32 (ed25519) or 33 (secp256k1)");
     }
     if (want && *want != k.algorithm) {
-        return Err("public key '" + std::string(text) + "' has the wrong length for its algorithm prefix");
+        return Err("public key '" + std::string(text) +
+                   "' has the wrong length for its algorithm prefix");
     }
     auto st = crypto::ValidatePublicKey(k.algorithm, *raw);
     if (!st) return Err("public key '" + std::string(text) + "' is invalid: " + st.error().message);
@@ -292,13 +296,12 @@ Result<crypto::PublicKey> ParsePublicKeyText(std::string_view text) {
 std::string PublicKeyToText(const crypto::PublicKey& k) { return util::Base58Encode(k.bytes); }
 
 Result<uint32_t> ParseProbabilityPpm(std::string_view text) {
-    auto bad = [&](std::string why) {
-        return Err("'" + std::string(text) + "' " + why);
-    };
+    auto bad = [&](std::string why) { return Err("'" + std::string(text) + "' " + why); };
     if (text.empty()) return bad("is empty");
     const size_t dot = text.find('.');
     std::string_view whole = text.substr(0, dot);
-    std::string_view frac = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    std::string_view frac =
+        dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
     if (whole.empty() || (dot != std::string_view::npos && frac.empty())) {
         return bad("is not a decimal like 0.1");
     }

@@ -11,15 +11,15 @@
 // Thread contract: plain value types and pure functions.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <core/amount.h>
 #include <crypto/hash.h>
 #include <crypto/keys.h>
 #include <util/result.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace iost::core {
 
@@ -40,10 +40,10 @@ struct GenesisAllocation {
 };
 
 struct GenesisValidator {
-    std::string account;           // must be one of the genesis accounts
+    std::string account;              // must be one of the genesis accounts
     crypto::PublicKey consensus_key;  // signs micro-blocks and votes
-    Amount stake;                  // 8 decimals, taken from the account's allocation
-    int64_t servi = 0;             // initial Servi score
+    Amount stake;                     // 8 decimals, taken from the account's allocation
+    int64_t servi = 0;                // initial Servi score
 };
 
 // Proof-of-Believability parameters (DESIGN.md §4).
@@ -53,18 +53,18 @@ struct PobParams {
     // p as parts per million (no floating point in consensus): 0 < p <= 1e6.
     // The YAML value is a decimal with at most 6 fractional digits ("0.1").
     uint32_t sampling_probability_ppm = 100'000;
-    uint64_t epoch_length = 100;     // final blocks per epoch
+    uint64_t epoch_length = 100;  // final blocks per epoch
     uint32_t micro_interval_ms = 100;
     uint32_t final_interval_ms = 1000;
     int64_t min_servi = 0;
-    uint64_t recheck_window = 100;   // final blocks
+    uint64_t recheck_window = 100;  // final blocks
 };
 
 struct TokenSpec {
     std::string symbol = "iost";
     int decimals = kIostDecimals;
     int64_t total_supply_units = kIostTotalSupply;  // whole tokens
-    std::string issuer;  // account allowed to issue the unallocated rest
+    std::string issuer;                             // account allowed to issue the unallocated rest
     std::vector<GenesisAllocation> allocations;
 };
 

@@ -19,10 +19,10 @@
 // Thread contract: pure functions.
 #pragma once
 
-#include <span>
-
 #include <crypto/hash.h>
 #include <util/bytes.h>
+
+#include <span>
 
 namespace iost::core {
 

@@ -1,15 +1,14 @@
+#include <core/codec.h>
 #include <core/receipt.h>
 
 #include <nlohmann/json.hpp>
-
-#include <core/codec.h>
 
 namespace iost::core {
 namespace {
 
 constexpr std::string_view kNames[] = {
-    "SUCCESS",       "GAS_RUN_OUT",     "BALANCE_NOT_ENOUGH", "WRONG_PARAMETER",   "RUNTIME_ERROR",
-    "TIMEOUT",       "WRONG_TX_FORMAT", "DUPLICATE_SET_CODE", "UNKNOWN_ERROR",
+    "SUCCESS", "GAS_RUN_OUT",     "BALANCE_NOT_ENOUGH", "WRONG_PARAMETER", "RUNTIME_ERROR",
+    "TIMEOUT", "WRONG_TX_FORMAT", "DUPLICATE_SET_CODE", "UNKNOWN_ERROR",
 };
 constexpr size_t kMaxReceiptItems = 65'536;
 
@@ -118,7 +117,8 @@ std::string TxReceipt::ToJson() const {
     j["message"] = status.message;
     j["returns"] = returns;
     nlohmann::ordered_json rs = nlohmann::ordered_json::array();
-    for (const auto& r : receipts) rs.push_back({{"func_name", r.func_name}, {"content", r.content}});
+    for (const auto& r : receipts)
+        rs.push_back({{"func_name", r.func_name}, {"content", r.content}});
     j["receipts"] = std::move(rs);
     return j.dump();
 }

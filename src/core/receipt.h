@@ -13,15 +13,15 @@
 // Thread contract: value types and pure functions.
 #pragma once
 
+#include <crypto/hash.h>
+#include <util/bytes.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <crypto/hash.h>
-#include <util/bytes.h>
-#include <util/result.h>
 
 namespace iost::core {
 

@@ -1,7 +1,6 @@
-#include <core/tx.h>
-
 #include <core/account.h>
 #include <core/codec.h>
+#include <core/tx.h>
 
 #include <memory>
 
@@ -57,20 +56,34 @@ util::Result<std::vector<Signature>> DecodeSignatureList(Decoder& dec, const cha
 
 std::string_view TxErrorName(TxError e) {
     switch (e) {
-        case TxError::kWrongChainId: return "wrong_chain_id";
-        case TxError::kBadTime: return "bad_time";
-        case TxError::kDelayNotSupported: return "delay_not_supported";
-        case TxError::kUnsupportedField: return "unsupported_field";
-        case TxError::kTooLarge: return "too_large";
-        case TxError::kBadGasRatio: return "bad_gas_ratio";
-        case TxError::kBadGasLimit: return "bad_gas_limit";
-        case TxError::kBadSigner: return "bad_signer";
-        case TxError::kBadPublisher: return "bad_publisher";
-        case TxError::kExpired: return "expired";
-        case TxError::kFutureTime: return "future_time";
-        case TxError::kNoPublisherSignature: return "no_publisher_signature";
-        case TxError::kBadSignerSignature: return "bad_signer_signature";
-        case TxError::kBadPublisherSignature: return "bad_publisher_signature";
+        case TxError::kWrongChainId:
+            return "wrong_chain_id";
+        case TxError::kBadTime:
+            return "bad_time";
+        case TxError::kDelayNotSupported:
+            return "delay_not_supported";
+        case TxError::kUnsupportedField:
+            return "unsupported_field";
+        case TxError::kTooLarge:
+            return "too_large";
+        case TxError::kBadGasRatio:
+            return "bad_gas_ratio";
+        case TxError::kBadGasLimit:
+            return "bad_gas_limit";
+        case TxError::kBadSigner:
+            return "bad_signer";
+        case TxError::kBadPublisher:
+            return "bad_publisher";
+        case TxError::kExpired:
+            return "expired";
+        case TxError::kFutureTime:
+            return "future_time";
+        case TxError::kNoPublisherSignature:
+            return "no_publisher_signature";
+        case TxError::kBadSignerSignature:
+            return "bad_signer_signature";
+        case TxError::kBadPublisherSignature:
+            return "bad_publisher_signature";
     }
     return "unknown";
 }
@@ -164,11 +177,11 @@ util::Result<Tx> Tx::FromBytes(util::ByteView full_bytes) {
     auto field = [](const char* what, const util::Error& e) {
         return util::Err(std::string(what) + ": " + e.message);
     };
-#define IOST_READ(target, expr, what)                  \
-    do {                                               \
-        auto r_ = (expr);                              \
-        if (!r_) return field(what, r_.error());       \
-        target = std::move(*r_);                       \
+#define IOST_READ(target, expr, what)            \
+    do {                                         \
+        auto r_ = (expr);                        \
+        if (!r_) return field(what, r_.error()); \
+        target = std::move(*r_);                 \
     } while (0)
     IOST_READ(tx.time, dec.ReadInt64(), "time");
     IOST_READ(tx.expiration, dec.ReadInt64(), "expiration");
@@ -218,24 +231,26 @@ util::Result<Tx> Tx::FromBytes(util::ByteView full_bytes) {
 
 void Tx::SignAsSigner(const crypto::Signer& signer) {
     const auto h = BaseHash();
-    signatures.push_back(
-        Signature{signer.public_key().algorithm, signer.Sign(crypto::View(h)), signer.public_key().bytes});
+    signatures.push_back(Signature{signer.public_key().algorithm, signer.Sign(crypto::View(h)),
+                                   signer.public_key().bytes});
 }
 
 void Tx::SignAsSigner(const crypto::KeyPair& kp) {
     const auto h = BaseHash();
-    signatures.push_back(Signature{kp.algorithm(), kp.Sign(crypto::View(h)), kp.public_key().bytes});
+    signatures.push_back(
+        Signature{kp.algorithm(), kp.Sign(crypto::View(h)), kp.public_key().bytes});
 }
 
 void Tx::SignAsPublisher(const crypto::Signer& signer) {
     const auto h = PublishHash();
-    publisher_sigs.push_back(
-        Signature{signer.public_key().algorithm, signer.Sign(crypto::View(h)), signer.public_key().bytes});
+    publisher_sigs.push_back(Signature{signer.public_key().algorithm, signer.Sign(crypto::View(h)),
+                                       signer.public_key().bytes});
 }
 
 void Tx::SignAsPublisher(const crypto::KeyPair& kp) {
     const auto h = PublishHash();
-    publisher_sigs.push_back(Signature{kp.algorithm(), kp.Sign(crypto::View(h)), kp.public_key().bytes});
+    publisher_sigs.push_back(
+        Signature{kp.algorithm(), kp.Sign(crypto::View(h)), kp.public_key().bytes});
 }
 
 bool Tx::IsExpired(util::UnixNanos now) const {
@@ -270,9 +285,9 @@ namespace {
 // The stateless form rules that need no signature work, in go-iost's order.
 TxStatus CheckShape(const Tx& tx, uint32_t expected_chain_id, const TxHashes& hashes) {
     if (tx.chain_id != expected_chain_id) {
-        return Reject(TxError::kWrongChainId,
-                      "invalid chain_id, should be " + std::to_string(expected_chain_id) +
-                          ", yours: " + std::to_string(tx.chain_id));
+        return Reject(TxError::kWrongChainId, "invalid chain_id, should be " +
+                                                  std::to_string(expected_chain_id) +
+                                                  ", yours: " + std::to_string(tx.chain_id));
     }
     if (!(tx.time > 0 && tx.expiration > tx.time)) {
         return Reject(TxError::kBadTime, "invalid time and expiration: need 0 < time (" +
@@ -288,16 +303,17 @@ TxStatus CheckShape(const Tx& tx, uint32_t expected_chain_id, const TxHashes& ha
     // IOST v3 no longer creates. Anything carrying them did not come from an
     // IOST client, so refusing them keeps one encoding per transaction.
     if (!tx.referred_tx.empty()) {
-        return Reject(TxError::kUnsupportedField, "referred_tx must be empty (deferred "
-                                                  "transactions are not supported)");
+        return Reject(TxError::kUnsupportedField,
+                      "referred_tx must be empty (deferred "
+                      "transactions are not supported)");
     }
     if (!tx.reserved.empty()) {
         return Reject(TxError::kUnsupportedField, "reserved must be empty");
     }
     if (hashes.full_size > kMaxTxBytes) {
-        return Reject(TxError::kTooLarge, "tx size illegal, should <= " +
-                                              std::to_string(kMaxTxBytes) + ", got " +
-                                              std::to_string(hashes.full_size));
+        return Reject(TxError::kTooLarge,
+                      "tx size illegal, should <= " + std::to_string(kMaxTxBytes) + ", got " +
+                          std::to_string(hashes.full_size));
     }
     if (tx.gas_ratio < kMinGasRatio || tx.gas_ratio > kMaxGasRatio) {
         return Reject(TxError::kBadGasRatio,
@@ -331,9 +347,9 @@ TxStatus CheckSignatures(const Tx& tx, const crypto::Verifier& verifier, const T
     for (size_t i = 0; i < n; ++i) {
         if (ok[i]) continue;
         if (i < tx.signatures.size()) {
-            return Reject(TxError::kBadSignerSignature,
-                          "signer error: signature " + std::to_string(i) +
-                              " does not verify over the base hash");
+            return Reject(TxError::kBadSignerSignature, "signer error: signature " +
+                                                            std::to_string(i) +
+                                                            " does not verify over the base hash");
         }
         return Reject(TxError::kBadPublisherSignature,
                       "publisher error: publisher signature " +

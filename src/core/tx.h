@@ -24,16 +24,16 @@
 // Thread contract: a value type; const methods are safe to call concurrently.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <crypto/hash.h>
 #include <crypto/keys.h>
 #include <util/bytes.h>
 #include <util/clock.h>
 #include <util/result.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace iost::core {
 
@@ -50,7 +50,7 @@ inline constexpr int64_t kMinGasRatio = 100;
 inline constexpr int64_t kMaxGasRatio = 10'000;
 inline constexpr int64_t kMinGasLimit = 600'000;
 inline constexpr int64_t kMaxGasLimit = 400'000'000;
-inline constexpr size_t kMaxTxBytes = 65'536;  // Full-level encoding
+inline constexpr size_t kMaxTxBytes = 65'536;                               // Full-level encoding
 inline constexpr int64_t kMaxTxLifetimeNanos = 90 * util::kNanosPerSecond;  // MaxExpiration
 inline constexpr int64_t kMaxTxFutureNanos = 30 * util::kNanosPerSecond;    // maxTxTimeGap
 // Every list element costs at least 4 bytes (its length prefix) in the Full

@@ -1,16 +1,14 @@
 #include <core/tx_json.h>
+#include <crypto/hash.h>
+#include <util/bytes.h>
+#include <util/text.h>
 
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <crypto/hash.h>
-#include <util/bytes.h>
-#include <util/text.h>
 
 namespace iost::core {
 namespace {
@@ -29,15 +27,23 @@ std::string Shown(std::string_view s) { return util::Printable(s, 48); }
 
 std::string TypeName(const Json& v) {
     switch (v.type()) {
-        case Json::value_t::null: return "null";
-        case Json::value_t::object: return "an object";
-        case Json::value_t::array: return "an array";
-        case Json::value_t::string: return "a string";
-        case Json::value_t::boolean: return "a boolean";
+        case Json::value_t::null:
+            return "null";
+        case Json::value_t::object:
+            return "an object";
+        case Json::value_t::array:
+            return "an array";
+        case Json::value_t::string:
+            return "a string";
+        case Json::value_t::boolean:
+            return "a boolean";
         case Json::value_t::number_integer:
-        case Json::value_t::number_unsigned: return "an integer";
-        case Json::value_t::number_float: return "a fractional or exponent number";
-        default: return "an unsupported value";
+        case Json::value_t::number_unsigned:
+            return "an integer";
+        case Json::value_t::number_float:
+            return "a fractional or exponent number";
+        default:
+            return "an unsupported value";
     }
 }
 
@@ -81,7 +87,8 @@ util::Result<int64_t> ParseInt64Text(const std::string& field, std::string_view 
 
 util::Result<int64_t> GetInt64(const Json& v, const std::string& field) {
     switch (v.type()) {
-        case Json::value_t::number_integer: return v.get<int64_t>();
+        case Json::value_t::number_integer:
+            return v.get<int64_t>();
         case Json::value_t::number_unsigned: {
             const auto u = v.get<uint64_t>();
             if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
@@ -90,10 +97,13 @@ util::Result<int64_t> GetInt64(const Json& v, const std::string& field) {
             return static_cast<int64_t>(u);
         }
         case Json::value_t::number_float:
-            return FieldErr(field, "must be an exact integer; got a number with a fraction or "
-                                   "exponent (or beyond 64 bits): send the integer's digits");
-        case Json::value_t::string: return ParseInt64Text(field, v.get_ref<const std::string&>());
-        default: return FieldErr(field, "must be an integer, got " + TypeName(v));
+            return FieldErr(field,
+                            "must be an exact integer; got a number with a fraction or "
+                            "exponent (or beyond 64 bits): send the integer's digits");
+        case Json::value_t::string:
+            return ParseInt64Text(field, v.get_ref<const std::string&>());
+        default:
+            return FieldErr(field, "must be an integer, got " + TypeName(v));
     }
 }
 
@@ -109,9 +119,15 @@ util::Result<uint32_t> GetUint32(const Json& v, const std::string& field) {
 util::Result<int64_t> GetGas(const Json& v, const std::string& field) {
     double d = 0;
     switch (v.type()) {
-        case Json::value_t::number_integer: d = static_cast<double>(v.get<int64_t>()); break;
-        case Json::value_t::number_unsigned: d = static_cast<double>(v.get<uint64_t>()); break;
-        case Json::value_t::number_float: d = v.get<double>(); break;
+        case Json::value_t::number_integer:
+            d = static_cast<double>(v.get<int64_t>());
+            break;
+        case Json::value_t::number_unsigned:
+            d = static_cast<double>(v.get<uint64_t>());
+            break;
+        case Json::value_t::number_float:
+            d = v.get<double>();
+            break;
         case Json::value_t::string: {
             // protojson accepts a double as a string too. from_chars is
             // locale-independent and correctly rounded, like Go's ParseFloat.
@@ -122,7 +138,8 @@ util::Result<int64_t> GetGas(const Json& v, const std::string& field) {
             }
             break;
         }
-        default: return FieldErr(field, "must be a number, got " + TypeName(v));
+        default:
+            return FieldErr(field, "must be a number, got " + TypeName(v));
     }
     auto r = GasX100FromDouble(d);
     if (!r) return FieldErr(field, r.error().message);
@@ -159,7 +176,8 @@ util::Result<const Json*> GetArray(const Json& obj, std::string_view snake, std:
     return v;
 }
 
-util::Result<const Json*> Required(const Json& obj, std::string_view snake, std::string_view camel) {
+util::Result<const Json*> Required(const Json& obj, std::string_view snake,
+                                   std::string_view camel) {
     auto f = Lookup(obj, snake, camel);
     if (!f) return util::ErrOf(f.error());
     if (*f == nullptr) return FieldErr(std::string(snake), "missing");
@@ -231,13 +249,13 @@ util::Result<util::Bytes> GetOptionalBytes(const Json& obj, std::string_view sna
 util::Result<Tx> ParseTx(const Json& j) {
     if (!j.is_object()) return util::Err("transaction must be a JSON object, got " + TypeName(j));
     Tx tx;
-#define IOST_FIELD(target, getter, snake, camel)                   \
-    do {                                                           \
-        auto f_ = Required(j, snake, camel);                       \
-        if (!f_) return util::ErrOf(f_.error());                   \
-        auto v_ = getter(**f_, snake);                             \
-        if (!v_) return util::ErrOf(v_.error());                   \
-        target = std::move(*v_);                                   \
+#define IOST_FIELD(target, getter, snake, camel) \
+    do {                                         \
+        auto f_ = Required(j, snake, camel);     \
+        if (!f_) return util::ErrOf(f_.error()); \
+        auto v_ = getter(**f_, snake);           \
+        if (!v_) return util::ErrOf(v_.error()); \
+        target = std::move(*v_);                 \
     } while (0)
     IOST_FIELD(tx.time, GetInt64, "time", "time");
     IOST_FIELD(tx.expiration, GetInt64, "expiration", "expiration");
@@ -371,14 +389,16 @@ Json SignaturesJson(const std::vector<Signature>& sigs) {
 Json ActionsJson(const Tx& tx) {
     Json arr = Json::array();
     for (const auto& a : tx.actions) {
-        arr.push_back(Json{{"contract", a.contract}, {"action_name", a.action_name}, {"data", a.data}});
+        arr.push_back(
+            Json{{"contract", a.contract}, {"action_name", a.action_name}, {"data", a.data}});
     }
     return arr;
 }
 
 Json AmountLimitJson(const Tx& tx) {
     Json arr = Json::array();
-    for (const auto& a : tx.amount_limit) arr.push_back(Json{{"token", a.token}, {"value", a.value}});
+    for (const auto& a : tx.amount_limit)
+        arr.push_back(Json{{"token", a.token}, {"value", a.value}});
     return arr;
 }
 
@@ -437,7 +457,8 @@ util::Result<Tx> TxFromJson(std::string_view json) {
                                              Shown(parsed.get_ref<const std::string&>()) + "\""};
                     }
                     break;
-                default: break;
+                default:
+                    break;
             }
             return true;
         };

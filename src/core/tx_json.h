@@ -36,11 +36,11 @@
 // Thread contract: pure functions.
 #pragma once
 
-#include <string>
-#include <string_view>
-
 #include <core/tx.h>
 #include <util/result.h>
+
+#include <string>
+#include <string_view>
 
 namespace iost::core {
 

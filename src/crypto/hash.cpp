@@ -1,10 +1,8 @@
 #include <crypto/hash.h>
-
 #include <openssl/evp.h>
+#include <util/assert.h>
 
 #include <cstring>
-
-#include <util/assert.h>
 
 namespace iost::crypto {
 namespace {

@@ -3,12 +3,12 @@
 // Thread contract: pure functions; a Sha3Hasher is single-threaded.
 #pragma once
 
+#include <util/bytes.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include <util/bytes.h>
 
 namespace iost::crypto {
 
@@ -18,7 +18,7 @@ Hash256 Sha3_256(util::ByteView data);
 
 // Incremental SHA3-256, for hashing concatenations without copying.
 class Sha3Hasher {
-public:
+  public:
     Sha3Hasher();
     ~Sha3Hasher();
     Sha3Hasher(const Sha3Hasher&) = delete;
@@ -26,7 +26,7 @@ public:
     Sha3Hasher& Update(util::ByteView data);
     Hash256 Final();  // the hasher is reset and may be reused
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -1,16 +1,14 @@
+#include <crypto/hash.h>
 #include <crypto/keys.h>
-
 #include <secp256k1.h>
 #include <sodium.h>
+#include <util/assert.h>
 
 #include <algorithm>
 #include <cstring>
 #include <system_error>
 #include <thread>
 #include <vector>
-
-#include <crypto/hash.h>
-#include <util/assert.h>
 
 namespace iost::crypto {
 namespace {
@@ -85,10 +83,12 @@ util::Result<Parts> MakeSecp256k1(util::ByteView secret) {
     }
     util::Bytes pub(kSecp256k1PublicKeySize);
     size_t len = pub.size();
-    IOST_ASSERT(secp256k1_ec_pubkey_serialize(Secp(), pub.data(), &len, &pk, SECP256K1_EC_COMPRESSED) == 1 &&
+    IOST_ASSERT(secp256k1_ec_pubkey_serialize(Secp(), pub.data(), &len, &pk,
+                                              SECP256K1_EC_COMPRESSED) == 1 &&
                     len == kSecp256k1PublicKeySize,
                 "compressed serialization is 33 bytes");
-    return Parts{PublicKey{Algorithm::kSecp256k1, std::move(pub)}, util::Bytes(secret.begin(), secret.end())};
+    return Parts{PublicKey{Algorithm::kSecp256k1, std::move(pub)},
+                 util::Bytes(secret.begin(), secret.end())};
 }
 
 }  // namespace
@@ -102,8 +102,10 @@ util::Result<Algorithm> ParseAlgorithm(std::string_view name) {
 
 std::string_view AlgorithmName(Algorithm a) {
     switch (a) {
-        case Algorithm::kEd25519: return "ed25519";
-        case Algorithm::kSecp256k1: return "secp256k1";
+        case Algorithm::kEd25519:
+            return "ed25519";
+        case Algorithm::kSecp256k1:
+            return "secp256k1";
     }
     return "unknown";
 }
@@ -146,8 +148,9 @@ util::Result<KeyPair> KeyPair::FromSecret(Algorithm a, util::ByteView secret) {
                 return FromParts(std::move(parts->first), std::move(parts->second));
             }
             if (secret.size() != kEd25519SecretKeySize) {
-                return util::Err("ed25519: secret key must be 64 bytes (seed+pub) or a 32-byte seed, got " +
-                                 std::to_string(secret.size()));
+                return util::Err(
+                    "ed25519: secret key must be 64 bytes (seed+pub) or a 32-byte seed, got " +
+                    std::to_string(secret.size()));
             }
             auto parts = MakeEd25519(secret.first(kEd25519SeedSize));
             if (!parts.ok()) return util::ErrOf(parts.error());
@@ -163,11 +166,11 @@ util::Result<KeyPair> KeyPair::FromSecret(Algorithm a, util::ByteView secret) {
                 return util::Err("secp256k1: secret key must be 32 bytes, got " +
                                  std::to_string(secret.size()));
             }
-        {
-            auto parts = MakeSecp256k1(secret);
-            if (!parts.ok()) return util::ErrOf(parts.error());
-            return FromParts(std::move(parts->first), std::move(parts->second));
-        }
+            {
+                auto parts = MakeSecp256k1(secret);
+                if (!parts.ok()) return util::ErrOf(parts.error());
+                return FromParts(std::move(parts->first), std::move(parts->second));
+            }
     }
     return util::Err("unknown signature algorithm");
 }
@@ -187,17 +190,21 @@ util::Bytes KeyPair::Sign(util::ByteView msg) const {
     util::Bytes sig(kSignatureSize);
     switch (m_pub.algorithm) {
         case Algorithm::kEd25519:
-            IOST_ASSERT(m_secret.size() == kEd25519SecretKeySize, "Sign on a KeyPair made by Generate/FromSecret/FromSeed");
+            IOST_ASSERT(m_secret.size() == kEd25519SecretKeySize,
+                        "Sign on a KeyPair made by Generate/FromSecret/FromSeed");
             EnsureSodium();
-            IOST_ASSERT(crypto_sign_detached(sig.data(), nullptr, msg.data(), msg.size(), m_secret.data()) == 0,
+            IOST_ASSERT(crypto_sign_detached(sig.data(), nullptr, msg.data(), msg.size(),
+                                             m_secret.data()) == 0,
                         "ed25519 signing succeeds");
             return sig;
         case Algorithm::kSecp256k1: {
-            IOST_ASSERT(m_secret.size() == kSecp256k1SecretKeySize, "Sign on a KeyPair made by Generate/FromSecret/FromSeed");
+            IOST_ASSERT(m_secret.size() == kSecp256k1SecretKeySize,
+                        "Sign on a KeyPair made by Generate/FromSecret/FromSeed");
             IOST_ASSERT(msg.size() == kSecp256k1MessageSize, "secp256k1 signs a 32-byte hash");
             secp256k1_ecdsa_signature s;
             // nullptr nonce function = RFC 6979; libsecp256k1 always emits low-S.
-            IOST_ASSERT(secp256k1_ecdsa_sign(Secp(), &s, msg.data(), m_secret.data(), nullptr, nullptr) == 1,
+            IOST_ASSERT(secp256k1_ecdsa_sign(Secp(), &s, msg.data(), m_secret.data(), nullptr,
+                                             nullptr) == 1,
                         "secp256k1 signing succeeds with a validated key");
             IOST_ASSERT(secp256k1_ecdsa_signature_serialize_compact(Secp(), sig.data(), &s) == 1,
                         "compact serialization succeeds");
@@ -212,7 +219,8 @@ util::Status ValidatePublicKey(Algorithm a, util::ByteView pub) {
     switch (a) {
         case Algorithm::kEd25519:
             if (pub.size() != kEd25519PublicKeySize) {
-                return util::Err("ed25519: public key must be 32 bytes, got " + std::to_string(pub.size()));
+                return util::Err("ed25519: public key must be 32 bytes, got " +
+                                 std::to_string(pub.size()));
             }
             EnsureSodium();
             if (crypto_core_ed25519_is_valid_point(pub.data()) != 1) {
@@ -239,8 +247,10 @@ util::Status ValidatePublicKey(Algorithm a, util::ByteView pub) {
 
 bool Verify(Algorithm a, util::ByteView pub, util::ByteView msg, util::ByteView sig) {
     switch (a) {
-        case Algorithm::kEd25519: return Ed25519Verify(pub, msg, sig);
-        case Algorithm::kSecp256k1: return Secp256k1Verify(pub, msg, sig);
+        case Algorithm::kEd25519:
+            return Ed25519Verify(pub, msg, sig);
+        case Algorithm::kSecp256k1:
+            return Secp256k1Verify(pub, msg, sig);
     }
     return false;
 }

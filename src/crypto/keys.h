@@ -19,14 +19,14 @@
 // threads for const calls.
 #pragma once
 
+#include <util/bytes.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <util/bytes.h>
-#include <util/result.h>
 
 namespace iost::crypto {
 
@@ -57,7 +57,7 @@ struct PublicKey {
 // A key pair. The secret never leaves except through SecretBytes() (for key
 // files and iwallet's base58 export).
 class KeyPair {
-public:
+  public:
     static KeyPair Generate(Algorithm a);
     // Ed25519: 64-byte seed‖pub (the pub half must match the seed) or a
     // 32-byte seed. secp256k1: 32-byte secret in the curve order.
@@ -77,7 +77,7 @@ public:
     // hashes); calling Sign on a default-constructed KeyPair is a bug.
     util::Bytes Sign(util::ByteView msg) const;
 
-private:
+  private:
     // Assembles an already-validated pair.
     static KeyPair FromParts(PublicKey pub, util::Bytes secret);
 
@@ -105,14 +105,14 @@ struct VerifyItem {
 };
 
 class Signer {
-public:
+  public:
     virtual ~Signer() = default;
     virtual const PublicKey& public_key() const = 0;
     virtual util::Bytes Sign(util::ByteView msg) const = 0;
 };
 
 class Verifier {
-public:
+  public:
     virtual ~Verifier() = default;
     virtual bool Verify(const VerifyItem& item) const = 0;
     // Verifies every item; out[i] is the outcome of items[i]. out.size() must
@@ -122,13 +122,13 @@ public:
 
 // The real thing: libsodium and libsecp256k1.
 class KeyPairSigner final : public Signer {
-public:
+  public:
     explicit KeyPairSigner(KeyPair kp) : m_kp(std::move(kp)) {}
     const PublicKey& public_key() const override { return m_kp.public_key(); }
     util::Bytes Sign(util::ByteView msg) const override { return m_kp.Sign(msg); }
     const KeyPair& key_pair() const { return m_kp; }
 
-private:
+  private:
     KeyPair m_kp;
 };
 
@@ -144,14 +144,13 @@ inline constexpr size_t kVerifyBatchMinPerThread = 32;
 // scheduling. Measured with bench/crypto_bench.cpp on the 2-vCPU AMD EPYC
 // build VM: one Ed25519 verify costs ~60-70 us of CPU and a std::jthread
 // spawn+join ~40 us of CPU (~110 us wall under load), so 32-item slices
-// (~2 ms of work) keep the overhead to a few percent. For 1024 Ed25519 items the calling thread did half the CPU work
-// (45 ms vs 76 ms sequential): the split is even, so the wall-clock gain is
-// up to 2x when a second core is idle (a node checking a block). On the
-// shared, saturated VM (load average 11-15, several sessions in separate
-// scheduler autogroups) threads could not get more CPU and wall time was
-// equal within noise (325 ms threaded vs 310 ms sequential).
+// (~2 ms of work) keep the overhead to a few percent. For 1024 Ed25519 items the calling thread did
+// half the CPU work (45 ms vs 76 ms sequential): the split is even, so the wall-clock gain is up to
+// 2x when a second core is idle (a node checking a block). On the shared, saturated VM (load
+// average 11-15, several sessions in separate scheduler autogroups) threads could not get more CPU
+// and wall time was equal within noise (325 ms threaded vs 310 ms sequential).
 class DefaultVerifier final : public Verifier {
-public:
+  public:
     bool Verify(const VerifyItem& item) const override;
     void VerifyBatch(std::span<const VerifyItem> items, std::span<bool> out) const override;
 };

@@ -1,5 +1,6 @@
 #include <devnet/devnet.h>
-
+#include <devnet/process.h>
+#include <devnet/status.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -10,15 +11,14 @@
 #include <set>
 #include <thread>
 
-#include <devnet/process.h>
-#include <devnet/status.h>
-
 namespace iost::devnet {
 
 namespace fs = std::filesystem;
 using util::Err;
 
-std::string ManifestPath(const std::string& dir) { return (fs::path(dir) / "devnet.json").string(); }
+std::string ManifestPath(const std::string& dir) {
+    return (fs::path(dir) / "devnet.json").string();
+}
 
 std::filesystem::path NormalDir(const std::string& dir) {
     std::error_code ec;
@@ -33,11 +33,13 @@ constexpr auto kStopGrace = std::chrono::seconds(10);
 
 // flock on DIR/.lock, released on destruction (and by the kernel if we die).
 class DirLock {
-public:
+  public:
     static util::Result<std::unique_ptr<DirLock>> Take(const fs::path& dir) {
         const std::string path = (dir / ".lock").string();
         const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) return Err("cannot create " + path + ": " + std::strerror(errno) + " (is --dir writable?)");
+        if (fd < 0)
+            return Err("cannot create " + path + ": " + std::strerror(errno) +
+                       " (is --dir writable?)");
         if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
             ::close(fd);
             return Err("another iost-devnet is starting or stopping the devnet in " + dir.string() +
@@ -49,7 +51,7 @@ public:
     DirLock(const DirLock&) = delete;
     DirLock& operator=(const DirLock&) = delete;
 
-private:
+  private:
     explicit DirLock(int fd) : m_fd(fd) {}
     int m_fd;
 };
@@ -64,7 +66,8 @@ util::Status ResetDir(const fs::path& dir, const Printer& print) {
     if (!fs::exists(mpath, ec)) return {};
     auto m = LoadManifest(mpath);
     if (!m) {
-        return Err("--reset: " + m.error().message + "; remove " + dir.string() + " by hand if it is a devnet");
+        return Err("--reset: " + m.error().message + "; remove " + dir.string() +
+                   " by hand if it is a devnet");
     }
     IOST_TRY(StopNodes(*m, {}, kStopGrace, print));
     for (const auto& n : m->nodes) {
@@ -85,10 +88,12 @@ util::Status ResetDir(const fs::path& dir, const Printer& print) {
 util::Status CheckFreshDir(const fs::path& dir) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) return {};
-    if (!fs::is_directory(dir, ec)) return Err("--dir " + dir.string() + " exists and is not a directory");
+    if (!fs::is_directory(dir, ec))
+        return Err("--dir " + dir.string() + " exists and is not a directory");
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         if (e.path().filename() != ".lock") {
-            return Err("--dir " + dir.string() + " is not empty and holds no devnet.json; choose a new or empty "
+            return Err("--dir " + dir.string() +
+                       " is not empty and holds no devnet.json; choose a new or empty "
                        "directory (iost-devnet never deletes files it did not write)");
         }
     }
@@ -102,13 +107,16 @@ util::Status CheckAddresses(const Manifest& m, const NodeEntry& n) {
     };
     const auto [p2p_ip, p2p_port] = split(n.p2p);
     const auto [http_ip, http_port] = split(n.http.substr(std::strlen("http://")));
-    for (const auto& [what, ip, port] : {std::tuple<const char*, std::string, uint16_t>{"P2P", p2p_ip, p2p_port},
-                                         std::tuple<const char*, std::string, uint16_t>{"HTTP", http_ip, http_port}}) {
+    for (const auto& [what, ip, port] :
+         {std::tuple<const char*, std::string, uint16_t>{"P2P", p2p_ip, p2p_port},
+          std::tuple<const char*, std::string, uint16_t>{"HTTP", http_ip, http_port}}) {
         if (auto st = CheckTcpFree(ip, port); !st) {
-            return Err("node " + n.name + ": its " + what + " address " + ip + ":" + std::to_string(port) +
-                       " is in use (" + st.error().message + "); is another devnet or iserver running? stop it (" +
-                       "iost-devnet stop --dir DIR) or pick other addresses with --host (this devnet: " +
-                       m.shape.host + ")");
+            return Err(
+                "node " + n.name + ": its " + what + " address " + ip + ":" + std::to_string(port) +
+                " is in use (" + st.error().message +
+                "); is another devnet or iserver running? stop it (" +
+                "iost-devnet stop --dir DIR) or pick other addresses with --host (this devnet: " +
+                m.shape.host + ")");
         }
     }
     return {};
@@ -123,8 +131,9 @@ std::string FailureDetail(const NodeEntry& n) {
     return out;
 }
 
-util::Status WaitReady(const Manifest& m, const std::vector<int>& children, std::chrono::seconds timeout,
-                       const Printer& print, const CancelCheck& cancelled) {
+util::Status WaitReady(const Manifest& m, const std::vector<int>& children,
+                       std::chrono::seconds timeout, const Printer& print,
+                       const CancelCheck& cancelled) {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     const auto deadline = start + timeout;
@@ -137,12 +146,12 @@ util::Status WaitReady(const Manifest& m, const std::vector<int>& children, std:
             const bool ours = std::find(children.begin(), children.end(), n.pid) != children.end();
             if (ours) {
                 if (auto how = ReapIfExited(n.pid)) {
-                    return Err("node " + n.name + " (pid " + std::to_string(n.pid) + ") exited during start-up: " +
-                               *how + FailureDetail(n));
+                    return Err("node " + n.name + " (pid " + std::to_string(n.pid) +
+                               ") exited during start-up: " + *how + FailureDetail(n));
                 }
             } else if (!NodeRunning(n)) {
-                return Err("node " + n.name + " (pid " + std::to_string(n.pid) + ") is no longer running" +
-                           FailureDetail(n));
+                return Err("node " + n.name + " (pid " + std::to_string(n.pid) +
+                           ") is no longer running" + FailureDetail(n));
             }
         }
         size_t ready = 0, serving = 0;
@@ -159,8 +168,8 @@ util::Status WaitReady(const Manifest& m, const std::vector<int>& children, std:
                               " s waiting for every node to serve HTTP with final height >= 1:";
             for (size_t i = 0; i < m.nodes.size(); ++i) {
                 if (last[i].up && last[i].height >= 1) continue;
-                why += "\n  " + m.nodes[i].name + " (" + m.nodes[i].http + "): " +
-                       (last[i].up ? "serving, height 0" : "not serving: " + last[i].error);
+                why += "\n  " + m.nodes[i].name + " (" + m.nodes[i].http +
+                       "): " + (last[i].up ? "serving, height 0" : "not serving: " + last[i].error);
             }
             why += "\nlogs: " + m.dir + "/<node>/iserver.log and console.log";
             for (size_t i = 0; i < m.nodes.size(); ++i) {
@@ -176,8 +185,8 @@ util::Status WaitReady(const Manifest& m, const std::vector<int>& children, std:
             uint64_t h = 0;
             for (const auto& s : last) h = std::max(h, s.height);
             print("waiting: " + std::to_string(serving) + "/" + std::to_string(m.nodes.size()) +
-                  " nodes serve HTTP, " + std::to_string(ready) + " at final height >= 1 (highest " +
-                  std::to_string(h) + ")");
+                  " nodes serve HTTP, " + std::to_string(ready) +
+                  " at final height >= 1 (highest " + std::to_string(h) + ")");
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
@@ -198,8 +207,8 @@ util::Result<std::string> FindIserver(const std::string& bin_dir) {
     return fs::absolute(p, ec).string();
 }
 
-util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver& roles, const Printer& print,
-                                      const CancelCheck& cancelled) {
+util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver& roles,
+                                      const Printer& print, const CancelCheck& cancelled) {
     if (o.dir.empty()) return Err("--dir is required");
     auto iserver = FindIserver(o.bin_dir);
     if (!iserver) return util::ErrOf(iserver.error());
@@ -219,13 +228,15 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
         auto m = LoadManifest(mpath);
         if (!m) return Err(m.error().message + " (start over with --reset)");
         if (m->dir != dir.string()) {
-            return Err(mpath + " was written for " + m->dir + "; a devnet cannot move (its configs hold absolute "
+            return Err(mpath + " was written for " + m->dir +
+                       "; a devnet cannot move (its configs hold absolute "
                        "addresses): use it there, or --reset");
         }
         auto shape = ResumeShape(m->shape, o);
         if (!shape) return util::ErrOf(shape.error());
         rep.manifest = std::move(*m);
-        print("resuming the devnet in " + dir.string() + " (genesis, keys and chain kept; --reset starts over)");
+        print("resuming the devnet in " + dir.string() +
+              " (genesis, keys and chain kept; --reset starts over)");
     } else {
         IOST_TRY(CheckFreshDir(dir));
         auto shape = ShapeFromOptions(o);
@@ -236,12 +247,13 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
         rep.created = true;
         IOST_TRY(SaveManifest(rep.manifest, mpath));
         const NetworkShape& s = rep.manifest.shape;
-        const std::string groups =
-            s.fallback ? std::to_string(s.validators()) + " validators in one PBFT league (--fallback)"
-                       : std::to_string(s.believable) + " believable + " + std::to_string(s.normal) + " normal validators";
+        const std::string groups = s.fallback ? std::to_string(s.validators()) +
+                                                    " validators in one PBFT league (--fallback)"
+                                              : std::to_string(s.believable) + " believable + " +
+                                                    std::to_string(s.normal) + " normal validators";
         print("created a devnet in " + dir.string() + ": " + groups +
-              (s.observers ? " + " + std::to_string(s.observers) + " observers" : std::string()) + ", chain id " +
-              std::to_string(rep.manifest.chain_id));
+              (s.observers ? " + " + std::to_string(s.observers) + " observers" : std::string()) +
+              ", chain id " + std::to_string(rep.manifest.chain_id));
     }
     Manifest& m = rep.manifest;
 
@@ -251,8 +263,9 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
         if (NodeRunning(m.nodes[i])) {
             ++rep.already_running;
         } else {
-            if (m.nodes[i].pid != 0) print("node " + m.nodes[i].name + ": pid " + std::to_string(m.nodes[i].pid) +
-                                           " from devnet.json is gone; starting it again");
+            if (m.nodes[i].pid != 0)
+                print("node " + m.nodes[i].name + ": pid " + std::to_string(m.nodes[i].pid) +
+                      " from devnet.json is gone; starting it again");
             m.nodes[i].pid = 0;
             to_start.push_back(i);
         }
@@ -270,7 +283,8 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
     };
     for (size_t i : to_start) {
         NodeEntry& n = m.nodes[i];
-        auto pid = Spawn({*iserver, "-f", n.config}, n.console, fs::path(n.config).parent_path().string());
+        auto pid =
+            Spawn({*iserver, "-f", n.config}, n.console, fs::path(n.config).parent_path().string());
         if (!pid) return fail(util::Error{"node " + n.name + ": " + pid.error().message});
         n.pid = *pid;
         rep.started.push_back(*pid);
@@ -278,17 +292,22 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
     if (auto st = SaveManifest(m, mpath); !st) return fail(st.error());
     if (!to_start.empty()) {
         print("started " + std::to_string(to_start.size()) + " iserver process(es)" +
-              (rep.already_running ? "; " + std::to_string(rep.already_running) + " were already running" : "") +
+              (rep.already_running
+                   ? "; " + std::to_string(rep.already_running) + " were already running"
+                   : "") +
               "; waiting for final height >= 1 on every node");
     }
-    if (auto st = WaitReady(m, rep.started, std::chrono::seconds(o.start_timeout_s), print, cancelled); !st) {
+    if (auto st =
+            WaitReady(m, rep.started, std::chrono::seconds(o.start_timeout_s), print, cancelled);
+        !st) {
         return fail(st.error());
     }
     // The groups as the running chain has them (see RolesFromGroups).
     if (!m.shape.fallback && !roles) {
         auto g = QueryGroups(m.nodes[0], m.shape.believable, std::chrono::milliseconds(2000));
         if (!g || !RolesFromGroups(g->believable, g->normal, &m)) {
-            print("note: could not read the groups from " + m.nodes[0].http + "; roles in devnet.json are "
+            print("note: could not read the groups from " + m.nodes[0].http +
+                  "; roles in devnet.json are "
                   "provisional");
         }
         if (auto st = SaveManifest(m, mpath); !st) return fail(st.error());
@@ -296,8 +315,8 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
     return rep;
 }
 
-util::Status StopNodes(Manifest& m, const std::vector<std::string>& only, std::chrono::milliseconds grace,
-                       const Printer& print) {
+util::Status StopNodes(Manifest& m, const std::vector<std::string>& only,
+                       std::chrono::milliseconds grace, const Printer& print) {
     std::vector<int> pids;
     std::vector<NodeEntry*> touched;
     for (auto& n : m.nodes) {
@@ -308,8 +327,10 @@ util::Status StopNodes(Manifest& m, const std::vector<std::string>& only, std::c
     const auto killed = TerminateAll(pids, grace);
     for (int pid : killed) {
         for (auto* n : touched) {
-            if (n->pid == pid) print("node " + n->name + " (pid " + std::to_string(pid) + ") ignored SIGTERM for " +
-                                     std::to_string(grace.count() / 1000) + " s: killed");
+            if (n->pid == pid)
+                print("node " + n->name + " (pid " + std::to_string(pid) +
+                      ") ignored SIGTERM for " + std::to_string(grace.count() / 1000) +
+                      " s: killed");
         }
     }
     for (auto* n : touched) n->pid = 0;

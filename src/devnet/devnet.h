@@ -18,16 +18,16 @@
 // Thread contract: one launcher per process, used from one thread.
 #pragma once
 
+#include <devnet/layout.h>
+#include <devnet/manifest.h>
+#include <devnet/options.h>
+#include <util/result.h>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <devnet/layout.h>
-#include <devnet/manifest.h>
-#include <devnet/options.h>
-#include <util/result.h>
 
 namespace iost::devnet {
 
@@ -42,23 +42,23 @@ std::filesystem::path NormalDir(const std::string& dir);
 
 struct StartReport {
     Manifest manifest;
-    std::vector<int> started;   // pids this call started (children of this process)
-    size_t already_running = 0; // nodes found running from an earlier start
-    bool created = false;       // a new genesis was written
+    std::vector<int> started;    // pids this call started (children of this process)
+    size_t already_running = 0;  // nodes found running from an earlier start
+    bool created = false;        // a new genesis was written
 };
 
 // Creates or resumes, then starts every node that is not running and waits
 // until all are ready (or the timeout / cancel). On failure the nodes this
 // call started are stopped again and the error says which node failed and
 // why (with the tail of its console and log files).
-util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver& roles, const Printer& print,
-                                      const CancelCheck& cancelled);
+util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver& roles,
+                                      const Printer& print, const CancelCheck& cancelled);
 
 // Stops the given nodes of `m` (all when `only` is empty): SIGTERM, wait
 // `grace`, SIGKILL; only pids that are still an iserver on that node's
 // config are signalled. Records pid 0 for them in DIR/devnet.json.
-util::Status StopNodes(Manifest& m, const std::vector<std::string>& only, std::chrono::milliseconds grace,
-                       const Printer& print);
+util::Status StopNodes(Manifest& m, const std::vector<std::string>& only,
+                       std::chrono::milliseconds grace, const Printer& print);
 
 // `iost-devnet stop`: loads DIR/devnet.json and stops every node.
 util::Status StopDevnet(const std::string& dir, const Printer& print);

@@ -1,15 +1,14 @@
+#include <core/genesis.h>
+#include <crypto/keys.h>
 #include <devnet/layout.h>
+#include <util/bytes.h>
+#include <util/clock.h>
 
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
-
-#include <core/genesis.h>
-#include <crypto/keys.h>
-#include <util/bytes.h>
-#include <util/clock.h>
 
 namespace iost::devnet {
 
@@ -51,7 +50,8 @@ util::Status WriteFile(const fs::path& path, const std::string& text, bool secre
 
 }  // namespace
 
-std::string GenesisYaml(const NetworkShape& s, const std::vector<std::pair<std::string, wallet::KeyText>>& validators,
+std::string GenesisYaml(const NetworkShape& s,
+                        const std::vector<std::pair<std::string, wallet::KeyText>>& validators,
                         const std::vector<AccountEntry>& accounts, int64_t timestamp_ns) {
     std::string y;
     y += "# Written by iost-devnet (docs/devnet.md). DEVELOPMENT ONLY: the secret keys of these\n";
@@ -74,12 +74,14 @@ std::string GenesisYaml(const NetworkShape& s, const std::vector<std::pair<std::
         y += "    - {account: " + a.name + ", amount: " + Quote(std::to_string(alloc)) + "}\n";
     }
     for (const auto& v : validators) {
-        y += "    - {account: " + v.first + ", amount: " + Quote(std::to_string(kValidatorAllocation)) + "}\n";
+        y += "    - {account: " + v.first +
+             ", amount: " + Quote(std::to_string(kValidatorAllocation)) + "}\n";
     }
     y += "validators:\n";
     for (const auto& [name, key] : validators) {
-        y += "  - {account: " + name + ", consensus_key: " + key.pubkey + ", stake: " +
-             Quote(std::to_string(kValidatorStake)) + ", servi: " + std::to_string(kValidatorServi) + "}\n";
+        y += "  - {account: " + name + ", consensus_key: " + key.pubkey +
+             ", stake: " + Quote(std::to_string(kValidatorStake)) +
+             ", servi: " + std::to_string(kValidatorServi) + "}\n";
     }
     // See the header: --fallback makes B+4 exceed the eligible count.
     const uint32_t b = s.fallback ? s.validators() : s.believable;
@@ -96,8 +98,9 @@ std::string GenesisYaml(const NetworkShape& s, const std::vector<std::pair<std::
     return y;
 }
 
-std::string NodeConfigYaml(const NetworkShape& s, const std::string& address, const std::vector<std::string>& seeds,
-                           bool has_keys, const std::string& log_level) {
+std::string NodeConfigYaml(const NetworkShape& s, const std::string& address,
+                           const std::vector<std::string>& seeds, bool has_keys,
+                           const std::string& log_level) {
     std::string y;
     y += "# Written by iost-devnet (docs/devnet.md); keys as in docs/node.md.\n";
     y += "data_dir: data\n";
@@ -118,12 +121,13 @@ std::string NodeConfigYaml(const NetworkShape& s, const std::string& address, co
     return y;
 }
 
-bool RolesFromGroups(const std::vector<std::string>& believable, const std::vector<std::string>& normal,
-                     Manifest* m) {
+bool RolesFromGroups(const std::vector<std::string>& believable,
+                     const std::vector<std::string>& normal, Manifest* m) {
     std::map<std::string, Role> r;
     for (const auto& id : normal) r[id] = Role::kNormal;
     for (const auto& id : believable) r[id] = Role::kBelievable;
-    if (r.size() != believable.size() + normal.size() || r.size() != m->shape.validators()) return false;
+    if (r.size() != believable.size() + normal.size() || r.size() != m->shape.validators())
+        return false;
     for (const auto& n : m->nodes) {
         if (n.validator() && !r.count(n.name)) return false;
     }
@@ -140,8 +144,8 @@ std::string KeysYaml(const std::string& validator, const std::string& secret_key
     return y;
 }
 
-util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& dir, const RoleResolver& roles,
-                                    const std::string& log_level) {
+util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& dir,
+                                    const RoleResolver& roles, const std::string& log_level) {
     IOST_TRY(ValidateShape(s));
     std::error_code ec;
     const fs::path root = fs::absolute(dir, ec).lexically_normal();
@@ -165,7 +169,8 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
         return a;
     };
     m.accounts.push_back(account("admin", kAdminAllocation, kAdminGasPledge));
-    for (uint32_t i = 1; i <= s.accounts; ++i) m.accounts.push_back(account(UserName(i), kUserAllocation, kUserGasPledge));
+    for (uint32_t i = 1; i <= s.accounts; ++i)
+        m.accounts.push_back(account(UserName(i), kUserAllocation, kUserGasPledge));
 
     std::vector<std::pair<std::string, wallet::KeyText>> validators;
     std::vector<wallet::KeyText> node_keys;
@@ -175,7 +180,8 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
     }
     const std::string genesis = GenesisYaml(s, validators, m.accounts, util::SystemClock().Now());
     if (auto g = core::ParseGenesisYaml(genesis, m.genesis); !g) {
-        return Err("the genesis iost-devnet wrote is refused by the node's parser (a bug): " + g.error().message);
+        return Err("the genesis iost-devnet wrote is refused by the node's parser (a bug): " +
+                   g.error().message);
     }
     IOST_TRY(WriteFile(m.genesis, genesis, false));
 
@@ -187,7 +193,8 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
         for (const auto& v : validators) initial[v.first] = Role::kNormal;
     } else if (roles) {
         auto r = roles(m.genesis);
-        if (!r) return Err("electing the initial groups from " + m.genesis + ": " + r.error().message);
+        if (!r)
+            return Err("electing the initial groups from " + m.genesis + ": " + r.error().message);
         initial = std::move(*r);
     } else {
         for (uint32_t i = 0; i < s.validators(); ++i) {
@@ -205,7 +212,8 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
         n.name = is_validator ? ValidatorName(i) : ObserverName(i - s.validators());
         if (is_validator) {
             auto it = initial.find(n.name);
-            if (it == initial.end()) return Err("the epoch-0 election did not place validator " + n.name);
+            if (it == initial.end())
+                return Err("the epoch-0 election did not place validator " + n.name);
             n.role = it->second;
         } else {
             n.role = Role::kObserver;
@@ -227,7 +235,8 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
         for (const auto& p : validator_p2p) {
             if (p != n.p2p) seeds.push_back(p);
         }
-        IOST_TRY(WriteFile(nd / "keys.yml", KeysYaml(is_validator ? n.name : "", node_keys[i].seckey), true));
+        IOST_TRY(WriteFile(nd / "keys.yml",
+                           KeysYaml(is_validator ? n.name : "", node_keys[i].seckey), true));
         IOST_TRY(WriteFile(n.config, NodeConfigYaml(s, address, seeds, true, log_level), false));
         m.nodes.push_back(std::move(n));
     }

@@ -23,16 +23,16 @@
 // Thread contract: pure functions except CreateLayout (writes files).
 #pragma once
 
+#include <devnet/manifest.h>
+#include <devnet/options.h>
+#include <util/result.h>
+#include <wallet/key_tool.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <devnet/manifest.h>
-#include <devnet/options.h>
-#include <util/result.h>
-#include <wallet/key_tool.h>
 
 namespace iost::devnet {
 
@@ -56,7 +56,8 @@ std::string UserName(uint32_t i);       // user<i>, i >= 1
 wallet::KeyText NewKey();
 
 // genesis.yml for these validators (name → consensus key) and accounts.
-std::string GenesisYaml(const NetworkShape& s, const std::vector<std::pair<std::string, wallet::KeyText>>& validators,
+std::string GenesisYaml(const NetworkShape& s,
+                        const std::vector<std::pair<std::string, wallet::KeyText>>& validators,
                         const std::vector<AccountEntry>& accounts, int64_t timestamp_ns);
 // DIR/<node>/iserver.yml. `seeds` are "ip:port" of the other nodes.
 std::string NodeConfigYaml(const NetworkShape& s, const std::string& address,
@@ -70,17 +71,18 @@ std::string KeysYaml(const std::string& validator, const std::string& secret_key
 // consensus/ledger), so a caller that links them may supply it. Without one
 // the roles written first are provisional and the launcher corrects them
 // from a running node (RolesFromGroups) before `start` returns.
-using RoleResolver = std::function<util::Result<std::map<std::string, Role>>(const std::string& genesis_path)>;
+using RoleResolver =
+    std::function<util::Result<std::map<std::string, Role>>(const std::string& genesis_path)>;
 
 // Sets the validators' roles from the groups a running node reports
 // (status.h QueryGroups). False (and nothing changed) if the groups do not
 // name exactly the devnet's validators, e.g. in a later epoch without some.
-bool RolesFromGroups(const std::vector<std::string>& believable, const std::vector<std::string>& normal,
-                     Manifest* m);
+bool RolesFromGroups(const std::vector<std::string>& believable,
+                     const std::vector<std::string>& normal, Manifest* m);
 
 // Writes a fresh devnet into `dir` (which must not hold one: the caller
 // deletes it first on --reset) and returns its manifest, pids all 0.
-util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& dir, const RoleResolver& roles,
-                                    const std::string& log_level);
+util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& dir,
+                                    const RoleResolver& roles, const std::string& log_level);
 
 }  // namespace iost::devnet

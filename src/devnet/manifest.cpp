@@ -1,15 +1,13 @@
+#include <core/genesis.h>
 #include <devnet/manifest.h>
+#include <util/text.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <system_error>
-
-#include <nlohmann/json.hpp>
-
-#include <core/genesis.h>
-#include <util/text.h>
 
 namespace iost::devnet {
 
@@ -18,9 +16,12 @@ using util::Err;
 
 const char* RoleName(Role r) {
     switch (r) {
-        case Role::kBelievable: return "believable";
-        case Role::kNormal: return "normal";
-        case Role::kObserver: return "observer";
+        case Role::kBelievable:
+            return "believable";
+        case Role::kNormal:
+            return "normal";
+        case Role::kObserver:
+            return "observer";
     }
     return "?";
 }
@@ -116,11 +117,11 @@ util::Result<bool> Bool(const json& obj, const std::string& where, const char* k
     return (*f)->get<bool>();
 }
 
-#define MF_ASSIGN(lhs, expr)                              \
-    do {                                                  \
-        auto mf_r_ = (expr);                              \
-        if (!mf_r_) return util::ErrOf(mf_r_.error());    \
-        lhs = std::move(*mf_r_);                          \
+#define MF_ASSIGN(lhs, expr)                           \
+    do {                                               \
+        auto mf_r_ = (expr);                           \
+        if (!mf_r_) return util::ErrOf(mf_r_.error()); \
+        lhs = std::move(*mf_r_);                       \
     } while (0)
 
 util::Result<Manifest> FromJson(const json& j) {
@@ -163,7 +164,8 @@ util::Result<Manifest> FromJson(const json& j) {
         n.role = *r;
         auto pid = Field(nj, nw, "pid");
         if (!pid) return util::ErrOf(pid.error());
-        if (!(*pid)->is_number_integer() || (*pid)->get<int64_t>() < 0 || (*pid)->get<int64_t>() > INT32_MAX) {
+        if (!(*pid)->is_number_integer() || (*pid)->get<int64_t>() < 0 ||
+            (*pid)->get<int64_t>() > INT32_MAX) {
             return Err(nw + ".pid: expected a non-negative integer");
         }
         n.pid = static_cast<int>((*pid)->get<int64_t>());
@@ -212,7 +214,9 @@ util::Result<Manifest> ParseManifest(std::string_view json_text, std::string_vie
 
 util::Result<Manifest> LoadManifest(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Err(path + ": cannot read (no devnet there? start one with `iost-devnet start --dir ...`)");
+    if (!in)
+        return Err(path +
+                   ": cannot read (no devnet there? start one with `iost-devnet start --dir ...`)");
     std::ostringstream ss;
     ss << in.rdbuf();
     return ParseManifest(ss.str(), path);

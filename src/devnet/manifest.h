@@ -8,12 +8,12 @@
 // Thread contract: value types and pure functions (Load/Save touch files).
 #pragma once
 
+#include <devnet/options.h>
+#include <util/result.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <devnet/options.h>
-#include <util/result.h>
 
 namespace iost::devnet {
 
@@ -22,16 +22,16 @@ const char* RoleName(Role r);
 util::Result<Role> ParseRole(std::string_view text);
 
 struct NodeEntry {
-    std::string name;        // node0.. (validators; also their account) or obs0..
+    std::string name;           // node0.. (validators; also their account) or obs0..
     Role role = Role::kNormal;  // initial role (epoch 0 election); roles change per epoch
-    int pid = 0;             // 0: not running as far as the launcher knows
-    std::string p2p;         // "ip:port"
-    std::string http;        // "http://ip:port"
-    std::string data_dir;    // absolute
-    std::string log;         // iserver's log file (absolute)
-    std::string console;     // iserver's stdout/stderr (absolute)
-    std::string config;      // iserver.yml (absolute)
-    std::string public_key;  // base58 Ed25519 node/consensus key
+    int pid = 0;                // 0: not running as far as the launcher knows
+    std::string p2p;            // "ip:port"
+    std::string http;           // "http://ip:port"
+    std::string data_dir;       // absolute
+    std::string log;            // iserver's log file (absolute)
+    std::string console;        // iserver's stdout/stderr (absolute)
+    std::string config;         // iserver.yml (absolute)
+    std::string public_key;     // base58 Ed25519 node/consensus key
     bool validator() const { return role != Role::kObserver; }
 };
 

@@ -1,9 +1,8 @@
+#include <core/genesis.h>
 #include <devnet/options.h>
+#include <util/text.h>
 
 #include <charconv>
-
-#include <core/genesis.h>
-#include <util/text.h>
 
 namespace iost::devnet {
 
@@ -42,24 +41,29 @@ std::string NodeAddress(const NetworkShape& s, uint32_t index) {
 
 util::Status ValidateShape(const NetworkShape& s) {
     if (s.fallback) {
-        if (s.validators() == 0) return Err("--believable/--normal: a network needs at least one validator");
+        if (s.validators() == 0)
+            return Err("--believable/--normal: a network needs at least one validator");
     } else {
         if (s.believable == 0) {
-            return Err("--believable 0: PoB needs at least 1 believable validator (for a single PBFT "
-                       "league use --fallback)");
+            return Err(
+                "--believable 0: PoB needs at least 1 believable validator (for a single PBFT "
+                "league use --fallback)");
         }
         if (s.normal < kMinNormalForPob) {
-            return Err("--normal " + std::to_string(s.normal) + ": PoB needs at least " +
-                       std::to_string(kMinNormalForPob) +
-                       " normal validators (with fewer than B+4 eligible validators the chain runs in "
-                       "fallback, docs/pob.md §4); use --normal 4 or more, or --fallback");
+            return Err(
+                "--normal " + std::to_string(s.normal) + ": PoB needs at least " +
+                std::to_string(kMinNormalForPob) +
+                " normal validators (with fewer than B+4 eligible validators the chain runs in "
+                "fallback, docs/pob.md §4); use --normal 4 or more, or --fallback");
         }
     }
     if (s.nodes() > kMaxNodes) {
-        return Err("too many nodes (" + std::to_string(s.nodes()) + "): at most " + std::to_string(kMaxNodes));
+        return Err("too many nodes (" + std::to_string(s.nodes()) + "): at most " +
+                   std::to_string(kMaxNodes));
     }
     if (s.accounts > kMaxAccounts) {
-        return Err("--accounts " + std::to_string(s.accounts) + ": at most " + std::to_string(kMaxAccounts));
+        return Err("--accounts " + std::to_string(s.accounts) + ": at most " +
+                   std::to_string(kMaxAccounts));
     }
     if (auto p = core::ParseProbabilityPpm(s.sampling); !p) {
         return Err("--sampling " + util::Quoted(s.sampling) + ": " + p.error().message +
@@ -79,14 +83,17 @@ util::Status ValidateShape(const NetworkShape& s) {
                    std::to_string(s.p2p_port) + " and " + std::to_string(s.http_port) + ")");
     }
     if (s.micro_interval_ms < 10 || s.micro_interval_ms > 60'000) {
-        return Err("--micro-interval-ms " + std::to_string(s.micro_interval_ms) + ": must be in [10, 60000]");
+        return Err("--micro-interval-ms " + std::to_string(s.micro_interval_ms) +
+                   ": must be in [10, 60000]");
     }
     if (s.final_interval_ms < s.micro_interval_ms || s.final_interval_ms > 60'000) {
         return Err("--final-interval-ms " + std::to_string(s.final_interval_ms) +
-                   ": must be in [micro interval (" + std::to_string(s.micro_interval_ms) + "), 60000]");
+                   ": must be in [micro interval (" + std::to_string(s.micro_interval_ms) +
+                   "), 60000]");
     }
     if (s.epoch_length < 10 || s.epoch_length > 1'000'000'000) {
-        return Err("--epoch-length " + std::to_string(s.epoch_length) + ": must be in [10, 1e9] final blocks");
+        return Err("--epoch-length " + std::to_string(s.epoch_length) +
+                   ": must be in [10, 1e9] final blocks");
     }
     return {};
 }
@@ -126,7 +133,8 @@ template <typename T>
 util::Status Same(const char* option, const std::optional<T>& given, const T& existing) {
     if (!given || *given == existing) return {};
     return Err(std::string(option) + " " + Text(*given) + " differs from the existing devnet's " +
-               Text(existing) + "; the genesis and keys are kept between runs: drop the option or add --reset "
+               Text(existing) +
+               "; the genesis and keys are kept between runs: drop the option or add --reset "
                "(which deletes the chain)");
 }
 
@@ -150,7 +158,8 @@ util::Result<NetworkShape> ResumeShape(const NetworkShape& existing, const Devne
         if (!a) return Err("--sampling " + util::Quoted(*o.sampling) + ": " + a.error().message);
         auto b = core::ParseProbabilityPpm(existing.sampling);
         if (!b || *a != *b) {
-            return Err("--sampling " + *o.sampling + " differs from the existing devnet's " + existing.sampling +
+            return Err("--sampling " + *o.sampling + " differs from the existing devnet's " +
+                       existing.sampling +
                        "; drop the option or add --reset (which deletes the chain)");
         }
     }

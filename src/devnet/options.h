@@ -10,12 +10,12 @@
 // Thread contract: value types and pure functions.
 #pragma once
 
+#include <util/result.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <util/result.h>
 
 namespace iost::devnet {
 
@@ -38,7 +38,7 @@ struct NetworkShape {
     uint32_t believable = kDefaultBelievable;
     uint32_t normal = kDefaultNormal;
     uint32_t observers = 0;
-    uint32_t accounts = kDefaultAccounts;  // user1..userN besides admin
+    uint32_t accounts = kDefaultAccounts;     // user1..userN besides admin
     std::string sampling = kDefaultSampling;  // decimal text, as in the genesis file
     bool fallback = false;                    // one-league PBFT (chain fallback)
     std::string host = kDefaultHost;          // node i binds host + i
@@ -64,7 +64,7 @@ struct DevnetOptions {
     std::optional<uint32_t> micro_interval_ms, final_interval_ms;
     std::optional<uint64_t> epoch_length;
     bool reset = false;
-    std::string bin_dir;           // where iserver is; "" = caller decides
+    std::string bin_dir;            // where iserver is; "" = caller decides
     uint32_t start_timeout_s = 90;  // until every node serves and height >= 1
     std::string log_level = "info";
 };

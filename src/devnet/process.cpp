@@ -1,6 +1,5 @@
-#include <devnet/process.h>
-
 #include <arpa/inet.h>
+#include <devnet/process.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -104,7 +103,8 @@ bool IsZombie(int pid) {
     const std::string stat = ReadProc(pid, "stat");
     // "pid (comm) S ...": the state follows the last ')'.
     const size_t p = stat.rfind(')');
-    return p == std::string::npos || p + 2 >= stat.size() || stat[p + 2] == 'Z' || stat[p + 2] == 'X';
+    return p == std::string::npos || p + 2 >= stat.size() || stat[p + 2] == 'Z' ||
+           stat[p + 2] == 'X';
 }
 
 bool Alive(int pid) {
@@ -153,7 +153,8 @@ std::vector<int> TerminateAll(const std::vector<int>& pids, std::chrono::millise
     };
     std::vector<int> alive;
     const auto deadline = Clock::now() + grace;
-    while (any_alive(&alive) && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (any_alive(&alive) && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (alive.empty()) return {};
     const std::vector<int> killed = alive;
     for (int pid : killed) ::kill(pid, SIGKILL);
@@ -168,7 +169,8 @@ util::Status CheckTcpFree(const std::string& ip, uint16_t port) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
-    if (::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) return Err(ip + " is not an IPv4 address");
+    if (::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1)
+        return Err(ip + " is not an IPv4 address");
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return Err(std::string("socket: ") + std::strerror(errno));
     const int one = 1;

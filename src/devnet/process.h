@@ -10,12 +10,12 @@
 // Thread contract: free functions; no shared state.
 #pragma once
 
+#include <util/result.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <util/result.h>
 
 namespace iost::devnet {
 

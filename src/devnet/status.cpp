@@ -1,13 +1,11 @@
 #include <devnet/status.h>
+#include <wallet/http_client.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-
-#include <wallet/http_client.h>
+#include <sstream>
 
 namespace iost::devnet {
 
@@ -51,7 +49,8 @@ util::Result<json> GetJson(wallet::HttpClient& c, const std::string& path) {
 
 void FillFromChainInfo(const json& j, NodeStatus* st) {
     st->height = U64Field(j, "head_block").value_or(0);
-    if (auto it = j.find("head_block_hash"); it != j.end() && it->is_string()) st->head_hash = it->get<std::string>();
+    if (auto it = j.find("head_block_hash"); it != j.end() && it->is_string())
+        st->head_hash = it->get<std::string>();
     st->witnesses.clear();
     if (auto it = j.find("witness_list"); it != j.end() && it->is_array()) {
         for (const auto& w : *it) {
@@ -120,7 +119,8 @@ std::vector<std::string> Ids(const json& j, const char* key) {
     if (auto it = j.find(key); it != j.end() && it->is_array()) {
         for (const auto& x : *it) {
             if (x.is_string()) v.push_back(x.get<std::string>());
-            if (x.is_object() && x.contains("id") && x["id"].is_string()) v.push_back(x["id"].get<std::string>());
+            if (x.is_object() && x.contains("id") && x["id"].is_string())
+                v.push_back(x["id"].get<std::string>());
         }
     }
     return v;
@@ -128,20 +128,23 @@ std::vector<std::string> Ids(const json& j, const char* key) {
 
 }  // namespace
 
-std::optional<Groups> QueryGroups(const NodeEntry& n, size_t believable, std::chrono::milliseconds timeout) {
+std::optional<Groups> QueryGroups(const NodeEntry& n, size_t believable,
+                                  std::chrono::milliseconds timeout) {
     auto c = wallet::HttpClient::Make(n.http, Timeouts(timeout));
     if (!c) return std::nullopt;
     Groups g;
     if (auto p = GetJson(*c, "/getPoBInfo")) {
         g.believable = Ids(*p, "believable");
         g.normal = Ids(*p, "normal");
-        if (auto it = p->find("chain_fallback"); it != p->end() && it->is_boolean()) g.chain_fallback = it->get<bool>();
+        if (auto it = p->find("chain_fallback"); it != p->end() && it->is_boolean())
+            g.chain_fallback = it->get<bool>();
         return g;
     }
     auto ci = GetJson(*c, "/getChainInfo");
     if (!ci) return std::nullopt;
     const auto w = Ids(*ci, "witness_list");
-    for (size_t i = 0; i < w.size(); ++i) (i < believable ? g.believable : g.normal).push_back(w[i]);
+    for (size_t i = 0; i < w.size(); ++i)
+        (i < believable ? g.believable : g.normal).push_back(w[i]);
     return g;
 }
 
@@ -197,7 +200,8 @@ NetworkStatus StatusPoller::Poll() {
                           : std::chrono::duration<double>(now - I.last_time).count();
     const NetworkShape& s = I.m.shape;
     out.groups = s.fallback ? "one league of " + std::to_string(s.validators())
-                            : "believable " + std::to_string(s.believable) + " / normal " + std::to_string(s.normal);
+                            : "believable " + std::to_string(s.believable) + " / normal " +
+                                  std::to_string(s.normal);
     out.mode = s.fallback ? "PBFT fallback" : "PoB";
 
     if (first_up) {
@@ -260,9 +264,11 @@ NetworkStatus StatusPoller::Poll() {
                 const auto n = Ids(j, "normal");
                 const auto fb = Ids(j, "fallback_producers");
                 bool chain_fb = false;
-                if (auto it = j.find("chain_fallback"); it != j.end() && it->is_boolean()) chain_fb = it->get<bool>();
+                if (auto it = j.find("chain_fallback"); it != j.end() && it->is_boolean())
+                    chain_fb = it->get<bool>();
                 if (!b.empty() || !n.empty()) {
-                    out.groups = "believable " + std::to_string(b.size()) + " / normal " + std::to_string(n.size());
+                    out.groups = "believable " + std::to_string(b.size()) + " / normal " +
+                                 std::to_string(n.size());
                 }
                 if (chain_fb) {
                     out.mode = "PBFT fallback";
@@ -309,14 +315,15 @@ std::string StatusLine(const NetworkStatus& s) {
 std::string StatusTable(const Manifest& m, const NetworkStatus& s) {
     std::string out;
     char buf[512];
-    std::snprintf(buf, sizeof buf, "%-8s %-10s %-7s %-28s %8s %6s  %s\n", "node", "role", "pid", "http", "height",
-                  "peers", "head hash / error");
+    std::snprintf(buf, sizeof buf, "%-8s %-10s %-7s %-28s %8s %6s  %s\n", "node", "role", "pid",
+                  "http", "height", "peers", "head hash / error");
     out += buf;
     for (size_t i = 0; i < m.nodes.size() && i < s.nodes.size(); ++i) {
         const NodeEntry& n = m.nodes[i];
         const NodeStatus& st = s.nodes[i];
-        std::snprintf(buf, sizeof buf, "%-8s %-10s %-7d %-28s %8s %6s  %s\n", n.name.c_str(), RoleName(n.role), n.pid,
-                      n.http.c_str(), st.up ? std::to_string(st.height).c_str() : "-",
+        std::snprintf(buf, sizeof buf, "%-8s %-10s %-7d %-28s %8s %6s  %s\n", n.name.c_str(),
+                      RoleName(n.role), n.pid, n.http.c_str(),
+                      st.up ? std::to_string(st.height).c_str() : "-",
                       st.peers >= 0 ? std::to_string(st.peers).c_str() : "-",
                       st.up ? st.head_hash.c_str() : ("down: " + st.error).c_str());
         out += buf;
@@ -337,8 +344,11 @@ std::string StatusJson(const Manifest& m, const NetworkStatus& s) {
     json nodes = json::array();
     for (size_t i = 0; i < m.nodes.size() && i < s.nodes.size(); ++i) {
         const NodeStatus& st = s.nodes[i];
-        json n = {{"name", m.nodes[i].name}, {"role", RoleName(m.nodes[i].role)}, {"pid", m.nodes[i].pid},
-                  {"http", m.nodes[i].http},  {"up", st.up}};
+        json n = {{"name", m.nodes[i].name},
+                  {"role", RoleName(m.nodes[i].role)},
+                  {"pid", m.nodes[i].pid},
+                  {"http", m.nodes[i].http},
+                  {"up", st.up}};
         if (st.up) {
             n["height"] = st.height;
             n["head_hash"] = st.head_hash;

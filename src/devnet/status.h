@@ -8,15 +8,15 @@
 // connection per node.
 #pragma once
 
+#include <devnet/manifest.h>
+#include <util/result.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <devnet/manifest.h>
-#include <util/result.h>
 
 namespace iost::devnet {
 
@@ -26,7 +26,7 @@ struct NodeStatus {
     std::string error;  // why not up
     uint64_t height = 0;
     std::string head_hash;
-    int peers = -1;  // -1 unknown
+    int peers = -1;                      // -1 unknown
     std::vector<std::string> witnesses;  // /getChainInfo witness_list
 };
 
@@ -39,12 +39,12 @@ struct NetworkStatus {
     std::optional<double> final_tps;
     std::optional<double> packed_tps;
     std::optional<double> blocks_per_s;
-    std::string groups;   // "believable 4 / normal 4" or similar
-    std::string mode;     // "PoB", "fallback (one league)", "PoB, partition fallback: node3"
+    std::string groups;  // "believable 4 / normal 4" or similar
+    std::string mode;    // "PoB", "fallback (one league)", "PoB, partition fallback: node3"
 };
 
 class StatusPoller {
-public:
+  public:
     explicit StatusPoller(const Manifest& m);
     ~StatusPoller();
     StatusPoller(const StatusPoller&) = delete;
@@ -54,7 +54,7 @@ public:
     // ~1 s); rates are relative to the previous call.
     NetworkStatus Poll();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
@@ -70,9 +70,11 @@ struct Groups {
     std::vector<std::string> believable, normal;
     bool chain_fallback = false;
 };
-std::optional<Groups> QueryGroups(const NodeEntry& n, size_t believable, std::chrono::milliseconds timeout);
+std::optional<Groups> QueryGroups(const NodeEntry& n, size_t believable,
+                                  std::chrono::milliseconds timeout);
 
-// "height 42 (8/8 up, in sync) | final 120.5 tx/s | packed 130.0 tx/s | believable 4 / normal 4 | PoB"
+// "height 42 (8/8 up, in sync) | final 120.5 tx/s | packed 130.0 tx/s | believable 4 / normal 4 |
+// PoB"
 std::string StatusLine(const NetworkStatus& s);
 
 // Multi-line table for `iost-devnet status`, and its JSON form.

@@ -1,10 +1,9 @@
-#include <ledger/auth.h>
-
-#include <nlohmann/json.hpp>
-
 #include <core/account.h>
 #include <core/amount.h>
+#include <ledger/auth.h>
 #include <ledger/schema.h>
+
+#include <nlohmann/json.hpp>
 
 namespace iost::ledger {
 namespace {
@@ -113,7 +112,8 @@ util::Result<Account> Account::FromJson(std::string_view text) {
     Account a;
     if (!j.contains("id") || !j["id"].is_string()) return util::Err("account: missing id");
     a.id = j["id"].get<std::string>();
-    if (j.contains("referrer") && j["referrer"].is_string()) a.referrer = j["referrer"].get<std::string>();
+    if (j.contains("referrer") && j["referrer"].is_string())
+        a.referrer = j["referrer"].get<std::string>();
     if (j.contains("groups") && j["groups"].is_object()) {
         for (const auto& [name, g] : j["groups"].items()) {
             PermissionGroup pg;
@@ -178,7 +178,9 @@ std::optional<Account> LoadAccount(const StateReader& state, std::string_view na
     return std::move(*a);
 }
 
-void StoreAccount(Overlay& state, const Account& a) { state.Put(schema::AccountKey(a.id), a.ToJson()); }
+void StoreAccount(Overlay& state, const Account& a) {
+    state.Put(schema::AccountKey(a.id), a.ToJson());
+}
 
 bool CheckPermission(const StateReader& state, std::string_view id, std::string_view perm,
                      const AuthInputs& in, AuthType type) {
@@ -211,7 +213,8 @@ util::Status CheckTxAuth(const StateReader& state, const core::Tx& tx) {
         if (at == std::string::npos || item.find('@', at + 1) != std::string::npos) {
             return util::Err("illegal signer: " + item);
         }
-        if (!CheckPermission(state, item.substr(0, at), item.substr(at + 1), in, AuthType::kSigner)) {
+        if (!CheckPermission(state, item.substr(0, at), item.substr(at + 1), in,
+                             AuthType::kSigner)) {
             return util::Err("unauthorized signer: " + item);
         }
     }
@@ -227,7 +230,8 @@ util::Status CheckTxAuth(const StateReader& state, const core::Tx& tx) {
         if (limit.token != "*") {
             auto raw = state.Get(schema::TokenInfoKey(limit.token));
             if (!raw) {
-                return util::Err("token not exists in amountLimit, {" + limit.token + " " + limit.value + "}");
+                return util::Err("token not exists in amountLimit, {" + limit.token + " " +
+                                 limit.value + "}");
             }
             auto info = schema::TokenInfo::Decode(*raw);
             IOST_ASSERT(info.ok(), "stored token info must decode");
@@ -235,7 +239,8 @@ util::Status CheckTxAuth(const StateReader& state, const core::Tx& tx) {
         }
         if (limit.value != "unlimited") {
             auto a = core::Amount::Parse(limit.value, decimals, core::ExcessDecimals::kTruncate);
-            if (!a) return util::Err("invalid amountLimit " + limit.token + ": " + a.error().message);
+            if (!a)
+                return util::Err("invalid amountLimit " + limit.token + ": " + a.error().message);
         }
     }
     return util::Ok();

@@ -19,16 +19,16 @@
 // Thread contract: pure functions over a StateReader.
 #pragma once
 
+#include <core/tx.h>
+#include <ledger/state.h>
+#include <util/result.h>
+
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <core/tx.h>
-#include <ledger/state.h>
-#include <util/result.h>
 
 namespace iost::ledger {
 

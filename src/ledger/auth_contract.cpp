@@ -2,13 +2,12 @@
 // signUp, addPermission, dropPermission, assignPermission, revokePermission,
 // addGroup, dropGroup, assignGroup, revokeGroup, assignPermissionToGroup,
 // revokePermissionInGroup.
-#include <ledger/native.h>
-
-#include <algorithm>
-
 #include <core/account.h>
 #include <core/genesis.h>
 #include <ledger/auth.h>
+#include <ledger/native.h>
+
+#include <algorithm>
 
 namespace iost::ledger::native {
 namespace {
@@ -37,7 +36,8 @@ Result<void> CheckPerm(std::string_view perm) {
         return Err("id invalid. id length should be between 1,32 > " + std::string(perm));
     }
     for (char c : perm) {
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_')) {
             return Err("id invalid. id contains invalid character > " + std::string(1, c));
         }
     }
@@ -92,7 +92,7 @@ bool SameItem(const PermissionItem& it, std::string_view un) {
 // new item (auth.iost assignPermission / assignGroup).
 template <typename Match>
 util::Status UpsertItem(std::vector<PermissionItem>& items, const std::string& un, int64_t weight,
-                  Match matches) {
+                        Match matches) {
     auto found = std::find_if(items.begin(), items.end(), matches);
     if (found != items.end()) {
         found->weight = weight;
@@ -106,7 +106,8 @@ util::Status UpsertItem(std::vector<PermissionItem>& items, const std::string& u
 
 // Removes the item `un` names (auth.iost revokePermission / revokeGroup).
 util::Status RemoveItem(std::vector<PermissionItem>& items, std::string_view un) {
-    auto found = std::find_if(items.begin(), items.end(), [&](const auto& it) { return SameItem(it, un); });
+    auto found =
+        std::find_if(items.begin(), items.end(), [&](const auto& it) { return SameItem(it, un); });
     if (found == items.end()) return Err("item not found");
     items.erase(found);
     return {};
@@ -171,7 +172,8 @@ Result<std::string> AssignPermission(ExecContext& ctx, Args& args) {
     // account.js _find matches on id only.
     const size_t at = un.find('@');
     const std::string un_id = at == std::string::npos ? un : un.substr(0, at);
-    IOST_TRY(UpsertItem(pit->second.items, un, weight, [&](const auto& it) { return it.id == un_id; }));
+    IOST_TRY(
+        UpsertItem(pit->second.items, un, weight, [&](const auto& it) { return it.id == un_id; }));
     Save(ctx, *acc);
     ctx.Receipt("auth.iost/assignPermission", args.Dump());
     return std::string("[]");
@@ -228,7 +230,8 @@ Result<std::string> AssignGroup(ExecContext& ctx, Args& args) {
     if (weight <= 0) return Err("weight less than zero");
     auto git = acc->groups.find(grp);
     if (git == acc->groups.end()) return Err("group not exist > " + grp);
-    IOST_TRY(UpsertItem(git->second.items, un, weight, [&](const auto& it) { return SameItem(it, un); }));
+    IOST_TRY(UpsertItem(git->second.items, un, weight,
+                        [&](const auto& it) { return SameItem(it, un); }));
     Save(ctx, *acc);
     ctx.Receipt("auth.iost/assignGroup", args.Dump());
     return std::string("[]");

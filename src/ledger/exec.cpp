@@ -1,11 +1,10 @@
-#include <ledger/exec.h>
-
-#include <algorithm>
-
 #include <core/account.h>
 #include <ledger/auth.h>
+#include <ledger/exec.h>
 #include <ledger/native.h>
 #include <ledger/schema.h>
+
+#include <algorithm>
 
 namespace iost::ledger {
 namespace {
@@ -36,7 +35,10 @@ ContractTable ContractTable::WithSystemContracts() {
 
 ExecContext::ExecContext(Overlay& state, const BlockContext& block, const TxContext& tx,
                          const ContractTable& contracts, int64_t gas_limit_units)
-    : m_state(state), m_block(block), m_tx(tx), m_contracts(contracts),
+    : m_state(state),
+      m_block(block),
+      m_tx(tx),
+      m_contracts(contracts),
       m_gas_limit_units(gas_limit_units) {}
 
 std::optional<std::string> ExecContext::Get(std::string_view key) {
@@ -74,9 +76,8 @@ bool ExecContext::RequireAuth(std::string_view id, std::string_view perm) {
     // account exists (auth() reads it before falling back).
     const std::string exact = std::string(id) + "@" + std::string(perm);
     if (m_tx.signer_list.count(exact)) return true;
-    if (perm != core::kOwnerPermission &&
-        (m_tx.signer_list.count(std::string(id) + "@active") ||
-         m_tx.signer_list.count(std::string(id) + "@owner"))) {
+    if (perm != core::kOwnerPermission && (m_tx.signer_list.count(std::string(id) + "@active") ||
+                                           m_tx.signer_list.count(std::string(id) + "@owner"))) {
         return AccountExists(id);
     }
     const AuthInputs in{&m_tx.auth_list, &m_tx.signer_list};
@@ -150,21 +151,34 @@ namespace native {
 util::Result<Args> ParseArgs(std::string_view data, const std::vector<Arg>& types) {
     nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_array()) {
-        return util::Err("prepare contract: args should be a JSON array: " + std::string(data.substr(0, 64)));
+        return util::Err("prepare contract: args should be a JSON array: " +
+                         std::string(data.substr(0, 64)));
     }
     if (j.size() != types.size()) {
-        return util::Err("prepare contract: args length mismatch: need " + std::to_string(types.size()) +
-                         ", got " + std::to_string(j.size()));
+        return util::Err("prepare contract: args length mismatch: need " +
+                         std::to_string(types.size()) + ", got " + std::to_string(j.size()));
     }
     for (size_t i = 0; i < types.size(); ++i) {
         const auto& v = j[i];
         bool ok = false;
         const char* want = "";
         switch (types[i]) {
-            case Arg::kString: ok = v.is_string(); want = "string"; break;
-            case Arg::kNumber: ok = v.is_number_integer(); want = "number"; break;
-            case Arg::kBool: ok = v.is_boolean(); want = "bool"; break;
-            case Arg::kJson: ok = v.is_object() || v.is_array(); want = "json"; break;
+            case Arg::kString:
+                ok = v.is_string();
+                want = "string";
+                break;
+            case Arg::kNumber:
+                ok = v.is_number_integer();
+                want = "number";
+                break;
+            case Arg::kBool:
+                ok = v.is_boolean();
+                want = "bool";
+                break;
+            case Arg::kJson:
+                ok = v.is_object() || v.is_array();
+                want = "json";
+                break;
         }
         if (!ok) {
             return util::Err("prepare contract: arg " + std::to_string(i) + " should be " + want +

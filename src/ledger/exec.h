@@ -13,6 +13,11 @@
 // Thread contract: single-threaded; one ExecContext per transaction.
 #pragma once
 
+#include <core/receipt.h>
+#include <core/tx.h>
+#include <ledger/state.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,11 +27,6 @@
 #include <string_view>
 #include <vector>
 
-#include <core/receipt.h>
-#include <core/tx.h>
-#include <ledger/state.h>
-#include <util/result.h>
-
 namespace iost::ledger {
 
 class ExecContext;
@@ -34,14 +34,14 @@ class ExecContext;
 // Gas schedule (docs/contracts.md "Gas"). IOST: gas = 10·net + cpu, where net
 // counts bytes of the transaction and of receipts, cpu counts work. Ours
 // meters state access instead of IOST's per-instruction prices.
-inline constexpr int64_t kGasPerNetByte = 10;       // go-iost Cost.ToGas
-inline constexpr int64_t kGasPerStateRead = 30;     // ours
-inline constexpr int64_t kGasPerStateWrite = 100;   // ours
-inline constexpr int64_t kGasPerAction = 1'000;     // ours: dispatch and argument parsing
-inline constexpr int64_t kGasPerAuthCheck = 10;     // go-iost CommonOpCost(1)
+inline constexpr int64_t kGasPerNetByte = 10;      // go-iost Cost.ToGas
+inline constexpr int64_t kGasPerStateRead = 30;    // ours
+inline constexpr int64_t kGasPerStateWrite = 100;  // ours
+inline constexpr int64_t kGasPerAction = 1'000;    // ours: dispatch and argument parsing
+inline constexpr int64_t kGasPerAuthCheck = 10;    // go-iost CommonOpCost(1)
 
 class Contract {
-public:
+  public:
     virtual ~Contract() = default;
     virtual std::string_view id() const = 0;
     // Runs one action. `data` is the JSON array of arguments; the result is
@@ -53,14 +53,14 @@ public:
 
 // Contract id → implementation. Lookups are by exact id.
 class ContractTable {
-public:
+  public:
     void Register(std::shared_ptr<const Contract> c);
     const Contract* Find(std::string_view id) const;
     // The table with every system contract (token, auth, gas, ram,
     // vote_producer, system).
     static ContractTable WithSystemContracts();
 
-private:
+  private:
     std::map<std::string, std::shared_ptr<const Contract>, std::less<>> m_table;
 };
 
@@ -83,7 +83,7 @@ struct TxContext {
 };
 
 class ExecContext {
-public:
+  public:
     ExecContext(Overlay& state, const BlockContext& block, const TxContext& tx,
                 const ContractTable& contracts, int64_t gas_limit_units);
 
@@ -131,7 +131,7 @@ public:
     void ChargeRam(std::string_view payer, int64_t bytes);
     const std::map<std::string, int64_t>& ram_usage() const { return m_ram; }
 
-private:
+  private:
     util::Result<std::string> Dispatch(std::string_view contract, std::string_view action,
                                        std::string_view data, bool with_auth);
 
@@ -142,7 +142,7 @@ private:
     int64_t m_gas_limit_units;
     int64_t m_cpu = 0;
     int64_t m_net = 0;
-    std::vector<std::string> m_stack;                 // contract ids being run
+    std::vector<std::string> m_stack;                          // contract ids being run
     std::map<std::string, int, std::less<>> m_auth_contracts;  // CallWithAuth grants
     std::vector<core::ContractReceipt> m_receipts;
     std::map<std::string, int64_t> m_ram;

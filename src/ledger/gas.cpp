@@ -11,9 +11,8 @@
 // Gas values are kept ×100 (GasDecimal 2). Ours: regeneration is computed in
 // exact integer arithmetic (floor), where go-iost multiplies by a float64
 // duration; results can differ from IOST's by at most 0.01 gas.
-#include <ledger/native.h>
-
 #include <core/account.h>
+#include <ledger/native.h>
 
 namespace iost::ledger::native {
 namespace {
@@ -21,9 +20,9 @@ namespace {
 using util::Err;
 using util::Result;
 
-constexpr int64_t kIostUnit = 100'000'000;           // raw units per IOST
-constexpr int64_t kImmediatePerIost = 100'000;       // ×100 gas per IOST
-constexpr int64_t kLimitPerIost = 300'000;           // ×100 gas per IOST
+constexpr int64_t kIostUnit = 100'000'000;      // raw units per IOST
+constexpr int64_t kImmediatePerIost = 100'000;  // ×100 gas per IOST
+constexpr int64_t kLimitPerIost = 300'000;      // ×100 gas per IOST
 constexpr int64_t kFulfillSeconds = 2 * 24 * 3600;
 constexpr int64_t kMaxIncreaseSeconds = 3 * 24 * 3600;
 constexpr int64_t kUnpledgeFreezeSeconds = 3 * 24 * 3600;
@@ -61,8 +60,8 @@ Result<void> ApplyPledge(ExecContext& ctx, std::string_view pledger, std::string
     if (delta_raw < 0) {
         const int64_t un = -delta_raw;
         if (g.pledge_total - un < kMinPledgeOfUserRaw) {
-            return Err("unpledge too much (" + FormatAmount(g.pledge_total, 8) + " - " + FormatAmount(un, 8) +
-                       ") less than 10");
+            return Err("unpledge too much (" + FormatAmount(g.pledge_total, 8) + " - " +
+                       FormatAmount(un, 8) + ") less than 10");
         }
         if (pledged - un < 0) {
             return Err("you cannot unpledge more than your pledge " + FormatAmount(un, 8) + " > " +
@@ -113,7 +112,8 @@ Result<std::string> Pledge(ExecContext& ctx, Args& args) {
     auto amount = ParsePledgeAmount(args.Str(2), "pledge");
     if (!amount) return util::ErrOf(amount.error());
     IOST_TRY(ApplyPledge(ctx, pledger, user, *amount));
-    auto r = ctx.Call("token.iost", "transfer", JsonArray({"iost", pledger, "gas.iost", args.Str(2), ""}));
+    auto r = ctx.Call("token.iost", "transfer",
+                      JsonArray({"iost", pledger, "gas.iost", args.Str(2), ""}));
     if (!r) return util::ErrOf(r.error());
     ctx.Receipt("gas.iost/pledge", args.Dump());
     return std::string("[]");
@@ -130,8 +130,9 @@ Result<std::string> Unpledge(ExecContext& ctx, Args& args) {
     if (LoadPledge(ctx, pledger, user) == 0) return Err(pledger + " did not pledge for " + user);
     IOST_TRY(ApplyPledge(ctx, pledger, user, -*amount));
     const int64_t ftime = ctx.block().time_ns + kUnpledgeFreezeSeconds * 1'000'000'000;
-    auto r = ctx.CallWithAuth("token.iost", "transferFreeze",
-                              JsonArray({"iost", "gas.iost", pledger, FormatAmount(*amount, 8), ftime, ""}));
+    auto r = ctx.CallWithAuth(
+        "token.iost", "transferFreeze",
+        JsonArray({"iost", "gas.iost", pledger, FormatAmount(*amount, 8), ftime, ""}));
     if (!r) return util::ErrOf(r.error());
     ctx.Receipt("gas.iost/unpledge", args.Dump());
     return std::string("[]");
@@ -147,7 +148,8 @@ schema::GasState GasAt(const schema::GasState& g, int64_t t_ns) {
     const int64_t max_dt = kMaxIncreaseSeconds * 1'000'000'000;
     if (dt > max_dt) dt = max_dt;
     // pledge_raw × (limit − immediate) ×100-gas per IOST over 2 days, per ns.
-    const __int128 num = static_cast<__int128>(g.pledge_total) * (kLimitPerIost - kImmediatePerIost) * dt;
+    const __int128 num =
+        static_cast<__int128>(g.pledge_total) * (kLimitPerIost - kImmediatePerIost) * dt;
     const __int128 den = static_cast<__int128>(kIostUnit) * kFulfillSeconds * 1'000'000'000;
     const __int128 grown = static_cast<__int128>(g.stock) + num / den;
     out.stock = grown > g.limit ? g.limit : static_cast<int64_t>(grown);

@@ -1,11 +1,10 @@
+#include <core/amount.h>
+#include <core/codec.h>
 #include <ledger/ledger.h>
+#include <ledger/native.h>
 
 #include <algorithm>
 #include <map>
-
-#include <core/amount.h>
-#include <core/codec.h>
-#include <ledger/native.h>
 
 namespace iost::ledger {
 namespace {
@@ -79,9 +78,9 @@ std::optional<schema::ValidatorRecord> ReadValidator(const StateReader& st, std:
 }
 
 ValidatorInfo ToInfo(std::string name, const schema::ValidatorRecord& r) {
-    return ValidatorInfo{std::move(name), r.consensus_key, r.servi, r.votes, r.status, r.is_producer};
+    return ValidatorInfo{std::move(name), r.consensus_key, r.servi,
+                         r.votes,         r.status,        r.is_producer};
 }
-
 
 }  // namespace
 
@@ -156,7 +155,8 @@ util::Result<GenesisState> BuildGenesisState(const core::Genesis& g) {
     int64_t ram_left = kInitialRam;
     for (const auto& a : g.accounts) {
         if (a.ram_bytes == 0) continue;
-        if (a.ram_bytes >= pool.left_space) return util::Err("accounts: RAM grants exceed the 128 GiB pool");
+        if (a.ram_bytes >= pool.left_space)
+            return util::Err("accounts: RAM grants exceed the 128 GiB pool");
         pool.left_space -= a.ram_bytes;
         pool.used_space += a.ram_bytes;
         ram_left -= a.ram_bytes;
@@ -247,18 +247,20 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
 
     // --- refusals: nothing is written, nothing is charged ---
     if (tx.chain_id != m_ledger.options().chain_id) {
-        return Refuse(hash, "chain id mismatch: tx has " + std::to_string(tx.chain_id) + ", chain is " +
-                                std::to_string(m_ledger.options().chain_id));
+        return Refuse(hash, "chain id mismatch: tx has " + std::to_string(tx.chain_id) +
+                                ", chain is " + std::to_string(m_ledger.options().chain_id));
     }
     if (tx.delay != 0) return Refuse(hash, "delay tx is not supported");
-    if (!(0 < tx.time && tx.time < tx.expiration)) return Refuse(hash, "invalid tx time or expiration");
+    if (!(0 < tx.time && tx.time < tx.expiration))
+        return Refuse(hash, "invalid tx time or expiration");
     if (tx.gas_ratio < core::kMinGasRatio || tx.gas_ratio > core::kMaxGasRatio) {
         return Refuse(hash, "gas ratio should be between 1.00 and 100.00");
     }
     if (tx.gas_limit < core::kMinGasLimit || tx.gas_limit > core::kMaxGasLimit) {
         return Refuse(hash, "gas limit should be between 6000 and 4000000");
     }
-    if (tx.expiration <= now || now - tx.time > kDedupWindowNanos) return Refuse(hash, "tx expired");
+    if (tx.expiration <= now || now - tx.time > kDedupWindowNanos)
+        return Refuse(hash, "tx expired");
     if (tx.time > now + core::kMaxTxFutureNanos) return Refuse(hash, "tx time is in the future");
     if (m_block.Get(schema::DedupKey(hash))) return Refuse(hash, "duplicate tx");
     if (!m_block.Get(schema::AccountKey(tx.publisher))) {
@@ -282,8 +284,9 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
         bool self_pledge = tx.actions.size() == 1 && tx.actions[0].contract == "gas.iost" &&
                            tx.actions[0].action_name == "pledge";
         if (self_pledge) {
-            auto args = native::ParseArgs(tx.actions[0].data, {native::Arg::kString, native::Arg::kString,
-                                                               native::Arg::kString});
+            auto args = native::ParseArgs(
+                tx.actions[0].data,
+                {native::Arg::kString, native::Arg::kString, native::Arg::kString});
             self_pledge = args.ok() && args->Str(0) == tx.publisher && args->Str(1) == tx.publisher;
             if (self_pledge) {
                 auto amount = core::Amount::Parse(args->Str(2), 8, core::ExcessDecimals::kTruncate);
@@ -292,8 +295,8 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
             }
         }
         if (!self_pledge) {
-            return Refuse(hash, "gas not enough: user " + tx.publisher + " has " + FormatGas(gas.stock) + " < " +
-                                    FormatGas(tx.gas_limit));
+            return Refuse(hash, "gas not enough: user " + tx.publisher + " has " +
+                                    FormatGas(gas.stock) + " < " + FormatGas(tx.gas_limit));
         }
     }
 
@@ -345,7 +348,8 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
             const std::string amount_text = j[is_transfer ? 3 : 2].get<std::string>();
             auto info = GetTokenInfo(tx_state, token);
             if (!info) continue;
-            auto amt = core::Amount::Parse(amount_text, info->decimal, core::ExcessDecimals::kTruncate);
+            auto amt =
+                core::Amount::Parse(amount_text, info->decimal, core::ExcessDecimals::kTruncate);
             if (amt) need[token] += amt->raw();
         }
         for (const auto& [token, amount] : need) {
@@ -360,13 +364,15 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
                     ok = true;
                 } else {
                     // "*" limits are read with the spent token's decimals.
-                    auto lim = core::Amount::Parse(it->second, dec, core::ExcessDecimals::kTruncate);
+                    auto lim =
+                        core::Amount::Parse(it->second, dec, core::ExcessDecimals::kTruncate);
                     ok = lim.ok() && lim->raw() >= spent[token];
                 }
             }
             if (!ok) {
-                failure = ActionError(action, "token " + token + " exceed amountLimit in tx. need " +
-                                                  native::FormatAmount(amount, dec));
+                failure =
+                    ActionError(action, "token " + token + " exceed amountLimit in tx. need " +
+                                            native::FormatAmount(amount, dec));
                 break;
             }
         }
@@ -391,14 +397,15 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
             if (bytes <= 0) continue;
             const int64_t have = BalanceOf(tx_state, native::kRam, payer, now);
             if (have < bytes) {
-                out.receipt.status = {core::StatusCode::kBalanceNotEnough,
-                                      "balance not enough after executing actions: pay ram failed. id: " +
-                                          payer + " need " + std::to_string(bytes) + ", actual " +
-                                          std::to_string(have)};
+                out.receipt.status = {
+                    core::StatusCode::kBalanceNotEnough,
+                    "balance not enough after executing actions: pay ram failed. id: " + payer +
+                        " need " + std::to_string(bytes) + ", actual " + std::to_string(have)};
                 break;
             }
-            tx_state.Put(schema::BalanceKey(native::kRam, payer), schema::EncodeI64(
-                ReadI64(tx_state, schema::BalanceKey(native::kRam, payer)) - bytes));
+            tx_state.Put(schema::BalanceKey(native::kRam, payer),
+                         schema::EncodeI64(
+                             ReadI64(tx_state, schema::BalanceKey(native::kRam, payer)) - bytes));
         }
     }
     if (failure) {
@@ -441,7 +448,9 @@ util::Status BlockExecutor::AddServi(std::string_view validator, int64_t delta) 
     if (!v) return util::Err("validator not exists: " + std::string(validator));
     if (v->status == schema::ValidatorStatus::kSlashed) return util::Ok();  // stays at zero
     const __int128 next = static_cast<__int128>(v->servi) + delta;
-    v->servi = next < 0 ? 0 : next > (int64_t{1} << 62) ? (int64_t{1} << 62) : static_cast<int64_t>(next);
+    v->servi = next < 0                    ? 0
+               : next > (int64_t{1} << 62) ? (int64_t{1} << 62)
+                                           : static_cast<int64_t>(next);
     m_block.Put(schema::ValidatorKey(validator), v->Encode());
     return util::Ok();
 }
@@ -548,7 +557,8 @@ BlockResult BlockExecutor::Finish() {
     out.writes = m_block.TakeWrites();
     const crypto::Hash256 prev = StateRootOf(m_base);
     out.state_root = NextStateRoot(prev, out.writes);
-    out.writes[std::string(kStateRootKey)] = std::string(out.state_root.begin(), out.state_root.end());
+    out.writes[std::string(kStateRootKey)] =
+        std::string(out.state_root.begin(), out.state_root.end());
     return out;
 }
 

@@ -21,14 +21,6 @@
 // StateReader, which must outlive it and not change while it runs.
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <core/genesis.h>
 #include <core/receipt.h>
 #include <core/tx.h>
@@ -39,6 +31,14 @@
 #include <ledger/schema.h>
 #include <ledger/state.h>
 #include <util/result.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace iost::ledger {
 
@@ -101,7 +101,7 @@ class Ledger;
 
 // Applies transactions of one block in order over a base state.
 class BlockExecutor {
-public:
+  public:
     BlockExecutor(const Ledger& ledger, const StateReader& base, BlockContext block);
     BlockExecutor(const BlockExecutor&) = delete;
     BlockExecutor& operator=(const BlockExecutor&) = delete;
@@ -129,7 +129,7 @@ public:
     // write set. The executor must not be used afterwards.
     BlockResult Finish();
 
-private:
+  private:
     TxOutcome Refuse(const crypto::Hash256& hash, std::string message);
 
     const Ledger& m_ledger;
@@ -142,7 +142,7 @@ private:
 };
 
 class Ledger {
-public:
+  public:
     explicit Ledger(LedgerOptions options = {});
 
     const LedgerOptions& options() const { return m_options; }
@@ -155,7 +155,7 @@ public:
     // signers, publisher's active permission, amount_limit form.
     util::Status CheckAuth(const StateReader& state, const core::Tx& tx) const;
 
-private:
+  private:
     LedgerOptions m_options;
     ContractTable m_contracts;
 };

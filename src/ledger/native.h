@@ -6,25 +6,24 @@
 // Thread contract: NativeContract is immutable after construction.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <core/amount.h>
+#include <ledger/exec.h>
+#include <ledger/schema.h>
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <core/amount.h>
-#include <ledger/exec.h>
-#include <ledger/schema.h>
 
 namespace iost::ledger::native {
 
 enum class Arg { kString, kNumber, kBool, kJson };
 
 class Args {
-public:
+  public:
     explicit Args(nlohmann::json arr) : m_arr(std::move(arr)) {}
     const std::string& Str(size_t i) const { return m_arr[i].get_ref<const std::string&>(); }
     int64_t Num(size_t i) const { return m_arr[i].get<int64_t>(); }
@@ -35,7 +34,7 @@ public:
     std::string Dump() const { return m_arr.dump(); }
     nlohmann::json& raw() { return m_arr; }
 
-private:
+  private:
     nlohmann::json m_arr;
 };
 
@@ -48,14 +47,14 @@ struct ActionDef {
 };
 
 class NativeContract final : public Contract {
-public:
+  public:
     NativeContract(std::string id, std::map<std::string, ActionDef, std::less<>> actions)
         : m_id(std::move(id)), m_actions(std::move(actions)) {}
     std::string_view id() const override { return m_id; }
     util::Result<std::string> Call(ExecContext& ctx, std::string_view action,
                                    std::string_view data) const override;
 
-private:
+  private:
     std::string m_id;
     std::map<std::string, ActionDef, std::less<>> m_actions;
 };

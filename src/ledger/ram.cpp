@@ -8,9 +8,8 @@
 // IOST. At genesis the pool holds 128 GiB priced at 0.005 IOST per byte
 // (reserve = 128 GiB × 0.005 IOST). ram.js's periodic issue of more RAM is
 // not implemented (docs/contracts.md).
-#include <ledger/native.h>
-
 #include <core/account.h>
+#include <ledger/native.h>
 
 namespace iost::ledger::native {
 namespace {
@@ -58,14 +57,16 @@ Result<std::string> Buy(ExecContext& ctx, Args& args) {
     const std::string& account = args.Str(1);
     const int64_t amount = args.Num(2);
     if (amount < kMinTrade) return Err("minimum ram amount for trading is 10 byte");
-    if (!ctx.RequireAuth(payer, kTransferPermission)) return Err("require auth failed. ret = false");
+    if (!ctx.RequireAuth(payer, kTransferPermission))
+        return Err("require auth failed. ret = false");
     if (!ctx.AccountExists(account)) return Err("invalid account " + account);
     schema::RamPool pool = LoadPool(ctx);
     if (pool.left_space <= amount) {
-        return Err("buy amount is too much. left space is not enough " + std::to_string(pool.left_space) +
-                   " is less than " + std::to_string(amount));
+        return Err("buy amount is too much. left space is not enough " +
+                   std::to_string(pool.left_space) + " is less than " + std::to_string(amount));
     }
-    const int64_t raw_price = RoundCents(static_cast<__int128>(pool.balance) * amount, pool.left_space - amount);
+    const int64_t raw_price =
+        RoundCents(static_cast<__int128>(pool.balance) * amount, pool.left_space - amount);
     int64_t fee = RoundCents(static_cast<__int128>(raw_price) * 2, 100);
     if (fee < kCent) fee = kCent;
     const int64_t price = raw_price + fee;
@@ -91,7 +92,8 @@ Result<std::string> Sell(ExecContext& ctx, Args& args) {
     const std::string& receiver = args.Str(1);
     const int64_t amount = args.Num(2);
     if (amount < kMinTrade) return Err("minimum ram amount for trading is 10 byte");
-    if (!ctx.RequireAuth(account, kTransferPermission)) return Err("require auth failed. ret = false");
+    if (!ctx.RequireAuth(account, kTransferPermission))
+        return Err("require auth failed. ret = false");
     const int64_t self = SelfRam(ctx, account);
     if (self < amount) {
         return Err("self ram amount " + std::to_string(self) + ", not enough for sell");
@@ -100,7 +102,8 @@ Result<std::string> Sell(ExecContext& ctx, Args& args) {
                               JsonArray({"ram", account, "ram.iost", std::to_string(amount), ""}));
     if (!r) return util::ErrOf(r.error());
     schema::RamPool pool = LoadPool(ctx);
-    const int64_t price = RoundCents(static_cast<__int128>(pool.balance) * amount, pool.left_space + amount);
+    const int64_t price =
+        RoundCents(static_cast<__int128>(pool.balance) * amount, pool.left_space + amount);
     if (price > 0) {
         r = ctx.CallWithAuth("token.iost", "transfer",
                              JsonArray({"iost", "ram.iost", receiver, FormatAmount(price, 8), ""}));

@@ -1,6 +1,5 @@
-#include <ledger/schema.h>
-
 #include <core/codec.h>
+#include <ledger/schema.h>
 
 namespace iost::ledger::schema {
 namespace {
@@ -20,25 +19,36 @@ std::string Join3(std::string_view a, std::string_view b, std::string_view c) {
 }
 std::string AsStr(const util::Bytes& b) { return std::string(b.begin(), b.end()); }
 
-
-#define SCHEMA_READ(var, expr, what)                     \
-    auto var = (expr);                                   \
-    if (!var) return util::Err(std::string("corrupt state value (") + (what) + "): " + var.error().message)
+#define SCHEMA_READ(var, expr, what) \
+    auto var = (expr);               \
+    if (!var)                        \
+    return util::Err(std::string("corrupt state value (") + (what) + "): " + var.error().message)
 
 }  // namespace
 
 std::string AccountKey(std::string_view name) { return Join("acc/", name); }
 std::string TokenInfoKey(std::string_view symbol) { return Join("ti/", symbol); }
-std::string BalanceKey(std::string_view symbol, std::string_view holder) { return Join3("tb/", symbol, holder); }
-std::string FreezeKey(std::string_view symbol, std::string_view holder) { return Join3("tf/", symbol, holder); }
+std::string BalanceKey(std::string_view symbol, std::string_view holder) {
+    return Join3("tb/", symbol, holder);
+}
+std::string FreezeKey(std::string_view symbol, std::string_view holder) {
+    return Join3("tf/", symbol, holder);
+}
 std::string GasKey(std::string_view name) { return Join("gas/", name); }
-std::string GasPledgeKey(std::string_view pledger, std::string_view user) { return Join3("gp/", pledger, user); }
+std::string GasPledgeKey(std::string_view pledger, std::string_view user) {
+    return Join3("gp/", pledger, user);
+}
 std::string RamSelfKey(std::string_view name) { return Join("ram/self/", name); }
 std::string ValidatorKey(std::string_view name) { return Join("vp/v/", name); }
-std::string ValidatorPubkeyKey(std::string_view pubkey_base58) { return Join("vp/key/", pubkey_base58); }
-std::string VoteKey(std::string_view voter, std::string_view producer) { return Join3("vp/vote/", voter, producer); }
+std::string ValidatorPubkeyKey(std::string_view pubkey_base58) {
+    return Join("vp/key/", pubkey_base58);
+}
+std::string VoteKey(std::string_view voter, std::string_view producer) {
+    return Join3("vp/vote/", voter, producer);
+}
 std::string DedupKey(const crypto::Hash256& tx_hash) {
-    return Join("dd/", std::string_view(reinterpret_cast<const char*>(tx_hash.data()), tx_hash.size()));
+    return Join("dd/",
+                std::string_view(reinterpret_cast<const char*>(tx_hash.data()), tx_hash.size()));
 }
 std::string DedupBucketKey(int64_t second) { return Join("ddb/", EncodeI64(second)); }
 

@@ -25,15 +25,15 @@
 // Thread contract: pure functions and value types.
 #pragma once
 
+#include <crypto/hash.h>
+#include <crypto/keys.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <crypto/hash.h>
-#include <crypto/keys.h>
-#include <util/result.h>
 
 namespace iost::ledger::schema {
 

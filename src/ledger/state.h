@@ -17,19 +17,19 @@
 // implementation says so; MemState and Overlay are single-threaded values.
 #pragma once
 
+#include <crypto/hash.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <crypto/hash.h>
-
 namespace iost::ledger {
 
 // Read-only access to committed state.
 class StateReader {
-public:
+  public:
     virtual ~StateReader() = default;
     virtual std::optional<std::string> Get(std::string_view key) const = 0;
 };
@@ -52,14 +52,14 @@ crypto::Hash256 NextStateRoot(const crypto::Hash256& prev_root, const WriteSet& 
 
 // An in-memory committed state (tests, simulator, benchmarks).
 class MemState final : public StateReader {
-public:
+  public:
     std::optional<std::string> Get(std::string_view key) const override;
     void Put(std::string key, std::string value) { m_kv[std::move(key)] = std::move(value); }
     void Apply(const WriteSet& ws);
     const std::map<std::string, std::string, std::less<>>& entries() const { return m_kv; }
     size_t size() const { return m_kv.size(); }
 
-private:
+  private:
     std::map<std::string, std::string, std::less<>> m_kv;
 };
 
@@ -67,7 +67,7 @@ private:
 // Overlays nest: a transaction runs in an Overlay over the block's Overlay and
 // is merged into it (MergeInto) only when it succeeds.
 class Overlay final : public StateReader {
-public:
+  public:
     explicit Overlay(const StateReader& base) : m_base(&base) {}
     // Not copyable: `Overlay child(parent)` must layer over `parent`, and an
     // implicit copy constructor would silently win overload resolution and
@@ -88,7 +88,7 @@ public:
     void Clear() { m_writes.clear(); }
     const StateReader& base() const { return *m_base; }
 
-private:
+  private:
     const StateReader* m_base;
     WriteSet m_writes;
 };

@@ -2,11 +2,10 @@
 // latest behaviour): create, issue, transfer, transferFreeze, destroy,
 // balanceOf, supply, totalSupply. Messages follow go-iost so users see the
 // same errors.
+#include <core/account.h>
 #include <ledger/native.h>
 
 #include <algorithm>
-
-#include <core/account.h>
 
 namespace iost::ledger::native {
 namespace {
@@ -20,11 +19,13 @@ constexpr size_t kMaxMemo = 512;
 
 Result<void> CheckSymbol(std::string_view sym) {
     if (sym.size() < 2 || sym.size() > 16) {
-        return Err("token symbol invalid. token symbol length should be between 2,16 got " + std::string(sym));
+        return Err("token symbol invalid. token symbol length should be between 2,16 got " +
+                   std::string(sym));
     }
     for (char c : sym) {
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-            return Err("token symbol invalid. token symbol contains invalid character " + std::string(1, c));
+            return Err("token symbol invalid. token symbol contains invalid character " +
+                       std::string(1, c));
         }
     }
     return util::Ok();
@@ -69,8 +70,8 @@ Result<void> Debit(ExecContext& ctx, std::string_view sym, std::string_view hold
 }
 
 // Shared checks of transfer and transferFreeze (go-iost transferTokenABIV3).
-Result<core::Amount> PrepareTransfer(ExecContext& ctx, Args& args, const schema::TokenInfo*& info_out,
-                                     schema::TokenInfo& info) {
+Result<core::Amount> PrepareTransfer(ExecContext& ctx, Args& args,
+                                     const schema::TokenInfo*& info_out, schema::TokenInfo& info) {
     const std::string& sym = args.Str(0);
     const std::string& from = args.Str(1);
     const std::string& to = args.Str(2);
@@ -118,7 +119,8 @@ Result<std::string> Create(ExecContext& ctx, Args& args) {
         info.only_issuer_can_transfer = config["onlyIssuerCanTransfer"].get<bool>();
     }
     if (config.contains("defaultRate")) {
-        if (!config["defaultRate"].is_string()) return Err("defaultRate in config should be string");
+        if (!config["defaultRate"].is_string())
+            return Err("defaultRate in config should be string");
         info.default_rate = config["defaultRate"].get<std::string>();
     }
     if (config.contains("fullName")) {
@@ -137,7 +139,8 @@ Result<std::string> Create(ExecContext& ctx, Args& args) {
     info.total_supply = total_units * scale;
     info.supply = 0;
     const std::string encoded = info.Encode();
-    ctx.ChargeRam(ctx.tx().publisher, static_cast<int64_t>(schema::TokenInfoKey(sym).size() + encoded.size()));
+    ctx.ChargeRam(ctx.tx().publisher,
+                  static_cast<int64_t>(schema::TokenInfoKey(sym).size() + encoded.size()));
     WriteTokenInfo(ctx, sym, info);
     ctx.Receipt("token.iost/create", args.Dump());
     return std::string("[]");
@@ -148,7 +151,8 @@ Result<std::string> Issue(ExecContext& ctx, Args& args) {
     const std::string& to = args.Str(1);
     auto info = ReadTokenInfo(ctx, sym);
     if (!info) return Err("token not exists");
-    if (!ctx.RequireAuth(info->issuer, kTokenPermission)) return Err("transaction has no permission");
+    if (!ctx.RequireAuth(info->issuer, kTokenPermission))
+        return Err("transaction has no permission");
     if (!IsValidAccount(ctx, to)) return Err("invalid account " + to);
     auto amount = ParsePositive(args.Str(2), info->decimal);
     if (!amount) return util::ErrOf(amount.error());

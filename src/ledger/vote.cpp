@@ -11,12 +11,11 @@
 // once here (IOST waits for the admin's approveRegister); the consensus
 // layer reads the validator set at epoch boundaries (DESIGN.md §4.1), so
 // changes take effect at the next epoch.
+#include <core/account.h>
+#include <core/genesis.h>
 #include <ledger/native.h>
 
 #include <algorithm>
-
-#include <core/account.h>
-#include <core/genesis.h>
 
 namespace iost::ledger::native {
 namespace {
@@ -59,7 +58,8 @@ Result<std::string> ApplyRegister(ExecContext& ctx, Args& args) {
     auto key = core::ParsePublicKeyText(pubkey);
     if (!key) return Err("invalid pubkey: " + key.error().message);
     const std::string key_text = core::PublicKeyToText(*key);
-    if (ctx.Get(schema::ValidatorPubkeyKey(key_text))) return Err("pubkey is used by another producer");
+    if (ctx.Get(schema::ValidatorPubkeyKey(key_text)))
+        return Err("pubkey is used by another producer");
     schema::ValidatorRecord v;
     v.consensus_key = std::move(*key);
     v.loc = args.Str(2);
@@ -68,9 +68,10 @@ Result<std::string> ApplyRegister(ExecContext& ctx, Args& args) {
     v.is_producer = args.Bool(5);
     v.registered_time = ctx.block().time_ns;
     const std::string rec = v.Encode();
-    ctx.ChargeRam(ctx.tx().publisher, static_cast<int64_t>(schema::ValidatorKey(account).size() + rec.size() +
-                                                         schema::ValidatorPubkeyKey(key_text).size() +
-                                                         account.size()));
+    ctx.ChargeRam(
+        ctx.tx().publisher,
+        static_cast<int64_t>(schema::ValidatorKey(account).size() + rec.size() +
+                             schema::ValidatorPubkeyKey(key_text).size() + account.size()));
     ctx.Put(schema::ValidatorKey(account), rec);
     ctx.Put(schema::ValidatorPubkeyKey(key_text), account);
     std::string list = ctx.Get(schema::kValidatorListKey).value_or("");
@@ -112,13 +113,15 @@ Result<std::string> SetOnline(ExecContext& ctx, Args& args, bool online) {
     if (!v) return Err("producer not exists");
     v->is_producer = online;
     ctx.Put(schema::ValidatorKey(account), v->Encode());
-    ctx.Receipt(std::string("vote_producer.iost/") + (online ? "logInProducer" : "logOutProducer"), args.Dump());
+    ctx.Receipt(std::string("vote_producer.iost/") + (online ? "logInProducer" : "logOutProducer"),
+                args.Dump());
     return std::string("[]");
 }
 
 Result<std::string> DoVote(ExecContext& ctx, const std::string& voter, const std::string& producer,
                            const std::string& amount_text, std::string_view func) {
-    if (!ctx.RequireAuth(voter, core::kActivePermission)) return Err("require auth failed. ret = false");
+    if (!ctx.RequireAuth(voter, core::kActivePermission))
+        return Err("require auth failed. ret = false");
     auto v = LoadValidator(ctx, producer);
     if (!v) return Err("producer not exists");
     if (v->status == schema::ValidatorStatus::kSlashed) return Err("producer is slashed");
@@ -127,16 +130,19 @@ Result<std::string> DoVote(ExecContext& ctx, const std::string& voter, const std
     auto r = ctx.CallWithAuth("token.iost", "transfer",
                               JsonArray({"iost", voter, kContract, FormatAmount(*amount, 8), ""}));
     if (!r) return util::ErrOf(r.error());
-    ctx.Put(schema::VoteKey(voter, producer), schema::EncodeI64(LoadVote(ctx, voter, producer) + *amount));
+    ctx.Put(schema::VoteKey(voter, producer),
+            schema::EncodeI64(LoadVote(ctx, voter, producer) + *amount));
     v->votes += *amount;
     ctx.Put(schema::ValidatorKey(producer), v->Encode());
     ctx.Receipt(std::string(func), JsonArray({voter, producer, FormatAmount(*amount, 8)}));
     return std::string("[]");
 }
 
-Result<std::string> DoUnvote(ExecContext& ctx, const std::string& voter, const std::string& producer,
-                             const std::string& amount_text, std::string_view func) {
-    if (!ctx.RequireAuth(voter, core::kActivePermission)) return Err("require auth failed. ret = false");
+Result<std::string> DoUnvote(ExecContext& ctx, const std::string& voter,
+                             const std::string& producer, const std::string& amount_text,
+                             std::string_view func) {
+    if (!ctx.RequireAuth(voter, core::kActivePermission))
+        return Err("require auth failed. ret = false");
     auto amount = FixAmount(amount_text);
     if (!amount) return util::ErrOf(amount.error());
     const int64_t voted = LoadVote(ctx, voter, producer);
@@ -144,8 +150,9 @@ Result<std::string> DoUnvote(ExecContext& ctx, const std::string& voter, const s
     auto v = LoadValidator(ctx, producer);
     IOST_ASSERT(v.has_value(), "a vote implies a validator record");
     const int64_t ftime = ctx.block().time_ns + kVoteLockSeconds * 1'000'000'000;
-    auto r = ctx.CallWithAuth("token.iost", "transferFreeze",
-                              JsonArray({"iost", kContract, voter, FormatAmount(*amount, 8), ftime, ""}));
+    auto r = ctx.CallWithAuth(
+        "token.iost", "transferFreeze",
+        JsonArray({"iost", kContract, voter, FormatAmount(*amount, 8), ftime, ""}));
     if (!r) return util::ErrOf(r.error());
     if (voted == *amount) {
         ctx.Delete(schema::VoteKey(voter, producer));
@@ -166,19 +173,23 @@ std::shared_ptr<const Contract> MakeVoteProducerContract() {
     t["applyRegister"] = {{A::kString, A::kString, A::kString, A::kString, A::kString, A::kBool},
                           ApplyRegister};
     t["applyUnregister"] = {{A::kString}, ApplyUnregister};
-    t["logInProducer"] = {{A::kString}, [](ExecContext& c, Args& a) { return SetOnline(c, a, true); }};
-    t["logOutProducer"] = {{A::kString}, [](ExecContext& c, Args& a) { return SetOnline(c, a, false); }};
+    t["logInProducer"] = {{A::kString},
+                          [](ExecContext& c, Args& a) { return SetOnline(c, a, true); }};
+    t["logOutProducer"] = {{A::kString},
+                           [](ExecContext& c, Args& a) { return SetOnline(c, a, false); }};
     t["vote"] = {{A::kString, A::kString, A::kString}, [](ExecContext& c, Args& a) {
                      return DoVote(c, a.Str(0), a.Str(1), a.Str(2), "vote_producer.iost/vote");
                  }};
     t["unvote"] = {{A::kString, A::kString, A::kString}, [](ExecContext& c, Args& a) {
-                       return DoUnvote(c, a.Str(0), a.Str(1), a.Str(2), "vote_producer.iost/unvote");
+                       return DoUnvote(c, a.Str(0), a.Str(1), a.Str(2),
+                                       "vote_producer.iost/unvote");
                    }};
     t["stake"] = {{A::kString, A::kString}, [](ExecContext& c, Args& a) {
                       return DoVote(c, a.Str(0), a.Str(0), a.Str(1), "vote_producer.iost/stake");
                   }};
     t["unstake"] = {{A::kString, A::kString}, [](ExecContext& c, Args& a) {
-                        return DoUnvote(c, a.Str(0), a.Str(0), a.Str(1), "vote_producer.iost/unstake");
+                        return DoUnvote(c, a.Str(0), a.Str(0), a.Str(1),
+                                        "vote_producer.iost/unstake");
                     }};
     return std::make_shared<NativeContract>(std::string(kContract), std::move(t));
 }
@@ -191,11 +202,13 @@ std::shared_ptr<const Contract> MakeSystemContract() {
                         c.Receipt("system.iost/receipt", a.Str(0));
                         return std::string("[]");
                     }};
-    t["requireAuth"] = {{A::kString, A::kString}, [](ExecContext& c, Args& a) -> Result<std::string> {
+    t["requireAuth"] = {{A::kString, A::kString},
+                        [](ExecContext& c, Args& a) -> Result<std::string> {
                             return JsonArray({c.RequireAuth(a.Str(0), a.Str(1))});
                         }};
     auto no_code = [](ExecContext&, Args&) -> Result<std::string> {
-        return Err("contract deployment is not supported: this chain runs native system contracts only");
+        return Err(
+            "contract deployment is not supported: this chain runs native system contracts only");
     };
     t["setCode"] = {{A::kString}, no_code};
     t["updateCode"] = {{A::kString, A::kString}, no_code};

@@ -1,11 +1,9 @@
 #include <loadgen/devnet_file.h>
+#include <util/bytes.h>
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-
-#include <util/bytes.h>
+#include <sstream>
 
 namespace iost::loadgen {
 namespace {
@@ -14,7 +12,8 @@ using nlohmann::json;
 
 util::Result<std::string> Str(const json& o, const char* key, const std::string& where) {
     auto it = o.find(key);
-    if (it == o.end() || !it->is_string()) return util::Err(where + "." + key + ": missing or not a string");
+    if (it == o.end() || !it->is_string())
+        return util::Err(where + "." + key + ": missing or not a string");
     return it->get<std::string>();
 }
 
@@ -22,9 +21,12 @@ util::Result<std::string> Str(const json& o, const char* key, const std::string&
 
 std::string_view RoleName(NodeRole r) {
     switch (r) {
-        case NodeRole::kBelievable: return "believable";
-        case NodeRole::kNormal: return "normal";
-        case NodeRole::kObserver: return "observer";
+        case NodeRole::kBelievable:
+            return "believable";
+        case NodeRole::kNormal:
+            return "normal";
+        case NodeRole::kObserver:
+            return "observer";
     }
     return "?";
 }
@@ -46,13 +48,16 @@ util::Result<DevnetInfo> ParseDevnetJson(std::string_view text) {
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) return util::Err("devnet.json: not a JSON object");
     DevnetInfo info;
-    if (!j.contains("chain_id") || !j["chain_id"].is_number_unsigned() || j["chain_id"].get<uint64_t>() > UINT32_MAX) {
+    if (!j.contains("chain_id") || !j["chain_id"].is_number_unsigned() ||
+        j["chain_id"].get<uint64_t>() > UINT32_MAX) {
         return util::Err("devnet.json: chain_id: missing or not a 32-bit unsigned number");
     }
     info.chain_id = j["chain_id"].get<uint32_t>();
     if (j.contains("dir") && j["dir"].is_string()) info.dir = j["dir"].get<std::string>();
-    if (j.contains("sampling") && j["sampling"].is_number()) info.sampling = j["sampling"].get<double>();
-    if (j.contains("fallback") && j["fallback"].is_boolean()) info.fallback = j["fallback"].get<bool>();
+    if (j.contains("sampling") && j["sampling"].is_number())
+        info.sampling = j["sampling"].get<double>();
+    if (j.contains("fallback") && j["fallback"].is_boolean())
+        info.fallback = j["fallback"].get<bool>();
     if (!j.contains("nodes") || !j["nodes"].is_array() || j["nodes"].empty()) {
         return util::Err("devnet.json: nodes: missing or empty");
     }
@@ -66,10 +71,14 @@ util::Result<DevnetInfo> ParseDevnetJson(std::string_view text) {
         node.name = *name;
         auto role = Str(n, "role", where);
         if (!role) return util::ErrOf(role.error());
-        if (*role == "believable") node.role = NodeRole::kBelievable;
-        else if (*role == "normal") node.role = NodeRole::kNormal;
-        else if (*role == "observer") node.role = NodeRole::kObserver;
-        else return util::Err(where + ".role: unknown role '" + *role + "'");
+        if (*role == "believable")
+            node.role = NodeRole::kBelievable;
+        else if (*role == "normal")
+            node.role = NodeRole::kNormal;
+        else if (*role == "observer")
+            node.role = NodeRole::kObserver;
+        else
+            return util::Err(where + ".role: unknown role '" + *role + "'");
         if (!n.contains("pid") || !n["pid"].is_number_integer() || n["pid"].get<int64_t>() <= 0) {
             return util::Err(where + ".pid: missing or not a positive integer");
         }

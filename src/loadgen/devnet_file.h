@@ -6,13 +6,13 @@
 // Thread contract: value types and pure functions (LoadDevnetFile reads a file).
 #pragma once
 
+#include <crypto/keys.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <crypto/keys.h>
-#include <util/result.h>
 
 namespace iost::loadgen {
 
@@ -23,9 +23,9 @@ struct DevnetNode {
     std::string name;
     NodeRole role = NodeRole::kNormal;
     int64_t pid = 0;
-    std::string p2p;   // "ip:port"
-    std::string http;  // "http://ip:port"
-    std::string config;  // its iserver.yml (names the genesis file)
+    std::string p2p;         // "ip:port"
+    std::string http;        // "http://ip:port"
+    std::string config;      // its iserver.yml (names the genesis file)
     util::Bytes public_key;  // 32-byte Ed25519 consensus (= P2P) key
 };
 

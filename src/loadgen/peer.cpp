@@ -1,9 +1,8 @@
 #include <loadgen/peer.h>
-
-#include <chrono>
-
 #include <node/wire.h>
 #include <util/clock.h>
+
+#include <chrono>
 
 namespace iost::loadgen {
 
@@ -12,7 +11,8 @@ BenchPeer::BenchPeer(BenchPeerOptions options, TxTracker* tracker)
     for (const auto& [account, key] : m_opt.validator_keys) m_account_of[key] = account;
 }
 
-util::Result<std::unique_ptr<BenchPeer>> BenchPeer::Start(BenchPeerOptions options, TxTracker* tracker) {
+util::Result<std::unique_ptr<BenchPeer>> BenchPeer::Start(BenchPeerOptions options,
+                                                          TxTracker* tracker) {
     if (!tracker) return util::Err("BenchPeer needs a tracker");
     if (options.nodes.empty()) return util::Err("BenchPeer: no nodes to dial");
     std::unique_ptr<BenchPeer> p(new BenchPeer(std::move(options), tracker));
@@ -65,7 +65,8 @@ void BenchPeer::Stop() {
 
 bool BenchPeer::WaitConnected(size_t n, int64_t timeout_ms) const {
     std::unique_lock lk(m_mu);
-    return m_cv.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] { return m_connected >= n; });
+    return m_cv.wait_for(lk, std::chrono::milliseconds(timeout_ms),
+                         [&] { return m_connected >= n; });
 }
 
 size_t BenchPeer::Connected() const {
@@ -76,7 +77,8 @@ size_t BenchPeer::Connected() const {
 bool BenchPeer::SendTx(const std::string& account, const util::Bytes& payload) {
     auto it = m_opt.validator_keys.find(account);
     bool ok = it != m_opt.validator_keys.end() &&
-              m_host->Send(it->second, net::ToWire(net::MessageType::kTx), payload) == net::SendResult::kQueued;
+              m_host->Send(it->second, net::ToWire(net::MessageType::kTx), payload) ==
+                  net::SendResult::kQueued;
     std::lock_guard lk(m_mu);
     ++(ok ? m_c.tx_sent : m_c.tx_send_failed);
     return ok;
@@ -119,7 +121,8 @@ void BenchPeer::OnMessage(const net::NodeId& from, uint16_t type, util::Bytes pa
                 m_owner.clear();  // a new epoch seed re-partitions the publishers
             }
             if (m->micro->header.epoch == m_epoch) {
-                for (const auto& tx : m->micro->txs) m_owner[tx.publisher] = m->micro->header.producer;
+                for (const auto& tx : m->micro->txs)
+                    m_owner[tx.publisher] = m->micro->header.producer;
             }
         }
         m_tracker->OnMicro(m->micro, now);
@@ -144,7 +147,8 @@ void BenchPeer::SyncLoop() {
     while (!m_stop.load()) {
         {
             std::unique_lock lk(m_mu);
-            m_cv.wait_for(lk, std::chrono::milliseconds(m_opt.sync_interval_ms), [&] { return m_stop.load(); });
+            m_cv.wait_for(lk, std::chrono::milliseconds(m_opt.sync_interval_ms),
+                          [&] { return m_stop.load(); });
         }
         if (m_stop.load()) break;
         auto peers = m_host->Peers();

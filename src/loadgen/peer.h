@@ -15,6 +15,11 @@
 // Host's net thread and only touch the tracker and the mutex-guarded maps.
 #pragma once
 
+#include <loadgen/tracker.h>
+#include <net/peer_manager.h>
+#include <util/log.h>
+#include <util/result.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -25,11 +30,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <loadgen/tracker.h>
-#include <net/peer_manager.h>
-#include <util/log.h>
-#include <util/result.h>
 
 namespace iost::loadgen {
 
@@ -48,8 +48,9 @@ struct PeerCounters {
 };
 
 class BenchPeer {
-public:
-    static util::Result<std::unique_ptr<BenchPeer>> Start(BenchPeerOptions options, TxTracker* tracker);
+  public:
+    static util::Result<std::unique_ptr<BenchPeer>> Start(BenchPeerOptions options,
+                                                          TxTracker* tracker);
     ~BenchPeer();
     BenchPeer(const BenchPeer&) = delete;
     BenchPeer& operator=(const BenchPeer&) = delete;
@@ -68,7 +69,7 @@ public:
 
     PeerCounters counters() const;
 
-private:
+  private:
     BenchPeer(BenchPeerOptions options, TxTracker* tracker);
     void OnMessage(const net::NodeId& from, uint16_t type, util::Bytes payload);
     void SyncLoop();

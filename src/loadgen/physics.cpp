@@ -1,14 +1,13 @@
+#include <crypto/hash.h>
+#include <crypto/keys.h>
 #include <loadgen/physics.h>
+#include <util/assert.h>
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <string>
 #include <vector>
-
-#include <crypto/hash.h>
-#include <crypto/keys.h>
-#include <util/assert.h>
 
 namespace iost::loadgen {
 
@@ -21,7 +20,8 @@ VerifyRate MeasureVerifyRate(double seconds) {
     };
     std::vector<Item> items;
     for (int i = 0; i < 16; ++i) {
-        auto kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "verify-rate-" + std::to_string(i));
+        auto kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519,
+                                            "verify-rate-" + std::to_string(i));
         const auto msg = crypto::Sha3_256(util::AsBytes("message " + std::to_string(i)));
         auto sig = kp.Sign(crypto::View(msg));
         items.push_back({std::move(kp), msg, std::move(sig)});
@@ -38,7 +38,8 @@ VerifyRate MeasureVerifyRate(double seconds) {
     size_t ok = 0;
     while (std::chrono::steady_clock::now() < until) {
         for (const auto& it : items) {
-            ok += crypto::Verify(crypto::Algorithm::kEd25519, it.kp.public_key().bytes, crypto::View(it.msg), it.sig)
+            ok += crypto::Verify(crypto::Algorithm::kEd25519, it.kp.public_key().bytes,
+                                 crypto::View(it.msg), it.sig)
                       ? 1
                       : 0;
             ++r.verifications;
@@ -53,11 +54,14 @@ VerifyRate MeasureVerifyRate(double seconds) {
     return r;
 }
 
-double PobVerificationsPerTx(double p, size_t normal) { return 1.0 + p * static_cast<double>(normal); }
+double PobVerificationsPerTx(double p, size_t normal) {
+    return 1.0 + p * static_cast<double>(normal);
+}
 
 double FallbackVerificationsPerTx(size_t validators) { return static_cast<double>(validators); }
 
-double ImpliedTpsLimit(double verifies_per_s_per_core, unsigned cores, double verifications_per_tx) {
+double ImpliedTpsLimit(double verifies_per_s_per_core, unsigned cores,
+                       double verifications_per_tx) {
     if (verifications_per_tx <= 0) return 0;
     return verifies_per_s_per_core * static_cast<double>(cores) / verifications_per_tx;
 }

@@ -1,14 +1,12 @@
+#include <fmt/format.h>
 #include <loadgen/report.h>
+#include <loadgen/stats.h>
 
 #include <ctime>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include <loadgen/stats.h>
 
 namespace iost::loadgen {
 namespace {
@@ -16,15 +14,18 @@ namespace {
 using nlohmann::json;
 
 json LatencyJson(const LatencySummary& s) {
-    return {{"count", s.count}, {"mean_ms", s.mean_ms}, {"p50_ms", s.p50_ms},
-            {"p90_ms", s.p90_ms}, {"p99_ms", s.p99_ms}, {"max_ms", s.max_ms}};
+    return {{"count", s.count},   {"mean_ms", s.mean_ms}, {"p50_ms", s.p50_ms},
+            {"p90_ms", s.p90_ms}, {"p99_ms", s.p99_ms},   {"max_ms", s.max_ms}};
 }
 
 json StepJson(const StepResult& s) {
     json nodes = json::array();
     for (const auto& n : s.nodes) {
-        nodes.push_back({{"name", n.name}, {"role", n.role}, {"cpu_s", n.cpu_s},
-                         {"cpu_s_per_1k_tx", n.cpu_s_per_1k}, {"rss_mib", n.rss_mib}});
+        nodes.push_back({{"name", n.name},
+                         {"role", n.role},
+                         {"cpu_s", n.cpu_s},
+                         {"cpu_s_per_1k_tx", n.cpu_s_per_1k},
+                         {"rss_mib", n.rss_mib}});
     }
     return {{"path", std::string(PathName(s.spec.path))},
             {"offered_tps", s.spec.rate},
@@ -89,7 +90,8 @@ std::string ReportToJson(const RunReport& r) {
                         {"verifications_per_tx", s.verifications_per_tx},
                         {"implied_tps_limit", s.implied_tps_limit},
                         {"best_finalized_tps", s.best_tps()},
-                        {"fraction_of_limit", s.implied_tps_limit > 0 ? s.best_tps() / s.implied_tps_limit : 0},
+                        {"fraction_of_limit",
+                         s.implied_tps_limit > 0 ? s.best_tps() / s.implied_tps_limit : 0},
                         {"error", s.error},
                         {"steps", steps}});
     }
@@ -98,8 +100,10 @@ std::string ReportToJson(const RunReport& r) {
               {"machine",
                {{"cpu_model", r.machine.cpu_model},
                 {"cores", r.machine.cores},
-                {"load_before", {r.machine.load_before[0], r.machine.load_before[1], r.machine.load_before[2]}},
-                {"load_after", {r.machine.load_after[0], r.machine.load_after[1], r.machine.load_after[2]}},
+                {"load_before",
+                 {r.machine.load_before[0], r.machine.load_before[1], r.machine.load_before[2]}},
+                {"load_after",
+                 {r.machine.load_after[0], r.machine.load_after[1], r.machine.load_after[2]}},
                 {"started_utc", r.machine.started_utc}}},
               {"ed25519_verify",
                {{"per_second_one_core", r.verify.per_second},
@@ -115,32 +119,37 @@ std::string ReportToJson(const RunReport& r) {
 
 std::string ReportToMarkdown(const RunReport& r) {
     std::ostringstream o;
-    o << "Run: `" << r.command << "` at " << r.machine.started_utc << " UTC, " << F(r.wall_s) << " s wall; "
-      << r.machine.cpu_model << ", " << r.machine.cores << " cores; load average before "
-      << F(r.machine.load_before[0], 2) << " / after " << F(r.machine.load_after[0], 2) << ".\n\n";
+    o << "Run: `" << r.command << "` at " << r.machine.started_utc << " UTC, " << F(r.wall_s)
+      << " s wall; " << r.machine.cpu_model << ", " << r.machine.cores
+      << " cores; load average before " << F(r.machine.load_before[0], 2) << " / after "
+      << F(r.machine.load_after[0], 2) << ".\n\n";
     o << "Ed25519 verification, one core, in-process `crypto::Verify`: **" << F(r.verify.per_second)
-      << " per CPU-second** (" << F(r.verify.us_per_verify, 1) << " µs of CPU each; " << F(r.verify.per_wall_second)
-      << " per wall-clock second on this machine at this load).\n\n";
+      << " per CPU-second** (" << F(r.verify.us_per_verify, 1) << " µs of CPU each; "
+      << F(r.verify.per_wall_second) << " per wall-clock second on this machine at this load).\n\n";
     o << "| scenario | verifications per tx | implied limit (tx/s, " << r.machine.cores
       << " cores) | best finalized tx/s | fraction of limit |\n|---|---|---|---|---|\n";
     for (const auto& s : r.scenarios) {
-        o << "| " << s.description << " | " << F(s.verifications_per_tx, 2) << " | " << F(s.implied_tps_limit)
-          << " | " << F(s.best_tps()) << " | "
-          << (s.implied_tps_limit > 0 ? F(100.0 * s.best_tps() / s.implied_tps_limit, 1) + " %" : "-") << " |\n";
+        o << "| " << s.description << " | " << F(s.verifications_per_tx, 2) << " | "
+          << F(s.implied_tps_limit) << " | " << F(s.best_tps()) << " | "
+          << (s.implied_tps_limit > 0 ? F(100.0 * s.best_tps() / s.implied_tps_limit, 1) + " %"
+                                      : "-")
+          << " |\n";
     }
     for (const auto& s : r.scenarios) {
         o << "\n**" << s.description << "**";
         if (!s.error.empty()) o << " — failed: " << s.error;
-        o << "\n\n| path | offered tx/s | sent | finalized | finalized tx/s | PACKED p50 / p99 ms | "
-             "IRREVERSIBLE p50 / p99 ms | CPU s per 1k tx, all nodes | per believable | per normal | max RSS MiB |\n"
+        o << "\n\n| path | offered tx/s | sent | finalized | finalized tx/s | PACKED p50 / p99 ms "
+             "| "
+             "IRREVERSIBLE p50 / p99 ms | CPU s per 1k tx, all nodes | per believable | per normal "
+             "| max RSS MiB |\n"
              "|---|---|---|---|---|---|---|---|---|---|---|\n";
         for (const auto& st : s.steps) {
-            o << "| " << PathName(st.spec.path) << " | " << F(st.spec.rate) << " | " << st.sent << " | "
-              << st.finalized << " | " << F(st.finalized_tps) << " | " << F(st.packed_latency.p50_ms) << " / "
-              << F(st.packed_latency.p99_ms) << " | " << F(st.final_latency.p50_ms) << " / "
-              << F(st.final_latency.p99_ms) << " | " << F(st.cpu_s_per_1k_total, 2) << " | "
-              << F(RoleCpu(st, "believable"), 2) << " | " << F(RoleCpu(st, "normal"), 2) << " | "
-              << F(MaxRss(st)) << " |\n";
+            o << "| " << PathName(st.spec.path) << " | " << F(st.spec.rate) << " | " << st.sent
+              << " | " << st.finalized << " | " << F(st.finalized_tps) << " | "
+              << F(st.packed_latency.p50_ms) << " / " << F(st.packed_latency.p99_ms) << " | "
+              << F(st.final_latency.p50_ms) << " / " << F(st.final_latency.p99_ms) << " | "
+              << F(st.cpu_s_per_1k_total, 2) << " | " << F(RoleCpu(st, "believable"), 2) << " | "
+              << F(RoleCpu(st, "normal"), 2) << " | " << F(MaxRss(st)) << " |\n";
         }
     }
     return o.str();
@@ -150,9 +159,10 @@ std::string PlotData(const ScenarioResult& s) {
     std::ostringstream o;
     o << "# offered finalized_tps packed_p50 packed_p99 final_p50 final_p99 path\n";
     for (const auto& st : s.steps) {
-        o << F(st.spec.rate) << ' ' << F(st.finalized_tps, 1) << ' ' << F(st.packed_latency.p50_ms, 1) << ' '
-          << F(st.packed_latency.p99_ms, 1) << ' ' << F(st.final_latency.p50_ms, 1) << ' '
-          << F(st.final_latency.p99_ms, 1) << ' ' << PathName(st.spec.path) << '\n';
+        o << F(st.spec.rate) << ' ' << F(st.finalized_tps, 1) << ' '
+          << F(st.packed_latency.p50_ms, 1) << ' ' << F(st.packed_latency.p99_ms, 1) << ' '
+          << F(st.final_latency.p50_ms, 1) << ' ' << F(st.final_latency.p99_ms, 1) << ' '
+          << PathName(st.spec.path) << '\n';
     }
     return o.str();
 }

@@ -6,12 +6,12 @@
 // Thread contract: pure functions (WriteText writes one file).
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include <loadgen/physics.h>
 #include <loadgen/runner.h>
 #include <util/result.h>
+
+#include <string>
+#include <vector>
 
 namespace iost::loadgen {
 
@@ -48,7 +48,8 @@ struct RunReport {
 
 std::string ReportToJson(const RunReport& r);
 std::string ReportToMarkdown(const RunReport& r);
-// One line per step: "offered finalized_tps packed_p50 packed_p99 final_p50 final_p99" for a scenario.
+// One line per step: "offered finalized_tps packed_p50 packed_p99 final_p50 final_p99" for a
+// scenario.
 std::string PlotData(const ScenarioResult& s);
 util::Status WriteText(const std::string& path, const std::string& text);
 // "model name" from /proc/cpuinfo and the online core count.

@@ -1,4 +1,10 @@
+#include <core/tx_json.h>
 #include <loadgen/runner.h>
+#include <node/config.h>
+#include <node/wire.h>
+#include <util/bytes.h>
+#include <util/clock.h>
+#include <wallet/http_client.h>
 
 #include <algorithm>
 #include <atomic>
@@ -6,13 +12,6 @@
 #include <map>
 #include <mutex>
 #include <thread>
-
-#include <core/tx_json.h>
-#include <node/config.h>
-#include <node/wire.h>
-#include <util/bytes.h>
-#include <util/clock.h>
-#include <wallet/http_client.h>
 
 namespace iost::loadgen {
 namespace {
@@ -39,19 +38,23 @@ util::Result<std::unique_ptr<Runner>> Runner::Connect(RunnerOptions options) {
     if (!dev) return util::ErrOf(dev.error());
     r->m_devnet = std::move(*dev);
     auto cfg = node::LoadNodeConfig(r->m_devnet.nodes.front().config);
-    if (!cfg) return util::Err("node config " + r->m_devnet.nodes.front().config + ": " + cfg.error().message);
+    if (!cfg)
+        return util::Err("node config " + r->m_devnet.nodes.front().config + ": " +
+                         cfg.error().message);
     auto genesis = core::LoadGenesisFile(cfg->genesis_file);
     if (!genesis) return util::Err("genesis " + cfg->genesis_file + ": " + genesis.error().message);
     r->m_genesis = std::move(*genesis);
     if (r->m_genesis.chain_id != r->m_devnet.chain_id) {
-        return util::Err("devnet.json chain_id " + std::to_string(r->m_devnet.chain_id) + " differs from the genesis's " +
-                         std::to_string(r->m_genesis.chain_id));
+        return util::Err("devnet.json chain_id " + std::to_string(r->m_devnet.chain_id) +
+                         " differs from the genesis's " + std::to_string(r->m_genesis.chain_id));
     }
     r->m_params.chain_id = r->m_genesis.chain_id;
 
     std::map<std::string, net::NodeId> keys;
     for (const auto& v : r->m_genesis.validators) {
-        if (v.consensus_key.algorithm != crypto::Algorithm::kEd25519 || v.consensus_key.bytes.size() != 32) continue;
+        if (v.consensus_key.algorithm != crypto::Algorithm::kEd25519 ||
+            v.consensus_key.bytes.size() != 32)
+            continue;
         net::NodeId k;
         std::copy(v.consensus_key.bytes.begin(), v.consensus_key.bytes.end(), k.begin());
         keys[v.account] = k;
@@ -60,17 +63,20 @@ util::Result<std::unique_ptr<Runner>> Runner::Connect(RunnerOptions options) {
     for (const auto& n : r->m_devnet.nodes) {
         NetworkNode nn{n, ""};
         for (const auto& [account, key] : keys) {
-            if (std::equal(key.begin(), key.end(), n.public_key.begin(), n.public_key.end())) nn.account = account;
+            if (std::equal(key.begin(), key.end(), n.public_key.begin(), n.public_key.end()))
+                nn.account = account;
         }
         if (n.role != NodeRole::kObserver && nn.account.empty()) {
-            return util::Err("node " + n.name + ": its public_key is no validator's consensus key in the genesis");
+            return util::Err("node " + n.name +
+                             ": its public_key is no validator's consensus key in the genesis");
         }
         auto ep = net::ParseEndpoint(n.p2p);
         if (!ep) return util::Err("node " + n.name + ".p2p: " + ep.error().message);
         endpoints.push_back(*ep);
         r->m_nodes.push_back(std::move(nn));
     }
-    const size_t validators = r->m_devnet.CountRole(NodeRole::kBelievable) + r->m_devnet.CountRole(NodeRole::kNormal);
+    const size_t validators =
+        r->m_devnet.CountRole(NodeRole::kBelievable) + r->m_devnet.CountRole(NodeRole::kNormal);
     r->m_fallback = r->m_devnet.fallback || r->m_genesis.pob.believable_size == 0 ||
                     r->m_devnet.CountRole(NodeRole::kBelievable) == 0;
     r->m_normal_group = r->m_fallback ? validators : r->m_genesis.pob.normal_size;
@@ -86,7 +92,8 @@ util::Result<std::unique_ptr<Runner>> Runner::Connect(RunnerOptions options) {
     if (!peer) return util::ErrOf(peer.error());
     r->m_peer = std::move(*peer);
     if (!r->m_peer->WaitConnected(r->m_nodes.size(), 15'000)) {
-        return util::Err("only " + std::to_string(r->m_peer->Connected()) + " of " + std::to_string(r->m_nodes.size()) +
+        return util::Err("only " + std::to_string(r->m_peer->Connected()) + " of " +
+                         std::to_string(r->m_nodes.size()) +
                          " nodes accepted the benchmark's P2P connection within 15 s");
     }
     r->m_senders = MakeSenders(r->m_opt.senders, r->m_opt.sender_prefix, r->m_opt.seed);
@@ -142,7 +149,9 @@ size_t Runner::WaitFinal(size_t first, size_t n, int64_t timeout_ms, int64_t qui
             last = done;
             last_progress = now;
         }
-        if (now >= deadline || (quiet_ms > 0 && now - last_progress > quiet_ms * util::kNanosPerMilli)) return done;
+        if (now >= deadline ||
+            (quiet_ms > 0 && now - last_progress > quiet_ms * util::kNanosPerMilli))
+            return done;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 }
@@ -168,8 +177,8 @@ util::Status Runner::Prepare(int64_t timeout_ms) {
     std::vector<std::string> bodies;
     const int64_t now = NowNs();
     for (size_t i = 0; i < m_senders.size(); ++i) {
-        auto tx = MakeAccountSetupTx(m_opt.admin, admin->key, m_senders[i], m_opt.gas_pledge_iost, m_opt.fund_iost,
-                                     now + static_cast<int64_t>(i), m_params);
+        auto tx = MakeAccountSetupTx(m_opt.admin, admin->key, m_senders[i], m_opt.gas_pledge_iost,
+                                     m_opt.fund_iost, now + static_cast<int64_t>(i), m_params);
         hashes.push_back(tx.Hash());
         bodies.push_back(core::TxToJson(tx));
     }
@@ -187,34 +196,38 @@ util::Status Runner::Prepare(int64_t timeout_ms) {
             why = resp->body;
         }
     }
-    if (refused == bodies.size()) return util::Err("every account-setup transaction was refused, e.g. " + why);
+    if (refused == bodies.size())
+        return util::Err("every account-setup transaction was refused, e.g. " + why);
     const size_t setup_final = WaitFinal(first, hashes.size(), timeout_ms / 2, 0);
-    m_opt.log.Info("accounts: {} of {} setup transactions final ({} refused at submit)", setup_final, hashes.size(),
-                   refused);
+    m_opt.log.Info("accounts: {} of {} setup transactions final ({} refused at submit)",
+                   setup_final, hashes.size(), refused);
 
     // 2. Probe: one transfer per sender over P2P to every possible owner;
     //    the MicroBlocks that pack them teach BenchPeer who owns whom.
-    auto probes = Presign(m_senders, m_opt.sink, m_senders.size(), "probe-" + std::to_string(now), NowNs(), m_params,
-                          m_opt.sign_threads);
+    auto probes = Presign(m_senders, m_opt.sink, m_senders.size(), "probe-" + std::to_string(now),
+                          NowNs(), m_params, m_opt.sign_threads);
     std::vector<crypto::Hash256> ph;
     for (const auto& p : probes) ph.push_back(p.hash);
     const size_t pfirst = m_tracker->Expect(ph);
     for (size_t i = 0; i < probes.size(); ++i) {
         const auto payload = EncodeTxMsg(probes[i].tx);
         m_tracker->MarkSubmitted(pfirst + i, NowNs());
-        for (const auto& to : P2pTargets(m_senders[probes[i].sender].name)) m_peer->SendTx(to, payload);
+        for (const auto& to : P2pTargets(m_senders[probes[i].sender].name))
+            m_peer->SendTx(to, payload);
     }
     const size_t probe_final = WaitFinal(pfirst, ph.size(), timeout_ms / 2, 0);
-    m_opt.log.Info("probe: {} of {} senders' transfers final; owners known for {}", probe_final, ph.size(),
-                   m_peer->OwnersKnown());
+    m_opt.log.Info("probe: {} of {} senders' transfers final; owners known for {}", probe_final,
+                   ph.size(), m_peer->OwnersKnown());
     if (probe_final == 0) {
-        return util::Err("no probe transfer became final: the senders cannot pay (are the accounts funded?)");
+        return util::Err(
+            "no probe transfer became final: the senders cannot pay (are the accounts funded?)");
     }
     return util::Ok();
 }
 
 util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string& tag) {
-    if (spec.rate <= 0 || spec.seconds <= 0) return util::Err("step: rate and seconds must be positive");
+    if (spec.rate <= 0 || spec.seconds <= 0)
+        return util::Err("step: rate and seconds must be positive");
     StepResult res;
     res.spec = spec;
     const auto wall0 = std::chrono::steady_clock::now();
@@ -230,8 +243,10 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
     std::vector<util::Bytes> wire(count);
     std::vector<std::string> json(count);
     for (size_t i = 0; i < count; ++i) {
-        if (spec.path == SendPath::kP2p) wire[i] = EncodeTxMsg(txs[i].tx);
-        else json[i] = core::TxToJson(*txs[i].tx);
+        if (spec.path == SendPath::kP2p)
+            wire[i] = EncodeTxMsg(txs[i].tx);
+        else
+            json[i] = core::TxToJson(*txs[i].tx);
     }
     const size_t first = m_tracker->Expect(hashes);
 
@@ -260,9 +275,12 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
             note_lag(due, at);
             m_tracker->MarkSubmitted(first + i, at);
             bool any = false;
-            for (const auto& to : P2pTargets(m_senders[txs[i].sender].name)) any |= m_peer->SendTx(to, wire[i]);
-            if (any) ++sent;
-            else note_error("P2P queue full or owner not connected");
+            for (const auto& to : P2pTargets(m_senders[txs[i].sender].name))
+                any |= m_peer->SendTx(to, wire[i]);
+            if (any)
+                ++sent;
+            else
+                note_error("P2P queue full or owner not connected");
         }
     } else {
         std::atomic<size_t> next{0};
@@ -289,8 +307,11 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
                     note_lag(due, at);
                     m_tracker->MarkSubmitted(first + i, at);
                     auto r = it->second.Post("/sendTx", json[i]);
-                    if (r && r->status == 200) ++sent;
-                    else note_error(r ? "HTTP " + std::to_string(r->status) + ": " + r->body : r.error().message);
+                    if (r && r->status == 200)
+                        ++sent;
+                    else
+                        note_error(r ? "HTTP " + std::to_string(r->status) + ": " + r->body
+                                     : r.error().message);
                 }
             });
         }
@@ -329,12 +350,14 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
         u.name = m_nodes[i].node.name;
         u.role = std::string(RoleName(m_nodes[i].node.role));
         u.cpu_s = after[i].cpu_seconds() - before[i].cpu_seconds();
-        u.cpu_s_per_1k = res.finalized > 0 ? u.cpu_s * 1000.0 / static_cast<double>(res.finalized) : 0;
+        u.cpu_s_per_1k =
+            res.finalized > 0 ? u.cpu_s * 1000.0 / static_cast<double>(res.finalized) : 0;
         u.rss_mib = static_cast<double>(after[i].rss_bytes) / (1024.0 * 1024.0);
         total += u.cpu_s;
         res.nodes.push_back(std::move(u));
     }
-    res.cpu_s_per_1k_total = res.finalized > 0 ? total * 1000.0 / static_cast<double>(res.finalized) : 0;
+    res.cpu_s_per_1k_total =
+        res.finalized > 0 ? total * 1000.0 / static_cast<double>(res.finalized) : 0;
     res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     return res;
 }

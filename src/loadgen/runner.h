@@ -11,11 +11,6 @@
 // sender threads and the BenchPeer's.
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include <core/genesis.h>
 #include <loadgen/devnet_file.h>
 #include <loadgen/peer.h>
@@ -24,6 +19,11 @@
 #include <loadgen/workload.h>
 #include <util/log.h>
 #include <util/result.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace iost::loadgen {
 
@@ -36,8 +36,8 @@ struct NetworkNode {
 };
 
 struct StepSpec {
-    double rate = 100;      // offered transactions per second
-    double seconds = 5;     // sending window
+    double rate = 100;   // offered transactions per second
+    double seconds = 5;  // sending window
     SendPath path = SendPath::kP2p;
     double max_drain_s = 20;  // after the last send, wait at most this long for finality
     int http_workers = 8;
@@ -46,17 +46,17 @@ struct StepSpec {
 struct NodeUsage {
     std::string name;
     std::string role;
-    double cpu_s = 0;           // CPU seconds used during the step (send + drain)
-    double cpu_s_per_1k = 0;    // per 1,000 finalized transactions
-    double rss_mib = 0;         // at the end of the step
+    double cpu_s = 0;         // CPU seconds used during the step (send + drain)
+    double cpu_s_per_1k = 0;  // per 1,000 finalized transactions
+    double rss_mib = 0;       // at the end of the step
 };
 
 struct StepResult {
     StepSpec spec;
     size_t offered = 0, sent = 0, send_errors = 0, packed = 0, finalized = 0;
     double send_window_s = 0, max_send_lag_ms = 0;
-    double elapsed_s = 0;        // first send → last finality seen (or drain end)
-    double finalized_tps = 0;    // finalized / (last final − first send)
+    double elapsed_s = 0;      // first send → last finality seen (or drain end)
+    double finalized_tps = 0;  // finalized / (last final − first send)
     LatencySummary packed_latency, final_latency;
     std::vector<NodeUsage> nodes;
     double cpu_s_per_1k_total = 0;  // all nodes together
@@ -70,7 +70,7 @@ struct RunnerOptions {
     std::string sender_prefix = "bench";  // account names bench0, bench1, ...
     std::string seed = "iost-bench";
     std::string admin = "admin";
-    std::string sink = "admin";           // every transfer pays this account
+    std::string sink = "admin";             // every transfer pays this account
     std::string gas_pledge_iost = "20000";  // ~4,000 gas per transfer: ~5,000 transfers each
     std::string fund_iost = "100";
     unsigned sign_threads = 2;
@@ -78,7 +78,7 @@ struct RunnerOptions {
 };
 
 class Runner {
-public:
+  public:
     static util::Result<std::unique_ptr<Runner>> Connect(RunnerOptions options);
     ~Runner();
 
@@ -98,13 +98,14 @@ public:
     TrackerCounters tracker_counters() const { return m_tracker->counters(); }
     PeerCounters peer_counters() const { return m_peer->counters(); }
 
-private:
+  private:
     Runner() = default;
     // Validators a transaction of `publisher` should go to over P2P.
     std::vector<std::string> P2pTargets(const std::string& publisher) const;
     // The HTTP endpoint to post a transaction of `publisher` to.
     const std::string& HttpTarget(const std::string& publisher, size_t i) const;
-    // Waits until every id in [first, first+n) is final or `timeout_ms` passes; returns how many are.
+    // Waits until every id in [first, first+n) is final or `timeout_ms` passes; returns how many
+    // are.
     size_t WaitFinal(size_t first, size_t n, int64_t timeout_ms, int64_t quiet_ms) const;
     std::vector<ProcSample> SampleNodes() const;
 

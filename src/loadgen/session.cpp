@@ -1,21 +1,19 @@
-#include <loadgen/session.h>
-
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <loadgen/physics.h>
+#include <loadgen/session.h>
+#include <loadgen/stats.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
-
-#include <loadgen/physics.h>
-#include <loadgen/stats.h>
 
 namespace iost::loadgen {
 namespace {
 
-std::vector<StepSpec> Steps(std::initializer_list<double> p2p, std::initializer_list<double> http, double seconds,
-                            double drain) {
+std::vector<StepSpec> Steps(std::initializer_list<double> p2p, std::initializer_list<double> http,
+                            double seconds, double drain) {
     std::vector<StepSpec> out;
     for (double r : p2p) out.push_back(StepSpec{r, seconds, SendPath::kP2p, drain, 8});
     for (double r : http) out.push_back(StepSpec{r, seconds, SendPath::kHttp, drain, 8});
@@ -23,7 +21,8 @@ std::vector<StepSpec> Steps(std::initializer_list<double> p2p, std::initializer_
 }
 
 std::string Describe(const ScenarioSpec& s) {
-    if (s.fallback) return fmt::format("PBFT fallback, one league of {} validators", s.believable + s.normal);
+    if (s.fallback)
+        return fmt::format("PBFT fallback, one league of {} validators", s.believable + s.normal);
     return fmt::format("PoB {} believable + {} normal, p={}", s.believable, s.normal, s.sampling);
 }
 
@@ -40,7 +39,8 @@ struct DevnetGuard {
 
 std::vector<ScenarioSpec> QuickPlan() {
     const auto steps = Steps({150, 400}, {200}, 4, 10);
-    return {ScenarioSpec{"pob", false, 4, 4, "0.1", steps}, ScenarioSpec{"fallback", true, 4, 4, "0.1", steps}};
+    return {ScenarioSpec{"pob", false, 4, 4, "0.1", steps},
+            ScenarioSpec{"fallback", true, 4, 4, "0.1", steps}};
 }
 
 std::vector<ScenarioSpec> FullPlan() {
@@ -53,12 +53,14 @@ std::vector<ScenarioSpec> FullPlan() {
     }
     for (uint32_t n : {7u, 10u}) {
         plan.push_back(ScenarioSpec{"sweep-n" + std::to_string(n), false, 4, n, "0.1", one});
-        plan.push_back(ScenarioSpec{"sweep-fallback" + std::to_string(4 + n), true, 4, n, "0.1", one});
+        plan.push_back(
+            ScenarioSpec{"sweep-fallback" + std::to_string(4 + n), true, 4, n, "0.1", one});
     }
     return plan;
 }
 
-void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates, double seconds) {
+void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates,
+                   double seconds) {
     for (auto& s : plan) {
         std::vector<StepSpec> out;
         for (const auto& st : s.steps) {
@@ -140,16 +142,27 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
             fs::create_directories(dir, ec);
             const std::string log = work + "/" + spec.name + ".devnet.log";
             const std::string host = fmt::format("{}.{}.1", o.host_prefix, k + 1);
-            std::vector<std::string> argv{o.devnet_bin, "start", "--dir", dir, "--reset", "--host", host,
-                                          "--believable", std::to_string(spec.believable), "--normal",
-                                          std::to_string(spec.normal), "--sampling", spec.sampling};
+            std::vector<std::string> argv{o.devnet_bin,
+                                          "start",
+                                          "--dir",
+                                          dir,
+                                          "--reset",
+                                          "--host",
+                                          host,
+                                          "--believable",
+                                          std::to_string(spec.believable),
+                                          "--normal",
+                                          std::to_string(spec.normal),
+                                          "--sampling",
+                                          spec.sampling};
             if (spec.fallback) argv.push_back("--fallback");
             o.log.Info("[{}] starting devnet: {}", spec.name, sr.description);
             guard = DevnetGuard{o.devnet_bin, dir, log, true};
             auto rc = RunProgram(argv, log);
             if (!rc || *rc != 0) {
-                sr.error = "iost-devnet start failed (" + (rc ? "exit " + std::to_string(*rc) : rc.error().message) +
-                           "), see " + log;
+                sr.error = "iost-devnet start failed (" +
+                           (rc ? "exit " + std::to_string(*rc) : rc.error().message) + "), see " +
+                           log;
                 o.log.Error("[{}] {}", spec.name, sr.error);
                 report.scenarios.push_back(std::move(sr));
                 ++failures;
@@ -178,30 +191,36 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
             ScenarioSpec actual = spec;
             actual.fallback = r.fallback();
             actual.believable = r.fallback() ? 0 : r.genesis().pob.believable_size;
-            actual.normal = r.fallback() ? static_cast<uint32_t>(r.normal_group()) : r.genesis().pob.normal_size;
+            actual.normal = r.fallback() ? static_cast<uint32_t>(r.normal_group())
+                                         : r.genesis().pob.normal_size;
             actual.sampling = fmt::format("{}", sr.sampling);
             sr.description = Describe(actual);
-            sr.implied_tps_limit = ImpliedTpsLimit(report.verify.per_second, report.machine.cores, sr.verifications_per_tx);
+            sr.implied_tps_limit = ImpliedTpsLimit(report.verify.per_second, report.machine.cores,
+                                                   sr.verifications_per_tx);
             auto prep = r.Prepare(60'000);
             if (!prep) {
                 sr.error = "prepare: " + prep.error().message;
             } else {
                 for (size_t i = 0; i < spec.steps.size(); ++i) {
                     const auto& st = spec.steps[i];
-                    o.log.Info("[{}] step {}: {} {} tx/s for {} s", spec.name, i + 1, PathName(st.path), st.rate,
-                               st.seconds);
-                    auto res = r.RunStep(st, fmt::format("{}-{}-{}", spec.name, i, report.machine.started_utc));
+                    o.log.Info("[{}] step {}: {} {} tx/s for {} s", spec.name, i + 1,
+                               PathName(st.path), st.rate, st.seconds);
+                    auto res = r.RunStep(
+                        st, fmt::format("{}-{}-{}", spec.name, i, report.machine.started_utc));
                     if (!res) {
                         sr.error = res.error().message;
                         break;
                     }
-                    o.log.Info("[{}]   finalized {}/{} -> {:.0f} tx/s, PACKED p50 {:.0f} ms, IRREVERSIBLE p50 {:.0f} / "
-                               "p99 {:.0f} ms, {:.2f} CPU s per 1k tx",
-                               spec.name, res->finalized, res->offered, res->finalized_tps, res->packed_latency.p50_ms,
-                               res->final_latency.p50_ms, res->final_latency.p99_ms, res->cpu_s_per_1k_total);
+                    o.log.Info(
+                        "[{}]   finalized {}/{} -> {:.0f} tx/s, PACKED p50 {:.0f} ms, IRREVERSIBLE "
+                        "p50 {:.0f} / "
+                        "p99 {:.0f} ms, {:.2f} CPU s per 1k tx",
+                        spec.name, res->finalized, res->offered, res->finalized_tps,
+                        res->packed_latency.p50_ms, res->final_latency.p50_ms,
+                        res->final_latency.p99_ms, res->cpu_s_per_1k_total);
                     if (!res->first_error.empty()) {
-                        o.log.Warn("[{}]   {} of {} sends failed, first: {}", spec.name, res->send_errors, res->offered,
-                                   res->first_error);
+                        o.log.Warn("[{}]   {} of {} sends failed, first: {}", spec.name,
+                                   res->send_errors, res->offered, res->first_error);
                     }
                     sr.steps.push_back(std::move(*res));
                 }
@@ -227,8 +246,10 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
     IOST_TRY(WriteText(o.out_dir + "/bench-" + stamp + ".md", md));
     IOST_TRY(WriteText(o.out_dir + "/latest.json", json));
     IOST_TRY(WriteText(o.out_dir + "/latest.md", md));
-    for (const auto& s : report.scenarios) IOST_TRY(WriteText(o.out_dir + "/" + s.name + ".dat", PlotData(s)));
-    if (failures > 0) return util::Err(std::to_string(failures) + " scenario(s) failed; see the report");
+    for (const auto& s : report.scenarios)
+        IOST_TRY(WriteText(o.out_dir + "/" + s.name + ".dat", PlotData(s)));
+    if (failures > 0)
+        return util::Err(std::to_string(failures) + " scenario(s) failed; see the report");
     return report;
 }
 

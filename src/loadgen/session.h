@@ -9,14 +9,14 @@
 // Thread contract: RunSession is called from one thread.
 #pragma once
 
-#include <functional>
-#include <string>
-#include <vector>
-
 #include <loadgen/report.h>
 #include <loadgen/runner.h>
 #include <util/log.h>
 #include <util/result.h>
+
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace iost::loadgen {
 
@@ -29,12 +29,12 @@ struct ScenarioSpec {
 };
 
 struct SessionOptions {
-    std::string command;          // for the report
+    std::string command;  // for the report
     bool quick = false;
     std::string out_dir = "bench-results";
-    std::string work_dir;         // devnet dirs; default <out_dir>/devnets
-    std::string devnet_file;      // non-empty: use this running devnet, start nothing
-    std::string devnet_bin;       // the iost-devnet executable
+    std::string work_dir;                // devnet dirs; default <out_dir>/devnets
+    std::string devnet_file;             // non-empty: use this running devnet, start nothing
+    std::string devnet_bin;              // the iost-devnet executable
     std::string host_prefix = "127.42";  // scenario k's devnet binds <prefix>.<k+1>.1 ...
     std::vector<ScenarioSpec> scenarios;
     size_t senders = 64;
@@ -48,7 +48,8 @@ std::vector<ScenarioSpec> QuickPlan();
 // the sweeps over p and over N (one steady step each).
 std::vector<ScenarioSpec> FullPlan();
 // Replaces every scenario's P2P rates by `rates` (the --rates option).
-void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates, double seconds);
+void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates,
+                   double seconds);
 
 // Runs the plan and writes <out>/bench-<utc>.json, .md, <scenario>.dat and
 // copies as latest.json / latest.md. Scenario failures are recorded in the

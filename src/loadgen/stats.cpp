@@ -1,5 +1,4 @@
 #include <loadgen/stats.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,7 +58,8 @@ LatencySummary Summarize(std::vector<double> ms) {
 
 double ProcSample::cpu_seconds() const {
     static const long ticks = sysconf(_SC_CLK_TCK);
-    return static_cast<double>(utime_ticks + stime_ticks) / static_cast<double>(ticks > 0 ? ticks : 100);
+    return static_cast<double>(utime_ticks + stime_ticks) /
+           static_cast<double>(ticks > 0 ? ticks : 100);
 }
 
 util::Result<ProcSample> ParseProcStat(std::string_view text) {
@@ -70,7 +70,8 @@ util::Result<ProcSample> ParseProcStat(std::string_view text) {
     }
     ProcSample s;
     uint64_t pid = 0;
-    if (open == 0 || !ParseU64(text.substr(0, open - 1), &pid)) return util::Err("/proc stat: bad pid field");
+    if (open == 0 || !ParseU64(text.substr(0, open - 1), &pid))
+        return util::Err("/proc stat: bad pid field");
     s.pid = static_cast<int64_t>(pid);
     // After ") ": field 3 (state) is index 0, so utime (field 14) is index 11.
     std::vector<std::string_view> fields;
@@ -97,13 +98,15 @@ util::Result<uint64_t> ParseVmRss(std::string_view text) {
         pos = end + 1;
         if (line.rfind("VmRSS:", 0) != 0) continue;
         line.remove_prefix(6);
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
         const size_t sp = line.find(' ');
         if (sp == std::string_view::npos || line.substr(sp + 1) != "kB") {
             return util::Err("/proc status: VmRSS is not '<n> kB'");
         }
         uint64_t kb = 0;
-        if (!ParseU64(line.substr(0, sp), &kb)) return util::Err("/proc status: VmRSS is not a number");
+        if (!ParseU64(line.substr(0, sp), &kb))
+            return util::Err("/proc status: VmRSS is not a number");
         return kb * 1024;
     }
     return util::Err("/proc status: no VmRSS line (kernel thread or zombie?)");
@@ -113,11 +116,13 @@ util::Result<ProcSample> ReadProcSample(int64_t pid) {
     if (pid <= 0) return util::Err("bad pid " + std::to_string(pid));
     const std::string base = "/proc/" + std::to_string(pid);
     auto stat = ReadWhole(base + "/stat");
-    if (!stat) return util::Err("process " + std::to_string(pid) + " is gone: " + stat.error().message);
+    if (!stat)
+        return util::Err("process " + std::to_string(pid) + " is gone: " + stat.error().message);
     auto s = ParseProcStat(*stat);
     if (!s) return util::ErrOf(s.error());
     auto status = ReadWhole(base + "/status");
-    if (!status) return util::Err("process " + std::to_string(pid) + " is gone: " + status.error().message);
+    if (!status)
+        return util::Err("process " + std::to_string(pid) + " is gone: " + status.error().message);
     auto rss = ParseVmRss(*status);
     if (!rss) return util::ErrOf(rss.error());
     s->rss_bytes = *rss;

@@ -5,12 +5,12 @@
 // Thread contract: pure functions and value types.
 #pragma once
 
+#include <util/result.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <util/result.h>
 
 namespace iost::loadgen {
 

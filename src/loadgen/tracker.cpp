@@ -49,8 +49,8 @@ void TxTracker::OnMicro(const std::shared_ptr<const core::MicroBlock>& m, int64_
     for (const auto& h : m->tx_hashes) MarkPackedLocked(h, now_ns);
 }
 
-void TxTracker::OnProposal(const std::shared_ptr<const core::FinalBlock>& b, const crypto::Hash256& block_hash,
-                           int64_t now_ns) {
+void TxTracker::OnProposal(const std::shared_ptr<const core::FinalBlock>& b,
+                           const crypto::Hash256& block_hash, int64_t now_ns) {
     if (!b) return;
     std::lock_guard lk(m_mu);
     ++m_c.proposals;
@@ -64,8 +64,8 @@ void TxTracker::OnProposal(const std::shared_ptr<const core::FinalBlock>& b, con
     }
 }
 
-void TxTracker::OnCommitVote(const crypto::Hash256& block_hash, uint64_t height, const std::string& voter,
-                             int64_t now_ns) {
+void TxTracker::OnCommitVote(const crypto::Hash256& block_hash, uint64_t height,
+                             const std::string& voter, int64_t now_ns) {
     std::lock_guard lk(m_mu);
     ++m_c.commit_votes;
     if (m_final_heights.count(height)) return;
@@ -79,8 +79,8 @@ void TxTracker::OnCommitVote(const crypto::Hash256& block_hash, uint64_t height,
     ++m_c.blocks_final_by_votes;
 }
 
-void TxTracker::OnCertified(const std::shared_ptr<const core::FinalBlock>& b, const crypto::Hash256& block_hash,
-                            int64_t now_ns) {
+void TxTracker::OnCertified(const std::shared_ptr<const core::FinalBlock>& b,
+                            const crypto::Hash256& block_hash, int64_t now_ns) {
     if (!b) return;
     std::lock_guard lk(m_mu);
     (void)block_hash;

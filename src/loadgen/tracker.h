@@ -18,6 +18,9 @@
 // calls the On* methods from the net thread, senders call MarkSubmitted.
 #pragma once
 
+#include <core/block.h>
+#include <crypto/hash.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -27,9 +30,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <core/block.h>
-#include <crypto/hash.h>
 
 namespace iost::loadgen {
 
@@ -52,13 +52,13 @@ struct TrackedTimes {
 struct TrackerCounters {
     uint64_t micros = 0, proposals = 0, commit_votes = 0;
     uint64_t blocks_final_by_votes = 0, blocks_final_by_sync = 0;
-    uint64_t final_txs_all = 0;  // every tx in final blocks, ours or not
+    uint64_t final_txs_all = 0;   // every tx in final blocks, ours or not
     uint64_t missing_micros = 0;  // referenced but never received (their txs stay unresolved)
     uint64_t final_height = 0;
 };
 
 class TxTracker {
-public:
+  public:
     explicit TxTracker(size_t quorum) : m_quorum(quorum) {}
 
     // Registers hashes to track; returns the id of the first (ids are consecutive).
@@ -69,16 +69,17 @@ public:
     std::vector<TrackedTimes> Range(size_t from, size_t count) const;
 
     void OnMicro(const std::shared_ptr<const core::MicroBlock>& m, int64_t now_ns);
-    void OnProposal(const std::shared_ptr<const core::FinalBlock>& b, const crypto::Hash256& block_hash,
-                    int64_t now_ns);
-    void OnCommitVote(const crypto::Hash256& block_hash, uint64_t height, const std::string& voter, int64_t now_ns);
-    void OnCertified(const std::shared_ptr<const core::FinalBlock>& b, const crypto::Hash256& block_hash,
-                     int64_t now_ns);
+    void OnProposal(const std::shared_ptr<const core::FinalBlock>& b,
+                    const crypto::Hash256& block_hash, int64_t now_ns);
+    void OnCommitVote(const crypto::Hash256& block_hash, uint64_t height, const std::string& voter,
+                      int64_t now_ns);
+    void OnCertified(const std::shared_ptr<const core::FinalBlock>& b,
+                     const crypto::Hash256& block_hash, int64_t now_ns);
 
     TrackerCounters counters() const;
     uint64_t final_height() const;
 
-private:
+  private:
     void MarkPackedLocked(const crypto::Hash256& tx, int64_t now_ns);
     void FinalizeLocked(const core::FinalBlock& b, int64_t now_ns);
 
@@ -88,7 +89,8 @@ private:
     std::unordered_map<crypto::Hash256, size_t, HashKey> m_ids;
     std::unordered_map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>, HashKey> m_micros;
     // Proposed blocks by hash, and commit voters per block hash, until final.
-    std::unordered_map<crypto::Hash256, std::shared_ptr<const core::FinalBlock>, HashKey> m_proposed;
+    std::unordered_map<crypto::Hash256, std::shared_ptr<const core::FinalBlock>, HashKey>
+        m_proposed;
     struct Commits {
         uint64_t height = 0;
         std::set<std::string> voters;

@@ -1,8 +1,7 @@
 #include <loadgen/workload.h>
+#include <util/bytes.h>
 
 #include <thread>
-
-#include <util/bytes.h>
 
 namespace iost::loadgen {
 namespace {
@@ -30,23 +29,26 @@ std::vector<Sender> MakeSenders(size_t count, const std::string& prefix, const s
     out.reserve(count);
     for (size_t i = 0; i < count; ++i) {
         std::string name = prefix + std::to_string(i);
-        crypto::KeyPair kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, seed + "/" + name);
+        crypto::KeyPair kp =
+            crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, seed + "/" + name);
         out.push_back(Sender{std::move(name), std::move(kp)});
     }
     return out;
 }
 
-core::Tx MakeAccountSetupTx(const std::string& admin_name, const crypto::KeyPair& admin, const Sender& sender,
-                            const std::string& gas_pledge_iost, const std::string& fund_iost, int64_t now_ns,
-                            const TxParams& p) {
+core::Tx MakeAccountSetupTx(const std::string& admin_name, const crypto::KeyPair& admin,
+                            const Sender& sender, const std::string& gas_pledge_iost,
+                            const std::string& fund_iost, int64_t now_ns, const TxParams& p) {
     core::Tx tx = BaseTx(now_ns, p);
     const std::string pub = util::Base58Encode(sender.key.public_key().bytes);
-    tx.actions.push_back({"auth.iost", "signUp", "[" + Quote(sender.name) + "," + Quote(pub) + "," + Quote(pub) + "]"});
-    tx.actions.push_back({"gas.iost", "pledge",
-                          "[" + Quote(admin_name) + "," + Quote(sender.name) + "," + Quote(gas_pledge_iost) + "]"});
+    tx.actions.push_back({"auth.iost", "signUp",
+                          "[" + Quote(sender.name) + "," + Quote(pub) + "," + Quote(pub) + "]"});
+    tx.actions.push_back(
+        {"gas.iost", "pledge",
+         "[" + Quote(admin_name) + "," + Quote(sender.name) + "," + Quote(gas_pledge_iost) + "]"});
     tx.actions.push_back({"token.iost", "transfer",
-                          "[\"iost\"," + Quote(admin_name) + "," + Quote(sender.name) + "," + Quote(fund_iost) +
-                              ",\"iost-bench\"]"});
+                          "[\"iost\"," + Quote(admin_name) + "," + Quote(sender.name) + "," +
+                              Quote(fund_iost) + ",\"iost-bench\"]"});
     tx.amount_limit.push_back({"*", "unlimited"});
     tx.SignAsPublisher(admin_name, admin);
     return tx;
@@ -56,15 +58,16 @@ core::Tx MakeTransferTx(const Sender& sender, const std::string& sink, const std
                         const std::string& memo, int64_t now_ns, const TxParams& p) {
     core::Tx tx = BaseTx(now_ns, p);
     tx.actions.push_back({"token.iost", "transfer",
-                          "[\"iost\"," + Quote(sender.name) + "," + Quote(sink) + "," + Quote(amount) + "," +
-                              Quote(memo) + "]"});
+                          "[\"iost\"," + Quote(sender.name) + "," + Quote(sink) + "," +
+                              Quote(amount) + "," + Quote(memo) + "]"});
     tx.amount_limit.push_back({"iost", amount});
     tx.SignAsPublisher(sender.name, sender.key);
     return tx;
 }
 
-std::vector<SignedTx> Presign(const std::vector<Sender>& senders, const std::string& sink, size_t count,
-                              const std::string& tag, int64_t now_ns, const TxParams& p, unsigned threads) {
+std::vector<SignedTx> Presign(const std::vector<Sender>& senders, const std::string& sink,
+                              size_t count, const std::string& tag, int64_t now_ns,
+                              const TxParams& p, unsigned threads) {
     std::vector<SignedTx> out(count);
     if (senders.empty() || count == 0) return out;
     threads = std::max(1u, threads);
@@ -72,9 +75,9 @@ std::vector<SignedTx> Presign(const std::vector<Sender>& senders, const std::str
         for (size_t i = from; i < to; ++i) {
             const size_t s = i % senders.size();
             // Distinct times too, so even equal memos could never collide.
-            auto tx = std::make_shared<core::Tx>(MakeTransferTx(senders[s], sink, "0.0001",
-                                                                tag + "-" + std::to_string(i),
-                                                                now_ns + static_cast<int64_t>(i), p));
+            auto tx = std::make_shared<core::Tx>(
+                MakeTransferTx(senders[s], sink, "0.0001", tag + "-" + std::to_string(i),
+                               now_ns + static_cast<int64_t>(i), p));
             out[i].hash = tx->Hash();
             out[i].sender = s;
             out[i].tx = std::move(tx);

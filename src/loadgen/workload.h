@@ -9,14 +9,14 @@
 // (it may use several threads internally).
 #pragma once
 
+#include <core/tx.h>
+#include <crypto/hash.h>
+#include <crypto/keys.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <core/tx.h>
-#include <crypto/hash.h>
-#include <crypto/keys.h>
 
 namespace iost::loadgen {
 
@@ -32,16 +32,16 @@ std::vector<Sender> MakeSenders(size_t count, const std::string& prefix, const s
 
 struct TxParams {
     uint32_t chain_id = core::kMainnetChainId;
-    int64_t gas_ratio_x100 = 100;          // 1.00
-    int64_t gas_limit_x100 = 5'000'000;    // 50,000 gas: a transfer uses far less
+    int64_t gas_ratio_x100 = 100;                // 1.00
+    int64_t gas_limit_x100 = 5'000'000;          // 50,000 gas: a transfer uses far less
     int64_t lifetime_ns = 85LL * 1'000'000'000;  // below IOST's 90 s MaxExpiration
 };
 
 // admin → new account `sender`: signUp, pledge `gas_pledge_iost` for its gas,
 // transfer `fund_iost` (decimal strings). Signed by `admin`.
-core::Tx MakeAccountSetupTx(const std::string& admin_name, const crypto::KeyPair& admin, const Sender& sender,
-                            const std::string& gas_pledge_iost, const std::string& fund_iost,
-                            int64_t now_ns, const TxParams& p);
+core::Tx MakeAccountSetupTx(const std::string& admin_name, const crypto::KeyPair& admin,
+                            const Sender& sender, const std::string& gas_pledge_iost,
+                            const std::string& fund_iost, int64_t now_ns, const TxParams& p);
 
 // A transfer of `amount` IOST from `sender` to `sink`, memo `memo`, signed by
 // the sender as publisher (one Ed25519 signature, as an SDK transfer).
@@ -56,8 +56,9 @@ struct SignedTx {
 
 // `count` transfers round-robin over the senders, time stamped `now_ns`,
 // memos "<tag>-<i>" (unique per run and step). Signs on `threads` threads.
-std::vector<SignedTx> Presign(const std::vector<Sender>& senders, const std::string& sink, size_t count,
-                              const std::string& tag, int64_t now_ns, const TxParams& p, unsigned threads);
+std::vector<SignedTx> Presign(const std::vector<Sender>& senders, const std::string& sink,
+                              size_t count, const std::string& tag, int64_t now_ns,
+                              const TxParams& p, unsigned threads);
 
 // Open-loop schedule: the i-th transaction is due `i / rate` seconds after
 // the start, whatever the replies do.

@@ -1,9 +1,8 @@
 #include <net/frame.h>
+#include <net/message_types.h>
 
 #include <algorithm>
 #include <cstring>
-
-#include <net/message_types.h>
 
 namespace iost::net {
 
@@ -56,16 +55,21 @@ util::Bytes EncodeFrame(const Magic& magic, uint16_t type, util::ByteView payloa
     // -Wstringop-overflow on the two-insert form.
     util::Bytes out(kFrameHeaderSize + payload.size());
     std::memcpy(out.data(), header.data(), kFrameHeaderSize);
-    if (!payload.empty()) std::memcpy(out.data() + kFrameHeaderSize, payload.data(), payload.size());
+    if (!payload.empty())
+        std::memcpy(out.data() + kFrameHeaderSize, payload.data(), payload.size());
     return out;
 }
 
 const char* FrameErrorName(FrameError e) {
     switch (e) {
-        case FrameError::kNone: return "none";
-        case FrameError::kBadMagic: return "bad magic";
-        case FrameError::kTooLarge: return "frame too large";
-        case FrameError::kBadChecksum: return "bad checksum";
+        case FrameError::kNone:
+            return "none";
+        case FrameError::kBadMagic:
+            return "bad magic";
+        case FrameError::kTooLarge:
+            return "frame too large";
+        case FrameError::kBadChecksum:
+            return "bad checksum";
     }
     return "?";
 }

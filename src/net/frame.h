@@ -18,13 +18,13 @@
 // Thread contract: pure functions; a FrameDecoder is single-threaded.
 #pragma once
 
-#include <array>
-#include <cstdint>
-#include <vector>
-
 #include <crypto/hash.h>
 #include <util/bytes.h>
 #include <util/result.h>
+
+#include <array>
+#include <cstdint>
+#include <vector>
 
 namespace iost::net {
 
@@ -61,7 +61,7 @@ const char* FrameErrorName(FrameError e);
 using TypeCapFn = uint32_t (*)(uint16_t type, uint32_t global_max);
 
 class FrameDecoder {
-public:
+  public:
     FrameDecoder(Magic magic, uint32_t max_payload, TypeCapFn type_cap = nullptr);
 
     // Raises or lowers the global cap (the transport allows big frames only
@@ -90,7 +90,7 @@ public:
     uint16_t last_type() const { return m_type; }
     uint32_t last_length() const { return m_length; }
 
-private:
+  private:
     util::Result<void, FrameError> Fail(FrameError e);
 
     Magic m_magic;

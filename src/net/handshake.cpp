@@ -8,7 +8,7 @@ namespace iost::net {
 namespace {
 
 class Writer {
-public:
+  public:
     void U8(uint8_t v) { m_b.push_back(v); }
     void U16(uint16_t v) {
         U8(static_cast<uint8_t>(v >> 8));
@@ -29,12 +29,12 @@ public:
     void Raw(util::ByteView v) { m_b.insert(m_b.end(), v.begin(), v.end()); }
     util::Bytes Take() { return std::move(m_b); }
 
-private:
+  private:
     util::Bytes m_b;
 };
 
 class Reader {
-public:
+  public:
     explicit Reader(util::ByteView b) : m_b(b) {}
     bool U8(uint8_t* v) {
         if (m_pos + 1 > m_b.size()) return false;
@@ -68,7 +68,7 @@ public:
     }
     size_t remaining() const { return m_b.size() - m_pos; }
 
-private:
+  private:
     util::ByteView m_b;
     size_t m_pos = 0;
 };
@@ -77,28 +77,42 @@ constexpr uint8_t kEd25519AlgByte = static_cast<uint8_t>(crypto::Algorithm::kEd2
 
 }  // namespace
 
-std::string ShortId(const NodeId& id) {
-    return util::ToHex(util::ByteView(id.data(), 4));
-}
+std::string ShortId(const NodeId& id) { return util::ToHex(util::ByteView(id.data(), 4)); }
 
 const char* RejectReasonName(RejectReason r) {
     switch (r) {
-        case RejectReason::kNone: return "none";
-        case RejectReason::kMalformed: return "malformed handshake";
-        case RejectReason::kBadVersion: return "protocol version";
-        case RejectReason::kWrongChain: return "wrong chain id";
-        case RejectReason::kWrongGenesis: return "wrong genesis hash";
-        case RejectReason::kBadProof: return "bad key proof";
-        case RejectReason::kSelfConnection: return "self connection";
-        case RejectReason::kDuplicate: return "duplicate connection";
-        case RejectReason::kBanned: return "banned";
-        case RejectReason::kTooManyPeers: return "too many peers";
-        case RejectReason::kTimeout: return "handshake timeout";
-        case RejectReason::kProtocolViolation: return "protocol violation";
-        case RejectReason::kClockSkew: return "clock skew";
-        case RejectReason::kBadKey: return "bad node key";
-        case RejectReason::kShuttingDown: return "shutting down";
-        case RejectReason::kMisbehaviour: return "misbehaviour";
+        case RejectReason::kNone:
+            return "none";
+        case RejectReason::kMalformed:
+            return "malformed handshake";
+        case RejectReason::kBadVersion:
+            return "protocol version";
+        case RejectReason::kWrongChain:
+            return "wrong chain id";
+        case RejectReason::kWrongGenesis:
+            return "wrong genesis hash";
+        case RejectReason::kBadProof:
+            return "bad key proof";
+        case RejectReason::kSelfConnection:
+            return "self connection";
+        case RejectReason::kDuplicate:
+            return "duplicate connection";
+        case RejectReason::kBanned:
+            return "banned";
+        case RejectReason::kTooManyPeers:
+            return "too many peers";
+        case RejectReason::kTimeout:
+            return "handshake timeout";
+        case RejectReason::kProtocolViolation:
+            return "protocol violation";
+        case RejectReason::kClockSkew:
+            return "clock skew";
+        case RejectReason::kBadKey:
+            return "bad node key";
+        case RejectReason::kShuttingDown:
+            return "shutting down";
+        case RejectReason::kMisbehaviour:
+            return "misbehaviour";
     }
     return "unknown";
 }
@@ -165,10 +179,9 @@ crypto::Hash256 ProofDigest(const Hello& signer, const Hello& other) {
     h.Update(util::ByteView(other.nonce.data(), other.nonce.size()));
     h.Update(util::ByteView(signer.node_key.data(), signer.node_key.size()));
     h.Update(util::ByteView(other.node_key.data(), other.node_key.size()));
-    const uint8_t id[4] = {static_cast<uint8_t>(signer.chain_id >> 24),
-                           static_cast<uint8_t>(signer.chain_id >> 16),
-                           static_cast<uint8_t>(signer.chain_id >> 8),
-                           static_cast<uint8_t>(signer.chain_id)};
+    const uint8_t id[4] = {
+        static_cast<uint8_t>(signer.chain_id >> 24), static_cast<uint8_t>(signer.chain_id >> 16),
+        static_cast<uint8_t>(signer.chain_id >> 8), static_cast<uint8_t>(signer.chain_id)};
     h.Update(util::ByteView(id, 4));
     h.Update(crypto::View(signer.genesis_hash));
     return h.Final();

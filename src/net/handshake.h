@@ -19,15 +19,15 @@
 // single-threaded.
 #pragma once
 
-#include <array>
-#include <cstdint>
-#include <optional>
-#include <string>
-
 #include <crypto/hash.h>
 #include <crypto/keys.h>
 #include <util/bytes.h>
 #include <util/result.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 namespace iost::net {
 
@@ -36,13 +36,13 @@ inline constexpr size_t kHelloSize = 113;
 
 using NodeId = std::array<uint8_t, 32>;  // the node's Ed25519 public key
 using Nonce = std::array<uint8_t, 32>;
-std::string ShortId(const NodeId& id);   // first 8 hex chars, for logs
+std::string ShortId(const NodeId& id);  // first 8 hex chars, for logs
 
 struct Hello {
     uint16_t protocol_version = kProtocolVersion;
     uint32_t chain_id = 0;
     crypto::Hash256 genesis_hash{};
-    NodeId node_key{};  // Ed25519 (algorithm byte 2 on the wire)
+    NodeId node_key{};         // Ed25519 (algorithm byte 2 on the wire)
     uint16_t listen_port = 0;  // 0: does not accept connections
     Nonce nonce{};
     int64_t time_unix_ns = 0;
@@ -52,21 +52,21 @@ struct Hello {
 // Wire ids: never renumber.
 enum class RejectReason : uint16_t {
     kNone = 0,
-    kMalformed = 1,        // a handshake message that does not parse
-    kBadVersion = 2,  // incompatible protocol version
-    kWrongChain = 3,       // different chain id
-    kWrongGenesis = 4,     // same chain id, different genesis block
-    kBadProof = 5,         // the signature does not prove the claimed key
-    kSelfConnection = 6,   // we dialed ourselves
-    kDuplicate = 7,        // another connection to this node is kept
-    kBanned = 8,           // the peer is banned for a while
-    kTooManyPeers = 9,     // no free connection slot
-    kTimeout = 10,         // handshake took too long
+    kMalformed = 1,           // a handshake message that does not parse
+    kBadVersion = 2,          // incompatible protocol version
+    kWrongChain = 3,          // different chain id
+    kWrongGenesis = 4,        // same chain id, different genesis block
+    kBadProof = 5,            // the signature does not prove the claimed key
+    kSelfConnection = 6,      // we dialed ourselves
+    kDuplicate = 7,           // another connection to this node is kept
+    kBanned = 8,              // the peer is banned for a while
+    kTooManyPeers = 9,        // no free connection slot
+    kTimeout = 10,            // handshake took too long
     kProtocolViolation = 11,  // a non-handshake message before the handshake
-    kClockSkew = 12,       // peer's clock too far from ours
-    kBadKey = 13,          // node key is not a valid Ed25519 point
+    kClockSkew = 12,          // peer's clock too far from ours
+    kBadKey = 13,             // node key is not a valid Ed25519 point
     kShuttingDown = 14,
-    kMisbehaviour = 15,    // score above threshold (sent just before the ban)
+    kMisbehaviour = 15,  // score above threshold (sent just before the ban)
 };
 const char* RejectReasonName(RejectReason r);
 
@@ -95,7 +95,7 @@ struct HandshakeConfig {
 };
 
 class Handshake {
-public:
+  public:
     Handshake(const HandshakeConfig& cfg, const Nonce& nonce, int64_t now_unix_ns);
 
     const Hello& ours() const { return m_ours; }
@@ -111,7 +111,7 @@ public:
     // Valid once hello_received().
     const Hello& peer() const { return *m_peer; }
 
-private:
+  private:
     HandshakeConfig m_cfg;
     Hello m_ours;
     std::optional<Hello> m_peer;

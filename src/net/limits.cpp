@@ -42,32 +42,52 @@ Millis Backoff::Delay(int failures) {
 
 int PenaltyPoints(Misbehaviour m) {
     switch (m) {
-        case Misbehaviour::kBadFrame: return 100;
-        case Misbehaviour::kOversizedFrame: return 100;
-        case Misbehaviour::kProtocolViolation: return 100;
-        case Misbehaviour::kMalformedMessage: return 50;
-        case Misbehaviour::kUnknownType: return 2;
-        case Misbehaviour::kFlood: return 25;
-        case Misbehaviour::kUnsolicited: return 5;
-        case Misbehaviour::kInvalidMessage: return 20;
-        case Misbehaviour::kInvalidSignature: return 100;
-        case Misbehaviour::kUseless: return 2;
+        case Misbehaviour::kBadFrame:
+            return 100;
+        case Misbehaviour::kOversizedFrame:
+            return 100;
+        case Misbehaviour::kProtocolViolation:
+            return 100;
+        case Misbehaviour::kMalformedMessage:
+            return 50;
+        case Misbehaviour::kUnknownType:
+            return 2;
+        case Misbehaviour::kFlood:
+            return 25;
+        case Misbehaviour::kUnsolicited:
+            return 5;
+        case Misbehaviour::kInvalidMessage:
+            return 20;
+        case Misbehaviour::kInvalidSignature:
+            return 100;
+        case Misbehaviour::kUseless:
+            return 2;
     }
     return 0;
 }
 
 const char* MisbehaviourName(Misbehaviour m) {
     switch (m) {
-        case Misbehaviour::kBadFrame: return "bad frame";
-        case Misbehaviour::kOversizedFrame: return "oversized frame";
-        case Misbehaviour::kProtocolViolation: return "protocol violation";
-        case Misbehaviour::kMalformedMessage: return "malformed message";
-        case Misbehaviour::kUnknownType: return "unknown message type";
-        case Misbehaviour::kFlood: return "flood";
-        case Misbehaviour::kUnsolicited: return "unsolicited message";
-        case Misbehaviour::kInvalidMessage: return "invalid message";
-        case Misbehaviour::kInvalidSignature: return "invalid signature";
-        case Misbehaviour::kUseless: return "useless message";
+        case Misbehaviour::kBadFrame:
+            return "bad frame";
+        case Misbehaviour::kOversizedFrame:
+            return "oversized frame";
+        case Misbehaviour::kProtocolViolation:
+            return "protocol violation";
+        case Misbehaviour::kMalformedMessage:
+            return "malformed message";
+        case Misbehaviour::kUnknownType:
+            return "unknown message type";
+        case Misbehaviour::kFlood:
+            return "flood";
+        case Misbehaviour::kUnsolicited:
+            return "unsolicited message";
+        case Misbehaviour::kInvalidMessage:
+            return "invalid message";
+        case Misbehaviour::kInvalidSignature:
+            return "invalid signature";
+        case Misbehaviour::kUseless:
+            return "useless message";
     }
     return "?";
 }

@@ -6,6 +6,9 @@
 // with its own lock.
 #pragma once
 
+#include <crypto/hash.h>
+#include <net/handshake.h>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -13,9 +16,6 @@
 #include <random>
 #include <string>
 #include <unordered_set>
-
-#include <crypto/hash.h>
-#include <net/handshake.h>
 
 namespace iost::net {
 
@@ -26,7 +26,7 @@ using Millis = std::chrono::milliseconds;
 // negative (a 4 MiB frame is accounted even if it exceeds what is left); the
 // debt is paid back by refilling before the peer is read again.
 class TokenBucket {
-public:
+  public:
     TokenBucket(double rate_per_sec, double burst, SteadyTime now)
         : m_rate(rate_per_sec), m_burst(burst), m_level(burst), m_last(now) {}
     // Takes `n` tokens; false when the level is now negative (over the limit).
@@ -35,7 +35,7 @@ public:
     // Time until the level is back to >= 0 (zero if it already is).
     Millis TimeUntilPositive(SteadyTime now);
 
-private:
+  private:
     void Refill(SteadyTime now);
     double m_rate;
     double m_burst;
@@ -45,13 +45,14 @@ private:
 
 // Exponential backoff with +-20% jitter, bounded by `max`.
 class Backoff {
-public:
-    Backoff(Millis initial, Millis max, uint64_t seed) : m_initial(initial), m_max(max), m_rng(seed) {}
+  public:
+    Backoff(Millis initial, Millis max, uint64_t seed)
+        : m_initial(initial), m_max(max), m_rng(seed) {}
     // The delay before the next attempt after `failures` consecutive failures
     // (failures = 0: the initial delay).
     Millis Delay(int failures);
 
-private:
+  private:
     Millis m_initial;
     Millis m_max;
     std::mt19937_64 m_rng;
@@ -63,14 +64,15 @@ enum class Misbehaviour : uint8_t {
     kBadFrame,           // bad magic or checksum: garbage on the wire
     kOversizedFrame,     // length above the cap
     kProtocolViolation,  // handshake broken, message before handshake, ...
-    kMalformedMessage,   // a net-internal payload (Peers, Ping...) that does not parse or is over its list cap
+    kMalformedMessage,   // a net-internal payload (Peers, Ping...) that does not parse or is over
+                         // its list cap
     kUnknownType,        // a type this version does not know (small: could be a newer peer)
     kFlood,              // over its inbound rate limit
     kUnsolicited,        // e.g. a Pong nobody asked for
     // reported by the node:
-    kInvalidMessage,     // an application payload that does not decode or is invalid
-    kInvalidSignature,   // a forged or bad signature in content
-    kUseless,            // stale or duplicate content beyond what honest gossip produces
+    kInvalidMessage,    // an application payload that does not decode or is invalid
+    kInvalidSignature,  // a forged or bad signature in content
+    kUseless,           // stale or duplicate content beyond what honest gossip produces
 };
 int PenaltyPoints(Misbehaviour m);
 const char* MisbehaviourName(Misbehaviour m);
@@ -79,7 +81,7 @@ inline constexpr int kBanThreshold = 100;
 
 // Bans by proven node key and by IP address, each until a deadline.
 class BanList {
-public:
+  public:
     void BanKey(const NodeId& id, SteadyTime until);
     void BanIp(const std::string& ip, SteadyTime until);
     bool IsKeyBanned(const NodeId& id, SteadyTime now) const;
@@ -87,7 +89,7 @@ public:
     void Expire(SteadyTime now);
     size_t size() const { return m_keys.size() + m_ips.size(); }
 
-private:
+  private:
     std::map<NodeId, SteadyTime> m_keys;
     std::map<std::string, SteadyTime> m_ips;
 };
@@ -96,7 +98,7 @@ private:
 // Memory is O(capacity) whatever the input.
 template <typename K, typename Hash = std::hash<K>>
 class BoundedSet {
-public:
+  public:
     explicit BoundedSet(size_t capacity) : m_cap(capacity == 0 ? 1 : capacity) {}
     // True if `k` was new.
     bool Insert(const K& k) {
@@ -112,7 +114,7 @@ public:
     size_t size() const { return m_set.size(); }
     size_t capacity() const { return m_cap; }
 
-private:
+  private:
     size_t m_cap;
     std::unordered_set<K, Hash> m_set;
     std::deque<K> m_order;

@@ -72,19 +72,32 @@ uint32_t MaxPayloadFor(uint16_t type, uint32_t global_max) {
 
 std::string_view TypeName(uint16_t type) {
     switch (static_cast<MessageType>(type)) {
-        case MessageType::kHello: return "Hello";
-        case MessageType::kHelloProof: return "HelloProof";
-        case MessageType::kReject: return "Reject";
-        case MessageType::kPing: return "Ping";
-        case MessageType::kPong: return "Pong";
-        case MessageType::kGetPeers: return "GetPeers";
-        case MessageType::kPeers: return "Peers";
-        case MessageType::kTx: return "Tx";
-        case MessageType::kMicroBlock: return "MicroBlock";
-        case MessageType::kVote: return "Vote";
-        case MessageType::kEvidence: return "Evidence";
-        case MessageType::kSyncRequest: return "SyncRequest";
-        case MessageType::kSyncResponse: return "SyncResponse";
+        case MessageType::kHello:
+            return "Hello";
+        case MessageType::kHelloProof:
+            return "HelloProof";
+        case MessageType::kReject:
+            return "Reject";
+        case MessageType::kPing:
+            return "Ping";
+        case MessageType::kPong:
+            return "Pong";
+        case MessageType::kGetPeers:
+            return "GetPeers";
+        case MessageType::kPeers:
+            return "Peers";
+        case MessageType::kTx:
+            return "Tx";
+        case MessageType::kMicroBlock:
+            return "MicroBlock";
+        case MessageType::kVote:
+            return "Vote";
+        case MessageType::kEvidence:
+            return "Evidence";
+        case MessageType::kSyncRequest:
+            return "SyncRequest";
+        case MessageType::kSyncResponse:
+            return "SyncResponse";
     }
     return "Unknown";
 }

@@ -8,23 +8,20 @@
 // from other threads take the lock, change state, and never touch a socket
 // themselves: socket work (start a write, close) is posted to the io thread,
 // because an Asio socket must not be used from two threads at once.
+#include <net/frame.h>
 #include <net/peer_manager.h>
-
+#include <net/pex.h>
 #include <sodium.h>
-
-#include <boost/asio.hpp>
+#include <util/clock.h>
 
 #include <algorithm>
 #include <array>
+#include <boost/asio.hpp>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <random>
 #include <thread>
-
-#include <net/frame.h>
-#include <net/pex.h>
-#include <util/clock.h>
 
 namespace iost::net {
 
@@ -38,7 +35,8 @@ util::Result<Endpoint> ParseEndpoint(std::string_view text) {
         return util::Err("endpoint '" + std::string(text.substr(0, 80)) + "' is not host:port");
     }
     std::string host(text.substr(0, colon));
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     if (host.empty()) return util::Err("endpoint has an empty host");
     uint32_t port = 0;
     for (char ch : text.substr(colon + 1)) {
@@ -155,7 +153,7 @@ struct AddrEntry {
 };
 
 class HostImpl final : public Host {
-public:
+  public:
     HostImpl(HostOptions opt)
         : m_opt(std::move(opt)),
           m_log(m_opt.logger.WithCategory("net")),
@@ -246,7 +244,8 @@ public:
 
     SendResult Send(const NodeId& peer, uint16_t type, util::Bytes payload) override {
         if (!IsApplicationType(type)) return SendResult::kNotApplicationType;
-        if (payload.size() > MaxPayloadFor(type, m_opt.max_frame_payload)) return SendResult::kTooLarge;
+        if (payload.size() > MaxPayloadFor(type, m_opt.max_frame_payload))
+            return SendResult::kTooLarge;
         crypto::Hash256 h;
         auto frame = MakeOutFrame(m_magic, type, std::move(payload), &h);
         std::lock_guard lk(m_mu);
@@ -256,7 +255,8 @@ public:
         return Enqueue(it->second, frame);
     }
 
-    size_t Broadcast(uint16_t type, util::Bytes payload, const std::optional<NodeId>& except) override {
+    size_t Broadcast(uint16_t type, util::Bytes payload,
+                     const std::optional<NodeId>& except) override {
         if (!IsApplicationType(type)) return 0;
         if (payload.size() > MaxPayloadFor(type, m_opt.max_frame_payload)) return 0;
         crypto::Hash256 h;
@@ -339,7 +339,7 @@ public:
         return s;
     }
 
-private:
+  private:
     static uint64_t RandomU64() {
         uint64_t v = 0;
         randombytes_buf(&v, sizeof(v));
@@ -435,7 +435,8 @@ private:
     void Dial(AddrEntry& e) {
         const auto now = Now();
         ++m_stats.dialed;
-        auto c = std::make_shared<Conn>(m_io, ++m_serial, Direction::kOutbound, m_magic, m_opt, now);
+        auto c =
+            std::make_shared<Conn>(m_io, ++m_serial, Direction::kOutbound, m_magic, m_opt, now);
         c->addr_key = e.ep.ToString();
         e.connecting = true;
         m_conns[c->serial] = c;
@@ -446,18 +447,17 @@ private:
             return;
         }
         c->resolver.emplace(m_io);
-        c->resolver->async_resolve(
-            e.ep.host, std::to_string(e.ep.port),
-            [this, c](error_code rec, tcp::resolver::results_type results) {
-                std::unique_lock lk(m_mu);
-                if (c->state == ConnState::kClosed || m_stopped) return;
-                if (rec || results.empty()) {
-                    FinalClose(c);
-                } else {
-                    Connect(c, *results.begin());
-                }
-                Flush(lk);
-            });
+        c->resolver->async_resolve(e.ep.host, std::to_string(e.ep.port),
+                                   [this, c](error_code rec, tcp::resolver::results_type results) {
+                                       std::unique_lock lk(m_mu);
+                                       if (c->state == ConnState::kClosed || m_stopped) return;
+                                       if (rec || results.empty()) {
+                                           FinalClose(c);
+                                       } else {
+                                           Connect(c, *results.begin());
+                                       }
+                                       Flush(lk);
+                                   });
     }
 
     void Connect(const ConnPtr& c, const tcp::endpoint& ep) {
@@ -482,7 +482,8 @@ private:
         cfg.chain_id = m_opt.chain_id;
         cfg.genesis_hash = m_opt.genesis_hash;
         cfg.node_key = &m_opt.node_key;
-        cfg.listen_port = m_opt.listen ? (m_opt.advertised_port ? m_opt.advertised_port : m_port) : 0;
+        cfg.listen_port =
+            m_opt.listen ? (m_opt.advertised_port ? m_opt.advertised_port : m_port) : 0;
         cfg.max_clock_skew_ns = m_opt.max_clock_skew_ns;
         Nonce nonce;
         randombytes_buf(nonce.data(), nonce.size());
@@ -663,13 +664,14 @@ private:
         if (!fed) {
             ++m_stats.frames_bad;
             const FrameError e = fed.error();
-            const std::string detail =
-                std::string(FrameErrorName(e)) + " (type " + std::to_string(c->decoder.last_type()) +
-                ", length " + std::to_string(c->decoder.last_length()) + ")";
+            const std::string detail = std::string(FrameErrorName(e)) + " (type " +
+                                       std::to_string(c->decoder.last_type()) + ", length " +
+                                       std::to_string(c->decoder.last_length()) + ")";
             // A broken stream cannot be resynchronized: this is final
             // whatever the score (the score decides the ban).
-            Misbehave(c, e == FrameError::kTooLarge ? Misbehaviour::kOversizedFrame
-                                                     : Misbehaviour::kBadFrame,
+            Misbehave(c,
+                      e == FrameError::kTooLarge ? Misbehaviour::kOversizedFrame
+                                                 : Misbehaviour::kBadFrame,
                       detail, RejectReason::kMalformed);
             if (c->state == ConnState::kHandshake || c->state == ConnState::kActive) {
                 CloseConn(c, RejectReason::kMalformed, detail);
@@ -706,8 +708,10 @@ private:
                 }
             }
             if (m_cb.on_message) {
-                m_pending.push_back([cb = m_cb.on_message, id = c->id, type,
-                                     p = std::move(f.payload)]() mutable { cb(id, type, std::move(p)); });
+                m_pending.push_back(
+                    [cb = m_cb.on_message, id = c->id, type, p = std::move(f.payload)]() mutable {
+                        cb(id, type, std::move(p));
+                    });
             }
             return;
         }
@@ -729,7 +733,8 @@ private:
                     Misbehave(c, Misbehaviour::kUnsolicited, "pong");
                 } else {
                     c->ping_outstanding = false;
-                    c->rtt = std::chrono::duration_cast<std::chrono::microseconds>(Now() - c->last_ping_sent);
+                    c->rtt = std::chrono::duration_cast<std::chrono::microseconds>(
+                        Now() - c->last_ping_sent);
                 }
                 return;
             }
@@ -763,7 +768,8 @@ private:
 
     void OnGetPeers(const ConnPtr& c) {
         const auto now = Now();
-        if (now - c->last_peers_reply < m_opt.peer_exchange_min_reply) return;  // not an error, just not now
+        if (now - c->last_peers_reply < m_opt.peer_exchange_min_reply)
+            return;  // not an error, just not now
         c->last_peers_reply = now;
         std::vector<PeerAddress> list;
         for (const auto& [id, p] : m_active) {
@@ -784,8 +790,8 @@ private:
         const bool proven = c->state == ConnState::kActive;
         if (LogAllowed()) {
             m_log.Warn("peer {} ({}) misbehaved: {} {} (score {})",
-                       proven ? ShortId(c->id) : std::string("unauthenticated"), c->remote.ToString(),
-                       MisbehaviourName(why), detail, c->score);
+                       proven ? ShortId(c->id) : std::string("unauthenticated"),
+                       c->remote.ToString(), MisbehaviourName(why), detail, c->score);
         }
         if (c->score < kBanThreshold) return;
         const auto until = Now() + m_opt.ban_duration;
@@ -809,8 +815,9 @@ private:
         // A peer that pings without reading its pongs must not grow our
         // queue: beyond the caps, internal replies are dropped (a Reject is
         // the only exception; CloseConn empties the queue before it).
-        if (t != MessageType::kReject && (c->q_high.size() >= m_opt.send_queue_max_messages ||
-                                          c->qh_bytes + payload.size() > m_opt.send_queue_high_bytes)) {
+        if (t != MessageType::kReject &&
+            (c->q_high.size() >= m_opt.send_queue_max_messages ||
+             c->qh_bytes + payload.size() > m_opt.send_queue_high_bytes)) {
             return;
         }
         auto f = MakeOutFrame(c->out_magic, ToWire(t), std::move(payload));
@@ -875,12 +882,14 @@ private:
     }
 
     void MaybeWrite(const ConnPtr& c) {
-        if (c->writing || c->state == ConnState::kClosed || c->state == ConnState::kConnecting) return;
+        if (c->writing || c->state == ConnState::kClosed || c->state == ConnState::kConnecting)
+            return;
         c->inflight.clear();
         c->wbufs.clear();
         size_t bytes = 0;
         auto take = [&](std::deque<OutFramePtr>& q, size_t& qbytes) {
-            while (!q.empty() && c->inflight.size() < kMaxWriteBatchFrames && bytes < kMaxWriteBatchBytes) {
+            while (!q.empty() && c->inflight.size() < kMaxWriteBatchFrames &&
+                   bytes < kMaxWriteBatchBytes) {
                 OutFramePtr f = std::move(q.front());
                 q.pop_front();
                 qbytes -= f->payload.size();
@@ -1014,7 +1023,8 @@ private:
             auto victim = m_book.end();
             for (auto i = m_book.begin(); i != m_book.end(); ++i) {
                 if (i->second.seed || i->second.connecting) continue;
-                if (victim == m_book.end() || i->second.failures > victim->second.failures) victim = i;
+                if (victim == m_book.end() || i->second.failures > victim->second.failures)
+                    victim = i;
             }
             if (victim == m_book.end()) return;
             m_book.erase(victim);
@@ -1073,7 +1083,8 @@ private:
                 c->last_decay += m_opt.score_decay_interval;
             }
             if (c->score == 0) c->last_decay = now;
-            if (c->read_paused && c->bytes_bucket.Level(now) >= 0 && c->msgs_bucket.Level(now) >= 0) {
+            if (c->read_paused && c->bytes_bucket.Level(now) >= 0 &&
+                c->msgs_bucket.Level(now) >= 0) {
                 c->read_paused = false;
                 StartRead(c);
             }
@@ -1105,7 +1116,8 @@ private:
         std::vector<std::string> candidates;
         for (auto& [key, e] : m_book) {
             if (e.connecting || e.self || now < e.next_attempt) continue;
-            if (e.id && (*e.id == m_id || m_active.count(*e.id) || m_bans.IsKeyBanned(*e.id, now))) continue;
+            if (e.id && (*e.id == m_id || m_active.count(*e.id) || m_bans.IsKeyBanned(*e.id, now)))
+                continue;
             if (m_opt.listen && e.ep.port == m_port && e.ep.host == m_opt.listen_address) {
                 e.self = true;
                 continue;
@@ -1163,7 +1175,8 @@ util::Result<std::unique_ptr<Host>> Host::Make(HostOptions options) {
         return util::Err("p2p node key must be Ed25519");
     }
     if (options.max_frame_payload < kMaxHandshakePayload) {
-        return util::Err("max_frame_payload must be at least " + std::to_string(kMaxHandshakePayload));
+        return util::Err("max_frame_payload must be at least " +
+                         std::to_string(kMaxHandshakePayload));
     }
     if (options.max_outbound == 0 && options.seeds.size() > 0) {
         return util::Err("seeds given but max_outbound is 0");
@@ -1171,17 +1184,20 @@ util::Result<std::unique_ptr<Host>> Host::Make(HostOptions options) {
     if (options.recv_bytes_burst < options.max_frame_payload + kFrameHeaderSize) {
         return util::Err("recv_bytes_burst must hold at least one maximum-size frame");
     }
-    if (options.recv_bytes_per_sec <= 0 || options.recv_msgs_per_sec <= 0 || options.recv_msgs_burst < 1) {
+    if (options.recv_bytes_per_sec <= 0 || options.recv_msgs_per_sec <= 0 ||
+        options.recv_msgs_burst < 1) {
         return util::Err("receive rate limits must be positive");
     }
     if (options.tick_interval.count() <= 0 || options.handshake_timeout.count() <= 0) {
         return util::Err("tick_interval and handshake_timeout must be positive");
     }
-    if (options.reconnect_initial.count() <= 0 || options.reconnect_max < options.reconnect_initial) {
+    if (options.reconnect_initial.count() <= 0 ||
+        options.reconnect_max < options.reconnect_initial) {
         return util::Err("reconnect backoff: need 0 < reconnect_initial <= reconnect_max");
     }
     for (const auto& s : options.seeds) {
-        if (s.port == 0 || s.host.empty()) return util::Err("seed '" + s.ToString() + "' is not host:port");
+        if (s.port == 0 || s.host.empty())
+            return util::Err("seed '" + s.ToString() + "' is not host:port");
     }
     auto host = std::make_unique<HostImpl>(std::move(options));
     IOST_TRY(host->Bind());

@@ -24,14 +24,6 @@
 // after Stop() returns.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <crypto/hash.h>
 #include <crypto/keys.h>
 #include <net/handshake.h>
@@ -40,6 +32,14 @@
 #include <util/bytes.h>
 #include <util/log.h>
 #include <util/result.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace iost::net {
 
@@ -154,7 +154,7 @@ enum class SendResult : uint8_t {
 };
 
 class Host {
-public:
+  public:
     // Validates the options and binds the listening socket (so the port is
     // known before Start and a busy port is an error here, not later).
     static util::Result<std::unique_ptr<Host>> Make(HostOptions options);

@@ -1,6 +1,5 @@
-#include <net/pex.h>
-
 #include <arpa/inet.h>
+#include <net/pex.h>
 
 #include <cstring>
 
@@ -82,7 +81,8 @@ util::Result<std::vector<PeerAddress>> DecodePeers(util::ByteView payload) {
 
 util::Bytes EncodePing(uint64_t nonce) {
     util::Bytes b(8);
-    for (int i = 0; i < 8; ++i) b[static_cast<size_t>(i)] = static_cast<uint8_t>(nonce >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i)
+        b[static_cast<size_t>(i)] = static_cast<uint8_t>(nonce >> (56 - 8 * i));
     return b;
 }
 

@@ -10,22 +10,22 @@
 // Thread contract: pure functions.
 #pragma once
 
+#include <net/handshake.h>
+#include <util/bytes.h>
+#include <util/result.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <net/handshake.h>
-#include <util/bytes.h>
-#include <util/result.h>
 
 namespace iost::net {
 
 inline constexpr size_t kMaxPeersPerMessage = 64;
 
 struct IpAddress {
-    uint8_t family = 4;                // 4 or 6
-    std::array<uint8_t, 16> bytes{};   // IPv4 uses the first 4
+    uint8_t family = 4;               // 4 or 6
+    std::array<uint8_t, 16> bytes{};  // IPv4 uses the first 4
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
     friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 };

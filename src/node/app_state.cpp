@@ -1,14 +1,12 @@
+#include <core/amount.h>
+#include <core/block.h>
+#include <core/codec.h>
 #include <node/app_state.h>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-
-#include <core/amount.h>
-#include <core/block.h>
-#include <core/codec.h>
+#include <nlohmann/json.hpp>
 
 namespace iost::node {
 
@@ -75,7 +73,9 @@ util::Status LedgerApp::CheckTx(const core::Tx& tx) {
     const crypto::Hash256 h = tx.Hash();
     if (!m_verified.Contains(h)) {
         auto st = tx.VerifyForm(m_opt.chain_id, m_verifier);
-        if (!st) return util::Err(std::string(core::TxErrorName(st.error().reason)) + ": " + st.error().message);
+        if (!st)
+            return util::Err(std::string(core::TxErrorName(st.error().reason)) + ": " +
+                             st.error().message);
         m_verified.Insert(h);
     }
     return m_ledger.CheckAuth(m_view, tx);
@@ -118,11 +118,13 @@ namespace {
 std::vector<std::pair<std::string, int64_t>> LossesOf(const core::Tx& tx) {
     std::vector<std::pair<std::string, int64_t>> out;
     for (const auto& a : tx.actions) {
-        if (a.contract != "token.iost" || (a.action_name != "transfer" && a.action_name != "transferFreeze")) {
+        if (a.contract != "token.iost" ||
+            (a.action_name != "transfer" && a.action_name != "transferFreeze")) {
             continue;
         }
         auto j = nlohmann::json::parse(a.data, nullptr, /*allow_exceptions=*/false);
-        if (!j.is_array() || j.size() < 4 || !j[0].is_string() || !j[1].is_string() || !j[3].is_string()) {
+        if (!j.is_array() || j.size() < 4 || !j[0].is_string() || !j[1].is_string() ||
+            !j[3].is_string()) {
             continue;
         }
         if (j[0].get<std::string>() != "iost") continue;
@@ -244,13 +246,13 @@ util::Status LedgerApp::EndReplay(uint64_t disk_height, const crypto::Hash256& d
     m_replay.reset();
     m_exec_cache.clear();
     if (reached != disk_height) {
-        return util::Err("replay reached height " + std::to_string(reached) + " but the data dir's head is " +
-                         std::to_string(disk_height));
+        return util::Err("replay reached height " + std::to_string(reached) +
+                         " but the data dir's head is " + std::to_string(disk_height));
     }
     if (root != disk_root) {
         return util::Err("replayed state root " + crypto::HashToBase58(root) +
-                         " differs from the data dir's " + crypto::HashToBase58(disk_root) + " at height " +
-                         std::to_string(disk_height));
+                         " differs from the data dir's " + crypto::HashToBase58(disk_root) +
+                         " at height " + std::to_string(disk_height));
     }
     return util::Ok();
 }

@@ -24,6 +24,14 @@
 // VerifiedCache are for the driver's event-loop thread only.
 #pragma once
 
+#include <consensus/application.h>
+#include <core/receipt.h>
+#include <crypto/keys.h>
+#include <ledger/ledger.h>
+#include <ledger/state.h>
+#include <storage/state_store.h>
+#include <util/log.h>
+
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -34,25 +42,17 @@
 #include <string>
 #include <vector>
 
-#include <consensus/application.h>
-#include <core/receipt.h>
-#include <crypto/keys.h>
-#include <ledger/ledger.h>
-#include <ledger/state.h>
-#include <storage/state_store.h>
-#include <util/log.h>
-
 namespace iost::node {
 
 // Tx hashes whose signatures verified; bounded FIFO; thread-safe.
 class VerifiedCache {
-public:
+  public:
     explicit VerifiedCache(size_t capacity = 200'000) : m_capacity(capacity) {}
     void Insert(const crypto::Hash256& h);
     bool Contains(const crypto::Hash256& h) const;
     size_t size() const;
 
-private:
+  private:
     size_t m_capacity;
     mutable std::mutex m_mu;
     std::set<crypto::Hash256> m_set;
@@ -62,11 +62,11 @@ private:
 // ledger::StateReader over the state table of the store. A storage error
 // here means the disk is failing under a running node: it stops loudly.
 class StoreStateReader final : public ledger::StateReader {
-public:
+  public:
     explicit StoreStateReader(const storage::StateStore& store) : m_store(store) {}
     std::optional<std::string> Get(std::string_view key) const override;
 
-private:
+  private:
     const storage::StateStore& m_store;
 };
 
@@ -74,9 +74,9 @@ private:
 struct CommittedBlock {
     uint64_t height = 0;
     int64_t time = 0;
-    ledger::WriteSet writes;                   // includes kStateRootKey
-    std::vector<crypto::Hash256> tx_hashes;    // executed order (ExecInput)
-    std::vector<ledger::TxOutcome> outcomes;   // one per tx
+    ledger::WriteSet writes;                  // includes kStateRootKey
+    std::vector<crypto::Hash256> tx_hashes;   // executed order (ExecInput)
+    std::vector<ledger::TxOutcome> outcomes;  // one per tx
     crypto::Hash256 state_root{};
     crypto::Hash256 receipt_root{};
 };
@@ -87,9 +87,10 @@ struct LedgerAppOptions {
 };
 
 class LedgerApp final : public consensus::Application {
-public:
-    LedgerApp(const ledger::Ledger& ledger, const ledger::StateReader& disk, LedgerAppOptions options,
-              const crypto::Verifier& verifier, VerifiedCache& verified, util::Logger log);
+  public:
+    LedgerApp(const ledger::Ledger& ledger, const ledger::StateReader& disk,
+              LedgerAppOptions options, const crypto::Verifier& verifier, VerifiedCache& verified,
+              util::Logger log);
 
     // --- consensus::Application ---
     util::Status CheckTx(const core::Tx& tx) override;
@@ -117,13 +118,13 @@ public:
     // The receipt root of executed outcomes (Merkle over receipt hashes).
     static crypto::Hash256 ReceiptRoot(const std::vector<ledger::TxOutcome>& outcomes);
 
-private:
+  private:
     class PendingView final : public ledger::StateReader {
-    public:
+      public:
         explicit PendingView(const LedgerApp& app) : m_app(app) {}
         std::optional<std::string> Get(std::string_view key) const override;
 
-    private:
+      private:
         const LedgerApp& m_app;
     };
     struct Executed {

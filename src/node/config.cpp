@@ -1,5 +1,5 @@
 #include <node/config.h>
-
+#include <util/bytes.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -7,8 +7,6 @@
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
-
-#include <util/bytes.h>
 
 namespace iost::node {
 
@@ -26,7 +24,8 @@ std::string Field(std::string_view parent, std::string_view name) {
 // Typos must fail loudly: every mapping is checked against its known keys.
 Status CheckKeys(const YAML::Node& map, std::string_view where,
                  std::initializer_list<std::string_view> known) {
-    if (!map.IsMap()) return Err(std::string(where.empty() ? "config" : where) + ": must be a mapping");
+    if (!map.IsMap())
+        return Err(std::string(where.empty() ? "config" : where) + ": must be a mapping");
     for (const auto& kv : map) {
         const std::string key = kv.first.as<std::string>();
         bool ok = false;
@@ -125,7 +124,8 @@ Result<std::string> ReadFile(const std::string& path, std::string_view what) {
     if (!in) return Err(std::string(what) + " '" + path + "': cannot be read");
     std::ostringstream ss;
     ss << in.rdbuf();
-    if (ss.str().size() > (1u << 20)) return Err(std::string(what) + " '" + path + "': larger than 1 MiB");
+    if (ss.str().size() > (1u << 20))
+        return Err(std::string(what) + " '" + path + "': larger than 1 MiB");
     return ss.str();
 }
 
@@ -175,8 +175,9 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
         return Err(std::string(source) + ": " + st.error().message);
     };
     auto run = [&]() -> Status {
-        IOST_TRY(CheckKeys(root, "", {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http",
-                                      "consensus", "mempool", "verify_threads", "storage"}));
+        IOST_TRY(CheckKeys(root, "",
+                           {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http",
+                            "consensus", "mempool", "verify_threads", "storage"}));
         IOST_TRY(OptString(root, "", "data_dir", &c.data_dir));
         IOST_TRY(OptString(root, "", "genesis_file", &c.genesis_file));
         IOST_TRY(OptString(root, "", "keys_file", &c.keys_file));
@@ -187,10 +188,12 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
             IOST_TRY(OptString(n, "log", "file", &c.log_file));
         }
         if (const YAML::Node n = root["p2p"]) {
-            IOST_TRY(CheckKeys(n, "p2p", {"listen", "seeds", "max_inbound", "max_outbound", "relay_gossip"}));
+            IOST_TRY(CheckKeys(n, "p2p",
+                               {"listen", "seeds", "max_inbound", "max_outbound", "relay_gossip"}));
             IOST_TRY(OptHostPort(n, "p2p", "listen", /*allow_zero=*/true, &c.p2p_listen));
             if (const YAML::Node s = n["seeds"]) {
-                if (!s.IsSequence() && !s.IsNull()) return Err("p2p.seeds: must be a list of host:port");
+                if (!s.IsSequence() && !s.IsNull())
+                    return Err("p2p.seeds: must be a list of host:port");
                 if (s.IsSequence()) {
                     for (size_t i = 0; i < s.size(); ++i) {
                         const std::string where = "p2p.seeds[" + std::to_string(i) + "]";
@@ -213,17 +216,23 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
             IOST_TRY(OptInt<int>(n, "http", "threads", 1, 64, &c.http_threads));
         }
         if (const YAML::Node n = root["consensus"]) {
-            IOST_TRY(CheckKeys(n, "consensus",
-                               {"view_timeout_ms", "silent_after_ms", "max_txs_per_micro", "max_direct_txs"}));
-            IOST_TRY(OptInt<int64_t>(n, "consensus", "view_timeout_ms", 10, 3'600'000, &c.view_timeout_ms));
-            IOST_TRY(OptInt<int64_t>(n, "consensus", "silent_after_ms", 10, 3'600'000, &c.silent_after_ms));
-            IOST_TRY(OptInt<uint32_t>(n, "consensus", "max_txs_per_micro", 1, 10'000, &c.max_txs_per_micro));
-            IOST_TRY(OptInt<uint32_t>(n, "consensus", "max_direct_txs", 1, 10'000, &c.max_direct_txs));
+            IOST_TRY(CheckKeys(
+                n, "consensus",
+                {"view_timeout_ms", "silent_after_ms", "max_txs_per_micro", "max_direct_txs"}));
+            IOST_TRY(OptInt<int64_t>(n, "consensus", "view_timeout_ms", 10, 3'600'000,
+                                     &c.view_timeout_ms));
+            IOST_TRY(OptInt<int64_t>(n, "consensus", "silent_after_ms", 10, 3'600'000,
+                                     &c.silent_after_ms));
+            IOST_TRY(OptInt<uint32_t>(n, "consensus", "max_txs_per_micro", 1, 10'000,
+                                      &c.max_txs_per_micro));
+            IOST_TRY(
+                OptInt<uint32_t>(n, "consensus", "max_direct_txs", 1, 10'000, &c.max_direct_txs));
         }
         if (const YAML::Node n = root["mempool"]) {
             IOST_TRY(CheckKeys(n, "mempool", {"max_txs", "max_bytes", "max_per_publisher"}));
             IOST_TRY(OptInt<size_t>(n, "mempool", "max_txs", 1, 10'000'000, &c.mempool_max_txs));
-            IOST_TRY(OptInt<size_t>(n, "mempool", "max_bytes", 65'536, size_t{16} << 30, &c.mempool_max_bytes));
+            IOST_TRY(OptInt<size_t>(n, "mempool", "max_bytes", 65'536, size_t{16} << 30,
+                                    &c.mempool_max_bytes));
             IOST_TRY(OptInt<size_t>(n, "mempool", "max_per_publisher", 1, 10'000'000,
                                     &c.mempool_max_per_publisher));
         }
@@ -246,7 +255,8 @@ Status ValidateNodeConfig(const NodeConfig& c) {
     if (c.genesis_file.empty()) return Err("genesis_file: must not be empty");
     util::LogLevel lvl;
     if (!util::ParseLogLevel(c.log_level, &lvl)) {
-        return Err("log.level: '" + c.log_level + "' is not one of trace, debug, info, warn, error, off");
+        return Err("log.level: '" + c.log_level +
+                   "' is not one of trace, debug, info, warn, error, off");
     }
     if (c.http_enabled && c.p2p_listen.port != 0 && c.p2p_listen.port == c.http_listen.port &&
         c.p2p_listen.host == c.http_listen.host) {
@@ -273,15 +283,20 @@ Result<NodeKeys> ParseKeysYaml(std::string_view yaml_text, std::string_view sour
     if (!parsed) return util::ErrOf(parsed.error());
     const YAML::Node root = *parsed;
     auto fail = [&](const std::string& m) { return Err(std::string(source) + ": " + m); };
-    if (auto st = CheckKeys(root, "", {"validator", "secret_key"}); !st) return fail(st.error().message);
+    if (auto st = CheckKeys(root, "", {"validator", "secret_key"}); !st)
+        return fail(st.error().message);
     NodeKeys k;
     std::string validator, secret;
-    if (auto st = OptString(root, "", "validator", &validator); !st) return fail(st.error().message);
+    if (auto st = OptString(root, "", "validator", &validator); !st)
+        return fail(st.error().message);
     if (auto st = OptString(root, "", "secret_key", &secret); !st) return fail(st.error().message);
     if (!validator.empty()) {
         bool ok = validator.size() >= 5 && validator.size() <= 11;
-        for (char ch : validator) ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
-        if (!ok) return fail("validator: '" + validator + "' is not an account name (5-11 of [a-z0-9_])");
+        for (char ch : validator)
+            ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_');
+        if (!ok)
+            return fail("validator: '" + validator +
+                        "' is not an account name (5-11 of [a-z0-9_])");
         k.validator = validator;
     }
     if (secret.empty()) return fail("secret_key: missing");

@@ -8,16 +8,16 @@
 // Thread contract: value types and pure functions (the loaders read files).
 #pragma once
 
+#include <crypto/keys.h>
+#include <util/log.h>
+#include <util/result.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <crypto/keys.h>
-#include <util/log.h>
-#include <util/result.h>
 
 namespace iost::node {
 
@@ -34,12 +34,12 @@ struct HostPort {
 util::Result<HostPort> ParseHostPort(std::string_view text, bool allow_zero);
 
 struct NodeConfig {
-    std::string data_dir = "data";          // RocksDB lives in <data_dir>/db
+    std::string data_dir = "data";  // RocksDB lives in <data_dir>/db
     std::string genesis_file = "genesis.yml";
-    std::string keys_file;                  // empty: an observer with a fresh node key
+    std::string keys_file;  // empty: an observer with a fresh node key
 
-    std::string log_level = "info";         // trace|debug|info|warn|error|off
-    std::string log_file;                   // empty: stderr
+    std::string log_level = "info";  // trace|debug|info|warn|error|off
+    std::string log_file;            // empty: stderr
 
     HostPort p2p_listen{"0.0.0.0", kDefaultP2pPort};
     std::vector<HostPort> seeds;
@@ -64,8 +64,8 @@ struct NodeConfig {
     size_t mempool_max_bytes = 64u << 20;
     size_t mempool_max_per_publisher = 10'000;
 
-    int verify_threads = 2;      // signature checks of incoming txs, off the event loop
-    bool storage_sync = true;    // fsync each final block (off: benchmarks only)
+    int verify_threads = 2;    // signature checks of incoming txs, off the event loop
+    bool storage_sync = true;  // fsync each final block (off: benchmarks only)
 };
 
 // Parses YAML text; `base_dir` resolves relative paths ("" keeps them).

@@ -1,19 +1,17 @@
+#include <core/block.h>
+#include <core/codec.h>
+#include <net/message_types.h>
 #include <node/driver.h>
+#include <node/wire.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-
 #include <chrono>
 #include <future>
 #include <thread>
-
-#include <core/block.h>
-#include <core/codec.h>
-#include <net/message_types.h>
-#include <node/wire.h>
 
 namespace iost::node {
 
@@ -97,10 +95,11 @@ struct Driver::Impl {
     util::RateLimit bad_msg_log{20, std::chrono::milliseconds(1000)};
 };
 
-Driver::Driver(DriverOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,
-               const ledger::Ledger& ledger, const ledger::GenesisState& genesis,
-               storage::BlockStore& blocks, storage::SafetyStore& safety,
-               const ledger::StateReader& disk_state, Mempool& mempool, util::Logger log)
+Driver::Driver(DriverOptions options, const crypto::Signer& signer,
+               const crypto::Verifier& verifier, const ledger::Ledger& ledger,
+               const ledger::GenesisState& genesis, storage::BlockStore& blocks,
+               storage::SafetyStore& safety, const ledger::StateReader& disk_state,
+               Mempool& mempool, util::Logger log)
     : m_opt(WithNodeDefaults(std::move(options))),
       m_signer(signer),
       m_verifier(verifier),
@@ -110,8 +109,8 @@ Driver::Driver(DriverOptions options, const crypto::Signer& signer, const crypto
       m_mempool(mempool),
       m_log(std::move(log)),
       m_app(ledger, disk_state,
-            LedgerAppOptions{m_opt.chain_id, static_cast<int64_t>(m_opt.engine.params.min_servi)}, verifier,
-            m_verified, m_log.WithCategory("app")),
+            LedgerAppOptions{m_opt.chain_id, static_cast<int64_t>(m_opt.engine.params.min_servi)},
+            verifier, m_verified, m_log.WithCategory("app")),
       m_impl(std::make_unique<Impl>()),
       m_sync(m_opt.sync) {
     m_counters.finalize_latency = LatencyHistogram::WithDefaultBuckets();
@@ -138,7 +137,9 @@ void Driver::RefreshDirectory() {
     std::map<std::string, net::NodeId> key_of;
     std::map<net::NodeId, std::string> name_of;
     for (const auto& v : ledger::GetValidators(m_app.committed())) {
-        if (v.consensus_key.algorithm != crypto::Algorithm::kEd25519 || v.consensus_key.bytes.size() != 32) continue;
+        if (v.consensus_key.algorithm != crypto::Algorithm::kEd25519 ||
+            v.consensus_key.bytes.size() != 32)
+            continue;
         net::NodeId k;
         std::copy(v.consensus_key.bytes.begin(), v.consensus_key.bytes.end(), k.begin());
         key_of[v.account] = k;
@@ -171,7 +172,8 @@ util::Status Driver::InitOrRestore() {
         }
         g.state_root = ToHash32(m_genesis.state_root);
         IOST_TRY(m_blocks.InitGenesis(g));
-        m_log.Info("initialized the data dir at genesis {}", crypto::HashToBase58(m_opt.genesis_hash));
+        m_log.Info("initialized the data dir at genesis {}",
+                   crypto::HashToBase58(m_opt.genesis_hash));
         RefreshDirectory();
         Perform(m_engine->Start(now));
         return util::Ok();
@@ -180,7 +182,8 @@ util::Status Driver::InitOrRestore() {
     auto h0 = m_blocks.GetBlockHash(0);
     if (!h0) return util::ErrOf(h0.error());
     if (!*h0 || FromHash32(**h0) != m_opt.genesis_hash) {
-        return util::Err("the data dir holds another chain (its genesis differs from the genesis file)");
+        return util::Err(
+            "the data dir holds another chain (its genesis differs from the genesis file)");
     }
     std::optional<consensus::SafetyState> safety;
     auto rec = m_safety.Load(util::AsBytes(m_opt.engine.id));
@@ -203,11 +206,13 @@ util::Status Driver::InitOrRestore() {
         if (!raw) return util::ErrOf(raw.error());
         auto rawc = m_blocks.GetCertificate(h);
         if (!rawc) return util::ErrOf(rawc.error());
-        if (!*raw || !*rawc) return util::Err("block " + std::to_string(h) + " is missing from the data dir");
+        if (!*raw || !*rawc)
+            return util::Err("block " + std::to_string(h) + " is missing from the data dir");
         auto fb = core::FinalBlock::FromBytes(**raw);
         if (!fb) return util::Err("block " + std::to_string(h) + ": " + fb.error().message);
         auto cert = DecodeCert(**rawc);
-        if (!cert) return util::Err("certificate " + std::to_string(h) + ": " + cert.error().message);
+        if (!cert)
+            return util::Err("certificate " + std::to_string(h) + ": " + cert.error().message);
         auto cb = std::make_shared<core::CertifiedBlock>();
         cb->block = std::move(*fb);
         cb->commit_view = cert->first;
@@ -219,7 +224,8 @@ util::Status Driver::InitOrRestore() {
             for (const auto& hash : **mh) {
                 auto rm = m_blocks.GetMicroBlock(hash);
                 if (!rm) return util::ErrOf(rm.error());
-                if (!*rm) return util::Err("micro-block of block " + std::to_string(h) + " is missing");
+                if (!*rm)
+                    return util::Err("micro-block of block " + std::to_string(h) + " is missing");
                 auto m = core::MicroBlock::FromBytes(**rm);
                 if (!m) return util::Err("micro-block: " + m.error().message);
                 micros.push_back(std::make_shared<const core::MicroBlock>(std::move(*m)));
@@ -227,8 +233,10 @@ util::Status Driver::InitOrRestore() {
         }
         if (blocks.size() >= kRestoreChunk || h == head->height) {
             auto st = m_engine->RestoreBlocks(blocks, micros, now);
-            if (!st) return util::Err("replaying stored block " + std::to_string(m_engine->height() + 1) + ": " +
-                                      st.error().message);
+            if (!st)
+                return util::Err("replaying stored block " +
+                                 std::to_string(m_engine->height() + 1) + ": " +
+                                 st.error().message);
             blocks.clear();
             micros.clear();
         }
@@ -240,7 +248,8 @@ util::Status Driver::InitOrRestore() {
                          " but the data dir's head is " + std::to_string(head->height));
     }
     m_app.set_committed_height(head->height);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
     m_log.Info("restored to height {} (state root {}) in {} ms", head->height,
                crypto::HashToBase58(FromHash32(head->state_root)), ms.count());
     RefreshDirectory();
@@ -250,7 +259,8 @@ util::Status Driver::InitOrRestore() {
 
 util::Status Driver::Start() {
     if (m_running.exchange(true)) return util::Err("driver already started");
-    m_impl->pool = std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(1, m_opt.verify_threads)));
+    m_impl->pool =
+        std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(1, m_opt.verify_threads)));
     m_impl->work.emplace(asio::make_work_guard(m_impl->io));
     // Start/restore runs on the loop thread too, so every engine call is on it.
     std::promise<util::Status> started;
@@ -334,9 +344,11 @@ void Driver::OnPeerDisconnected(const net::NodeId& peer) {
 void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes payload) {
     auto decoded = DecodeMessage(payload, type);
     if (!decoded) {
-        if (m_host) m_host->Penalize(peer, net::Misbehaviour::kInvalidMessage, decoded.error().message);
+        if (m_host)
+            m_host->Penalize(peer, net::Misbehaviour::kInvalidMessage, decoded.error().message);
         if (m_impl->bad_msg_log.Allow(std::chrono::steady_clock::now())) {
-            m_log.Debug("bad {} from {}: {}", net::TypeName(type), net::ShortId(peer), decoded.error().message);
+            m_log.Debug("bad {} from {}: {}", net::TypeName(type), net::ShortId(peer),
+                        decoded.error().message);
         }
         return;
     }
@@ -351,7 +363,8 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
             auto st = tx->VerifySelf(now, m_opt.chain_id, m_verifier);
             if (!st) {
                 if (!IsTimeError(st.error().reason) && m_host) {
-                    m_host->Penalize(peer, net::Misbehaviour::kInvalidSignature, st.error().message);
+                    m_host->Penalize(peer, net::Misbehaviour::kInvalidSignature,
+                                     st.error().message);
                 }
                 return;
             }
@@ -382,7 +395,9 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
         return;
     }
     if (std::holds_alternative<consensus::SyncResponse>(*decoded)) {
-        Post([this, from, msg = std::move(*decoded)] { OnSyncPart(from, std::get<consensus::SyncResponse>(msg)); });
+        Post([this, from, msg = std::move(*decoded)] {
+            OnSyncPart(from, std::get<consensus::SyncResponse>(msg));
+        });
         return;
     }
     Post([this, from, msg = std::move(*decoded)] {
@@ -402,8 +417,8 @@ util::Result<crypto::Hash256, SubmitError> Driver::SubmitTx(core::Tx tx) {
     const auto now = m_clock.Now();
     auto st = tx.VerifySelf(now, m_opt.chain_id, m_verifier);
     if (!st) {
-        return util::ErrOf(SubmitError{3, std::string(core::TxErrorName(st.error().reason)) + ": " +
-                                              st.error().message});
+        return util::ErrOf(SubmitError{
+            3, std::string(core::TxErrorName(st.error().reason)) + ": " + st.error().message});
     }
     auto names = tx.CheckNames();
     if (!names) return util::ErrOf(SubmitError{3, names.error().message});
@@ -415,7 +430,8 @@ util::Result<crypto::Hash256, SubmitError> Driver::SubmitTx(core::Tx tx) {
     m_verified.Insert(h);
     auto adm = m_mempool.Admit(shared, h, bytes, now);
     if (!adm) {
-        const int code = adm.error().reason == Refusal::kPoolFull || adm.error().reason == Refusal::kPublisherFull
+        const int code = adm.error().reason == Refusal::kPoolFull ||
+                                 adm.error().reason == Refusal::kPublisherFull
                              ? 8
                              : 3;
         return util::ErrOf(SubmitError{code, adm.error().message});
@@ -469,8 +485,10 @@ void Driver::Perform(Effects effects) {
                     ScheduleTimer(x);
                 } else if constexpr (std::is_same_v<T, consensus::Punish>) {
                     ++m_punishments;
-                    m_log.Warn("validator {} slashed at height {} (evidence {}, {} txs compensated)", x.validator,
-                               x.height, crypto::HashToBase58(x.evidence_id), x.compensated_txs.size());
+                    m_log.Warn(
+                        "validator {} slashed at height {} (evidence {}, {} txs compensated)",
+                        x.validator, x.height, crypto::HashToBase58(x.evidence_id),
+                        x.compensated_txs.size());
                 }
             },
             e);
@@ -503,7 +521,8 @@ void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
         ForwardTx(to, *key, msg);
         return;
     }
-    for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Send(*key, type, std::move(payload));
+    for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload))
+        m_host->Send(*key, type, std::move(payload));
 }
 
 void Driver::ForwardTx(const std::string& to, const net::NodeId& key, const Message& msg) {
@@ -530,7 +549,8 @@ void Driver::BroadcastMsg(const Message& msg) {
     if (!m_host) return;
     if (std::holds_alternative<consensus::SyncRequest>(msg) && m_sync.syncing()) return;
     const uint16_t type = NetTypeOf(TagOf(msg));
-    for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload)) m_host->Broadcast(type, std::move(payload));
+    for (auto& payload : EncodeForNetwork(msg, m_opt.max_payload))
+        m_host->Broadcast(type, std::move(payload));
 }
 
 void Driver::ScheduleTimer(const consensus::SetTimer& t) {
@@ -565,7 +585,8 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
     const core::FinalBlock& b = cb.block;
     const CommittedBlock* pc = m_app.Pending(b.height);
     if (!pc) {
-        Halt("finalized block " + std::to_string(b.height) + " was not committed by the application");
+        Halt("finalized block " + std::to_string(b.height) +
+             " was not committed by the application");
         return;
     }
     storage::FinalizedBlockRecord rec;
@@ -619,8 +640,8 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
         ++m_counters.blocks_finalized;
         m_counters.txs_finalized += f.executed_txs.size();
         auto observe = [&](const core::Tx& tx) {
-            m_counters.finalize_latency.Observe(static_cast<double>(std::max<int64_t>(0, now - tx.time)) /
-                                                1e9);
+            m_counters.finalize_latency.Observe(
+                static_cast<double>(std::max<int64_t>(0, now - tx.time)) / 1e9);
         };
         // Blocks learnt through sync are old: they would only skew it.
         if (!m_in_sync_apply) {
@@ -630,8 +651,8 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
             for (const auto& tx : b.direct_txs) observe(tx);
         }
     }
-    m_log.Debug("final block {} persisted: {} txs, {} micro-blocks", b.height, f.executed_txs.size(),
-                rec.micro_blocks.size());
+    m_log.Debug("final block {} persisted: {} txs, {} micro-blocks", b.height,
+                f.executed_txs.size(), rec.micro_blocks.size());
     RefreshDirectory();
     // The status (what /getChainInfo serves) must never name a height whose
     // block is not on disk yet: the engine is already at the end of the batch.
@@ -654,9 +675,12 @@ void Driver::NotePeerHeight(const std::string& from, const consensus::Message& m
     // message for height h shows that it has h - 1 final.
     if (from.rfind("peer:", 0) == 0) return;
     uint64_t h = 0;
-    if (const auto* v = std::get_if<consensus::VoteMsg>(&msg); v && v->vote.voter == from) h = v->vote.height;
-    if (const auto* p = std::get_if<consensus::ProposalMsg>(&msg); p && p->proposer == from) h = p->height;
-    if (const auto* c = std::get_if<consensus::ViewChangeMsg>(&msg); c && c->voter == from) h = c->height;
+    if (const auto* v = std::get_if<consensus::VoteMsg>(&msg); v && v->vote.voter == from)
+        h = v->vote.height;
+    if (const auto* p = std::get_if<consensus::ProposalMsg>(&msg); p && p->proposer == from)
+        h = p->height;
+    if (const auto* c = std::get_if<consensus::ViewChangeMsg>(&msg); c && c->voter == from)
+        h = c->height;
     if (h < 2) return;
     const bool was = m_sync.syncing();
     m_sync.PeerHeight(from, h - 1);
@@ -817,13 +841,16 @@ void Driver::SyncProgress(util::UnixNanos now) {
     }
     if (syncing) {
         if (now - m_rate_time >= util::kNanosPerSecond) {
-            const double inst = static_cast<double>(h - m_rate_height) * 1e9 / static_cast<double>(now - m_rate_time);
+            const double inst = static_cast<double>(h - m_rate_height) * 1e9 /
+                                static_cast<double>(now - m_rate_time);
             m_sync_rate = m_sync_rate == 0 ? inst : 0.7 * m_sync_rate + 0.3 * inst;
             m_rate_height = h;
             m_rate_time = now;
         }
         if (m_opt.progress_bar) {
-            std::fprintf(stderr, "\r%s ", SyncProgressBar(h, m_sync_start_height, m_sync.target(), m_sync_rate).c_str());
+            std::fprintf(
+                stderr, "\r%s ",
+                SyncProgressBar(h, m_sync_start_height, m_sync.target(), m_sync_rate).c_str());
             std::fflush(stderr);
         } else if (now - m_last_progress_log >= 5 * util::kNanosPerSecond) {
             m_last_progress_log = now;
@@ -873,9 +900,12 @@ ChainStatus Driver::Status() const {
     return m_status;
 }
 
-std::optional<PackedTx> Driver::FindPacked(const crypto::Hash256& tx_hash) const { return m_packed.Find(tx_hash); }
+std::optional<PackedTx> Driver::FindPacked(const crypto::Hash256& tx_hash) const {
+    return m_packed.Find(tx_hash);
+}
 
-std::shared_ptr<const core::MicroBlock> Driver::GetMicroBlock(const std::string& producer, uint64_t seq) const {
+std::shared_ptr<const core::MicroBlock> Driver::GetMicroBlock(const std::string& producer,
+                                                              uint64_t seq) const {
     if (auto m = m_packed.Get(producer, seq)) return m;
     auto h = m_blocks.GetMicroBlockHash(util::AsBytes(producer), seq);
     if (!h || !*h) return nullptr;

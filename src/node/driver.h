@@ -32,18 +32,6 @@
 // thread.
 #pragma once
 
-#include <atomic>
-#include <deque>
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
 #include <consensus/engine.h>
 #include <core/genesis.h>
 #include <crypto/keys.h>
@@ -57,6 +45,18 @@
 #include <storage/safety_store.h>
 #include <util/clock.h>
 #include <util/log.h>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace iost::node {
 
@@ -131,8 +131,8 @@ struct NodeMetrics {
     // Tx time → its block persisted here, one observation per final tx.
     LatencyHistogram finalize_latency;
     // Phase 1.
-    uint64_t txs_packed = 0;        // counter: txs seen in accepted MicroBlocks
-    uint64_t packed_now = 0;        // gauge: PACKED txs held in memory
+    uint64_t txs_packed = 0;  // counter: txs seen in accepted MicroBlocks
+    uint64_t packed_now = 0;  // gauge: PACKED txs held in memory
     uint64_t micro_blocks_produced = 0;
     uint64_t micro_blocks_seen = 0;  // accepted from peers
     uint64_t samples_checked = 0;
@@ -155,10 +155,10 @@ struct NodeMetrics {
     // Network and sync.
     uint64_t peers = 0;
     SyncState sync_state = SyncState::kSynced;
-    uint64_t sync_target = 0;      // highest final height a peer showed us
-    uint64_t blocks_synced = 0;    // counter: final blocks learnt through sync
-    uint64_t bad_sync_peers = 0;   // counter: peers penalized for bad sync data
-    uint64_t sync_sources = 0;     // distinct peers whose blocks this node applied
+    uint64_t sync_target = 0;     // highest final height a peer showed us
+    uint64_t blocks_synced = 0;   // counter: final blocks learnt through sync
+    uint64_t bad_sync_peers = 0;  // counter: peers penalized for bad sync data
+    uint64_t sync_sources = 0;    // distinct peers whose blocks this node applied
     // Memory (gauges): what the engine holds; bounded by design (docs/node.md).
     uint64_t engine_blocks_in_memory = 0;
     uint64_t engine_micros_in_memory = 0;
@@ -170,7 +170,7 @@ struct SubmitError {
 };
 
 class Driver {
-public:
+  public:
     Driver(DriverOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,
            const ledger::Ledger& ledger, const ledger::GenesisState& genesis,
            storage::BlockStore& blocks, storage::SafetyStore& safety,
@@ -204,7 +204,8 @@ public:
     std::optional<PackedTx> FindPacked(const crypto::Hash256& tx_hash) const;
     // The most recent MicroBlock with (producer, seq): from memory if recent,
     // else from the BlockStore (final ones); nullptr if unknown.
-    std::shared_ptr<const core::MicroBlock> GetMicroBlock(const std::string& producer, uint64_t seq) const;
+    std::shared_ptr<const core::MicroBlock> GetMicroBlock(const std::string& producer,
+                                                          uint64_t seq) const;
     NodeMetrics Metrics() const;
     const PackedIndex& packed() const { return m_packed; }
     const std::string& id() const { return m_opt.engine.id; }
@@ -216,7 +217,7 @@ public:
     std::string NameOf(const net::NodeId& peer) const;
     static std::string ObserverName(const net::NodeId& key);
 
-private:
+  private:
     struct Impl;
     void Post(std::function<void()> fn);
     void Perform(consensus::Effects effects);
@@ -230,7 +231,8 @@ private:
     void RefreshDirectory();
     // head: the block just persisted, when the engine may already be ahead
     // of the disk (a sync batch finalizes many blocks in one engine call).
-    void UpdateStatus(const core::FinalBlock* head = nullptr, const crypto::Hash256* head_hash = nullptr);
+    void UpdateStatus(const core::FinalBlock* head = nullptr,
+                      const crypto::Hash256* head_hash = nullptr);
     void Halt(const std::string& why);
     void NotePacked(const std::shared_ptr<const core::MicroBlock>& m, bool own);
     util::Status InitOrRestore();

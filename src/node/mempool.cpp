@@ -6,20 +6,28 @@ namespace iost::node {
 
 const char* RefusalName(Refusal r) {
     switch (r) {
-        case Refusal::kDuplicate: return "duplicate";
-        case Refusal::kAlreadyFinal: return "already final";
-        case Refusal::kPoolFull: return "pool full";
-        case Refusal::kPublisherFull: return "publisher share full";
-        case Refusal::kExpired: return "expired";
-        case Refusal::kFutureTime: return "time too far in the future";
-        case Refusal::kTooLarge: return "too large";
+        case Refusal::kDuplicate:
+            return "duplicate";
+        case Refusal::kAlreadyFinal:
+            return "already final";
+        case Refusal::kPoolFull:
+            return "pool full";
+        case Refusal::kPublisherFull:
+            return "publisher share full";
+        case Refusal::kExpired:
+            return "expired";
+        case Refusal::kFutureTime:
+            return "time too far in the future";
+        case Refusal::kTooLarge:
+            return "too large";
     }
     return "unknown";
 }
 
 util::UnixNanos Mempool::ExpiryOf(const core::Tx& tx) {
-    const util::UnixNanos by_age =
-        tx.time > INT64_MAX - core::kMaxTxLifetimeNanos ? INT64_MAX : tx.time + core::kMaxTxLifetimeNanos;
+    const util::UnixNanos by_age = tx.time > INT64_MAX - core::kMaxTxLifetimeNanos
+                                       ? INT64_MAX
+                                       : tx.time + core::kMaxTxLifetimeNanos;
     return std::min(tx.expiration, by_age);
 }
 
@@ -31,21 +39,25 @@ util::Result<void, MempoolRefusal> Mempool::Admit(const std::shared_ptr<const co
         return util::ErrOf(MempoolRefusal{r, std::move(msg)});
     };
     std::lock_guard lk(m_mu);
-    if (bytes > core::kMaxTxBytes) return refuse(Refusal::kTooLarge, "transaction larger than 65536 bytes");
+    if (bytes > core::kMaxTxBytes)
+        return refuse(Refusal::kTooLarge, "transaction larger than 65536 bytes");
     if (m_txs.count(hash)) return refuse(Refusal::kDuplicate, "transaction already in the pool");
-    if (m_final.count(hash)) return refuse(Refusal::kAlreadyFinal, "transaction already in a final block");
+    if (m_final.count(hash))
+        return refuse(Refusal::kAlreadyFinal, "transaction already in a final block");
     const util::UnixNanos expiry = ExpiryOf(*tx);
     if (expiry <= now) return refuse(Refusal::kExpired, "transaction expired");
     if (tx->time > now + core::kMaxTxFutureNanos) {
         return refuse(Refusal::kFutureTime, "transaction time is more than 30 s in the future");
     }
     if (m_txs.size() >= m_opt.max_txs || m_bytes + bytes > m_opt.max_bytes) {
-        return refuse(Refusal::kPoolFull, "transaction pool is full (" + std::to_string(m_txs.size()) +
-                                              " txs, " + std::to_string(m_bytes) + " bytes)");
+        return refuse(Refusal::kPoolFull, "transaction pool is full (" +
+                                              std::to_string(m_txs.size()) + " txs, " +
+                                              std::to_string(m_bytes) + " bytes)");
     }
     size_t& mine = m_per_publisher[tx->publisher];
     if (mine >= m_opt.max_per_publisher) {
-        return refuse(Refusal::kPublisherFull, "publisher '" + tx->publisher + "' has " + std::to_string(mine) +
+        return refuse(Refusal::kPublisherFull, "publisher '" + tx->publisher + "' has " +
+                                                   std::to_string(mine) +
                                                    " transactions pending already");
     }
     ++mine;

@@ -17,6 +17,11 @@
 // Thread contract: all methods are thread-safe (one internal mutex).
 #pragma once
 
+#include <core/tx.h>
+#include <crypto/hash.h>
+#include <util/clock.h>
+#include <util/result.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -26,18 +31,13 @@
 #include <span>
 #include <string>
 
-#include <core/tx.h>
-#include <crypto/hash.h>
-#include <util/clock.h>
-#include <util/result.h>
-
 namespace iost::node {
 
 enum class Refusal {
-    kDuplicate,        // already in the pool
-    kAlreadyFinal,     // already in a final block
-    kPoolFull,         // count or byte bound reached
-    kPublisherFull,    // this publisher's share reached
+    kDuplicate,      // already in the pool
+    kAlreadyFinal,   // already in a final block
+    kPoolFull,       // count or byte bound reached
+    kPublisherFull,  // this publisher's share reached
     kExpired,
     kFutureTime,
     kTooLarge,
@@ -70,7 +70,7 @@ struct MempoolStats {
 enum class TxPoolState { kUnknown, kPending, kFinal };
 
 class Mempool {
-public:
+  public:
     explicit Mempool(MempoolOptions options = {}) : m_opt(options) {}
 
     // `bytes` is the Full encoding's size.
@@ -90,7 +90,7 @@ public:
     // When a transaction stops mattering: min(expiration, time + 90 s).
     static util::UnixNanos ExpiryOf(const core::Tx& tx);
 
-private:
+  private:
     struct Entry {
         std::shared_ptr<const core::Tx> tx;
         size_t bytes = 0;

@@ -1,5 +1,4 @@
 #include <node/node.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -42,8 +41,8 @@ util::Result<NodeKeys> ObserverKeys(const std::string& data_dir) {
         if (!out) return util::Err("cannot write " + tmp);
     }
     std::error_code ec;
-    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                                 ec);
+    std::filesystem::permissions(
+        tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     std::filesystem::rename(tmp, path, ec);
     if (ec) return util::Err("cannot create " + path + ": " + ec.message());
     return k;
@@ -63,7 +62,8 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, util:
     return Create(config, *g, std::move(keys), std::move(log));
 }
 
-util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, const core::Genesis& genesis,
+util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
+                                                 const core::Genesis& genesis,
                                                  std::optional<NodeKeys> keys, util::Logger log) {
     IOST_TRY(ValidateNodeConfig(config));
     std::unique_ptr<Node> n(new Node());
@@ -84,20 +84,19 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, const
     }
     if (n->m_keys.validator) {
         for (const auto& v : genesis.validators) {
-            if (v.account == *n->m_keys.validator && v.consensus_key != n->m_keys.key.public_key()) {
+            if (v.account == *n->m_keys.validator &&
+                v.consensus_key != n->m_keys.key.public_key()) {
                 return util::Err("keys_file: the secret key is not validator '" + v.account +
                                  "''s consensus key in the genesis file");
             }
         }
     }
-    const std::string id = n->m_keys.validator
-                               ? *n->m_keys.validator
-                               : [&] {
-                                     net::NodeId k;
-                                     std::copy(n->m_keys.key.public_key().bytes.begin(),
-                                               n->m_keys.key.public_key().bytes.end(), k.begin());
-                                     return Driver::ObserverName(k);
-                                 }();
+    const std::string id = n->m_keys.validator ? *n->m_keys.validator : [&] {
+        net::NodeId k;
+        std::copy(n->m_keys.key.public_key().bytes.begin(), n->m_keys.key.public_key().bytes.end(),
+                  k.begin());
+        return Driver::ObserverName(k);
+    }();
     n->m_log = log.WithNode(id.size() > 16 ? id.substr(0, 16) : id);
 
     auto gs = ledger::BuildGenesisState(genesis);
@@ -137,9 +136,9 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, const
     dopt.verify_threads = config.verify_threads;
     dopt.relay_gossip = config.relay_gossip;
     dopt.progress_bar = ::isatty(STDERR_FILENO) != 0;
-    n->m_driver = std::make_unique<Driver>(dopt, *n->m_signer, crypto::RealVerifier(), *n->m_ledger,
-                                           *n->m_genesis_state, *n->m_blocks, *n->m_safety, *n->m_state_reader,
-                                           *n->m_mempool, n->m_log.WithCategory("node"));
+    n->m_driver = std::make_unique<Driver>(
+        dopt, *n->m_signer, crypto::RealVerifier(), *n->m_ledger, *n->m_genesis_state, *n->m_blocks,
+        *n->m_safety, *n->m_state_reader, *n->m_mempool, n->m_log.WithCategory("node"));
 
     net::HostOptions ho;
     ho.chain_id = genesis.chain_id;
@@ -153,7 +152,9 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config, const
     ho.max_outbound = config.max_outbound;
     ho.logger = n->m_log.WithCategory("net");
     auto host = net::Host::Make(std::move(ho));
-    if (!host) return util::Err("p2p.listen " + config.p2p_listen.ToString() + ": " + host.error().message);
+    if (!host)
+        return util::Err("p2p.listen " + config.p2p_listen.ToString() + ": " +
+                         host.error().message);
     n->m_host = std::move(*host);
     Driver* d = n->m_driver.get();
     net::HostCallbacks cb;
@@ -171,13 +172,16 @@ Node::~Node() { Stop(); }
 
 std::vector<PeerSummary> Node::Peers() const {
     std::vector<PeerSummary> out;
-    for (const auto& p : m_host->Peers()) out.push_back({m_driver->NameOf(p.id), p.remote.ToString()});
+    for (const auto& p : m_host->Peers())
+        out.push_back({m_driver->NameOf(p.id), p.remote.ToString()});
     return out;
 }
 
 std::string Node::NetworkId() const { return util::Base58Encode(m_keys.key.public_key().bytes); }
 
-void Node::SetFatalHandler(std::function<void(const std::string&)> cb) { m_driver->SetFatalHandler(std::move(cb)); }
+void Node::SetFatalHandler(std::function<void(const std::string&)> cb) {
+    m_driver->SetFatalHandler(std::move(cb));
+}
 
 util::Status Node::Start() {
     if (m_started) return util::Err("node already started");
@@ -185,8 +189,8 @@ util::Status Node::Start() {
     m_host->Start();
     m_started = true;
     const auto s = m_driver->Status();
-    m_log.Info("node {} started: chain {} height {} p2p {}:{}{}", id(), m_genesis.chain_id, s.height,
-               m_config.p2p_listen.host, m_host->listen_port(),
+    m_log.Info("node {} started: chain {} height {} p2p {}:{}{}", id(), m_genesis.chain_id,
+               s.height, m_config.p2p_listen.host, m_host->listen_port(),
                m_keys.validator ? " (validator)" : " (observer)");
     return util::Ok();
 }

@@ -12,10 +12,6 @@
 // return thread-safe components (Driver's read API, Host).
 #pragma once
 
-#include <functional>
-#include <memory>
-#include <string>
-
 #include <core/genesis.h>
 #include <crypto/keys.h>
 #include <ledger/ledger.h>
@@ -30,6 +26,10 @@
 #include <util/log.h>
 #include <util/result.h>
 
+#include <functional>
+#include <memory>
+#include <string>
+
 namespace iost::node {
 
 // A connected peer as the API shows it (IOST rpcpb.PeerInfo).
@@ -42,13 +42,15 @@ struct PeerSummary {
 consensus::Params ParamsFrom(const core::Genesis& g, const NodeConfig& c);
 
 class Node {
-public:
+  public:
     // Loads the genesis and keys files, opens the data dir, builds the
     // driver and binds the P2P port. Every failure is a clear message.
     static util::Result<std::unique_ptr<Node>> Create(const NodeConfig& config, util::Logger log);
     // Same with the genesis and keys given directly (tests).
-    static util::Result<std::unique_ptr<Node>> Create(const NodeConfig& config, const core::Genesis& genesis,
-                                                      std::optional<NodeKeys> keys, util::Logger log);
+    static util::Result<std::unique_ptr<Node>> Create(const NodeConfig& config,
+                                                      const core::Genesis& genesis,
+                                                      std::optional<NodeKeys> keys,
+                                                      util::Logger log);
     ~Node();
     Node(const Node&) = delete;
     Node& operator=(const Node&) = delete;
@@ -79,7 +81,7 @@ public:
     // base58 of the node's P2P (= consensus) public key.
     std::string NetworkId() const;
 
-private:
+  private:
     Node() = default;
 
     NodeConfig m_config;

@@ -10,11 +10,13 @@ void PackedIndex::Add(const std::shared_ptr<const core::MicroBlock>& micro) {
     m_by_seq[{micro->header.producer, micro->header.seq}] = micro->hash;
     for (size_t i = 0; i < micro->tx_hashes.size(); ++i) {
         // A tx repeated in a later MicroBlock keeps its first (earliest) slot.
-        if (m_txs.emplace(micro->tx_hashes[i], TxSlot{micro->hash, static_cast<uint32_t>(i)}).second) {
+        if (m_txs.emplace(micro->tx_hashes[i], TxSlot{micro->hash, static_cast<uint32_t>(i)})
+                .second) {
             ++m_indexed;
         }
     }
-    while (!m_order.empty() && (m_micros.size() > m_opt.max_micros || m_txs.size() > m_opt.max_txs)) {
+    while (!m_order.empty() &&
+           (m_micros.size() > m_opt.max_micros || m_txs.size() > m_opt.max_txs)) {
         const crypto::Hash256 oldest = m_order.front();
         m_order.pop_front();
         EraseLocked(oldest);
@@ -64,7 +66,8 @@ std::optional<PackedTx> PackedIndex::Find(const crypto::Hash256& tx_hash) const 
     return out;
 }
 
-std::shared_ptr<const core::MicroBlock> PackedIndex::Get(const std::string& producer, uint64_t seq) const {
+std::shared_ptr<const core::MicroBlock> PackedIndex::Get(const std::string& producer,
+                                                         uint64_t seq) const {
     std::lock_guard lk(m_mu);
     auto s = m_by_seq.find({producer, seq});
     if (s == m_by_seq.end()) return nullptr;

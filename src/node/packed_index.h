@@ -22,6 +22,11 @@
 // thread writes, the HTTP workers read.
 #pragma once
 
+#include <core/block.h>
+#include <core/receipt.h>
+#include <core/tx.h>
+#include <crypto/hash.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -33,11 +38,6 @@
 #include <string>
 #include <utility>
 
-#include <core/block.h>
-#include <core/receipt.h>
-#include <core/tx.h>
-#include <crypto/hash.h>
-
 namespace iost::node {
 
 // A transaction included in a signed MicroBlock that is not final yet (IOST "PACKED").
@@ -45,7 +45,7 @@ struct PackedTx {
     std::shared_ptr<const core::Tx> tx;
     std::string producer;
     uint64_t seq = 0;
-    int64_t time = 0;  // the MicroBlock's time (unix ns)
+    int64_t time = 0;                        // the MicroBlock's time (unix ns)
     std::optional<core::TxReceipt> receipt;  // the producer's execution result, if known
 };
 
@@ -55,7 +55,7 @@ struct PackedIndexOptions {
 };
 
 class PackedIndex {
-public:
+  public:
     explicit PackedIndex(PackedIndexOptions options = {}) : m_opt(options) {}
 
     // A MicroBlock whose signature was verified (or our own). Idempotent.
@@ -73,7 +73,7 @@ public:
     // Transactions ever indexed (a counter for metrics).
     uint64_t txs_indexed() const;
 
-private:
+  private:
     struct TxSlot {
         crypto::Hash256 micro;
         uint32_t index = 0;

@@ -1,9 +1,8 @@
+#include <fmt/format.h>
 #include <node/sync.h>
 
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace iost::node {
 
@@ -69,7 +68,8 @@ bool SyncPlanner::IsBad(const std::string& peer, util::UnixNanos now) const {
     return it != m_bad_until.end() && now < it->second;
 }
 
-std::vector<SyncRequestPlan> SyncPlanner::Plan(const std::vector<std::string>& connected, util::UnixNanos now) {
+std::vector<SyncRequestPlan> SyncPlanner::Plan(const std::vector<std::string>& connected,
+                                               util::UnixNanos now) {
     std::vector<SyncRequestPlan> out;
     // Timed out: treat like "it has nothing" and ask someone else.
     for (auto it = m_flight.begin(); it != m_flight.end();) {
@@ -121,7 +121,8 @@ std::vector<SyncRequestPlan> SyncPlanner::Plan(const std::vector<std::string>& c
     return out;
 }
 
-bool SyncReorder::Add(const std::string& peer, const consensus::SyncResponse& part, uint64_t height) {
+bool SyncReorder::Add(const std::string& peer, const consensus::SyncResponse& part,
+                      uint64_t height) {
     auto& s = m_streams[peer];
     if (!part.micros.empty()) {
         if (s.saw_blocks) {
@@ -179,21 +180,25 @@ void SyncReorder::Forget(const std::string& peer) {
 std::string SyncProgressLine(uint64_t height, uint64_t target, double blocks_per_sec) {
     std::string eta = "?";
     if (blocks_per_sec > 0.01 && target > height) {
-        eta = fmt::format("{:.0f} s", std::ceil(static_cast<double>(target - height) / blocks_per_sec));
+        eta = fmt::format("{:.0f} s",
+                          std::ceil(static_cast<double>(target - height) / blocks_per_sec));
     } else if (target <= height) {
         eta = "0 s";
     }
-    return fmt::format("height {}/{} ({:.1f} blocks/s, ETA {})", height, target, blocks_per_sec, eta);
+    return fmt::format("height {}/{} ({:.1f} blocks/s, ETA {})", height, target, blocks_per_sec,
+                       eta);
 }
 
 std::string SyncProgressBar(uint64_t height, uint64_t start, uint64_t target, double blocks_per_sec,
                             size_t width) {
     const double span = target > start ? static_cast<double>(target - start) : 1.0;
-    const double done = height > start ? static_cast<double>(std::min(height, target) - start) : 0.0;
+    const double done =
+        height > start ? static_cast<double>(std::min(height, target) - start) : 0.0;
     const double frac = std::clamp(done / span, 0.0, 1.0);
     const size_t fill = static_cast<size_t>(frac * static_cast<double>(width));
-    return fmt::format("sync [{}{}] {:3.0f}% {}", std::string(fill, '#'), std::string(width - fill, '.'),
-                       frac * 100.0, SyncProgressLine(height, target, blocks_per_sec));
+    return fmt::format("sync [{}{}] {:3.0f}% {}", std::string(fill, '#'),
+                       std::string(width - fill, '.'), frac * 100.0,
+                       SyncProgressLine(height, target, blocks_per_sec));
 }
 
 }  // namespace iost::node

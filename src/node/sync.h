@@ -18,6 +18,9 @@
 // Thread contract: none (the driver's loop thread owns both).
 #pragma once
 
+#include <consensus/messages.h>
+#include <util/clock.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -26,15 +29,12 @@
 #include <string>
 #include <vector>
 
-#include <consensus/messages.h>
-#include <util/clock.h>
-
 namespace iost::node {
 
 struct SyncOptions {
-    uint64_t batch = 32;            // blocks per request (the server's cap)
-    size_t window = 8;              // batches in flight at most
-    uint64_t lag = 2;               // behind by more than this = syncing
+    uint64_t batch = 32;  // blocks per request (the server's cap)
+    size_t window = 8;    // batches in flight at most
+    uint64_t lag = 2;     // behind by more than this = syncing
     int64_t timeout_ns = 5 * util::kNanosPerSecond;
     int64_t bad_peer_ns = 600 * util::kNanosPerSecond;
 };
@@ -45,7 +45,7 @@ struct SyncRequestPlan {
 };
 
 class SyncPlanner {
-public:
+  public:
     explicit SyncPlanner(SyncOptions options = {}) : m_opt(options) {}
 
     // Our own final height.
@@ -60,7 +60,8 @@ public:
     void MarkBad(const std::string& peer, util::UnixNanos now);
 
     // Requests to send now, among `connected` peers.
-    std::vector<SyncRequestPlan> Plan(const std::vector<std::string>& connected, util::UnixNanos now);
+    std::vector<SyncRequestPlan> Plan(const std::vector<std::string>& connected,
+                                      util::UnixNanos now);
 
     bool syncing() const { return m_target > m_height + m_opt.lag; }
     uint64_t target() const { return m_target; }
@@ -69,7 +70,7 @@ public:
     uint64_t KnownHeight(const std::string& peer) const;
     bool IsBad(const std::string& peer, util::UnixNanos now) const;
 
-private:
+  private:
     struct Flight {
         std::string peer;
         util::UnixNanos sent = 0;
@@ -79,7 +80,7 @@ private:
     uint64_t m_target = 0;
     std::map<std::string, uint64_t> m_known;
     std::map<std::string, util::UnixNanos> m_bad_until;
-    std::map<uint64_t, Flight> m_flight;  // batch start height → who has it
+    std::map<uint64_t, Flight> m_flight;     // batch start height → who has it
     std::map<std::string, uint64_t> m_uses;  // batches asked per peer
 };
 
@@ -93,7 +94,7 @@ struct SyncBundle {
 };
 
 class SyncReorder {
-public:
+  public:
     explicit SyncReorder(size_t max_bundles = 64, size_t max_micros_per_peer = 50'000)
         : m_max_bundles(max_bundles), m_max_micros(max_micros_per_peer) {}
 
@@ -106,7 +107,7 @@ public:
     void Forget(const std::string& peer);
     size_t size() const { return m_ready.size(); }
 
-private:
+  private:
     struct Stream {
         std::vector<std::shared_ptr<const core::MicroBlock>> micros;
         bool saw_blocks = false;

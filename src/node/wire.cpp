@@ -1,9 +1,8 @@
-#include <node/wire.h>
-
 #include <core/block.h>
 #include <core/codec.h>
 #include <core/tx.h>
 #include <net/message_types.h>
+#include <node/wire.h>
 
 namespace iost::node {
 
@@ -61,7 +60,8 @@ void PutVote(Encoder& e, const core::SignedVote& v) {
 Result<core::SignedVote> GetVote(Decoder& d) {
     core::SignedVote v;
     WIRE_TRY_ASSIGN(v.kind, d.ReadByte());
-    if (v.kind != core::kVotePrepare && v.kind != core::kVoteCommit) return Err("vote: unknown kind");
+    if (v.kind != core::kVotePrepare && v.kind != core::kVoteCommit)
+        return Err("vote: unknown kind");
     WIRE_TRY_ASSIGN(v.height, GetU64(d));
     WIRE_TRY_ASSIGN(v.view, GetU64(d));
     WIRE_TRY_ASSIGN(v.block_hash, GetHash(d, "vote.block_hash"));
@@ -222,7 +222,8 @@ Result<Message> DecodeBody(WireTag tag, Decoder& d) {
             WIRE_TRY_ASSIGN(p.block, GetFinalBlock(d));
             WIRE_TRY_ASSIGN(p.block_hash, GetHash(d, "proposal.block_hash"));
             WIRE_TRY_ASSIGN(p.proposer, d.ReadString());
-            if (p.proposer.empty() || p.proposer.size() > 64) return Err("proposal: bad proposer id");
+            if (p.proposer.empty() || p.proposer.size() > 64)
+                return Err("proposal: bad proposer id");
             size_t n = 0;
             WIRE_TRY_ASSIGN(n, d.ReadCount(kMaxWireJustification, 8 + 8 + 4 + 1 + 4));
             p.justification.reserve(n);
@@ -250,7 +251,8 @@ Result<Message> DecodeBody(WireTag tag, Decoder& d) {
             if (!v) return util::ErrOf(v.error());
             auto ev = core::Evidence::FromBytes(*v);
             if (!ev) return Err("evidence: " + ev.error().message);
-            return Message{consensus::EvidenceMsg{std::make_shared<const core::Evidence>(std::move(*ev))}};
+            return Message{
+                consensus::EvidenceMsg{std::make_shared<const core::Evidence>(std::move(*ev))}};
         }
         case WireTag::kMicroRequest: {
             consensus::MicroRequest r;
@@ -304,15 +306,21 @@ static_assert(std::is_same_v<std::variant_alternative_t<8, Message>, consensus::
 uint16_t NetTypeOf(WireTag tag) {
     using net::MessageType;
     switch (tag) {
-        case WireTag::kTx: return net::ToWire(MessageType::kTx);
-        case WireTag::kMicro: return net::ToWire(MessageType::kMicroBlock);
+        case WireTag::kTx:
+            return net::ToWire(MessageType::kTx);
+        case WireTag::kMicro:
+            return net::ToWire(MessageType::kMicroBlock);
         case WireTag::kProposal:
         case WireTag::kVote:
-        case WireTag::kViewChange: return net::ToWire(MessageType::kVote);
-        case WireTag::kEvidence: return net::ToWire(MessageType::kEvidence);
+        case WireTag::kViewChange:
+            return net::ToWire(MessageType::kVote);
+        case WireTag::kEvidence:
+            return net::ToWire(MessageType::kEvidence);
         case WireTag::kMicroRequest:
-        case WireTag::kSyncRequest: return net::ToWire(MessageType::kSyncRequest);
-        case WireTag::kSyncResponse: return net::ToWire(MessageType::kSyncResponse);
+        case WireTag::kSyncRequest:
+            return net::ToWire(MessageType::kSyncRequest);
+        case WireTag::kSyncResponse:
+            return net::ToWire(MessageType::kSyncResponse);
     }
     return 0;
 }
@@ -419,7 +427,8 @@ Result<consensus::SafetyState> DecodeSafety(util::ByteView b) {
     Decoder d(b);
     auto ver = d.ReadByte();
     if (!ver) return Err("safety record: empty");
-    if (*ver != kSafetyVersion) return Err("safety record: unknown version " + std::to_string(*ver));
+    if (*ver != kSafetyVersion)
+        return Err("safety record: unknown version " + std::to_string(*ver));
     consensus::SafetyState s;
     WIRE_TRY_ASSIGN(s.height, GetU64(d));
     WIRE_TRY_ASSIGN(s.view, GetU64(d));

@@ -12,15 +12,15 @@
 // Thread contract: pure functions.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <vector>
-
 #include <consensus/messages.h>
 #include <consensus/safety.h>
 #include <util/bytes.h>
 #include <util/result.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
 
 namespace iost::node {
 
@@ -38,7 +38,7 @@ enum class WireTag : uint8_t {
 };
 
 inline constexpr size_t kMaxWireJustification = 1'024;
-inline constexpr size_t kMaxWireMicroRequest = 100;   // fits the 4 KiB SyncRequest frame cap
+inline constexpr size_t kMaxWireMicroRequest = 100;  // fits the 4 KiB SyncRequest frame cap
 inline constexpr size_t kMaxWireSyncBlocks = 256;
 inline constexpr size_t kMaxWireSyncMicros = 16'384;
 

@@ -1,24 +1,26 @@
+#include <core/account.h>
+#include <core/amount.h>
+#include <core/merkle.h>
+#include <core/tx_json.h>
 #include <rpc/api.h>
+#include <rpc/api_internal.h>
+#include <util/bytes.h>
+#include <util/text.h>
 
 #include <chrono>
 #include <cmath>
 #include <set>
 
-#include <core/account.h>
-#include <core/amount.h>
-#include <core/merkle.h>
-#include <core/tx_json.h>
-#include <rpc/api_internal.h>
-#include <util/bytes.h>
-#include <util/text.h>
-
 namespace iost::rpc {
 
 const char* NetName(uint32_t chain_id) {
     switch (chain_id) {
-        case 1024: return "mainnet";
-        case 1023: return "testnet";
-        default: return "local";
+        case 1024:
+            return "mainnet";
+        case 1023:
+            return "testnet";
+        default:
+            return "local";
     }
 }
 
@@ -29,7 +31,8 @@ void ApiContext::Route(const std::string& method, const std::string& pattern, Ha
     // of /metrics; the path parameters would make unbounded label values).
     // Two patterns of one endpoint share a counter.
     const auto end = pattern.find('/', 1);
-    const std::string name = pattern.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+    const std::string name =
+        pattern.substr(1, end == std::string::npos ? std::string::npos : end - 1);
     EndpointCounter* c = nullptr;
     for (auto& existing : counters) {
         if (existing->name == name) c = existing.get();
@@ -42,8 +45,9 @@ void ApiContext::Route(const std::string& method, const std::string& pattern, Ha
     server->Handle(method, pattern, [c, h = std::move(h)](const Request& r) {
         const auto t0 = std::chrono::steady_clock::now();
         Response resp = h(r);
-        const auto us =
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - t0)
+                            .count();
         c->requests.fetch_add(1, std::memory_order_relaxed);
         if (resp.status / 100 != 2) c->errors.fetch_add(1, std::memory_order_relaxed);
         c->micros.fetch_add(static_cast<uint64_t>(us), std::memory_order_relaxed);
@@ -51,7 +55,9 @@ void ApiContext::Route(const std::string& method, const std::string& pattern, Ha
     });
 }
 void ApiContext::Get(const std::string& pattern, Handler h) { Route("GET", pattern, std::move(h)); }
-void ApiContext::Post(const std::string& pattern, Handler h) { Route("POST", pattern, std::move(h)); }
+void ApiContext::Post(const std::string& pattern, Handler h) {
+    Route("POST", pattern, std::move(h));
+}
 
 // --- JSON conventions ---
 
@@ -76,7 +82,9 @@ std::string RawToDecimal(int64_t raw, int decimals) {
 Response BadRequest(std::string_view message) {
     return Response::Error(400, grpc_code::kInvalidArgument, message);
 }
-Response NotFound(std::string_view message) { return Response::Error(400, grpc_code::kUnknown, message); }
+Response NotFound(std::string_view message) {
+    return Response::Error(400, grpc_code::kUnknown, message);
+}
 Response StorageError(std::string_view what, const util::Error& e) {
     // A failing store is the node's problem, not the client's: 500, which the
     // server logs; the body names no internals.
@@ -110,7 +118,8 @@ util::Result<crypto::Hash256> ParseHash(std::string_view text, std::string_view 
 util::Status CheckId(std::string_view id) {
     if (core::IsContractId(id)) return util::Ok();
     if (id.size() < 5 || id.size() > 11) {
-        return util::Err("id invalid. id length should be between 5,11 - " + std::to_string(id.size()));
+        return util::Err("id invalid. id length should be between 5,11 - " +
+                         std::to_string(id.size()));
     }
     return core::ValidateAccountName(id);
 }
@@ -123,25 +132,30 @@ util::Result<bool> ParseBoolParam(std::string_view text, std::string_view what) 
 
 util::Result<uint64_t> ParseU64(std::string_view text, std::string_view what) {
     if (text.empty() || text.size() > 20) {
-        return util::Err(std::string(what) + ": expected a block number, got " + util::Quoted(text));
+        return util::Err(std::string(what) + ": expected a block number, got " +
+                         util::Quoted(text));
     }
     uint64_t v = 0;
     for (char ch : text) {
         if (ch < '0' || ch > '9') {
-            return util::Err(std::string(what) + ": expected a block number, got " + util::Quoted(text));
+            return util::Err(std::string(what) + ": expected a block number, got " +
+                             util::Quoted(text));
         }
         const uint64_t d = static_cast<uint64_t>(ch - '0');
-        if (v > (UINT64_MAX - d) / 10) return util::Err(std::string(what) + ": number out of range");
+        if (v > (UINT64_MAX - d) / 10)
+            return util::Err(std::string(what) + ": number out of range");
         v = v * 10 + d;
     }
-    if (v > static_cast<uint64_t>(INT64_MAX)) return util::Err(std::string(what) + ": number out of range (int64)");
+    if (v > static_cast<uint64_t>(INT64_MAX))
+        return util::Err(std::string(what) + ": number out of range (int64)");
     return v;
 }
 
 util::Result<json> ParseBodyObject(std::string_view body, size_t max_bytes) {
     if (body.size() > max_bytes) {
-        return util::Err("request body of " + std::to_string(body.size()) + " bytes is larger than " +
-                         std::to_string(max_bytes) + " for this endpoint");
+        return util::Err("request body of " + std::to_string(body.size()) +
+                         " bytes is larger than " + std::to_string(max_bytes) +
+                         " for this endpoint");
     }
     // Duplicate keys are ambiguous (which one wins differs between parsers)
     // and no request needs nesting beyond a few levels: both are refused.
@@ -163,14 +177,15 @@ util::Result<json> ParseBodyObject(std::string_view body, size_t max_bytes) {
     };
     json j = json::parse(body, cb, /*allow_exceptions=*/false);
     if (j.is_discarded()) return util::Err("request body is not valid JSON");
-    if (too_deep) return util::Err("request body nests deeper than " + std::to_string(kMaxDepth) + " levels");
-    if (!duplicate.empty()) return util::Err("request body has the key " + util::Quoted(duplicate) + " twice");
+    if (too_deep)
+        return util::Err("request body nests deeper than " + std::to_string(kMaxDepth) + " levels");
+    if (!duplicate.empty())
+        return util::Err("request body has the key " + util::Quoted(duplicate) + " twice");
     if (!j.is_object()) return util::Err("request body must be a JSON object");
     return j;
 }
 
 // --- blocks ---
-
 
 util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t height) {
     std::vector<core::MicroBlock> out;
@@ -180,7 +195,8 @@ util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t h
     for (const auto& mh : **hashes) {
         auto raw = n.blocks().GetMicroBlock(mh);
         if (!raw) return util::Err(raw.error().message);
-        if (!*raw) return util::Err("micro-block of final block " + std::to_string(height) + " missing");
+        if (!*raw)
+            return util::Err("micro-block of final block " + std::to_string(height) + " missing");
         auto m = core::MicroBlock::FromBytes(**raw);
         if (!m) return util::Err("stored micro-block does not decode: " + m.error().message);
         out.push_back(std::move(*m));
@@ -223,10 +239,12 @@ util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t heigh
         if (!micros) return util::Err(micros.error().message);
         for (auto& m : *micros) {
             for (size_t i = 0; i < m.txs.size() && i < m.tx_hashes.size(); ++i) {
-                bodies.emplace(m.tx_hashes[i], std::make_shared<const core::Tx>(std::move(m.txs[i])));
+                bodies.emplace(m.tx_hashes[i],
+                               std::make_shared<const core::Tx>(std::move(m.txs[i])));
             }
         }
-        for (const auto& t : b.block.direct_txs) bodies.emplace(t.Hash(), std::make_shared<const core::Tx>(t));
+        for (const auto& t : b.block.direct_txs)
+            bodies.emplace(t.Hash(), std::make_shared<const core::Tx>(t));
         for (const auto& h : b.tx_hashes) {
             auto it = bodies.find(h);
             b.txs.push_back(it == bodies.end() ? nullptr : it->second);
@@ -246,7 +264,8 @@ json ReceiptJson(const core::TxReceipt& r) {
     j["message"] = r.status.message;
     j["returns"] = r.returns;
     json rs = json::array();
-    for (const auto& c : r.receipts) rs.push_back({{"func_name", c.func_name}, {"content", c.content}});
+    for (const auto& c : r.receipts)
+        rs.push_back({{"func_name", c.func_name}, {"content", c.content}});
     j["receipts"] = std::move(rs);
     return j;
 }
@@ -259,7 +278,8 @@ json TxJson(const core::Tx& tx, const core::TxReceipt* receipt) {
     // Fields in rpc.proto's order (core writes the actions' keys sorted).
     json actions = json::array();
     for (const auto& a : tx.actions) {
-        actions.push_back({{"contract", a.contract}, {"action_name", a.action_name}, {"data", a.data}});
+        actions.push_back(
+            {{"contract", a.contract}, {"action_name", a.action_name}, {"data", a.data}});
     }
     j["actions"] = std::move(actions);
     j["tx_receipt"] = receipt ? ReceiptJson(*receipt) : json(nullptr);
@@ -277,7 +297,8 @@ json BlockJson(const LoadedBlock& b, bool complete) {
     json j;
     j["hash"] = crypto::HashToBase58(b.hash);
     j["version"] = "0";
-    j["parent_hash"] = b.block.height == 0 ? std::string() : crypto::HashToBase58(b.block.prev_hash);
+    j["parent_hash"] =
+        b.block.height == 0 ? std::string() : crypto::HashToBase58(b.block.prev_hash);
     j["tx_merkle_hash"] = util::Base58Encode(core::IostMerkleRootBytes(b.tx_hashes));
     j["tx_receipt_merkle_hash"] = util::Base58Encode(core::IostMerkleRootBytes(receipt_hashes));
     j["number"] = U64(b.block.height);

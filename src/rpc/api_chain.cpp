@@ -1,8 +1,6 @@
 // Chain endpoints: node and chain info, transactions (PENDING / PACKED /
 // IRREVERSIBLE), receipts, blocks, gas ratio, and sendTx (go-iost
 // rpc/api_service.go semantics, rpc/convert.go shapes).
-#include <algorithm>
-
 #include <core/tx_json.h>
 #include <ledger/ledger.h>
 #include <ledger/native.h>
@@ -10,6 +8,8 @@
 #include <rpc/api_internal.h>
 #include <util/clock.h>
 #include <util/text.h>
+
+#include <algorithm>
 
 namespace iost::rpc {
 namespace {
@@ -42,7 +42,8 @@ Response ChainInfo(node::Node& n) {
     json witnesses = json::array();
     for (const auto& id : s.believable) witnesses.push_back(id);
     for (const auto& id : s.normal) {
-        if (std::find(s.believable.begin(), s.believable.end(), id) == s.believable.end()) witnesses.push_back(id);
+        if (std::find(s.believable.begin(), s.believable.end(), id) == s.believable.end())
+            witnesses.push_back(id);
     }
     // PoB finalizes every block it shows: head and last irreversible block
     // are the same block.
@@ -108,7 +109,8 @@ Response ReceiptByTxHash(node::Node& n, const Request& r) {
     if (!raw) return StorageError("receipt", raw.error());
     // Like go-iost, only a final (irreversible) transaction has a receipt
     // here; the SDK polls until it appears.
-    if (!*raw) return NotFound("receipt not found: transaction " + r.params[0] + " is not final (yet)");
+    if (!*raw)
+        return NotFound("receipt not found: transaction " + r.params[0] + " is not final (yet)");
     auto rec = core::TxReceipt::Decode(**raw);
     if (!rec) return StorageError("receipt", rec.error());
     return JsonOk(ReceiptJson(*rec));
@@ -156,7 +158,8 @@ Response GasRatio(node::Node& n) {
     std::vector<double> ratios;
     if (*b) {
         for (const auto& t : (*b)->txs) {
-            if (t && t->publisher != "base.iost") ratios.push_back(core::GasX100ToDouble(t->gas_ratio));
+            if (t && t->publisher != "base.iost")
+                ratios.push_back(core::GasX100ToDouble(t->gas_ratio));
         }
     }
     json j;
@@ -176,9 +179,10 @@ Response GasRatio(node::Node& n) {
 util::Status CheckGas(const ledger::StateReader& state, const core::Tx& tx, int64_t now) {
     const int64_t have = ledger::GasInfo(state, tx.publisher, now).stock;
     if (have >= tx.gas_limit) return util::Ok();
-    const std::string msg = "gas not enough: user " + tx.publisher + " has " + RawToDecimal(have, 2) + " < " +
-                            RawToDecimal(tx.gas_limit, 2);
-    if (tx.actions.size() != 1 || tx.actions[0].contract != "gas.iost" || tx.actions[0].action_name != "pledge") {
+    const std::string msg = "gas not enough: user " + tx.publisher + " has " +
+                            RawToDecimal(have, 2) + " < " + RawToDecimal(tx.gas_limit, 2);
+    if (tx.actions.size() != 1 || tx.actions[0].contract != "gas.iost" ||
+        tx.actions[0].action_name != "pledge") {
         return util::Err(msg);
     }
     json args = json::parse(tx.actions[0].data, nullptr, false);
@@ -189,12 +193,14 @@ util::Status CheckGas(const ledger::StateReader& state, const core::Tx& tx, int6
     if (args[0].get<std::string>() != tx.publisher || args[1].get<std::string>() != tx.publisher) {
         return util::Err(msg);
     }
-    auto amount = core::Amount::Parse(args[2].get<std::string>(), 8, core::ExcessDecimals::kTruncate);
-    if (!amount) return util::Err("invalid gas pledge amount " + util::Quoted(args[2].get<std::string>()));
+    auto amount =
+        core::Amount::Parse(args[2].get<std::string>(), 8, core::ExcessDecimals::kTruncate);
+    if (!amount)
+        return util::Err("invalid gas pledge amount " + util::Quoted(args[2].get<std::string>()));
     const int64_t balance = ledger::BalanceOf(state, "iost", tx.publisher, now);
     if (balance < amount->raw()) {
-        return util::Err("iost token amount not enough for pledgement " + RawToDecimal(balance, 8) + " < " +
-                         amount->ToString());
+        return util::Err("iost token amount not enough for pledgement " + RawToDecimal(balance, 8) +
+                         " < " + amount->ToString());
     }
     return util::Ok();
 }
@@ -202,8 +208,8 @@ util::Status CheckGas(const ledger::StateReader& state, const core::Tx& tx, int6
 Response SendTx(node::Node& n, const Request& req) {
     if (req.body.size() > core::kMaxTxJsonBytes) {
         return BadRequest("request body of " + std::to_string(req.body.size()) +
-                          " bytes is larger than the largest transaction (" + std::to_string(core::kMaxTxJsonBytes) +
-                          ")");
+                          " bytes is larger than the largest transaction (" +
+                          std::to_string(core::kMaxTxJsonBytes) + ")");
     }
     auto tx = core::TxFromJson(req.body);
     if (!tx) return BadRequest(tx.error().message);
@@ -212,15 +218,18 @@ Response SendTx(node::Node& n, const Request& req) {
     // signatures (verified once, there).
     const int64_t now = util::SystemClock().Now();
     if (tx->chain_id != n.genesis().chain_id) {
-        return BadRequest(std::string(core::TxErrorName(core::TxError::kWrongChainId)) + ": chain_id " +
-                          std::to_string(tx->chain_id) + " is not this chain's " +
-                          std::to_string(n.genesis().chain_id) + " (the SDK defaults to 1024: tx.setChainID)");
+        return BadRequest(std::string(core::TxErrorName(core::TxError::kWrongChainId)) +
+                          ": chain_id " + std::to_string(tx->chain_id) + " is not this chain's " +
+                          std::to_string(n.genesis().chain_id) +
+                          " (the SDK defaults to 1024: tx.setChainID)");
     }
     if (auto st = tx->CheckTime(now); !st) {
-        return BadRequest(std::string(core::TxErrorName(st.error().reason)) + ": " + st.error().message);
+        return BadRequest(std::string(core::TxErrorName(st.error().reason)) + ": " +
+                          st.error().message);
     }
     if (auto st = tx->CheckNames(); !st) {
-        return BadRequest(std::string(core::TxErrorName(st.error().reason)) + ": " + st.error().message);
+        return BadRequest(std::string(core::TxErrorName(st.error().reason)) + ": " +
+                          st.error().message);
     }
     // Then against final state, as go-iost checks gas before admitting:
     // permissions (publisher's active keys, signers, amount_limit) and gas.
@@ -231,7 +240,8 @@ Response SendTx(node::Node& n, const Request& req) {
     if (auto st = CheckGas(n.state(), *tx, now); !st) return BadRequest(st.error().message);
     auto h = n.driver().SubmitTx(std::move(*tx));
     if (!h) {
-        if (h.error().code == grpc_code::kUnavailable) return Response::Error(503, h.error().code, h.error().message);
+        if (h.error().code == grpc_code::kUnavailable)
+            return Response::Error(503, h.error().code, h.error().message);
         return Response::Error(400, h.error().code, h.error().message);
     }
     json j;
@@ -247,9 +257,12 @@ void RegisterChainApi(ApiContext& ctx) {
     ctx.Get("/getNodeInfo", [n](const Request&) { return NodeInfo(*n); });
     ctx.Get("/getChainInfo", [n](const Request&) { return ChainInfo(*n); });
     ctx.Get("/getTxByHash/{hash}", [n](const Request& r) { return TxByHash(*n, r); });
-    ctx.Get("/getTxReceiptByTxHash/{hash}", [n](const Request& r) { return ReceiptByTxHash(*n, r); });
-    ctx.Get("/getBlockByHash/{hash}/{complete}", [n](const Request& r) { return BlockByHash(*n, r); });
-    ctx.Get("/getBlockByNumber/{number}/{complete}", [n](const Request& r) { return BlockByNumber(*n, r); });
+    ctx.Get("/getTxReceiptByTxHash/{hash}",
+            [n](const Request& r) { return ReceiptByTxHash(*n, r); });
+    ctx.Get("/getBlockByHash/{hash}/{complete}",
+            [n](const Request& r) { return BlockByHash(*n, r); });
+    ctx.Get("/getBlockByNumber/{number}/{complete}",
+            [n](const Request& r) { return BlockByNumber(*n, r); });
     ctx.Get("/getGasRatio", [n](const Request&) { return GasRatio(*n); });
     ctx.Post("/sendTx", [n](const Request& r) { return SendTx(*n, r); });
 }

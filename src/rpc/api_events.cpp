@@ -12,18 +12,18 @@
 // One feed thread (started with the first subscriber) follows the final
 // height and pushes to the subscribers; a slow subscriber is dropped by the
 // server's bounded stream buffer, never slows the others.
+#include <rpc/api_internal.h>
+#include <util/text.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
-#include <rpc/api_internal.h>
-#include <util/text.h>
-
 namespace iost::rpc {
 
 class EventHub {
-public:
+  public:
     struct Sub {
         std::shared_ptr<Subscription> stream;
         bool receipts = false;
@@ -71,7 +71,7 @@ public:
 
     static constexpr size_t kMaxSubscribers = 64;
 
-private:
+  private:
     static constexpr uint64_t kMaxBlocksPerTick = 64;
 
     void Run() {
@@ -89,20 +89,24 @@ private:
         std::lock_guard lk(m_mu);
         if (m_subs.empty()) return;
         const uint64_t head = m_node.driver().Status().height;
-        for (int i = 0; m_next_height <= head && i < static_cast<int>(kMaxBlocksPerTick); ++i, ++m_next_height) {
+        for (int i = 0; m_next_height <= head && i < static_cast<int>(kMaxBlocksPerTick);
+             ++i, ++m_next_height) {
             auto b = LoadBlock(m_node, m_next_height, WithTxs::kNo);
             if (!b || !*b) return;  // not readable yet (or storage trouble): retry next tick
             for (const auto& rec : (*b)->receipts) {
                 for (const auto& cr : rec.receipts) {
                     const std::string contract = cr.func_name.substr(0, cr.func_name.find('/'));
                     json line;
-                    line["result"]["event"] = {
-                        {"topic", "CONTRACT_RECEIPT"}, {"data", cr.content}, {"time", I64((*b)->block.time)}};
-                    const std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
+                    line["result"]["event"] = {{"topic", "CONTRACT_RECEIPT"},
+                                               {"data", cr.content},
+                                               {"time", I64((*b)->block.time)}};
+                    const std::string text =
+                        line.dump(-1, ' ', false, json::error_handler_t::replace);
                     // Copy: Push may close a stream, whose OnClose edits m_subs.
                     auto subs = m_subs;
                     for (auto& s : subs) {
-                        if (!s.receipts || (!s.contract.empty() && s.contract != contract)) continue;
+                        if (!s.receipts || (!s.contract.empty() && s.contract != contract))
+                            continue;
                         if (s.stream->Push(text)) m_sent.fetch_add(1, std::memory_order_relaxed);
                     }
                     if (m_subs.empty()) return;
@@ -162,7 +166,8 @@ util::Result<EventHub::Sub> ParseSubscribe(std::string_view body) {
             if (!id->is_string()) return util::Err("filter.contract_id: must be a string");
             sub.contract = id->get<std::string>();
             if (!sub.contract.empty()) {
-                if (auto st = CheckId(sub.contract); !st) return util::Err("filter.contract_id: " + st.error().message);
+                if (auto st = CheckId(sub.contract); !st)
+                    return util::Err("filter.contract_id: " + st.error().message);
             }
         }
     }
@@ -171,25 +176,28 @@ util::Result<EventHub::Sub> ParseSubscribe(std::string_view body) {
 
 }  // namespace
 
-size_t EventSubscribers(const ApiContext& ctx) { return ctx.events ? ctx.events->subscribers() : 0; }
+size_t EventSubscribers(const ApiContext& ctx) {
+    return ctx.events ? ctx.events->subscribers() : 0;
+}
 uint64_t EventsSent(const ApiContext& ctx) { return ctx.events ? ctx.events->events_sent() : 0; }
 
 void RegisterEventApi(ApiContext& ctx) {
     ctx.events = std::make_shared<EventHub>(*ctx.node);
     EventHub* hub = ctx.events.get();
-    ctx.server->HandleStream("POST", "/subscribe",
-                             [hub](const Request& r, const std::shared_ptr<Subscription>& stream)
-                                 -> std::optional<Response> {
-                                 auto sub = ParseSubscribe(r.body);
-                                 if (!sub) return BadRequest(sub.error().message);
-                                 sub->stream = stream;
-                                 if (!hub->Add(std::move(*sub))) {
-                                     return Response::Error(503, grpc_code::kUnavailable,
-                                                            "too many subscribers (at most " +
-                                                                std::to_string(EventHub::kMaxSubscribers) + ")");
-                                 }
-                                 return std::nullopt;
-                             });
+    ctx.server->HandleStream(
+        "POST", "/subscribe",
+        [hub](const Request& r,
+              const std::shared_ptr<Subscription>& stream) -> std::optional<Response> {
+            auto sub = ParseSubscribe(r.body);
+            if (!sub) return BadRequest(sub.error().message);
+            sub->stream = stream;
+            if (!hub->Add(std::move(*sub))) {
+                return Response::Error(503, grpc_code::kUnavailable,
+                                       "too many subscribers (at most " +
+                                           std::to_string(EventHub::kMaxSubscribers) + ")");
+            }
+            return std::nullopt;
+        });
 }
 
 }  // namespace iost::rpc

@@ -8,25 +8,24 @@
 // thread-safe stores.
 #pragma once
 
-#include <algorithm>
-#include <array>
-#include <atomic>
-#include <cstdint>
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include <core/block.h>
 #include <core/receipt.h>
 #include <core/tx.h>
 #include <node/node.h>
 #include <rpc/http_server.h>
 #include <util/result.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace iost::rpc {
 

@@ -3,13 +3,13 @@
 // stake, parameters, fallback), /getMicroBlock/{producer}/{seq}, and
 // /getEvidence (fraud proofs, equivocations, excluded and compensated
 // transactions, slashed validators) over a bounded range of final blocks.
-#include <algorithm>
-
 #include <consensus/election.h>
 #include <ledger/ledger.h>
 #include <rpc/api_internal.h>
 #include <util/bytes.h>
 #include <util/text.h>
+
+#include <algorithm>
 
 namespace iost::rpc {
 namespace {
@@ -21,9 +21,12 @@ constexpr uint64_t kMaxFallbackScan = 512;
 
 const char* StatusName(ledger::schema::ValidatorStatus s) {
     switch (s) {
-        case ledger::schema::ValidatorStatus::kActive: return "ACTIVE";
-        case ledger::schema::ValidatorStatus::kUnregistered: return "UNREGISTERED";
-        case ledger::schema::ValidatorStatus::kSlashed: return "SLASHED";
+        case ledger::schema::ValidatorStatus::kActive:
+            return "ACTIVE";
+        case ledger::schema::ValidatorStatus::kUnregistered:
+            return "UNREGISTERED";
+        case ledger::schema::ValidatorStatus::kSlashed:
+            return "SLASHED";
     }
     return "UNKNOWN";
 }
@@ -49,7 +52,9 @@ Response PobInfo(node::Node& n) {
     if (s.epoch > 0) {
         auto h = n.blocks().GetBlockHash(s.epoch * p.epoch_length);
         if (!h) return StorageError("block hash", h.error());
-        if (!*h) return NotFound("the block that seeds epoch " + std::to_string(s.epoch) + " is not stored");
+        if (!*h)
+            return NotFound("the block that seeds epoch " + std::to_string(s.epoch) +
+                            " is not stored");
         std::copy((*h)->begin(), (*h)->end(), seed_base.begin());
     }
     json j;
@@ -69,8 +74,9 @@ Response PobInfo(node::Node& n) {
     // Believable producers declared silent in this epoch (their partitions
     // run in the normal league until the next epoch, §4.5).
     json silent = json::array();
-    const uint64_t first = std::max<uint64_t>(s.epoch * p.epoch_length + 1,
-                                              s.height > kMaxFallbackScan ? s.height - kMaxFallbackScan + 1 : 1);
+    const uint64_t first =
+        std::max<uint64_t>(s.epoch * p.epoch_length + 1,
+                           s.height > kMaxFallbackScan ? s.height - kMaxFallbackScan + 1 : 1);
     for (uint64_t h = first; h <= s.height && h >= 1; ++h) {
         auto b = LoadBlock(n, h, WithTxs::kNo);
         if (!b) return StorageError("block", b.error());
@@ -81,18 +87,20 @@ Response PobInfo(node::Node& n) {
     }
     j["fallback_producers"] = std::move(silent);
     const size_t nn = s.normal.size();
-    j["params"] = {{"believable_size", p.believable_size},
-                   {"normal_size", p.normal_size},
-                   {"sampling_probability", Double(static_cast<double>(p.sampling_probability_ppm) / 1e6)},
-                   {"epoch_length", U64(p.epoch_length)},
-                   {"micro_interval_ms", p.micro_interval_ms},
-                   {"final_interval_ms", p.final_interval_ms},
-                   {"min_servi", I64(p.min_servi)},
-                   {"recheck_window", U64(p.recheck_window)},
-                   {"max_faulty", static_cast<int64_t>(consensus::MaxFaulty(nn))},
-                   {"quorum", static_cast<int64_t>(consensus::Quorum(nn))}};
+    j["params"] = {
+        {"believable_size", p.believable_size},
+        {"normal_size", p.normal_size},
+        {"sampling_probability", Double(static_cast<double>(p.sampling_probability_ppm) / 1e6)},
+        {"epoch_length", U64(p.epoch_length)},
+        {"micro_interval_ms", p.micro_interval_ms},
+        {"final_interval_ms", p.final_interval_ms},
+        {"min_servi", I64(p.min_servi)},
+        {"recheck_window", U64(p.recheck_window)},
+        {"max_faulty", static_cast<int64_t>(consensus::MaxFaulty(nn))},
+        {"quorum", static_cast<int64_t>(consensus::Quorum(nn))}};
     j["validators"] = json::array();
-    for (const auto& v : ledger::GetValidators(st)) j["validators"].push_back(MemberJson(v.account, st));
+    for (const auto& v : ledger::GetValidators(st))
+        j["validators"].push_back(MemberJson(v.account, st));
     return JsonOk(j);
 }
 
@@ -174,7 +182,9 @@ Response Evidence(node::Node& n, const Request& r) {
         if (!f) return BadRequest(f.error().message);
         auto t = ParseU64(r.params[1], "to");
         if (!t) return BadRequest(t.error().message);
-        if (*t < *f) return BadRequest("invalid range " + r.params[0] + " to " + r.params[1] + ": to < from");
+        if (*t < *f)
+            return BadRequest("invalid range " + r.params[0] + " to " + r.params[1] +
+                              ": to < from");
         if (*t - *f >= kMaxEvidenceRange) {
             return BadRequest("invalid range " + r.params[0] + " to " + r.params[1] + ": at most " +
                               std::to_string(kMaxEvidenceRange) + " blocks per request");

@@ -3,14 +3,14 @@
 // (go-iost rpc/api_service.go semantics, rpc.proto shapes). PoB shows only
 // final state, so `by_longest_chain` is validated and otherwise changes
 // nothing: the longest chain and the irreversible chain are the same.
-#include <algorithm>
-#include <climits>
-
 #include <core/account.h>
 #include <ledger/ledger.h>
 #include <ledger/native.h>
 #include <rpc/api_internal.h>
 #include <util/text.h>
+
+#include <algorithm>
+#include <climits>
 
 namespace iost::rpc {
 namespace {
@@ -21,7 +21,10 @@ constexpr size_t kMaxStorageBody = 64 << 10;
 constexpr size_t kMaxBatchKeys = 50;  // go-iost reads at most 50 key fields
 
 json ItemJson(const ledger::PermissionItem& it) {
-    return {{"id", it.id}, {"is_key_pair", it.is_key_pair}, {"weight", I64(it.weight)}, {"permission", it.permission}};
+    return {{"id", it.id},
+            {"is_key_pair", it.is_key_pair},
+            {"weight", I64(it.weight)},
+            {"permission", it.permission}};
 }
 
 // Gas per second a pledge of `pledge_raw` IOST earns (gas.iost's rate, taken
@@ -35,14 +38,17 @@ double GasIncreasePerSecond(int64_t pledge_raw) {
     return static_cast<double>(ledger::native::GasAt(g, 1 + 1'000'000'000).stock) / 100.0;
 }
 
-json FrozenJson(const StateReader& st, std::string_view token, std::string_view holder, int64_t now, int decimals) {
+json FrozenJson(const StateReader& st, std::string_view token, std::string_view holder, int64_t now,
+                int decimals) {
     json out = json::array();
     auto raw = st.Get(ledger::schema::FreezeKey(token, holder));
     if (!raw) return out;
     auto list = ledger::schema::DecodeFreezeList(*raw);
     if (!list) return out;
     for (const auto& f : *list) {
-        if (f.ftime > now) out.push_back({{"amount", Double(RawToDouble(f.amount, decimals))}, {"time", I64(f.ftime)}});
+        if (f.ftime > now)
+            out.push_back(
+                {{"amount", Double(RawToDouble(f.amount, decimals))}, {"time", I64(f.ftime)}});
     }
     return out;
 }
@@ -50,7 +56,8 @@ json FrozenJson(const StateReader& st, std::string_view token, std::string_view 
 Response Account(node::Node& n, const Request& r) {
     const std::string& name = r.params[0];
     if (auto st = CheckId(name); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
     const StateReader& st = n.state();
     auto acc = ledger::GetAccount(st, name);
     if (!acc) return NotFound("account not found");
@@ -72,7 +79,8 @@ Response Account(node::Node& n, const Request& r) {
         auto v = st.Get(ledger::schema::GasPledgeKey(p, name));
         if (!v) continue;
         auto amount = ledger::schema::DecodeI64(*v);
-        if (amount && *amount > 0) pledged.push_back({{"pledger", p}, {"amount", Double(RawToDouble(*amount, 8))}});
+        if (amount && *amount > 0)
+            pledged.push_back({{"pledger", p}, {"amount", Double(RawToDouble(*amount, 8))}});
     }
     j["gas_info"] = {{"current_total", Double(static_cast<double>(gas.stock) / 100.0)},
                      {"transferable_gas", 0},
@@ -91,13 +99,17 @@ Response Account(node::Node& n, const Request& r) {
         if (auto d = ledger::schema::DecodeI64(*v)) ram_bought = *d;
     }
     const int64_t ram_used = std::max<int64_t>(0, ram_bought - ram_available);
-    j["ram_info"] = {{"available", I64(ram_available)}, {"used", I64(ram_used)}, {"total", I64(ram_available + ram_used)}};
+    j["ram_info"] = {{"available", I64(ram_available)},
+                     {"used", I64(ram_used)},
+                     {"total", I64(ram_available + ram_used)}};
 
     json perms = json::object();
     for (const auto& [pname, p] : acc->permissions) {
         json items = json::array();
         for (const auto& it : p.items) items.push_back(ItemJson(it));
-        perms[pname] = {{"name", p.name}, {"group_names", p.groups}, {"items", std::move(items)},
+        perms[pname] = {{"name", p.name},
+                        {"group_names", p.groups},
+                        {"items", std::move(items)},
                         {"threshold", I64(p.threshold)}};
     }
     j["permissions"] = std::move(perms);
@@ -115,7 +127,9 @@ Response Account(node::Node& n, const Request& r) {
         if (!raw) continue;
         auto amount = ledger::schema::DecodeI64(*raw);
         if (amount && *amount > 0) {
-            votes.push_back({{"option", v.account}, {"votes", Double(RawToDouble(*amount, 8))}, {"cleared_votes", 0}});
+            votes.push_back({{"option", v.account},
+                             {"votes", Double(RawToDouble(*amount, 8))},
+                             {"cleared_votes", 0}});
         }
     }
     j["vote_infos"] = std::move(votes);
@@ -127,19 +141,22 @@ Response TokenBalance(node::Node& n, const Request& r) {
     const std::string& account = r.params[0];
     const std::string& token = r.params[1];
     if (auto st = CheckId(account); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[2], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    if (auto b = ParseBoolParam(r.params[2], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
     auto info = ledger::GetTokenInfo(n.state(), token);
     if (!info) return NotFound("token not found: " + util::Quoted(token));
     const int64_t now = n.driver().Status().head_time;
     json j;
-    j["balance"] = Double(RawToDouble(ledger::BalanceOf(n.state(), token, account, now), info->decimal));
+    j["balance"] =
+        Double(RawToDouble(ledger::BalanceOf(n.state(), token, account, now), info->decimal));
     j["frozen_balances"] = FrozenJson(n.state(), token, account, now, info->decimal);
     return JsonOk(j);
 }
 
 Response TokenInfo(node::Node& n, const Request& r) {
     const std::string& symbol = r.params[0];
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
     auto info = ledger::GetTokenInfo(n.state(), symbol);
     if (!info) return NotFound("token not found");
     json j;
@@ -175,14 +192,18 @@ const char* ValidatorStatusName(ledger::schema::ValidatorStatus s) {
     // go-iost's statusList: APPLY, APPROVED, UNAPPLY, UNAPPLY_APPROVED. Our
     // registration is approved at once; slashing is PoB's own.
     switch (s) {
-        case ledger::schema::ValidatorStatus::kActive: return "APPROVED";
-        case ledger::schema::ValidatorStatus::kUnregistered: return "UNAPPLY_APPROVED";
-        case ledger::schema::ValidatorStatus::kSlashed: return "SLASHED";
+        case ledger::schema::ValidatorStatus::kActive:
+            return "APPROVED";
+        case ledger::schema::ValidatorStatus::kUnregistered:
+            return "UNAPPLY_APPROVED";
+        case ledger::schema::ValidatorStatus::kSlashed:
+            return "SLASHED";
     }
     return "UNKNOWN";
 }
 
-std::optional<ledger::schema::ValidatorRecord> LoadValidator(const StateReader& st, std::string_view name) {
+std::optional<ledger::schema::ValidatorRecord> LoadValidator(const StateReader& st,
+                                                             std::string_view name) {
     auto raw = st.Get(ledger::schema::ValidatorKey(name));
     if (!raw) return std::nullopt;
     auto v = ledger::schema::ValidatorRecord::Decode(*raw);
@@ -193,7 +214,8 @@ std::optional<ledger::schema::ValidatorRecord> LoadValidator(const StateReader& 
 Response ProducerVoteInfo(node::Node& n, const Request& r) {
     const std::string& account = r.params[0];
     if (auto st = CheckId(account); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b) return BadRequest(b.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
     auto v = LoadValidator(n.state(), account);
     if (!v) return NotFound("can't get producer info");
     json j;
@@ -210,7 +232,8 @@ Response ProducerVoteInfo(node::Node& n, const Request& r) {
 
 // go-iost formatInternalValue: a string as is, anything else as JSON, a
 // missing value as "null".
-json StorageValue(const StateReader& st, std::string_view id, std::string_view key, std::string_view field) {
+json StorageValue(const StateReader& st, std::string_view id, std::string_view key,
+                  std::string_view field) {
     const auto null = json("null");
     if (id == "token.iost" && key.size() > 2 && key.substr(0, 2) == "TI") {
         auto info = ledger::GetTokenInfo(st, key.substr(2));
@@ -221,7 +244,8 @@ json StorageValue(const StateReader& st, std::string_view id, std::string_view k
         if (field == "totalSupply") return std::to_string(info->total_supply);
         if (field == "decimal") return std::to_string(info->decimal);
         if (field == "canTransfer") return info->can_transfer ? "true" : "false";
-        if (field == "onlyIssuerCanTransfer") return info->only_issuer_can_transfer ? "true" : "false";
+        if (field == "onlyIssuerCanTransfer")
+            return info->only_issuer_can_transfer ? "true" : "false";
         if (field == "defaultRate") return info->default_rate;
         return null;
     }
@@ -244,7 +268,8 @@ json StorageValue(const StateReader& st, std::string_view id, std::string_view k
                   {"url", v->url},
                   {"netId", v->net_id},
                   {"isProducer", v->is_producer},
-                  {"status", static_cast<int>(v->status == ledger::schema::ValidatorStatus::kActive ? 1 : 3)},
+                  {"status",
+                   static_cast<int>(v->status == ledger::schema::ValidatorStatus::kActive ? 1 : 3)},
                   {"online", v->is_producer}};
         return p.dump();
     }
@@ -345,15 +370,18 @@ Response BatchContractStorage(node::Node& n, const Request& r) {
 
 void RegisterStateApi(ApiContext& ctx) {
     node::Node* n = ctx.node;
-    ctx.Get("/getAccount/{name}/{by_longest_chain}", [n](const Request& r) { return Account(*n, r); });
+    ctx.Get("/getAccount/{name}/{by_longest_chain}",
+            [n](const Request& r) { return Account(*n, r); });
     ctx.Get("/getTokenBalance/{account}/{token}/{by_longest_chain}",
             [n](const Request& r) { return TokenBalance(*n, r); });
-    ctx.Get("/getTokenInfo/{symbol}/{by_longest_chain}", [n](const Request& r) { return TokenInfo(*n, r); });
+    ctx.Get("/getTokenInfo/{symbol}/{by_longest_chain}",
+            [n](const Request& r) { return TokenInfo(*n, r); });
     ctx.Get("/getRAMInfo", [n](const Request&) { return RamInfo(*n); });
     ctx.Get("/getProducerVoteInfo/{account}/{by_longest_chain}",
             [n](const Request& r) { return ProducerVoteInfo(*n, r); });
     ctx.Post("/getContractStorage", [n](const Request& r) { return ContractStorage(*n, r); });
-    ctx.Post("/getBatchContractStorage", [n](const Request& r) { return BatchContractStorage(*n, r); });
+    ctx.Post("/getBatchContractStorage",
+             [n](const Request& r) { return BatchContractStorage(*n, r); });
 }
 
 }  // namespace iost::rpc

@@ -1,7 +1,11 @@
 // HttpServer on Boost.Beast: one io_context, N threads, a strand per
 // connection. Limits and why: see the header and docs/http.md.
 #include <rpc/http_server.h>
+#include <util/assert.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,10 +16,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <array>
-#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -23,8 +23,6 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
-
-#include <util/assert.h>
 
 namespace iost::rpc {
 
@@ -115,7 +113,8 @@ std::vector<Segment> ParsePattern(const std::string& pattern) {
             IOST_ASSERT(s.size() > 2 && s.back() == '}', "route parameter must be {name}");
             out.push_back({true, std::string(s.substr(1, s.size() - 2))});
         } else {
-            IOST_ASSERT(s.find_first_of("{}") == std::string_view::npos, "stray brace in route pattern");
+            IOST_ASSERT(s.find_first_of("{}") == std::string_view::npos,
+                        "stray brace in route pattern");
             out.push_back({false, std::string(s)});
         }
     }
@@ -172,14 +171,26 @@ std::string JsonQuote(std::string_view s) {
         unsigned char c = p[i];
         if (c < 0x80) {
             switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
                 default:
-                    if (c < 0x20 || c == 0x7f) u(c);
-                    else out.push_back(static_cast<char>(c));
+                    if (c < 0x20 || c == 0x7f)
+                        u(c);
+                    else
+                        out.push_back(static_cast<char>(c));
             }
             ++i;
             continue;
@@ -187,13 +198,22 @@ std::string JsonQuote(std::string_view s) {
         // Validate one UTF-8 sequence (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
         size_t len = 0;
         unsigned cp = 0;
-        if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
-        else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
-        else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4;
+            cp = c & 0x07;
+        }
         bool ok = len != 0 && i + len <= n;
         for (size_t k = 1; ok && k < len; ++k) {
-            if ((p[i + k] & 0xc0) != 0x80) ok = false;
-            else cp = (cp << 6) | (p[i + k] & 0x3f);
+            if ((p[i + k] & 0xc0) != 0x80)
+                ok = false;
+            else
+                cp = (cp << 6) | (p[i + k] & 0x3f);
         }
         if (ok) {
             if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
@@ -239,7 +259,7 @@ class Session;
 class SubscriptionImpl;
 
 class HttpServer::Impl {
-public:
+  public:
     explicit Impl(HttpServerOptions o) : opts(std::move(o)), log(opts.logger.WithCategory("rpc")) {}
 
     HttpServerOptions opts;
@@ -258,8 +278,8 @@ public:
     std::mutex sessions_mu;
     std::condition_variable sessions_cv;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-    std::atomic<size_t> open{0};        // counted against max_connections
-    std::atomic<int> rejecting{0};      // 503 senders, not counted
+    std::atomic<size_t> open{0};    // counted against max_connections
+    std::atomic<int> rejecting{0};  // 503 senders, not counted
 
     // Subscriptions may outlive the server (a producer holds them); Stop()
     // ends each one before the io_context goes away.
@@ -287,8 +307,10 @@ public:
     }
 
     void CountStatus(int status) {
-        if (status >= 500) ++r5xx;
-        else if (status >= 400) ++r4xx;
+        if (status >= 500)
+            ++r5xx;
+        else if (status >= 400)
+            ++r4xx;
     }
 
     void DoAccept();
@@ -305,8 +327,9 @@ public:
 
 // ---------------------------------------------------------------- Subscription
 
-class SubscriptionImpl final : public Subscription, public std::enable_shared_from_this<SubscriptionImpl> {
-public:
+class SubscriptionImpl final : public Subscription,
+                               public std::enable_shared_from_this<SubscriptionImpl> {
+  public:
     enum class State { kOpen, kClosing, kEnded };
 
     explicit SubscriptionImpl(size_t limit) : m_limit(limit) {}
@@ -410,7 +433,7 @@ public:
         return b;
     }
 
-private:
+  private:
     void WakeLocked() {
         if (m_wake && !m_wake_pending) {
             m_wake_pending = true;
@@ -443,11 +466,13 @@ private:
 // ---------------------------------------------------------------- Session
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     enum class Phase { kIdle, kReading, kWriting, kStreaming, kDraining, kClosed };
 
     Session(HttpServer::Impl& srv, tcp::socket socket, bool counted)
-        : m_srv(srv), m_stream(std::move(socket)), m_counted(counted),
+        : m_srv(srv),
+          m_stream(std::move(socket)),
+          m_counted(counted),
           m_buffer(srv.opts.max_header_bytes + 4096) {
         beast::error_code ec;
         auto ep = m_stream.socket().remote_endpoint(ec);
@@ -483,17 +508,20 @@ public:
             return;
         }
         switch (m_phase) {
-            case Phase::kIdle: CloseSocket(); break;
+            case Phase::kIdle:
+                CloseSocket();
+                break;
             case Phase::kStreaming:
                 if (m_sub) m_sub->Close();
                 break;
-            default: break;  // reading/writing: closes after the response
+            default:
+                break;  // reading/writing: closes after the response
         }
     }
 
     net::any_io_executor Executor() { return m_stream.get_executor(); }
 
-private:
+  private:
     void DoIdle() {
         if (m_phase == Phase::kClosed) return;
         if (m_shutdown || m_srv.stopping) {
@@ -530,10 +558,9 @@ private:
         m_parser->body_limit(m_srv.opts.max_body_bytes);
         m_deadline = std::chrono::steady_clock::now() + m_srv.opts.request_timeout;
         m_stream.expires_at(m_deadline);
-        http::async_read_header(m_stream, m_buffer, *m_parser,
-                                [self = shared_from_this()](beast::error_code ec, size_t) {
-                                    self->OnHeader(ec);
-                                });
+        http::async_read_header(
+            m_stream, m_buffer, *m_parser,
+            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
     }
 
     void OnHeader(beast::error_code ec) {
@@ -559,7 +586,8 @@ private:
             return;
         }
         auto expect = req.find(http::field::expect);
-        if (expect != req.end() && EqualsNoCase(Sv(expect->value()), "100-continue") && version == 11) {
+        if (expect != req.end() && EqualsNoCase(Sv(expect->value()), "100-continue") &&
+            version == 11) {
             // curl and others wait for this before sending a body; the
             // length was already checked against the limit.
             static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -614,7 +642,8 @@ private:
         } else if (ec == http::error::body_limit) {
             SendError(413, "request body larger than " + std::to_string(m_srv.opts.max_body_bytes) +
                                " bytes");
-        } else if (&ec.category() == &http::make_error_code(http::error::partial_message).category()) {
+        } else if (&ec.category() ==
+                   &http::make_error_code(http::error::partial_message).category()) {
             m_srv.LogLimited(util::LogLevel::kDebug, "http: bad request from {}: {}", m_remote,
                              ec.message());
             SendError(400, "malformed HTTP request: " + ec.message());
@@ -638,7 +667,8 @@ private:
         req.method = std::string(msg.method_string());
         req.target = std::string(msg.target());
         req.remote = m_remote;
-        for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        for (const auto& f : msg)
+            req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         req.body = std::move(msg.body());
         unsigned version = msg.version();
         bool keep_alive = msg.keep_alive();
@@ -648,9 +678,11 @@ private:
         // The target: origin-form "/p?q", absolute-form "http://h/p?q", or "*" (OPTIONS).
         std::string_view target = req.target;
         for (std::string_view scheme : {"http://", "https://"}) {
-            if (target.size() >= scheme.size() && EqualsNoCase(target.substr(0, scheme.size()), scheme)) {
+            if (target.size() >= scheme.size() &&
+                EqualsNoCase(target.substr(0, scheme.size()), scheme)) {
                 size_t slash = target.find('/', scheme.size());
-                target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+                target =
+                    slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
             }
         }
         // CORS preflight is answered before routing, as rs/cors wraps go-iost's mux.
@@ -663,8 +695,8 @@ private:
             return;
         }
         if (target.empty() || target[0] != '/') {
-            Send(Response::Error(400, grpc_code::kInvalidArgument, "bad request target"), version, false,
-                 false);
+            Send(Response::Error(400, grpc_code::kInvalidArgument, "bad request target"), version,
+                 false, false);
             return;
         }
         size_t q = target.find('?');
@@ -698,7 +730,8 @@ private:
                 Send(std::move(res), version, keep_alive, head);
             } else {
                 // go-iost answers an unknown path with gRPC code 12 (rpc/server.go errorHandler).
-                Send(Response::Error(404, grpc_code::kUnimplemented, "no such endpoint: " + req.path),
+                Send(Response::Error(404, grpc_code::kUnimplemented,
+                                     "no such endpoint: " + req.path),
                      version, keep_alive, head);
             }
             return;
@@ -714,11 +747,12 @@ private:
         try {
             return route.handler(req);
         } catch (const std::exception& e) {
-            m_srv.LogLimited(util::LogLevel::kError, "http: handler for {} {} threw: {}", req.method,
-                             route.pattern, e.what());
+            m_srv.LogLimited(util::LogLevel::kError, "http: handler for {} {} threw: {}",
+                             req.method, route.pattern, e.what());
         } catch (...) {
-            m_srv.LogLimited(util::LogLevel::kError, "http: handler for {} {} threw a non-exception",
-                             req.method, route.pattern);
+            m_srv.LogLimited(util::LogLevel::kError,
+                             "http: handler for {} {} threw a non-exception", req.method,
+                             route.pattern);
         }
         return Response::Error(500, grpc_code::kInternal, "internal error");
     }
@@ -732,7 +766,8 @@ private:
         res.headers.emplace_back("Allow", allow);
         const std::string* want_method = req.Header("Access-Control-Request-Method");
         if (!want_method || m_srv.opts.cors_allow_origin.empty()) return res;
-        res.headers.emplace_back("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        res.headers.emplace_back(
+            "Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
         static constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
         bool method_ok = false;
         for (auto m : kMethods) method_ok = method_ok || EqualsNoCase(*want_method, m);
@@ -761,7 +796,8 @@ private:
         std::transform(method.begin(), method.end(), method.begin(),
                        [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
         res.headers.emplace_back("Access-Control-Allow-Methods", method);
-        if (!allowed_headers.empty()) res.headers.emplace_back("Access-Control-Allow-Headers", allowed_headers);
+        if (!allowed_headers.empty())
+            res.headers.emplace_back("Access-Control-Allow-Headers", allowed_headers);
         return res;
     }
 
@@ -780,7 +816,8 @@ private:
         res->result(static_cast<unsigned>(r.status));
         for (auto& [k, v] : r.headers) {
             if (HasCrLf(k) || HasCrLf(v) || k.empty()) {
-                m_srv.LogLimited(util::LogLevel::kError, "http: dropped a header with CR/LF from a handler");
+                m_srv.LogLimited(util::LogLevel::kError,
+                                 "http: dropped a header with CR/LF from a handler");
                 continue;
             }
             res->insert(k, v);
@@ -789,7 +826,8 @@ private:
             res->set(http::field::access_control_allow_origin, m_srv.opts.cors_allow_origin);
         }
         bool no_body = r.status == 204 || r.status == 304;
-        if (!r.content_type.empty() && !no_body) res->set(http::field::content_type, r.content_type);
+        if (!r.content_type.empty() && !no_body)
+            res->set(http::field::content_type, r.content_type);
         if (no_body) r.body.clear();
         size_t len = r.body.size();
         res->body() = std::move(r.body);
@@ -811,8 +849,10 @@ private:
                                   self->CloseSocket();
                                   return;
                               }
-                              if (keep && !self->m_shutdown) self->DoIdle();
-                              else self->GracefulClose();
+                              if (keep && !self->m_shutdown)
+                                  self->DoIdle();
+                              else
+                                  self->GracefulClose();
                           });
     }
 
@@ -825,8 +865,8 @@ private:
         try {
             refused = route.stream(req, sub);
         } catch (const std::exception& e) {
-            m_srv.LogLimited(util::LogLevel::kError, "http: stream handler for {} threw: {}", route.pattern,
-                             e.what());
+            m_srv.LogLimited(util::LogLevel::kError, "http: stream handler for {} threw: {}",
+                             route.pattern, e.what());
             refused = Response::Error(500, grpc_code::kInternal, "internal error");
         } catch (...) {
             refused = Response::Error(500, grpc_code::kInternal, "internal error");
@@ -843,7 +883,8 @@ private:
         m_phase = Phase::kStreaming;
         // Rendered by hand: the body is written chunk by chunk as events come.
         std::string head = version == 11 ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.0 200 OK\r\n";
-        head += "Content-Type: application/json\r\nCache-Control: no-cache\r\nConnection: close\r\n";
+        head +=
+            "Content-Type: application/json\r\nCache-Control: no-cache\r\nConnection: close\r\n";
         if (!m_srv.opts.cors_allow_origin.empty()) {
             head += "Access-Control-Allow-Origin: " + m_srv.opts.cors_allow_origin + "\r\n";
         }
@@ -966,16 +1007,15 @@ private:
     }
 
     void DoDrain() {
-        m_stream.async_read_some(net::buffer(m_discard),
-                                 [self = shared_from_this()](beast::error_code ec, size_t n) {
-                                     self->m_drained += n;
-                                     if (ec || self->m_drained > kDrainMaxBytes ||
-                                         self->m_phase != Phase::kDraining) {
-                                         self->CloseSocket();
-                                         return;
-                                     }
-                                     self->DoDrain();
-                                 });
+        m_stream.async_read_some(
+            net::buffer(m_discard), [self = shared_from_this()](beast::error_code ec, size_t n) {
+                self->m_drained += n;
+                if (ec || self->m_drained > kDrainMaxBytes || self->m_phase != Phase::kDraining) {
+                    self->CloseSocket();
+                    return;
+                }
+                self->DoDrain();
+            });
     }
 
     void CloseSocket() {
@@ -1018,8 +1058,10 @@ void HttpServer::Impl::Register(const std::shared_ptr<Session>& s) {
 void HttpServer::Impl::Unregister(Session* s, bool counted) {
     std::lock_guard lk(sessions_mu);
     sessions.erase(s);
-    if (counted) --open;
-    else --rejecting;
+    if (counted)
+        --open;
+    else
+        --rejecting;
     sessions_cv.notify_all();
 }
 
@@ -1045,8 +1087,10 @@ const Route* HttpServer::Impl::Match(std::string_view method, const std::vector<
         if (r.segments.size() != segs.size()) continue;
         bool ok = true;
         for (size_t i = 0; i < segs.size() && ok; ++i) {
-            if (r.segments[i].param) ok = !segs[i].empty();
-            else ok = r.segments[i].text == segs[i];
+            if (r.segments[i].param)
+                ok = !segs[i].empty();
+            else
+                ok = r.segments[i].text == segs[i];
         }
         if (!ok) continue;
         if (r.method == method) {
@@ -1066,9 +1110,9 @@ const Route* HttpServer::Impl::Match(std::string_view method, const std::vector<
 }
 
 void HttpServer::Impl::DoAccept() {
-    acceptor->async_accept(net::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
-        OnAccept(ec, std::move(socket));
-    });
+    acceptor->async_accept(
+        net::make_strand(*ioc),
+        [this](beast::error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
 void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
@@ -1076,7 +1120,8 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
     if (ec) {
         // EMFILE and friends: back off briefly instead of spinning.
         LogLimited(util::LogLevel::kWarn, "http: accept failed: {}", ec.message());
-        auto timer = std::make_shared<net::steady_timer>(acceptor->get_executor(), std::chrono::milliseconds(50));
+        auto timer = std::make_shared<net::steady_timer>(acceptor->get_executor(),
+                                                         std::chrono::milliseconds(50));
         timer->async_wait([this, timer](beast::error_code) {
             if (!stopping) DoAccept();
         });
@@ -1101,7 +1146,8 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
 
 // ---------------------------------------------------------------- HttpServer
 
-HttpServer::HttpServer(HttpServerOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
+HttpServer::HttpServer(HttpServerOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(options))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -1110,7 +1156,8 @@ void HttpServer::Handle(std::string method, std::string pattern, Handler handler
     IOST_ASSERT(handler != nullptr, "HttpServer::Handle without a handler");
     Route r{std::move(method), pattern, ParsePattern(pattern), std::move(handler), nullptr};
     for (const auto& o : m_impl->routes) {
-        IOST_ASSERT(!(o.method == r.method && SamePattern(o.segments, r.segments)), "duplicate route");
+        IOST_ASSERT(!(o.method == r.method && SamePattern(o.segments, r.segments)),
+                    "duplicate route");
     }
     m_impl->routes.push_back(std::move(r));
 }
@@ -1120,7 +1167,8 @@ void HttpServer::HandleStream(std::string method, std::string pattern, StreamHan
     IOST_ASSERT(handler != nullptr, "HttpServer::HandleStream without a handler");
     Route r{std::move(method), pattern, ParsePattern(pattern), nullptr, std::move(handler)};
     for (const auto& o : m_impl->routes) {
-        IOST_ASSERT(!(o.method == r.method && SamePattern(o.segments, r.segments)), "duplicate route");
+        IOST_ASSERT(!(o.method == r.method && SamePattern(o.segments, r.segments)),
+                    "duplicate route");
     }
     m_impl->routes.push_back(std::move(r));
 }
@@ -1128,7 +1176,8 @@ void HttpServer::HandleStream(std::string method, std::string pattern, StreamHan
 util::Status HttpServer::Start() {
     auto& d = *m_impl;
     if (d.started) return util::Err("http server: already started");
-    if (d.opts.threads < 1 || d.opts.threads > 256) return util::Err("http server: threads must be 1..256");
+    if (d.opts.threads < 1 || d.opts.threads > 256)
+        return util::Err("http server: threads must be 1..256");
     if (d.opts.max_connections < 1) return util::Err("http server: max_connections must be >= 1");
     if (d.opts.max_header_bytes < 256 || d.opts.max_header_bytes > (64u << 20)) {
         return util::Err("http server: max_header_bytes must be 256..64 MiB");

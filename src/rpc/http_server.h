@@ -17,6 +17,9 @@
 // called from a handler. Subscription is fully thread-safe.
 #pragma once
 
+#include <util/log.h>
+#include <util/result.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -27,9 +30,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <util/log.h>
-#include <util/result.h>
 
 namespace iost::rpc {
 
@@ -56,8 +56,8 @@ struct Request {
     std::string query;                // after '?', raw (may be empty)
     std::vector<std::string> params;  // the route's {placeholders}, in order, percent-decoded
     std::string body;
-    Headers headers;                  // as received, in order
-    std::string remote;               // "ip:port" of the client
+    Headers headers;     // as received, in order
+    std::string remote;  // "ip:port" of the client
 
     // First header named `name` (case-insensitive), or nullptr.
     const std::string* Header(std::string_view name) const;
@@ -91,7 +91,7 @@ util::Result<bool> ParsePathBool(std::string_view s);
 // timeout. The producer should forget the subscription once Push returns
 // false or on the close callback.
 class Subscription {
-public:
+  public:
     virtual ~Subscription() = default;
     // Queues one event; false if the stream is closed (client gone, dropped as
     // too slow, server stopping, or Close()d), in which case nothing is queued.
@@ -109,8 +109,8 @@ public:
 using Handler = std::function<Response(const Request&)>;
 // Returns nullopt to accept the stream (events follow via `sub`), or a
 // Response to refuse it (e.g. 400 for a malformed subscribe body).
-using StreamHandler =
-    std::function<std::optional<Response>(const Request&, const std::shared_ptr<Subscription>& sub)>;
+using StreamHandler = std::function<std::optional<Response>(
+    const Request&, const std::shared_ptr<Subscription>& sub)>;
 
 struct HttpServerOptions {
     std::string address = "127.0.0.1";
@@ -144,13 +144,13 @@ struct HttpServerStats {
     uint64_t requests = 0;
     uint64_t responses_4xx = 0;
     uint64_t responses_5xx = 0;
-    uint64_t timeouts = 0;          // connections cut by a read or write deadline
-    uint64_t streams_dropped = 0;   // subscribers dropped for being slow
+    uint64_t timeouts = 0;         // connections cut by a read or write deadline
+    uint64_t streams_dropped = 0;  // subscribers dropped for being slow
     size_t open_connections = 0;
 };
 
 class HttpServer {
-public:
+  public:
     explicit HttpServer(HttpServerOptions options = {});
     ~HttpServer();  // Stop()s
     HttpServer(const HttpServer&) = delete;
@@ -176,7 +176,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> m_impl;
 };
 

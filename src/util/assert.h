@@ -9,7 +9,7 @@ namespace iost::util {
 [[noreturn]] void AssertFail(const char* cond, const char* what, const char* file, int line);
 }  // namespace iost::util
 
-#define IOST_ASSERT(cond, what)                                                \
-    do {                                                                       \
+#define IOST_ASSERT(cond, what)                                                   \
+    do {                                                                          \
         if (!(cond)) ::iost::util::AssertFail(#cond, (what), __FILE__, __LINE__); \
     } while (0)

@@ -1,6 +1,5 @@
-#include <util/bytes.h>
-
 #include <sodium.h>
+#include <util/bytes.h>
 
 #include <array>
 
@@ -12,14 +11,16 @@ constexpr std::string_view kB58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkm
 constexpr std::array<int8_t, 128> MakeB58Index() {
     std::array<int8_t, 128> t{};
     for (auto& v : t) v = -1;
-    for (size_t i = 0; i < kB58.size(); ++i) t[static_cast<uint8_t>(kB58[i])] = static_cast<int8_t>(i);
+    for (size_t i = 0; i < kB58.size(); ++i)
+        t[static_cast<uint8_t>(kB58[i])] = static_cast<int8_t>(i);
     return t;
 }
 constexpr auto kB58Index = MakeB58Index();
 
 struct SodiumInit {
     SodiumInit() {
-        if (sodium_init() < 0) AssertFail("sodium_init() >= 0", "libsodium initialises", __FILE__, __LINE__);
+        if (sodium_init() < 0)
+            AssertFail("sodium_init() >= 0", "libsodium initialises", __FILE__, __LINE__);
     }
 };
 void EnsureSodium() { static SodiumInit init; }
@@ -55,7 +56,8 @@ std::string Base58Encode(ByteView b) {
     for (size_t i = zeros; i < b.size(); ++i) {
         uint32_t carry = b[i];
         size_t j = 0;
-        for (auto it = digits.rbegin(); (carry != 0 || j < used) && it != digits.rend(); ++it, ++j) {
+        for (auto it = digits.rbegin(); (carry != 0 || j < used) && it != digits.rend();
+             ++it, ++j) {
             carry += 256u * *it;
             *it = static_cast<uint8_t>(carry % 58);
             carry /= 58;

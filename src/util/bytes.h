@@ -5,13 +5,13 @@
 // Thread contract: pure functions.
 #pragma once
 
+#include <util/result.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <util/result.h>
 
 namespace iost::util {
 

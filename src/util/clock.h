@@ -13,24 +13,24 @@ inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
 inline constexpr int64_t kNanosPerMilli = 1'000'000;
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual UnixNanos Now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     UnixNanos Now() const override;
 };
 
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(UnixNanos start = 0) : m_now(start) {}
     UnixNanos Now() const override { return m_now; }
     void Set(UnixNanos t) { m_now = t; }
     void Advance(int64_t nanos) { m_now += nanos; }
 
-private:
+  private:
     UnixNanos m_now;
 };
 

@@ -1,14 +1,13 @@
-#include <util/log.h>
-
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <util/log.h>
 
 namespace iost::util {
 
 class LogSink {
-public:
+  public:
     explicit LogSink(std::shared_ptr<spdlog::logger> l, LogLevel initial)
         : logger(std::move(l)), level(static_cast<int>(initial)) {
         logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%L%$ %v");
@@ -24,12 +23,18 @@ public:
 namespace {
 spdlog::level::level_enum ToSpd(LogLevel l) {
     switch (l) {
-        case LogLevel::kTrace: return spdlog::level::trace;
-        case LogLevel::kDebug: return spdlog::level::debug;
-        case LogLevel::kInfo: return spdlog::level::info;
-        case LogLevel::kWarn: return spdlog::level::warn;
-        case LogLevel::kError: return spdlog::level::err;
-        case LogLevel::kOff: return spdlog::level::off;
+        case LogLevel::kTrace:
+            return spdlog::level::trace;
+        case LogLevel::kDebug:
+            return spdlog::level::debug;
+        case LogLevel::kInfo:
+            return spdlog::level::info;
+        case LogLevel::kWarn:
+            return spdlog::level::warn;
+        case LogLevel::kError:
+            return spdlog::level::err;
+        case LogLevel::kOff:
+            return spdlog::level::off;
     }
     return spdlog::level::info;
 }
@@ -51,7 +56,8 @@ bool ParseLogLevel(std::string_view s, LogLevel* out) {
 Logger Logger::Stderr(std::string node_id, LogLevel level) {
     Logger l;
     l.m_sink = std::make_shared<LogSink>(
-        std::make_shared<spdlog::logger>("iost", std::make_shared<spdlog::sinks::stderr_color_sink_mt>()),
+        std::make_shared<spdlog::logger>("iost",
+                                         std::make_shared<spdlog::sinks::stderr_color_sink_mt>()),
         level);
     l.m_node = std::move(node_id);
     return l;
@@ -98,7 +104,8 @@ Logger Logger::WithNode(std::string node_id) const {
 }
 
 bool Logger::Enabled(LogLevel l) const {
-    return m_sink && l != LogLevel::kOff && static_cast<int>(l) >= m_sink->level.load(std::memory_order_relaxed);
+    return m_sink && l != LogLevel::kOff &&
+           static_cast<int>(l) >= m_sink->level.load(std::memory_order_relaxed);
 }
 
 void Logger::SetLevel(LogLevel l) {

@@ -26,7 +26,7 @@ bool ParseLogLevel(std::string_view s, LogLevel* out);
 class LogSink;  // wraps a spdlog logger
 
 class Logger {
-public:
+  public:
     // A logger writing to stderr (the default sink) at `level`.
     static Logger Stderr(std::string node_id, LogLevel level = LogLevel::kInfo);
     // A logger writing to a file (appending); falls back to stderr if the file
@@ -43,15 +43,25 @@ public:
     void SetLevel(LogLevel l);
 
     template <typename... A>
-    void Trace(fmt::format_string<A...> f, A&&... a) const { Log(LogLevel::kTrace, f, std::forward<A>(a)...); }
+    void Trace(fmt::format_string<A...> f, A&&... a) const {
+        Log(LogLevel::kTrace, f, std::forward<A>(a)...);
+    }
     template <typename... A>
-    void Debug(fmt::format_string<A...> f, A&&... a) const { Log(LogLevel::kDebug, f, std::forward<A>(a)...); }
+    void Debug(fmt::format_string<A...> f, A&&... a) const {
+        Log(LogLevel::kDebug, f, std::forward<A>(a)...);
+    }
     template <typename... A>
-    void Info(fmt::format_string<A...> f, A&&... a) const { Log(LogLevel::kInfo, f, std::forward<A>(a)...); }
+    void Info(fmt::format_string<A...> f, A&&... a) const {
+        Log(LogLevel::kInfo, f, std::forward<A>(a)...);
+    }
     template <typename... A>
-    void Warn(fmt::format_string<A...> f, A&&... a) const { Log(LogLevel::kWarn, f, std::forward<A>(a)...); }
+    void Warn(fmt::format_string<A...> f, A&&... a) const {
+        Log(LogLevel::kWarn, f, std::forward<A>(a)...);
+    }
     template <typename... A>
-    void Error(fmt::format_string<A...> f, A&&... a) const { Log(LogLevel::kError, f, std::forward<A>(a)...); }
+    void Error(fmt::format_string<A...> f, A&&... a) const {
+        Log(LogLevel::kError, f, std::forward<A>(a)...);
+    }
 
     template <typename... A>
     void Log(LogLevel l, fmt::format_string<A...> f, A&&... a) const {
@@ -59,7 +69,7 @@ public:
     }
     void Write(LogLevel l, std::string_view msg) const;
 
-private:
+  private:
     std::shared_ptr<LogSink> m_sink;
     std::string m_node;
     std::string m_category;
@@ -68,13 +78,14 @@ private:
 // At most `burst` events, then one per `interval`; for anything a peer can
 // trigger (CONVENTIONS.md: never log peer-triggered events without a limit).
 class RateLimit {
-public:
-    RateLimit(int burst, std::chrono::milliseconds interval) : m_burst(burst), m_interval(interval) {}
+  public:
+    RateLimit(int burst, std::chrono::milliseconds interval)
+        : m_burst(burst), m_interval(interval) {}
     // True when this event may be logged at steady-clock time `now`.
     bool Allow(std::chrono::steady_clock::time_point now);
     uint64_t suppressed() const { return m_suppressed; }
 
-private:
+  private:
     int m_burst;
     std::chrono::milliseconds m_interval;
     double m_tokens = -1;

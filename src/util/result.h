@@ -5,11 +5,11 @@
 // Thread contract: a value type; no shared state.
 #pragma once
 
+#include <util/assert.h>
+
 #include <string>
 #include <utility>
 #include <variant>
-
-#include <util/assert.h>
 
 namespace iost::util {
 
@@ -36,8 +36,9 @@ Unexpected<E> ErrOf(E e) {
 
 template <typename T, typename E = Error>
 class [[nodiscard]] Result {
-public:
-    Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  public:
+    Result(T value)
+        : m_v(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
     template <typename E2>
     Result(Unexpected<E2> e) : m_v(std::in_place_index<1>, E(std::move(e.error))) {}  // NOLINT
 
@@ -66,13 +67,13 @@ public:
         return std::get<1>(m_v);
     }
 
-private:
+  private:
     std::variant<T, E> m_v;
 };
 
 template <typename E>
 class [[nodiscard]] Result<void, E> {
-public:
+  public:
     Result() = default;
     template <typename E2>
     Result(Unexpected<E2> e) : m_err(E(std::move(e.error))), m_ok(false) {}  // NOLINT
@@ -84,7 +85,7 @@ public:
         return m_err;
     }
 
-private:
+  private:
     E m_err{};
     bool m_ok = true;
 };
@@ -95,8 +96,8 @@ inline Status Ok() { return {}; }
 }  // namespace iost::util
 
 // Propagates an error from an expression returning Result<...>.
-#define IOST_TRY(expr)                                                   \
-    do {                                                                 \
-        auto&& iost_try_r_ = (expr);                                     \
+#define IOST_TRY(expr)                                                          \
+    do {                                                                        \
+        auto&& iost_try_r_ = (expr);                                            \
         if (!iost_try_r_.ok()) return ::iost::util::ErrOf(iost_try_r_.error()); \
     } while (0)

@@ -1,4 +1,10 @@
+#include <core/account.h>
+#include <core/tx_json.h>
+#include <util/bytes.h>
+#include <util/clock.h>
+#include <util/text.h>
 #include <wallet/commands.h>
+#include <wallet/key_tool.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,13 +15,6 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include <core/account.h>
-#include <core/tx_json.h>
-#include <util/bytes.h>
-#include <util/clock.h>
-#include <util/text.h>
-#include <wallet/key_tool.h>
 
 namespace iost::wallet {
 namespace {
@@ -45,7 +44,9 @@ KeyStore Store(Context& c, util::Status* st) {
     return KeyStore(*d);
 }
 
-KdfLimits Limits(const Context& c) { return c.fast_kdf ? KdfLimits::Minimal() : KdfLimits::Interactive(); }
+KdfLimits Limits(const Context& c) {
+    return c.fast_kdf ? KdfLimits::Minimal() : KdfLimits::Interactive();
+}
 
 util::Result<std::optional<std::string>> NewPassword(Context& c, bool encrypt) {
     if (!encrypt) return std::optional<std::string>();
@@ -71,7 +72,8 @@ util::Result<crypto::KeyPair> LoadKey(Context& c, const std::string& name) {
 }
 
 util::Result<crypto::KeyPair> LoadPublisher(Context& c) {
-    if (c.account.empty()) return util::Err("this command needs the account that signs: --account NAME");
+    if (c.account.empty())
+        return util::Err("this command needs the account that signs: --account NAME");
     IOST_TRY(CheckAccountName(c.account, "--account"));
     return LoadKey(c, c.account);
 }
@@ -111,7 +113,8 @@ template <typename F>
 int Show(Context& c, const util::Result<std::string>& body, F text) {
     if (!body) return FailRemote(c, body.error());
     Json j = Json::parse(*body, nullptr, false);
-    if (j.is_discarded()) return Fail(c, kExitFailed, "the node's reply is not JSON: " + util::Printable(*body, 200));
+    if (j.is_discarded())
+        return Fail(c, kExitFailed, "the node's reply is not JSON: " + util::Printable(*body, 200));
     if (JsonOut(c)) {
         Out(c) << j.dump(2) << "\n";
     } else {
@@ -123,14 +126,14 @@ int Show(Context& c, const util::Result<std::string>& body, F text) {
 // Progress while waiting: a spinner on a terminal, one line per status
 // change otherwise.
 class Progress {
-public:
+  public:
     explicit Progress(Context& c) : m_c(c) {}
     void operator()(std::string_view status, milliseconds elapsed) {
         const std::string shown = status.empty() ? "waiting for the node" : std::string(status);
         if (m_c.err_is_tty) {
             static constexpr char kFrames[] = {'|', '/', '-', '\\'};
-            Err(m_c) << "\r" << kFrames[m_frame++ % 4] << " " << shown << "  " << Seconds(elapsed) << "\033[K"
-                     << std::flush;
+            Err(m_c) << "\r" << kFrames[m_frame++ % 4] << " " << shown << "  " << Seconds(elapsed)
+                     << "\033[K" << std::flush;
             m_drawn = true;
         } else if (shown != m_last) {
             Err(m_c) << shown << " (" << Seconds(elapsed) << ")\n";
@@ -142,7 +145,7 @@ public:
         m_drawn = false;
     }
 
-private:
+  private:
     Context& m_c;
     size_t m_frame = 0;
     bool m_drawn = false;
@@ -171,17 +174,22 @@ int SubmitAndWait(Context& c, const core::Tx& tx) {
     wo.poll_interval = milliseconds(100);
     wo.expiration_ns = tx.expiration;
     Progress progress(c);
-    auto res = WaitForTx(*api, *hash, wo, [&](std::string_view s, milliseconds e) { progress(s, e); });
+    auto res =
+        WaitForTx(*api, *hash, wo, [&](std::string_view s, milliseconds e) { progress(s, e); });
     progress.Clear();
-    if (!res) return Fail(c, kExitFailed, "lost the node while waiting for " + *hash + ": " + res.error().message);
-    Json receipt = res->receipt_json.empty() ? Json(nullptr) : Json::parse(res->receipt_json, nullptr, false);
+    if (!res)
+        return Fail(c, kExitFailed,
+                    "lost the node while waiting for " + *hash + ": " + res.error().message);
+    Json receipt =
+        res->receipt_json.empty() ? Json(nullptr) : Json::parse(res->receipt_json, nullptr, false);
     if (JsonOut(c)) {
         Json j;
         j["hash"] = *hash;
         j["outcome"] = std::string(WaitOutcomeName(res->outcome));
         j["status"] = res->last_status;
         j["packed_ms"] = res->packed_after ? Json(res->packed_after->count()) : Json(nullptr);
-        j["irreversible_ms"] = res->irreversible_after ? Json(res->irreversible_after->count()) : Json(nullptr);
+        j["irreversible_ms"] =
+            res->irreversible_after ? Json(res->irreversible_after->count()) : Json(nullptr);
         j["block_number"] = res->block_number;
         j["message"] = res->message;
         j["receipt"] = receipt;
@@ -201,11 +209,16 @@ int SubmitAndWait(Context& c, const core::Tx& tx) {
         }
     }
     switch (res->outcome) {
-        case WaitOutcome::kSuccess: return kExitOk;
+        case WaitOutcome::kSuccess:
+            return kExitOk;
         case WaitOutcome::kFailed:
-            return Fail(c, kExitFailed, "transaction " + *hash + " failed: " + res->status_code + ": " + res->message);
-        case WaitOutcome::kDropped: return Fail(c, kExitFailed, "transaction " + *hash + " dropped: " + res->message);
-        case WaitOutcome::kTimeout: return Fail(c, kExitFailed, "transaction " + *hash + ": " + res->message);
+            return Fail(
+                c, kExitFailed,
+                "transaction " + *hash + " failed: " + res->status_code + ": " + res->message);
+        case WaitOutcome::kDropped:
+            return Fail(c, kExitFailed, "transaction " + *hash + " dropped: " + res->message);
+        case WaitOutcome::kTimeout:
+            return Fail(c, kExitFailed, "transaction " + *hash + ": " + res->message);
     }
     return kExitFailed;
 }
@@ -220,7 +233,8 @@ double AutoGasLimit(Context& c, const std::string& publisher) {
     auto body = api->Get("/getAccount/" + publisher + "/false");
     if (!body) return c.tx.gas_limit;
     Json j = Json::parse(*body, nullptr, false);
-    if (!j.is_object() || !j.contains("gas_info") || !j["gas_info"].is_object()) return c.tx.gas_limit;
+    if (!j.is_object() || !j.contains("gas_info") || !j["gas_info"].is_object())
+        return c.tx.gas_limit;
     const Json& have = j["gas_info"]["current_total"];
     if (!have.is_number()) return c.tx.gas_limit;
     const double gas = std::floor(have.get<double>());
@@ -247,7 +261,9 @@ util::Status WriteFile0600(const std::string& path, const std::string& text) {
     return util::Ok();
 }
 
-std::string KeyAlgoOf(const crypto::KeyPair& kp) { return std::string(crypto::AlgorithmName(kp.algorithm())); }
+std::string KeyAlgoOf(const crypto::KeyPair& kp) {
+    return std::string(crypto::AlgorithmName(kp.algorithm()));
+}
 
 }  // namespace
 
@@ -263,7 +279,8 @@ util::Result<std::string> ReadTxFile(const std::string& path) {
     char buf[8192];
     while (is->read(buf, sizeof buf) || is->gcount() > 0) {
         out.append(buf, static_cast<size_t>(is->gcount()));
-        if (out.size() > core::kMaxTxJsonBytes) return util::Err(path + " is too large to be a transaction");
+        if (out.size() > core::kMaxTxJsonBytes)
+            return util::Err(path + " is too large to be a transaction");
     }
     if (is->bad()) return util::Err("error reading " + path);
     return out;
@@ -272,17 +289,20 @@ util::Result<std::string> ReadTxFile(const std::string& path) {
 // ---- account ---------------------------------------------------------------
 
 int AccountCreate(Context& c, const AccountCreateArgs& a) {
-    if (auto st = CheckAccountName(a.name, "account name"); !st) return Fail(c, kExitUsage, st.error().message);
+    if (auto st = CheckAccountName(a.name, "account name"); !st)
+        return Fail(c, kExitUsage, st.error().message);
     util::Status st;
     KeyStore store = Store(c, &st);
     if (!st) return Fail(c, kExitUsage, st.error().message);
     if (store.Exists(a.name) && !a.force) {
-        return Fail(c, kExitUsage, "account " + a.name + " already has a key in " + store.PathOf(a.name) +
-                                       " (iwallet account delete " + a.name + ", or --force)");
+        return Fail(c, kExitUsage,
+                    "account " + a.name + " already has a key in " + store.PathOf(a.name) +
+                        " (iwallet account delete " + a.name + ", or --force)");
     }
     const bool own_keys = !a.owner_key.empty() || !a.active_key.empty();
     if (own_keys && (a.owner_key.empty() || a.active_key.empty())) {
-        return Fail(c, kExitUsage, "give both --owner and --active, or neither (a new key is made for both)");
+        return Fail(c, kExitUsage,
+                    "give both --owner and --active, or neither (a new key is made for both)");
     }
     std::optional<crypto::KeyPair> fresh;
     CreateAccountSpec spec;
@@ -308,14 +328,17 @@ int AccountCreate(Context& c, const AccountCreateArgs& a) {
     if (fresh) {
         auto pw = NewPassword(c, a.encrypt);
         if (!pw) return Fail(c, kExitUsage, pw.error().message);
-        auto saved = store.Save(a.name, *fresh, *pw, a.force ? Overwrite::kYes : Overwrite::kNo, Limits(c));
+        auto saved =
+            store.Save(a.name, *fresh, *pw, a.force ? Overwrite::kYes : Overwrite::kNo, Limits(c));
         if (!saved) return Fail(c, kExitUsage, saved.error().message);
     }
     if (!JsonOut(c)) {
         Out(c) << "The IOST account ID is: " << a.name << "\n"
                << "Owner permission key: " << spec.owner_key << "\n"
                << "Active permission key: " << spec.active_key << "\n";
-        if (fresh) Out(c) << "Key file: " << store.PathOf(a.name) << (a.encrypt ? " (encrypted)" : "") << "\n";
+        if (fresh)
+            Out(c) << "Key file: " << store.PathOf(a.name) << (a.encrypt ? " (encrypted)" : "")
+                   << "\n";
     }
     if (c.account.empty()) {
         if (JsonOut(c)) {
@@ -327,7 +350,8 @@ int AccountCreate(Context& c, const AccountCreateArgs& a) {
                           .dump(2)
                    << "\n";
         } else {
-            Out(c) << "Only the local key was made; to create the account on chain run this again with "
+            Out(c) << "Only the local key was made; to create the account on chain run this again "
+                      "with "
                       "--account CREATOR, or let an existing account call auth.iost signUp.\n";
         }
         return kExitOk;
@@ -343,9 +367,10 @@ int AccountCreate(Context& c, const AccountCreateArgs& a) {
     return rc;
 }
 
-int AccountImport(Context& c, const std::string& name, const std::string& secret, const std::string& algo_name,
-                  bool encrypt, bool force) {
-    if (auto st = CheckAccountName(name, "account name"); !st) return Fail(c, kExitUsage, st.error().message);
+int AccountImport(Context& c, const std::string& name, const std::string& secret,
+                  const std::string& algo_name, bool encrypt, bool force) {
+    if (auto st = CheckAccountName(name, "account name"); !st)
+        return Fail(c, kExitUsage, st.error().message);
     auto algo = crypto::ParseAlgorithm(algo_name);
     if (!algo) return Fail(c, kExitUsage, algo.error().message);
     auto kp = KeyFromBase58Secret(*algo, secret);
@@ -359,8 +384,11 @@ int AccountImport(Context& c, const std::string& name, const std::string& secret
     if (!saved) return Fail(c, kExitUsage, saved.error().message);
     const std::string pub = util::Base58Encode(kp->public_key().bytes);
     if (JsonOut(c)) {
-        Out(c) << Json{{"name", name}, {"algorithm", KeyAlgoOf(*kp)}, {"public_key", pub},
-                       {"key_file", store.PathOf(name)}, {"encrypted", encrypt}}
+        Out(c) << Json{{"name", name},
+                       {"algorithm", KeyAlgoOf(*kp)},
+                       {"public_key", pub},
+                       {"key_file", store.PathOf(name)},
+                       {"encrypted", encrypt}}
                       .dump(2)
                << "\n";
     } else {
@@ -380,7 +408,9 @@ int AccountList(Context& c) {
     if (JsonOut(c)) {
         Json arr = Json::array();
         for (const auto& s : *list) {
-            Json e{{"name", s.name}, {"algorithm", s.algorithm}, {"public_key", s.active_public_key},
+            Json e{{"name", s.name},
+                   {"algorithm", s.algorithm},
+                   {"public_key", s.active_public_key},
                    {"encrypted", s.encrypted}};
             if (!s.error.empty()) e["error"] = s.error;
             arr.push_back(std::move(e));
@@ -395,8 +425,8 @@ int AccountList(Context& c) {
         if (!s.error.empty()) {
             Out(c) << "unreadable: " << s.error << "\n";
         } else {
-            Out(c) << std::setw(10) << s.algorithm << " " << s.active_public_key << (s.encrypted ? "  (encrypted)" : "")
-                   << "\n";
+            Out(c) << std::setw(10) << s.algorithm << " " << s.active_public_key
+                   << (s.encrypted ? "  (encrypted)" : "") << "\n";
         }
     }
     return kExitOk;
@@ -419,7 +449,8 @@ int AccountDelete(Context& c, const std::string& name) {
 
 int Transfer(Context& c, const std::string& to, const std::string& amount, const std::string& memo,
              const std::string& token) {
-    if (auto st = CheckAccountName(to, "receiver"); !st) return Fail(c, kExitUsage, st.error().message);
+    if (auto st = CheckAccountName(to, "receiver"); !st)
+        return Fail(c, kExitUsage, st.error().message);
     auto amt = CheckIostAmount(amount, "amount");
     if (!amt) return Fail(c, kExitUsage, amt.error().message);
     if (auto st = CheckMemo(memo); !st) return Fail(c, kExitUsage, st.error().message);
@@ -427,20 +458,23 @@ int Transfer(Context& c, const std::string& to, const std::string& amount, const
     return SendActions(c, {TransferAction(token, c.account, to, *amt, memo)});
 }
 
-int Call(Context& c, const std::string& contract, const std::string& action, const std::string& args) {
-    if (auto st = CheckContract(contract, action); !st) return Fail(c, kExitUsage, st.error().message);
+int Call(Context& c, const std::string& contract, const std::string& action,
+         const std::string& args) {
+    if (auto st = CheckContract(contract, action); !st)
+        return Fail(c, kExitUsage, st.error().message);
     auto data = CheckJsonArgs(args);
     if (!data) return Fail(c, kExitUsage, data.error().message);
     return SendActions(c, {MakeAction(contract, action, *data)});
 }
 
-int Sign(Context& c, const std::string& contract, const std::string& action, const std::string& args,
-         const std::string& tx_file, const std::string& out_file) {
+int Sign(Context& c, const std::string& contract, const std::string& action,
+         const std::string& args, const std::string& tx_file, const std::string& out_file) {
     auto kp = LoadPublisher(c);
     if (!kp) return Fail(c, kExitUsage, kp.error().message);
     core::Tx tx;
     if (!tx_file.empty()) {
-        if (!contract.empty()) return Fail(c, kExitUsage, "give either --tx FILE or CONTRACT ACTION ARGS, not both");
+        if (!contract.empty())
+            return Fail(c, kExitUsage, "give either --tx FILE or CONTRACT ACTION ARGS, not both");
         auto text = ReadTxFile(tx_file);
         if (!text) return Fail(c, kExitUsage, text.error().message);
         auto parsed = core::TxFromJson(*text);
@@ -450,10 +484,12 @@ int Sign(Context& c, const std::string& contract, const std::string& action, con
         if (contract.empty() || action.empty()) {
             return Fail(c, kExitUsage, "sign needs CONTRACT ACTION 'JSON-ARGS' (or --tx FILE)");
         }
-        if (auto st = CheckContract(contract, action); !st) return Fail(c, kExitUsage, st.error().message);
+        if (auto st = CheckContract(contract, action); !st)
+            return Fail(c, kExitUsage, st.error().message);
         auto data = CheckJsonArgs(args.empty() ? "[]" : args);
         if (!data) return Fail(c, kExitUsage, data.error().message);
-        auto built = BuildTx({MakeAction(contract, action, *data)}, c.tx, util::SystemClock().Now());
+        auto built =
+            BuildTx({MakeAction(contract, action, *data)}, c.tx, util::SystemClock().Now());
         if (!built) return Fail(c, kExitUsage, built.error().message);
         tx = std::move(*built);
     }
@@ -483,8 +519,9 @@ int Send(Context& c, const std::string& file) {
         SignAsPublisher(*tx, c.account, *kp);
     }
     if (auto form = tx->VerifyForm(tx->chain_id, crypto::RealVerifier()); !form) {
-        return Fail(c, kExitUsage, file + ": " + std::string(core::TxErrorName(form.error().reason)) + ": " +
-                                       form.error().message);
+        return Fail(c, kExitUsage,
+                    file + ": " + std::string(core::TxErrorName(form.error().reason)) + ": " +
+                        form.error().message);
     }
     if (auto clock = tx->CheckTime(util::SystemClock().Now()); !clock) {
         return Fail(c, kExitUsage, file + ": " + clock.error().message + " (sign it again)");
@@ -508,8 +545,8 @@ void PrintTxSummary(Context& c, const Json& tx, const std::string& indent) {
            << indent << "time       " << FormatNs(Str(tx, "time")) << "\n";
     if (tx.contains("actions") && tx["actions"].is_array()) {
         for (const auto& a : tx["actions"]) {
-            Out(c) << indent << "action     " << Str(a, "contract") << "/" << Str(a, "action_name") << " "
-                   << Str(a, "data") << "\n";
+            Out(c) << indent << "action     " << Str(a, "contract") << "/" << Str(a, "action_name")
+                   << " " << Str(a, "data") << "\n";
         }
     }
     if (tx.contains("tx_receipt") && tx["tx_receipt"].is_object()) {
@@ -522,18 +559,21 @@ void PrintTxSummary(Context& c, const Json& tx, const std::string& indent) {
 }  // namespace
 
 int Balance(Context& c, const std::string& name, const std::string& token) {
-    if (auto st = CheckAccountName(name, "account"); !st) return Fail(c, kExitUsage, st.error().message);
+    if (auto st = CheckAccountName(name, "account"); !st)
+        return Fail(c, kExitUsage, st.error().message);
     if (token != "iost") {
-        return Show(c, Query(c, "/getTokenBalance/" + name + "/" + token + "/false"), [&](const Json& j) {
-            Out(c) << name << ": " << Str(j, "balance") << " " << token << "\n";
-        });
+        return Show(c, Query(c, "/getTokenBalance/" + name + "/" + token + "/false"),
+                    [&](const Json& j) {
+                        Out(c) << name << ": " << Str(j, "balance") << " " << token << "\n";
+                    });
     }
     return Show(c, Query(c, "/getAccount/" + name + "/false"), [&](const Json& j) {
-        const std::string bal = Str(j, "balance_string").empty() ? Str(j, "balance") : Str(j, "balance_string");
+        const std::string bal =
+            Str(j, "balance_string").empty() ? Str(j, "balance") : Str(j, "balance_string");
         Out(c) << name << ": " << bal << " iost\n";
         if (j.contains("gas_info")) {
-            Out(c) << "gas: " << Str(j["gas_info"], "current_total") << " (limit " << Str(j["gas_info"], "limit")
-                   << ")\n";
+            Out(c) << "gas: " << Str(j["gas_info"], "current_total") << " (limit "
+                   << Str(j["gas_info"], "limit") << ")\n";
         }
         if (j.contains("ram_info")) {
             Out(c) << "ram: " << Str(j["ram_info"], "available") << " bytes available, "
@@ -551,7 +591,9 @@ int Block(Context& c, const std::string& num_or_hash, bool complete) {
     } else {
         auto h = util::Base58Decode(num_or_hash);
         if (!h || h->size() != 32) {
-            return Fail(c, kExitUsage, "block: " + util::Quoted(num_or_hash) + " is neither a number nor a base58 hash");
+            return Fail(
+                c, kExitUsage,
+                "block: " + util::Quoted(num_or_hash) + " is neither a number nor a base58 hash");
         }
         path = "/getBlockByHash/" + num_or_hash + "/" + (complete ? "true" : "false");
     }
@@ -575,10 +617,12 @@ int Block(Context& c, const std::string& num_or_hash, bool complete) {
 
 int TxInfo(Context& c, const std::string& hash) {
     auto h = util::Base58Decode(hash);
-    if (!h || h->size() != 32) return Fail(c, kExitUsage, "tx: " + util::Quoted(hash) + " is not a base58 tx hash");
+    if (!h || h->size() != 32)
+        return Fail(c, kExitUsage, "tx: " + util::Quoted(hash) + " is not a base58 tx hash");
     return Show(c, Query(c, "/getTxByHash/" + hash), [&](const Json& j) {
         Out(c) << "status     " << Str(j, "status") << "\n";
-        if (Str(j, "block_number") != "-1") Out(c) << "block      " << Str(j, "block_number") << "\n";
+        if (Str(j, "block_number") != "-1")
+            Out(c) << "block      " << Str(j, "block_number") << "\n";
         if (j.contains("transaction")) PrintTxSummary(c, j["transaction"], "");
     });
 }
@@ -605,7 +649,8 @@ int Receipt(Context& c, const std::string& hash) {
 
 int Pob(Context& c) {
     return Show(c, Query(c, "/getPoBInfo"), [&](const Json& j) {
-        Out(c) << "epoch " << Str(j, "epoch") << "  height " << Str(j, "height") << "  view " << Str(j, "view")
+        Out(c) << "epoch " << Str(j, "epoch") << "  height " << Str(j, "height") << "  view "
+               << Str(j, "view")
                << (j.value("chain_fallback", false) ? "  FALLBACK (one-league PBFT)" : "") << "\n"
                << "seed  " << Str(j, "seed") << "\n"
                << "next epoch at height " << Str(j, "next_epoch_height") << "\n";
@@ -613,14 +658,15 @@ int Pob(Context& c) {
             if (!j.contains(group) || !j[group].is_array()) continue;
             Out(c) << group << " (" << j[group].size() << "):\n";
             for (const auto& m : j[group]) {
-                Out(c) << "  " << std::left << std::setw(12) << Str(m, "id") << " servi " << std::setw(8)
-                       << Str(m, "servi") << " stake " << std::setw(14) << Str(m, "stake") << " "
-                       << Str(m, "status") << "\n";
+                Out(c) << "  " << std::left << std::setw(12) << Str(m, "id") << " servi "
+                       << std::setw(8) << Str(m, "servi") << " stake " << std::setw(14)
+                       << Str(m, "stake") << " " << Str(m, "status") << "\n";
             }
         }
         if (j.contains("fallback_producers") && j["fallback_producers"].is_array() &&
             !j["fallback_producers"].empty()) {
-            Out(c) << "silent believable producers this epoch: " << j["fallback_producers"].dump() << "\n";
+            Out(c) << "silent believable producers this epoch: " << j["fallback_producers"].dump()
+                   << "\n";
         }
     });
 }
@@ -633,7 +679,8 @@ int State(Context& c) {
     auto node = api->Get("/getNodeInfo");
     if (!node) return FailRemote(c, node.error());
     Json cj = Json::parse(*chain, nullptr, false), nj = Json::parse(*node, nullptr, false);
-    if (cj.is_discarded() || nj.is_discarded()) return Fail(c, kExitFailed, "the node's reply is not JSON");
+    if (cj.is_discarded() || nj.is_discarded())
+        return Fail(c, kExitFailed, "the node's reply is not JSON");
     if (JsonOut(c)) {
         Out(c) << Json{{"chain", cj}, {"node", nj}}.dump(2) << "\n";
         return kExitOk;
@@ -642,10 +689,11 @@ int State(Context& c) {
            << "network     " << Str(cj, "net_name") << " (chain id " << Str(cj, "chain_id") << ")\n"
            << "head block  " << Str(cj, "head_block") << "  " << Str(cj, "head_block_hash") << "\n"
            << "lib block   " << Str(cj, "lib_block") << "  " << Str(cj, "lib_block_hash") << "\n"
-           << "witnesses   " << (cj.contains("witness_list") ? cj["witness_list"].dump() : "[]") << "\n"
-           << "node        " << Str(nj, "code_version") << "  mode " << Str(nj, "mode") << "  peers "
-           << (nj.contains("network") ? Str(nj["network"], "peer_count") : "?") << "  pool "
-           << Str(nj, "tx_pool_size") << "\n"
+           << "witnesses   " << (cj.contains("witness_list") ? cj["witness_list"].dump() : "[]")
+           << "\n"
+           << "node        " << Str(nj, "code_version") << "  mode " << Str(nj, "mode")
+           << "  peers " << (nj.contains("network") ? Str(nj["network"], "peer_count") : "?")
+           << "  pool " << Str(nj, "tx_pool_size") << "\n"
            << "server time " << FormatNs(Str(nj, "server_time")) << "\n";
     if (!cj.empty() && Str(cj, "chain_id") != std::to_string(c.tx.chain_id)) {
         Out(c) << "note: this chain's id differs from --chain-id " << c.tx.chain_id << "\n";

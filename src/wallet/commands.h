@@ -11,15 +11,15 @@
 // Thread contract: one command runs at a time on the calling thread.
 #pragma once
 
+#include <wallet/keystore.h>
+#include <wallet/node_api.h>
+#include <wallet/tx_builder.h>
+
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <wallet/keystore.h>
-#include <wallet/node_api.h>
-#include <wallet/tx_builder.h>
 
 namespace iost::wallet {
 
@@ -31,18 +31,18 @@ enum class OutputFormat { kText, kJson };
 
 struct Context {
     std::string server = "http://127.0.0.1:30001";
-    std::string account;     // --account: publisher / creator
-    std::string keys_dir;    // "" = DefaultKeysDir()
+    std::string account;   // --account: publisher / creator
+    std::string keys_dir;  // "" = DefaultKeysDir()
     OutputFormat output = OutputFormat::kText;
     TxParams tx;
     // Without --gas-limit, a tx sent to a node uses go-iost's 1,000,000 or
     // the publisher's current gas if that is less (a new account pledging
     // 10 IOST has 10,000 gas, and the node refuses a limit above the stock).
     bool gas_limit_explicit = false;
-    bool wait = true;        // false: --no-wait
+    bool wait = true;  // false: --no-wait
     std::chrono::milliseconds wait_timeout{120'000};
     PasswordSource password;
-    bool fast_kdf = false;   // tests: Argon2id minimum cost
+    bool fast_kdf = false;  // tests: Argon2id minimum cost
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
     bool err_is_tty = false;  // draw a spinner on `err`
@@ -63,20 +63,21 @@ struct AccountCreateArgs {
 util::Result<std::string> ReadTxFile(const std::string& path);
 
 int AccountCreate(Context& c, const AccountCreateArgs& a);
-int AccountImport(Context& c, const std::string& name, const std::string& secret, const std::string& algo,
-                  bool encrypt, bool force);
+int AccountImport(Context& c, const std::string& name, const std::string& secret,
+                  const std::string& algo, bool encrypt, bool force);
 int AccountList(Context& c);
 int AccountDelete(Context& c, const std::string& name);
 
 int Balance(Context& c, const std::string& name, const std::string& token);
 int Transfer(Context& c, const std::string& to, const std::string& amount, const std::string& memo,
              const std::string& token);
-int Call(Context& c, const std::string& contract, const std::string& action, const std::string& args);
+int Call(Context& c, const std::string& contract, const std::string& action,
+         const std::string& args);
 // Builds and signs CONTRACT ACTION ARGS offline, or (`tx_file` set) signs an
 // existing transaction file as publisher; writes the /sendTx JSON to
 // `out_file` ("-" = stdout). Never contacts a node.
-int Sign(Context& c, const std::string& contract, const std::string& action, const std::string& args,
-         const std::string& tx_file, const std::string& out_file);
+int Sign(Context& c, const std::string& contract, const std::string& action,
+         const std::string& args, const std::string& tx_file, const std::string& out_file);
 int Send(Context& c, const std::string& file);
 
 int Block(Context& c, const std::string& num_or_hash, bool complete);

@@ -1,6 +1,7 @@
 // HttpClient on Boost.Beast. Beast's synchronous calls have no timeouts, so
 // each call runs async operations on a private io_context until they finish
 // or their deadline closes the socket.
+#include <sys/socket.h>
 #include <wallet/http_client.h>
 
 #include <boost/asio/connect.hpp>
@@ -9,9 +10,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <optional>
 
@@ -50,11 +48,16 @@ HttpErrorKind KindOf(const beast::error_code& ec) {
 
 std::string Describe(const beast::error_code& ec) {
     switch (KindOf(ec)) {
-        case HttpErrorKind::kTimeout: return "timed out";
-        case HttpErrorKind::kConnectionRefused: return "connection refused (is the node running?)";
-        case HttpErrorKind::kResolve: return "cannot resolve host: " + ec.message();
-        case HttpErrorKind::kBadResponse: return "bad HTTP response: " + ec.message();
-        default: return ec.message();
+        case HttpErrorKind::kTimeout:
+            return "timed out";
+        case HttpErrorKind::kConnectionRefused:
+            return "connection refused (is the node running?)";
+        case HttpErrorKind::kResolve:
+            return "cannot resolve host: " + ec.message();
+        case HttpErrorKind::kBadResponse:
+            return "bad HTTP response: " + ec.message();
+        default:
+            return ec.message();
     }
 }
 
@@ -83,7 +86,8 @@ util::Result<HttpUrl> HttpUrl::Parse(std::string_view url) {
     }
     size_t auth_end = rest.find_first_of("/?#");
     std::string_view authority = rest.substr(0, auth_end);
-    std::string_view target = auth_end == std::string_view::npos ? std::string_view() : rest.substr(auth_end);
+    std::string_view target =
+        auth_end == std::string_view::npos ? std::string_view() : rest.substr(auth_end);
     if (authority.find('@') != std::string_view::npos) return bad("user info is not supported");
     HttpUrl out;
     std::string_view port_text;
@@ -122,9 +126,12 @@ util::Result<HttpUrl> HttpUrl::Parse(std::string_view url) {
     }
     size_t hash = target.find('#');
     if (hash != std::string_view::npos) target = target.substr(0, hash);  // never sent
-    if (target.empty()) out.target = "/";
-    else if (target.front() == '?') out.target = "/" + std::string(target);
-    else out.target = std::string(target);
+    if (target.empty())
+        out.target = "/";
+    else if (target.front() == '?')
+        out.target = "/" + std::string(target);
+    else
+        out.target = std::string(target);
     return out;
 }
 
@@ -138,7 +145,7 @@ std::string HttpResponse::Header(std::string_view name) const {
 // ---------------------------------------------------------------- Impl
 
 class HttpClient::Impl {
-public:
+  public:
     Impl(HttpUrl url, HttpClientOptions o) : base(std::move(url)), opts(o) {
         prefix = base.target;
         while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
@@ -154,8 +161,10 @@ public:
     beast::flat_buffer buffer;
 
     std::string Where(std::string_view method, std::string_view target) const {
-        std::string host = base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host;
-        return std::string(method) + " http://" + host + ":" + std::to_string(base.port) + std::string(target);
+        std::string host =
+            base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host;
+        return std::string(method) + " http://" + host + ":" + std::to_string(base.port) +
+               std::string(target);
     }
 
     void Close() {
@@ -187,7 +196,8 @@ public:
         auto addr = net::ip::make_address(base.host, ec);
         if (!ec) {
             stream->expires_after(opts.connect_timeout);
-            stream->async_connect(tcp::endpoint(addr, base.port), [&](beast::error_code e) { result = e; });
+            stream->async_connect(tcp::endpoint(addr, base.port),
+                                  [&](beast::error_code e) { result = e; });
             ioc.run();
         } else {
             // The resolver has no deadline of its own: a timer cancels it.
@@ -200,20 +210,20 @@ public:
                     resolver.cancel();
                 }
             });
-            resolver.async_resolve(base.host, std::to_string(base.port),
-                                   [&](beast::error_code e, tcp::resolver::results_type results) {
-                                       if (e) {
-                                           timer.cancel();
-                                           result = timed_out ? beast::error_code(beast::error::timeout) : e;
-                                           return;
-                                       }
-                                       stream->expires_at(timer.expiry());
-                                       stream->async_connect(results, [&](beast::error_code ce,
-                                                                          const tcp::endpoint&) {
-                                           timer.cancel();
-                                           result = ce;
-                                       });
-                                   });
+            resolver.async_resolve(
+                base.host, std::to_string(base.port),
+                [&](beast::error_code e, tcp::resolver::results_type results) {
+                    if (e) {
+                        timer.cancel();
+                        result = timed_out ? beast::error_code(beast::error::timeout) : e;
+                        return;
+                    }
+                    stream->expires_at(timer.expiry());
+                    stream->async_connect(results, [&](beast::error_code ce, const tcp::endpoint&) {
+                        timer.cancel();
+                        result = ce;
+                    });
+                });
             ioc.run();
         }
         if (result) {
@@ -225,8 +235,8 @@ public:
         return util::Ok();
     }
 
-    util::Result<HttpResponse> Exchange(http::verb verb, std::string_view path, std::string_view body,
-                                        std::string_view content_type) {
+    util::Result<HttpResponse> Exchange(http::verb verb, std::string_view path,
+                                        std::string_view body, std::string_view content_type) {
         std::string target = prefix;
         if (path.empty() || path.front() != '/') target += "/";
         target += path;
@@ -259,16 +269,18 @@ public:
         return r;
     }
 
-    util::Result<HttpResponse> Once(http::verb verb, const std::string& target, std::string_view body,
-                                    std::string_view content_type, const std::string& where,
-                                    bool* got_bytes) {
+    util::Result<HttpResponse> Once(http::verb verb, const std::string& target,
+                                    std::string_view body, std::string_view content_type,
+                                    const std::string& where, bool* got_bytes) {
         http::request<http::string_body> req{verb, target, 11};
-        std::string host = base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host;
+        std::string host =
+            base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host;
         req.set(http::field::host, host + ":" + std::to_string(base.port));
         req.set(http::field::user_agent, "iost-pob-wallet");
         req.set(http::field::accept, "application/json");
         if (verb != http::verb::get || !body.empty()) {
-            req.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+            req.set(http::field::content_type,
+                    beast::string_view(content_type.data(), content_type.size()));
             req.body() = std::string(body);
         }
         req.keep_alive(true);
@@ -285,7 +297,8 @@ public:
                 result = ec;
                 return;
             }
-            http::async_read(*stream, buffer, parser, [&](beast::error_code rec, size_t) { result = rec; });
+            http::async_read(*stream, buffer, parser,
+                             [&](beast::error_code rec, size_t) { result = rec; });
         });
         ioc.run();
         *got_bytes = parser.got_some();
@@ -294,16 +307,19 @@ public:
             if (result == http::error::body_limit || result == http::error::header_limit ||
                 result == http::error::buffer_overflow) {
                 return Fail(HttpErrorKind::kBadResponse,
-                            where + ": response larger than " + std::to_string(opts.max_response_bytes) + " bytes");
+                            where + ": response larger than " +
+                                std::to_string(opts.max_response_bytes) + " bytes");
             }
             std::string msg = where + ": " + Describe(result);
-            if (result == http::error::end_of_stream) msg = where + ": server closed the connection";
+            if (result == http::error::end_of_stream)
+                msg = where + ": server closed the connection";
             return Fail(KindOf(result), msg);
         }
         auto& msg = parser.get();
         HttpResponse out;
         out.status = static_cast<int>(msg.result_int());
-        for (const auto& f : msg) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        for (const auto& f : msg)
+            out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
         bool keep = msg.keep_alive();
         out.body = std::move(msg.body());
         if (!keep) Close();
@@ -341,7 +357,8 @@ const HttpUrl& HttpClient::base() const { return m_impl->base; }
 
 namespace {
 util::Result<HttpResponse> OneShot(http::verb verb, std::string_view url, std::string_view body,
-                                   std::string_view content_type, const HttpClientOptions& options) {
+                                   std::string_view content_type,
+                                   const HttpClientOptions& options) {
     auto parsed = HttpUrl::Parse(url);
     IOST_TRY(parsed);
     std::string target = parsed->target;
@@ -357,7 +374,8 @@ util::Result<HttpResponse> HttpGet(std::string_view url, const HttpClientOptions
     return OneShot(http::verb::get, url, {}, {}, options);
 }
 
-util::Result<HttpResponse> HttpPost(std::string_view url, std::string_view body, std::string_view content_type,
+util::Result<HttpResponse> HttpPost(std::string_view url, std::string_view body,
+                                    std::string_view content_type,
                                     const HttpClientOptions& options) {
     return OneShot(http::verb::post, url, body, content_type, options);
 }

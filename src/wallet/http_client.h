@@ -11,6 +11,8 @@
 // uses its own connection).
 #pragma once
 
+#include <util/result.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -20,18 +22,16 @@
 #include <utility>
 #include <vector>
 
-#include <util/result.h>
-
 namespace iost::wallet {
 
 // util::Error::code of a failed request.
 enum class HttpErrorKind {
     kBadUrl = 1,
-    kResolve = 2,             // host name does not resolve
-    kConnectionRefused = 3,   // nothing listens there
-    kTimeout = 4,             // connect or exchange deadline passed
-    kConnection = 5,          // reset, closed mid-response, other socket errors
-    kBadResponse = 6,         // not HTTP, or over the size limits
+    kResolve = 2,            // host name does not resolve
+    kConnectionRefused = 3,  // nothing listens there
+    kTimeout = 4,            // connect or exchange deadline passed
+    kConnection = 5,         // reset, closed mid-response, other socket errors
+    kBadResponse = 6,        // not HTTP, or over the size limits
 };
 
 struct HttpUrl {
@@ -61,7 +61,7 @@ struct HttpClientOptions {
 };
 
 class HttpClient {
-public:
+  public:
     // `base_url` is "http://host:port" (a path, if given, prefixes every request).
     static util::Result<HttpClient> Make(std::string_view base_url, HttpClientOptions options = {});
     ~HttpClient();
@@ -77,7 +77,7 @@ public:
 
     class Impl;
 
-private:
+  private:
     explicit HttpClient(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

@@ -1,11 +1,10 @@
-#include <wallet/inspect.h>
-
-#include <nlohmann/json.hpp>
-
 #include <core/tx.h>
 #include <core/tx_json.h>
 #include <crypto/hash.h>
 #include <crypto/keys.h>
+#include <wallet/inspect.h>
+
+#include <nlohmann/json.hpp>
 
 namespace iost::wallet {
 

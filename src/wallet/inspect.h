@@ -8,14 +8,14 @@
 // Thread contract: pure functions.
 #pragma once
 
+#include <util/clock.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <util/clock.h>
-#include <util/result.h>
 
 namespace iost::wallet {
 

@@ -1,8 +1,7 @@
+#include <util/bytes.h>
 #include <wallet/key_tool.h>
 
 #include <nlohmann/json.hpp>
-
-#include <util/bytes.h>
 
 namespace iost::wallet {
 

@@ -7,11 +7,11 @@
 // Thread contract: pure functions (key generation uses the OS RNG).
 #pragma once
 
-#include <string>
-#include <string_view>
-
 #include <crypto/keys.h>
 #include <util/result.h>
+
+#include <string>
+#include <string_view>
 
 namespace iost::wallet {
 

@@ -1,10 +1,12 @@
-#include <wallet/keystore.h>
-
+#include <core/account.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+#include <util/bytes.h>
+#include <util/text.h>
+#include <wallet/keystore.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,10 +15,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-
-#include <core/account.h>
-#include <util/bytes.h>
-#include <util/text.h>
 
 namespace iost::wallet {
 namespace {
@@ -37,8 +35,9 @@ util::Result<std::vector<uint8_t>> DeriveKey(const std::string& password, util::
                                              KdfLimits limits) {
     if (sodium_init() < 0) return util::Err("libsodium failed to initialise");
     std::vector<uint8_t> key(crypto_secretbox_KEYBYTES);
-    if (crypto_pwhash(key.data(), key.size(), password.data(), password.size(), salt.data(), limits.opslimit,
-                      static_cast<size_t>(limits.memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    if (crypto_pwhash(key.data(), key.size(), password.data(), password.size(), salt.data(),
+                      limits.opslimit, static_cast<size_t>(limits.memlimit),
+                      crypto_pwhash_ALG_ARGON2ID13) != 0) {
         return util::Err("key derivation failed (out of memory?)");
     }
     return key;
@@ -46,7 +45,8 @@ util::Result<std::vector<uint8_t>> DeriveKey(const std::string& password, util::
 
 util::Result<std::string> GetString(const Json& o, const char* field, const std::string& where) {
     auto it = o.find(field);
-    if (it == o.end() || !it->is_string()) return util::Err(where + ": missing string field \"" + field + "\"");
+    if (it == o.end() || !it->is_string())
+        return util::Err(where + ": missing string field \"" + field + "\"");
     return it->get<std::string>();
 }
 
@@ -58,20 +58,22 @@ util::Result<util::Bytes> GetBase58(const Json& o, const char* field, const std:
     return b;
 }
 
-util::Result<uint64_t> GetLimit(const Json& o, const char* field, uint64_t lo, uint64_t hi, const std::string& where) {
+util::Result<uint64_t> GetLimit(const Json& o, const char* field, uint64_t lo, uint64_t hi,
+                                const std::string& where) {
     auto it = o.find(field);
     if (it == o.end() || !it->is_number_unsigned()) {
         return util::Err(where + ": missing unsigned field \"" + field + "\"");
     }
     const uint64_t v = it->get<uint64_t>();
     if (v < lo || v > hi) {
-        return util::Err(where + "." + field + " = " + std::to_string(v) + " is outside [" + std::to_string(lo) +
-                         ", " + std::to_string(hi) + "]");
+        return util::Err(where + "." + field + " = " + std::to_string(v) + " is outside [" +
+                         std::to_string(lo) + ", " + std::to_string(hi) + "]");
     }
     return v;
 }
 
-util::Result<crypto::KeyPair> ParseKeyPairInfo(const Json& o, const std::optional<std::string>& password,
+util::Result<crypto::KeyPair> ParseKeyPairInfo(const Json& o,
+                                               const std::optional<std::string>& password,
                                                const std::string& where) {
     if (!o.is_object()) return util::Err(where + ": must be an object");
     auto type = GetString(o, "key_type", where);
@@ -89,7 +91,8 @@ util::Result<crypto::KeyPair> ParseKeyPairInfo(const Json& o, const std::optiona
         secret = std::move(*b);
     } else {
         auto method = GetString(o, "encrypt_method", where);
-        if (!method) return util::Err(where + ": neither raw_key nor encrypt_method: not a key file");
+        if (!method)
+            return util::Err(where + ": neither raw_key nor encrypt_method: not a key file");
         if (*method != kEncryptMethod) {
             return util::Err(where + ": unsupported encrypt_method " + util::Quoted(*method) +
                              " (this iwallet reads " + kEncryptMethod +
@@ -102,8 +105,10 @@ util::Result<crypto::KeyPair> ParseKeyPairInfo(const Json& o, const std::optiona
         if (!nonce) return util::ErrOf(nonce.error());
         auto sealed = GetBase58(o, "encrypted_key", where);
         if (!sealed) return util::ErrOf(sealed.error());
-        if (salt->size() != crypto_pwhash_SALTBYTES) return util::Err(where + ".salt: wrong length");
-        if (nonce->size() != crypto_secretbox_NONCEBYTES) return util::Err(where + ".nonce: wrong length");
+        if (salt->size() != crypto_pwhash_SALTBYTES)
+            return util::Err(where + ".salt: wrong length");
+        if (nonce->size() != crypto_secretbox_NONCEBYTES)
+            return util::Err(where + ".nonce: wrong length");
         if (sealed->size() <= crypto_secretbox_MACBYTES || sealed->size() > 256) {
             return util::Err(where + ".encrypted_key: wrong length");
         }
@@ -117,8 +122,8 @@ util::Result<crypto::KeyPair> ParseKeyPairInfo(const Json& o, const std::optiona
         auto key = DeriveKey(*password, *salt, limits);
         if (!key) return util::ErrOf(key.error());
         secret.resize(sealed->size() - crypto_secretbox_MACBYTES);
-        const int rc = crypto_secretbox_open_easy(secret.data(), sealed->data(), sealed->size(), nonce->data(),
-                                                  key->data());
+        const int rc = crypto_secretbox_open_easy(secret.data(), sealed->data(), sealed->size(),
+                                                  nonce->data(), key->data());
         sodium_memzero(key->data(), key->size());
         if (rc != 0) return util::Err("wrong password or corrupted key file");
     }
@@ -131,7 +136,8 @@ util::Result<crypto::KeyPair> ParseKeyPairInfo(const Json& o, const std::optiona
     return kp;
 }
 
-Json KeyPairInfo(const crypto::KeyPair& kp, const std::optional<std::string>& password, KdfLimits limits) {
+Json KeyPairInfo(const crypto::KeyPair& kp, const std::optional<std::string>& password,
+                 KdfLimits limits) {
     Json o;
     if (!password) {
         o["raw_key"] = util::Base58Encode(kp.SecretBytes());
@@ -166,7 +172,8 @@ util::Result<std::string> ReadSmallFile(const std::string& path) {
     char buf[4096];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         out.append(buf, static_cast<size_t>(in.gcount()));
-        if (out.size() > kMaxKeyFileBytes) return util::Err(path + " is too large to be a key file");
+        if (out.size() > kMaxKeyFileBytes)
+            return util::Err(path + " is too large to be a key file");
     }
     if (in.bad()) return util::Err("error reading " + path);
     return out;
@@ -174,7 +181,8 @@ util::Result<std::string> ReadSmallFile(const std::string& path) {
 
 // Reads one line from fd without echo when it is a terminal.
 util::Result<std::string> PromptLine(int fd, std::string_view prompt) {
-    if (::write(fd, prompt.data(), prompt.size()) < 0) return util::Err(Errno("writing the prompt"));
+    if (::write(fd, prompt.data(), prompt.size()) < 0)
+        return util::Err(Errno("writing the prompt"));
     termios old{};
     const bool tty = tcgetattr(fd, &old) == 0;
     if (tty) {
@@ -198,7 +206,8 @@ util::Result<std::string> PromptLine(int fd, std::string_view prompt) {
         line.push_back(c);
     }
     if (tty) tcsetattr(fd, TCSAFLUSH, &old);
-    if (too_long) return util::Err("password longer than " + std::to_string(kMaxPasswordBytes) + " bytes");
+    if (too_long)
+        return util::Err("password longer than " + std::to_string(kMaxPasswordBytes) + " bytes");
     return line;
 }
 
@@ -213,7 +222,8 @@ util::Result<std::string> DefaultKeysDir() {
     if (const char* d = std::getenv(kKeysDirEnv); d != nullptr && *d != '\0') return std::string(d);
     const char* home = std::getenv("HOME");
     if (home == nullptr || *home == '\0') {
-        return util::Err(std::string("cannot find the key store: set HOME or ") + kKeysDirEnv + " or --keys-dir");
+        return util::Err(std::string("cannot find the key store: set HOME or ") + kKeysDirEnv +
+                         " or --keys-dir");
     }
     return std::string(home) + "/.iwallet";
 }
@@ -236,15 +246,18 @@ std::string SerializeKeyFile(std::string_view name, const crypto::KeyPair& kp,
     return j.dump(2) + "\n";
 }
 
-util::Result<AccountKeys> ParseKeyFile(std::string_view text, const std::optional<std::string>& password) {
+util::Result<AccountKeys> ParseKeyFile(std::string_view text,
+                                       const std::optional<std::string>& password) {
     if (text.size() > kMaxKeyFileBytes) return util::Err("key file too large");
     Json j = Json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return util::Err("key file is not JSON (corrupted?)");
     auto name = GetString(j, "name", "key file");
     if (!name) return util::ErrOf(name.error());
-    if (auto st = core::ValidateAccountName(*name); !st) return util::Err("key file: " + st.error().message);
+    if (auto st = core::ValidateAccountName(*name); !st)
+        return util::Err("key file: " + st.error().message);
     auto kps = j.find("keypairs");
-    if (kps == j.end() || !kps->is_object()) return util::Err("key file: missing object \"keypairs\"");
+    if (kps == j.end() || !kps->is_object())
+        return util::Err("key file: missing object \"keypairs\"");
     AccountKeys out;
     out.name = *name;
     for (const char* perm : {"active", "owner"}) {
@@ -258,7 +271,9 @@ util::Result<AccountKeys> ParseKeyFile(std::string_view text, const std::optiona
     return out;
 }
 
-std::string KeyStore::PathOf(std::string_view name) const { return m_dir + "/" + std::string(name) + ".json"; }
+std::string KeyStore::PathOf(std::string_view name) const {
+    return m_dir + "/" + std::string(name) + ".json";
+}
 
 bool KeyStore::Exists(std::string_view name) const {
     std::error_code ec;
@@ -275,7 +290,8 @@ util::Status KeyStore::Save(std::string_view name, const crypto::KeyPair& kp,
     if (ec) return util::Err("cannot create key directory " + m_dir + ": " + ec.message());
     // Only tighten a directory we may have just made; never loosen.
     struct stat st {};
-    if (::stat(m_dir.c_str(), &st) == 0 && (st.st_mode & 077) != 0) ::chmod(m_dir.c_str(), st.st_mode & ~mode_t{077});
+    if (::stat(m_dir.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+        ::chmod(m_dir.c_str(), st.st_mode & ~mode_t{077});
     const std::string path = PathOf(name);
     if (overwrite == Overwrite::kNo && fs::exists(path, ec)) {
         return util::Err("account " + std::string(name) + " already exists in " + path +
@@ -326,7 +342,8 @@ bool KeyStore::IsEncrypted(std::string_view name) const {
     return raw == active->end() || !raw->is_string() || raw->get<std::string>().empty();
 }
 
-util::Result<AccountKeys> KeyStore::Load(std::string_view name, const std::optional<std::string>& password) const {
+util::Result<AccountKeys> KeyStore::Load(std::string_view name,
+                                         const std::optional<std::string>& password) const {
     IOST_TRY(core::ValidateAccountName(name));
     const std::string path = PathOf(name);
     std::error_code ec;
@@ -389,13 +406,15 @@ util::Status KeyStore::Delete(std::string_view name) const {
     IOST_TRY(core::ValidateAccountName(name));
     const std::string path = PathOf(name);
     if (::unlink(path.c_str()) != 0) {
-        if (errno == ENOENT) return util::Err("account " + std::string(name) + " is not in " + m_dir);
+        if (errno == ENOENT)
+            return util::Err("account " + std::string(name) + " is not in " + m_dir);
         return util::Err(Errno("cannot delete " + path));
     }
     return util::Ok();
 }
 
-util::Result<std::string> ReadPassword(const PasswordSource& src, std::string_view prompt, bool confirm) {
+util::Result<std::string> ReadPassword(const PasswordSource& src, std::string_view prompt,
+                                       bool confirm) {
     if (!src.file.empty()) {
         auto text = ReadSmallFile(src.file);
         if (!text) return util::Err("password file: " + text.error().message);
@@ -406,23 +425,28 @@ util::Result<std::string> ReadPassword(const PasswordSource& src, std::string_vi
     }
     if (src.use_env) {
         if (const char* e = std::getenv(kPasswordEnv); e != nullptr && *e != '\0') {
-            if (std::strlen(e) > kMaxPasswordBytes) return util::Err(std::string(kPasswordEnv) + " is too long");
+            if (std::strlen(e) > kMaxPasswordBytes)
+                return util::Err(std::string(kPasswordEnv) + " is too long");
             return std::string(e);
         }
     }
     if (!src.allow_prompt) {
-        return util::Err(std::string("a password is needed: set ") + kPasswordEnv + " or use --password-file");
+        return util::Err(std::string("a password is needed: set ") + kPasswordEnv +
+                         " or use --password-file");
     }
     const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (fd < 0) {
-        return util::Err(std::string("a password is needed and there is no terminal to ask on: set ") + kPasswordEnv +
-                         " or use --password-file");
+        return util::Err(
+            std::string("a password is needed and there is no terminal to ask on: set ") +
+            kPasswordEnv + " or use --password-file");
     }
     auto pw = PromptLine(fd, prompt);
     if (pw && confirm) {
         auto again = PromptLine(fd, "Repeat password: ");
-        if (!again) pw = util::ErrOf(again.error());
-        else if (*again != *pw) pw = util::Err("the passwords do not match");
+        if (!again)
+            pw = util::ErrOf(again.error());
+        else if (*again != *pw)
+            pw = util::Err("the passwords do not match");
     }
     ::close(fd);
     if (pw && pw->empty()) return util::Err("empty password");

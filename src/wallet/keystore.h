@@ -23,14 +23,14 @@
 // Save of the same name: last rename wins.
 #pragma once
 
+#include <crypto/keys.h>
+#include <util/result.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <crypto/keys.h>
-#include <util/result.h>
 
 namespace iost::wallet {
 
@@ -75,7 +75,7 @@ struct AccountSummary {
 enum class Overwrite { kNo, kYes };
 
 class KeyStore {
-public:
+  public:
     explicit KeyStore(std::string dir) : m_dir(std::move(dir)) {}
     const std::string& dir() const { return m_dir; }
     std::string PathOf(std::string_view name) const;
@@ -84,22 +84,25 @@ public:
     // existing file unless Overwrite::kYes. The same key is stored for owner
     // and active (go-iost's `account create`/`import`).
     util::Status Save(std::string_view name, const crypto::KeyPair& kp,
-                      const std::optional<std::string>& password, Overwrite overwrite = Overwrite::kNo,
+                      const std::optional<std::string>& password,
+                      Overwrite overwrite = Overwrite::kNo,
                       KdfLimits limits = KdfLimits::Interactive()) const;
     bool Exists(std::string_view name) const;
     bool IsEncrypted(std::string_view name) const;
     // `password` is only used (and required) when the file is encrypted.
-    util::Result<AccountKeys> Load(std::string_view name, const std::optional<std::string>& password) const;
+    util::Result<AccountKeys> Load(std::string_view name,
+                                   const std::optional<std::string>& password) const;
     // Sorted by name; unreadable files are listed with `error`.
     util::Result<std::vector<AccountSummary>> List() const;
     util::Status Delete(std::string_view name) const;
 
-private:
+  private:
     std::string m_dir;
 };
 
 // Parses a key file's text (exposed for tests and for `--key-file`).
-util::Result<AccountKeys> ParseKeyFile(std::string_view text, const std::optional<std::string>& password);
+util::Result<AccountKeys> ParseKeyFile(std::string_view text,
+                                       const std::optional<std::string>& password);
 std::string SerializeKeyFile(std::string_view name, const crypto::KeyPair& kp,
                              const std::optional<std::string>& password, KdfLimits limits);
 
@@ -108,10 +111,11 @@ std::string SerializeKeyFile(std::string_view name, const crypto::KeyPair& kp,
 // echo (/dev/tty). Never from the command line itself (it would show in ps
 // and in the shell history). `confirm` asks twice (new passwords).
 struct PasswordSource {
-    std::string file;           // --password-file
-    bool use_env = true;        // read kPasswordEnv
-    bool allow_prompt = true;   // false in scripts: no tty prompt
+    std::string file;          // --password-file
+    bool use_env = true;       // read kPasswordEnv
+    bool allow_prompt = true;  // false in scripts: no tty prompt
 };
-util::Result<std::string> ReadPassword(const PasswordSource& src, std::string_view prompt, bool confirm);
+util::Result<std::string> ReadPassword(const PasswordSource& src, std::string_view prompt,
+                                       bool confirm);
 
 }  // namespace iost::wallet

@@ -1,11 +1,10 @@
+#include <core/tx_json.h>
+#include <util/text.h>
 #include <wallet/node_api.h>
+#include <wallet/tx_builder.h>
 
 #include <nlohmann/json.hpp>
 #include <thread>
-
-#include <core/tx_json.h>
-#include <util/text.h>
-#include <wallet/tx_builder.h>
 
 namespace iost::wallet {
 namespace {
@@ -36,7 +35,8 @@ std::string Field(const Json& j, const char* name) {
 
 std::string NodeErrorMessage(std::string_view body) {
     Json j = Json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+    if (j.is_object() && j.contains("message") && j["message"].is_string())
+        return j["message"].get<std::string>();
     return util::Printable(body, 300);
 }
 
@@ -58,7 +58,9 @@ util::Result<std::string> NodeApi::Check(std::string_view what, util::Result<Htt
     return std::move(r->body);
 }
 
-util::Result<std::string> NodeApi::Get(std::string_view path) { return Check(path, m_client.Get(path)); }
+util::Result<std::string> NodeApi::Get(std::string_view path) {
+    return Check(path, m_client.Get(path));
+}
 
 util::Result<std::string> NodeApi::Post(std::string_view path, std::string_view body) {
     return Check(path, m_client.Post(path, body, "text/plain"));
@@ -73,18 +75,23 @@ util::Result<std::string> NodeApi::SendTx(const core::Tx& tx) {
     }
     const std::string hash = j["hash"].get<std::string>();
     if (hash != tx.HashBase58()) {
-        return util::Err("/sendTx: the node reports hash " + hash + " but the transaction's hash is " +
-                         tx.HashBase58() + " (encoding mismatch)");
+        return util::Err("/sendTx: the node reports hash " + hash +
+                         " but the transaction's hash is " + tx.HashBase58() +
+                         " (encoding mismatch)");
     }
     return hash;
 }
 
 std::string_view WaitOutcomeName(WaitOutcome o) {
     switch (o) {
-        case WaitOutcome::kSuccess: return "SUCCESS";
-        case WaitOutcome::kFailed: return "FAILED";
-        case WaitOutcome::kDropped: return "DROPPED";
-        case WaitOutcome::kTimeout: return "TIMEOUT";
+        case WaitOutcome::kSuccess:
+            return "SUCCESS";
+        case WaitOutcome::kFailed:
+            return "FAILED";
+        case WaitOutcome::kDropped:
+            return "DROPPED";
+        case WaitOutcome::kTimeout:
+            return "TIMEOUT";
     }
     return "?";
 }
@@ -107,8 +114,10 @@ util::Result<WaitResult> WaitForTx(NodeApi& api, std::string_view hash, const Wa
                 res.receipt_json = *rec;
                 res.status_code = j.is_object() ? Field(j, "status_code") : "";
                 res.message = j.is_object() ? Field(j, "message") : "";
-                res.outcome = res.status_code == "SUCCESS" ? WaitOutcome::kSuccess : WaitOutcome::kFailed;
-                if (res.status_code.empty()) res.message = "the receipt has no status_code: " + *rec;
+                res.outcome =
+                    res.status_code == "SUCCESS" ? WaitOutcome::kSuccess : WaitOutcome::kFailed;
+                if (res.status_code.empty())
+                    res.message = "the receipt has no status_code: " + *rec;
                 return res;
             }
             if (rec.error().code < kNodeReplied && ++transport_failures > kMaxTransportFailures) {
@@ -116,7 +125,8 @@ util::Result<WaitResult> WaitForTx(NodeApi& api, std::string_view hash, const Wa
             }
             if (now - *final_seen > kReceiptGrace) {
                 res.outcome = WaitOutcome::kFailed;
-                res.message = "the transaction is IRREVERSIBLE but its receipt cannot be read: " + rec.error().message;
+                res.message = "the transaction is IRREVERSIBLE but its receipt cannot be read: " +
+                              rec.error().message;
                 return res;
             }
         } else {
@@ -149,18 +159,21 @@ util::Result<WaitResult> WaitForTx(NodeApi& api, std::string_view hash, const Wa
                 res.outcome = WaitOutcome::kDropped;
                 res.message = res.last_status.empty()
                                   ? "the node does not know the transaction and it has expired"
-                                  : "the transaction left the node's pool after " + res.last_status +
+                                  : "the transaction left the node's pool after " +
+                                        res.last_status +
                                         " without becoming final, and it has expired";
                 return res;
             }
         }
         if (Clock::now() >= deadline) {
             res.outcome = WaitOutcome::kTimeout;
-            res.message = "gave up after " + std::to_string(opts.timeout.count() / 1000) + " s; last status " +
+            res.message = "gave up after " + std::to_string(opts.timeout.count() / 1000) +
+                          " s; last status " +
                           (res.last_status.empty() ? std::string("unknown") : res.last_status);
             return res;
         }
-        std::this_thread::sleep_for(std::min<Clock::duration>(opts.poll_interval, deadline - Clock::now()));
+        std::this_thread::sleep_for(
+            std::min<Clock::duration>(opts.poll_interval, deadline - Clock::now()));
     }
 }
 

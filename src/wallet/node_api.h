@@ -14,15 +14,15 @@
 // keep-alive HttpClient). The observer is called on the waiting thread.
 #pragma once
 
+#include <core/tx.h>
+#include <util/result.h>
+#include <wallet/http_client.h>
+
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <core/tx.h>
-#include <util/result.h>
-#include <wallet/http_client.h>
 
 namespace iost::wallet {
 
@@ -31,7 +31,7 @@ namespace iost::wallet {
 inline constexpr int kNodeReplied = 100;
 
 class NodeApi {
-public:
+  public:
     static util::Result<NodeApi> Make(std::string_view server_url, HttpClientOptions options = {});
 
     // The body of a 200 reply; otherwise an error with the node's message
@@ -44,8 +44,9 @@ public:
 
     const std::string& server() const { return m_server; }
 
-private:
-    NodeApi(std::string server, HttpClient client) : m_server(std::move(server)), m_client(std::move(client)) {}
+  private:
+    NodeApi(std::string server, HttpClient client)
+        : m_server(std::move(server)), m_client(std::move(client)) {}
     util::Result<std::string> Check(std::string_view what, util::Result<HttpResponse> r);
 
     std::string m_server;
@@ -78,7 +79,8 @@ struct WaitResult {
 
 // Called on every poll with the status seen ("" when unknown) and the time
 // since waiting began; used to draw a spinner.
-using WaitObserver = std::function<void(std::string_view status, std::chrono::milliseconds elapsed)>;
+using WaitObserver =
+    std::function<void(std::string_view status, std::chrono::milliseconds elapsed)>;
 
 // Errors only for a transport failure that lasts (the node went away).
 util::Result<WaitResult> WaitForTx(NodeApi& api, std::string_view hash, const WaitOptions& opts,

@@ -1,14 +1,13 @@
-#include <wallet/tx_builder.h>
-
-#include <algorithm>
-#include <cmath>
-#include <nlohmann/json.hpp>
-
 #include <core/account.h>
 #include <core/amount.h>
 #include <core/tx_json.h>
 #include <util/text.h>
 #include <wallet/http_client.h>
+#include <wallet/tx_builder.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace iost::wallet {
 namespace {
@@ -26,13 +25,17 @@ util::Result<std::vector<core::AmountLimit>> ParseAmountLimit(std::string_view t
     size_t start = 0;
     while (start <= text.size()) {
         const size_t bar = text.find('|', start);
-        const std::string_view item = text.substr(start, bar == std::string_view::npos ? bar : bar - start);
+        const std::string_view item =
+            text.substr(start, bar == std::string_view::npos ? bar : bar - start);
         const size_t colon = item.find(':');
-        if (colon == std::string_view::npos || item.find(':', colon + 1) != std::string_view::npos) {
-            return util::Err("--amount-limit: " + util::Quoted(item) + " is not TOKEN:VALUE (e.g. iost:300|ram:2000)");
+        if (colon == std::string_view::npos ||
+            item.find(':', colon + 1) != std::string_view::npos) {
+            return util::Err("--amount-limit: " + util::Quoted(item) +
+                             " is not TOKEN:VALUE (e.g. iost:300|ram:2000)");
         }
         const std::string_view token = item.substr(0, colon), value = item.substr(colon + 1);
-        if (token.empty() || token.size() > 16) return util::Err("--amount-limit: bad token " + util::Quoted(token));
+        if (token.empty() || token.size() > 16)
+            return util::Err("--amount-limit: bad token " + util::Quoted(token));
         for (char c : token) {
             if (!(c == '*' || c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
                 return util::Err("--amount-limit: bad token " + util::Quoted(token));
@@ -41,9 +44,12 @@ util::Result<std::vector<core::AmountLimit>> ParseAmountLimit(std::string_view t
         if (value != "unlimited") {
             // Syntax only: the token's decimals are not known here.
             const size_t dot = value.find('.');
-            const int frac = dot == std::string_view::npos ? 0 : static_cast<int>(value.size() - dot - 1);
+            const int frac =
+                dot == std::string_view::npos ? 0 : static_cast<int>(value.size() - dot - 1);
             auto a = core::Amount::Parse(value, std::min(frac, core::kMaxDecimals));
-            if (!a) return util::Err("--amount-limit: bad value " + util::Quoted(value) + ": " + a.error().message);
+            if (!a)
+                return util::Err("--amount-limit: bad value " + util::Quoted(value) + ": " +
+                                 a.error().message);
         }
         if (out.size() >= 64) return util::Err("--amount-limit: too many entries");
         out.push_back({std::string(token), std::string(value)});
@@ -55,14 +61,18 @@ util::Result<std::vector<core::AmountLimit>> ParseAmountLimit(std::string_view t
 
 util::Status ValidateTxParams(const TxParams& p) {
     if (!std::isfinite(p.gas_ratio) || p.gas_ratio < 1.0 || p.gas_ratio > 100.0) {
-        return util::Err("--gas-ratio must be between 1 and 100 (got " + std::to_string(p.gas_ratio) + ")");
+        return util::Err("--gas-ratio must be between 1 and 100 (got " +
+                         std::to_string(p.gas_ratio) + ")");
     }
     if (!std::isfinite(p.gas_limit) || p.gas_limit < 6'000 || p.gas_limit > 4'000'000) {
-        return util::Err("--gas-limit must be between 6000 and 4000000 (got " + std::to_string(p.gas_limit) + ")");
+        return util::Err("--gas-limit must be between 6000 and 4000000 (got " +
+                         std::to_string(p.gas_limit) + ")");
     }
     if (p.expiration_s < 1 || p.expiration_s > 90) {
-        return util::Err("--expiration must be 1..90 seconds (a node refuses a transaction older than 90 s); got " +
-                         std::to_string(p.expiration_s));
+        return util::Err(
+            "--expiration must be 1..90 seconds (a node refuses a transaction older than 90 s); "
+            "got " +
+            std::to_string(p.expiration_s));
     }
     IOST_TRY(ParseAmountLimit(p.amount_limit));
     for (const auto& s : p.signers) {
@@ -87,27 +97,35 @@ util::Result<std::string> CheckIostAmount(std::string_view text, std::string_vie
 
 util::Result<int64_t> CheckCount(std::string_view text, std::string_view what) {
     auto a = core::Amount::Parse(text, 0);
-    if (!a) return util::Err(std::string(what) + " " + util::Quoted(text) + ": not a whole number: " + a.error().message);
+    if (!a)
+        return util::Err(std::string(what) + " " + util::Quoted(text) +
+                         ": not a whole number: " + a.error().message);
     return a->raw();
 }
 
 util::Status CheckContract(std::string_view contract, std::string_view action) {
     if (!core::IsContractId(contract)) {
-        return util::Err("contract " + util::Quoted(contract) + " is not a contract id (token.iost, Contract<base58>)");
+        return util::Err("contract " + util::Quoted(contract) +
+                         " is not a contract id (token.iost, Contract<base58>)");
     }
-    if (action.empty() || action.size() > 64) return util::Err("action name must be 1..64 characters");
+    if (action.empty() || action.size() > 64)
+        return util::Err("action name must be 1..64 characters");
     for (char c : action) {
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
-            return util::Err("action name " + util::Quoted(action) + " may hold only letters, digits and _");
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_')) {
+            return util::Err("action name " + util::Quoted(action) +
+                             " may hold only letters, digits and _");
         }
     }
     return util::Ok();
 }
 
 util::Result<std::string> CheckJsonArgs(std::string_view text) {
-    if (text.size() > core::kMaxTxBytes) return util::Err("arguments are larger than a transaction may be");
+    if (text.size() > core::kMaxTxBytes)
+        return util::Err("arguments are larger than a transaction may be");
     Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded()) return util::Err("arguments are not valid JSON: " + util::Quoted(text.substr(0, 80)));
+    if (j.is_discarded())
+        return util::Err("arguments are not valid JSON: " + util::Quoted(text.substr(0, 80)));
     if (!j.is_array()) {
         return util::Err("arguments must be a JSON array, e.g. '[\"iost\", \"admin\"]'; got " +
                          util::Quoted(text.substr(0, 80)));
@@ -120,13 +138,16 @@ util::Result<std::string> NormalizeServerUrl(std::string_view url) {
     if (u.find("://") == std::string::npos) u = "http://" + u;  // go-iost took host:port
     auto parsed = HttpUrl::Parse(u);
     if (!parsed) return util::Err("--server: " + parsed.error().message);
-    if (parsed->target != "/") return util::Err("--server: give only http://host:port, no path (" + util::Quoted(url) + ")");
+    if (parsed->target != "/")
+        return util::Err("--server: give only http://host:port, no path (" + util::Quoted(url) +
+                         ")");
     const size_t authority = u.find("://") + 3;
     const std::string host_part = u.substr(authority);
     const bool has_port = host_part.rfind(']') != std::string::npos
                               ? host_part.find("]:") != std::string::npos
                               : host_part.find(':') != std::string::npos;
-    std::string host = parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host;
+    std::string host =
+        parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host;
     return "http://" + host + ":" + std::to_string(has_port ? parsed->port : 30001);
 }
 
@@ -148,39 +169,50 @@ core::Action TransferAction(std::string_view token, std::string_view from, std::
     return MakeAction("token.iost", "transfer", args.dump());
 }
 
-util::Result<std::vector<core::Action>> CreateAccountActions(std::string_view creator, const CreateAccountSpec& s) {
+util::Result<std::vector<core::Action>> CreateAccountActions(std::string_view creator,
+                                                             const CreateAccountSpec& s) {
     IOST_TRY(CheckAccountName(creator, "creator (--account)"));
     IOST_TRY(CheckAccountName(s.name, "new account name"));
     for (const auto* k : {&s.owner_key, &s.active_key}) {
         auto b = util::Base58Decode(*k);
         if (!b) return util::Err("public key " + util::Quoted(*k) + " is not base58");
-        auto st = crypto::ValidatePublicKey(b->size() == crypto::kSecp256k1PublicKeySize ? crypto::Algorithm::kSecp256k1
-                                                                                        : crypto::Algorithm::kEd25519,
+        auto st = crypto::ValidatePublicKey(b->size() == crypto::kSecp256k1PublicKeySize
+                                                ? crypto::Algorithm::kSecp256k1
+                                                : crypto::Algorithm::kEd25519,
                                             *b);
         if (!st) return util::Err("public key " + util::Quoted(*k) + ": " + st.error().message);
     }
     if (s.initial_gas_pledge < kSignUpPledge) {
-        return util::Err("--initial-gas-pledge must be at least 10 (signUp pledges 10 IOST itself)");
+        return util::Err(
+            "--initial-gas-pledge must be at least 10 (signUp pledges 10 IOST itself)");
     }
     if (s.initial_ram < 0) return util::Err("--initial-ram must not be negative");
-    if (s.initial_ram > 0 && s.initial_ram < 10) return util::Err("--initial-ram: ram.iost sells at least 10 bytes");
+    if (s.initial_ram > 0 && s.initial_ram < 10)
+        return util::Err("--initial-ram: ram.iost sells at least 10 bytes");
     std::vector<core::Action> acts;
-    acts.push_back(MakeAction("auth.iost", "signUp", Json::array({s.name, s.owner_key, s.active_key}).dump()));
+    acts.push_back(
+        MakeAction("auth.iost", "signUp", Json::array({s.name, s.owner_key, s.active_key}).dump()));
     if (s.initial_ram > 0) {
-        acts.push_back(MakeAction("ram.iost", "buy", Json::array({creator, s.name, s.initial_ram}).dump()));
+        acts.push_back(
+            MakeAction("ram.iost", "buy", Json::array({creator, s.name, s.initial_ram}).dump()));
     }
     if (s.initial_gas_pledge > kSignUpPledge) {
-        acts.push_back(MakeAction("gas.iost", "pledge",
-                                  Json::array({creator, s.name, std::to_string(s.initial_gas_pledge - kSignUpPledge)})
-                                      .dump()));
+        acts.push_back(MakeAction(
+            "gas.iost", "pledge",
+            Json::array({creator, s.name, std::to_string(s.initial_gas_pledge - kSignUpPledge)})
+                .dump()));
     }
     auto bal = core::Amount::ParseIost(s.initial_balance);
-    if (!bal) return util::Err("--initial-balance " + util::Quoted(s.initial_balance) + ": " + bal.error().message);
-    if (!bal->IsZero()) acts.push_back(TransferAction("iost", creator, s.name, bal->ToString(), ""));
+    if (!bal)
+        return util::Err("--initial-balance " + util::Quoted(s.initial_balance) + ": " +
+                         bal.error().message);
+    if (!bal->IsZero())
+        acts.push_back(TransferAction("iost", creator, s.name, bal->ToString(), ""));
     return acts;
 }
 
-util::Result<core::Tx> BuildTx(std::vector<core::Action> actions, const TxParams& p, util::UnixNanos now) {
+util::Result<core::Tx> BuildTx(std::vector<core::Action> actions, const TxParams& p,
+                               util::UnixNanos now) {
     IOST_TRY(ValidateTxParams(p));
     if (actions.empty()) return util::Err("a transaction needs at least one action");
     auto ratio = core::GasX100FromDouble(p.gas_ratio);

@@ -13,15 +13,15 @@
 // Thread contract: pure functions.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <core/tx.h>
 #include <crypto/keys.h>
 #include <util/clock.h>
 #include <util/result.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace iost::wallet {
 
@@ -64,16 +64,18 @@ core::Action TransferAction(std::string_view token, std::string_view from, std::
 
 struct CreateAccountSpec {
     std::string name;
-    std::string owner_key;   // base58 public keys
+    std::string owner_key;  // base58 public keys
     std::string active_key;
-    int64_t initial_ram = 1024;        // bytes bought by the creator
-    int64_t initial_gas_pledge = 10;   // IOST; signUp pledges the first 10
+    int64_t initial_ram = 1024;         // bytes bought by the creator
+    int64_t initial_gas_pledge = 10;    // IOST; signUp pledges the first 10
     std::string initial_balance = "0";  // IOST transferred
 };
-util::Result<std::vector<core::Action>> CreateAccountActions(std::string_view creator, const CreateAccountSpec& s);
+util::Result<std::vector<core::Action>> CreateAccountActions(std::string_view creator,
+                                                             const CreateAccountSpec& s);
 
 // An unsigned transaction: time = now, expiration = now + expiration_s.
-util::Result<core::Tx> BuildTx(std::vector<core::Action> actions, const TxParams& p, util::UnixNanos now);
+util::Result<core::Tx> BuildTx(std::vector<core::Action> actions, const TxParams& p,
+                               util::UnixNanos now);
 // Publisher signature (go-iost iwallet signs only as publisher; the
 // publisher's active permission covers it).
 void SignAsPublisher(core::Tx& tx, std::string_view publisher, const crypto::KeyPair& kp);

@@ -17,11 +17,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-util::Result<wallet::HttpResponse> Raw(const std::string& base, const std::string& method, const std::string& path,
-                                       const std::string& body = "") {
+util::Result<wallet::HttpResponse> Raw(const std::string& base, const std::string& method,
+                                       const std::string& path, const std::string& body = "") {
     wallet::HttpClientOptions o;
     o.request_timeout = 5000ms;
-    return method == "GET" ? wallet::HttpGet(base + path, o) : wallet::HttpPost(base + path, body, "text/plain", o);
+    return method == "GET" ? wallet::HttpGet(base + path, o)
+                           : wallet::HttpPost(base + path, body, "text/plain", o);
 }
 
 TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
@@ -44,7 +45,8 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
 
     // A transfer: watch its status until IRREVERSIBLE (statuses only move forward).
     const auto& user1 = net.Account("user1");
-    const auto tx = MakeTransfer(user1, "user2", "1.25", "api-devnet", chain, util::SystemClock().Now());
+    const auto tx =
+        MakeTransfer(user1, "user2", "1.25", "api-devnet", chain, util::SystemClock().Now());
     auto hash = net.SendTx(node, tx);
     ASSERT_TRUE(hash.ok()) << hash.error().message;
     EXPECT_EQ(*hash, tx.HashBase58());
@@ -112,7 +114,8 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
     ASSERT_TRUE(metrics.ok());
     EXPECT_EQ(metrics->status, 200);
     for (const char* needle : {"iost_final_height ", "iost_txs_finalized_total ", "iost_peers ",
-                               "iost_finalize_latency_seconds_count ", "iost_api_requests_total{endpoint=\"getTxByHash\"} "}) {
+                               "iost_finalize_latency_seconds_count ",
+                               "iost_api_requests_total{endpoint=\"getTxByHash\"} "}) {
         EXPECT_NE(metrics->body.find(needle), std::string::npos) << needle;
     }
 
@@ -128,13 +131,15 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
     const auto before = balances();
     std::mt19937 rng(7);
     std::vector<std::tuple<std::string, std::string, std::string>> bad;  // method, path, body
-    for (const char* p : {"/getTxByHash/0OIl", "/getTxByHash/abc", "/getBlockByNumber/-1/true",
-                          "/getBlockByNumber/99999999999999999999/true", "/getBlockByNumber/1/maybe",
-                          "/getAccount/A/true", "/getAccount/nobody99/true", "/getTokenInfo/nosuch/true",
-                          "/getMicroBlock/node0/0", "/getEvidence/9/1", "/nosuch", "/getNodeInfo/x"}) {
+    for (const char* p :
+         {"/getTxByHash/0OIl", "/getTxByHash/abc", "/getBlockByNumber/-1/true",
+          "/getBlockByNumber/99999999999999999999/true", "/getBlockByNumber/1/maybe",
+          "/getAccount/A/true", "/getAccount/nobody99/true", "/getTokenInfo/nosuch/true",
+          "/getMicroBlock/node0/0", "/getEvidence/9/1", "/nosuch", "/getNodeInfo/x"}) {
         bad.emplace_back("GET", p, "");
     }
-    for (const char* b : {"", "{", "[]", "{\"time\":\"x\"}", "{\"time\":99999999999999999999999}"}) {
+    for (const char* b :
+         {"", "{", "[]", "{\"time\":\"x\"}", "{\"time\":99999999999999999999999}"}) {
         bad.emplace_back("POST", "/sendTx", b);
         bad.emplace_back("POST", "/getContractStorage", b);
     }
@@ -143,10 +148,18 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
     for (int i = 0; i < 20; ++i) {
         core::Tx t = MakeTransfer(user3, "user4", "3", "bad-" + std::to_string(i), chain, now);
         switch (i % 4) {
-            case 0: t = MakeTransfer(user3, "user4", "3", "bad", chain + 1, now); break;  // wrong chain
-            case 1: t = MakeTransfer(user3, "user4", "3", "bad", chain, now - 200'000'000'000); break;  // expired
-            case 2: t.actions[0].data = "[\"iost\",\"user3\",\"user4\",\"300\",\"bad\"]"; break;  // tampered
-            default: t.publisher_sigs[0].sig[rng() % 64] ^= 1; break;  // bad signature
+            case 0:
+                t = MakeTransfer(user3, "user4", "3", "bad", chain + 1, now);
+                break;  // wrong chain
+            case 1:
+                t = MakeTransfer(user3, "user4", "3", "bad", chain, now - 200'000'000'000);
+                break;  // expired
+            case 2:
+                t.actions[0].data = "[\"iost\",\"user3\",\"user4\",\"300\",\"bad\"]";
+                break;  // tampered
+            default:
+                t.publisher_sigs[0].sig[rng() % 64] ^= 1;
+                break;  // bad signature
         }
         bad.emplace_back("POST", "/sendTx", core::TxToJson(t));
     }
@@ -156,10 +169,12 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
         for (const auto& [method, path, body] : bad) {
             auto r = Raw(n.http, method, path, body);
             ASSERT_TRUE(r.ok()) << n.name << " " << path << ": " << r.error().message;
-            EXPECT_GE(r->status, 400) << n.name << " " << method << " " << path << " " << body.substr(0, 80);
+            EXPECT_GE(r->status, 400)
+                << n.name << " " << method << " " << path << " " << body.substr(0, 80);
             EXPECT_LT(r->status, 500) << n.name << " " << path << ": " << r->body;
             const json e = json::parse(r->body, nullptr, false);
-            EXPECT_TRUE(e.is_object() && e.contains("code") && !e.value("message", "").empty()) << r->body;
+            EXPECT_TRUE(e.is_object() && e.contains("code") && !e.value("message", "").empty())
+                << r->body;
             ++answered;
         }
         // An oversized body: 413 before it is read.

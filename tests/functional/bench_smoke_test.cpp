@@ -4,15 +4,14 @@
 // every node's CPU and memory were sampled; bad options must fail with a
 // message. No timing is asserted: throughput is measured, never tested.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -36,10 +35,13 @@ std::string Bench() { return std::string(IOST_BIN_DIR) + "/iost-bench"; }
 
 TEST(BenchSmoke, ShortPobRunWritesAConsistentReport) {
     namespace fs = std::filesystem;
-    const fs::path out = fs::temp_directory_path() / ("iost-bench-smoke-" + std::to_string(getpid()));
+    const fs::path out =
+        fs::temp_directory_path() / ("iost-bench-smoke-" + std::to_string(getpid()));
     fs::remove_all(out);
-    const ExecResult r = Exec(Bench() + " --quick --only pob --rates 60 --step-seconds 2 --senders 8 --verify-seconds 0.2" +
-                       " --host-prefix 127.45 --out " + out.string());
+    const ExecResult r =
+        Exec(Bench() +
+             " --quick --only pob --rates 60 --step-seconds 2 --senders 8 --verify-seconds 0.2" +
+             " --host-prefix 127.45 --out " + out.string());
     ASSERT_EQ(r.status, 0) << r.output;
     std::ifstream in(out / "latest.json");
     ASSERT_TRUE(in.good()) << r.output;
@@ -57,7 +59,8 @@ TEST(BenchSmoke, ShortPobRunWritesAConsistentReport) {
         EXPECT_GT(offered, 0u);
         EXPECT_LE(finalized, offered);
         EXPECT_GT(finalized, 0u) << st.dump();
-        EXPECT_LE(st["packed_latency"]["p50_ms"].get<double>(), st["irreversible_latency"]["p50_ms"].get<double>());
+        EXPECT_LE(st["packed_latency"]["p50_ms"].get<double>(),
+                  st["irreversible_latency"]["p50_ms"].get<double>());
         ASSERT_EQ(st["nodes"].size(), 8u);
         for (const auto& n : st["nodes"]) EXPECT_GT(n["rss_mib"].get<double>(), 0) << n.dump();
     }
@@ -65,13 +68,16 @@ TEST(BenchSmoke, ShortPobRunWritesAConsistentReport) {
     EXPECT_TRUE(fs::exists(out / "pob.dat"));
     // The devnet was stopped again: no iserver of it is left.
     // "[i]server": the pattern does not match the shell running pgrep itself.
-    const ExecResult ps = Exec("pgrep -f '[i]server.*" + (out / "devnets" / "pob").string() + "' || true");
+    const ExecResult ps =
+        Exec("pgrep -f '[i]server.*" + (out / "devnets" / "pob").string() + "' || true");
     EXPECT_EQ(ps.output, "") << ps.output;
     fs::remove_all(out);
 }
 
 TEST(BenchSmoke, BadOptionsFailWithAMessage) {
-    ExecResult r = Exec(Bench() + " --devnet /nonexistent/devnet.json --out /tmp/iost-bench-smoke-bad --verify-seconds 0.1");
+    ExecResult r = Exec(
+        Bench() +
+        " --devnet /nonexistent/devnet.json --out /tmp/iost-bench-smoke-bad --verify-seconds 0.1");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("/nonexistent/devnet.json"), std::string::npos) << r.output;
     r = Exec(Bench() + " --rates 0");

@@ -3,11 +3,11 @@
 // chain, a pid in devnet.json reused by another program, an address in use
 // (named in the error), options that contradict an existing devnet, --reset,
 // and `run` without a terminal stopping its nodes on SIGTERM.
-#include "functional_util.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+
+#include "functional_util.h"
 
 namespace iost::functional {
 namespace {
@@ -21,7 +21,8 @@ std::string ReadFile(const std::string& path) {
 
 // The smallest real network: two validators in one PBFT league (both must
 // vote, so a height proves they talk).
-const std::vector<std::string> kTiny = {"--fallback", "--believable", "1", "--normal", "1", "--accounts", "1"};
+const std::vector<std::string> kTiny = {"--fallback", "--believable", "1", "--normal",
+                                        "1",          "--accounts",   "1"};
 
 TEST(DevnetCli, StartStatusStopResumeKeepsTheChain) {
     auto net = TestDevnet::Start("cli-resume", "127.13.1.1", kTiny);
@@ -66,7 +67,8 @@ TEST(DevnetCli, StartStatusStopResumeKeepsTheChain) {
     for (const auto& n : d.manifest().nodes) EXPECT_EQ(n.pid, 0) << n.name;
     // (IsOurProcess, not kill(pid, 0): an exited node whose parent launcher
     // is gone may stay a zombie where PID 1 does not reap.)
-    for (int pid : pids) EXPECT_FALSE(devnet::IsOurProcess(pid, {"iserver"})) << "pid " << pid << " still alive";
+    for (int pid : pids)
+        EXPECT_FALSE(devnet::IsOurProcess(pid, {"iserver"})) << "pid " << pid << " still alive";
     const CliResult down = RunDevnetCli({"status", "--dir", d.dir()}, 30s);
     EXPECT_EQ(down.code, 1) << down.output;
     EXPECT_NE(down.output.find("down"), std::string::npos) << down.output;
@@ -109,7 +111,8 @@ TEST(DevnetCli, StalePidIsNotKilledAndTheNodeIsStartedAgain) {
     const CliResult r = RunDevnetCli({"start", "--dir", d.dir()});
     EXPECT_EQ(r.code, 0) << r.output;
     EXPECT_NE(r.output.find("is gone; starting it again"), std::string::npos) << r.output;
-    EXPECT_TRUE(devnet::IsOurProcess(*sleeper, {"sleep"})) << "the launcher signalled a process it does not own";
+    EXPECT_TRUE(devnet::IsOurProcess(*sleeper, {"sleep"}))
+        << "the launcher signalled a process it does not own";
     ASSERT_TRUE(d.Reload().ok());
     EXPECT_NE(d.manifest().nodes[0].pid, *sleeper);
     EXPECT_TRUE(devnet::NodeRunning(d.manifest().nodes[0]));
@@ -126,8 +129,8 @@ TEST(DevnetCli, AddressInUseNamesTheNodeAndAddress) {
     ::inet_pton(AF_INET, "127.13.3.2", &a.sin_addr);
     ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
     ASSERT_EQ(::listen(fd, 4), 0);
-    const std::string dir = (std::filesystem::temp_directory_path() / ("iost-functional-cli-port-" +
-                                                                        std::to_string(::getpid())))
+    const std::string dir = (std::filesystem::temp_directory_path() /
+                             ("iost-functional-cli-port-" + std::to_string(::getpid())))
                                 .string();
     std::vector<std::string> args = {"start", "--dir", dir, "--reset", "--host", "127.13.3.1"};
     args.insert(args.end(), kTiny.begin(), kTiny.end());
@@ -145,8 +148,8 @@ TEST(DevnetCli, AddressInUseNamesTheNodeAndAddress) {
 }
 
 TEST(DevnetCli, BadOptionsFailBeforeAnythingStarts) {
-    const std::string dir = (std::filesystem::temp_directory_path() / ("iost-functional-cli-bad-" +
-                                                                        std::to_string(::getpid())))
+    const std::string dir = (std::filesystem::temp_directory_path() /
+                             ("iost-functional-cli-bad-" + std::to_string(::getpid())))
                                 .string();
     struct Case {
         std::vector<std::string> args;
@@ -168,7 +171,8 @@ TEST(DevnetCli, BadOptionsFailBeforeAnythingStarts) {
         EXPECT_EQ(r.code, 2) << c.args[0] << ": " << r.output;
         EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args[0] << ": " << r.output;
     }
-    EXPECT_FALSE(std::filesystem::exists(devnet::ManifestPath(dir))) << "nothing written for bad options";
+    EXPECT_FALSE(std::filesystem::exists(devnet::ManifestPath(dir)))
+        << "nothing written for bad options";
     // A directory with foreign content is never used (nor deleted).
     std::filesystem::create_directories(dir);
     std::ofstream(dir + "/precious.txt") << "keep me";
@@ -185,12 +189,13 @@ TEST(DevnetCli, BadOptionsFailBeforeAnythingStarts) {
 }
 
 TEST(DevnetCli, RunWithoutTerminalPrintsStatusAndStopsItsNodesOnSigterm) {
-    const std::string dir = (std::filesystem::temp_directory_path() / ("iost-functional-cli-run-" +
-                                                                        std::to_string(::getpid())))
+    const std::string dir = (std::filesystem::temp_directory_path() /
+                             ("iost-functional-cli-run-" + std::to_string(::getpid())))
                                 .string();
     std::filesystem::remove_all(dir);
     const std::string out = dir + ".out";
-    std::vector<std::string> args = {BinDir() + "/iost-devnet", "run", "--dir", dir, "--host", "127.13.5.1"};
+    std::vector<std::string> args = {
+        BinDir() + "/iost-devnet", "run", "--dir", dir, "--host", "127.13.5.1"};
     args.insert(args.end(), kTiny.begin(), kTiny.end());
     auto pid = devnet::Spawn(args, out, "");
     ASSERT_TRUE(pid.ok()) << pid.error().message;
@@ -201,7 +206,9 @@ TEST(DevnetCli, RunWithoutTerminalPrintsStatusAndStopsItsNodesOnSigterm) {
     while (std::chrono::steady_clock::now() < deadline) {
         text = ReadFile(out);
         lines = 0;
-        for (size_t p = text.find("(2/2 up"); p != std::string::npos; p = text.find("(2/2 up", p + 1)) ++lines;
+        for (size_t p = text.find("(2/2 up"); p != std::string::npos;
+             p = text.find("(2/2 up", p + 1))
+            ++lines;
         if (lines >= 2 || devnet::ReapIfExited(*pid)) break;
         std::this_thread::sleep_for(200ms);
     }
@@ -214,12 +221,15 @@ TEST(DevnetCli, RunWithoutTerminalPrintsStatusAndStopsItsNodesOnSigterm) {
     ::kill(*pid, SIGTERM);
     std::optional<std::string> how;
     const auto stop_deadline = std::chrono::steady_clock::now() + 60s;
-    while (!(how = devnet::ReapIfExited(*pid)) && std::chrono::steady_clock::now() < stop_deadline) {
+    while (!(how = devnet::ReapIfExited(*pid)) &&
+           std::chrono::steady_clock::now() < stop_deadline) {
         std::this_thread::sleep_for(50ms);
     }
     ASSERT_TRUE(how.has_value()) << "run did not exit on SIGTERM";
     EXPECT_EQ(*how, "exit code 0") << ReadFile(out);
-    for (int p : node_pids) EXPECT_FALSE(devnet::IsOurProcess(p, {"iserver"})) << "node " << p << " survived the launcher";
+    for (int p : node_pids)
+        EXPECT_FALSE(devnet::IsOurProcess(p, {"iserver"}))
+            << "node " << p << " survived the launcher";
     EXPECT_NE(ReadFile(out).find("stopped 2 node(s)"), std::string::npos) << ReadFile(out);
     if (!::testing::Test::HasFailure()) {
         std::filesystem::remove_all(dir);

@@ -6,9 +6,9 @@
 // core/block.cpp, so equal hashes mean equal state roots) and the same
 // balances; then the observer loses its data dir and syncs the chain from
 // scratch (issue #5 points 3, 6, 7).
-#include "functional_util.h"
-
 #include <cmath>
+
+#include "functional_util.h"
 
 namespace iost::functional {
 namespace {
@@ -22,20 +22,23 @@ double Balance(const TestDevnet& net, const std::string& node, const std::string
 }
 
 // Every node in `nodes` holds the same block hash at every height in [from, to].
-void ExpectSameBlocks(const TestDevnet& net, const std::vector<std::string>& nodes, uint64_t from, uint64_t to) {
+void ExpectSameBlocks(const TestDevnet& net, const std::vector<std::string>& nodes, uint64_t from,
+                      uint64_t to) {
     for (uint64_t h = from; h <= to; ++h) {
         auto ref = BlockHashAt(net, nodes.front(), h);
         ASSERT_TRUE(ref.ok()) << nodes.front() << " block " << h << ": " << ref.error().message;
         for (size_t i = 1; i < nodes.size(); ++i) {
             auto other = BlockHashAt(net, nodes[i], h);
             ASSERT_TRUE(other.ok()) << nodes[i] << " block " << h << ": " << other.error().message;
-            ASSERT_EQ(*other, *ref) << "fork at height " << h << " between " << nodes.front() << " and " << nodes[i];
+            ASSERT_EQ(*other, *ref)
+                << "fork at height " << h << " between " << nodes.front() << " and " << nodes[i];
         }
     }
 }
 
 TEST(DevnetCluster, TransfersFinalizeIdenticallyEverywhereAndAnObserverSyncsFromScratch) {
-    auto started = TestDevnet::Start("cluster", "127.10.1.1", {"--observers", "1", "--accounts", "4"});
+    auto started =
+        TestDevnet::Start("cluster", "127.10.1.1", {"--observers", "1", "--accounts", "4"});
     ASSERT_TRUE(started.ok()) << started.error().message;
     TestDevnet& net = **started;
     const auto& m = net.manifest();
@@ -63,7 +66,8 @@ TEST(DevnetCluster, TransfersFinalizeIdenticallyEverywhereAndAnObserverSyncsFrom
     const int64_t now = util::SystemClock().Now();
     for (int k = 0; k < kTxs; ++k) {
         const auto& from = net.Account("user" + std::to_string(1 + k % 4));
-        txs.push_back(MakeTransfer(from, "admin", "1", "cluster-" + std::to_string(k), m.chain_id, now + k));
+        txs.push_back(
+            MakeTransfer(from, "admin", "1", "cluster-" + std::to_string(k), m.chain_id, now + k));
         const std::string via = all[static_cast<size_t>(k) % all.size()];
         auto h = net.SendTx(via, txs.back());
         ASSERT_TRUE(h.ok()) << "via " << via << ": " << h.error().message;

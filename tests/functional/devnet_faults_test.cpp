@@ -7,10 +7,10 @@
 // publisher — its own included — still become IRREVERSIBLE. Restarted from
 // their data dirs, both victims replay, catch up, and hold the same blocks
 // as everyone else.
-#include "functional_util.h"
-
 #include <atomic>
 #include <mutex>
+
+#include "functional_util.h"
 
 namespace iost::functional {
 namespace {
@@ -44,8 +44,9 @@ TEST(DevnetFaults, KillNineANormalAndABelievableValidatorUnderLoadThenTheyCatchU
     std::thread load([&] {
         for (int i = 0; i < 2400 && !stop; ++i) {
             const auto& from = net.Account("user" + std::to_string(1 + i % 8));
-            const core::Tx tx = MakeTransfer(from, "admin", "1", "load-" + std::to_string(i), net.manifest().chain_id,
-                                             util::SystemClock().Now() + (i % 1000));
+            const core::Tx tx =
+                MakeTransfer(from, "admin", "1", "load-" + std::to_string(i),
+                             net.manifest().chain_id, util::SystemClock().Now() + (i % 1000));
             auto h = net.SendTx(survivors[static_cast<size_t>(i) % survivors.size()], tx);
             {
                 std::lock_guard lk(mu);

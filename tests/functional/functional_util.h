@@ -14,26 +14,6 @@
 // Thread contract: a TestDevnet is used from the test's thread.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <memory>
-#include <optional>
-#include <set>
-#include <sstream>
-#include <string>
-#include <thread>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include <core/tx.h>
 #include <core/tx_json.h>
 #include <crypto/keys.h>
@@ -41,10 +21,27 @@
 #include <devnet/manifest.h>
 #include <devnet/process.h>
 #include <devnet/status.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <util/bytes.h>
 #include <util/clock.h>
 #include <util/result.h>
 #include <wallet/http_client.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace iost::functional {
 
@@ -61,10 +58,11 @@ struct CliResult {
 // Runs a program to completion with a bound, output (stdout+stderr) captured.
 inline CliResult RunProgram(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
     CliResult r;
-    const std::string out = (std::filesystem::temp_directory_path() /
-                             ("iost-cli-" + std::to_string(::getpid()) + "-" +
-                              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".log"))
-                                .string();
+    const std::string out =
+        (std::filesystem::temp_directory_path() /
+         ("iost-cli-" + std::to_string(::getpid()) + "-" +
+          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".log"))
+            .string();
     auto pid = devnet::Spawn(argv, out, "");
     if (!pid) {
         r.output = pid.error().message;
@@ -104,7 +102,8 @@ inline util::Result<json> GetJson(const std::string& base_url, const std::string
     o.request_timeout = timeout;
     auto r = wallet::HttpGet(base_url + path, o);
     if (!r) return util::ErrOf(r.error());
-    if (r->status != 200) return util::Err(path + ": HTTP " + std::to_string(r->status) + " " + r->body, r->status);
+    if (r->status != 200)
+        return util::Err(path + ": HTTP " + std::to_string(r->status) + " " + r->body, r->status);
     json j = json::parse(r->body, nullptr, false);
     if (j.is_discarded()) return util::Err(path + ": not JSON: " + r->body.substr(0, 200));
     return j;
@@ -121,8 +120,9 @@ inline uint64_t U64Of(const json& j, const char* key) {
 
 // A signed IOST transfer (token.iost/transfer) from a devnet account, as the
 // SDK builds one: publisher = from, one Ed25519 publisher signature.
-inline core::Tx MakeTransfer(const devnet::AccountEntry& from, const std::string& to, const std::string& amount,
-                             const std::string& memo, uint32_t chain_id, int64_t now_ns) {
+inline core::Tx MakeTransfer(const devnet::AccountEntry& from, const std::string& to,
+                             const std::string& amount, const std::string& memo, uint32_t chain_id,
+                             int64_t now_ns) {
     auto secret = util::Base58Decode(from.secret_key);
     IOST_ASSERT(secret.ok(), "devnet.json holds base58 secrets");
     auto kp = crypto::KeyPair::FromSecret(crypto::Algorithm::kEd25519, *secret);
@@ -130,32 +130,38 @@ inline core::Tx MakeTransfer(const devnet::AccountEntry& from, const std::string
     core::Tx tx;
     tx.time = now_ns;
     tx.expiration = now_ns + 80LL * 1'000'000'000;
-    tx.gas_ratio = 100;          // 1.00
-    tx.gas_limit = 5'000'000;    // 50,000 gas
+    tx.gas_ratio = 100;        // 1.00
+    tx.gas_limit = 5'000'000;  // 50,000 gas
     tx.chain_id = chain_id;
-    tx.actions.push_back({"token.iost", "transfer",
-                          "[\"iost\",\"" + from.name + "\",\"" + to + "\",\"" + amount + "\",\"" + memo + "\"]"});
+    tx.actions.push_back(
+        {"token.iost", "transfer",
+         "[\"iost\",\"" + from.name + "\",\"" + to + "\",\"" + amount + "\",\"" + memo + "\"]"});
     tx.amount_limit.push_back({"iost", amount});
     tx.SignAsPublisher(from.name, *kp);
     return tx;
 }
 
 class TestDevnet {
-public:
+  public:
     // Starts `iost-devnet start --dir <tmp> --reset --host <host> <extra...>`.
-    static util::Result<std::unique_ptr<TestDevnet>> Start(const std::string& name, const std::string& host,
-                                                           const std::vector<std::string>& extra = {}) {
+    static util::Result<std::unique_ptr<TestDevnet>> Start(
+        const std::string& name, const std::string& host,
+        const std::vector<std::string>& extra = {}) {
         const std::string dir = (std::filesystem::temp_directory_path() /
                                  ("iost-functional-" + name + "-" + std::to_string(::getpid())))
                                     .string();
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
         std::unique_ptr<TestDevnet> net(new TestDevnet(dir));
-        std::vector<std::string> args = {"start", "--dir", dir, "--reset", "--host", host, "--timeout", "120"};
+        std::vector<std::string> args = {"start",  "--dir", dir,         "--reset",
+                                         "--host", host,    "--timeout", "120"};
         args.insert(args.end(), extra.begin(), extra.end());
         const CliResult r = RunDevnetCli(args);
-        net->m_started = true;  // even a failed start may have left processes: stop them in the destructor
-        if (r.code != 0) return util::Err("iost-devnet start failed (" + std::to_string(r.code) + "):\n" + r.output);
+        net->m_started =
+            true;  // even a failed start may have left processes: stop them in the destructor
+        if (r.code != 0)
+            return util::Err("iost-devnet start failed (" + std::to_string(r.code) + "):\n" +
+                             r.output);
         IOST_TRY(net->Reload());
         return net;
     }
@@ -164,7 +170,8 @@ public:
         if (!m_started) return;
         (void)RunDevnetCli({"stop", "--dir", m_dir}, 60s);
         if (::testing::Test::HasFailure()) {
-            std::printf("[functional] keeping %s for inspection (logs: <node>/iserver.log)\n", m_dir.c_str());
+            std::printf("[functional] keeping %s for inspection (logs: <node>/iserver.log)\n",
+                        m_dir.c_str());
         } else {
             std::error_code ec;
             std::filesystem::remove_all(m_dir, ec);
@@ -210,8 +217,8 @@ public:
 
     // Waits until every node in `nodes` (all when empty) serves a final
     // height >= h. Returns the last statuses, or an error naming the laggards.
-    util::Result<std::map<std::string, devnet::NodeStatus>> WaitForHeight(uint64_t h, std::chrono::seconds timeout,
-                                                                          std::vector<std::string> nodes = {}) const {
+    util::Result<std::map<std::string, devnet::NodeStatus>> WaitForHeight(
+        uint64_t h, std::chrono::seconds timeout, std::vector<std::string> nodes = {}) const {
         if (nodes.empty()) {
             for (const auto& n : m_manifest.nodes) nodes.push_back(n.name);
         }
@@ -225,10 +232,11 @@ public:
             }
             if (all) return last;
             if (std::chrono::steady_clock::now() >= deadline) {
-                std::string why = "not every node reached height " + std::to_string(h) + " within " +
-                                  std::to_string(timeout.count()) + " s:";
+                std::string why = "not every node reached height " + std::to_string(h) +
+                                  " within " + std::to_string(timeout.count()) + " s:";
                 for (const auto& [name, st] : last) {
-                    why += " " + name + "=" + (st.up ? std::to_string(st.height) : "down(" + st.error + ")");
+                    why += " " + name + "=" +
+                           (st.up ? std::to_string(st.height) : "down(" + st.error + ")");
                 }
                 return util::Err(why + " (logs in " + m_dir + ")");
             }
@@ -252,7 +260,9 @@ public:
         o.request_timeout = 5000ms;
         auto r = wallet::HttpPost(Node(node).http + "/sendTx", core::TxToJson(tx), "text/plain", o);
         if (!r) return util::ErrOf(r.error());
-        if (r->status != 200) return util::Err("sendTx: HTTP " + std::to_string(r->status) + " " + r->body, r->status);
+        if (r->status != 200)
+            return util::Err("sendTx: HTTP " + std::to_string(r->status) + " " + r->body,
+                             r->status);
         json j = json::parse(r->body, nullptr, false);
         if (j.is_discarded() || !j.contains("hash") || !j["hash"].is_string()) {
             return util::Err("sendTx: unexpected reply " + r->body);
@@ -264,9 +274,11 @@ public:
     util::Status Kill9(const std::string& name) {
         const auto& n = Node(name);
         if (!devnet::NodeRunning(n)) return util::Err("node " + name + " is not running");
-        if (::kill(n.pid, SIGKILL) != 0) return util::Err("kill -9 " + std::to_string(n.pid) + " failed");
+        if (::kill(n.pid, SIGKILL) != 0)
+            return util::Err("kill -9 " + std::to_string(n.pid) + " failed");
         const auto deadline = std::chrono::steady_clock::now() + 10s;
-        while (devnet::NodeRunning(n) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+        while (devnet::NodeRunning(n) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(20ms);
         if (devnet::NodeRunning(n)) return util::Err("node " + name + " survived SIGKILL");
         return {};
     }
@@ -279,7 +291,7 @@ public:
         return Reload();
     }
 
-private:
+  private:
     explicit TestDevnet(std::string dir) : m_dir(std::move(dir)) {}
     std::string m_dir;
     devnet::Manifest m_manifest;
@@ -287,7 +299,8 @@ private:
 };
 
 // Block hash at `height` on `node` via IOST's /getBlockByNumber/{n}/false, if served.
-inline util::Result<std::string> BlockHashAt(const TestDevnet& net, const std::string& node, uint64_t height) {
+inline util::Result<std::string> BlockHashAt(const TestDevnet& net, const std::string& node,
+                                             uint64_t height) {
     auto b = net.Get(node, "/getBlockByNumber/" + std::to_string(height) + "/false");
     if (!b) return util::ErrOf(b.error());
     const json& blk = b->contains("block") ? (*b)["block"] : *b;

@@ -5,7 +5,6 @@
 // and the failures a user meets: a failed receipt, a refused duplicate, a
 // wrong password, a bad argument. Every command is bounded by a timeout.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -22,9 +21,10 @@ namespace fs = std::filesystem;
 // Each test starts its own devnet on its own /24 (ctest runs every test of
 // this binary as a separate process, possibly side by side).
 class IwalletDevnet : public ::testing::Test {
-protected:
+  protected:
     void StartDevnet(const std::string& name, const std::string& host) {
-        auto net = TestDevnet::Start(name, host, {"--believable", "2", "--normal", "4", "--accounts", "1"});
+        auto net = TestDevnet::Start(name, host,
+                                     {"--believable", "2", "--normal", "4", "--accounts", "1"});
         ASSERT_TRUE(net.ok()) << net.error().message;
         m_net = std::move(*net);
         m_keys = (fs::path(m_net->dir()) / "iwallet-keys").string();
@@ -32,15 +32,22 @@ protected:
 
     // iwallet with the devnet's server, chain id and key store.
     CliResult Iwallet(std::vector<std::string> args, std::chrono::seconds timeout = 150s) const {
-        std::vector<std::string> argv = {BinDir() + "/iwallet", "--server", m_net->manifest().nodes.at(0).http,
-                                         "--chain-id", std::to_string(m_net->manifest().chain_id), "--keys-dir",
-                                         m_keys, "--no-prompt"};
+        std::vector<std::string> argv = {BinDir() + "/iwallet",
+                                         "--server",
+                                         m_net->manifest().nodes.at(0).http,
+                                         "--chain-id",
+                                         std::to_string(m_net->manifest().chain_id),
+                                         "--keys-dir",
+                                         m_keys,
+                                         "--no-prompt"};
         argv.insert(argv.end(), args.begin(), args.end());
         return RunProgram(argv, timeout);
     }
     static std::string HashIn(const std::string& out) {
         std::smatch m;
-        if (std::regex_search(out, m, std::regex("The transaction hash is: ([1-9A-HJ-NP-Za-km-z]+)"))) return m[1];
+        if (std::regex_search(out, m,
+                              std::regex("The transaction hash is: ([1-9A-HJ-NP-Za-km-z]+)")))
+            return m[1];
         return "";
     }
     static json JsonIn(const CliResult& r) {
@@ -55,7 +62,9 @@ protected:
         const CliResult r = Iwallet({"balance", name, "--output", "json"});
         EXPECT_EQ(r.code, 0) << r.output;
         const json j = JsonIn(r);
-        return j.is_object() && j.contains("balance_string") ? j["balance_string"].get<std::string>() : "?";
+        return j.is_object() && j.contains("balance_string")
+                   ? j["balance_string"].get<std::string>()
+                   : "?";
     }
 
     std::unique_ptr<TestDevnet> m_net;
@@ -73,11 +82,13 @@ TEST_F(IwalletDevnet, AccountTransferQueryAndOfflineSigning) {
 
     r = Iwallet({"state"});
     ASSERT_EQ(r.code, 0) << r.output;
-    EXPECT_NE(r.output.find("chain id " + std::to_string(m_net->manifest().chain_id)), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("chain id " + std::to_string(m_net->manifest().chain_id)),
+              std::string::npos)
+        << r.output;
 
     // account create: a new key in the store (0600) and signUp + ram + pledge + transfer on chain.
-    r = Iwallet({"account", "create", "wallet1", "--account", "admin", "--initial-gas-pledge", "100",
-                 "--initial-balance", "50"});
+    r = Iwallet({"account", "create", "wallet1", "--account", "admin", "--initial-gas-pledge",
+                 "100", "--initial-balance", "50"});
     ASSERT_EQ(r.code, 0) << r.output;
     EXPECT_NE(r.output.find("IRREVERSIBLE after"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("SUCCESS"), std::string::npos) << r.output;
@@ -88,7 +99,8 @@ TEST_F(IwalletDevnet, AccountTransferQueryAndOfflineSigning) {
 
     // admin -> wallet1, then wallet1 -> admin signed with wallet1's new key
     // (gas limit sized from wallet1's own gas).
-    r = Iwallet({"transfer", "wallet1", "10", "--account", "admin", "--memo", "from the functional test"});
+    r = Iwallet(
+        {"transfer", "wallet1", "10", "--account", "admin", "--memo", "from the functional test"});
     ASSERT_EQ(r.code, 0) << r.output;
     r = Iwallet({"transfer", "admin", "1.5", "--account", "wallet1"});
     ASSERT_EQ(r.code, 0) << r.output;
@@ -110,8 +122,10 @@ TEST_F(IwalletDevnet, AccountTransferQueryAndOfflineSigning) {
     ASSERT_EQ(r.code, 0) << r.output;
     bool found = false;
     const json block = JsonIn(r);
-    for (const auto& t : block["block"]["transactions"]) found = found || t.value("hash", "") == back_hash;
-    EXPECT_TRUE(found) << "tx " << back_hash << " not in block " << block_number << ":\n" << r.output;
+    for (const auto& t : block["block"]["transactions"])
+        found = found || t.value("hash", "") == back_hash;
+    EXPECT_TRUE(found) << "tx " << back_hash << " not in block " << block_number << ":\n"
+                       << r.output;
     r = Iwallet({"block", block_number});
     ASSERT_EQ(r.code, 0) << r.output;
     EXPECT_NE(r.output.find("block " + block_number), std::string::npos) << r.output;
@@ -119,8 +133,9 @@ TEST_F(IwalletDevnet, AccountTransferQueryAndOfflineSigning) {
     // Offline: sign with an unreachable --server (proves no node is needed), then send.
     const std::string signed_file = m_net->dir() + "/signed.json";
     r = RunProgram({BinDir() + "/iwallet", "--server", "http://127.0.0.1:1", "--chain-id",
-                    std::to_string(m_net->manifest().chain_id), "--keys-dir", m_keys, "sign", "token.iost", "transfer",
-                    R"(["iost","admin","wallet1","2",""])", "--account", "admin", "--out", signed_file},
+                    std::to_string(m_net->manifest().chain_id), "--keys-dir", m_keys, "sign",
+                    "token.iost", "transfer", R"(["iost","admin","wallet1","2",""])", "--account",
+                    "admin", "--out", signed_file},
                    30s);
     ASSERT_EQ(r.code, 0) << r.output;
     r = Iwallet({"send", signed_file});
@@ -155,7 +170,8 @@ TEST_F(IwalletDevnet, EncryptedKeyStoreSignsWithThePasswordFile) {
     const std::string pw = m_net->dir() + "/pw.txt", bad = m_net->dir() + "/bad.txt";
     std::ofstream(pw) << "s3cret-pass\n";
     std::ofstream(bad) << "not-it\n";
-    CliResult r = Iwallet({"account", "import", "user1", user.secret_key, "--encrypt", "--password-file", pw});
+    CliResult r = Iwallet(
+        {"account", "import", "user1", user.secret_key, "--encrypt", "--password-file", pw});
     ASSERT_EQ(r.code, 0) << r.output;
     std::ifstream in(m_keys + "/user1.json");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -166,7 +182,8 @@ TEST_F(IwalletDevnet, EncryptedKeyStoreSignsWithThePasswordFile) {
     EXPECT_NE(r.output.find("wrong password"), std::string::npos) << r.output;
     r = Iwallet({"transfer", "admin", "1", "--account", "user1"});  // --no-prompt, no password
     EXPECT_EQ(r.code, 2) << r.output;
-    r = Iwallet({"transfer", "admin", "1", "--account", "user1", "--password-file", pw, "--output", "json"});
+    r = Iwallet({"transfer", "admin", "1", "--account", "user1", "--password-file", pw, "--output",
+                 "json"});
     ASSERT_EQ(r.code, 0) << r.output;
     const json j = JsonIn(r);
     EXPECT_EQ(j.value("outcome", ""), "SUCCESS") << r.output;

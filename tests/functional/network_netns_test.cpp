@@ -21,14 +21,13 @@
 // Needs root and iproute2 with `ip netns`. Where that is missing the test is
 // NOT registered (so CTest never lists a skipped or trivially passing test)
 // and the binary says why on stderr — see the registration at the bottom.
-#include "functional_util.h"
-
+#include <devnet/layout.h>
 #include <fcntl.h>
 #include <sched.h>
 
 #include <future>
 
-#include <devnet/layout.h>
+#include "functional_util.h"
 
 namespace iost::functional {
 namespace {
@@ -86,7 +85,7 @@ auto InNamespace(const std::string& ns, F fn) -> decltype(fn()) {
 }
 
 class NetnsNetwork {
-public:
+  public:
     ~NetnsNetwork() { Cleanup(); }
 
     util::Status Build() {
@@ -103,31 +102,36 @@ public:
             IOST_TRY(Run({"netns", "add", ns}));
             m_namespaces.push_back(ns);
             IOST_TRY(Run({"-n", ns, "link", "set", "lo", "up"}));
-            IOST_TRY(Run({"-n", hub, "link", "add", h, "type", "veth", "peer", "name", "eth0", "netns", ns}));
+            IOST_TRY(Run({"-n", hub, "link", "add", h, "type", "veth", "peer", "name", "eth0",
+                          "netns", ns}));
             IOST_TRY(Run({"-n", hub, "link", "set", h, "master", "br0"}));
             IOST_TRY(Run({"-n", hub, "link", "set", h, "up"}));
-            IOST_TRY(Run({"-n", ns, "addr", "add", std::string(kSubnet) + std::to_string(i + 1) + "/24", "dev", "eth0"}));
+            IOST_TRY(Run({"-n", ns, "addr", "add",
+                          std::string(kSubnet) + std::to_string(i + 1) + "/24", "dev", "eth0"}));
             IOST_TRY(Run({"-n", ns, "link", "set", "eth0", "up"}));
         }
         return {};
     }
 
     // Cuts or restores node i's only link (its veth end in the node namespace).
-    util::Status SetLink(int i, bool up) { return Run({"-n", Node(i), "link", "set", "eth0", up ? "up" : "down"}); }
+    util::Status SetLink(int i, bool up) {
+        return Run({"-n", Node(i), "link", "set", "eth0", up ? "up" : "down"});
+    }
 
     void Track(int pid) { m_pids.push_back(pid); }
 
     void Cleanup() {
         if (!m_pids.empty()) devnet::TerminateAll(m_pids, 10000ms);
         m_pids.clear();
-        for (auto it = m_namespaces.rbegin(); it != m_namespaces.rend(); ++it) (void)Ip({"netns", "del", *it});
+        for (auto it = m_namespaces.rbegin(); it != m_namespaces.rend(); ++it)
+            (void)Ip({"netns", "del", *it});
         m_namespaces.clear();
     }
 
     static std::string Hub() { return Prefix() + "h"; }
     static std::string Node(int i) { return Prefix() + "n" + std::to_string(i); }
 
-private:
+  private:
     static util::Status Run(const std::vector<std::string>& args) {
         const CliResult r = Ip(args);
         if (r.code != 0) {
@@ -161,7 +165,8 @@ util::Status WaitAll(const devnet::Manifest& m, uint64_t h, const std::vector<si
         last.clear();
         for (size_t i : which) {
             ok = ok && st[i].up && st[i].height >= h;
-            last += " " + st[i].name + "=" + (st[i].up ? std::to_string(st[i].height) : "down(" + st[i].error + ")");
+            last += " " + st[i].name + "=" +
+                    (st[i].up ? std::to_string(st[i].height) : "down(" + st[i].error + ")");
         }
         if (ok) return {};
         std::this_thread::sleep_for(300ms);
@@ -173,21 +178,23 @@ util::Status WaitAll(const devnet::Manifest& m, uint64_t h, const std::vector<si
 std::string HashAt(const devnet::Manifest& m, size_t i, uint64_t height) {
     return InNamespace(NetnsNetwork::Hub(), [&]() -> std::string {
         auto b = GetJson(m.nodes[i].http, "/getBlockByNumber/" + std::to_string(height) + "/false");
-        if (!b.ok() || !b->contains("block")) return "error: " + (b.ok() ? b->dump() : b.error().message);
+        if (!b.ok() || !b->contains("block"))
+            return "error: " + (b.ok() ? b->dump() : b.error().message);
         return (*b)["block"].value("hash", std::string("no hash"));
     });
 }
 
 class NetnsTest : public ::testing::Test {
-public:
+  public:
     void TestBody() override {
         RemoveStaleNamespaces();
         NetnsNetwork netns;
         auto built = netns.Build();
         ASSERT_TRUE(built.ok()) << built.error().message;
 
-        const std::string dir =
-            (std::filesystem::temp_directory_path() / ("iost-functional-netns-" + std::to_string(::getpid()))).string();
+        const std::string dir = (std::filesystem::temp_directory_path() /
+                                 ("iost-functional-netns-" + std::to_string(::getpid())))
+                                    .string();
         std::filesystem::remove_all(dir);
         devnet::NetworkShape shape;
         shape.believable = 1;
@@ -200,8 +207,9 @@ public:
         ASSERT_TRUE(iserver.ok()) << iserver.error().message;
         for (int i = 0; i < kNodes; ++i) {
             auto& n = m->nodes[static_cast<size_t>(i)];
-            auto pid = devnet::Spawn({IpTool(), "netns", "exec", NetnsNetwork::Node(i), *iserver, "-f", n.config},
-                                     n.console, std::filesystem::path(n.config).parent_path().string());
+            auto pid = devnet::Spawn(
+                {IpTool(), "netns", "exec", NetnsNetwork::Node(i), *iserver, "-f", n.config},
+                n.console, std::filesystem::path(n.config).parent_path().string());
             ASSERT_TRUE(pid.ok()) << pid.error().message;
             n.pid = *pid;
             netns.Track(*pid);
@@ -217,11 +225,13 @@ public:
         for (uint64_t h = 1; h <= 5; ++h) {
             const std::string ref = HashAt(*m, 0, h);
             ASSERT_EQ(ref.rfind("error", 0), std::string::npos) << ref;
-            for (size_t i = 1; i < kNodes; ++i) EXPECT_EQ(HashAt(*m, i, h), ref) << "node" << i << " at " << h;
+            for (size_t i = 1; i < kNodes; ++i)
+                EXPECT_EQ(HashAt(*m, i, h), ref) << "node" << i << " at " << h;
         }
 
         // The groups as elected (CreateLayout's roles are provisional).
-        const auto groups = InNamespace(NetnsNetwork::Hub(), [&] { return devnet::QueryGroups(m->nodes[0], 1, 2000ms); });
+        const auto groups = InNamespace(
+            NetnsNetwork::Hub(), [&] { return devnet::QueryGroups(m->nodes[0], 1, 2000ms); });
         ASSERT_TRUE(groups.has_value());
         EXPECT_FALSE(groups->chain_fallback) << "1 + 4 validators run PoB";
         ASSERT_TRUE(devnet::RolesFromGroups(groups->believable, groups->normal, &*m));
@@ -249,8 +259,10 @@ public:
         }
 
         netns.Cleanup();
-        if (!HasFailure()) std::filesystem::remove_all(dir);
-        else std::printf("[functional] keeping %s\n", dir.c_str());
+        if (!HasFailure())
+            std::filesystem::remove_all(dir);
+        else
+            std::printf("[functional] keeping %s\n", dir.c_str());
     }
 };
 
@@ -272,13 +284,15 @@ const bool kRegistered = [] {
     const std::string why = NetnsUnavailable();
     if (!why.empty()) {
         std::fprintf(stderr,
-                     "functional_network_netns: %s; NetworkNetns.ValidatorsInNamespacesFinalizeTheSameBlocks is not "
+                     "functional_network_netns: %s; "
+                     "NetworkNetns.ValidatorsInNamespacesFinalizeTheSameBlocks is not "
                      "registered (run as root with iproute2 to include it)\n",
                      why.c_str());
         return false;
     }
-    ::testing::RegisterTest("NetworkNetns", "ValidatorsInNamespacesFinalizeTheSameBlocks", nullptr, nullptr, __FILE__,
-                            __LINE__, []() -> ::testing::Test* { return new NetnsTest(); });
+    ::testing::RegisterTest("NetworkNetns", "ValidatorsInNamespacesFinalizeTheSameBlocks", nullptr,
+                            nullptr, __FILE__, __LINE__,
+                            []() -> ::testing::Test* { return new NetnsTest(); });
     return true;
 }();
 

@@ -9,14 +9,13 @@
 // The frames are written here byte by byte from docs/p2p.md ("Frames",
 // "Handshake"), not with src/net, so a change of the wire format that the
 // docs do not follow fails this test. Devnet on 127.12.1.*.
-#include "functional_util.h"
-
 #include <arpa/inet.h>
+#include <crypto/hash.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include <crypto/hash.h>
+#include "functional_util.h"
 
 namespace iost::functional {
 namespace {
@@ -45,12 +44,15 @@ util::Bytes HandshakeMagic() {
 }
 
 // magic | type u16 BE | length u32 BE | SHA3(payload)[0..4] | payload
-util::Bytes Frame(uint16_t type, const util::Bytes& payload, uint32_t length_field, bool good_checksum = true) {
+util::Bytes Frame(uint16_t type, const util::Bytes& payload, uint32_t length_field,
+                  bool good_checksum = true) {
     util::Bytes f = HandshakeMagic();
     PutU16(f, type);
     PutU32(f, length_field);
     const auto h = crypto::Sha3_256(payload);
-    for (int i = 0; i < 4; ++i) f.push_back(good_checksum ? h[static_cast<size_t>(i)] : static_cast<uint8_t>(~h[static_cast<size_t>(i)]));
+    for (int i = 0; i < 4; ++i)
+        f.push_back(good_checksum ? h[static_cast<size_t>(i)]
+                                  : static_cast<uint8_t>(~h[static_cast<size_t>(i)]));
     f.insert(f.end(), payload.begin(), payload.end());
     return f;
 }
@@ -76,7 +78,7 @@ util::Bytes Hello(uint32_t chain_id, const util::Bytes& genesis) {
 }
 
 class RawPeer {
-public:
+  public:
     explicit RawPeer(const std::string& hostport) {
         const size_t c = hostport.rfind(':');
         sockaddr_in a{};
@@ -100,9 +102,9 @@ public:
     }
 
     struct Outcome {
-        bool closed = false;                  // EOF or reset within the time limit
-        std::optional<uint16_t> reject;       // reason of a Reject frame received
-        std::vector<uint16_t> types;          // frame types received
+        bool closed = false;             // EOF or reset within the time limit
+        std::optional<uint16_t> reject;  // reason of a Reject frame received
+        std::vector<uint16_t> types;     // frame types received
     };
     // Reads frames until the node closes or `limit` passes.
     Outcome ReadUntilClosed(std::chrono::seconds limit) {
@@ -120,17 +122,19 @@ public:
             // Parse whole frames from the front.
             while (buf.size() >= 14) {
                 const uint16_t type = static_cast<uint16_t>((buf[4] << 8) | buf[5]);
-                const uint32_t len = (uint32_t{buf[6]} << 24) | (uint32_t{buf[7]} << 16) | (uint32_t{buf[8]} << 8) | buf[9];
+                const uint32_t len = (uint32_t{buf[6]} << 24) | (uint32_t{buf[7]} << 16) |
+                                     (uint32_t{buf[8]} << 8) | buf[9];
                 if (len > 4096 || buf.size() < 14 + len) break;
                 o.types.push_back(type);
-                if (type == kReject && len >= 2) o.reject = static_cast<uint16_t>((buf[14] << 8) | buf[15]);
+                if (type == kReject && len >= 2)
+                    o.reject = static_cast<uint16_t>((buf[14] << 8) | buf[15]);
                 buf.erase(buf.begin(), buf.begin() + 14 + len);
             }
         }
         return o;
     }
 
-private:
+  private:
     int m_fd = -1;
     bool m_connected = false;
 };
@@ -138,8 +142,9 @@ private:
 // One devnet for every case: CTest runs each TEST of a binary as its own
 // process, possibly in parallel, and they would collide on 127.12.1.*.
 TEST(NetworkP2p, HostileBytesAreRefusedAndTheNodeKeepsServing) {
-    auto started = TestDevnet::Start("p2p-raw", "127.12.1.1",
-                                     {"--fallback", "--believable", "1", "--normal", "1", "--accounts", "1"});
+    auto started =
+        TestDevnet::Start("p2p-raw", "127.12.1.1",
+                          {"--fallback", "--believable", "1", "--normal", "1", "--accounts", "1"});
     ASSERT_TRUE(started.ok()) << started.error().message;
     TestDevnet& net = **started;
     const std::string target = net.Node("node0").p2p;
@@ -161,7 +166,8 @@ TEST(NetworkP2p, HostileBytesAreRefusedAndTheNodeKeepsServing) {
         util::Bytes junk(200);
         for (size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<uint8_t>(i * 37 + 11);
         p.Send(junk);
-        EXPECT_TRUE(p.ReadUntilClosed(15s).closed) << "the node kept a connection that sent garbage";
+        EXPECT_TRUE(p.ReadUntilClosed(15s).closed)
+            << "the node kept a connection that sent garbage";
     }
     {
         SCOPED_TRACE("bad checksum");

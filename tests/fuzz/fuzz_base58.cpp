@@ -7,16 +7,16 @@
 //     (checked for inputs up to kMaxRawForEncode bytes: encoding is
 //     quadratic, and longer inputs only slow the fuzzer down, since their
 //     encodings are all over the decode limit anyway).
+#include <util/bytes.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <util/bytes.h>
-
-#define FUZZ_CHECK(cond)                \
-    do {                                \
-        if (!(cond)) __builtin_trap();  \
+#define FUZZ_CHECK(cond)               \
+    do {                               \
+        if (!(cond)) __builtin_trap(); \
     } while (0)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -4,16 +4,16 @@
 //  2. Accepted text is canonical: Encode(Decode(s)) == s (padding and unused
 //     trailing bits are checked, so a signature field cannot be re-spelled).
 //  3. Decode(Encode(b)) == b for all bytes.
+#include <util/bytes.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <util/bytes.h>
-
-#define FUZZ_CHECK(cond)                \
-    do {                                \
-        if (!(cond)) __builtin_trap();  \
+#define FUZZ_CHECK(cond)               \
+    do {                               \
+        if (!(cond)) __builtin_trap(); \
     } while (0)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

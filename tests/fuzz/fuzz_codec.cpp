@@ -8,16 +8,16 @@
 //    (ints, byte strings, lists, maps) until the input is used up; every
 //    read must stay in bounds, and a successful list/map read re-encodes to
 //    the bytes it consumed.
+#include <core/codec.h>
+#include <core/tx.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
-#include <core/codec.h>
-#include <core/tx.h>
-
-#define FUZZ_CHECK(cond)                \
-    do {                                \
-        if (!(cond)) __builtin_trap();  \
+#define FUZZ_CHECK(cond)               \
+    do {                               \
+        if (!(cond)) __builtin_trap(); \
     } while (0)
 
 namespace {
@@ -32,8 +32,12 @@ void Interpret(iost::util::ByteView in) {
         if (!op.ok()) return;
         const size_t before = d.position();
         switch (*op % 8) {
-            case 0: (void)d.ReadInt32(); break;
-            case 1: (void)d.ReadInt64(); break;
+            case 0:
+                (void)d.ReadInt32();
+                break;
+            case 1:
+                (void)d.ReadInt64();
+                break;
             case 2: {
                 auto b = d.ReadBytes();
                 if (b.ok()) FUZZ_CHECK(d.position() - before == 4 + b->size());
@@ -59,9 +63,15 @@ void Interpret(iost::util::ByteView in) {
                 }
                 break;
             }
-            case 5: (void)d.ReadBytesList(4); break;
-            case 6: (void)d.ReadCount(1000, 1); break;
-            default: (void)d.ExpectEnd(); break;
+            case 5:
+                (void)d.ReadBytesList(4);
+                break;
+            case 6:
+                (void)d.ReadCount(1000, 1);
+                break;
+            default:
+                (void)d.ExpectEnd();
+                break;
         }
         FUZZ_CHECK(d.position() <= in.size());
     }

@@ -12,19 +12,19 @@
 //     (Hello, Reject, Peers, Ping), so those decoders accept one form only.
 //
 // fuzz-link: iost_net
-#include <algorithm>
-#include <cstddef>
-#include <cstdint>
-#include <vector>
-
 #include <net/frame.h>
 #include <net/handshake.h>
 #include <net/message_types.h>
 #include <net/pex.h>
 
-#define FUZZ_CHECK(cond)                \
-    do {                                \
-        if (!(cond)) __builtin_trap();  \
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#define FUZZ_CHECK(cond)               \
+    do {                               \
+        if (!(cond)) __builtin_trap(); \
     } while (0)
 
 namespace {
@@ -117,7 +117,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         FUZZ_CHECK(f.payload_hash == crypto::Sha3_256(f.payload));
         const util::Bytes enc = EncodeFrame(magic, f.type, f.payload);
         FUZZ_CHECK(pos + enc.size() <= stream.size());
-        FUZZ_CHECK(std::equal(enc.begin(), enc.end(), stream.begin() + static_cast<std::ptrdiff_t>(pos)));
+        FUZZ_CHECK(
+            std::equal(enc.begin(), enc.end(), stream.begin() + static_cast<std::ptrdiff_t>(pos)));
         pos += enc.size();
         CheckInternalPayload(f);
     }

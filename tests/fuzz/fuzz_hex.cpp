@@ -3,17 +3,17 @@
 //     (either case) and nothing else.
 //  2. The canonical form is lowercase: ToHex(FromHex(s)) == lowercase(s).
 //  3. FromHex(ToHex(b)) == b for all bytes.
+#include <util/bytes.h>
+
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <util/bytes.h>
-
-#define FUZZ_CHECK(cond)                \
-    do {                                \
-        if (!(cond)) __builtin_trap();  \
+#define FUZZ_CHECK(cond)               \
+    do {                               \
+        if (!(cond)) __builtin_trap(); \
     } while (0)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -10,15 +10,15 @@
 // validate, and a verifying secp256k1 signature must be low-S.
 // Sign mode: a secret that FromSecret accepts yields a key whose signature
 // verifies, and a flipped signature bit or message byte makes it fail.
-#include <cstddef>
-#include <cstdint>
-
 #include <crypto/hash.h>
 #include <crypto/keys.h>
 
-#define FUZZ_CHECK(cond)                \
-    do {                                \
-        if (!(cond)) __builtin_trap();  \
+#include <cstddef>
+#include <cstdint>
+
+#define FUZZ_CHECK(cond)               \
+    do {                               \
+        if (!(cond)) __builtin_trap(); \
     } while (0)
 
 namespace {

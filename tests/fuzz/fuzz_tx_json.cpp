@@ -7,17 +7,17 @@
 //     string escapes all round-trip).
 //  3. Its Full encoding decodes back to it (Tx::FromBytes), when within the
 //     size limit, and VerifyForm runs to a verdict without crashing.
-#include <cstddef>
-#include <cstdint>
-#include <string_view>
-
 #include <core/tx.h>
 #include <core/tx_json.h>
 #include <crypto/keys.h>
 
-#define FUZZ_CHECK(cond)                \
-    do {                                \
-        if (!(cond)) __builtin_trap();  \
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#define FUZZ_CHECK(cond)               \
+    do {                               \
+        if (!(cond)) __builtin_trap(); \
     } while (0)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -3,10 +3,10 @@
 // encoding per message: no malleability), and nothing may crash or read out
 // of bounds. Same for the persisted safety record.
 // fuzz-link: iost_net iost_node
+#include <node/wire.h>
+
 #include <cstdint>
 #include <cstdlib>
-
-#include <node/wire.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const iost::util::ByteView in(data, size);

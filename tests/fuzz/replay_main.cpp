@@ -27,7 +27,8 @@ bool RunFile(const std::filesystem::path& p) {
         std::fprintf(stderr, "replay: cannot read %s\n", p.c_str());
         return false;
     }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
     // Copy into an exactly-sized heap buffer so an over-read is visible to
     // sanitizers, as under libFuzzer.
     std::unique_ptr<uint8_t[]> buf(new uint8_t[bytes.size() ? bytes.size() : 1]);
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
                 if (e.is_regular_file()) files.push_back(e.path());
             }
             if (ec) {
-                std::fprintf(stderr, "replay: cannot list %s: %s\n", arg.c_str(), ec.message().c_str());
+                std::fprintf(stderr, "replay: cannot list %s: %s\n", arg.c_str(),
+                             ec.message().c_str());
                 return 2;
             }
             std::sort(files.begin(), files.end());

@@ -3,13 +3,18 @@
 // rejections, garbage / oversized / flooding peers dropped and banned while
 // an honest peer's ping is answered (RELIABILITY.md #5, #6), reconnect after
 // a restart, bounded send queues. Every wait is bounded in time.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <net/frame.h>
+#include <net/handshake.h>
+#include <net/message_types.h>
+#include <net/peer_manager.h>
+#include <net/pex.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <util/clock.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,13 +24,6 @@
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <net/frame.h>
-#include <net/handshake.h>
-#include <net/message_types.h>
-#include <net/peer_manager.h>
-#include <net/pex.h>
-#include <util/clock.h>
 
 using namespace iost;
 using namespace iost::net;
@@ -105,7 +103,8 @@ struct TestNode {
                 std::lock_guard lk(self->mu);
                 ++self->received[payload];
             }
-            if (self->relay && IsGossipType(type)) self->host->Broadcast(type, std::move(payload), from);
+            if (self->relay && IsGossipType(type))
+                self->host->Broadcast(type, std::move(payload), from);
         };
         cb.on_connected = [self](const NodeId& id) {
             std::lock_guard lk(self->mu);
@@ -137,7 +136,7 @@ struct TestNode {
 // A hand-driven peer on a blocking socket: speaks the protocol with the
 // library's own codec pieces, or sends whatever bytes a test wants.
 class RawPeer {
-public:
+  public:
     explicit RawPeer(uint16_t port, uint32_t chain = kChain)
         : m_magic(MagicForChain(chain)),
           m_out_magic(HandshakeMagic()),
@@ -162,7 +161,9 @@ public:
     bool connected() const { return m_connected; }
     bool closed() const { return m_closed; }
 
-    void SetRecvBuffer(int bytes) { ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)); }
+    void SetRecvBuffer(int bytes) {
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+    }
 
     // Sends everything or gives up at the deadline / on error.
     bool SendAll(util::ByteView b, std::chrono::milliseconds timeout = 2s) {
@@ -185,7 +186,9 @@ public:
     bool SendFrame(uint16_t type, util::ByteView payload) {
         return SendAll(EncodeFrame(m_out_magic, type, payload));
     }
-    bool SendFrame(MessageType type, util::ByteView payload) { return SendFrame(ToWire(type), payload); }
+    bool SendFrame(MessageType type, util::ByteView payload) {
+        return SendFrame(ToWire(type), payload);
+    }
 
     // Next frame (of `type` if given, skipping others) within `timeout`.
     std::optional<Frame> Read(std::optional<MessageType> type, std::chrono::milliseconds timeout) {
@@ -196,7 +199,8 @@ public:
                 m_frames.pop_front();
                 if (!type || f.type == ToWire(*type)) return f;
                 if (f.type == ToWire(MessageType::kPing)) SendFrame(MessageType::kPong, f.payload);
-                if (f.type == ToWire(MessageType::kReject)) m_last_reject = DecodeReject(f.payload)->reason;
+                if (f.type == ToWire(MessageType::kReject))
+                    m_last_reject = DecodeReject(f.payload)->reason;
             }
             if (m_closed || Clock::now() > deadline) return std::nullopt;
             Pump();
@@ -234,7 +238,9 @@ public:
         if (!SendFrame(MessageType::kHello, hs.HelloPayload())) return RejectReason::kShuttingDown;
         while (true) {
             auto f = Read(std::nullopt, 3s);
-            if (!f) return m_last_reject != RejectReason::kNone ? m_last_reject : RejectReason::kTimeout;
+            if (!f)
+                return m_last_reject != RejectReason::kNone ? m_last_reject
+                                                            : RejectReason::kTimeout;
             if (f->type == ToWire(MessageType::kReject)) return DecodeReject(f->payload)->reason;
             if (f->type == ToWire(MessageType::kHello)) {
                 auto proof = hs.OnHello(f->payload, util::SystemClock().Now());
@@ -252,7 +258,7 @@ public:
     // After sending a HelloProof by hand.
     void SwitchToChainMagic() { m_out_magic = m_magic; }
 
-private:
+  private:
     void Pump() {
         uint8_t buf[65536];
         const ssize_t n = ::recv(m_fd, buf, sizeof(buf), 0);
@@ -327,15 +333,18 @@ TEST(NetP2P, MeshFromOneSeedAndBroadcastExactlyOnce) {
     // every node relays it to all of its peers; the origin never gets it back.
     constexpr int kItems = 30;
     for (int i = 0; i < kItems; ++i) {
-        const auto type = i % 3 == 0 ? MessageType::kTx : (i % 3 == 1 ? MessageType::kVote : MessageType::kMicroBlock);
-        const size_t n = nodes[static_cast<size_t>(i % kNodes)]->host->Broadcast(ToWire(type), Item(i));
+        const auto type = i % 3 == 0 ? MessageType::kTx
+                                     : (i % 3 == 1 ? MessageType::kVote : MessageType::kMicroBlock);
+        const size_t n =
+            nodes[static_cast<size_t>(i % kNodes)]->host->Broadcast(ToWire(type), Item(i));
         EXPECT_EQ(n, static_cast<size_t>(kNodes - 1));
     }
     ASSERT_TRUE(WaitFor(
         [&] {
             for (int i = 0; i < kItems; ++i) {
                 for (int k = 0; k < kNodes; ++k) {
-                    if (k != i % kNodes && nodes[static_cast<size_t>(k)]->Count(Item(i)) < 1) return false;
+                    if (k != i % kNodes && nodes[static_cast<size_t>(k)]->Count(Item(i)) < 1)
+                        return false;
                 }
             }
             return true;
@@ -360,7 +369,8 @@ TEST(NetP2P, MeshFromOneSeedAndBroadcastExactlyOnce) {
     // Net-internal types are not for the node to send.
     EXPECT_EQ(nodes[1]->host->Send(nodes[2]->host->id(), ToWire(MessageType::kPing), EncodePing(1)),
               SendResult::kNotApplicationType);
-    EXPECT_EQ(nodes[1]->host->Send(nodes[2]->host->id(), ToWire(MessageType::kTx), util::Bytes(300 * 1024)),
+    EXPECT_EQ(nodes[1]->host->Send(nodes[2]->host->id(), ToWire(MessageType::kTx),
+                                   util::Bytes(300 * 1024)),
               SendResult::kTooLarge);
 }
 
@@ -479,8 +489,8 @@ TEST(NetP2P, GarbageAndOversizedFramesGetPeerDroppedAndBanned) {
         RawPeer p(a->host->listen_port());
         ASSERT_EQ(p.Handshake("oversize-sender"), RejectReason::kNone);
         ASSERT_TRUE(WaitFor([&] { return a->HasPeer(IdOf("oversize-sender")); }, 3s));
-        const auto hdr = EncodeFrameHeader(p.magic(), ToWire(MessageType::kMicroBlock), 64 * 1024 + 1,
-                                           crypto::Sha3_256({}));
+        const auto hdr = EncodeFrameHeader(p.magic(), ToWire(MessageType::kMicroBlock),
+                                           64 * 1024 + 1, crypto::Sha3_256({}));
         ASSERT_TRUE(p.SendAll(util::ByteView(hdr.data(), hdr.size())));
         EXPECT_TRUE(p.WaitClosed(3s));
         EXPECT_EQ(p.last_reject(), RejectReason::kMalformed);
@@ -599,7 +609,8 @@ TEST(NetP2P, MessageRateFloodOfTinyFramesIsThrottledAndBanned) {
     ASSERT_EQ(p.Handshake("tiny-flooder"), RejectReason::kNone);
     util::Bytes burst;
     for (int i = 0; i < 2000; ++i) {
-        auto f = EncodeFrame(p.magic(), ToWire(MessageType::kPing), EncodePing(static_cast<uint64_t>(i)));
+        auto f = EncodeFrame(p.magic(), ToWire(MessageType::kPing),
+                             EncodePing(static_cast<uint64_t>(i)));
         burst.insert(burst.end(), f.begin(), f.end());
     }
     const auto deadline = Clock::now() + 15s;
@@ -654,7 +665,8 @@ TEST(NetP2P, CrossedDialsLeaveExactlyOneConnection) {
     (*hb)->AddAddress(Endpoint{"127.0.0.1", pa});
     (*ha)->Start();
     (*hb)->Start();
-    ASSERT_TRUE(WaitFor([&] { return (*ha)->Peers().size() == 1 && (*hb)->Peers().size() == 1; }, 5s));
+    ASSERT_TRUE(
+        WaitFor([&] { return (*ha)->Peers().size() == 1 && (*hb)->Peers().size() == 1; }, 5s));
     std::this_thread::sleep_for(500ms);
     auto pa_list = (*ha)->Peers();
     auto pb_list = (*hb)->Peers();
@@ -683,7 +695,8 @@ TEST(NetP2P, ReconnectAfterPeerRestart) {
     ob2.listen_port = port;  // same key, same port, no seeds of its own
     auto b2 = TestNode::Make(std::move(ob2));
     ASSERT_TRUE(b2);
-    EXPECT_TRUE(WaitFor([&] { return a->HasPeer(IdOf("restarting")) && b2->HasPeer(IdOf("stayer")); }, 10s));
+    EXPECT_TRUE(WaitFor(
+        [&] { return a->HasPeer(IdOf("restarting")) && b2->HasPeer(IdOf("stayer")); }, 10s));
     EXPECT_TRUE(WaitFor(
         [&] {
             std::lock_guard lk(a->mu);
@@ -710,7 +723,8 @@ TEST(NetP2P, SendQueueOverflowKeepsMemoryBounded) {
     const size_t rss0 = RssBytes();
     size_t queued = 0, dropped = 0;
     for (int i = 0; i < 2048; ++i) {
-        auto r = a->host->Send(sink_id, ToWire(MessageType::kTx), util::Bytes(128 * 1024, static_cast<uint8_t>(i)));
+        auto r = a->host->Send(sink_id, ToWire(MessageType::kTx),
+                               util::Bytes(128 * 1024, static_cast<uint8_t>(i)));
         if (r == SendResult::kQueued) ++queued;
         if (r == SendResult::kDroppedQueueFull) ++dropped;
     }
@@ -724,12 +738,14 @@ TEST(NetP2P, SendQueueOverflowKeepsMemoryBounded) {
     EXPECT_LE(info.queued_low_bytes, 2u << 20);
     EXPECT_EQ(info.dropped_out, dropped);
     EXPECT_LT(rss1, rss0 + (64u << 20)) << "rss grew from " << rss0 << " to " << rss1;
-    std::printf("queue overflow: %zu queued, %zu dropped, RSS %+.1f MiB for 256 MiB offered\n", queued,
-                dropped, (static_cast<double>(rss1) - static_cast<double>(rss0)) / (1 << 20));
+    std::printf("queue overflow: %zu queued, %zu dropped, RSS %+.1f MiB for 256 MiB offered\n",
+                queued, dropped,
+                (static_cast<double>(rss1) - static_cast<double>(rss0)) / (1 << 20));
     // Consensus traffic to a peer that does not read: the peer is dropped.
     bool disconnected = false;
     for (int i = 0; i < 1000 && !disconnected; ++i) {
-        auto r = a->host->Send(sink_id, ToWire(MessageType::kVote), util::Bytes(64 * 1024, static_cast<uint8_t>(i)));
+        auto r = a->host->Send(sink_id, ToWire(MessageType::kVote),
+                               util::Bytes(64 * 1024, static_cast<uint8_t>(i)));
         disconnected = r == SendResult::kDisconnected || r == SendResult::kNoSuchPeer;
     }
     EXPECT_TRUE(disconnected);

@@ -4,9 +4,8 @@
 // must reach finality with every node holding the same block hashes and
 // state roots, execute a client transaction everywhere, and a node stopped
 // and restarted on its data dir must catch up to the same chain.
-#include <gtest/gtest.h>
-
 #include <core/receipt.h>
+#include <gtest/gtest.h>
 
 #include "node_test_cluster.h"
 
@@ -28,7 +27,8 @@ TEST(NodeCluster, FinalizesExecutesAndRestartedNodeCatchesUp) {
 
     // A client transaction entering at one node executes on all of them.
     const int64_t now = util::SystemClock().Now();
-    auto h = c.nodes[3]->driver().SubmitTx(testing::Transfer("alice", "bobby", "7", now - 1'000'000'000));
+    auto h = c.nodes[3]->driver().SubmitTx(
+        testing::Transfer("alice", "bobby", "7", now - 1'000'000'000));
     ASSERT_TRUE(h.ok()) << h.error().message;
     storage::Hash32 key;
     std::copy(h->begin(), h->end(), key.begin());
@@ -56,7 +56,9 @@ TEST(NodeCluster, FinalizesExecutesAndRestartedNodeCatchesUp) {
                 if (!mb) break;
                 EXPECT_EQ(mb->header.producer, producer);
                 EXPECT_EQ(mb->header.seq, seq);
-                if (std::find(mb->tx_hashes.begin(), mb->tx_hashes.end(), *h) != mb->tx_hashes.end()) found = mb;
+                if (std::find(mb->tx_hashes.begin(), mb->tx_hashes.end(), *h) !=
+                    mb->tx_hashes.end())
+                    found = mb;
             }
         }
         EXPECT_NE(found, nullptr) << n->id() << " cannot serve the tx's MicroBlock";
@@ -83,9 +85,11 @@ TEST(NodeCluster, FinalizesExecutesAndRestartedNodeCatchesUp) {
     ASSERT_TRUE(c.nodes[victim]->Start().ok());
     EXPECT_GE(c.nodes[victim]->driver().Status().height, stopped_at);  // restored from disk
     uint64_t target = 0;
-    for (int i = 0; i < victim; ++i) target = std::max(target, c.nodes[i]->driver().Status().height);
+    for (int i = 0; i < victim; ++i)
+        target = std::max(target, c.nodes[i]->driver().Status().height);
     ASSERT_TRUE(WaitFor([&] { return c.nodes[victim]->driver().Status().height >= target; }, 60s))
-        << "restarted node at " << c.nodes[victim]->driver().Status().height << ", others at " << target;
+        << "restarted node at " << c.nodes[victim]->driver().Status().height << ", others at "
+        << target;
     ExpectSameChain(c, std::min(target, c.MinHeight()));
     for (auto& n : c.nodes) n->Stop();
 }

@@ -2,9 +2,8 @@
 // client transaction entering at a node that does not own its publisher —
 // a normal validator, or an observer connected only to a normal validator —
 // reaches the believable owner and becomes final everywhere.
-#include <gtest/gtest.h>
-
 #include <core/receipt.h>
+#include <gtest/gtest.h>
 
 #include "node_test_cluster.h"
 
@@ -27,7 +26,8 @@ TEST(NodeForward, TxsFromANormalValidatorAndAnObserverReachTheirOwner) {
     }
     ASSERT_GE(normal, 0);
     const int64_t now = util::SystemClock().Now();
-    auto h1 = c.nodes[normal]->driver().SubmitTx(testing::Transfer("alice", "bobby", "3", now - 1'000'000'000));
+    auto h1 = c.nodes[normal]->driver().SubmitTx(
+        testing::Transfer("alice", "bobby", "3", now - 1'000'000'000));
     ASSERT_TRUE(h1.ok()) << h1.error().message;
     ASSERT_TRUE(WaitFor([&] { return FinalOn(*c.nodes[0], *h1); }, 30s));
     EXPECT_GE(c.nodes[normal]->driver().Metrics().txs_forwarded, 1u);
@@ -44,12 +44,14 @@ TEST(NodeForward, TxsFromANormalValidatorAndAnObserverReachTheirOwner) {
     ASSERT_TRUE(WaitFor([&] { return observer->Peers().size() == 1; }, 20s));
     ASSERT_TRUE(WaitFor([&] { return observer->driver().Status().height >= c.MinHeight(); }, 30s));
     const uint64_t relayed_before = c.nodes[normal]->driver().Metrics().txs_relayed;
-    auto h2 = observer->driver().SubmitTx(testing::Transfer("bobby", "alice", "4", util::SystemClock().Now()));
+    auto h2 = observer->driver().SubmitTx(
+        testing::Transfer("bobby", "alice", "4", util::SystemClock().Now()));
     ASSERT_TRUE(h2.ok()) << h2.error().message;
     ASSERT_TRUE(WaitFor([&] { return FinalOn(*c.nodes[0], *h2) && FinalOn(*observer, *h2); }, 30s))
         << "forwarded " << observer->driver().Metrics().txs_forwarded << ", relayed "
-        << c.nodes[normal]->driver().Metrics().txs_relayed << ", final on node0 " << FinalOn(*c.nodes[0], *h2)
-        << ", observer height " << observer->driver().Status().height << ", cluster " << c.MinHeight();
+        << c.nodes[normal]->driver().Metrics().txs_relayed << ", final on node0 "
+        << FinalOn(*c.nodes[0], *h2) << ", observer height " << observer->driver().Status().height
+        << ", cluster " << c.MinHeight();
     EXPECT_EQ(observer->Peers().size(), 1u);
     EXPECT_GE(observer->driver().Metrics().txs_forwarded, 1u);
     EXPECT_GE(c.nodes[normal]->driver().Metrics().txs_relayed, relayed_before + 1);

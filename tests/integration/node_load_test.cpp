@@ -31,7 +31,8 @@ TEST(NodeLoad, AllTransfersBecomeFinalEverywhere) {
     txs.reserve(n_txs);
     for (size_t i = 0; i < n_txs; ++i) {
         const std::string& f = from[i % from.size()];
-        txs.push_back(testing::Transfer(f, f == "alice" ? "bobby" : "alice", "0.001", now, "load-" + std::to_string(i)));
+        txs.push_back(testing::Transfer(f, f == "alice" ? "bobby" : "alice", "0.001", now,
+                                        "load-" + std::to_string(i)));
     }
     std::vector<uint64_t> base;
     for (auto& n : c.nodes) base.push_back(n->driver().Metrics().txs_finalized);
@@ -39,8 +40,10 @@ TEST(NodeLoad, AllTransfersBecomeFinalEverywhere) {
     size_t accepted = 0;
     for (size_t i = 0; i < txs.size(); ++i) {
         auto r = c.nodes[i % c.nodes.size()]->driver().SubmitTx(txs[i]);
-        if (r.ok()) ++accepted;
-        else ADD_FAILURE() << "tx " << i << ": " << r.error().message;
+        if (r.ok())
+            ++accepted;
+        else
+            ADD_FAILURE() << "tx " << i << ": " << r.error().message;
     }
     const auto t_submit = std::chrono::steady_clock::now();
     ASSERT_TRUE(WaitFor(
@@ -51,17 +54,22 @@ TEST(NodeLoad, AllTransfersBecomeFinalEverywhere) {
             return true;
         },
         300s))
-        << "final on node0: " << c.nodes[0]->driver().Metrics().txs_finalized - base[0] << " of " << accepted;
+        << "final on node0: " << c.nodes[0]->driver().Metrics().txs_finalized - base[0] << " of "
+        << accepted;
     const auto t_final = std::chrono::steady_clock::now();
     const double submit_s = std::chrono::duration<double>(t_submit - t0).count();
     const double final_s = std::chrono::duration<double>(t_final - t0).count();
     const auto m = c.nodes[0]->driver().Metrics();
-    std::printf("load: %zu txs, submitted in %.2f s (%.0f tx/s), final everywhere in %.2f s (%.0f tx/s); "
-                "node0 height %llu, latency mean %.3f s, view changes %llu, rejected proposals %llu\n",
-                accepted, submit_s, static_cast<double>(accepted) / submit_s, final_s,
-                static_cast<double>(accepted) / final_s, static_cast<unsigned long long>(m.final_height),
-                m.finalize_latency.count ? m.finalize_latency.sum_seconds / static_cast<double>(m.finalize_latency.count) : 0.0,
-                static_cast<unsigned long long>(m.view_changes), static_cast<unsigned long long>(m.proposals_rejected));
+    std::printf(
+        "load: %zu txs, submitted in %.2f s (%.0f tx/s), final everywhere in %.2f s (%.0f tx/s); "
+        "node0 height %llu, latency mean %.3f s, view changes %llu, rejected proposals %llu\n",
+        accepted, submit_s, static_cast<double>(accepted) / submit_s, final_s,
+        static_cast<double>(accepted) / final_s, static_cast<unsigned long long>(m.final_height),
+        m.finalize_latency.count
+            ? m.finalize_latency.sum_seconds / static_cast<double>(m.finalize_latency.count)
+            : 0.0,
+        static_cast<unsigned long long>(m.view_changes),
+        static_cast<unsigned long long>(m.proposals_rejected));
     for (auto& n : c.nodes) n->Stop();
 }
 

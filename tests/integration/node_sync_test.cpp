@@ -1,14 +1,13 @@
 // Sync (docs/node.md "Sync"): an observer that starts late catches up with a
 // running six-validator cluster from its peers, refuses and bans a peer
 // that serves blocks with forged certificates, then follows consensus.
+#include <core/codec.h>
 #include <gtest/gtest.h>
+#include <net/message_types.h>
+#include <node/wire.h>
 
 #include <atomic>
 #include <cstdio>
-
-#include <core/codec.h>
-#include <net/message_types.h>
-#include <node/wire.h>
 
 #include "node_test_cluster.h"
 
@@ -20,7 +19,7 @@ using namespace std::chrono_literals;
 // A peer that answers every SyncRequest with the real chain (read from a
 // cluster node's BlockStore) whose certificates it has tampered with.
 class ForgingPeer {
-public:
+  public:
     ForgingPeer(const Cluster& c, Node& source) : m_source(source) {
         net::HostOptions o;
         o.chain_id = c.genesis.chain_id;
@@ -38,7 +37,8 @@ public:
             consensus::SyncResponse resp;
             auto& store = m_source.blocks();
             const uint64_t head = store.GetHead()->height;
-            for (uint64_t h = std::max<uint64_t>(req->from_height, 1); h <= head && h < req->from_height + 32; ++h) {
+            for (uint64_t h = std::max<uint64_t>(req->from_height, 1);
+                 h <= head && h < req->from_height + 32; ++h) {
                 auto fb = core::FinalBlock::FromBytes(*store.GetBlock(h).value()).value();
                 const util::Bytes raw_cert = *store.GetCertificate(h).value();
                 core::Decoder d(raw_cert);
@@ -61,7 +61,7 @@ public:
     const net::NodeId& id() const { return m_host->id(); }
     std::atomic<int> requests{0};
 
-private:
+  private:
     Node& m_source;
     std::unique_ptr<net::Host> m_host;
 };
@@ -70,7 +70,8 @@ TEST(NodeSync, LateObserverCatchesUpFromSeveralPeersAndBansAForger) {
     Cluster c;
     ASSERT_NO_FATAL_FAILURE(c.StartAll());
     // More than two sync batches (32 blocks each) behind.
-    ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= 80; }, 120s)) << "min height " << c.MinHeight();
+    ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= 80; }, 120s))
+        << "min height " << c.MinHeight();
 
     ForgingPeer forger(c, *c.nodes[0]);
     NodeConfig oc = c.ConfigFor(99);
@@ -96,20 +97,26 @@ TEST(NodeSync, LateObserverCatchesUpFromSeveralPeersAndBansAForger) {
     // How many peers' blocks were applied depends on which answers arrive
     // first (all six answer the connection probe); the spreading itself is
     // tested in unit_node (SyncPlanner).
-    std::printf("sync: %llu blocks from %llu peers\n", static_cast<unsigned long long>(m.blocks_synced),
+    std::printf("sync: %llu blocks from %llu peers\n",
+                static_cast<unsigned long long>(m.blocks_synced),
                 static_cast<unsigned long long>(m.sync_sources));
     EXPECT_GE(m.sync_sources, 1u);
     // It follows consensus after catching up: the cluster moves on, so does it.
     const uint64_t later = c.MinHeight() + 5;
     ASSERT_TRUE(WaitFor([&] { return observer->driver().Status().height >= later; }, 60s))
         << "observer stuck at " << observer->driver().Status().height;
-    ASSERT_TRUE(WaitFor([&] { return observer->driver().Metrics().sync_state == SyncState::kSynced; }, 10s));
+    ASSERT_TRUE(WaitFor(
+        [&] { return observer->driver().Metrics().sync_state == SyncState::kSynced; }, 10s));
     // Compare only what every validator has too.
     ASSERT_TRUE(WaitFor([&] { return c.MinHeight() >= later; }, 60s));
     // Same chain and state as the validators.
     for (uint64_t h = 0; h <= later; ++h) {
-        EXPECT_EQ(observer->blocks().GetBlockHash(h).value(), c.nodes[0]->blocks().GetBlockHash(h).value()) << h;
-        EXPECT_EQ(observer->blocks().GetStateRoot(h).value(), c.nodes[0]->blocks().GetStateRoot(h).value()) << h;
+        EXPECT_EQ(observer->blocks().GetBlockHash(h).value(),
+                  c.nodes[0]->blocks().GetBlockHash(h).value())
+            << h;
+        EXPECT_EQ(observer->blocks().GetStateRoot(h).value(),
+                  c.nodes[0]->blocks().GetStateRoot(h).value())
+            << h;
     }
     // The engine keeps a bounded window of final blocks in memory.
     EXPECT_LE(observer->driver().Metrics().engine_blocks_in_memory, 128u);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <node/node.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,8 +11,6 @@
 #include <memory>
 #include <thread>
 #include <vector>
-
-#include <node/node.h>
 
 #include "../unit/node/node_test_util.h"
 
@@ -38,8 +37,8 @@ struct Cluster {
     }
 
     std::unique_ptr<Node> Make(int i) {
-        auto n = Node::Create(ConfigFor(i), genesis, testing::ValidatorKeys(i),
-                              util::Logger::Null());
+        auto n =
+            Node::Create(ConfigFor(i), genesis, testing::ValidatorKeys(i), util::Logger::Null());
         EXPECT_TRUE(n.ok()) << n.error().message;
         return n.ok() ? std::move(*n) : nullptr;
     }
@@ -54,7 +53,8 @@ struct Cluster {
 
     void Connect(int i) {
         for (int j = 0; j < static_cast<int>(nodes.size()); ++j) {
-            if (j != i && nodes[j]) nodes[i]->host().AddAddress({"127.0.0.1", nodes[j]->p2p_port()});
+            if (j != i && nodes[j])
+                nodes[i]->host().AddAddress({"127.0.0.1", nodes[j]->p2p_port()});
         }
     }
 

@@ -500,7 +500,8 @@ std::optional<Message> Simulation::Transform(Instance& from, const Message& msg,
 void Simulation::Deliver(Instance& from, Instance& to, std::shared_ptr<const Message> msg) {
     if (from.group != to.group || to.deaf) return;
     if (m_cfg.drop > 0 && Uniform() < m_cfg.drop) return;
-    if (m_now < m_cfg.lose_micros_until_ms * kMs && std::holds_alternative<consensus::MicroMsg>(*msg)) {
+    if (m_now < m_cfg.lose_micros_until_ms * kMs &&
+        std::holds_alternative<consensus::MicroMsg>(*msg)) {
         return;
     }
     int64_t delay = m_cfg.delay_ms * kMs +

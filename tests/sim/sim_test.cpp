@@ -96,9 +96,9 @@ TEST(Sim, SameSeedSameTrace) {
 TEST(Sim, EveryProducerIsReferencedWhenTheBacklogExceedsTheBlockBudget) {
     for (uint64_t seed = 1; seed <= 2; ++seed) {
         SimConfig c = Base(seed);
-        c.tx_interval_ms = 5;                // 200 tx/s offered
-        c.params.max_txs_per_micro = 4;      // ≤ 40 tx/s per producer packed
-        c.params.max_block_micro_txs = 12;   // ≤ 24 tx/s final: a growing backlog
+        c.tx_interval_ms = 5;               // 200 tx/s offered
+        c.params.max_txs_per_micro = 4;     // ≤ 40 tx/s per producer packed
+        c.params.max_block_micro_txs = 12;  // ≤ 24 tx/s final: a growing backlog
         const SimResult r = RunSimulation(c);
         ExpectSafe(r, c);
         EXPECT_GE(r.final_height, 10u) << r.ToJson();

@@ -1,6 +1,5 @@
-#include <gtest/gtest.h>
-
 #include <core/account.h>
+#include <gtest/gtest.h>
 
 namespace iost::core {
 namespace {
@@ -36,8 +35,8 @@ TEST(Signer, ParsesNameAtPerm) {
     EXPECT_EQ(s->account, "alice");
     EXPECT_EQ(s->permission, "active");
     EXPECT_EQ(s->ToString(), "alice@active");
-    for (const char* bad : {"alice", "alice@", "@active", "alice@act@ive", "ali@active",
-                            "alice@act ive", ""}) {
+    for (const char* bad :
+         {"alice", "alice@", "@active", "alice@act@ive", "ali@active", "alice@act ive", ""}) {
         EXPECT_FALSE(ParseSigner(bad).ok()) << bad;
     }
 }

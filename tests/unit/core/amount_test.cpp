@@ -1,9 +1,8 @@
+#include <core/amount.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <limits>
-
-#include <core/amount.h>
 
 namespace iost::core {
 namespace {
@@ -70,7 +69,8 @@ TEST(Amount, DecimalsRange) {
     EXPECT_FALSE(Amount::Parse("1", 19).ok());
     EXPECT_FALSE(Amount::Parse("1", -1).ok());
     EXPECT_FALSE(Amount::FromRaw(1, 19).ok());
-    EXPECT_EQ(Amount::Parse("9.223372036854775807", 18)->raw(), std::numeric_limits<int64_t>::max());
+    EXPECT_EQ(Amount::Parse("9.223372036854775807", 18)->raw(),
+              std::numeric_limits<int64_t>::max());
     EXPECT_FALSE(Amount::Parse("10", 18).ok());
 }
 

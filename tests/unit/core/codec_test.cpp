@@ -1,10 +1,9 @@
+#include <core/codec.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+#include <util/bytes.h>
 
 #include <limits>
-
-#include <core/codec.h>
-#include <util/bytes.h>
 
 namespace iost::core {
 namespace {
@@ -24,7 +23,9 @@ TEST(Encoder, BigEndianIntegers) {
 
 TEST(Encoder, LengthPrefixedAndLists) {
     Encoder e;
-    e.WriteString("ab").WriteBytes(util::Bytes{}).WriteStringList(std::vector<std::string>{"x", ""});
+    e.WriteString("ab")
+        .WriteBytes(util::Bytes{})
+        .WriteStringList(std::vector<std::string>{"x", ""});
     EXPECT_EQ(Hex(e.bytes()),
               "000000026162"
               "00000000"
@@ -39,9 +40,12 @@ TEST(Encoder, MapKeysSortedByByteValue) {
     e.WriteMapStringInt64({{"a", 1}, {"B", 2}, {"\xc3\xa9", 3}});
     EXPECT_EQ(Hex(e.bytes()),
               "00000003"
-              "0000000142" "0000000000000002"
-              "0000000161" "0000000000000001"
-              "00000002c3a9" "0000000000000003");
+              "0000000142"
+              "0000000000000002"
+              "0000000161"
+              "0000000000000001"
+              "00000002c3a9"
+              "0000000000000003");
 }
 
 TEST(Encoder, NestedMatchesAWrittenByteString) {
@@ -58,8 +62,9 @@ TEST(Encoder, NestedMatchesAWrittenByteString) {
 
 TEST(Decoder, ReadsWhatTheEncoderWrote) {
     Encoder e;
-    e.WriteByte(9).WriteInt32(std::numeric_limits<int32_t>::min()).WriteInt64(
-        std::numeric_limits<int64_t>::max());
+    e.WriteByte(9)
+        .WriteInt32(std::numeric_limits<int32_t>::min())
+        .WriteInt64(std::numeric_limits<int64_t>::max());
     e.WriteString("hello").WriteBytesList(std::vector<util::Bytes>{{1, 2}, {}});
     e.WriteMapStringInt64({{"x", -5}, {"y", 6}});
     Decoder d(e.bytes());

@@ -1,10 +1,9 @@
+#include <core/merkle.h>
+#include <crypto/hash.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <optional>
-
-#include <core/merkle.h>
-#include <crypto/hash.h>
 
 namespace iost::core {
 namespace {
@@ -43,7 +42,8 @@ util::Bytes IostReferenceRoot(const std::vector<crypto::Hash256>& data) {
 
 std::vector<crypto::Hash256> Leaves(size_t n) {
     std::vector<crypto::Hash256> out;
-    for (size_t i = 0; i < n; ++i) out.push_back(crypto::Sha3_256(util::AsBytes(std::to_string(i))));
+    for (size_t i = 0; i < n; ++i)
+        out.push_back(crypto::Sha3_256(util::AsBytes(std::to_string(i))));
     return out;
 }
 

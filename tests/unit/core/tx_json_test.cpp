@@ -1,11 +1,10 @@
+#include <core/tx.h>
+#include <core/tx_json.h>
+#include <crypto/keys.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <nlohmann/json.hpp>
-
-#include <core/tx.h>
-#include <core/tx_json.h>
-#include <crypto/keys.h>
 
 namespace iost::core {
 namespace {
@@ -29,9 +28,8 @@ Json SdkBody() {
     Json b;
     b["gasRatio"] = 1;
     b["gasLimit"] = 1000000;
-    b["actions"] = Json::array({{{"contract", "token.iost"},
-                                 {"actionName", "transfer"},
-                                 {"data", tx.actions[0].data}}});
+    b["actions"] = Json::array(
+        {{{"contract", "token.iost"}, {"actionName", "transfer"}, {"data", tx.actions[0].data}}});
     b["signers"] = Json::array();
     b["signatures"] = Json::array();
     b["publisher"] = "alice";
@@ -156,9 +154,9 @@ TEST(TxJson, GasIsTruncatedTimes100LikeGoAndTheSdk) {
 // Every ×100 value that a JSON double can produce is written back as a
 // double that produces it again (2^53+1 cannot come from a double at all).
 TEST(TxJson, GasWrittenSoItReadsBack) {
-    for (int64_t x100 : {int64_t{114}, int64_t{115}, int64_t{28}, int64_t{29}, int64_t{12'345'678},
-                         int64_t{1}, int64_t{10'000}, int64_t{400'000'000}, int64_t{-115},
-                         int64_t{9'007'199'254'740'994}}) {
+    for (int64_t x100 :
+         {int64_t{114}, int64_t{115}, int64_t{28}, int64_t{29}, int64_t{12'345'678}, int64_t{1},
+          int64_t{10'000}, int64_t{400'000'000}, int64_t{-115}, int64_t{9'007'199'254'740'994}}) {
         Tx tx = Parse(SdkBody());
         tx.gas_ratio = x100;
         tx.gas_limit = x100;
@@ -187,8 +185,8 @@ TEST(TxJson, AlgorithmsByNameOrNumber) {
 }
 
 TEST(TxJson, MissingAndMistypedFieldsAreNamed) {
-    for (const char* field : {"time", "expiration", "gasRatio", "gasLimit", "chain_id",
-                              "actions", "publisher"}) {
+    for (const char* field :
+         {"time", "expiration", "gasRatio", "gasLimit", "chain_id", "actions", "publisher"}) {
         Json j = SdkBody();
         j.erase(field);
         const std::string msg = ErrorOfJson(j);
@@ -199,19 +197,18 @@ TEST(TxJson, MissingAndMistypedFieldsAreNamed) {
         Json value;
         const char* expect;
     };
-    auto set = [](Json& j, const std::string& path, const Json& v) { j[Json::json_pointer(path)] = v; };
-    for (const Case& c : {Case{"/actions/0/data", 5, "actions[0].data"},
-                          Case{"/actions/0", "x", "actions[0]"},
-                          Case{"/actions", Json::object(), "actions"},
-                          Case{"/signers", Json::array({1}), "signers[0]"},
-                          Case{"/publisher", 7, "publisher"},
-                          Case{"/chain_id", -1, "chain_id"},
-                          Case{"/chain_id", 4294967296LL, "chain_id"},
-                          Case{"/amount_limit/0/value", 1.5, "amount_limit[0].value"},
-                          Case{"/publisher_sigs/0/signature", "***", "publisher_sigs[0].signature"},
-                          Case{"/publisher_sigs/0/public_key", nullptr, "publisher_sigs[0]"},
-                          Case{"/reserved", "@@", "reserved"},
-                          Case{"/reserved", 5, "reserved"}}) {
+    auto set = [](Json& j, const std::string& path, const Json& v) {
+        j[Json::json_pointer(path)] = v;
+    };
+    for (const Case& c :
+         {Case{"/actions/0/data", 5, "actions[0].data"}, Case{"/actions/0", "x", "actions[0]"},
+          Case{"/actions", Json::object(), "actions"},
+          Case{"/signers", Json::array({1}), "signers[0]"}, Case{"/publisher", 7, "publisher"},
+          Case{"/chain_id", -1, "chain_id"}, Case{"/chain_id", 4294967296LL, "chain_id"},
+          Case{"/amount_limit/0/value", 1.5, "amount_limit[0].value"},
+          Case{"/publisher_sigs/0/signature", "***", "publisher_sigs[0].signature"},
+          Case{"/publisher_sigs/0/public_key", nullptr, "publisher_sigs[0]"},
+          Case{"/reserved", "@@", "reserved"}, Case{"/reserved", 5, "reserved"}}) {
         Json j = SdkBody();
         set(j, c.path, c.value);
         const std::string msg = ErrorOfJson(j);
@@ -220,8 +217,9 @@ TEST(TxJson, MissingAndMistypedFieldsAreNamed) {
 }
 
 TEST(TxJson, MalformedDocumentsAreRejected) {
-    for (const std::string& bad : std::vector<std::string>{"", "null", "[]", "\"tx\"", "{", "{\"time\":1,}", std::string(70, '['),
-          "{\"time\":1,\"time\":2}", "{\"a\":\"\xff\"}", "{\"actions\":[[[[1]]]]}"}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "", "null", "[]", "\"tx\"", "{", "{\"time\":1,}", std::string(70, '['),
+             "{\"time\":1,\"time\":2}", "{\"a\":\"\xff\"}", "{\"actions\":[[[[1]]]]}"}) {
         EXPECT_FALSE(TxFromJson(bad).ok()) << bad;
     }
     EXPECT_NE(ErrorOf("{\"time\":1,\"time\":2}").find("duplicate key \"time\""), std::string::npos);
@@ -280,8 +278,9 @@ TEST(TxJson, ApiShapeFollowsGoIost) {
 rc::Gen<std::string> JsonSafeString() {
     return rc::gen::map(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 8)),
                         [](const std::vector<int>& parts) {
-                            static const char* kPieces[] = {"a", "\"", "\\", "\n", "\x01",
-                                                            "\xe4\xb8\xad", "\xf0\x9f\x9a\x80", "Z9 "};
+                            static const char* kPieces[] = {
+                                "a",  "\"", "\\", "\n", "\x01", "\xe4\xb8\xad", "\xf0\x9f\x9a\x80",
+                                "Z9 "};
                             std::string out;
                             for (int p : parts) out += kPieces[p];
                             return out;

@@ -1,13 +1,12 @@
 // One test per VerifySelf rule (IOST_COMPAT.md §T, go-iost core/tx/tx.go),
 // each on a transaction that is valid except for that rule.
+#include <core/codec.h>
+#include <core/tx.h>
+#include <crypto/keys.h>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <set>
-
-#include <core/codec.h>
-#include <core/tx.h>
-#include <crypto/keys.h>
 
 namespace iost::core {
 namespace {
@@ -20,7 +19,8 @@ const crypto::KeyPair& PublisherKey() {
     return kp;
 }
 const crypto::KeyPair& SignerKey() {
-    static const auto kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kSecp256k1, "tx_test/bobby");
+    static const auto kp =
+        crypto::KeyPair::FromSeed(crypto::Algorithm::kSecp256k1, "tx_test/bobby");
     return kp;
 }
 
@@ -290,8 +290,8 @@ TEST(TxBytes, FromBytesRejectsMalformedInput) {
     EXPECT_FALSE(Tx::FromBytes(util::Bytes(kMaxTxBytes + 1, 0)).ok());
 }
 
-RC_GTEST_PROP(TxProperty, BinaryRoundTrip, (std::vector<std::string> signers, std::string data,
-                                            int64_t time, uint32_t chain)) {
+RC_GTEST_PROP(TxProperty, BinaryRoundTrip,
+              (std::vector<std::string> signers, std::string data, int64_t time, uint32_t chain)) {
     Tx tx = Unsigned();
     tx.signers = signers;
     tx.actions[0].data = data;

@@ -1,18 +1,17 @@
 // The official SDK's transactions (tests/vectors, generated with npm iost
 // 0.1.22) must parse, encode and hash byte for byte as the SDK and go-iost
 // do, and every signature must verify exactly when go-iost would accept it.
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
-
 #include <core/codec.h>
 #include <core/tx.h>
 #include <core/tx_json.h>
 #include <crypto/hash.h>
 #include <crypto/keys.h>
+#include <gtest/gtest.h>
 #include <util/bytes.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace iost::core {
 namespace {
@@ -281,8 +280,8 @@ TEST(DocsExample, MatchesTheRecomputation) {
     EXPECT_EQ(util::Base64Encode(s.sig), d["stated"]["signature_base64"].get<std::string>());
     EXPECT_TRUE(crypto::Verify(s.algorithm, s.pubkey, crypto::View(ph), s.sig));
     // Valid for a node on chain 1024 whose clock reads one second after it.
-    auto st = tx.VerifySelf(tx.time + util::kNanosPerSecond, kMainnetChainId,
-                            crypto::RealVerifier());
+    auto st =
+        tx.VerifySelf(tx.time + util::kNanosPerSecond, kMainnetChainId, crypto::RealVerifier());
     EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
     // The stated private key signs to the stated signature.
     auto sk = util::Base64Decode(d["stated"]["private_key_base64"].get<std::string>());

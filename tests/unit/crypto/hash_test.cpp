@@ -1,7 +1,6 @@
 // SHA3-256 against the NIST FIPS-202 example values (cross-checked with
 // Python's hashlib.sha3_256), incremental vs one-shot, and the base58 form.
 #include <crypto/hash.h>
-
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,10 +15,12 @@ TEST(Sha3, NistVectors) {
               "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
     EXPECT_EQ(Hex(Sha3_256(util::AsBytes("abc"))),
               "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
-    EXPECT_EQ(Hex(Sha3_256(util::AsBytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))),
-              "41c0dba2a9d6240849100376a8235e2c82e1b9998a999e21db32dd97496d3376");
-    EXPECT_EQ(Hex(Sha3_256(util::AsBytes("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
-                                         "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"))),
+    EXPECT_EQ(
+        Hex(Sha3_256(util::AsBytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))),
+        "41c0dba2a9d6240849100376a8235e2c82e1b9998a999e21db32dd97496d3376");
+    EXPECT_EQ(Hex(Sha3_256(
+                  util::AsBytes("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+                                "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"))),
               "916f6061fe879741ca6469b43971dfdb28b1a32dc36cb3254e812be27aad1d18");
 }
 

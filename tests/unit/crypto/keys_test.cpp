@@ -3,7 +3,6 @@
 // determinism, high-S rejection), key round trips, and malformed input.
 #include <crypto/hash.h>
 #include <crypto/keys.h>
-
 #include <gtest/gtest.h>
 
 #include <array>
@@ -48,13 +47,16 @@ struct Rfc8032Vector {
 constexpr Rfc8032Vector kRfc8032[] = {
     {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
      "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b"
+     "46bd25bf5f0595bbe24655141438e7a100b"},
     {"4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
      "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"},
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11"
+     "d8c387b2eaeb4302aeeb00d291612bb0c00"},
     {"c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
      "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
-     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"},
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc"
+     "6594a7c15e9716ed28dc027beceea1ec40a"},
 };
 
 TEST(Ed25519, Rfc8032SignAndVerify) {
@@ -97,7 +99,8 @@ TEST(Ed25519, FlippedBitsFail) {
 // holds: only the canonical-S rule (pinned from libsodium 1.0.18) rejects it.
 TEST(Ed25519, NonCanonicalSRejected) {
     // L = 2^252 + 27742317777372353535851937790883648493, little-endian.
-    const util::Bytes l = FromHex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+    const util::Bytes l =
+        FromHex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
     const auto& v = kRfc8032[1];
     const util::Bytes pub = FromHex(v.pub), msg = FromHex(v.msg), sig = FromHex(v.sig);
     ASSERT_TRUE(Verify(Algorithm::kEd25519, pub, msg, sig));
@@ -176,9 +179,11 @@ TEST(Secp256k1, KnownPublicKeys) {
 // this r‖s for that key and message).
 TEST(Secp256k1, Rfc6979KnownAnswer) {
     auto kp = KeyPair::FromSecret(
-        Algorithm::kSecp256k1, FromHex("0000000000000000000000000000000000000000000000000000000000000001"));
+        Algorithm::kSecp256k1,
+        FromHex("0000000000000000000000000000000000000000000000000000000000000001"));
     ASSERT_TRUE(kp.ok());
-    const util::Bytes digest = FromHex("a0dc65ffca799873cbea0ac274015b9526505daaaed385155425f7337704883e");
+    const util::Bytes digest =
+        FromHex("a0dc65ffca799873cbea0ac274015b9526505daaaed385155425f7337704883e");
     const util::Bytes sig = kp->Sign(digest);
     EXPECT_EQ(Hex(sig),
               "934b1ea10a4b3c1757e2b0c017d0b6143ce3c9a7e6a4a49860d7a6ab210ee3d8"
@@ -189,7 +194,8 @@ TEST(Secp256k1, Rfc6979KnownAnswer) {
 
 // s' = n - s (big-endian 32 bytes).
 util::Bytes NegateS(const util::Bytes& sig) {
-    const util::Bytes n = FromHex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+    const util::Bytes n =
+        FromHex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
     util::Bytes out = sig;
     int borrow = 0;
     for (int i = 31; i >= 0; --i) {
@@ -228,12 +234,14 @@ TEST(Secp256k1, WrongKeyMessageAndFlippedBitsFail) {
     for (size_t bit = 0; bit < 512; ++bit) {
         util::Bytes s = sig;
         s[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-        EXPECT_FALSE(Verify(Algorithm::kSecp256k1, a.public_key().bytes, View(h), s)) << "sig bit " << bit;
+        EXPECT_FALSE(Verify(Algorithm::kSecp256k1, a.public_key().bytes, View(h), s))
+            << "sig bit " << bit;
     }
     for (size_t bit = 0; bit < 256; ++bit) {
         Hash256 m = h;
         m[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-        EXPECT_FALSE(Verify(Algorithm::kSecp256k1, a.public_key().bytes, View(m), sig)) << "msg bit " << bit;
+        EXPECT_FALSE(Verify(Algorithm::kSecp256k1, a.public_key().bytes, View(m), sig))
+            << "msg bit " << bit;
     }
     // Zero r or s.
     util::Bytes zr = sig;
@@ -251,7 +259,8 @@ TEST(Secp256k1, InvalidSecretsRefused) {
         "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364142",  // n + 1
         "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
     };
-    for (const char* s : bad) EXPECT_FALSE(KeyPair::FromSecret(Algorithm::kSecp256k1, FromHex(s)).ok()) << s;
+    for (const char* s : bad)
+        EXPECT_FALSE(KeyPair::FromSecret(Algorithm::kSecp256k1, FromHex(s)).ok()) << s;
     for (size_t n : {0u, 31u, 33u, 64u}) {
         EXPECT_FALSE(KeyPair::FromSecret(Algorithm::kSecp256k1, util::Bytes(n, 7)).ok()) << n;
     }
@@ -358,7 +367,9 @@ TEST_P(BothAlgorithms, GenerateGivesDistinctValidKeys) {
 
 INSTANTIATE_TEST_SUITE_P(Crypto, BothAlgorithms,
                          ::testing::Values(Algorithm::kEd25519, Algorithm::kSecp256k1),
-                         [](const auto& param_info) { return std::string(AlgorithmName(param_info.param)); });
+                         [](const auto& param_info) {
+                             return std::string(AlgorithmName(param_info.param));
+                         });
 
 // ---------------------------------------------------------------- VerifyBatch
 
@@ -386,15 +397,22 @@ BatchData MakeBatch(size_t n) {
         if (i % 3 == 0) {
             ok = false;
             switch ((i / 3) % 3) {
-                case 0: d.sigs[i][5] ^= 0x10; break;
-                case 1: d.msgs[i][0] ^= 1; break;
-                case 2: d.pubs[i] = (i % 2 ? ed : k1).public_key().bytes; break;
+                case 0:
+                    d.sigs[i][5] ^= 0x10;
+                    break;
+                case 1:
+                    d.msgs[i][0] ^= 1;
+                    break;
+                case 2:
+                    d.pubs[i] = (i % 2 ? ed : k1).public_key().bytes;
+                    break;
             }
         }
         d.expected.push_back(ok);
     }
     for (size_t i = 0; i < n; ++i) {
-        d.items.push_back({i % 2 ? Algorithm::kSecp256k1 : Algorithm::kEd25519, d.pubs[i], d.msgs[i], d.sigs[i]});
+        d.items.push_back(
+            {i % 2 ? Algorithm::kSecp256k1 : Algorithm::kEd25519, d.pubs[i], d.msgs[i], d.sigs[i]});
     }
     return d;
 }
@@ -403,7 +421,8 @@ TEST(VerifyBatch, MatchesSingleChecksAtEverySize) {
     for (size_t n : {0u, 1u, 2u, 63u, 64u, 127u, 128u, 129u, 500u, 1031u}) {
         BatchData d = MakeBatch(n);
         std::unique_ptr<bool[]> out(new bool[n + 1]);
-        for (size_t i = 0; i < n; ++i) out[i] = !d.expected[i];  // poison: every slot must be written
+        for (size_t i = 0; i < n; ++i)
+            out[i] = !d.expected[i];  // poison: every slot must be written
         RealVerifier().VerifyBatch(d.items, std::span<bool>(out.get(), n));
         for (size_t i = 0; i < n; ++i) {
             ASSERT_EQ(out[i], static_cast<bool>(d.expected[i])) << "n=" << n << " i=" << i;
@@ -414,7 +433,7 @@ TEST(VerifyBatch, MatchesSingleChecksAtEverySize) {
 
 // The base-class (sequential) VerifyBatch gives the same outcomes.
 class CountingVerifier final : public Verifier {
-public:
+  public:
     bool Verify(const VerifyItem& item) const override {
         ++m_calls;
         return crypto::Verify(item.algorithm, item.pub, item.msg, item.sig);
@@ -449,12 +468,15 @@ TEST(Concurrency, SignVerifyGenerateFromManyThreads) {
             threads.emplace_back([t, &failures] {
                 for (int i = 0; i < 50; ++i) {
                     const Algorithm a = (i + t) % 2 ? Algorithm::kSecp256k1 : Algorithm::kEd25519;
-                    const KeyPair kp = i % 5 == 0 ? KeyPair::Generate(a)
-                                                  : KeyPair::FromSeed(a, "t" + std::to_string(t * 1000 + i));
+                    const KeyPair kp =
+                        i % 5 == 0 ? KeyPair::Generate(a)
+                                   : KeyPair::FromSeed(a, "t" + std::to_string(t * 1000 + i));
                     const Hash256 h = Sha3_256(util::AsBytes(std::to_string(i)));
                     const util::Bytes sig = kp.Sign(View(h));
-                    if (!Verify(a, kp.public_key().bytes, View(h), sig)) ++failures[static_cast<size_t>(t)];
-                    if (!ValidatePublicKey(a, kp.public_key().bytes).ok()) ++failures[static_cast<size_t>(t)];
+                    if (!Verify(a, kp.public_key().bytes, View(h), sig))
+                        ++failures[static_cast<size_t>(t)];
+                    if (!ValidatePublicKey(a, kp.public_key().bytes).ok())
+                        ++failures[static_cast<size_t>(t)];
                 }
             });
         }

@@ -4,7 +4,6 @@
 // base58 round trip; SHA3 incremental hashing equals one-shot for any split.
 #include <crypto/hash.h>
 #include <crypto/keys.h>
-
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -14,7 +13,9 @@
 namespace iost::crypto {
 namespace {
 
-rc::Gen<Algorithm> GenAlgorithm() { return rc::gen::element(Algorithm::kEd25519, Algorithm::kSecp256k1); }
+rc::Gen<Algorithm> GenAlgorithm() {
+    return rc::gen::element(Algorithm::kEd25519, Algorithm::kSecp256k1);
+}
 
 RC_GTEST_PROP(CryptoProperties, SignVerifyAndTamper, ()) {
     const Algorithm a = *GenAlgorithm();

@@ -2,24 +2,22 @@
 // a message naming it), devnet.json round trip and rejection of bad files,
 // and the files a layout writes (the genesis is the node's own parser's
 // input, the configs and keys are what iserver reads).
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include <core/genesis.h>
 #include <crypto/keys.h>
 #include <devnet/layout.h>
 #include <devnet/manifest.h>
 #include <devnet/options.h>
 #include <devnet/process.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <util/bytes.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace iost::devnet {
 namespace {
@@ -121,7 +119,8 @@ TEST(DevnetIpv4, ParseAndFormat) {
     ASSERT_TRUE(ip.ok());
     EXPECT_EQ(*ip, (127u << 24) | (10u << 16) | (3u << 8) | 1u);
     EXPECT_EQ(FormatIpv4(*ip + 5), "127.10.3.6");
-    for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "1.2.3.256", "a.b.c.d", "1..2.3", "1.2.3.4 ", "01234.1.1.1"}) {
+    for (const char* bad :
+         {"", "1.2.3", "1.2.3.4.5", "1.2.3.256", "a.b.c.d", "1..2.3", "1.2.3.4 ", "01234.1.1.1"}) {
         EXPECT_FALSE(ParseIpv4(bad).ok()) << bad;
     }
 }
@@ -168,18 +167,20 @@ TEST(DevnetManifest, RoundTripsAndHasTheContractFields) {
     EXPECT_EQ(back->nodes[5].role, Role::kObserver);
     EXPECT_EQ(back->accounts[0].secret_key, m.accounts[0].secret_key);
     // The fields other tools read (contracts.md).
-    for (const char* key : {"\"chain_id\": 1024", "\"sampling\": 0.1", "\"fallback\": false", "\"nodes\"",
-                            "\"role\": \"believable\"", "\"pid\": 100", "\"p2p\": \"127.0.0.1:30000\"",
-                            "\"http\": \"http://127.0.0.1:30001\"", "\"data_dir\"", "\"log\"", "\"config\"",
-                            "\"public_key\"", "\"accounts\"", "\"algorithm\": \"ed25519\"", "\"secret_key\"",
-                            "\"balance\": \"4999000000\""}) {
+    for (const char* key :
+         {"\"chain_id\": 1024", "\"sampling\": 0.1", "\"fallback\": false", "\"nodes\"",
+          "\"role\": \"believable\"", "\"pid\": 100", "\"p2p\": \"127.0.0.1:30000\"",
+          "\"http\": \"http://127.0.0.1:30001\"", "\"data_dir\"", "\"log\"", "\"config\"",
+          "\"public_key\"", "\"accounts\"", "\"algorithm\": \"ed25519\"", "\"secret_key\"",
+          "\"balance\": \"4999000000\""}) {
         EXPECT_NE(text.find(key), std::string::npos) << key << "\n" << text;
     }
 }
 
 TEST(DevnetManifest, BadFilesAreRefusedWithThePath) {
     EXPECT_NE(ParseManifest("{", "f").error().message.find("not valid JSON"), std::string::npos);
-    EXPECT_NE(ParseManifest("[]", "f").error().message.find("expected an object"), std::string::npos);
+    EXPECT_NE(ParseManifest("[]", "f").error().message.find("expected an object"),
+              std::string::npos);
     std::string text = ManifestToJson(SampleManifest());
     auto mutate = [&](const std::string& from, const std::string& to) {
         std::string t = text;
@@ -189,17 +190,20 @@ TEST(DevnetManifest, BadFilesAreRefusedWithThePath) {
         auto r = ParseManifest(t, "f");
         return r.ok() ? std::string() : r.error().message;
     };
-    EXPECT_NE(mutate("\"role\": \"believable\"", "\"role\": \"king\"").find("nodes[0].role"), std::string::npos);
+    EXPECT_NE(mutate("\"role\": \"believable\"", "\"role\": \"king\"").find("nodes[0].role"),
+              std::string::npos);
     EXPECT_NE(mutate("\"pid\": 100", "\"pid\": -4").find("nodes[0].pid"), std::string::npos);
     EXPECT_NE(mutate("\"pid\": 100", "\"pid\": \"x\"").find("nodes[0].pid"), std::string::npos);
     EXPECT_NE(mutate("\"normal\": 4", "\"normal\": 2").find("shape"), std::string::npos);
     EXPECT_NE(mutate("\"observers\": 1", "\"observers\": 2").find("nodes"), std::string::npos);
-    EXPECT_NE(mutate("\"secret_key\"", "\"secret\"").find("accounts[0].secret_key: missing"), std::string::npos);
+    EXPECT_NE(mutate("\"secret_key\"", "\"secret\"").find("accounts[0].secret_key: missing"),
+              std::string::npos);
     EXPECT_FALSE(LoadManifest("/nonexistent/devnet.json").ok());
 }
 
 TEST(DevnetManifest, SaveIsAtomicAndLoadable) {
-    const fs::path dir = fs::temp_directory_path() / ("devnet_manifest_" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("devnet_manifest_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     Manifest m = SampleManifest();
     const std::string path = (dir / "devnet.json").string();
@@ -219,7 +223,8 @@ std::string ReadAll(const fs::path& p) {
 }
 
 TEST(DevnetLayout, WritesWhatTheNodeAccepts) {
-    const fs::path dir = fs::temp_directory_path() / ("devnet_layout_" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("devnet_layout_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     NetworkShape s;
     s.observers = 1;
@@ -262,9 +267,11 @@ TEST(DevnetLayout, WritesWhatTheNodeAccepts) {
         const NodeEntry& n = m->nodes[i];
         const std::string keys = ReadAll(fs::path(n.config).parent_path() / "keys.yml");
         const std::string cfg = ReadAll(n.config);
-        EXPECT_NE(cfg.find("listen: " + NodeAddress(s, static_cast<uint32_t>(i)) + ":30000"), std::string::npos);
-        EXPECT_NE(cfg.find("http: {listen: " + NodeAddress(s, static_cast<uint32_t>(i)) + ":30001}"),
+        EXPECT_NE(cfg.find("listen: " + NodeAddress(s, static_cast<uint32_t>(i)) + ":30000"),
                   std::string::npos);
+        EXPECT_NE(
+            cfg.find("http: {listen: " + NodeAddress(s, static_cast<uint32_t>(i)) + ":30001}"),
+            std::string::npos);
         EXPECT_EQ(cfg.find(n.p2p + ","), std::string::npos) << "a node does not seed itself";
         if (n.validator()) {
             EXPECT_NE(keys.find("validator: " + n.name), std::string::npos);
@@ -292,7 +299,8 @@ TEST(DevnetLayout, FallbackPutsEveryValidatorInOneLeague) {
     admin.public_key = NewKey().pubkey;
     admin.gas_pledge = "1000000";
     accounts.push_back(admin);
-    auto g = core::ParseGenesisYaml(GenesisYaml(s, vals, accounts, 1'700'000'000'000'000'000), "test");
+    auto g =
+        core::ParseGenesisYaml(GenesisYaml(s, vals, accounts, 1'700'000'000'000'000'000), "test");
     ASSERT_TRUE(g.ok()) << g.error().message;
     // Fewer than B+4 eligible → chain fallback, and N covers all of them.
     EXPECT_LT(g->validators.size(), g->pob.believable_size + 4);
@@ -308,7 +316,8 @@ TEST(DevnetLayout, RolesFromGroupsNeedsExactlyOurValidators) {
     // Groups that do not name exactly our validators change nothing.
     EXPECT_FALSE(RolesFromGroups({"node0"}, {"node1"}, &m));
     EXPECT_FALSE(RolesFromGroups({"node3"}, {"node0", "node1", "node2", "zzzzz"}, &m));
-    EXPECT_FALSE(RolesFromGroups({"node3"}, {"node3", "node1", "node2", "node4"}, &m)) << "a name twice";
+    EXPECT_FALSE(RolesFromGroups({"node3"}, {"node3", "node1", "node2", "node4"}, &m))
+        << "a name twice";
     EXPECT_EQ(m.nodes[3].role, Role::kBelievable);
     EXPECT_EQ(m.nodes[0].role, Role::kNormal);
 }
@@ -338,8 +347,10 @@ TEST(DevnetProcess, SpawnRedirectsAndReportsExecFailure) {
     auto sleeper = Spawn({"/bin/sleep", "30"}, out, "");
     ASSERT_TRUE(sleeper.ok());
     EXPECT_TRUE(IsOurProcess(*sleeper, {"sleep", "30"}));
-    EXPECT_FALSE(IsOurProcess(*sleeper, {"iserver"})) << "a reused pid of another program is not ours";
-    EXPECT_TRUE(TerminateAll({*sleeper}, std::chrono::milliseconds(2000)).empty()) << "sleep obeys SIGTERM";
+    EXPECT_FALSE(IsOurProcess(*sleeper, {"iserver"}))
+        << "a reused pid of another program is not ours";
+    EXPECT_TRUE(TerminateAll({*sleeper}, std::chrono::milliseconds(2000)).empty())
+        << "sleep obeys SIGTERM";
     EXPECT_FALSE(IsOurProcess(*sleeper, {"sleep"}));
     fs::remove_all(dir);
 }

@@ -1,8 +1,7 @@
 // The system contracts through whole transactions: receipts, state effects
 // and IOST's error messages.
-#include <gtest/gtest.h>
-
 #include <core/genesis.h>
+#include <gtest/gtest.h>
 
 #include "ledger_fixture.h"
 
@@ -12,11 +11,12 @@ namespace {
 using namespace testing;  // NOLINT
 
 class ContractsTest : public ::testing::Test {
-protected:
+  protected:
     core::TxReceipt Run(const std::string& publisher, std::vector<core::Action> actions,
                         std::vector<core::AmountLimit> limits = {{"*", "unlimited"}}) {
         m_t += 1'000'000'000;
-        auto r = m_chain.Apply({MakeTx(publisher, std::move(actions), m_t, std::move(limits))}, m_t);
+        auto r =
+            m_chain.Apply({MakeTx(publisher, std::move(actions), m_t, std::move(limits))}, m_t);
         EXPECT_TRUE(r.outcomes[0].executed) << r.outcomes[0].receipt.status.message;
         return r.outcomes[0].receipt;
     }
@@ -60,7 +60,8 @@ protected:
 
 TEST_F(ContractsTest, SignUpCreatesAccountAndPledgesGas) {
     const std::string owner = Key("dave-owner"), active = Key("dave");
-    auto rc = Ok("alice", {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}});
+    auto rc = Ok("alice",
+                 {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}});
     auto acc = GetAccount(m_chain.state(), "dave1");
     ASSERT_TRUE(acc.has_value());
     EXPECT_EQ(acc->referrer, "alice");
@@ -72,28 +73,34 @@ TEST_F(ContractsTest, SignUpCreatesAccountAndPledgesGas) {
     EXPECT_EQ(rc.receipts[0].content, R"(["iost","alice","gas.iost","10",""])");
     EXPECT_EQ(rc.receipts[1].func_name, "gas.iost/pledge");
     EXPECT_EQ(rc.receipts[2].func_name, "auth.iost/signUp");
-    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).stock, 10 * 100'000);  // 1000 gas per IOST, ×100
+    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).stock,
+              10 * 100'000);  // 1000 gas per IOST, ×100
     EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).limit, 10 * 300'000);
 
-    EXPECT_NE(Fail("alice", {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}})
+    EXPECT_NE(Fail("alice",
+                   {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}})
                   .find("id existed > dave1"),
               std::string::npos);
-    EXPECT_NE(Fail("alice", {{"auth.iost", "signUp", R"(["Dave1",")" + owner + R"(",")" + active + R"("])"}})
+    EXPECT_NE(Fail("alice",
+                   {{"auth.iost", "signUp", R"(["Dave1",")" + owner + R"(",")" + active + R"("])"}})
                   .find("id invalid. id contains invalid character > D"),
               std::string::npos);
     EXPECT_NE(Fail("alice", {{"auth.iost", "signUp", R"(["dave2","nokey",")" + active + R"("])"}})
                   .find("invalid owner key"),
               std::string::npos);
-    EXPECT_NE(Fail("alice", {{"auth.iost", "signUp", R"(["dave2", 5])"}}).find("args length mismatch"),
-              std::string::npos);
+    EXPECT_NE(
+        Fail("alice", {{"auth.iost", "signUp", R"(["dave2", 5])"}}).find("args length mismatch"),
+        std::string::npos);
 }
 
 TEST_F(ContractsTest, PermissionsAddAssignRevokeDrop) {
     // The active key alone may not change permissions.
-    EXPECT_NE(Fail("alice", {{"auth.iost", "addPermission", R"(["alice","spend",60])"}}).find("require auth failed"),
+    EXPECT_NE(Fail("alice", {{"auth.iost", "addPermission", R"(["alice","spend",60])"}})
+                  .find("require auth failed"),
               std::string::npos);
     OwnerOk("alice", {"auth.iost", "addPermission", R"(["alice","spend",60])"});
-    OwnerOk("alice", {"auth.iost", "assignPermission", R"(["alice","spend",")" + Key("k1") + R"(",30])"});
+    OwnerOk("alice",
+            {"auth.iost", "assignPermission", R"(["alice","spend",")" + Key("k1") + R"(",30])"});
     OwnerOk("alice", {"auth.iost", "assignPermission", R"(["alice","spend","bobby@active",30])"});
     auto acc = GetAccount(m_chain.state(), "alice");
     ASSERT_TRUE(acc.has_value());
@@ -123,7 +130,8 @@ TEST_F(ContractsTest, PermissionsAddAssignRevokeDrop) {
     EXPECT_TRUE(m_chain.ledger().CheckAuth(m_chain.state(), signer_tx({"k1", "bobby"}, m_t)).ok());
 
     // Only the owner permission may change permissions.
-    EXPECT_NE(Fail("bobby", {{"auth.iost", "addPermission", R"(["alice","x",1])"}}).find("require auth failed"),
+    EXPECT_NE(Fail("bobby", {{"auth.iost", "addPermission", R"(["alice","x",1])"}})
+                  .find("require auth failed"),
               std::string::npos);
     OwnerOk("alice", {"auth.iost", "revokePermission", R"(["alice","spend","bobby@active"])"});
     EXPECT_EQ(GetAccount(m_chain.state(), "alice")->permissions.at("spend").items.size(), 1u);
@@ -132,14 +140,17 @@ TEST_F(ContractsTest, PermissionsAddAssignRevokeDrop) {
 }
 
 TEST_F(ContractsTest, TokenCreateIssueTransferDestroy) {
-    Ok("alice", {{"token.iost", "create", R"(["gold","alice",1000,{"decimal":2,"fullName":"Gold"}])"}});
+    Ok("alice",
+       {{"token.iost", "create", R"(["gold","alice",1000,{"decimal":2,"fullName":"Gold"}])"}});
     auto info = GetTokenInfo(m_chain.state(), "gold");
     ASSERT_TRUE(info.has_value());
     EXPECT_EQ(info->total_supply, 100'000);
     EXPECT_EQ(info->decimal, 2);
-    EXPECT_NE(Fail("alice", {{"token.iost", "create", R"(["gold","alice",1000,{}])"}}).find("token exists"),
+    EXPECT_NE(Fail("alice", {{"token.iost", "create", R"(["gold","alice",1000,{}])"}})
+                  .find("token exists"),
               std::string::npos);
-    EXPECT_NE(Fail("alice", {{"token.iost", "create", R"(["G","alice",1000,{}])"}}).find("token symbol invalid"),
+    EXPECT_NE(Fail("alice", {{"token.iost", "create", R"(["G","alice",1000,{}])"}})
+                  .find("token symbol invalid"),
               std::string::npos);
 
     auto rc = Ok("alice", {{"token.iost", "issue", R"(["gold","bobby","12.345"])"}});
@@ -149,7 +160,8 @@ TEST_F(ContractsTest, TokenCreateIssueTransferDestroy) {
     EXPECT_NE(Fail("bobby", {{"token.iost", "issue", R"(["gold","bobby","1"])"}})
                   .find("transaction has no permission"),
               std::string::npos);
-    EXPECT_NE(Fail("alice", {{"token.iost", "issue", R"(["gold","bobby","1000"])"}}).find("supply too much"),
+    EXPECT_NE(Fail("alice", {{"token.iost", "issue", R"(["gold","bobby","1000"])"}})
+                  .find("supply too much"),
               std::string::npos);
     Ok("bobby", {{"token.iost", "transfer", R"(["gold","bobby","carol","2.34",""])"}});
     EXPECT_EQ(BalanceOf(m_chain.state(), "gold", "carol"), 234);
@@ -172,7 +184,8 @@ TEST_F(ContractsTest, TokenCreateIssueTransferDestroy) {
                   .find("invalid amount"),
               std::string::npos);
     const std::string memo(513, 'm');
-    EXPECT_NE(Fail("carol", {{"token.iost", "transfer", R"(["gold","carol","alice","1",")" + memo + R"("])"}})
+    EXPECT_NE(Fail("carol", {{"token.iost", "transfer",
+                              R"(["gold","carol","alice","1",")" + memo + R"("])"}})
                   .find("memo too large"),
               std::string::npos);
 }
@@ -185,9 +198,10 @@ TEST_F(ContractsTest, TransferFreezeReleasesAtItsTime) {
     EXPECT_EQ(m_chain.Balance("carol"), carol);
     EXPECT_EQ(FrozenBalanceOf(m_chain.state(), "iost", "carol"), 7 * kIost);
     // Not yet spendable.
-    EXPECT_NE(Fail("carol", {{"token.iost", "transfer", R"(["iost","carol","alice","99000.5",""])"}})
-                  .find("balance not enough"),
-              std::string::npos);
+    EXPECT_NE(
+        Fail("carol", {{"token.iost", "transfer", R"(["iost","carol","alice","99000.5",""])"}})
+            .find("balance not enough"),
+        std::string::npos);
     m_t = ftime;
     Ok("carol", {{"token.iost", "transfer", R"(["iost","carol","alice","99000.5",""])"}});
     EXPECT_EQ(m_chain.Balance("carol"), 6 * kIost + kIost / 2);
@@ -201,7 +215,8 @@ TEST_F(ContractsTest, GasPledgeAndUnpledge) {
     EXPECT_EQ(after.pledge_total, before.pledge_total + 100 * kIost);
     EXPECT_EQ(after.limit, before.limit + 100 * 300'000);
     EXPECT_EQ(m_chain.Balance("gas.iost"), (8 * 1000 + 100) * kIost);
-    EXPECT_NE(Fail("alice", {{"gas.iost", "pledge", R"(["alice","carol","0.5"])"}}).find("min pledge num is 1"),
+    EXPECT_NE(Fail("alice", {{"gas.iost", "pledge", R"(["alice","carol","0.5"])"}})
+                  .find("min pledge num is 1"),
               std::string::npos);
     EXPECT_NE(Fail("bobby", {{"gas.iost", "unpledge", R"(["bobby","carol","1"])"}})
                   .find("bobby did not pledge for carol"),
@@ -219,18 +234,22 @@ TEST_F(ContractsTest, GasRegeneratesOverTime) {
     Ok("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"}});
     const auto g0 = GasInfo(m_chain.state(), "alice", m_t);
     EXPECT_LT(g0.stock, g0.limit);
-    // 1000 IOST pledged regenerate 2000 gas/IOST over 172800 s: 1000*200000/172800 ×100-units per second.
+    // 1000 IOST pledged regenerate 2000 gas/IOST over 172800 s: 1000*200000/172800 ×100-units per
+    // second.
     const auto g1 = GasInfo(m_chain.state(), "alice", m_t + 1'000'000'000);
-    EXPECT_EQ(g1.stock - g0.stock, std::min<int64_t>(g0.limit - g0.stock, 1000LL * 200'000 / 172'800));
+    EXPECT_EQ(g1.stock - g0.stock,
+              std::min<int64_t>(g0.limit - g0.stock, 1000LL * 200'000 / 172'800));
     const auto g2 = GasInfo(m_chain.state(), "alice", m_t + 10LL * 24 * 3600 * 1'000'000'000);
     EXPECT_EQ(g2.stock, g2.limit);
 }
 
 TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     // dave1 has 10 IOST pledged by signUp (10,000 gas), less than a 20,000 gas limit.
-    Ok("alice", {{"auth.iost", "signUp", R"(["dave1",")" + Key("d-o") + R"(",")" + Key("dave1") + R"("])"}});
+    Ok("alice",
+       {{"auth.iost", "signUp", R"(["dave1",")" + Key("d-o") + R"(",")" + Key("dave1") + R"("])"}});
     m_t += 1'000'000'000;
-    core::Tx tx = MakeTx("alice", {{"token.iost", "transfer", R"(["iost","alice","dave1","5",""])"}}, m_t);
+    core::Tx tx =
+        MakeTx("alice", {{"token.iost", "transfer", R"(["iost","alice","dave1","5",""])"}}, m_t);
     m_chain.Apply({tx}, m_t);
     m_t += 1'000'000'000;
     core::Tx t2;
@@ -244,7 +263,8 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     t2.SignAsPublisher("dave1", KeyOf("dave1"));
     auto r = m_chain.Apply({t2}, m_t);
     EXPECT_FALSE(r.outcomes[0].executed);
-    EXPECT_TRUE(r.outcomes[0].receipt.status.message.starts_with("gas not enough: user dave1 has 10000"))
+    EXPECT_TRUE(
+        r.outcomes[0].receipt.status.message.starts_with("gas not enough: user dave1 has 10000"))
         << r.outcomes[0].receipt.status.message;
     EXPECT_TRUE(r.outcomes[0].receipt.status.message.ends_with(" < 20000"));
     // A self-pledge is allowed without gas.
@@ -262,7 +282,8 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
 
 TEST_F(ContractsTest, OutOfGasFailsAndChargesTheLimit) {
     m_t += 1'000'000'000;
-    core::Tx tx = MakeTx("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"}}, m_t);
+    core::Tx tx =
+        MakeTx("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"}}, m_t);
     tx.gas_limit = 600'000;  // 6000 gas: enough for the bytes, not for the work... make it tight
     tx.gas_ratio = 10'000;   // 100.00: 6000/100 = 60 gas units available
     tx.publisher_sigs.clear();
@@ -305,7 +326,8 @@ TEST_F(ContractsTest, RamBuyAndSell) {
 
 TEST_F(ContractsTest, VoteProducerRegisterStakeUnstake) {
     const std::string ck = Key("carol-consensus");
-    Ok("carol", {{"vote_producer.iost", "applyRegister", R"(["carol",")" + ck + R"(","loc","url","net",true])"}});
+    Ok("carol", {{"vote_producer.iost", "applyRegister",
+                  R"(["carol",")" + ck + R"(","loc","url","net",true])"}});
     auto v = GetValidator(m_chain.state(), "carol");
     ASSERT_TRUE(v.has_value());
     EXPECT_EQ(v->consensus_key, KeyOf("carol-consensus").public_key());
@@ -339,17 +361,22 @@ TEST_F(ContractsTest, SystemContract) {
     EXPECT_EQ(ra.returns[0], "[true]");
     auto rb = Ok("alice", {{"system.iost", "requireAuth", R"(["bobby","active"])"}});
     EXPECT_EQ(rb.returns[0], "[false]");
-    EXPECT_NE(Fail("alice", {{"system.iost", "setCode", R"(["code"])"}}).find("not supported"), std::string::npos);
-    EXPECT_NE(Fail("alice", {{"nothing.iost", "x", R"([])"}}).find("contract not exists"), std::string::npos);
-    EXPECT_NE(Fail("alice", {{"token.iost", "nope", R"([])"}}).find("abi nope not found"), std::string::npos);
-    EXPECT_NE(Fail("alice", {{"token.iost", "transfer", "not json"}}).find("args should be a JSON array"),
+    EXPECT_NE(Fail("alice", {{"system.iost", "setCode", R"(["code"])"}}).find("not supported"),
               std::string::npos);
+    EXPECT_NE(Fail("alice", {{"nothing.iost", "x", R"([])"}}).find("contract not exists"),
+              std::string::npos);
+    EXPECT_NE(Fail("alice", {{"token.iost", "nope", R"([])"}}).find("abi nope not found"),
+              std::string::npos);
+    EXPECT_NE(
+        Fail("alice", {{"token.iost", "transfer", "not json"}}).find("args should be a JSON array"),
+        std::string::npos);
 }
 
 TEST_F(ContractsTest, FailedActionRollsBackEarlierActionsOfTheTx) {
     const int64_t a0 = m_chain.Balance("alice"), b0 = m_chain.Balance("bobby");
-    auto rc = Run("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"},
-                            {"token.iost", "transfer", R"(["iost","alice","bobby","999999999",""])"}});
+    auto rc =
+        Run("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"},
+                      {"token.iost", "transfer", R"(["iost","alice","bobby","999999999",""])"}});
     EXPECT_EQ(rc.status.code, core::StatusCode::kRuntimeError);
     EXPECT_TRUE(rc.returns.empty());
     EXPECT_EQ(m_chain.Balance("alice"), a0);
@@ -358,8 +385,9 @@ TEST_F(ContractsTest, FailedActionRollsBackEarlierActionsOfTheTx) {
 
 TEST_F(ContractsTest, SlashMovesEverythingToPoolAndCompensationPaysOut) {
     // node2 has a frozen amount too.
-    Ok("alice", {{"token.iost", "transferFreeze", R"(["iost","alice","node2","3",)" +
-                                                       std::to_string(m_t + 10'000'000'000'000) + R"(,""])"}});
+    Ok("alice", {{"token.iost", "transferFreeze",
+                  R"(["iost","alice","node2","3",)" + std::to_string(m_t + 10'000'000'000'000) +
+                      R"(,""])"}});
     const int64_t supply = Supply(m_chain.state(), "iost");
     const int64_t bal = m_chain.Balance("node2");
     BlockExecutor ex(m_chain.ledger(), m_chain.state(), {m_t + 1'000'000'000, 99, "node1"});
@@ -395,8 +423,9 @@ TEST_F(ContractsTest, SlashMovesEverythingToPoolAndCompensationPaysOut) {
     EXPECT_EQ(cands[1].account, "node3");
     EXPECT_EQ(ElectionCandidates(st, 10).size(), 2u);  // node3's Servi fell to 0
     // A slashed validator can no longer receive votes.
-    EXPECT_NE(Fail("alice", {{"vote_producer.iost", "vote", R"(["alice","node2","1"])"}}).find("slashed"),
-              std::string::npos);
+    EXPECT_NE(
+        Fail("alice", {{"vote_producer.iost", "vote", R"(["alice","node2","1"])"}}).find("slashed"),
+        std::string::npos);
 }
 
 TEST(Receipt, EncodeDecodeRoundTripAndJson) {

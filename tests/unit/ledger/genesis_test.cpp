@@ -1,14 +1,13 @@
 // The genesis file: the example loads, every bad file under genesis/ is
 // refused with the message its first line expects, the hash is
 // deterministic and covers every field.
+#include <core/genesis.h>
 #include <gtest/gtest.h>
+#include <ledger/ledger.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <core/genesis.h>
-#include <ledger/ledger.h>
 
 namespace iost::core {
 namespace {
@@ -25,7 +24,8 @@ std::string ReadFile(const fs::path& p) {
 fs::path GenesisDir() { return fs::path(IOST_TEST_DATA_DIR) / "unit" / "ledger" / "genesis"; }
 
 TEST(Genesis, ExampleFileLoadsAndBuildsState) {
-    const fs::path example = fs::path(IOST_TEST_DATA_DIR).parent_path() / "config" / "genesis.example.yml";
+    const fs::path example =
+        fs::path(IOST_TEST_DATA_DIR).parent_path() / "config" / "genesis.example.yml";
     auto g = LoadGenesisFile(example.string());
     ASSERT_TRUE(g.ok()) << g.error().message;
     EXPECT_EQ(g->chain_id, 1020u);
@@ -63,7 +63,8 @@ TEST(Genesis, EveryBadFileIsRefusedWithItsMessage) {
         auto g = LoadGenesisFile(entry.path().string());
         ASSERT_FALSE(g.ok()) << name << " was accepted";
         EXPECT_NE(g.error().message.find(expect), std::string::npos)
-            << name << ": got '" << g.error().message << "', expected it to contain '" << expect << "'";
+            << name << ": got '" << g.error().message << "', expected it to contain '" << expect
+            << "'";
         // The message names the file.
         EXPECT_NE(g.error().message.find(name), std::string::npos) << g.error().message;
         ++checked;
@@ -90,7 +91,8 @@ TEST(Genesis, HashIsDeterministicAndCoversFields) {
     d.chain_id = 1024;
     EXPECT_NE(GenesisHash(d), GenesisHash(*a));
     Genesis e = *a;
-    e.token.allocations[0].amount = Amount::FromRaw(e.token.allocations[0].amount.raw() + 1, 8).value();
+    e.token.allocations[0].amount =
+        Amount::FromRaw(e.token.allocations[0].amount.raw() + 1, 8).value();
     EXPECT_NE(GenesisHash(e), GenesisHash(*a));
 }
 

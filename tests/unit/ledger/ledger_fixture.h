@@ -2,18 +2,18 @@
 // keys, transaction builders, and a chain driver over MemState.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include <core/genesis.h>
 #include <core/tx.h>
 #include <crypto/keys.h>
 #include <ledger/ledger.h>
 
+#include <string>
+#include <vector>
+
 namespace iost::ledger::testing {
 
 inline constexpr int64_t kT0 = 1'767'225'600'000'000'000;  // 2026-01-01T00:00:00Z
-inline constexpr int64_t kIost = 100'000'000;               // raw units per IOST
+inline constexpr int64_t kIost = 100'000'000;              // raw units per IOST
 
 inline crypto::KeyPair KeyOf(const std::string& name) {
     return crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "ledger-test-" + name);
@@ -37,17 +37,19 @@ inline core::Genesis TestGenesis() {
     }
     g.token.issuer = "admin";
     g.token.allocations.push_back({"admin", Iost(1'000'000'000)});
-    for (std::string n : {"alice", "bobby", "carol"}) g.token.allocations.push_back({n, Iost(100'000)});
+    for (std::string n : {"alice", "bobby", "carol"})
+        g.token.allocations.push_back({n, Iost(100'000)});
     for (int i = 1; i <= 4; ++i) {
         const std::string n = "node" + std::to_string(i);
         g.token.allocations.push_back({n, Iost(5'000'000)});
-        g.validators.push_back({n, KeyOf(n + "-consensus").public_key(), Iost(1'000'000 * i), 10 * i});
+        g.validators.push_back(
+            {n, KeyOf(n + "-consensus").public_key(), Iost(1'000'000 * i), 10 * i});
     }
     return g;
 }
 
-inline core::Tx MakeTx(const std::string& publisher, std::vector<core::Action> actions, int64_t time,
-                       std::vector<core::AmountLimit> limits = {{"*", "unlimited"}}) {
+inline core::Tx MakeTx(const std::string& publisher, std::vector<core::Action> actions,
+                       int64_t time, std::vector<core::AmountLimit> limits = {{"*", "unlimited"}}) {
     core::Tx tx;
     tx.time = time;
     tx.expiration = time + 60'000'000'000;
@@ -62,14 +64,15 @@ inline core::Tx MakeTx(const std::string& publisher, std::vector<core::Action> a
 
 inline core::Tx Transfer(const std::string& from, const std::string& to, const std::string& amount,
                          int64_t time, const std::string& memo = "") {
-    core::Action a{"token.iost", "transfer",
-                   "[\"iost\",\"" + from + "\",\"" + to + "\",\"" + amount + "\",\"" + memo + "\"]"};
+    core::Action a{
+        "token.iost", "transfer",
+        "[\"iost\",\"" + from + "\",\"" + to + "\",\"" + amount + "\",\"" + memo + "\"]"};
     return MakeTx(from, {a}, time, {{"iost", amount}});
 }
 
 // A chain over MemState: genesis, then blocks applied and committed.
 class Chain {
-public:
+  public:
     explicit Chain(const core::Genesis& g = TestGenesis()) : m_ledger(LedgerOptions{g.chain_id}) {
         auto gs = BuildGenesisState(g);
         IOST_ASSERT(gs.ok(), "test genesis builds");
@@ -77,7 +80,8 @@ public:
         m_root = gs->state_root;
         m_time = g.timestamp_ns;
     }
-    BlockResult Apply(const std::vector<core::Tx>& txs, int64_t time, AuthCheck auth = AuthCheck::kFull) {
+    BlockResult Apply(const std::vector<core::Tx>& txs, int64_t time,
+                      AuthCheck auth = AuthCheck::kFull) {
         m_time = time;
         BlockContext b{time, ++m_height, "node1"};
         auto r = m_ledger.ApplyBlock(m_state, b, txs, auth);
@@ -93,7 +97,7 @@ public:
     int64_t time() const { return m_time; }
     int64_t Balance(const std::string& who) const { return BalanceOf(m_state, "iost", who); }
 
-private:
+  private:
     Ledger m_ledger;
     MemState m_state;
     crypto::Hash256 m_root{};

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <util/bytes.h>
 
 #include "ledger_fixture.h"
@@ -63,8 +62,9 @@ TEST(LedgerTransfer, InsufficientBalanceFailsButPaysGas) {
     EXPECT_EQ(rc.status.code, core::StatusCode::kRuntimeError);
     EXPECT_NE(rc.status.message.find("balance not enough 99000 < 1000000"), std::string::npos)
         << rc.status.message;
-    EXPECT_NE(rc.status.message.find("running action Action{Contract: token.iost, ActionName: transfer"),
-              std::string::npos);
+    EXPECT_NE(
+        rc.status.message.find("running action Action{Contract: token.iost, ActionName: transfer"),
+        std::string::npos);
     EXPECT_TRUE(rc.receipts.empty());
     EXPECT_EQ(c.Balance("alice"), before);
     EXPECT_GT(rc.gas_usage, 0);
@@ -119,7 +119,8 @@ TEST(LedgerTransfer, SpendingFromAnotherAccountNeedsItsSignature) {
     auto r = c.Apply({tx}, t);
     EXPECT_TRUE(r.outcomes[0].executed);
     EXPECT_EQ(r.outcomes[0].receipt.status.code, core::StatusCode::kRuntimeError);
-    EXPECT_NE(r.outcomes[0].receipt.status.message.find("transaction has no permission"), std::string::npos);
+    EXPECT_NE(r.outcomes[0].receipt.status.message.find("transaction has no permission"),
+              std::string::npos);
     // With alice as a declared signer it succeeds.
     core::Tx tx2;
     tx2.time = t + 1;
@@ -142,8 +143,9 @@ TEST(LedgerTransfer, AmountLimitIsEnforced) {
     const int64_t t = kT0 + 1'000'000'000;
     core::Action a{"token.iost", "transfer", R"(["iost","alice","bobby","5",""])"};
     auto r = c.Apply({MakeTx("alice", {a}, t, {{"iost", "4.99"}})}, t);
-    EXPECT_NE(r.outcomes[0].receipt.status.message.find("token iost exceed amountLimit in tx. need 5"),
-              std::string::npos)
+    EXPECT_NE(
+        r.outcomes[0].receipt.status.message.find("token iost exceed amountLimit in tx. need 5"),
+        std::string::npos)
         << r.outcomes[0].receipt.status.message;
     auto r2 = c.Apply({MakeTx("alice", {a}, t + 1, {})}, t + 1);
     EXPECT_EQ(r2.outcomes[0].receipt.status.code, core::StatusCode::kRuntimeError);
@@ -157,7 +159,8 @@ TEST(LedgerTransfer, AmountLimitIsEnforced) {
 TEST(LedgerState, SameInputsSameRoot) {
     Chain a, b;
     const int64_t t = kT0 + 1'000'000'000;
-    std::vector<core::Tx> txs = {Transfer("alice", "bobby", "1", t), Transfer("bobby", "carol", "2", t + 1)};
+    std::vector<core::Tx> txs = {Transfer("alice", "bobby", "1", t),
+                                 Transfer("bobby", "carol", "2", t + 1)};
     auto ra = a.Apply(txs, t);
     auto rb = b.Apply(txs, t);
     EXPECT_EQ(ra.state_root, rb.state_root);
@@ -185,9 +188,11 @@ TEST(LedgerState, GoldenRoot) {
     c.Apply({Transfer("alice", "bobby", "1.25", t), Transfer("bobby", "carol", "2", t + 1),
              Transfer("carol", "alice", "1000000", t + 2)},
             t);
-    c.Apply({MakeTx("alice", {{"gas.iost", "pledge", R"(["alice","carol","5"])"}}, t + 5)}, t + 2'000'000'000);
+    c.Apply({MakeTx("alice", {{"gas.iost", "pledge", R"(["alice","carol","5"])"}}, t + 5)},
+            t + 2'000'000'000);
     const std::string hex = util::ToHex(crypto::View(c.root()));
-    const std::string genesis_hex = util::ToHex(crypto::View(BuildGenesisState(TestGenesis()).value().state_root));
+    const std::string genesis_hex =
+        util::ToHex(crypto::View(BuildGenesisState(TestGenesis()).value().state_root));
     EXPECT_EQ(genesis_hex, "55bf217d12582112c53d4ad6c03973847079b04eed9cc959fa8505410a703c59");
     EXPECT_EQ(hex, "4b911b2b1e01d945562419f4d0e9ae3eb9f3439e8f08c72c50def3a98f9f71aa");
 }

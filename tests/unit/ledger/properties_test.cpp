@@ -10,7 +10,6 @@
 #include <rapidcheck/gtest.h>
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "ledger_fixture.h"
@@ -27,9 +26,12 @@ std::string RandomAmount() {
     // Mostly small, sometimes more than anyone holds, sometimes with excess decimals.
     const int kind = *rc::gen::inRange(0, 10);
     int64_t raw;
-    if (kind < 6) raw = *rc::gen::inRange<int64_t>(1, 1000 * kIost);
-    else if (kind < 9) raw = *rc::gen::inRange<int64_t>(1, 200'000 * kIost);
-    else raw = *rc::gen::inRange<int64_t>(1, 5'000'000 * kIost);
+    if (kind < 6)
+        raw = *rc::gen::inRange<int64_t>(1, 1000 * kIost);
+    else if (kind < 9)
+        raw = *rc::gen::inRange<int64_t>(1, 200'000 * kIost);
+    else
+        raw = *rc::gen::inRange<int64_t>(1, 5'000'000 * kIost);
     std::string s = core::Amount::FromRaw(raw, 8)->ToString();
     if (*rc::gen::inRange(0, 20) == 0) s += "123";  // over 8 decimals: IOST truncates
     return s;
@@ -42,25 +44,30 @@ core::Action RandomAction(int64_t now, const std::string& publisher) {
     const auto& to = *rc::gen::elementOf(kNames);
     switch (*rc::gen::inRange(0, 9)) {
         case 0:
-            return {"token.iost", "issue", R"(["iost",")" + to + R"(",")" + RandomAmount() + R"("])"};
+            return {"token.iost", "issue",
+                    R"(["iost",")" + to + R"(",")" + RandomAmount() + R"("])"};
         case 1:
-            return {"token.iost", "destroy", R"(["iost",")" + from + R"(",")" + RandomAmount() + R"("])"};
+            return {"token.iost", "destroy",
+                    R"(["iost",")" + from + R"(",")" + RandomAmount() + R"("])"};
         case 2:
             return {"token.iost", "transferFreeze",
                     R"(["iost",")" + from + R"(",")" + to + R"(",")" + RandomAmount() + R"(",)" +
-                        std::to_string(now + *rc::gen::inRange<int64_t>(-5, 30) * 1'000'000'000) + R"(,""])"};
+                        std::to_string(now + *rc::gen::inRange<int64_t>(-5, 30) * 1'000'000'000) +
+                        R"(,""])"};
         case 3:
-            return {"gas.iost", "pledge", R"([")" + from + R"(",")" + to + R"(",")" + RandomAmount() + R"("])"};
+            return {"gas.iost", "pledge",
+                    R"([")" + from + R"(",")" + to + R"(",")" + RandomAmount() + R"("])"};
         case 4:
-            return {"gas.iost", "unpledge", R"([")" + from + R"(",")" + to + R"(",")" + RandomAmount() + R"("])"};
+            return {"gas.iost", "unpledge",
+                    R"([")" + from + R"(",")" + to + R"(",")" + RandomAmount() + R"("])"};
         case 5:
             return {"vote_producer.iost", "vote",
-                    R"([")" + from + R"(","node)" + std::to_string(*rc::gen::inRange(1, 5)) + R"(",")" +
-                        RandomAmount() + R"("])"};
+                    R"([")" + from + R"(","node)" + std::to_string(*rc::gen::inRange(1, 5)) +
+                        R"(",")" + RandomAmount() + R"("])"};
         case 6:
             return {"vote_producer.iost", "unvote",
-                    R"([")" + from + R"(","node)" + std::to_string(*rc::gen::inRange(1, 5)) + R"(",")" +
-                        RandomAmount() + R"("])"};
+                    R"([")" + from + R"(","node)" + std::to_string(*rc::gen::inRange(1, 5)) +
+                        R"(",")" + RandomAmount() + R"("])"};
         default:
             return {"token.iost", "transfer",
                     R"(["iost",")" + from + R"(",")" + to + R"(",")" + RandomAmount() + R"(",""])"};
@@ -113,7 +120,8 @@ std::vector<Step> RandomSteps() {
                 continue;
             }
             const int64_t t = kind == 1 ? now - 100'000'000'000 : now - i;  // stale or fresh
-            const auto& publisher = *rc::gen::elementOf(std::vector<std::string>(kNames.begin(), kNames.end() - 1));
+            const auto& publisher =
+                *rc::gen::elementOf(std::vector<std::string>(kNames.begin(), kNames.end() - 1));
             std::vector<core::Action> actions;
             const int na = *rc::gen::inRange(1, 3);
             for (int a = 0; a < na; ++a) actions.push_back(RandomAction(now, publisher));
@@ -188,13 +196,16 @@ RC_GTEST_PROP(LedgerProperties, SupplyConservedNoNegativeBalancesDeterministic, 
 RC_GTEST_PROP(LedgerProperties, RefusedTransactionsChangeNothing, ()) {
     Chain c;
     const int64_t now = kT0 + 10'000'000'000;
-    const auto& publisher = *rc::gen::elementOf(std::vector<std::string>{"alice", "bobby", "carol"});
+    const auto& publisher =
+        *rc::gen::elementOf(std::vector<std::string>{"alice", "bobby", "carol"});
     core::Tx ok = MakeTx(publisher, {RandomAction(now, publisher)}, now - 1);
     c.Apply({ok}, now);
     const auto snapshot = c.state().entries();
     // Replay within the window, a stale one, and one from the future.
-    core::Tx stale = MakeTx(publisher, {RandomAction(now, publisher)}, now + 5'000'000'000 - 91'000'000'000);
-    core::Tx future = MakeTx(publisher, {RandomAction(now, publisher)}, now + 5'000'000'000 + 31'000'000'000);
+    core::Tx stale =
+        MakeTx(publisher, {RandomAction(now, publisher)}, now + 5'000'000'000 - 91'000'000'000);
+    core::Tx future =
+        MakeTx(publisher, {RandomAction(now, publisher)}, now + 5'000'000'000 + 31'000'000'000);
     core::Tx wrong_chain = MakeTx(publisher, {RandomAction(now, publisher)}, now);
     wrong_chain.chain_id = 1024;
     const auto r = c.Apply({ok, stale, future, wrong_chain}, now + 5'000'000'000);

@@ -1,7 +1,5 @@
-#include <loadgen/devnet_file.h>
-
 #include <gtest/gtest.h>
-
+#include <loadgen/devnet_file.h>
 #include <util/bytes.h>
 
 namespace iost::loadgen {
@@ -36,7 +34,8 @@ TEST(DevnetFile, ParsesTheContract) {
 }
 
 TEST(DevnetFile, BadInputSaysWhere) {
-    auto expect_error = [](std::string text, const std::string& from, const std::string& to, const char* needle) {
+    auto expect_error = [](std::string text, const std::string& from, const std::string& to,
+                           const char* needle) {
         const auto at = text.find(from);
         ASSERT_NE(at, std::string::npos) << from;
         text.replace(at, from.size(), to);
@@ -50,7 +49,8 @@ TEST(DevnetFile, BadInputSaysWhere) {
     expect_error(g, "\"chain_id\": 1024", "\"chain_id\": \"x\"", "chain_id");
     expect_error(g, "\"p2p\"", "\"p3p\"", "nodes[0].p2p");
     expect_error(g, "\"public_key\": \"", "\"public_key\": \"0OIl", "nodes[0].public_key");
-    expect_error(g, "\"algorithm\": \"ed25519\"", "\"algorithm\": \"rsa\"", "accounts[0].algorithm");
+    expect_error(g, "\"algorithm\": \"ed25519\"", "\"algorithm\": \"rsa\"",
+                 "accounts[0].algorithm");
     expect_error(g, "\"secret_key\": \"", "\"secret_key\": \"11", "accounts[0].secret_key");
     EXPECT_FALSE(ParseDevnetJson("[]").ok());
     EXPECT_FALSE(ParseDevnetJson("{").ok());

@@ -1,6 +1,5 @@
-#include <loadgen/stats.h>
-
 #include <gtest/gtest.h>
+#include <loadgen/stats.h>
 #include <unistd.h>
 
 namespace iost::loadgen {
@@ -30,7 +29,8 @@ TEST(Percentile, SummarizeSortsAndAverages) {
 TEST(ProcStat, ParsesUtimeStimeAfterTheLastParenthesis) {
     // A command name with a space and a ')' must not shift the fields.
     const std::string text =
-        "4242 (ise rv) er) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 567 0 0 20 0 9 0 100 1000 200 0\n";
+        "4242 (ise rv) er) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 567 0 0 20 0 9 0 100 1000 200 "
+        "0\n";
     auto s = ParseProcStat(text);
     ASSERT_TRUE(s.ok()) << s.error().message;
     EXPECT_EQ(s->pid, 4242);
@@ -40,7 +40,7 @@ TEST(ProcStat, ParsesUtimeStimeAfterTheLastParenthesis) {
 
 TEST(ProcStat, RejectsGarbage) {
     EXPECT_FALSE(ParseProcStat("").ok());
-    EXPECT_FALSE(ParseProcStat("12 (x) S 1 2").ok());                        // too few fields
+    EXPECT_FALSE(ParseProcStat("12 (x) S 1 2").ok());                       // too few fields
     EXPECT_FALSE(ParseProcStat("12 (x) S 1 2 3 4 5 6 7 8 9 x y 0").ok());   // not numbers
     EXPECT_FALSE(ParseProcStat("abc (x) S 1 2 3 4 5 6 7 8 9 1 2 0").ok());  // bad pid
 }

@@ -1,7 +1,5 @@
-#include <loadgen/tracker.h>
-
 #include <gtest/gtest.h>
-
+#include <loadgen/tracker.h>
 #include <loadgen/workload.h>
 
 namespace iost::loadgen {
@@ -26,7 +24,8 @@ struct Fixture {
         return h;
     }
     std::shared_ptr<const core::MicroBlock> Micro(const std::string& producer, uint64_t seq,
-                                                  const crypto::Hash256& prev, std::vector<size_t> which) const {
+                                                  const crypto::Hash256& prev,
+                                                  std::vector<size_t> which) const {
         auto m = std::make_shared<core::MicroBlock>();
         m->header.producer = producer;
         m->header.seq = seq;

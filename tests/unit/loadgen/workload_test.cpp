@@ -1,12 +1,10 @@
+#include <core/account.h>
+#include <gtest/gtest.h>
+#include <loadgen/physics.h>
+#include <loadgen/session.h>
 #include <loadgen/workload.h>
 
 #include <set>
-
-#include <gtest/gtest.h>
-
-#include <core/account.h>
-#include <loadgen/physics.h>
-#include <loadgen/session.h>
 
 namespace iost::loadgen {
 namespace {
@@ -42,7 +40,8 @@ TEST(Workload, PresignedTransfersVerifyAndAreDistinct) {
     // Wrong chain: refused by the node's stateless check.
     EXPECT_FALSE(txs[0].tx->VerifySelf(kNow + 1, 1023, crypto::RealVerifier()).ok());
     // Expired after the lifetime: pre-signing too early is caught, not sent.
-    EXPECT_FALSE(txs[0].tx->VerifySelf(kNow + p.lifetime_ns + 1, 1024, crypto::RealVerifier()).ok());
+    EXPECT_FALSE(
+        txs[0].tx->VerifySelf(kNow + p.lifetime_ns + 1, 1024, crypto::RealVerifier()).ok());
 }
 
 TEST(Workload, AccountSetupIsSignedByAdmin) {

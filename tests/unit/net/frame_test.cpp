@@ -1,11 +1,10 @@
 // Frame codec: round trips, arbitrary chunking, and the Bitcoin
 // p2p_invalid_messages cases ported to our framing (RELIABILITY.md #5).
 #include <gtest/gtest.h>
-
-#include <random>
-
 #include <net/frame.h>
 #include <net/message_types.h>
+
+#include <random>
 
 using namespace iost;
 using namespace iost::net;

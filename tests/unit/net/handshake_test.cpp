@@ -1,7 +1,6 @@
 // Handshake logic without sockets: success both ways and each typed
 // rejection (wrong chain, wrong genesis, bad proof, self connection, ...).
 #include <gtest/gtest.h>
-
 #include <net/handshake.h>
 
 using namespace iost;
@@ -175,12 +174,18 @@ TEST(Handshake, DuplicateResolutionAgreesOnBothEnds) {
     big.fill(2);
     // Crossed dials: both ends keep the connection dialed by the smaller key.
     // On `small`: outbound = dialed by small.
-    EXPECT_EQ(ResolveDuplicate(small, big, Direction::kInbound, Direction::kOutbound), KeepConnection::kNew);
-    EXPECT_EQ(ResolveDuplicate(small, big, Direction::kOutbound, Direction::kInbound), KeepConnection::kExisting);
+    EXPECT_EQ(ResolveDuplicate(small, big, Direction::kInbound, Direction::kOutbound),
+              KeepConnection::kNew);
+    EXPECT_EQ(ResolveDuplicate(small, big, Direction::kOutbound, Direction::kInbound),
+              KeepConnection::kExisting);
     // On `big`: inbound = dialed by small.
-    EXPECT_EQ(ResolveDuplicate(big, small, Direction::kOutbound, Direction::kInbound), KeepConnection::kNew);
-    EXPECT_EQ(ResolveDuplicate(big, small, Direction::kInbound, Direction::kOutbound), KeepConnection::kExisting);
+    EXPECT_EQ(ResolveDuplicate(big, small, Direction::kOutbound, Direction::kInbound),
+              KeepConnection::kNew);
+    EXPECT_EQ(ResolveDuplicate(big, small, Direction::kInbound, Direction::kOutbound),
+              KeepConnection::kExisting);
     // Same dialer twice: the newer one wins.
-    EXPECT_EQ(ResolveDuplicate(small, big, Direction::kInbound, Direction::kInbound), KeepConnection::kNew);
-    EXPECT_EQ(ResolveDuplicate(big, small, Direction::kOutbound, Direction::kOutbound), KeepConnection::kNew);
+    EXPECT_EQ(ResolveDuplicate(small, big, Direction::kInbound, Direction::kInbound),
+              KeepConnection::kNew);
+    EXPECT_EQ(ResolveDuplicate(big, small, Direction::kOutbound, Direction::kOutbound),
+              KeepConnection::kNew);
 }

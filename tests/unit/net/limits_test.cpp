@@ -1,7 +1,6 @@
 // Pure policy pieces: token bucket, backoff, bans, bounded seen-caches,
 // peer-exchange and ping codecs, endpoint parsing.
 #include <gtest/gtest.h>
-
 #include <net/limits.h>
 #include <net/peer_manager.h>
 #include <net/pex.h>

@@ -1,9 +1,8 @@
 #include <gtest/gtest.h>
-
-#include <fstream>
-
 #include <node/config.h>
 #include <util/bytes.h>
+
+#include <fstream>
 
 #include "node_test_util.h"
 

@@ -2,13 +2,9 @@
 // normal league finalizes alone; no network): genesis, finality, a client
 // transaction executed and indexed, and a restart that replays the chain from
 // disk to the same head and state root.
-#include <gtest/gtest.h>
-
-#include <chrono>
-#include <thread>
-
 #include <core/receipt.h>
 #include <crypto/keys.h>
+#include <gtest/gtest.h>
 #include <ledger/ledger.h>
 #include <node/app_state.h>
 #include <node/config.h>
@@ -18,6 +14,9 @@
 #include <storage/rocks_kv_store.h>
 #include <storage/safety_store.h>
 #include <storage/state_store.h>
+
+#include <chrono>
+#include <thread>
 
 #include "node_test_util.h"
 
@@ -40,7 +39,8 @@ struct Env {
     Mempool mempool;
     std::unique_ptr<Driver> driver;
 
-    Env(const std::string& dir, const core::Genesis& g, int validator = 0, uint64_t chain_memory = 0)
+    Env(const std::string& dir, const core::Genesis& g, int validator = 0,
+        uint64_t chain_memory = 0)
         : genesis(g),
           gs(ledger::BuildGenesisState(g).value()),
           ledger(ledger::LedgerOptions{g.chain_id}),
@@ -60,8 +60,8 @@ struct Env {
         o.engine.chain_memory = chain_memory;
         o.chain_id = g.chain_id;
         o.genesis_hash = o.engine.genesis_hash;
-        driver = std::make_unique<Driver>(o, signer, crypto::RealVerifier(), ledger, gs, *blocks, *safety,
-                                          *reader, mempool, util::Logger::Null());
+        driver = std::make_unique<Driver>(o, signer, crypto::RealVerifier(), ledger, gs, *blocks,
+                                          *safety, *reader, mempool, util::Logger::Null());
     }
     ~Env() {
         driver->Stop();
@@ -106,7 +106,8 @@ TEST(Driver, SoloValidatorFinalizesExecutesAndRestarts) {
         auto receipt = core::TxReceipt::Decode(*env.blocks->GetReceipt(key).value()).value();
         EXPECT_TRUE(receipt.ok()) << receipt.status.message;
         EXPECT_EQ(env.mempool.State(tx_hash), TxPoolState::kFinal);
-        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(99'012).raw() + 50'000'000);
+        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"),
+                  testing::Iost(99'012).raw() + 50'000'000);
         // A bad signature is refused with a reason.
         auto forged = testing::Transfer("alice", "bobby", "1", now);
         forged.publisher_sigs[0].sig[3] ^= 1;
@@ -131,7 +132,8 @@ TEST(Driver, SoloValidatorFinalizesExecutesAndRestarts) {
         EXPECT_EQ(*stored_root, root);
         // It keeps finalizing after the restart.
         ASSERT_TRUE(WaitFor([&] { return env.driver->Status().height >= height + 2; }, 10s));
-        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"), testing::Iost(99'012).raw() + 50'000'000);
+        EXPECT_EQ(ledger::BalanceOf(*env.reader, "iost", "bobby"),
+                  testing::Iost(99'012).raw() + 50'000'000);
     }
 }
 

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <node/mempool.h>
 
 #include "node_test_util.h"
@@ -16,8 +15,8 @@ std::shared_ptr<const core::Tx> Tx(const std::string& from, int i, int64_t time)
     return std::make_shared<const core::Tx>(Transfer(from, "bobby", "1", time, std::to_string(i)));
 }
 
-util::Result<void, MempoolRefusal> Add(Mempool& m, const std::shared_ptr<const core::Tx>& tx, int64_t now,
-                                       size_t bytes = 300) {
+util::Result<void, MempoolRefusal> Add(Mempool& m, const std::shared_ptr<const core::Tx>& tx,
+                                       int64_t now, size_t bytes = 300) {
     return m.Admit(tx, tx->Hash(), bytes, now);
 }
 

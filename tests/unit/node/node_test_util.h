@@ -2,16 +2,16 @@
 // node0..nodeN-1 plus users), signed transfers, temp dirs, node configs.
 #pragma once
 
-#include <filesystem>
-#include <random>
-#include <string>
-#include <vector>
-
 #include <core/amount.h>
 #include <core/genesis.h>
 #include <core/tx.h>
 #include <crypto/keys.h>
 #include <node/config.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace iost::node::testing {
 
@@ -71,8 +71,9 @@ inline core::Tx Transfer(const std::string& from, const std::string& to, const s
     tx.gas_ratio = 100;
     tx.gas_limit = 2'000'000;
     tx.chain_id = core::kLocalChainId;
-    tx.actions.push_back({"token.iost", "transfer",
-                          "[\"iost\",\"" + from + "\",\"" + to + "\",\"" + amount + "\",\"" + memo + "\"]"});
+    tx.actions.push_back(
+        {"token.iost", "transfer",
+         "[\"iost\",\"" + from + "\",\"" + to + "\",\"" + amount + "\",\"" + memo + "\"]"});
     tx.amount_limit.push_back({"iost", amount});
     tx.SignAsPublisher(from, AccountKey(from));
     return tx;
@@ -80,7 +81,7 @@ inline core::Tx Transfer(const std::string& from, const std::string& to, const s
 
 // A fresh directory under the system temp dir, removed on destruction.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::random_device rd;
         m_path = std::filesystem::temp_directory_path() /
@@ -94,7 +95,7 @@ public:
     const std::filesystem::path& path() const { return m_path; }
     std::string str() const { return m_path.string(); }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

@@ -1,7 +1,6 @@
 // PackedIndex: PACKED lookup by tx hash, (producer, seq) lookup, removal when
 // final, and the memory bounds (oldest MicroBlocks forgotten first).
 #include <gtest/gtest.h>
-
 #include <node/packed_index.h>
 
 #include "node_test_util.h"
@@ -16,8 +15,8 @@ std::shared_ptr<const core::MicroBlock> Micro(const std::string& producer, uint6
     m->header.seq = seq;
     m->header.time = testing::kT0 + static_cast<int64_t>(seq);
     for (int i = 0; i < txs; ++i) {
-        m->txs.push_back(testing::Transfer("alice", "bobby", "1", testing::kT0, tag + std::to_string(seq) + "-" +
-                                                                                  std::to_string(i)));
+        m->txs.push_back(testing::Transfer("alice", "bobby", "1", testing::kT0,
+                                           tag + std::to_string(seq) + "-" + std::to_string(i)));
     }
     m->Seal();
     return m;

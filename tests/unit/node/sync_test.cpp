@@ -2,10 +2,9 @@
 // timeouts, empty answers and bad peers; responses applied in height order;
 // the progress line.
 #include <gtest/gtest.h>
+#include <node/sync.h>
 
 #include <set>
-
-#include <node/sync.h>
 
 namespace iost::node {
 namespace {
@@ -172,7 +171,8 @@ TEST(SyncReorder, BoundsMicroBlocksPerPeerAndBundles) {
     consensus::SyncResponse micros;
     for (int i = 0; i < 4; ++i) micros.micros.push_back(std::make_shared<core::MicroBlock>());
     EXPECT_FALSE(r.Add("x", micros, 0));
-    for (uint64_t s = 10; s < 50; s += 10) ASSERT_TRUE(r.Add("y" + std::to_string(s), Blocks(s, s + 9), 0));
+    for (uint64_t s = 10; s < 50; s += 10)
+        ASSERT_TRUE(r.Add("y" + std::to_string(s), Blocks(s, s + 9), 0));
     EXPECT_EQ(r.size(), 2u);  // the lowest ones are kept
     EXPECT_FALSE(r.Next(0).has_value());
     EXPECT_TRUE(r.Next(9).has_value());

@@ -1,14 +1,13 @@
+#include <core/block.h>
+#include <core/codec.h>
+#include <crypto/certificate.h>
 #include <gtest/gtest.h>
+#include <net/message_types.h>
+#include <node/wire.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-
-#include <core/block.h>
-#include <core/codec.h>
-#include <crypto/certificate.h>
-#include <net/message_types.h>
-#include <node/wire.h>
 
 #include "node_test_util.h"
 
@@ -41,7 +40,8 @@ std::shared_ptr<const core::MicroBlock> Micro(uint64_t seq) {
 
 crypto::Certificate Cert(const crypto::Hash256& msg) {
     std::vector<crypto::PublicKey> keys;
-    for (int i = 0; i < 4; ++i) keys.push_back(testing::ConsensusKey(testing::ValidatorName(i)).public_key());
+    for (int i = 0; i < 4; ++i)
+        keys.push_back(testing::ConsensusKey(testing::ValidatorName(i)).public_key());
     crypto::CertificateBuilder b(keys, msg, crypto::RealVerifier());
     for (size_t i = 0; i < 3; ++i) {
         auto kp = testing::ConsensusKey(testing::ValidatorName(static_cast<int>(i)));
@@ -95,8 +95,8 @@ consensus::ViewChangeMsg ViewChange(bool prepared) {
 
 std::vector<Message> AllKinds() {
     std::vector<Message> out;
-    out.push_back(consensus::TxMsg{std::make_shared<const core::Tx>(testing::Transfer("alice", "bobby", "1", kT0)),
-                                   true});
+    out.push_back(consensus::TxMsg{
+        std::make_shared<const core::Tx>(testing::Transfer("alice", "bobby", "1", kT0)), true});
     out.push_back(consensus::MicroMsg{Micro(2)});
     consensus::ProposalMsg p;
     p.height = 9;
@@ -152,10 +152,12 @@ TEST(Wire, DecodedContentMatches) {
     EXPECT_EQ(pp.justification[0].prepared->cert, orig.justification[0].prepared->cert);
     EXPECT_FALSE(pp.justification[1].prepared.has_value());
     auto t = DecodeMessage(EncodeMessage(msgs[0])).value();
-    EXPECT_EQ(std::get<consensus::TxMsg>(t).tx->Hash(), std::get<consensus::TxMsg>(msgs[0]).tx->Hash());
+    EXPECT_EQ(std::get<consensus::TxMsg>(t).tx->Hash(),
+              std::get<consensus::TxMsg>(msgs[0]).tx->Hash());
     EXPECT_TRUE(std::get<consensus::TxMsg>(t).from_client);
     auto mb = DecodeMessage(EncodeMessage(msgs[1])).value();
-    EXPECT_EQ(std::get<consensus::MicroMsg>(mb).micro->hash, std::get<consensus::MicroMsg>(msgs[1]).micro->hash);
+    EXPECT_EQ(std::get<consensus::MicroMsg>(mb).micro->hash,
+              std::get<consensus::MicroMsg>(msgs[1]).micro->hash);
 }
 
 TEST(Wire, TruncationsAndTrailingBytesAreRejected) {
@@ -208,7 +210,8 @@ TEST(Wire, NonCanonicalFieldsAreRejected) {
 
 TEST(Wire, ListCapsHold) {
     consensus::MicroRequest big;
-    for (size_t i = 0; i <= kMaxWireMicroRequest; ++i) big.hashes.push_back(H(static_cast<uint8_t>(i)));
+    for (size_t i = 0; i <= kMaxWireMicroRequest; ++i)
+        big.hashes.push_back(H(static_cast<uint8_t>(i)));
     auto r = DecodeMessage(EncodeMessage(big));
     EXPECT_FALSE(r.ok());
     // A forged huge count with no bytes behind it fails before allocating.
@@ -300,15 +303,18 @@ TEST(Wire, Corpus) {
         const std::string path = dir + "/" + name;
         if (out_dir) {
             std::ofstream(path, std::ios::binary)
-                .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+                .write(reinterpret_cast<const char*>(b.data()),
+                       static_cast<std::streamsize>(b.size()));
             return;
         }
         std::ifstream in(path, std::ios::binary);
         ASSERT_TRUE(in.good()) << "missing corpus file " << path;
-        const util::Bytes committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const util::Bytes committed((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
         EXPECT_EQ(committed, b) << path << " differs from the current wire encoding";
     };
-    for (const auto& m : AllKinds()) check(std::to_string(i++) + "_" + consensus::MessageName(m), EncodeMessage(m));
+    for (const auto& m : AllKinds())
+        check(std::to_string(i++) + "_" + consensus::MessageName(m), EncodeMessage(m));
     consensus::SafetyState s;
     s.height = 3;
     s.prepare = consensus::VoteRecord{0, H(1)};

@@ -10,14 +10,13 @@
 // through what it commits to).
 // The corpus is generated from a fixed seed and bounded, so a failure names
 // a reproducible case.
-#include <gtest/gtest.h>
-
-#include <random>
-
 #include <core/tx_json.h>
+#include <gtest/gtest.h>
 #include <ledger/ledger.h>
 #include <util/bytes.h>
 #include <util/text.h>
+
+#include <random>
 
 #include "api_test_util.h"
 #include "test_socket.h"
@@ -46,29 +45,62 @@ std::string RandomFrom(std::mt19937& rng, std::string_view alphabet, size_t len)
 
 // Path parameter values that must be refused, per parameter type.
 std::vector<std::string> BadHashes(std::mt19937& rng) {
-    std::vector<std::string> v = {"0", "O", "I", "l", "0OIl", "abc", "%2F", "%00", "..", "-", "++",
-                                  std::string(100, '1'), std::string(300, 'z'), "1111111111111111111111111111111O"};
-    for (int i = 0; i < 40; ++i) v.push_back(RandomFrom(rng, kBase58Alphabet, 1 + rng() % 40));  // wrong lengths
+    std::vector<std::string> v = {"0",
+                                  "O",
+                                  "I",
+                                  "l",
+                                  "0OIl",
+                                  "abc",
+                                  "%2F",
+                                  "%00",
+                                  "..",
+                                  "-",
+                                  "++",
+                                  std::string(100, '1'),
+                                  std::string(300, 'z'),
+                                  "1111111111111111111111111111111O"};
+    for (int i = 0; i < 40; ++i)
+        v.push_back(RandomFrom(rng, kBase58Alphabet, 1 + rng() % 40));  // wrong lengths
     for (int i = 0; i < 20; ++i) {
         std::string s = RandomFrom(rng, kBase58Alphabet, 44);
         s[rng() % s.size()] = "0OIl+=_."[rng() % 8];  // one character outside base58
         v.push_back(s);
     }
     // 33..64 bytes: valid base58, wrong size.
-    for (int n : {1, 16, 31, 33, 48, 64}) v.push_back(util::Base58Encode(util::Bytes(static_cast<size_t>(n), 0x5a)));
+    for (int n : {1, 16, 31, 33, 48, 64})
+        v.push_back(util::Base58Encode(util::Bytes(static_cast<size_t>(n), 0x5a)));
     return v;
 }
 std::vector<std::string> BadNumbers() {
-    return {"-1", "+1", "1.5", "1e3", "0x10", "ten", "99999999999999999999999", "18446744073709551616",
-            "9223372036854775808", "%201", "1%20", "1%00", "--1", "00x", "NaN", "Infinity", "٣"};
+    return {"-1",
+            "+1",
+            "1.5",
+            "1e3",
+            "0x10",
+            "ten",
+            "99999999999999999999999",
+            "18446744073709551616",
+            "9223372036854775808",
+            "%201",
+            "1%20",
+            "1%00",
+            "--1",
+            "00x",
+            "NaN",
+            "Infinity",
+            "٣"};
 }
 std::vector<std::string> BadBools() {
-    return {"yes", "no", "2", "-1", "truee", "nil", "null", "on", "off", "%74rue%20", "true%00", "01", "10", "tru"};
+    return {"yes", "no",  "2",         "-1",      "truee", "nil", "null",
+            "on",  "off", "%74rue%20", "true%00", "01",    "10",  "tru"};
 }
 std::vector<std::string> BadNames(std::mt19937& rng) {
-    std::vector<std::string> v = {"a", "abcd", "abcdefghijkl", "Alice", "ALICE", "al%20ice", "al-ice", "al.ice",
-                                  "alice!", "%00alice", "alice%0a", std::string(200, 'a'), "ali\xc3\xa9"};
-    for (int i = 0; i < 20; ++i) v.push_back(RandomFrom(rng, "ABCDEFGHIJ-!@$^*()[]", 5 + rng() % 6));
+    std::vector<std::string> v = {"a",          "abcd",     "abcdefghijkl", "Alice",
+                                  "ALICE",      "al%20ice", "al-ice",       "al.ice",
+                                  "alice!",     "%00alice", "alice%0a",     std::string(200, 'a'),
+                                  "ali\xc3\xa9"};
+    for (int i = 0; i < 20; ++i)
+        v.push_back(RandomFrom(rng, "ABCDEFGHIJ-!@$^*()[]", 5 + rng() % 6));
     return v;
 }
 
@@ -79,7 +111,7 @@ json With(json j, const std::string& key, json value) {
 }
 
 class ApiMalformed : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() { s_node = new ApiNode(); }
     static void TearDownTestSuite() {
         delete s_node;
@@ -107,16 +139,21 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
     ASSERT_TRUE(n.WaitReceipt(replayed_hash).is_object());
 
     // 1. Unknown paths and wrong methods.
-    for (int i = 0; i < 150; ++i) get("/" + RandomFrom(rng, "abcdefghijklmnopqrstuvwxyzABCDEFG", 3 + rng() % 20), "unknown path", 404);
-    for (const char* p : {"/getNodeInfo/x", "/getChainInfo/", "/getTxByHash", "/getTxByHash/a/b", "/getBlockByNumber/1",
-                          "/getAccount/alice", "/getTokenBalance/alice/iost", "/sendTx/x", "/getMicroBlock/node0",
-                          "/getEvidence/1", "/metrics/x", "/GETNODEINFO", "/getnodeinfo"}) {
+    for (int i = 0; i < 150; ++i)
+        get("/" + RandomFrom(rng, "abcdefghijklmnopqrstuvwxyzABCDEFG", 3 + rng() % 20),
+            "unknown path", 404);
+    for (const char* p :
+         {"/getNodeInfo/x", "/getChainInfo/", "/getTxByHash", "/getTxByHash/a/b",
+          "/getBlockByNumber/1", "/getAccount/alice", "/getTokenBalance/alice/iost", "/sendTx/x",
+          "/getMicroBlock/node0", "/getEvidence/1", "/metrics/x", "/GETNODEINFO", "/getnodeinfo"}) {
         get(p, "unknown path", 404);
     }
-    for (const char* p : {"/getNodeInfo", "/getChainInfo", "/getGasRatio", "/getRAMInfo", "/getPoBInfo", "/metrics"}) {
+    for (const char* p : {"/getNodeInfo", "/getChainInfo", "/getGasRatio", "/getRAMInfo",
+                          "/getPoBInfo", "/metrics"}) {
         post(p, "{}", "wrong method", 405);
     }
-    for (const char* p : {"/sendTx", "/getContractStorage", "/getBatchContractStorage", "/subscribe"}) {
+    for (const char* p :
+         {"/sendTx", "/getContractStorage", "/getBatchContractStorage", "/subscribe"}) {
         get(p, "wrong method", 405);
     }
 
@@ -178,17 +215,27 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
         s[rng() % s.size()] = "{}[]\",:\\\x01"[rng() % 9];  // structural damage
         if (json::parse(s, nullptr, false).is_discarded()) post("/sendTx", s, "broken JSON");
     }
-    for (const char* s : {"", " ", "null", "true", "1", "\"tx\"", "[]", "[{}]", "{", "}", "{\"time\":}", "\xff\xfe",
-                          "{\"time\":1,\"time\":2}", "{'time':1}", "{\"a\":NaN}", "{}"}) {
+    for (const char* s :
+         {"", " ", "null", "true", "1", "\"tx\"", "[]", "[{}]", "{", "}", "{\"time\":}", "\xff\xfe",
+          "{\"time\":1,\"time\":2}", "{'time':1}", "{\"a\":NaN}", "{}"}) {
         post("/sendTx", s, "not a transaction");
     }
-    const std::vector<json> wrong_values = {nullptr, true, "x", -1, 1.5, json::array(), json::object(), "1e30",
-                                            "99999999999999999999999", 1e300, json::array({1, 2})};
+    const std::vector<json> wrong_values = {nullptr,
+                                            true,
+                                            "x",
+                                            -1,
+                                            1.5,
+                                            json::array(),
+                                            json::object(),
+                                            "1e30",
+                                            "99999999999999999999999",
+                                            1e300,
+                                            json::array({1, 2})};
     for (const auto& [key, value] : good.items()) {
         // Missing field (only the required ones must fail; the optional ones
         // may be absent, so they are not counted as malformed).
-        static const std::set<std::string> required = {"time", "expiration", "gas_ratio", "gas_limit",
-                                                       "chain_id", "actions", "publisher"};
+        static const std::set<std::string> required = {
+            "time", "expiration", "gas_ratio", "gas_limit", "chain_id", "actions", "publisher"};
         if (required.count(key)) {
             json missing = good;
             missing.erase(key);
@@ -199,8 +246,8 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
             post("/sendTx", With(good, key, w).dump(), "wrong type " + key);
         }
     }
-    for (const auto& huge : {json("99999999999999999999999"), json(1e19), json(-5), json("1.5e18"), json("18446744073709551615"),
-                             json(0), json("-1"), json("0x10")}) {
+    for (const auto& huge : {json("99999999999999999999999"), json(1e19), json(-5), json("1.5e18"),
+                             json("18446744073709551615"), json(0), json("-1"), json("0x10")}) {
         post("/sendTx", With(good, "time", huge).dump(), "huge/odd time");
         post("/sendTx", With(good, "expiration", huge).dump(), "huge/odd expiration");
     }
@@ -210,19 +257,22 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
     for (const auto& g : {json(0), json(100), json(5999), json(4000001), json(1e12), json(-1)}) {
         post("/sendTx", With(good, "gas_limit", g).dump(), "bad gas_limit");
     }
-    for (const auto& a : {json::array(), json::array({json::object()}), json::array({{{"contract", 1}}}),
-                          json::array({{{"contract", "token.iost"}, {"action_name", "transfer"}, {"data", 5}}})}) {
+    for (const auto& a :
+         {json::array(), json::array({json::object()}), json::array({{{"contract", 1}}}),
+          json::array({{{"contract", "token.iost"}, {"action_name", "transfer"}, {"data", 5}}})}) {
         post("/sendTx", With(good, "actions", a).dump(), "bad actions");
     }
-    for (const auto& sig : {json::array({{{"algorithm", "RSA"}, {"public_key", "AA=="}, {"signature", "AA=="}}}),
-                            json::array({{{"algorithm", "ED25519"}, {"public_key", "***"}, {"signature", "AA=="}}}),
-                            json::array({{{"algorithm", 9}, {"public_key", "AA=="}, {"signature", "AA=="}}}),
-                            json::array({"sig"})}) {
+    for (const auto& sig :
+         {json::array({{{"algorithm", "RSA"}, {"public_key", "AA=="}, {"signature", "AA=="}}}),
+          json::array({{{"algorithm", "ED25519"}, {"public_key", "***"}, {"signature", "AA=="}}}),
+          json::array({{{"algorithm", 9}, {"public_key", "AA=="}, {"signature", "AA=="}}}),
+          json::array({"sig"})}) {
         post("/sendTx", With(good, "publisher_sigs", sig).dump(), "bad signature form");
     }
     // Deep nesting and oversized (but under the server's body cap) bodies.
     post("/sendTx", std::string(5000, '[') + std::string(5000, ']'), "deep nesting");
-    post("/sendTx", With(good, "publisher", std::string(300'000, 'a')).dump(), "body over the tx size");
+    post("/sendTx", With(good, "publisher", std::string(300'000, 'a')).dump(),
+         "body over the tx size");
 
     // 4. Transactions that parse but must be refused.
     const auto& alice = node::testing::AccountKey("alice");
@@ -274,7 +324,8 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
                 kind = "wrong algorithm";
                 break;
             default:
-                t.SignAsPublisher("nobody" + std::to_string(i % 10), node::testing::AccountKey("x"));
+                t.SignAsPublisher("nobody" + std::to_string(i % 10),
+                                  node::testing::AccountKey("x"));
                 kind = "unknown publisher";
                 break;
         }
@@ -290,18 +341,23 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
         }
         (void)value;
     }
-    for (const char* s : {"", "{", "[]", "null", "{\"id\":\"\"}", "{\"by_longest_chain\":\"x\",\"id\":\"a.iost\"}",
-                          "{\"id\":\"a.iost\",\"byLongestChain\":1}", "{\"id\":\"a.iost\",\"key\":\"k\",\"Key\":1,\"key\":2}"}) {
+    for (const char* s :
+         {"", "{", "[]", "null", "{\"id\":\"\"}", "{\"by_longest_chain\":\"x\",\"id\":\"a.iost\"}",
+          "{\"id\":\"a.iost\",\"byLongestChain\":1}",
+          "{\"id\":\"a.iost\",\"key\":\"k\",\"Key\":1,\"key\":2}"}) {
         post("/getContractStorage", s, "storage body");
         post("/getBatchContractStorage", s, "batch body");
     }
     for (const auto& kf : {json(1), json("k"), json::array({1}), json::array({{{"key", 1}}}),
                            json::array({{{"key", "k"}, {"field", json::array()}}})}) {
-        post("/getBatchContractStorage", json{{"id", "token.iost"}, {"key_fields", kf}}.dump(), "batch key_fields");
+        post("/getBatchContractStorage", json{{"id", "token.iost"}, {"key_fields", kf}}.dump(),
+             "batch key_fields");
     }
-    for (const char* s : {"", "{", "[]", "{}", "{\"topics\":[]}", "{\"topics\":\"CONTRACT_RECEIPT\"}",
-                          "{\"topics\":[7]}", "{\"topics\":[\"X\"]}", "{\"topics\":[0],\"filter\":1}",
-                          "{\"topics\":[0],\"filter\":{\"contract_id\":[]}}", "{\"topics\":[0],\"filter\":{\"contract_id\":\"A B\"}}"}) {
+    for (const char* s :
+         {"", "{", "[]", "{}", "{\"topics\":[]}", "{\"topics\":\"CONTRACT_RECEIPT\"}",
+          "{\"topics\":[7]}", "{\"topics\":[\"X\"]}", "{\"topics\":[0],\"filter\":1}",
+          "{\"topics\":[0],\"filter\":{\"contract_id\":[]}}",
+          "{\"topics\":[0],\"filter\":{\"contract_id\":\"A B\"}}"}) {
         post("/subscribe", s, "subscribe body");
     }
 
@@ -316,7 +372,9 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
             s.push_back(std::to_string(ledger::BalanceOf(n.node->state(), "iost", a)) + "/" +
                         std::to_string(ledger::BalanceOf(n.node->state(), "ram", a)) + "/" +
                         std::to_string(ledger::GasInfo(n.node->state(), a, 0).pledge_total) + "/" +
-                        (ledger::GetAccount(n.node->state(), a) ? ledger::GetAccount(n.node->state(), a)->ToJson() : ""));
+                        (ledger::GetAccount(n.node->state(), a)
+                             ? ledger::GetAccount(n.node->state(), a)->ToJson()
+                             : ""));
         }
         return s;
     };
@@ -326,16 +384,22 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
     int checked = 0;
     for (size_t i = 0; i < cases.size(); ++i) {
         const Case& c = cases[i];
-        auto r = c.method == "GET" ? n.client->Get(c.path) : n.client->Post(c.path, c.body, "text/plain");
+        auto r = c.method == "GET" ? n.client->Get(c.path)
+                                   : n.client->Post(c.path, c.body, "text/plain");
         ASSERT_TRUE(r.ok()) << "case " << i << " (" << c.kind << "): " << r.error().message;
-        ASSERT_GE(r->status, 400) << "case " << i << " (" << c.kind << ") " << c.method << " " << c.path.substr(0, 120)
-                                  << " body " << util::Quoted(c.body, 160) << " -> " << r->body.substr(0, 300);
-        ASSERT_LT(r->status, 500) << "case " << i << " (" << c.kind << "): " << r->body.substr(0, 300);
-        EXPECT_EQ(r->status, c.want) << "case " << i << " (" << c.kind << ") " << c.path.substr(0, 120) << " "
-                                     << util::Quoted(c.body, 160) << " -> " << r->body.substr(0, 300);
+        ASSERT_GE(r->status, 400) << "case " << i << " (" << c.kind << ") " << c.method << " "
+                                  << c.path.substr(0, 120) << " body " << util::Quoted(c.body, 160)
+                                  << " -> " << r->body.substr(0, 300);
+        ASSERT_LT(r->status, 500) << "case " << i << " (" << c.kind
+                                  << "): " << r->body.substr(0, 300);
+        EXPECT_EQ(r->status, c.want)
+            << "case " << i << " (" << c.kind << ") " << c.path.substr(0, 120) << " "
+            << util::Quoted(c.body, 160) << " -> " << r->body.substr(0, 300);
         const json e = json::parse(r->body, nullptr, false);
-        ASSERT_TRUE(e.is_object() && e.contains("code") && e["message"].is_string()) << "case " << i << ": " << r->body;
-        EXPECT_FALSE(e["message"].get<std::string>().empty()) << "case " << i << " (" << c.kind << ")";
+        ASSERT_TRUE(e.is_object() && e.contains("code") && e["message"].is_string())
+            << "case " << i << ": " << r->body;
+        EXPECT_FALSE(e["message"].get<std::string>().empty())
+            << "case " << i << " (" << c.kind << ")";
         ++checked;
     }
     EXPECT_EQ(checked, static_cast<int>(cases.size()));
@@ -344,8 +408,9 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
     // Oversized bodies over the server's 1 MiB cap: 413, before the body is read.
     for (size_t size : {size_t{(1 << 20) + 1}, size_t{4 << 20}}) {
         testing::RawConn c(n.server->port());
-        ASSERT_TRUE(c.Send("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: " +
-                           std::to_string(size) + "\r\n\r\n"));
+        ASSERT_TRUE(c.Send(
+            "POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: " +
+            std::to_string(size) + "\r\n\r\n"));
         auto resp = c.ReadResponse(testing::Ms(5000));
         ASSERT_TRUE(resp.has_value());
         EXPECT_EQ(resp->status, 413);
@@ -356,12 +421,14 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
     // made during the run carries a transaction, state is unchanged.
     auto [st, info] = n.Get("/getNodeInfo");
     EXPECT_EQ(st, 200);
-    ASSERT_TRUE(testing::WaitFor([&] { return n.node->driver().Status().height >= height_before + 3; },
-                                 std::chrono::seconds(20)));
+    ASSERT_TRUE(
+        testing::WaitFor([&] { return n.node->driver().Status().height >= height_before + 3; },
+                         std::chrono::seconds(20)));
     const uint64_t height_after = n.node->driver().Status().height;
     for (uint64_t h = height_before + 1; h <= height_after; ++h) {
         auto txs = n.node->blocks().GetBlockTxHashes(h).value();
-        EXPECT_TRUE(!txs || txs->empty()) << "block " << h << " executed " << txs->size() << " transactions";
+        EXPECT_TRUE(!txs || txs->empty())
+            << "block " << h << " executed " << txs->size() << " transactions";
     }
     EXPECT_EQ(snapshot(), before);
     EXPECT_EQ(n.node->mempool().stats().txs, 0u);

@@ -2,13 +2,12 @@
 // (docs/http.md): IOST's shapes (field names, int64 as strings, enum names),
 // values checked against the node's own stores, and each endpoint's bad
 // input answered with HTTP 400 {"code","message"}.
-#include <gtest/gtest.h>
-
-#include <set>
-
 #include <core/merkle.h>
+#include <gtest/gtest.h>
 #include <ledger/ledger.h>
 #include <util/bytes.h>
+
+#include <set>
 
 #include "api_test_util.h"
 #include "test_socket.h"
@@ -20,7 +19,7 @@ using testing::ApiNode;
 using testing::json;
 
 class Api : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         s_node = new ApiNode();
         if (!s_node->ok()) return;
@@ -41,7 +40,8 @@ protected:
         ASSERT_TRUE(r.second.is_object()) << r.second.dump();
         EXPECT_TRUE(r.second.contains("code")) << r.second.dump();
         const std::string msg = r.second.value("message", "");
-        EXPECT_NE(msg.find(needle), std::string::npos) << "message: " << msg << ", wanted: " << needle;
+        EXPECT_NE(msg.find(needle), std::string::npos)
+            << "message: " << msg << ", wanted: " << needle;
     }
     static bool IsInt64String(const json& v) {
         if (!v.is_string()) return false;
@@ -64,7 +64,8 @@ protected:
 TEST_F(Api, NodeInfoHasIostFieldsAndServerTime) {
     auto [st, j] = N().Get("/getNodeInfo");
     ASSERT_EQ(st, 200);
-    for (const char* k : {"build_time", "git_hash", "mode", "network", "code_version", "server_time", "tx_pool_size"}) {
+    for (const char* k : {"build_time", "git_hash", "mode", "network", "code_version",
+                          "server_time", "tx_pool_size"}) {
         EXPECT_TRUE(j.contains(k)) << k;
     }
     for (const char* k : {"id", "peer_count", "peer_count_inbound", "peer_count_outbound"}) {
@@ -90,7 +91,8 @@ TEST_F(Api, ChainInfoMatchesTheDriver) {
     EXPECT_GE(head, 2u);
     auto stored = N().node->blocks().GetBlockHash(head).value();
     ASSERT_TRUE(stored.has_value());
-    EXPECT_EQ(j["head_block_hash"], util::Base58Encode(util::ByteView(stored->data(), stored->size())));
+    EXPECT_EQ(j["head_block_hash"],
+              util::Base58Encode(util::ByteView(stored->data(), stored->size())));
     EXPECT_EQ(j["witness_list"], json::array({"node0"}));
     EXPECT_TRUE(j["pending_witness_list"].is_array());
 }
@@ -104,7 +106,8 @@ TEST_F(Api, SentTransferIsIrreversibleWithItsReceipt) {
     EXPECT_TRUE(s_receipt["gas_usage"].is_number());
     EXPECT_TRUE(s_receipt["ram_usage"].is_object());
     bool saw_transfer = false;
-    for (const auto& r : s_receipt["receipts"]) saw_transfer |= r["func_name"] == "token.iost/transfer";
+    for (const auto& r : s_receipt["receipts"])
+        saw_transfer |= r["func_name"] == "token.iost/transfer";
     EXPECT_TRUE(saw_transfer) << s_receipt.dump();
 
     auto [st, j] = N().Get("/getTxByHash/" + s_hash);
@@ -165,8 +168,9 @@ TEST_F(Api, BlocksShowIostShapeAndMerkleRoots) {
         ASSERT_EQ(st, 200) << complete;
         EXPECT_EQ(j["status"], "IRREVERSIBLE");
         const auto& b = j["block"];
-        for (const char* k : {"hash", "version", "parent_hash", "tx_merkle_hash", "tx_receipt_merkle_hash", "number",
-                              "witness", "time", "gas_usage", "tx_count", "info", "orig_info", "transactions"}) {
+        for (const char* k : {"hash", "version", "parent_hash", "tx_merkle_hash",
+                              "tx_receipt_merkle_hash", "number", "witness", "time", "gas_usage",
+                              "tx_count", "info", "orig_info", "transactions"}) {
             EXPECT_TRUE(b.contains(k)) << k;
         }
         EXPECT_EQ(b["number"], std::to_string(height));
@@ -188,21 +192,24 @@ TEST_F(Api, BlocksShowIostShapeAndMerkleRoots) {
         }
         EXPECT_EQ(b["tx_merkle_hash"], util::Base58Encode(core::IostMerkleRootBytes(leaves)));
         // The same block by its hash.
-        auto [st2, j2] = N().Get("/getBlockByHash/" + b["hash"].get<std::string>() + "/" + complete);
+        auto [st2, j2] =
+            N().Get("/getBlockByHash/" + b["hash"].get<std::string>() + "/" + complete);
         ASSERT_EQ(st2, 200);
         EXPECT_EQ(j2, j);
     }
     // Parent links.
     auto [stp, parent] = N().Get("/getBlockByNumber/" + std::to_string(height - 1) + "/false");
     ASSERT_EQ(stp, 200);
-    EXPECT_EQ(N().Get("/getBlockByNumber/" + std::to_string(height) + "/false").second["block"]["parent_hash"],
+    EXPECT_EQ(N().Get("/getBlockByNumber/" + std::to_string(height) + "/false")
+                  .second["block"]["parent_hash"],
               parent["block"]["hash"]);
 
     ExpectError(N().Get("/getBlockByNumber/1/maybe"), "complete");
     ExpectError(N().Get("/getBlockByNumber/-1/true"), "number");
     ExpectError(N().Get("/getBlockByNumber/99999999999999999999999/true"), "number");
     ExpectError(N().Get("/getBlockByNumber/9223372036854775807/true"), "not found");
-    ExpectError(N().Get("/getBlockByHash/" + util::Base58Encode(util::Bytes(32, 1)) + "/true"), "not found");
+    ExpectError(N().Get("/getBlockByHash/" + util::Base58Encode(util::Bytes(32, 1)) + "/true"),
+                "not found");
 }
 
 TEST_F(Api, AccountShowsBalancePermissionsGasAndRam) {
@@ -213,15 +220,18 @@ TEST_F(Api, AccountShowsBalancePermissionsGasAndRam) {
         const int64_t raw = ledger::BalanceOf(N().node->state(), "iost", "alice",
                                               N().node->driver().Status().head_time);
         EXPECT_DOUBLE_EQ(j["balance"].get<double>(), static_cast<double>(raw) / 1e8);
-        EXPECT_EQ(j["balance_string"].get<std::string>().substr(0, 5), std::to_string(raw / 100'000'000).substr(0, 5));
+        EXPECT_EQ(j["balance_string"].get<std::string>().substr(0, 5),
+                  std::to_string(raw / 100'000'000).substr(0, 5));
         const auto& active = j["permissions"]["active"];
         EXPECT_EQ(active["name"], "active");
         EXPECT_EQ(active["threshold"], "100");
         ASSERT_EQ(active["items"].size(), 1u);
-        EXPECT_EQ(active["items"][0]["id"], util::Base58Encode(node::testing::AccountKey("alice").public_key().bytes));
+        EXPECT_EQ(active["items"][0]["id"],
+                  util::Base58Encode(node::testing::AccountKey("alice").public_key().bytes));
         EXPECT_EQ(active["items"][0]["weight"], "100");
         EXPECT_EQ(active["items"][0]["is_key_pair"], true);
-        for (const char* k : {"current_total", "transferable_gas", "pledge_gas", "increase_speed", "limit", "pledged_info"}) {
+        for (const char* k : {"current_total", "transferable_gas", "pledge_gas", "increase_speed",
+                              "limit", "pledged_info"}) {
             EXPECT_TRUE(j["gas_info"].contains(k)) << k;
         }
         EXPECT_GT(j["gas_info"]["limit"].get<double>(), 0);
@@ -241,7 +251,8 @@ TEST_F(Api, AccountShowsBalancePermissionsGasAndRam) {
 TEST_F(Api, TokenBalanceAndInfo) {
     auto [st, j] = N().Get("/getTokenBalance/bobby/iost/true");
     ASSERT_EQ(st, 200) << j.dump();
-    const int64_t raw = ledger::BalanceOf(N().node->state(), "iost", "bobby", N().node->driver().Status().head_time);
+    const int64_t raw = ledger::BalanceOf(N().node->state(), "iost", "bobby",
+                                          N().node->driver().Status().head_time);
     EXPECT_DOUBLE_EQ(j["balance"].get<double>(), static_cast<double>(raw) / 1e8);
     EXPECT_TRUE(j["frozen_balances"].is_array());
     ExpectError(N().Get("/getTokenBalance/bobby/nosuchtoken/true"), "token not found");
@@ -275,7 +286,8 @@ TEST_F(Api, GasRatioRamAndProducer) {
 
     auto [st3, p] = N().Get("/getProducerVoteInfo/node0/true");
     ASSERT_EQ(st3, 200) << p.dump();
-    EXPECT_EQ(p["pubkey"], util::Base58Encode(node::testing::ConsensusKey("node0").public_key().bytes));
+    EXPECT_EQ(p["pubkey"],
+              util::Base58Encode(node::testing::ConsensusKey("node0").public_key().bytes));
     EXPECT_EQ(p["status"], "APPROVED");
     EXPECT_EQ(p["is_producer"], true);
     EXPECT_GT(p["votes"].get<double>(), 0);
@@ -283,29 +295,35 @@ TEST_F(Api, GasRatioRamAndProducer) {
 }
 
 TEST_F(Api, ContractStorageViews) {
-    auto [st, j] = N().Post("/getContractStorage", R"({"id":"token.iost","key":"TIiost","field":"decimal"})");
+    auto [st, j] =
+        N().Post("/getContractStorage", R"({"id":"token.iost","key":"TIiost","field":"decimal"})");
     ASSERT_EQ(st, 200) << j.dump();
     EXPECT_EQ(j["data"], "8");
     EXPECT_TRUE(IsInt64String(j["block_number"]));
-    auto [st2, a] = N().Post("/getContractStorage", R"({"id":"auth.iost","key":"auth","field":"alice","by_longest_chain":true})");
+    auto [st2, a] =
+        N().Post("/getContractStorage",
+                 R"({"id":"auth.iost","key":"auth","field":"alice","by_longest_chain":true})");
     ASSERT_EQ(st2, 200);
     EXPECT_NE(a["data"].get<std::string>().find("alice"), std::string::npos);
     auto [st3, none] = N().Post("/getContractStorage", R"({"id":"token.iost","key":"nothing"})");
     ASSERT_EQ(st3, 200);
     EXPECT_EQ(none["data"], "null");
-    auto [st4, batch] = N().Post("/getBatchContractStorage",
-                                 R"({"id":"token.iost","key_fields":[{"key":"TIiost","field":"issuer"},)"
-                                 R"({"key":"TBalice","field":"iost"},{"key":"x"}]})");
+    auto [st4, batch] =
+        N().Post("/getBatchContractStorage",
+                 R"({"id":"token.iost","key_fields":[{"key":"TIiost","field":"issuer"},)"
+                 R"({"key":"TBalice","field":"iost"},{"key":"x"}]})");
     ASSERT_EQ(st4, 200) << batch.dump();
     ASSERT_EQ(batch["datas"].size(), 3u);
     EXPECT_EQ(batch["datas"][0], "admin");
-    EXPECT_EQ(batch["datas"][1], std::to_string(ledger::BalanceOf(N().node->state(), "iost", "alice")));
+    EXPECT_EQ(batch["datas"][1],
+              std::to_string(ledger::BalanceOf(N().node->state(), "iost", "alice")));
     EXPECT_EQ(batch["datas"][2], "null");
     ExpectError(N().Post("/getContractStorage", "{"), "JSON");
     ExpectError(N().Post("/getContractStorage", "[]"), "object");
     ExpectError(N().Post("/getContractStorage", R"({"id":5})"), "string");
     ExpectError(N().Post("/getContractStorage", R"({"key":"a"})"), "id");
-    ExpectError(N().Post("/getContractStorage", R"({"id":"a.iost","by_longest_chain":"yes"})"), "by_longest_chain");
+    ExpectError(N().Post("/getContractStorage", R"({"id":"a.iost","by_longest_chain":"yes"})"),
+                "by_longest_chain");
     std::string many = R"({"id":"token.iost","key_fields":[)";
     for (int i = 0; i < 51; ++i) many += std::string(i ? "," : "") + R"({"key":"k"})";
     ExpectError(N().Post("/getBatchContractStorage", many + "]}"), "at most 50");
@@ -379,10 +397,11 @@ TEST_F(Api, MetricsInPrometheusTextFormat) {
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->status, 200);
     const std::string& t = r->body;
-    for (const char* needle : {"# TYPE iost_final_height gauge\niost_final_height ", "iost_txs_finalized_total ",
-                               "iost_finalize_latency_seconds_bucket{le=\"+Inf\"} ", "iost_mempool_txs ",
-                               "iost_peers ", "iost_http_requests_total ", "iost_tps ",
-                               "iost_api_requests_total{endpoint=\"getNodeInfo\"} "}) {
+    for (const char* needle :
+         {"# TYPE iost_final_height gauge\niost_final_height ", "iost_txs_finalized_total ",
+          "iost_finalize_latency_seconds_bucket{le=\"+Inf\"} ", "iost_mempool_txs ", "iost_peers ",
+          "iost_http_requests_total ", "iost_tps ",
+          "iost_api_requests_total{endpoint=\"getNodeInfo\"} "}) {
         EXPECT_NE(t.find(needle), std::string::npos) << needle;
     }
     // Every sample line is "name[{labels}] value".
@@ -404,12 +423,14 @@ TEST_F(Api, MetricsInPrometheusTextFormat) {
 TEST_F(Api, SubscribeStreamsReceiptsOfFinalTransfers) {
     testing::RawConn c(N().server->port());
     ASSERT_TRUE(c.ok());
-    const std::string body = R"({"topics":["CONTRACT_RECEIPT"],"filter":{"contract_id":"token.iost"}})";
-    ASSERT_TRUE(c.Send("POST /subscribe HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
-                       "\r\n\r\n" + body));
+    const std::string body =
+        R"({"topics":["CONTRACT_RECEIPT"],"filter":{"contract_id":"token.iost"}})";
+    ASSERT_TRUE(c.Send("POST /subscribe HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body));
     // Let the subscription register before the transfer is final.
-    ASSERT_TRUE(testing::WaitFor([&] { return c.ReadSome(testing::Ms(50)) > 0 || !c.pending().empty(); },
-                                 std::chrono::seconds(5)));
+    ASSERT_TRUE(
+        testing::WaitFor([&] { return c.ReadSome(testing::Ms(50)) > 0 || !c.pending().empty(); },
+                         std::chrono::seconds(5)));
     const std::string h = N().Send(N().Transfer("alice", "bobby", "0.07", "subscribed"));
     ASSERT_FALSE(h.empty());
     ASSERT_TRUE(testing::WaitFor(
@@ -420,11 +441,13 @@ TEST_F(Api, SubscribeStreamsReceiptsOfFinalTransfers) {
         std::chrono::seconds(20)))
         << c.pending();
     const std::string& got = c.pending();
-    EXPECT_NE(got.find("{\"result\":{\"event\":{\"topic\":\"CONTRACT_RECEIPT\""), std::string::npos) << got;
+    EXPECT_NE(got.find("{\"result\":{\"event\":{\"topic\":\"CONTRACT_RECEIPT\""), std::string::npos)
+        << got;
 
     ExpectError(N().Post("/subscribe", "{}"), "topics");
     ExpectError(N().Post("/subscribe", R"({"topics":["NOPE"]})"), "unknown topic");
-    ExpectError(N().Post("/subscribe", R"({"topics":[0],"filter":{"contract_id":7}})"), "contract_id");
+    ExpectError(N().Post("/subscribe", R"({"topics":[0],"filter":{"contract_id":7}})"),
+                "contract_id");
 }
 
 }  // namespace

@@ -6,20 +6,18 @@
 // helpers may be called from that thread.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <chrono>
-#include <functional>
-#include <memory>
-#include <thread>
-
-#include <nlohmann/json.hpp>
-
 #include <core/tx_json.h>
+#include <gtest/gtest.h>
 #include <node/node.h>
 #include <rpc/api.h>
 #include <rpc/http_server.h>
 #include <wallet/http_client.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "../node/node_test_util.h"
 
@@ -38,7 +36,7 @@ inline bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds
 }
 
 class ApiNode {
-public:
+  public:
     ApiNode() : genesis(nt::TestGenesis(/*validators=*/1, /*B=*/1, /*N=*/1)) {
         node::NodeConfig c;
         c.data_dir = dir.str() + "/data";
@@ -69,7 +67,8 @@ public:
         }
         base_url = "http://127.0.0.1:" + std::to_string(server->port());
         client = std::make_unique<wallet::HttpClient>(wallet::HttpClient::Make(base_url).value());
-        EXPECT_TRUE(WaitFor([&] { return node->driver().Status().height >= 2; }, std::chrono::seconds(20)));
+        EXPECT_TRUE(
+            WaitFor([&] { return node->driver().Status().height >= 2; }, std::chrono::seconds(20)));
     }
     ~ApiNode() {
         client.reset();

@@ -4,9 +4,8 @@
 // the body limit as seen by a client, and many clients at once.
 // Needs unit_rpc to link iost_wallet (IOST_RPC_TEST_HAS_WALLET); without it
 // the tests report themselves skipped rather than vanish.
-#include <rpc/http_server.h>
-
 #include <gtest/gtest.h>
+#include <rpc/http_server.h>
 
 #include <atomic>
 #include <thread>
@@ -25,7 +24,7 @@ using wallet::HttpErrorKind;
 using Ms = std::chrono::milliseconds;
 
 class ClientServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { Start({}); }
     void Start(HttpServerOptions o) {
         server = std::make_unique<HttpServer>(std::move(o));
@@ -38,8 +37,8 @@ protected:
         });
         server->Handle("POST", "/sendTx", [](const Request& r) {
             const std::string* ct = r.Header("Content-Type");
-            return Response::Json(200, "{\"type\":" + JsonQuote(ct ? *ct : "") + ",\"len\":" +
-                                           std::to_string(r.body.size()) + "}");
+            return Response::Json(200, "{\"type\":" + JsonQuote(ct ? *ct : "") +
+                                           ",\"len\":" + std::to_string(r.body.size()) + "}");
         });
         ASSERT_TRUE(server->Start().ok());
         base = "http://127.0.0.1:" + std::to_string(server->port());
@@ -66,7 +65,8 @@ TEST_F(ClientServerTest, PostAsTextPlainLikeTheSdk) {
     auto r = wallet::HttpPost(base + "/sendTx", body, "text/plain;charset=UTF-8");
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->status, 200);
-    EXPECT_EQ(r->body, R"({"type":"text/plain;charset=UTF-8","len":)" + std::to_string(body.size()) + "}");
+    EXPECT_EQ(r->body,
+              R"({"type":"text/plain;charset=UTF-8","len":)" + std::to_string(body.size()) + "}");
     EXPECT_EQ(r->Header("Access-Control-Allow-Origin"), "*");
 }
 
@@ -124,7 +124,8 @@ TEST_F(ClientServerTest, ClientSeesConnectionRefusedAfterStop) {
     server->Stop();
     auto r = c->Get("/getNodeInfo");
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, static_cast<int>(HttpErrorKind::kConnectionRefused)) << r.error().message;
+    EXPECT_EQ(r.error().code, static_cast<int>(HttpErrorKind::kConnectionRefused))
+        << r.error().message;
 }
 
 TEST_F(ClientServerTest, ManyClientsInParallel) {
@@ -137,7 +138,8 @@ TEST_F(ClientServerTest, ManyClientsInParallel) {
             if (!c.ok()) return;
             for (int i = 0; i < kEach; ++i) {
                 std::string h = std::to_string(t) + "_" + std::to_string(i);
-                auto r = (i % 2) ? c->Get("/getTxByHash/" + h) : c->Post("/sendTx", h, "text/plain");
+                auto r =
+                    (i % 2) ? c->Get("/getTxByHash/" + h) : c->Post("/sendTx", h, "text/plain");
                 if (r.ok() && r->status == 200) ++ok;
             }
         });
@@ -150,7 +152,8 @@ TEST_F(ClientServerTest, ManyClientsInParallel) {
 #else
 
 TEST(ClientServer, NeedsWalletLinked) {
-    GTEST_SKIP() << "unit_rpc is built without iost_wallet; add IOST_RPC_TEST_HAS_WALLET and link iost_wallet";
+    GTEST_SKIP() << "unit_rpc is built without iost_wallet; add IOST_RPC_TEST_HAS_WALLET and link "
+                    "iost_wallet";
 }
 
 #endif

@@ -4,9 +4,8 @@
 // Every one must get a 4xx or a clean close - never a 5xx, a hang or a
 // crash - and the server must still answer a good request afterwards.
 // The corpus comes from a fixed seed, so a failure names a reproducible case.
-#include <rpc/http_server.h>
-
 #include <gtest/gtest.h>
+#include <rpc/http_server.h>
 
 #include <random>
 
@@ -27,7 +26,8 @@ struct Case {
 std::string Printable(const std::string& s) {
     std::string out;
     for (unsigned char c : s.substr(0, 160)) {
-        if (c >= 0x20 && c < 0x7f) out.push_back(static_cast<char>(c));
+        if (c >= 0x20 && c < 0x7f)
+            out.push_back(static_cast<char>(c));
         else {
             char b[8];
             std::snprintf(b, sizeof b, "\\x%02x", c);
@@ -46,63 +46,110 @@ std::vector<Case> BuildCorpus(uint32_t seed) {
     };
     const std::string good_get = "GET /getTxByHash/abc HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     const std::string good_post =
-        "POST /sendTx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\n"
+        "POST /sendTx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: "
+        "11\r\n\r\n"
         "{\"a\":\"bcd\"}";
 
     // 1. Hand-written classics.
     const char* fixed[] = {
-        "GET\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/1.1 extra\r\n\r\n", " GET / HTTP/1.1\r\n\r\n",
-        "GET  / HTTP/1.1\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET / HTTP/2.0\r\n\r\n", "GET / HTTX/1.1\r\n\r\n",
-        "GET / HTTP/1.1x\r\n\r\n", "GET / HTTP/11\r\n\r\n", "G\x01T / HTTP/1.1\r\n\r\n",
-        "GET /\x7f HTTP/1.1\r\n\r\n", "GET getNodeInfo HTTP/1.1\r\nHost: x\r\n\r\n",
-        "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: x\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
-        "GET / HTTP/1.1\r\nNoColon\r\n\r\n", "GET / HTTP/1.1\r\n: empty-name\r\n\r\n",
-        "GET / HTTP/1.1\r\nBad Name: v\r\n\r\n", "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
-        "GET / HTTP/1.1\r\nX: a\x00b\r\n\r\n", "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n", "GET / HTTP/1.1\n\n",
+        "GET\r\n\r\n",
+        "GET /\r\n\r\n",
+        "GET / HTTP/1.1 extra\r\n\r\n",
+        " GET / HTTP/1.1\r\n\r\n",
+        "GET  / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/9.9\r\n\r\n",
+        "GET / HTTP/2.0\r\n\r\n",
+        "GET / HTTX/1.1\r\n\r\n",
+        "GET / HTTP/1.1x\r\n\r\n",
+        "GET / HTTP/11\r\n\r\n",
+        "G\x01T / HTTP/1.1\r\n\r\n",
+        "GET /\x7f HTTP/1.1\r\n\r\n",
+        "GET getNodeInfo HTTP/1.1\r\nHost: x\r\n\r\n",
+        "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+        "GET / HTTP/1.1\r\n: empty-name\r\n\r\n",
+        "GET / HTTP/1.1\r\nBad Name: v\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
+        "GET / HTTP/1.1\r\nX: a\x00b\r\n\r\n",
+        "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n",
+        "GET / HTTP/1.1\n\n",
         "GET /getNodeInfo HTTP/1.1\r\nHost: x\r\n",  // never finished: client half-closes
-        "GET /getNodeInfo%zz HTTP/1.1\r\nHost: x\r\n\r\n", "GET /getTxByHash/%4 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /getNodeInfo%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /getTxByHash/%4 HTTP/1.1\r\nHost: x\r\n\r\n",
         "GET /getTxByHash/% HTTP/1.1\r\nHost: x\r\n\r\n",
     };
-    for (const char* f : fixed) add(std::string(f, std::char_traits<char>::length(f)), true, "fixed");
+    for (const char* f : fixed)
+        add(std::string(f, std::char_traits<char>::length(f)), true, "fixed");
     add(std::string("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 26), true, "nul-in-header");
 
     // 2. Invalid Content-Length values.
-    const char* lengths[] = {"abc", "-1", "+5", "1,2", "5, 6", " ", "0x10", "1e3", "5 5", "18446744073709551616",
-                             "99999999999999999999999999999", "-0", "3.0", "\x01", ""};
+    const char* lengths[] = {"abc",
+                             "-1",
+                             "+5",
+                             "1,2",
+                             "5, 6",
+                             " ",
+                             "0x10",
+                             "1e3",
+                             "5 5",
+                             "18446744073709551616",
+                             "99999999999999999999999999999",
+                             "-0",
+                             "3.0",
+                             "\x01",
+                             ""};
     for (const char* l : lengths) {
-        add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::string(l) + "\r\n\r\nabc", true,
-            "bad-content-length");
+        add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::string(l) + "\r\n\r\nabc",
+            true, "bad-content-length");
     }
-    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", true,
-        "duplicate-content-length");
-    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        true, "duplicate-content-length");
+    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
         true, "cl-and-te");
-    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: "
+        "3\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
         true, "te-and-cl");
     add("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc", true, "te-gzip");
-    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n3\r\nabc\r\n0\r\n\r\n", true,
-        "te-chunked-not-last");
+    add("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, "
+        "gzip\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        true, "te-chunked-not-last");
     add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", true, "short-body");
     // Huge lengths that parse but exceed the limit.
-    for (const char* l : {"1048577", "2147483648", "4294967296", "9223372036854775807", "18446744073709551615"}) {
-        add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::string(l) + "\r\n\r\nabc", true,
-            "huge-content-length");
+    for (const char* l :
+         {"1048577", "2147483648", "4294967296", "9223372036854775807", "18446744073709551615"}) {
+        add("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::string(l) + "\r\n\r\nabc",
+            true, "huge-content-length");
     }
 
     // 3. Bad chunked encodings.
     const char* chunked[] = {
-        "zz\r\nabc\r\n0\r\n\r\n", "3\r\nabcdef\r\n0\r\n\r\n", "3\r\nab", "3abc\r\n0\r\n\r\n",
-        "-3\r\nabc\r\n0\r\n\r\n", "ffffffffffffffffff\r\nabc\r\n0\r\n\r\n", "fffffffffffffff\r\nabc\r\n0\r\n\r\n",
-        "100001\r\nabc\r\n", "3;\x01\r\nabc\r\n0\r\n\r\n", "3\r\nabc\r\n0\r\nTrailer\r\n\r\n",
-        "3\r\nabc\r\n", "\r\n\r\n", "3\nabc\n0\n\n", "0x3\r\nabc\r\n0\r\n\r\n", " 3\r\nabc\r\n0\r\n\r\n",
+        "zz\r\nabc\r\n0\r\n\r\n",
+        "3\r\nabcdef\r\n0\r\n\r\n",
+        "3\r\nab",
+        "3abc\r\n0\r\n\r\n",
+        "-3\r\nabc\r\n0\r\n\r\n",
+        "ffffffffffffffffff\r\nabc\r\n0\r\n\r\n",
+        "fffffffffffffff\r\nabc\r\n0\r\n\r\n",
+        "100001\r\nabc\r\n",
+        "3;\x01\r\nabc\r\n0\r\n\r\n",
+        "3\r\nabc\r\n0\r\nTrailer\r\n\r\n",
+        "3\r\nabc\r\n",
+        "\r\n\r\n",
+        "3\nabc\n0\n\n",
+        "0x3\r\nabc\r\n0\r\n\r\n",
+        " 3\r\nabc\r\n0\r\n\r\n",
     };
     for (const char* c : chunked) {
-        add("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(c), true,
-            "bad-chunked");
+        add("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                std::string(c),
+            true, "bad-chunked");
     }
 
     // 4. Random garbage request lines (printable), then binary junk.
-    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 /?%:.-_~\t";
+    const std::string alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 /?%:.-_~\t";
     for (int i = 0; i < 400; ++i) {
         std::string line;
         size_t n = 1 + pick(120);
@@ -131,9 +178,15 @@ std::vector<Case> BuildCorpus(uint32_t seed) {
         for (int e = 0; e < edits && !b.empty(); ++e) {
             size_t at = pick(b.size());
             switch (pick(3)) {
-                case 0: b[at] = static_cast<char>(rng() & 0xff); break;
-                case 1: b.insert(b.begin() + static_cast<long>(at), static_cast<char>(rng() & 0xff)); break;
-                default: b.erase(at, 1 + pick(3)); break;
+                case 0:
+                    b[at] = static_cast<char>(rng() & 0xff);
+                    break;
+                case 1:
+                    b.insert(b.begin() + static_cast<long>(at), static_cast<char>(rng() & 0xff));
+                    break;
+                default:
+                    b.erase(at, 1 + pick(3));
+                    break;
             }
         }
         add(b, false, "mutation");
@@ -145,7 +198,8 @@ std::vector<Case> BuildCorpus(uint32_t seed) {
         size_t n = 1 + pick(40);
         for (size_t k = 0; k < n; ++k) {
             char c = static_cast<char>(0x21 + pick(0x5e));
-            if (c == '?' || c == '#' || c == '%') c = '_';  // keep the bad escape in the path proper
+            if (c == '?' || c == '#' || c == '%')
+                c = '_';  // keep the bad escape in the path proper
             path.push_back(c);
         }
         path += "%" + std::string(1, "gxyz"[pick(4)]);  // always a bad escape at the end
@@ -160,7 +214,8 @@ TEST(HttpMalformed, ThousandsOfBadRequestsNever5xx) {
     o.request_timeout = Ms(3000);
     HttpServer server(o);
     server.Handle("GET", "/getNodeInfo", [](const Request&) { return Response::Json(200, "{}"); });
-    server.Handle("GET", "/getTxByHash/{hash}", [](const Request&) { return Response::Json(200, "{}"); });
+    server.Handle("GET", "/getTxByHash/{hash}",
+                  [](const Request&) { return Response::Json(200, "{}"); });
     server.Handle("POST", "/sendTx", [](const Request& r) {
         // What the API layer will do: validate, and answer 400 on bad input.
         if (r.body.empty() || r.body.front() != '{') return Response::Error(400, 3, "bad json");
@@ -179,7 +234,8 @@ TEST(HttpMalformed, ThousandsOfBadRequestsNever5xx) {
         conn.Send(c.bytes);  // may fail if the server already closed: fine
         conn.ShutdownWrite();
         auto all = conn.ReadToEof(Ms(8000));
-        ASSERT_TRUE(all) << "no answer and no close for case " << i << " (" << c.kind << "): " << Printable(c.bytes);
+        ASSERT_TRUE(all) << "no answer and no close for case " << i << " (" << c.kind
+                         << "): " << Printable(c.bytes);
         // Every response on the connection (a mutation can leave a valid
         // request followed by junk) must be well-formed and not a 5xx.
         std::string_view rest = *all;
@@ -192,14 +248,16 @@ TEST(HttpMalformed, ThousandsOfBadRequestsNever5xx) {
         while ((pos = rest.find("HTTP/1.", pos)) != std::string_view::npos) {
             if (pos + 12 > rest.size()) break;
             char cls = rest[pos + 9];
-            ASSERT_NE(cls, '5') << "5xx for case " << i << " (" << c.kind << "): " << Printable(c.bytes)
+            ASSERT_NE(cls, '5') << "5xx for case " << i << " (" << c.kind
+                                << "): " << Printable(c.bytes)
                                 << "\nresponse: " << Printable(std::string(rest.substr(pos, 80)));
             if (cls == '4') saw_4xx = true;
             pos += 12;
         }
         ASSERT_EQ(rest.substr(0, 7), "HTTP/1.") << "case " << i << " got non-HTTP bytes";
         if (c.must_be_4xx) {
-            ASSERT_TRUE(saw_4xx) << "case " << i << " (" << c.kind << ") was accepted: " << Printable(c.bytes)
+            ASSERT_TRUE(saw_4xx) << "case " << i << " (" << c.kind
+                                 << ") was accepted: " << Printable(c.bytes)
                                  << "\nresponse: " << Printable(std::string(rest.substr(0, 120)));
             ++answered_4xx;
         } else {
@@ -208,8 +266,10 @@ TEST(HttpMalformed, ThousandsOfBadRequestsNever5xx) {
     }
     EXPECT_EQ(server.stats().responses_5xx, 0u);
     EXPECT_GT(answered_4xx, 1000u);
-    std::printf("malformed corpus: %zu cases, %zu answered 4xx, %zu closed cleanly, %zu mutations answered\n",
-                corpus.size(), answered_4xx, clean_close, other_ok);
+    std::printf(
+        "malformed corpus: %zu cases, %zu answered 4xx, %zu closed cleanly, %zu mutations "
+        "answered\n",
+        corpus.size(), answered_4xx, clean_close, other_ok);
 
     // Still healthy.
     RawConn good(port);

@@ -2,9 +2,8 @@
 // routing and parameters, error shapes, limits (413, 431, connection cap),
 // keep-alive and pipelining, timeouts (slowloris), streaming with a slow
 // consumer, CORS, and a clean Stop() with clients connected.
-#include <rpc/http_server.h>
-
 #include <gtest/gtest.h>
+#include <rpc/http_server.h>
 
 #include <atomic>
 #include <cstdio>
@@ -53,7 +52,8 @@ struct Producer {
     std::atomic<int> closed{0};
 
     StreamHandler Handler() {
-        return [this](const Request& r, const std::shared_ptr<Subscription>& sub) -> std::optional<Response> {
+        return [this](const Request& r,
+                      const std::shared_ptr<Subscription>& sub) -> std::optional<Response> {
             if (r.body.find("topics") == std::string::npos) {
                 return Response::Error(400, grpc_code::kInvalidArgument, "missing topics");
             }
@@ -76,7 +76,7 @@ struct Producer {
 
 // A server with a few routes in the shape of IOST's API.
 class ServerTest : public ::testing::Test {
-protected:
+  protected:
     void StartServer(HttpServerOptions o = {}) {
         server = std::make_unique<HttpServer>(std::move(o));
         server->Handle("GET", "/getNodeInfo", [](const Request&) {
@@ -87,20 +87,25 @@ protected:
         });
         server->Handle("GET", "/getBlockByNumber/{n}/{complete}", [](const Request& r) {
             auto complete = ParsePathBool(r.params.at(1));
-            if (!complete.ok()) return Response::Error(400, grpc_code::kInvalidArgument, complete.error().message);
+            if (!complete.ok())
+                return Response::Error(400, grpc_code::kInvalidArgument, complete.error().message);
             return Response::Json(200, "{\"n\":" + JsonQuote(r.params.at(0)) +
                                            ",\"complete\":" + (*complete ? "true" : "false") + "}");
         });
         server->Handle("POST", "/sendTx", [](const Request& r) {
             const std::string* ct = r.Header("content-type");
-            return Response::Json(200, "{\"len\":" + std::to_string(r.body.size()) + ",\"type\":" +
-                                           JsonQuote(ct ? *ct : "") + ",\"echo\":" + JsonQuote(r.body) + "}");
+            return Response::Json(200, "{\"len\":" + std::to_string(r.body.size()) +
+                                           ",\"type\":" + JsonQuote(ct ? *ct : "") +
+                                           ",\"echo\":" + JsonQuote(r.body) + "}");
         });
         server->Handle("GET", "/echoQuery", [](const Request& r) {
-            return Response::Json(200, "{\"path\":" + JsonQuote(r.path) + ",\"query\":" + JsonQuote(r.query) + "}");
+            return Response::Json(
+                200, "{\"path\":" + JsonQuote(r.path) + ",\"query\":" + JsonQuote(r.query) + "}");
         });
-        server->Handle("GET", "/throw", [](const Request&) -> Response { throw std::runtime_error("boom-7731"); });
-        server->Handle("GET", "/badStatus", [](const Request&) { return Response::Json(1000, "{}"); });
+        server->Handle("GET", "/throw",
+                       [](const Request&) -> Response { throw std::runtime_error("boom-7731"); });
+        server->Handle("GET", "/badStatus",
+                       [](const Request&) { return Response::Json(1000, "{}"); });
         server->Handle("GET", "/sleep", [](const Request&) {
             std::this_thread::sleep_for(Ms(300));
             return Response::Json(200, "{}");
@@ -162,13 +167,14 @@ TEST_F(ServerTest, RoutesExactPathsAndParameters) {
 
 TEST_F(ServerTest, UnknownPathsAre404WithIostErrorShape) {
     StartServer();
-    for (std::string target : {"/nope", "/getNodeInfo/", "/getTxByHash", "/getTxByHash/", "/getTxByHash/a/b",
-                               "/", "//getNodeInfo", "/getBlockByNumber/1"}) {
+    for (std::string target : {"/nope", "/getNodeInfo/", "/getTxByHash", "/getTxByHash/",
+                               "/getTxByHash/a/b", "/", "//getNodeInfo", "/getBlockByNumber/1"}) {
         auto r = RoundTrip(Get(target));
         ASSERT_TRUE(r) << target;
         EXPECT_EQ(r->status, 404) << target;
         EXPECT_EQ(r->Get("content-type"), "application/json");
-        EXPECT_NE(r->body.find("\"code\":12,\"message\":\"no such endpoint"), std::string::npos) << r->body;
+        EXPECT_NE(r->body.find("\"code\":12,\"message\":\"no such endpoint"), std::string::npos)
+            << r->body;
     }
 }
 
@@ -191,8 +197,8 @@ TEST_F(ServerTest, WrongMethodIs405WithAllow) {
 TEST_F(ServerTest, PostBodiesAcceptedWithAnyContentType) {
     StartServer();
     std::string body = R"({"gasRatio":1,"actions":[],"reserved":null})";
-    for (std::string type : {"text/plain;charset=UTF-8", "application/json", "application/x-www-form-urlencoded",
-                             "application/octet-stream"}) {
+    for (std::string type : {"text/plain;charset=UTF-8", "application/json",
+                             "application/x-www-form-urlencoded", "application/octet-stream"}) {
         auto r = RoundTrip(Post("/sendTx", body, type));
         ASSERT_TRUE(r);
         EXPECT_EQ(r->status, 200);
@@ -203,7 +209,9 @@ TEST_F(ServerTest, PostBodiesAcceptedWithAnyContentType) {
     auto r = RoundTrip("POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
-    r = RoundTrip("POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    r = RoundTrip(
+        "POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
     EXPECT_NE(r->body.find("\"echo\":\"abcde\""), std::string::npos) << r->body;
@@ -216,7 +224,8 @@ TEST_F(ServerTest, HeadAnswersWithGetHeadersAndNoBody) {
     auto r = c.ReadResponse(kWait, /*head_request=*/true);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
-    EXPECT_EQ(r->Get("content-length"), std::to_string(std::string(R"({"server_time":"1"})").size()));
+    EXPECT_EQ(r->Get("content-length"),
+              std::to_string(std::string(R"({"server_time":"1"})").size()));
     // The connection stays usable: no stray body bytes precede the next response.
     ASSERT_TRUE(c.Send(Get("/getTxByHash/h2")));
     auto r2 = c.ReadResponse(kWait);
@@ -233,8 +242,10 @@ TEST_F(ServerTest, CorsHeaderAndPreflightLikeGoIostGateway) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->Get("access-control-allow-origin"), "*");  // errors too, or browsers hide them
 
-    r = RoundTrip("OPTIONS /sendTx HTTP/1.1\r\nHost: x\r\nOrigin: http://a.b\r\n"
-                  "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\n\r\n");
+    r = RoundTrip(
+        "OPTIONS /sendTx HTTP/1.1\r\nHost: x\r\nOrigin: http://a.b\r\n"
+        "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: "
+        "content-type\r\n\r\n");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 204);
     EXPECT_EQ(r->Get("access-control-allow-origin"), "*");
@@ -243,8 +254,9 @@ TEST_F(ServerTest, CorsHeaderAndPreflightLikeGoIostGateway) {
     EXPECT_EQ(r->body, "");
 
     // A header outside go-iost's AllowedHeaders fails the preflight (no allow-methods).
-    r = RoundTrip("OPTIONS /sendTx HTTP/1.1\r\nHost: x\r\nOrigin: http://a.b\r\n"
-                  "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: x-evil\r\n\r\n");
+    r = RoundTrip(
+        "OPTIONS /sendTx HTTP/1.1\r\nHost: x\r\nOrigin: http://a.b\r\n"
+        "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: x-evil\r\n\r\n");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 204);
     EXPECT_EQ(r->Get("access-control-allow-methods"), "");
@@ -425,8 +437,10 @@ TEST_F(ServerTest, FiftyConcurrentClients) {
                     return;
                 }
                 auto r = c.ReadResponse(Ms(20000));
-                if (r && r->status == 200 && r->body == "{\"hash\":\"" + h + "\"}") ++ok;
-                else ++bad;
+                if (r && r->status == 200 && r->body == "{\"hash\":\"" + h + "\"}")
+                    ++ok;
+                else
+                    ++bad;
             }
         });
     }
@@ -752,7 +766,8 @@ TEST(JsonError, EscapesAndAlwaysProducesValidJson) {
     EXPECT_EQ(JsonError(3, "bad \"x\"\n\\"), R"({"code":3,"message":"bad \"x\"\n\\"})");
     EXPECT_EQ(JsonQuote(std::string("a\0b", 3)), "\"a\\u0000b\"");
     EXPECT_EQ(JsonQuote("\x01\x1f\x7f"), "\"\\u0001\\u001f\\u007f\"");
-    EXPECT_EQ(JsonQuote("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80"), "\"h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80\"");
+    EXPECT_EQ(JsonQuote("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80"),
+              "\"h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80\"");
     // Invalid UTF-8: lone continuation, truncated sequence, overlong, surrogate, > U+10FFFF.
     EXPECT_EQ(JsonQuote("\x80"), "\"\\ufffd\"");
     EXPECT_EQ(JsonQuote("\xe2\x82"), "\"\\ufffd\\ufffd\"");

@@ -39,7 +39,7 @@ struct ParsedResponse {
 };
 
 class RawConn {
-public:
+  public:
     RawConn() = default;
     explicit RawConn(uint16_t port, int rcvbuf = 0) { Connect(port, rcvbuf); }
     ~RawConn() { Close(); }
@@ -155,7 +155,8 @@ public:
         m_pending.erase(0, hdr_end + 4);
         size_t line_end = head.find("\r\n");
         r.status_line = head.substr(0, line_end);
-        if (r.status_line.size() < 12 || r.status_line.compare(0, 5, "HTTP/") != 0) return std::nullopt;
+        if (r.status_line.size() < 12 || r.status_line.compare(0, 5, "HTTP/") != 0)
+            return std::nullopt;
         r.status = std::atoi(r.status_line.c_str() + 9);
         size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
         while (pos < head.size()) {
@@ -165,7 +166,8 @@ public:
             size_t colon = line.find(':');
             if (colon != std::string::npos) {
                 std::string k = line.substr(0, colon);
-                for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                for (auto& c : k)
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
                 size_t v = colon + 1;
                 while (v < line.size() && line[v] == ' ') ++v;
                 r.headers[k] = line.substr(v);
@@ -174,7 +176,8 @@ public:
         }
         r.chunked = r.Get("transfer-encoding").find("chunked") != std::string::npos;
         if (head_request || r.chunked) return r;
-        size_t len = static_cast<size_t>(std::strtoull(r.Get("content-length").c_str(), nullptr, 10));
+        size_t len =
+            static_cast<size_t>(std::strtoull(r.Get("content-length").c_str(), nullptr, 10));
         if (!fill(len)) return std::nullopt;
         r.body = m_pending.substr(0, len);
         m_pending.erase(0, len);
@@ -189,7 +192,8 @@ public:
             auto left = std::chrono::duration_cast<Ms>(end - Clock::now());
             if (left.count() <= 0 || ReadSome(left) <= 0) return std::nullopt;
         }
-        size_t size = static_cast<size_t>(std::strtoull(m_pending.substr(0, le).c_str(), nullptr, 16));
+        size_t size =
+            static_cast<size_t>(std::strtoull(m_pending.substr(0, le).c_str(), nullptr, 16));
         size_t need = le + 2 + size + 2;
         while (m_pending.size() < need) {
             auto left = std::chrono::duration_cast<Ms>(end - Clock::now());
@@ -200,7 +204,7 @@ public:
         return data;
     }
 
-private:
+  private:
     int m_fd = -1;
     std::string m_pending;
 };

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <util/bytes.h>
 
 using namespace iost::util;
@@ -27,7 +26,8 @@ TEST(Base58, BitcoinVectors) {
         {"626262", "a3gV"},
         {"636363", "aPEr"},
         {"73696d706c792061206c6f6e6720737472696e67", "2cFupjhnEsSn59qHXstmK2ffpLv2"},
-        {"00eb15231dfceb60925886b67d065299925915aeb172c06647", "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L"},
+        {"00eb15231dfceb60925886b67d065299925915aeb172c06647",
+         "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L"},
         {"516b6fcd0f", "ABnLTmg"},
         {"bf4f89001e670274dd", "3SEo3LWLoPntC"},
         {"572e4794", "3EFU7m"},
@@ -70,9 +70,9 @@ TEST(Base64, RoundTripAndStrictness) {
     EXPECT_EQ(Base64Encode(AsBytes("fo")), "Zm8=");
     EXPECT_EQ(AsString(Base64Decode("Zm8=").value()), "fo");
     EXPECT_EQ(Base64Decode("").value().size(), 0u);
-    EXPECT_FALSE(Base64Decode("Zm8").ok());     // missing padding
-    EXPECT_FALSE(Base64Decode("Zm8=x").ok());   // trailing garbage
+    EXPECT_FALSE(Base64Decode("Zm8").ok());    // missing padding
+    EXPECT_FALSE(Base64Decode("Zm8=x").ok());  // trailing garbage
     EXPECT_FALSE(Base64Decode("Z m8=").ok());
-    EXPECT_FALSE(Base64Decode("Zm_-").ok());    // URL alphabet is not IOST's
+    EXPECT_FALSE(Base64Decode("Zm_-").ok());         // URL alphabet is not IOST's
     EXPECT_FALSE(Base64Decode("AAAAAAA\xff").ok());  // libsodium reads high bytes as /
 }

@@ -1,13 +1,12 @@
 // Logger::File: what an operator reads while the node runs must be in the file
 // at once (info and above), and debug lines below the level stay out.
-#include <util/log.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
+#include <util/log.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace iost::util {
 namespace {
@@ -20,7 +19,8 @@ std::string ReadAll(const std::filesystem::path& p) {
 }
 
 TEST(LoggerFile, InfoLinesReachTheFileWithoutAWarning) {
-    const auto dir = std::filesystem::temp_directory_path() / ("iost-log-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("iost-log-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto path = dir / "node.log";
     {

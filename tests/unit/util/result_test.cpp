@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <util/log.h>
 #include <util/result.h>
 

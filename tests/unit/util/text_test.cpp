@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <util/text.h>
 
 using namespace iost::util;

@@ -3,23 +3,21 @@
 // URL parsing, every error kind, keep-alive reuse and reconnection.
 // The client against the real rpc::HttpServer is in
 // tests/unit/rpc/http_client_server_test.cpp.
-#include <wallet/http_client.h>
-
-#include "script_server.h"
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
+#include <wallet/http_client.h>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <thread>
+
+#include "script_server.h"
 
 namespace iost::wallet {
 namespace {
@@ -29,7 +27,6 @@ using namespace iost::wallet::testing;  // NOLINT: the scripted server helpers
 using Ms = std::chrono::milliseconds;
 
 int Kind(HttpErrorKind k) { return static_cast<int>(k); }
-
 
 // ------------------------------------------------------------------ URLs
 
@@ -59,9 +56,10 @@ TEST(HttpUrl, ParsesHostPortAndTarget) {
 }
 
 TEST(HttpUrl, RejectsBadUrlsClearly) {
-    for (const char* bad : {"", "https://h:1/", "ftp://h/", "http://", "http://:80/", "http://h:/", "http://h:0/",
-                            "http://h:65536/", "http://h:12a/", "http://h:123456/", "http://u@h/", "http://h /x",
-                            "http://h/x y", "http://h/\r\nX: y", "http://[::1/", "http://[::1]x/", "http://::1/"}) {
+    for (const char* bad :
+         {"", "https://h:1/", "ftp://h/", "http://", "http://:80/", "http://h:/", "http://h:0/",
+          "http://h:65536/", "http://h:12a/", "http://h:123456/", "http://u@h/", "http://h /x",
+          "http://h/x y", "http://h/\r\nX: y", "http://[::1/", "http://[::1]x/", "http://::1/"}) {
         auto u = HttpUrl::Parse(bad);
         ASSERT_FALSE(u.ok()) << bad;
         EXPECT_EQ(u.error().code, Kind(HttpErrorKind::kBadUrl)) << bad;
@@ -93,8 +91,9 @@ TEST(HttpClient, ConnectionRefused) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Kind(HttpErrorKind::kConnectionRefused));
     EXPECT_NE(r.error().message.find("connection refused"), std::string::npos) << r.error().message;
-    EXPECT_NE(r.error().message.find("GET http://127.0.0.1:" + std::to_string(port) + "/getNodeInfo"),
-              std::string::npos)
+    EXPECT_NE(
+        r.error().message.find("GET http://127.0.0.1:" + std::to_string(port) + "/getNodeInfo"),
+        std::string::npos)
         << r.error().message;
 }
 
@@ -121,7 +120,8 @@ TEST(HttpClient, UnresolvableHost) {
     auto r = HttpGet("http://no-such-host.invalid:30001/", o);  // RFC 6761: never resolves
     ASSERT_FALSE(r.ok());
     // Without any DNS server the resolver may instead run out of time.
-    EXPECT_TRUE(r.error().code == Kind(HttpErrorKind::kResolve) || r.error().code == Kind(HttpErrorKind::kTimeout))
+    EXPECT_TRUE(r.error().code == Kind(HttpErrorKind::kResolve) ||
+                r.error().code == Kind(HttpErrorKind::kTimeout))
         << r.error().message;
 }
 
@@ -142,7 +142,8 @@ TEST(HttpClient, JunkAndTruncatedResponses) {
     r = HttpGet(srv.url() + "/c");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Kind(HttpErrorKind::kConnection));
-    EXPECT_NE(r.error().message.find("server closed the connection"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("server closed the connection"), std::string::npos)
+        << r.error().message;
     HttpClientOptions small;
     small.max_response_bytes = 1 << 20;
     r = HttpGet(srv.url() + "/d", small);
@@ -159,8 +160,9 @@ TEST(HttpClient, PostSendsBodyAndContentTypeAndReadsChunked) {
         std::string req = ReadRequest(fd);
         while (!self) std::this_thread::sleep_for(Ms(1));
         self->set_last(req);
-        SendAll(fd, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Id: 7\r\n\r\n"
-                    "5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
+        SendAll(fd,
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Id: 7\r\n\r\n"
+                "5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
     });
     self = &srv;
     auto r = HttpPost(srv.url() + "/sendTx", R"({"gasRatio":1})", "text/plain;charset=UTF-8");
@@ -180,7 +182,8 @@ TEST(HttpClient, NonSuccessStatusIsAResponseNotAnError) {
     ScriptServer srv([](int fd, int) {
         ReadRequest(fd);
         std::string body = R"({"code":2,"message":"tx not found"})";
-        SendAll(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+        SendAll(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n" + body);
     });
     auto r = HttpGet(srv.url() + "/getTxByHash/x");
     ASSERT_TRUE(r.ok());
@@ -252,7 +255,8 @@ TEST(HttpClient, PrefixFromBaseUrlAndBadPaths) {
     ASSERT_TRUE(c.ok());
     auto r = c->Get("/getNodeInfo");
     ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_EQ(srv.last_request().rfind("GET /api/getNodeInfo HTTP/1.1\r\n", 0), 0u) << srv.last_request();
+    EXPECT_EQ(srv.last_request().rfind("GET /api/getNodeInfo HTTP/1.1\r\n", 0), 0u)
+        << srv.last_request();
     auto bad = c->Get("/a b");
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().code, Kind(HttpErrorKind::kBadUrl));

@@ -1,15 +1,14 @@
+#include <core/tx.h>
+#include <core/tx_json.h>
+#include <crypto/keys.h>
 #include <gtest/gtest.h>
+#include <util/bytes.h>
+#include <wallet/inspect.h>
+#include <wallet/key_tool.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include <core/tx.h>
-#include <core/tx_json.h>
-#include <crypto/keys.h>
-#include <util/bytes.h>
-#include <wallet/inspect.h>
-#include <wallet/key_tool.h>
 
 namespace iost::wallet {
 namespace {
@@ -43,12 +42,14 @@ TEST(Inspect, ValidVectorReportsItsHashes) {
 TEST(Inspect, ClockRulesAreReportedApartFromValidity) {
     const Json v = Vector(0);
     const int64_t time = std::stoll(v["encoded_ints"]["time"].get<std::string>());
-    auto late = InspectTx(v["sendtx_body"].get<std::string>(), {time + 100 * util::kNanosPerSecond, {}});
+    auto late =
+        InspectTx(v["sendtx_body"].get<std::string>(), {time + 100 * util::kNanosPerSecond, {}});
     ASSERT_TRUE(late.ok());
     EXPECT_TRUE(late->valid);
     EXPECT_TRUE(late->expired);
     EXPECT_EQ(late->time_status, "expired");
-    auto early = InspectTx(v["sendtx_body"].get<std::string>(), {time - 60 * util::kNanosPerSecond, {}});
+    auto early =
+        InspectTx(v["sendtx_body"].get<std::string>(), {time - 60 * util::kNanosPerSecond, {}});
     ASSERT_TRUE(early.ok());
     EXPECT_TRUE(early->valid);
     EXPECT_FALSE(early->expired);
@@ -106,13 +107,15 @@ TEST(KeyTool, NewKeysRoundTripThroughBase58) {
         EXPECT_EQ(util::Base58Decode(k.pubkey)->size(),
                   algo == crypto::Algorithm::kEd25519 ? 32u : 33u);
     }
-    EXPECT_NE(NewKey(crypto::Algorithm::kEd25519).seckey, NewKey(crypto::Algorithm::kEd25519).seckey);
+    EXPECT_NE(NewKey(crypto::Algorithm::kEd25519).seckey,
+              NewKey(crypto::Algorithm::kEd25519).seckey);
 }
 
 TEST(KeyTool, MatchesTheSdkKeyForms) {
     // The SDK's (and go-iost iwallet's) base58 forms of a vector key.
     const Json k = Vector(0)["keys"][0];
-    auto kp = KeyFromBase58Secret(crypto::Algorithm::kEd25519, k["secret_base58"].get<std::string>());
+    auto kp =
+        KeyFromBase58Secret(crypto::Algorithm::kEd25519, k["secret_base58"].get<std::string>());
     ASSERT_TRUE(kp.ok());
     const KeyText t = DescribeKey(*kp);
     EXPECT_EQ(t.pubkey, k["public_base58"].get<std::string>());

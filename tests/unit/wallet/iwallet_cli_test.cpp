@@ -2,7 +2,6 @@
 // target before unit_wallet. Checks exit codes and output for a valid SDK
 // vector, an invalid one, garbage, a missing file and bad usage.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <array>
@@ -48,7 +47,7 @@ Json Vectors() {
 }
 
 class IwalletCli : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::ifstream bin(std::string(IOST_BIN_DIR) + "/iwallet");
         ASSERT_TRUE(bin.good()) << "build the iwallet target first: " << IOST_BIN_DIR << "/iwallet";
@@ -58,7 +57,8 @@ protected:
 TEST_F(IwalletCli, InspectValidVectorExitsZero) {
     const Json v = Vectors()[0];
     const std::string file = WriteTemp("valid.json", v["sendtx_body"].get<std::string>());
-    const std::string now = std::to_string(std::stoll(v["encoded_ints"]["time"].get<std::string>()) + 1'000'000'000);
+    const std::string now =
+        std::to_string(std::stoll(v["encoded_ints"]["time"].get<std::string>()) + 1'000'000'000);
     const CliRun r = Iwallet("tx inspect --now-ns " + now + " " + file);
     ASSERT_EQ(r.code, 0) << r.out;
     const Json out = Json::parse(r.out);
@@ -113,12 +113,12 @@ TEST_F(IwalletCli, BadArgumentsAreRefusedLocally) {
     const Json key = Json::parse(Iwallet("key new").out);
     ASSERT_EQ(Iwallet(g + "account import admin " + key["Seckey"].get<std::string>()).code, 0);
     for (const std::string bad : {
-             "transfer bob 1 --account admin",                 // receiver name too short
-             "transfer bobby -1 --account admin",              // negative amount
-             "transfer bobby 1.000000001 --account admin",     // 9 decimals
-             "transfer bobby 1e3 --account admin",             // exponent
-             "transfer bobby 1",                               // no --account
-             "transfer bobby 1 --account nobody",              // no key for it
+             "transfer bob 1 --account admin",                        // receiver name too short
+             "transfer bobby -1 --account admin",                     // negative amount
+             "transfer bobby 1.000000001 --account admin",            // 9 decimals
+             "transfer bobby 1e3 --account admin",                    // exponent
+             "transfer bobby 1",                                      // no --account
+             "transfer bobby 1 --account nobody",                     // no key for it
              "call token.iost transfer '{\"a\":1}' --account admin",  // args not an array
              "call token.iost transfer '[1,' --account admin",        // broken JSON
              "call token transfer '[]' --account admin",              // not a contract id
@@ -132,7 +132,7 @@ TEST_F(IwalletCli, BadArgumentsAreRefusedLocally) {
              "--output yaml balance admin",
              "block 0xZZ",
              "receipt not-a-hash",
-             "account import admin 111",                        // not a key
+             "account import admin 111",  // not a key
              "account delete nobody",
          }) {
         const CliRun r = Iwallet(g + bad);
@@ -148,9 +148,13 @@ TEST_F(IwalletCli, OfflineSignProducesAValidTransaction) {
     const std::string dir = ::testing::TempDir() + "iwallet_cli_sign_" + std::to_string(::getpid());
     const std::string g = "--server http://127.0.0.1:1 --keys-dir " + dir + " --chain-id 1020 ";
     const Json key = Json::parse(Iwallet("key new").out);
-    ASSERT_EQ(Iwallet(g + "account import alice --force " + key["Seckey"].get<std::string>()).code, 0);
+    ASSERT_EQ(Iwallet(g + "account import alice --force " + key["Seckey"].get<std::string>()).code,
+              0);
     const std::string out = dir + "/tx.json";
-    ASSERT_EQ(Iwallet(g + "sign token.iost transfer '[\"iost\",\"alice\",\"bobby\",\"1\",\"\"]' --account alice --out " + out)
+    ASSERT_EQ(Iwallet(g +
+                      "sign token.iost transfer '[\"iost\",\"alice\",\"bobby\",\"1\",\"\"]' "
+                      "--account alice --out " +
+                      out)
                   .code,
               0);
     const CliRun r = Iwallet("tx inspect --chain-id 1020 " + out);
@@ -161,7 +165,8 @@ TEST_F(IwalletCli, OfflineSignProducesAValidTransaction) {
     const Json tx = Json::parse(in);
     EXPECT_EQ(tx["publisher"], "alice");
     EXPECT_EQ(tx["chain_id"], 1020);
-    EXPECT_EQ(tx["publisher_sigs"][0]["public_key"].get<std::string>().size(), 44u);  // base64 of 32 bytes
+    EXPECT_EQ(tx["publisher_sigs"][0]["public_key"].get<std::string>().size(),
+              44u);  // base64 of 32 bytes
 }
 
 }  // namespace

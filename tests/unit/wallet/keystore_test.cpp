@@ -1,19 +1,16 @@
 // KeyStore: file modes, plain and encrypted round trips, wrong passwords,
 // every kind of damaged file, overwrite protection, names that could escape
 // the directory, listing and deleting, and where passwords come from.
-#include <wallet/keystore.h>
-
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <util/bytes.h>
+#include <wallet/keystore.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include <util/bytes.h>
 
 namespace iost::wallet {
 namespace {
@@ -22,7 +19,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 class KeyStoreTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         m_dir = fs::path(::testing::TempDir()) /
                 ("iwallet_ks_" + std::to_string(::getpid()) + "_" +
@@ -82,7 +79,10 @@ TEST_F(KeyStoreTest, PlainRoundTripInGoIostShape) {
 
 TEST_F(KeyStoreTest, EncryptedRoundTripHidesTheSecret) {
     const auto kp = Key();
-    ASSERT_TRUE(Store().Save("alice", kp, std::string("correct horse"), Overwrite::kNo, KdfLimits::Minimal()).ok());
+    ASSERT_TRUE(
+        Store()
+            .Save("alice", kp, std::string("correct horse"), Overwrite::kNo, KdfLimits::Minimal())
+            .ok());
     const std::string text = Read("alice");
     EXPECT_EQ(text.find(util::Base58Encode(kp.SecretBytes())), std::string::npos);
     EXPECT_EQ(text.find("raw_key"), std::string::npos);
@@ -97,19 +97,26 @@ TEST_F(KeyStoreTest, EncryptedRoundTripHidesTheSecret) {
 }
 
 TEST_F(KeyStoreTest, WrongOrMissingPasswordFails) {
-    ASSERT_TRUE(Store().Save("alice", Key(), std::string("right"), Overwrite::kNo, KdfLimits::Minimal()).ok());
+    ASSERT_TRUE(
+        Store()
+            .Save("alice", Key(), std::string("right"), Overwrite::kNo, KdfLimits::Minimal())
+            .ok());
     auto wrong = Store().Load("alice", std::string("wrong"));
     ASSERT_FALSE(wrong.ok());
-    EXPECT_NE(wrong.error().message.find("wrong password"), std::string::npos) << wrong.error().message;
+    EXPECT_NE(wrong.error().message.find("wrong password"), std::string::npos)
+        << wrong.error().message;
     auto none = Store().Load("alice", std::nullopt);
     ASSERT_FALSE(none.ok());
-    EXPECT_NE(none.error().message.find("password is needed"), std::string::npos) << none.error().message;
-    EXPECT_FALSE(Store().Save("bobby", Key(), std::string(""), Overwrite::kNo, KdfLimits::Minimal()).ok());
+    EXPECT_NE(none.error().message.find("password is needed"), std::string::npos)
+        << none.error().message;
+    EXPECT_FALSE(
+        Store().Save("bobby", Key(), std::string(""), Overwrite::kNo, KdfLimits::Minimal()).ok());
 }
 
 TEST_F(KeyStoreTest, DamagedFilesAreRefusedWithAReason) {
     const auto kp = Key();
-    ASSERT_TRUE(Store().Save("alice", kp, std::string("pw"), Overwrite::kNo, KdfLimits::Minimal()).ok());
+    ASSERT_TRUE(
+        Store().Save("alice", kp, std::string("pw"), Overwrite::kNo, KdfLimits::Minimal()).ok());
     const Json good = Json::parse(Read("alice"));
     const std::string pub = util::Base58Encode(kp.public_key().bytes);
     const std::string other_secret = util::Base58Encode(Key("other").SecretBytes());
@@ -134,35 +141,45 @@ TEST_F(KeyStoreTest, DamagedFilesAreRefusedWithAReason) {
         {"array", "[1,2]", "not JSON"},
         {"no keypairs", R"({"name":"alice"})", "keypairs"},
         {"bad name", mutate([](Json& j) { j["name"] = "../../etc"; }), "account name"},
-        {"tampered ciphertext",
-         mutate([&](Json& j) {
-             j["keypairs"]["active"]["encrypted_key"] = flip(j["keypairs"]["active"]["encrypted_key"]);
+        {"tampered ciphertext", mutate([&](Json& j) {
+             j["keypairs"]["active"]["encrypted_key"] =
+                 flip(j["keypairs"]["active"]["encrypted_key"]);
          }),
          "wrong password or corrupted"},
-        {"tampered salt",
-         mutate([&](Json& j) { j["keypairs"]["active"]["salt"] = flip(j["keypairs"]["active"]["salt"]); }), ""},
+        {"tampered salt", mutate([&](Json& j) {
+             j["keypairs"]["active"]["salt"] = flip(j["keypairs"]["active"]["salt"]);
+         }),
+         ""},
         {"short nonce", mutate([](Json& j) { j["keypairs"]["active"]["nonce"] = "abc"; }), "nonce"},
-        {"huge memlimit", mutate([](Json& j) { j["keypairs"]["active"]["memlimit"] = uint64_t{1} << 40; }),
+        {"huge memlimit",
+         mutate([](Json& j) { j["keypairs"]["active"]["memlimit"] = uint64_t{1} << 40; }),
          "memlimit"},
-        {"huge opslimit", mutate([](Json& j) { j["keypairs"]["active"]["opslimit"] = 1'000'000; }), "opslimit"},
-        {"go-iost v0",
-         mutate([](Json& j) { j["keypairs"]["active"]["encrypt_method"] = "v0"; }),
+        {"huge opslimit", mutate([](Json& j) { j["keypairs"]["active"]["opslimit"] = 1'000'000; }),
+         "opslimit"},
+        {"go-iost v0", mutate([](Json& j) { j["keypairs"]["active"]["encrypt_method"] = "v0"; }),
          "unsupported encrypt_method"},
-        {"bad key type", mutate([](Json& j) { j["keypairs"]["active"]["key_type"] = "rsa"; }), "key_type"},
+        {"bad key type", mutate([](Json& j) { j["keypairs"]["active"]["key_type"] = "rsa"; }),
+         "key_type"},
         {"public key mismatch",
          Json{{"name", "alice"},
-              {"keypairs", {{"active", {{"raw_key", other_secret}, {"key_type", "ed25519"}, {"public_key", pub}}}}}}
+              {"keypairs",
+               {{"active",
+                 {{"raw_key", other_secret}, {"key_type", "ed25519"}, {"public_key", pub}}}}}}
              .dump(),
          "does not match"},
         {"raw key not base58",
          Json{{"name", "alice"},
-              {"keypairs", {{"active", {{"raw_key", "0OIl"}, {"key_type", "ed25519"}, {"public_key", pub}}}}}}
+              {"keypairs",
+               {{"active", {{"raw_key", "0OIl"}, {"key_type", "ed25519"}, {"public_key", pub}}}}}}
              .dump(),
          "base58"},
         {"no active",
          Json{{"name", "alice"},
-              {"keypairs", {{"owner", {{"raw_key", other_secret}, {"key_type", "ed25519"},
-                                       {"public_key", util::Base58Encode(Key("other").public_key().bytes)}}}}}}
+              {"keypairs",
+               {{"owner",
+                 {{"raw_key", other_secret},
+                  {"key_type", "ed25519"},
+                  {"public_key", util::Base58Encode(Key("other").public_key().bytes)}}}}}}
              .dump(),
          "no \"active\""},
         {"too large", std::string(kMaxKeyFileBytes + 10, ' '), "too large"},
@@ -171,7 +188,8 @@ TEST_F(KeyStoreTest, DamagedFilesAreRefusedWithAReason) {
         Write("alice", c.text);
         auto r = Store().Load("alice", std::string("pw"));
         ASSERT_FALSE(r.ok()) << c.what;
-        EXPECT_NE(r.error().message.find(c.expect), std::string::npos) << c.what << ": " << r.error().message;
+        EXPECT_NE(r.error().message.find(c.expect), std::string::npos)
+            << c.what << ": " << r.error().message;
     }
 }
 
@@ -180,7 +198,8 @@ TEST_F(KeyStoreTest, FileForAnotherAccountIsRefused) {
     fs::copy_file(Store().PathOf("alice"), Store().PathOf("bobby"));
     auto r = Store().Load("bobby", std::nullopt);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("for account \"alice\""), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("for account \"alice\""), std::string::npos)
+        << r.error().message;
 }
 
 TEST_F(KeyStoreTest, RefusesOverwriteUnlessAsked) {
@@ -188,9 +207,11 @@ TEST_F(KeyStoreTest, RefusesOverwriteUnlessAsked) {
     auto again = Store().Save("alice", Key("two"), std::nullopt);
     ASSERT_FALSE(again.ok());
     EXPECT_NE(again.error().message.find("already exists"), std::string::npos);
-    EXPECT_EQ(Store().Load("alice", std::nullopt)->Find("active")->public_key(), Key("one").public_key());
+    EXPECT_EQ(Store().Load("alice", std::nullopt)->Find("active")->public_key(),
+              Key("one").public_key());
     ASSERT_TRUE(Store().Save("alice", Key("two"), std::nullopt, Overwrite::kYes).ok());
-    EXPECT_EQ(Store().Load("alice", std::nullopt)->Find("active")->public_key(), Key("two").public_key());
+    EXPECT_EQ(Store().Load("alice", std::nullopt)->Find("active")->public_key(),
+              Key("two").public_key());
 }
 
 TEST_F(KeyStoreTest, NamesThatAreNotAccountsAreRefused) {
@@ -207,7 +228,10 @@ TEST_F(KeyStoreTest, ListShowsAccountsAndUnreadableFiles) {
     ASSERT_TRUE(empty.ok());
     EXPECT_TRUE(empty->empty());
     ASSERT_TRUE(Store().Save("carol", Key("c"), std::nullopt).ok());
-    ASSERT_TRUE(Store().Save("alice", Key("a"), std::string("pw"), Overwrite::kNo, KdfLimits::Minimal()).ok());
+    ASSERT_TRUE(
+        Store()
+            .Save("alice", Key("a"), std::string("pw"), Overwrite::kNo, KdfLimits::Minimal())
+            .ok());
     Write("broken", "{oops");
     Write("NotAnAccount", "{}");  // not an account name: ignored
     auto list = Store().List();
@@ -277,8 +301,8 @@ TEST_F(KeyStoreTest, DefaultDirFollowsEnvThenHome) {
     ::unsetenv(kKeysDirEnv);
     const char* home = std::getenv("HOME");
     if (home != nullptr) {
-            EXPECT_EQ(*DefaultKeysDir(), std::string(home) + "/.iwallet");
-        }
+        EXPECT_EQ(*DefaultKeysDir(), std::string(home) + "/.iwallet");
+    }
 }
 
 }  // namespace

@@ -1,16 +1,14 @@
 // NodeApi and WaitForTx against a scripted node: the PENDING -> PACKED ->
 // IRREVERSIBLE walk with its times, a failed receipt, a dropped tx, a
 // timeout, a node that goes away, and /sendTx refusals and hash mismatches.
-#include <wallet/node_api.h>
-
 #include <gtest/gtest.h>
+#include <util/clock.h>
+#include <wallet/node_api.h>
+#include <wallet/tx_builder.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <vector>
-
-#include <util/clock.h>
-#include <wallet/tx_builder.h>
 
 #include "script_server.h"
 
@@ -26,7 +24,8 @@ struct Reply {
     int status = 200;
     std::string body;
 };
-using Handler = std::function<Reply(const std::string& method, const std::string& path, const std::string& body)>;
+using Handler = std::function<Reply(const std::string& method, const std::string& path,
+                                    const std::string& body)>;
 
 // Serves keep-alive requests on one connection until the client leaves.
 ScriptServer::Script Serve(Handler h) {
@@ -35,18 +34,22 @@ ScriptServer::Script Serve(Handler h) {
             const std::string req = ReadRequest(fd);
             if (req.empty()) return;
             const size_t sp1 = req.find(' '), sp2 = req.find(' ', sp1 + 1);
-            const std::string method = req.substr(0, sp1), path = req.substr(sp1 + 1, sp2 - sp1 - 1);
+            const std::string method = req.substr(0, sp1),
+                              path = req.substr(sp1 + 1, sp2 - sp1 - 1);
             const std::string body = req.substr(req.find("\r\n\r\n") + 4);
             Reply r = h(method, path, body);
-            SendAll(fd, "HTTP/1.1 " + std::to_string(r.status) + (r.status == 200 ? " OK" : " Bad Request") +
-                            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(r.body.size()) +
-                            "\r\n\r\n" + r.body);
+            SendAll(fd, "HTTP/1.1 " + std::to_string(r.status) +
+                            (r.status == 200 ? " OK" : " Bad Request") +
+                            "\r\nContent-Type: application/json\r\nContent-Length: " +
+                            std::to_string(r.body.size()) + "\r\n\r\n" + r.body);
         }
     };
 }
 
 Reply TxStatus(const std::string& status, const std::string& block = "-1") {
-    return {200, Json{{"status", status}, {"transaction", {{"hash", kHash}}}, {"block_number", block}}.dump()};
+    return {200,
+            Json{{"status", status}, {"transaction", {{"hash", kHash}}}, {"block_number", block}}
+                .dump()};
 }
 Reply NotFound(const std::string& msg) { return {400, Json{{"code", 2}, {"message", msg}}.dump()}; }
 
@@ -60,19 +63,24 @@ WaitOptions Fast(int timeout_ms = 10'000) {
 
 TEST(WaitForTx, WalksPendingPackedIrreversibleAndReadsTheReceipt) {
     std::atomic<int> polls{0};
-    ScriptServer srv(Serve([&](const std::string&, const std::string& path, const std::string&) -> Reply {
-        if (path == std::string("/getTxByHash/") + kHash) {
-            const int n = polls++;
-            if (n < 2) return NotFound("tx not found");  // not yet admitted
-            if (n < 4) return TxStatus("PENDING");
-            if (n < 6) return TxStatus("PACKED");
-            return TxStatus("IRREVERSIBLE", "7");
-        }
-        if (path == std::string("/getTxReceiptByTxHash/") + kHash) {
-            return {200, Json{{"tx_hash", kHash}, {"status_code", "SUCCESS"}, {"message", ""}, {"gas_usage", 3120}}.dump()};
-        }
-        return NotFound("unexpected " + path);
-    }));
+    ScriptServer srv(
+        Serve([&](const std::string&, const std::string& path, const std::string&) -> Reply {
+            if (path == std::string("/getTxByHash/") + kHash) {
+                const int n = polls++;
+                if (n < 2) return NotFound("tx not found");  // not yet admitted
+                if (n < 4) return TxStatus("PENDING");
+                if (n < 6) return TxStatus("PACKED");
+                return TxStatus("IRREVERSIBLE", "7");
+            }
+            if (path == std::string("/getTxReceiptByTxHash/") + kHash) {
+                return {200, Json{{"tx_hash", kHash},
+                                  {"status_code", "SUCCESS"},
+                                  {"message", ""},
+                                  {"gas_usage", 3120}}
+                                 .dump()};
+            }
+            return NotFound("unexpected " + path);
+        }));
     auto api = NodeApi::Make(srv.url());
     ASSERT_TRUE(api.ok());
     std::vector<std::string> seen;
@@ -91,11 +99,14 @@ TEST(WaitForTx, WalksPendingPackedIrreversibleAndReadsTheReceipt) {
 }
 
 TEST(WaitForTx, FailedReceiptIsReportedAsFailed) {
-    ScriptServer srv(Serve([&](const std::string&, const std::string& path, const std::string&) -> Reply {
-        if (path.rfind("/getTxByHash/", 0) == 0) return TxStatus("IRREVERSIBLE", "3");
-        return {200, Json{{"tx_hash", kHash}, {"status_code", "RUNTIME_ERROR"}, {"message", "balance not enough 1 < 2"}}
-                         .dump()};
-    }));
+    ScriptServer srv(
+        Serve([&](const std::string&, const std::string& path, const std::string&) -> Reply {
+            if (path.rfind("/getTxByHash/", 0) == 0) return TxStatus("IRREVERSIBLE", "3");
+            return {200, Json{{"tx_hash", kHash},
+                              {"status_code", "RUNTIME_ERROR"},
+                              {"message", "balance not enough 1 < 2"}}
+                             .dump()};
+        }));
     auto api = NodeApi::Make(srv.url());
     auto r = WaitForTx(*api, kHash, Fast());
     ASSERT_TRUE(r.ok());
@@ -107,9 +118,8 @@ TEST(WaitForTx, FailedReceiptIsReportedAsFailed) {
 }
 
 TEST(WaitForTx, UnknownAfterExpirationIsDropped) {
-    ScriptServer srv(Serve([&](const std::string&, const std::string&, const std::string&) -> Reply {
-        return NotFound("tx not found");
-    }));
+    ScriptServer srv(Serve([&](const std::string&, const std::string&,
+                               const std::string&) -> Reply { return NotFound("tx not found"); }));
     auto api = NodeApi::Make(srv.url());
     auto opts = Fast();
     opts.expiration_ns = util::SystemClock().Now() - 10 * util::kNanosPerSecond;
@@ -120,9 +130,8 @@ TEST(WaitForTx, UnknownAfterExpirationIsDropped) {
 }
 
 TEST(WaitForTx, StuckPendingTimesOut) {
-    ScriptServer srv(Serve([&](const std::string&, const std::string&, const std::string&) -> Reply {
-        return TxStatus("PENDING");
-    }));
+    ScriptServer srv(Serve([&](const std::string&, const std::string&,
+                               const std::string&) -> Reply { return TxStatus("PENDING"); }));
     auto api = NodeApi::Make(srv.url());
     auto r = WaitForTx(*api, kHash, Fast(300));
     ASSERT_TRUE(r.ok());
@@ -134,7 +143,8 @@ TEST(WaitForTx, StuckPendingTimesOut) {
 TEST(WaitForTx, NodeThatGoesAwayIsAnError) {
     uint16_t port = 0;
     {
-        ScriptServer srv(Serve([](const std::string&, const std::string&, const std::string&) { return Reply{}; }));
+        ScriptServer srv(Serve(
+            [](const std::string&, const std::string&, const std::string&) { return Reply{}; }));
         port = srv.port();
     }  // closed: connections are refused now
     auto api = NodeApi::Make("http://127.0.0.1:" + std::to_string(port));
@@ -145,7 +155,8 @@ TEST(WaitForTx, NodeThatGoesAwayIsAnError) {
 }
 
 core::Tx SignedTx() {
-    auto tx = BuildTx({TransferAction("iost", "alice", "bobby", "1", "")}, TxParams{}, util::SystemClock().Now());
+    auto tx = BuildTx({TransferAction("iost", "alice", "bobby", "1", "")}, TxParams{},
+                      util::SystemClock().Now());
     EXPECT_TRUE(tx.ok());
     SignAsPublisher(*tx, "alice", crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "alice"));
     return *tx;
@@ -155,11 +166,14 @@ TEST(NodeApi, SendTxPostsTheSdkShapeAndChecksTheHash) {
     const core::Tx tx = SignedTx();
     std::string posted;
     std::atomic<bool> lie{false};
-    ScriptServer srv(Serve([&](const std::string& method, const std::string& path, const std::string& body) -> Reply {
-        if (method != "POST" || path != "/sendTx") return NotFound("no");
-        posted = body;
-        return {200, Json{{"hash", lie ? std::string(kHash) : tx.HashBase58()}, {"pre_tx_receipt", nullptr}}.dump()};
-    }));
+    ScriptServer srv(Serve(
+        [&](const std::string& method, const std::string& path, const std::string& body) -> Reply {
+            if (method != "POST" || path != "/sendTx") return NotFound("no");
+            posted = body;
+            return {200, Json{{"hash", lie ? std::string(kHash) : tx.HashBase58()},
+                              {"pre_tx_receipt", nullptr}}
+                             .dump()};
+        }));
     auto api = NodeApi::Make(srv.url());
     auto h = api->SendTx(tx);
     ASSERT_TRUE(h.ok()) << h.error().message;
@@ -172,9 +186,10 @@ TEST(NodeApi, SendTxPostsTheSdkShapeAndChecksTheHash) {
 }
 
 TEST(NodeApi, RefusalCarriesTheNodesMessageAndStatus) {
-    ScriptServer srv(Serve([&](const std::string&, const std::string&, const std::string&) -> Reply {
-        return {400, Json{{"code", 3}, {"message", "tx expired"}}.dump()};
-    }));
+    ScriptServer srv(
+        Serve([&](const std::string&, const std::string&, const std::string&) -> Reply {
+            return {400, Json{{"code", 3}, {"message", "tx expired"}}.dump()};
+        }));
     auto api = NodeApi::Make(srv.url());
     auto h = api->SendTx(SignedTx());
     ASSERT_FALSE(h.ok());

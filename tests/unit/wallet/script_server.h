@@ -5,12 +5,11 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
@@ -35,11 +34,13 @@ inline std::string ReadRequest(int fd, int timeout_ms = 3000) {
             if (head_end != std::string::npos) {
                 need = head_end + 4;
                 auto cl = data.find("Content-Length: ");
-                if (cl != std::string::npos && cl < head_end) need += std::stoul(data.substr(cl + 16));
+                if (cl != std::string::npos && cl < head_end)
+                    need += std::stoul(data.substr(cl + 16));
             }
         }
         if (head_end != std::string::npos && data.size() >= need) return data;
-        auto left = std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now()).count();
+        auto left =
+            std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now()).count();
         if (left <= 0) return "";
         pollfd p{fd, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left)) <= 0) return "";
@@ -60,14 +61,14 @@ inline void SendAll(int fd, const std::string& s) {
 }
 
 inline std::string Ok(const std::string& body, const std::string& extra = "") {
-    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n" + extra + "\r\n" + body;
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
 }
 
 // Accepts connections on 127.0.0.1:<ephemeral> and runs `script(fd, n)` for
 // the n-th one (sequentially, on one thread). Stops within 100 ms.
 class ScriptServer {
-public:
+  public:
     using Script = std::function<void(int fd, int n)>;
     explicit ScriptServer(Script script) : m_script(std::move(script)) {
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -101,7 +102,7 @@ public:
         m_last = std::move(s);
     }
 
-private:
+  private:
     void Loop() {
         while (!m_stop) {
             pollfd p{m_fd, POLLIN, 0};

@@ -1,19 +1,17 @@
 // Transaction building and input validation: iwallet's transfer and account
 // creation reproduce the official SDK's vectors byte for byte (same hash,
 // same signature), and every bad input is refused with a message.
-#include <wallet/tx_builder.h>
-
+#include <core/tx_json.h>
 #include <gtest/gtest.h>
+#include <util/bytes.h>
+#include <wallet/key_tool.h>
+#include <wallet/tx_builder.h>
 
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include <core/tx_json.h>
-#include <util/bytes.h>
-#include <wallet/key_tool.h>
 
 namespace iost::wallet {
 namespace {
@@ -34,26 +32,32 @@ Json Vector(const std::string& name) {
 
 crypto::KeyPair VectorKey(const Json& v, const std::string& name) {
     for (const auto& k : v["keys"]) {
-        if (k["name"] == name) return *KeyFromBase58Secret(crypto::Algorithm::kEd25519, k["secret_base58"].get<std::string>());
+        if (k["name"] == name)
+            return *KeyFromBase58Secret(crypto::Algorithm::kEd25519,
+                                        k["secret_base58"].get<std::string>());
     }
     ADD_FAILURE() << "no key " << name;
     return crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "missing");
 }
 
-int64_t I64(const Json& v, const char* field) { return std::stoll(v["encoded_ints"][field].get<std::string>()); }
+int64_t I64(const Json& v, const char* field) {
+    return std::stoll(v["encoded_ints"][field].get<std::string>());
+}
 
 TEST(TxBuilder, TransferMatchesTheSdkVector) {
     const Json v = Vector("ed25519_transfer");
     TxParams p;
     p.amount_limit = "iost:10.5";  // the SDK's transfer approves the amount
     p.expiration_s = 90;
-    auto tx = BuildTx({TransferAction("iost", "alice", "bob", "10.5", "vector 1")}, p, I64(v, "time"));
+    auto tx =
+        BuildTx({TransferAction("iost", "alice", "bob", "10.5", "vector 1")}, p, I64(v, "time"));
     ASSERT_TRUE(tx.ok()) << tx.error().message;
     EXPECT_EQ(tx->expiration, I64(v, "expiration"));
     SignAsPublisher(*tx, "alice", VectorKey(v, "alice"));
     EXPECT_EQ(tx->HashBase58(), v["hash"]);
     const Json body = Json::parse(v["sendtx_body"].get<std::string>());
-    EXPECT_EQ(util::Base64Encode(tx->publisher_sigs.at(0).sig), body["publisher_sigs"][0]["signature"]);
+    EXPECT_EQ(util::Base64Encode(tx->publisher_sigs.at(0).sig),
+              body["publisher_sigs"][0]["signature"]);
     // The JSON iwallet sends parses back to the same transaction.
     auto back = core::TxFromJson(core::TxToJson(*tx));
     ASSERT_TRUE(back.ok());
@@ -88,7 +92,8 @@ TEST(TxBuilder, AccountCreationMatchesTheSdkVector) {
 TEST(TxBuilder, AccountCreationOptions) {
     CreateAccountSpec s;
     s.name = "newbie_01";
-    s.owner_key = s.active_key = util::Base58Encode(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "n").public_key().bytes);
+    s.owner_key = s.active_key = util::Base58Encode(
+        crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "n").public_key().bytes);
     s.initial_ram = 0;
     s.initial_gas_pledge = 10;
     s.initial_balance = "2.5";
@@ -139,7 +144,8 @@ TEST(TxBuilder, BadTxParamsAreRefused) {
     check([](TxParams& p) { p.gas_ratio = 100.5; }, "--gas-ratio");
     check([](TxParams& p) { p.gas_ratio = std::nan(""); }, "--gas-ratio");
     check([](TxParams& p) { p.gas_limit = 5999; }, "--gas-limit");
-    check([](TxParams& p) { p.gas_limit = std::numeric_limits<double>::infinity(); }, "--gas-limit");
+    check([](TxParams& p) { p.gas_limit = std::numeric_limits<double>::infinity(); },
+          "--gas-limit");
     check([](TxParams& p) { p.expiration_s = 0; }, "--expiration");
     check([](TxParams& p) { p.expiration_s = 91; }, "--expiration");
     check([](TxParams& p) { p.amount_limit = "iost"; }, "--amount-limit");
@@ -167,8 +173,8 @@ TEST(TxBuilder, Amounts) {
     EXPECT_EQ(*CheckIostAmount("10", "amount"), "10");
     EXPECT_EQ(*CheckIostAmount("0.50000000", "amount"), "0.5");
     EXPECT_EQ(*CheckIostAmount("007", "amount"), "7");
-    for (const char* bad : {"", "0", "0.000", "-1", "+1", "1.123456789", "1e5", "abc", "1.", ".5", " 1",
-                            "99999999999999999999", "1,5", "0x10"}) {
+    for (const char* bad : {"", "0", "0.000", "-1", "+1", "1.123456789", "1e5", "abc", "1.", ".5",
+                            " 1", "99999999999999999999", "1,5", "0x10"}) {
         auto r = CheckIostAmount(bad, "amount");
         EXPECT_FALSE(r.ok()) << bad;
         if (!r.ok()) {
@@ -190,12 +196,14 @@ TEST(TxBuilder, NamesContractsAndJsonArgs) {
         }
     }
     EXPECT_TRUE(CheckContract("token.iost", "transfer").ok());
-    EXPECT_TRUE(CheckContract("Contract7SBZUQyh25ggTQdqrHEZqwnYKFWvfETsvLJHKqJeEodi", "hello").ok());
+    EXPECT_TRUE(
+        CheckContract("Contract7SBZUQyh25ggTQdqrHEZqwnYKFWvfETsvLJHKqJeEodi", "hello").ok());
     EXPECT_FALSE(CheckContract("token", "transfer").ok());
     EXPECT_FALSE(CheckContract("token.iost", "").ok());
     EXPECT_FALSE(CheckContract("token.iost", "trans fer").ok());
 
-    EXPECT_EQ(*CheckJsonArgs(R"(["iost", 1, true, null, {"a": [1]}])"), R"(["iost", 1, true, null, {"a": [1]}])");
+    EXPECT_EQ(*CheckJsonArgs(R"(["iost", 1, true, null, {"a": [1]}])"),
+              R"(["iost", 1, true, null, {"a": [1]}])");
     EXPECT_TRUE(CheckJsonArgs("[]").ok());
     for (const char* bad : {"", "{}", "null", "\"x\"", "[1,", "[1]]", "iost", "[\"a\" \"b\"]"}) {
         EXPECT_FALSE(CheckJsonArgs(bad).ok()) << bad;
@@ -210,8 +218,8 @@ TEST(TxBuilder, ServerUrls) {
     EXPECT_EQ(*NormalizeServerUrl("localhost"), "http://localhost:30001");
     EXPECT_EQ(*NormalizeServerUrl("http://[::1]:8080"), "http://[::1]:8080");
     EXPECT_EQ(*NormalizeServerUrl("http://[::1]"), "http://[::1]:30001");
-    for (const char* bad : {"", "https://node:443", "ftp://x", "http://h:1/path", "http://h:99999", "http://:30001",
-                            "http://h:port"}) {
+    for (const char* bad : {"", "https://node:443", "ftp://x", "http://h:1/path", "http://h:99999",
+                            "http://:30001", "http://h:port"}) {
         auto r = NormalizeServerUrl(bad);
         EXPECT_FALSE(r.ok()) << bad;
         if (!r.ok()) {
