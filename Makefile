@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DIOST_WERROR=ON
 endif
 
-.PHONY: all deps configure build test test-unit test-functional devnet fuzz bench bench-quick bench-micro sim-sweep layering clean format
+.PHONY: all deps configure build test test-unit test-functional devnet fuzz bench bench-quick bench-micro sim-sweep layering clean format check-format
 
 all: build
 
@@ -72,5 +72,9 @@ bench-micro: build
 clean:
 	rm -rf $(BUILD) build-fuzz
 
+# clang-format 14 with .clang-format; `make test` runs scripts/check-format.sh (test format.tree).
 format:
-	@find src tests bench -name '*.h' -o -name '*.cpp' | xargs clang-format -i
+	@find src tests bench -path tests/vectors/node_modules -prune -o \( -name '*.h' -o -name '*.cpp' \) -print0 | xargs -0 clang-format -i
+
+check-format:
+	@scripts/check-format.sh

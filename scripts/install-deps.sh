@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake ninja-build pkg-config git
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   libsodium-dev libsecp256k1-dev libssl-dev
   librocksdb-dev
   libboost-dev libboost-system-dev
