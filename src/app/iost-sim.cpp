@@ -1,7 +1,9 @@
 // iost-sim: runs the deterministic PoB simulator (tests/sim, docs/pob.md §10)
 // over one seed or a seed range and prints one JSON summary line per run.
 // Exit status: 0 when every run kept safety; 1 when any run violated it
-// (with --negative-control the expectation flips: every run must violate);
+// (with --negative-control the expectation flips: every run must violate;
+// --no-compensation is the other negative control: runs in which a forged
+// transaction became final must then violate);
 // 2 on bad options. A failing run prints the command that replays it.
 #include <sim.h>
 
@@ -20,6 +22,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> faults;
     double p = 0.3;
     bool quiet = false;
+    bool no_auditor = false;
     app.add_option("--seed", cfg.seed, "seed of a single run");
     app.add_option("--seeds", seeds, "seed range A:B (inclusive)");
     app.add_option("--believable,-B", cfg.believable, "believable league size B");
@@ -37,12 +40,18 @@ int main(int argc, char** argv) {
     app.add_option("--jitter-ms", cfg.jitter_ms, "link jitter");
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
-                   "crash-primary|partition|asymmetric (repeatable)");
+                   "crash-primary|partition|asymmetric|key-changer|framer (repeatable)");
     app.add_option("--mix", mix, "'all': cycle the built-in fault mixes over the seeds");
     app.add_option("--fault-start-ms", cfg.fault_start_ms, "when faults start");
     app.add_option("--heal-ms", cfg.heal_ms, "when partitions heal and crashed nodes restart");
     app.add_flag("--negative-control", cfg.negative_control,
                  "run more than f twin normal validators across a split: must violate safety");
+    app.add_flag("--no-compensation", cfg.no_compensation,
+                 "negative control: execution never pays compensations; a forged final tx must "
+                 "then be reported as a violation");
+    app.add_flag("--no-auditor", no_auditor, "no node audits final transactions (sampling only)");
+    app.add_option("--quiet-end-ms", cfg.quiet_end_ms,
+                   "no forging, key changes or framing in the last this many ms");
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");
     app.add_flag("--quiet", quiet, "print only failing runs and the final tally");
     CLI11_PARSE(app, argc, argv);
@@ -52,6 +61,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     cfg.sampling_ppm = static_cast<uint32_t>(p * 1e6 + 0.5);
+    cfg.auditor = !no_auditor;
     for (const auto& f : faults) {
         auto parsed = iost::sim::ParseFault(f);
         if (!parsed) {

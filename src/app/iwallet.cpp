@@ -196,6 +196,17 @@ int main(int argc, char** argv) {
         "pob", "PoB state: epoch, seed, believable and normal groups with Servi");
     auto* state = app.add_subcommand("state", "Chain and node info")->alias("chain");
 
+    std::string ev_hash, ev_file;
+    auto* evidence = app.add_subcommand(
+        "evidence",
+        "Prove fraud: a packed or final tx whose signature does not verify (docs/pob.md §7.4)");
+    auto* ev_by_hash =
+        evidence->add_option("--tx", ev_hash, "the forged transaction's hash (base58)");
+    auto* ev_by_file =
+        evidence->add_option("--proof", ev_file, "file with a base64 proof (- for stdin)");
+    ev_by_hash->excludes(ev_by_file);
+    evidence->require_option(1);
+
     auto* key = app.add_subcommand("key", "Key tools");
     key->require_subcommand(1);
     auto* key_new = key->add_subcommand("new", "Generate a key pair; prints base58 keys as JSON");
@@ -266,6 +277,7 @@ int main(int argc, char** argv) {
     }
     if (receipt->parsed()) return w::Receipt(ctx, rc_hash);
     if (pob->parsed()) return w::Pob(ctx);
+    if (evidence->parsed()) return w::Evidence(ctx, ev_hash, ev_file);
     if (state->parsed()) return w::State(ctx);
     std::cerr << "iwallet: no command\n";
     return w::kExitUsage;

@@ -29,8 +29,10 @@ struct Slash {
     crypto::Hash256 evidence_id{};
 };
 
+// A forged transaction that became final earlier: execution pays back the
+// token debits it recorded for it (nothing if it failed), once.
 struct Compensation {
-    const core::Tx* tx = nullptr;  // a forged tx that became final earlier
+    const core::Tx* tx = nullptr;
     crypto::Hash256 tx_hash{};
     std::string paid_by;  // the slashed producer whose funds pay it back
 };
@@ -62,6 +64,14 @@ class Application {
     // every node when it validates a fraud proof, so its answer must not
     // depend on the clock.
     virtual util::Status CheckTx(const core::Tx& tx) = 0;
+    // The part of CheckTx that depends on the transaction's bytes alone:
+    // form, chain id, and that every signature verifies against the public
+    // key it names. Fraud is judged by this and nothing else (docs/pob.md
+    // §7.1): permissions, balances, expiry and duplicates depend on state and
+    // are decided by execution in final order, the same on every node, so a
+    // transaction that later fails them (its publisher changed keys, spent
+    // the funds...) never makes its honest producer slashable.
+    virtual util::Status CheckTxBytes(const core::Tx& tx) = 0;
     // Executes on top of the committed state at height-1, without committing.
     virtual ExecResult Execute(const ExecInput& in) = 0;
     // Commits `in` (executed before with this result, or re-executed).

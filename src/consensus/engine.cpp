@@ -104,7 +104,8 @@ int64_t Engine::ViewTimeout(uint64_t view) const {
 const Committee* Engine::CommitteeForEpoch(uint64_t epoch) const {
     if (epoch == m_committee.epoch) return &m_committee;
     if (m_prev_committee && m_prev_committee->epoch == epoch) return &*m_prev_committee;
-    return nullptr;
+    auto it = m_past_committees.find(epoch);
+    return it == m_past_committees.end() ? nullptr : &it->second;
 }
 
 std::optional<std::string> Engine::OwnerOf(const std::string& publisher) const {
@@ -506,9 +507,12 @@ void Engine::SampleMicro(const core::MicroBlock& mb) {
     // deterministic signature over the MicroBlock hash, revealed only now.
     const util::Bytes sample_sig = m_signer.Sign(crypto::View(crypto::SampleMessage(mb.hash)));
     for (size_t i = 0; i < mb.txs.size(); ++i) {
-        if (!crypto::IsSampled(sample_sig, mb.tx_hashes[i], m_opt.params.sampling_ppm)) continue;
+        if (!crypto::IsSampled(sample_sig, mb.tx_hashes[i], m_opt.params.sampling_ppm) &&
+            !MustVerifyAlways(mb.txs[i])) {  // pob.md §7.5: p = 1 for what money cannot repair
+            continue;
+        }
         ++m_stats.samples_checked;
-        if (m_app.CheckTx(mb.txs[i]).ok()) continue;
+        if (m_app.CheckTxBytes(mb.txs[i]).ok()) continue;  // pob.md §7.1: bytes only
         auto ev = std::make_shared<core::Evidence>();
         ev->kind = core::EvidenceKind::kFraud;
         ev->fraud.header = mb.header;
@@ -525,7 +529,14 @@ void Engine::SampleMicro(const core::MicroBlock& mb) {
 
 void Engine::AddEvidence(std::shared_ptr<const core::Evidence> ev, bool gossip) {
     const crypto::Hash256 id = ev->Id();
-    if (m_evidence_pool.count(id) || m_slashed.count(ev->Accused())) return;
+    if (m_evidence_pool.count(id)) return;
+    if (m_slashed.count(ev->Accused())) {
+        // pob.md §7.4: a fraud proof against a producer already slashed is
+        // still a claim: its forged transaction is repaid (once).
+        if (ev->kind != core::EvidenceKind::kFraud || m_compensated.count(ev->fraud.tx.Hash())) {
+            return;
+        }
+    }
     uint64_t epoch = 0;
     if (ev->kind == core::EvidenceKind::kVoteEquivocation) {
         if (ev->vote.a.height == 0) return;
@@ -606,9 +617,19 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     }
     // Evidence first: it decides exclusions.
     std::set<std::string> accused;
+    std::set<crypto::Hash256> claimed;
     for (const auto& [id, ev] : m_evidence_pool) {
         if (b->evidence.size() >= kMaxEvidencePerBlock) break;
-        if (m_slashed.count(ev->Accused()) || !accused.insert(ev->Accused()).second) continue;
+        if (m_slashed.count(ev->Accused())) {
+            // A claim (pob.md §7.4): one per forged transaction not yet repaid.
+            if (ev->kind == core::EvidenceKind::kFraud &&
+                !m_compensated.count(ev->fraud.tx.Hash()) &&
+                claimed.insert(ev->fraud.tx.Hash()).second) {
+                b->evidence.push_back(*ev);
+            }
+            continue;
+        }
+        if (!accused.insert(ev->Accused()).second) continue;
         b->evidence.push_back(*ev);
     }
     // pob.md §3.3: each live producer's MicroBlocks that extend what is final,
@@ -727,11 +748,20 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
     // Evidence: valid, new, one per accused.
     std::set<std::string> accused;
     std::map<std::string, crypto::Hash256> evidence_of;
+    std::set<crypto::Hash256> comp_seen;
     if (b.evidence.size() > kMaxEvidencePerBlock) return util::Err("too much evidence");
     for (const auto& ev : b.evidence) {
         const std::string& who = ev.Accused();
-        if (m_slashed.count(who) || !accused.insert(who).second) {
-            return util::Err("evidence against an already slashed or twice accused validator");
+        // pob.md §7.4: against a producer slashed earlier, a fraud proof is a
+        // claim that repays its transaction (once); anything else is stale.
+        const bool claim = m_slashed.count(who) != 0;
+        if (claim &&
+            (ev.kind != core::EvidenceKind::kFraud || m_compensated.count(ev.fraud.tx.Hash()) ||
+             !comp_seen.insert(ev.fraud.tx.Hash()).second)) {
+            return util::Err("evidence against an already slashed validator that repays nothing");
+        }
+        if (!claim && !accused.insert(who).second) {
+            return util::Err("evidence against a twice accused validator");
         }
         const crypto::Hash256 id = ev.Id();
         if (!m_evidence_pool.count(id)) {
@@ -744,6 +774,12 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
             if (!c) return util::Err("evidence from an unknown epoch");
             IOST_TRY(ValidateEvidence(ev, *c, m_app, m_verifier));
         }
+        if (claim) {
+            const crypto::Hash256 th = ev.fraud.tx.Hash();
+            plan->compensated.push_back({th, id});
+            plan->in.compensations.push_back({&ev.fraud.tx, th, who});
+            continue;
+        }
         plan->slashed.push_back(who);
         evidence_of[who] = id;
         plan->in.slashes.push_back({who, id});
@@ -751,7 +787,6 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
     // Compensation: every tx the newly slashed produced within the window is
     // re-verified; forged ones already final are paid back (pob.md §7.3).
     const uint64_t h = b.height;
-    std::set<crypto::Hash256> comp_seen;
     for (const auto& [fh, list] : m_recent) {
         if (fh + P.recheck_window < h) continue;
         for (const auto& rt : list) {
@@ -760,7 +795,7 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
                 !comp_seen.insert(rt.hash).second) {
                 continue;
             }
-            if (m_app.CheckTx(*rt.tx).ok()) continue;
+            if (m_app.CheckTxBytes(*rt.tx).ok()) continue;
             plan->compensated.push_back({rt.hash, it->second});
             plan->comp_txs.push_back(rt.tx);
             plan->in.compensations.push_back({rt.tx.get(), rt.hash, rt.producer});
@@ -822,7 +857,7 @@ util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
             plan->micros.push_back(m);
             for (size_t i = 0; i < m->txs.size(); ++i) {
                 const auto& th = m->tx_hashes[i];
-                if (slashed_now && !m_app.CheckTx(m->txs[i]).ok()) {
+                if (slashed_now && !m_app.CheckTxBytes(m->txs[i]).ok()) {
                     plan->excluded.push_back({th, evidence_of[ref.producer]});
                     continue;
                 }
@@ -1254,6 +1289,12 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     }
     for (const auto& th : plan.in.tx_hashes) m_final_txs.insert(th);
     for (const auto& c : b.compensated) m_compensated.insert(c.tx_hash);
+    for (auto it = m_evidence_pool.begin(); it != m_evidence_pool.end();) {
+        it = it->second->kind == core::EvidenceKind::kFraud &&
+                     m_compensated.count(it->second->fraud.tx.Hash())
+                 ? m_evidence_pool.erase(it)
+                 : std::next(it);
+    }
     // Trim the windows.
     const uint64_t keep = std::max(m_opt.params.recheck_window, m_opt.params.dedup_window);
     while (!m_recent.empty() && m_recent.begin()->first + keep < b.height) {
@@ -1283,7 +1324,11 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
         }
         Emit(std::move(p));
         for (auto it = m_evidence_pool.begin(); it != m_evidence_pool.end();) {
-            it = it->second->Accused() == s.validator ? m_evidence_pool.erase(it) : std::next(it);
+            // Fraud proofs of transactions not repaid yet stay, as claims.
+            const bool claim = it->second->kind == core::EvidenceKind::kFraud &&
+                               !m_compensated.count(it->second->fraud.tx.Hash());
+            it = it->second->Accused() == s.validator && !claim ? m_evidence_pool.erase(it)
+                                                                : std::next(it);
         }
     }
     if (!plan.in.slashes.empty() || !b.fallback.empty()) {
@@ -1300,6 +1345,17 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     m_log.Debug("final {} view {} txs {}", b.height, commit_view, plan.in.txs.size());
     if (m_height % m_opt.params.epoch_length == 0) {
         m_prev_committee = m_committee;
+        // pob.md §7.4: evidence about MicroBlocks stays provable for
+        // fraud_window heights, so their epochs' committees are kept.
+        const uint64_t L = m_opt.params.epoch_length;
+        const uint64_t fw = m_opt.params.fraud_window;
+        if (fw > 0) {
+            m_past_committees[m_committee.epoch] = m_committee;
+            while (!m_past_committees.empty() &&
+                   (m_past_committees.begin()->first + 1) * L + fw < m_height) {
+                m_past_committees.erase(m_past_committees.begin());
+            }
+        }
         const auto cands = m_app.Candidates();
         const uint64_t e = m_height / m_opt.params.epoch_length;
         m_committee = Elect(cands, EpochSeed(e, m_last_hash), e, m_opt.params);

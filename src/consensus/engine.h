@@ -110,6 +110,8 @@ class Engine {
     const Committee& committee() const { return m_committee; }
     const SafetyState& safety() const { return m_safety; }
     const EngineStats& stats() const { return m_stats; }
+    // Valid evidence this node holds and will propose (pob.md §7).
+    bool HasEvidence(const crypto::Hash256& id) const { return m_evidence_pool.count(id) != 0; }
     bool IsSlashed(const std::string& id) const { return m_slashed.count(id) != 0; }
     const std::map<uint64_t, std::shared_ptr<const core::CertifiedBlock>>& chain() const {
         return m_chain;
@@ -199,6 +201,8 @@ class Engine {
     std::map<uint64_t, std::vector<std::shared_ptr<const core::MicroBlock>>> m_chain_micros;
     Committee m_committee;
     std::optional<Committee> m_prev_committee;
+    // Committees of earlier epochs still within fraud_window (pob.md §7.4).
+    std::map<uint64_t, Committee> m_past_committees;
     std::set<std::string> m_slashed;   // ever, by final evidence
     std::set<std::string> m_fallback;  // this epoch
     std::map<std::string, std::pair<uint64_t, crypto::Hash256>>

@@ -8,6 +8,27 @@ bool VerifyMicroSignature(const core::MicroBlockHeader& h, util::ByteView sig,
     return verifier.Verify({key.algorithm, key.bytes, crypto::View(hash), sig});
 }
 
+bool MustVerifyAlways(const core::Tx& tx) {
+    for (const auto& a : tx.actions) {
+        if (a.contract == "auth.iost" || a.contract == "vote_producer.iost" ||
+            a.contract == "system.iost") {
+            return true;
+        }
+    }
+    return false;
+}
+
+core::Evidence MakeFraudProof(const core::MicroBlock& mb, uint32_t index) {
+    core::Evidence ev;
+    ev.kind = core::EvidenceKind::kFraud;
+    ev.fraud.header = mb.header;
+    ev.fraud.producer_sig = mb.producer_sig;
+    ev.fraud.tx_hashes = mb.tx_hashes;
+    ev.fraud.index = index;
+    ev.fraud.tx = mb.txs.at(index);
+    return ev;
+}
+
 namespace {
 
 util::Status CheckBelievableSigned(const core::MicroBlockHeader& h, const util::Bytes& sig,
@@ -52,8 +73,15 @@ util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committ
             if (f.index >= f.tx_hashes.size() || f.tx.Hash() != f.tx_hashes[f.index]) {
                 return util::Err("fraud proof: transaction is not in the MicroBlock");
             }
-            if (app.CheckTx(f.tx).ok()) {
-                return util::Err("fraud proof: the transaction is valid");
+            // pob.md §7.1: fraud is a fact about bytes. A transaction whose
+            // signatures verify against the keys they name is not fraud, even
+            // if its permissions or funds fail in today's state (the publisher
+            // may have changed keys since: judging that would frame the
+            // honest producer).
+            if (app.CheckTxBytes(f.tx).ok()) {
+                return util::Err(
+                    "fraud proof: the transaction's bytes are valid (form, chain id and every "
+                    "signature verify)");
             }
             return util::Ok();
         }

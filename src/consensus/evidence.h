@@ -19,6 +19,16 @@ namespace iost::consensus {
 bool VerifyMicroSignature(const core::MicroBlockHeader& h, util::ByteView sig,
                           const crypto::PublicKey& key, const crypto::Verifier& verifier);
 
+// pob.md §7.5: a transaction money cannot repair — one that changes
+// permissions or keys (auth.iost), validator registration or stake
+// (vote_producer.iost) or contract code (system.iost) — is never left to
+// sampling: every normal validator verifies it (p = 1 for it).
+bool MustVerifyAlways(const core::Tx& tx);
+
+// The fraud proof against mb's producer for its transaction `index` (the
+// caller has found that transaction's bytes invalid: samplers, auditors).
+core::Evidence MakeFraudProof(const core::MicroBlock& mb, uint32_t index);
+
 // `committee` is the committee of the evidence's epoch (for MicroBlock
 // evidence the header's epoch, for vote equivocation the votes' height).
 util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committee,

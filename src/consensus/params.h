@@ -27,6 +27,13 @@ struct Params {
     int64_t silent_after_ns = 3 * util::kNanosPerSecond;
     uint64_t min_servi = 1;
     uint64_t recheck_window = 100;  // final heights re-verified after fraud (§4.4)
+    // pob.md §7.4: final heights during which a fraud proof about a
+    // MicroBlock is accepted and its forged transaction repaid (the ledger
+    // keeps each transaction's debit record this long). Must be at least the
+    // unbonding delay of a validator's stake (7 days of unvote freeze) in
+    // heights, so that a slashable validator cannot withdraw first. 0 = as
+    // long as the epoch's committee is known (current and previous epoch).
+    uint64_t fraud_window = 0;
     uint64_t dedup_window = 1'000;  // final heights whose tx hashes stay known
     uint32_t max_txs_per_micro = 500;
     uint32_t max_direct_txs = 2'000;

@@ -228,9 +228,10 @@ Result<Genesis> FromYaml(const YAML::Node& root) {
 
     const YAML::Node pob = root["pob"];
     if (!pob) return Err("pob: missing");
-    IOST_TRY(CheckKeys(pob, "pob",
-                       {"believable_size", "normal_size", "sampling_probability", "epoch_length",
-                        "micro_interval_ms", "final_interval_ms", "min_servi", "recheck_window"}));
+    IOST_TRY(CheckKeys(
+        pob, "pob",
+        {"believable_size", "normal_size", "sampling_probability", "epoch_length",
+         "micro_interval_ms", "final_interval_ms", "min_servi", "recheck_window", "fraud_window"}));
     GEN_TRY_ASSIGN(g.pob.believable_size, ReqInt<uint32_t>(pob, "pob", "believable_size", 1, 1000));
     GEN_TRY_ASSIGN(g.pob.normal_size, ReqInt<uint32_t>(pob, "pob", "normal_size", 1, 1000));
     {
@@ -249,6 +250,8 @@ Result<Genesis> FromYaml(const YAML::Node& root) {
     GEN_TRY_ASSIGN(g.pob.min_servi, ReqInt<int64_t>(pob, "pob", "min_servi", 0, int64_t{1} << 50));
     GEN_TRY_ASSIGN(g.pob.recheck_window,
                    ReqInt<uint64_t>(pob, "pob", "recheck_window", 0, 1'000'000'000));
+    GEN_TRY_ASSIGN(g.pob.fraud_window,
+                   OptInt<uint64_t>(pob, "pob", "fraud_window", 0, 0, 1'000'000'000'000));
 
     IOST_TRY(ValidateGenesis(g));
     return g;
@@ -260,6 +263,12 @@ void EncodeKey(Encoder& e, const crypto::PublicKey& k) {
 }
 
 }  // namespace
+
+uint64_t FraudWindowBlocks(const PobParams& p) {
+    if (p.fraud_window != 0) return p.fraud_window;
+    const uint64_t f = p.final_interval_ms == 0 ? 1 : p.final_interval_ms;
+    return (static_cast<uint64_t>(kUnbondingDelayMs) + f - 1) / f;
+}
 
 Result<crypto::PublicKey> ParsePublicKeyText(std::string_view text) {
     std::optional<crypto::Algorithm> want;
@@ -425,6 +434,13 @@ Status ValidateGenesis(const Genesis& g) {
     if (p.epoch_length == 0) return Err("pob.epoch_length: must be at least 1");
     if (p.micro_interval_ms == 0) return Err("pob.micro_interval_ms: must be positive");
     if (p.final_interval_ms == 0) return Err("pob.final_interval_ms: must be positive");
+    if (p.fraud_window != 0 &&
+        p.fraud_window * p.final_interval_ms < static_cast<uint64_t>(kUnbondingDelayMs)) {
+        return Err("pob.fraud_window: " + std::to_string(p.fraud_window) + " blocks of " +
+                   std::to_string(p.final_interval_ms) +
+                   " ms is shorter than the stake's unbonding delay (7 days): a slashable "
+                   "validator could withdraw before its fraud window closes");
+    }
     if (p.final_interval_ms < p.micro_interval_ms) {
         return Err("pob.final_interval_ms: must be at least micro_interval_ms (" +
                    std::to_string(p.micro_interval_ms) + ")");
@@ -499,6 +515,8 @@ crypto::Hash256 GenesisHash(const Genesis& g) {
     e.WriteInt64(p.final_interval_ms);
     e.WriteInt64(p.min_servi);
     e.WriteInt64(static_cast<int64_t>(p.recheck_window));
+    // Committed only when set, so that genesis files without it keep their hash.
+    if (p.fraud_window != 0) e.WriteInt64(static_cast<int64_t>(p.fraud_window));
     return crypto::Sha3_256(e.bytes());
 }
 

@@ -58,7 +58,17 @@ struct PobParams {
     uint32_t final_interval_ms = 1000;
     int64_t min_servi = 0;
     uint64_t recheck_window = 100;  // final blocks
+    // docs/pob.md §7.4: final blocks during which fraud is provable and
+    // repaid; at least the stake's unbonding delay (7 days of unvote freeze)
+    // in blocks. 0 in the file = derived: ⌈7 days / final_interval⌉.
+    uint64_t fraud_window = 0;
 };
+
+// Stake comes back frozen this long after an unvote (vote_producer.iost).
+inline constexpr int64_t kUnbondingDelayMs = 7LL * 24 * 3600 * 1000;
+// The fraud window in final blocks: the explicit value, else the unbonding
+// delay at one block per final_interval.
+uint64_t FraudWindowBlocks(const PobParams& p);
 
 struct TokenSpec {
     std::string symbol = "iost";

@@ -68,6 +68,12 @@ struct BlockContext {
     int64_t time_ns = 0;   // block time, the "now" of every rule
     uint64_t height = 0;   // 0 only for genesis
     std::string producer;  // validator name, for receipts and gas (may be empty)
+    // PoB fraud records (docs/pob.md §7.3): record each executed transaction's
+    // token debits in state (so a proven forgery is paid back exactly what it
+    // took) and the token registry; drop the records of height - fraud_window
+    // (0 = keep forever). Off for plain ledger use (vectors, tools).
+    bool fraud_records = false;
+    uint64_t fraud_window = 0;
 };
 
 // Per-transaction facts a contract may need (IOST's tx context).

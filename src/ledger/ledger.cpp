@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace iost::ledger {
 namespace {
@@ -416,6 +417,7 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
         for (const auto& [payer, bytes] : ctx.ram_usage()) {
             if (bytes != 0) out.receipt.ram_usage[payer] = bytes;
         }
+        if (m_ctx.fraud_records) RecordDebits(tx_state, hash, out);
         tx_state.MergeInto(m_block);
     } else {
         out.receipt.returns.clear();
@@ -443,6 +445,78 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     return out;
 }
 
+namespace {
+
+// Contract-held balances (vote_producer.iost, gas.iost, the pool ...) are
+// backed by other records (votes, pledges); paying them back would break
+// those, so only user accounts are debited in the fraud sense.
+bool IsContractHolder(std::string_view holder) {
+    return holder.starts_with("Contract") || holder.find('.') != std::string_view::npos;
+}
+
+// (token, holder) of a balance ("tb/") or freeze ("tf/") key, or nullopt.
+std::optional<std::pair<std::string, std::string>> TokenHolderOf(std::string_view key) {
+    if (!key.starts_with("tb/") && !key.starts_with("tf/")) return std::nullopt;
+    key.remove_prefix(3);
+    const size_t slash = key.find('/');
+    if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+    return std::make_pair(std::string(key.substr(0, slash)), std::string(key.substr(slash + 1)));
+}
+
+int64_t HeldBy(const StateReader& s, std::string_view token, std::string_view holder) {
+    return ReadI64(s, schema::BalanceKey(token, holder)) + FrozenBalanceOf(s, token, holder);
+}
+
+}  // namespace
+
+void BlockExecutor::RecordDebits(const Overlay& tx_state, const crypto::Hash256& hash,
+                                 TxOutcome& out) {
+    std::set<std::pair<std::string, std::string>> touched;  // (holder, token), ordered
+    std::vector<std::string> new_tokens;
+    for (const auto& [key, value] : tx_state.writes()) {
+        if (auto th = TokenHolderOf(key)) {
+            if (!IsContractHolder(th->second)) touched.emplace(th->second, th->first);
+        } else if (key.starts_with("ti/") && value && !m_block.Get(key)) {
+            new_tokens.emplace_back(key.substr(3));
+        }
+    }
+    for (const auto& [holder, token] : touched) {
+        const int64_t before = HeldBy(m_block, token, holder);
+        const int64_t after = HeldBy(tx_state, token, holder);
+        if (after < before) out.debits.push_back({holder, token, before - after});
+    }
+    if (!out.debits.empty()) {
+        m_block.Put(schema::TxDebitsKey(hash), schema::EncodeDebits(out.debits));
+        m_recorded.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+    }
+    if (!new_tokens.empty()) {
+        std::vector<std::string> all = TokenSymbols(m_block);
+        for (auto& t : new_tokens) {
+            if (std::find(all.begin(), all.end(), t) == all.end()) all.push_back(std::move(t));
+        }
+        m_block.Put(schema::kTokenListKey, schema::EncodeStrings(all));
+    }
+}
+
+void BlockExecutor::PruneFraudRecords() {
+    if (!m_recorded.empty()) {
+        const std::string key = schema::DebitHeightKey(m_ctx.height);
+        m_block.Put(key, m_block.Get(key).value_or("") + m_recorded);
+        m_recorded.clear();
+    }
+    if (m_ctx.fraud_window == 0 || m_ctx.height <= m_ctx.fraud_window) return;
+    const std::string old = schema::DebitHeightKey(m_ctx.height - m_ctx.fraud_window);
+    auto list = m_block.Get(old);
+    if (!list) return;
+    for (size_t i = 0; i + 32 <= list->size(); i += 32) {
+        crypto::Hash256 h;
+        std::copy_n(list->data() + i, 32, h.begin());
+        m_block.Delete(schema::TxDebitsKey(h));
+        if (m_block.Get(schema::TxCompensatedKey(h))) m_block.Delete(schema::TxCompensatedKey(h));
+    }
+    m_block.Delete(old);
+}
+
 util::Status BlockExecutor::AddServi(std::string_view validator, int64_t delta) {
     auto v = ReadValidator(m_block, validator);
     if (!v) return util::Err("validator not exists: " + std::string(validator));
@@ -462,16 +536,27 @@ util::Result<SlashOutcome> BlockExecutor::Slash(std::string_view validator) {
         return util::Err("validator already slashed: " + std::string(validator));
     }
     SlashOutcome out;
-    const std::string pool_key = schema::BalanceKey(kIost, kCompensationPool);
-    int64_t pool = ReadI64(m_block, pool_key);
+    auto add_to_pool = [&](std::string_view token, int64_t raw) {
+        if (raw <= 0) return;
+        const std::string pool_key = schema::BalanceKey(token, kCompensationPool);
+        m_block.Put(pool_key, schema::EncodeI64(ReadI64(m_block, pool_key) + raw));
+    };
 
-    // Tokens: balance plus every frozen amount (matured or not).
-    const std::string bkey = schema::BalanceKey(kIost, validator);
-    out.tokens = ReadI64(m_block, bkey);
-    out.tokens += FrozenBalanceOf(m_block, kIost, validator);
-    if (m_block.Get(bkey)) m_block.Put(bkey, schema::EncodeI64(0));
-    const std::string fkey = schema::FreezeKey(kIost, validator);
-    if (m_block.Get(fkey)) m_block.Delete(fkey);
+    // Every token: balance plus every frozen amount (matured or not).
+    for (const std::string& token : TokenSymbols(m_block)) {
+        const std::string bkey = schema::BalanceKey(token, validator);
+        const int64_t held = ReadI64(m_block, bkey) + FrozenBalanceOf(m_block, token, validator);
+        if (m_block.Get(bkey)) m_block.Put(bkey, schema::EncodeI64(0));
+        const std::string fkey = schema::FreezeKey(token, validator);
+        if (m_block.Get(fkey)) m_block.Delete(fkey);
+        if (held <= 0) continue;
+        if (token == kIost) {
+            out.tokens = held;
+        } else {
+            out.other_tokens[token] = held;
+        }
+        add_to_pool(token, held);
+    }
 
     // Own stake: its vote for itself, held by vote_producer.iost.
     const std::string vkey = schema::VoteKey(validator, validator);
@@ -483,13 +568,36 @@ util::Result<SlashOutcome> BlockExecutor::Slash(std::string_view validator) {
         m_block.Put(vp_key, schema::EncodeI64(vp - out.stake));
         m_block.Delete(vkey);
         v->votes -= std::min(v->votes, out.stake);
+        add_to_pool(kIost, out.stake);
+    }
+
+    // Own gas pledge: the IOST gas.iost holds for it; its gas goes with it.
+    const std::string pkey = schema::GasPledgeKey(validator, validator);
+    out.pledge = ReadI64(m_block, pkey);
+    if (out.pledge > 0) {
+        const std::string gp_key = schema::BalanceKey(kIost, "gas.iost");
+        const int64_t gp = ReadI64(m_block, gp_key);
+        IOST_ASSERT(gp >= out.pledge, "gas.iost holds every pledge");
+        m_block.Put(gp_key, schema::EncodeI64(gp - out.pledge));
+        m_block.Delete(pkey);
+        const std::string gkey = schema::GasKey(validator);
+        schema::GasState g;
+        if (auto raw = m_block.Get(gkey)) g = *schema::GasState::Decode(*raw);
+        g = native::GasAt(g, m_ctx.time_ns);
+        const int64_t left = std::max<int64_t>(0, g.pledge_total - out.pledge);
+        g.limit = g.pledge_total > 0
+                      ? static_cast<int64_t>(static_cast<__int128>(g.limit) * left / g.pledge_total)
+                      : 0;
+        g.pledge_total = left;
+        g.stock = std::min(g.stock, g.limit);
+        if (g.update_time == 0) g.update_time = m_ctx.time_ns;
+        m_block.Put(gkey, g.Encode());
+        add_to_pool(kIost, out.pledge);
     }
     out.servi = v->servi;
     v->servi = 0;
     v->status = schema::ValidatorStatus::kSlashed;
     m_block.Put(schema::ValidatorKey(validator), v->Encode());
-    pool += out.total();
-    m_block.Put(pool_key, schema::EncodeI64(pool));
     return out;
 }
 
@@ -510,9 +618,34 @@ util::Status BlockExecutor::Compensate(std::string_view account, int64_t raw_amo
     return util::Ok();
 }
 
+CompensationOutcome BlockExecutor::CompensateTx(const crypto::Hash256& tx_hash) {
+    CompensationOutcome out;
+    const std::string done_key = schema::TxCompensatedKey(tx_hash);
+    if (m_block.Get(done_key)) {
+        out.already_paid = true;
+        return out;
+    }
+    for (const auto& d : TxDebits(m_block, tx_hash)) {
+        const std::string pool_key = schema::BalanceKey(d.token, kCompensationPool);
+        const int64_t pool = ReadI64(m_block, pool_key);
+        const std::string to_key = schema::BalanceKey(d.token, d.account);
+        if (d.amount <= 0 || pool < d.amount || !m_block.Get(schema::AccountKey(d.account))) {
+            out.shortfall.push_back(d);
+            continue;
+        }
+        m_block.Put(pool_key, schema::EncodeI64(pool - d.amount));
+        m_block.Put(to_key, schema::EncodeI64(ReadI64(m_block, to_key) + d.amount));
+        out.paid.push_back(d);
+    }
+    // Marked even when nothing was owed, so the record says it was judged.
+    m_block.Put(done_key, schema::EncodeDebits(out.paid));
+    return out;
+}
+
 BlockResult BlockExecutor::Finish() {
     IOST_ASSERT(!m_finished, "Finish called twice");
     m_finished = true;
+    if (m_ctx.fraud_records) PruneFraudRecords();
 
     // Replay index: bucket this block's executed hashes by their tx time's
     // second, then drop buckets (and their dd/ entries) older than the window.
@@ -647,6 +780,36 @@ std::optional<ValidatorInfo> GetValidator(const StateReader& state, std::string_
     auto r = ReadValidator(state, name);
     if (!r) return std::nullopt;
     return ToInfo(std::string(name), *r);
+}
+
+int64_t CompensationPoolBalance(const StateReader& state, std::string_view token) {
+    return ReadI64(state, schema::BalanceKey(token, kCompensationPool));
+}
+
+std::vector<std::string> TokenSymbols(const StateReader& state) {
+    if (auto raw = state.Get(schema::kTokenListKey)) {
+        auto list = schema::DecodeStrings(*raw);
+        IOST_ASSERT(list.ok(), "stored token list must decode");
+        return std::move(*list);
+    }
+    return {std::string(kIost), std::string(native::kRam)};
+}
+
+std::vector<schema::TokenDebit> TxDebits(const StateReader& state, const crypto::Hash256& tx_hash) {
+    auto raw = state.Get(schema::TxDebitsKey(tx_hash));
+    if (!raw) return {};
+    auto d = schema::DecodeDebits(*raw);
+    IOST_ASSERT(d.ok(), "stored debits must decode");
+    return std::move(*d);
+}
+
+std::optional<std::vector<schema::TokenDebit>> TxCompensation(const StateReader& state,
+                                                              const crypto::Hash256& tx_hash) {
+    auto raw = state.Get(schema::TxCompensatedKey(tx_hash));
+    if (!raw) return std::nullopt;
+    auto d = schema::DecodeDebits(*raw);
+    IOST_ASSERT(d.ok(), "stored compensation must decode");
+    return std::move(*d);
 }
 
 int64_t CompensationPoolBalance(const StateReader& state) {

@@ -33,6 +33,7 @@
 #include <util/result.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -57,6 +58,9 @@ struct TxOutcome {
     // false: refused before execution (receipt.status says why, code
     // WRONG_TX_FORMAT); nothing was written, no gas was charged.
     bool executed = false;
+    // With BlockContext::fraud_records: what the transaction took, per
+    // (account, token), in that order; empty for a failed or refused one.
+    std::vector<schema::TokenDebit> debits;
 };
 
 struct BlockResult {
@@ -86,8 +90,18 @@ struct ValidatorInfo {
 struct SlashOutcome {
     int64_t tokens = 0;  // IOST raw taken from the account's balance and frozen balances
     int64_t stake = 0;   // IOST raw of the validator's own stake
+    int64_t pledge = 0;  // IOST raw of its own gas pledge (held by gas.iost)
     int64_t servi = 0;   // Servi zeroed
-    int64_t total() const { return tokens + stake; }
+    // Every other token (balance plus frozen) taken, by symbol.
+    std::map<std::string, int64_t> other_tokens;
+    int64_t total() const { return tokens + stake + pledge; }
+};
+
+// The outcome of paying back one forged transaction (docs/pob.md §7.3).
+struct CompensationOutcome {
+    std::vector<schema::TokenDebit> paid;       // in the recorded debit order
+    std::vector<schema::TokenDebit> shortfall;  // what the pool could not pay
+    bool already_paid = false;                  // an earlier compensation paid it
 };
 
 // Holder of slashed funds until they are paid back.
@@ -120,6 +134,12 @@ class BlockExecutor {
     util::Result<SlashOutcome> Slash(std::string_view validator);
     // Pays `raw_amount` IOST from the compensation pool to `account`.
     util::Status Compensate(std::string_view account, int64_t raw_amount);
+    // Pays back exactly the token debits execution recorded for `tx_hash`
+    // (nothing for a transaction that failed, was refused or is unknown),
+    // each from the pool of its token, once: a second call pays nothing and
+    // says already_paid. What the pool cannot cover is reported as shortfall
+    // (and not paid), never invented.
+    CompensationOutcome CompensateTx(const crypto::Hash256& tx_hash);
 
     // State as this block has changed it so far.
     const StateReader& view() const { return m_block; }
@@ -131,6 +151,9 @@ class BlockExecutor {
 
   private:
     TxOutcome Refuse(const crypto::Hash256& hash, std::string message);
+    // Fraud records of a successful transaction about to be merged.
+    void RecordDebits(const Overlay& tx_state, const crypto::Hash256& hash, TxOutcome& out);
+    void PruneFraudRecords();
 
     const Ledger& m_ledger;
     const StateReader& m_base;
@@ -138,6 +161,7 @@ class BlockExecutor {
     Overlay m_block;
     std::vector<TxOutcome> m_outcomes;
     std::vector<std::pair<int64_t, crypto::Hash256>> m_executed;  // (tx time, hash)
+    std::string m_recorded;  // raw hashes of transactions with debit records (this block)
     bool m_finished = false;
 };
 
@@ -180,6 +204,15 @@ std::vector<ValidatorInfo> GetValidators(const StateReader& state);
 std::vector<ValidatorInfo> ElectionCandidates(const StateReader& state, int64_t min_servi);
 std::optional<ValidatorInfo> GetValidator(const StateReader& state, std::string_view name);
 int64_t CompensationPoolBalance(const StateReader& state);
+int64_t CompensationPoolBalance(const StateReader& state, std::string_view token);
+// Every token symbol the chain knows (iost, ram and every created one).
+std::vector<std::string> TokenSymbols(const StateReader& state);
+// The token debits recorded for an executed transaction (empty: none, or
+// pruned after fraud_window).
+std::vector<schema::TokenDebit> TxDebits(const StateReader& state, const crypto::Hash256& tx_hash);
+// What a compensation paid back for `tx_hash` (nullopt: never compensated).
+std::optional<std::vector<schema::TokenDebit>> TxCompensation(const StateReader& state,
+                                                              const crypto::Hash256& tx_hash);
 // The state root stored in state (zero before genesis).
 crypto::Hash256 StateRootOf(const StateReader& state);
 // Chain id and genesis hash recorded at genesis.

@@ -50,6 +50,17 @@ std::string DedupKey(const crypto::Hash256& tx_hash) {
     return Join("dd/",
                 std::string_view(reinterpret_cast<const char*>(tx_hash.data()), tx_hash.size()));
 }
+std::string TxDebitsKey(const crypto::Hash256& tx_hash) {
+    return Join("fd/",
+                std::string_view(reinterpret_cast<const char*>(tx_hash.data()), tx_hash.size()));
+}
+std::string TxCompensatedKey(const crypto::Hash256& tx_hash) {
+    return Join("fc/",
+                std::string_view(reinterpret_cast<const char*>(tx_hash.data()), tx_hash.size()));
+}
+std::string DebitHeightKey(uint64_t height) {
+    return Join("fdh/", EncodeI64(static_cast<int64_t>(height)));
+}
 std::string DedupBucketKey(int64_t second) { return Join("ddb/", EncodeI64(second)); }
 
 std::string EncodeI64(int64_t v) {
@@ -95,6 +106,41 @@ util::Result<TokenInfo> TokenInfo::Decode(std::string_view bytes) {
     t.full_name = std::move(*fn);
     t.default_rate = std::move(*dr);
     return t;
+}
+
+std::string EncodeDebits(const std::vector<TokenDebit>& debits) {
+    core::Encoder e(4 + 32 * debits.size());
+    e.WriteInt32(static_cast<int32_t>(debits.size()));
+    for (const auto& d : debits) e.WriteString(d.account).WriteString(d.token).WriteInt64(d.amount);
+    return AsStr(e.bytes());
+}
+
+util::Result<std::vector<TokenDebit>> DecodeDebits(std::string_view bytes) {
+    core::Decoder d(util::AsBytes(bytes));
+    SCHEMA_READ(n, d.ReadCount(1'000'000, 16), "debit count");
+    std::vector<TokenDebit> out;
+    out.reserve(*n);
+    for (size_t i = 0; i < *n; ++i) {
+        SCHEMA_READ(a, d.ReadString(), "debit account");
+        SCHEMA_READ(t, d.ReadString(), "debit token");
+        SCHEMA_READ(v, d.ReadInt64(), "debit amount");
+        out.push_back({std::move(*a), std::move(*t), *v});
+    }
+    IOST_TRY(d.ExpectEnd());
+    return out;
+}
+
+std::string EncodeStrings(const std::vector<std::string>& items) {
+    core::Encoder e(16 * items.size() + 4);
+    e.WriteStringList(items);
+    return AsStr(e.bytes());
+}
+
+util::Result<std::vector<std::string>> DecodeStrings(std::string_view bytes) {
+    core::Decoder d(util::AsBytes(bytes));
+    SCHEMA_READ(v, d.ReadStringList(10'000'000), "string list");
+    IOST_TRY(d.ExpectEnd());
+    return std::move(*v);
 }
 
 std::string EncodeFreezeList(const std::vector<FreezeItem>& items) {

@@ -53,6 +53,15 @@ std::string DedupKey(const crypto::Hash256& tx_hash);
 std::string DedupBucketKey(int64_t second);
 inline constexpr std::string_view kDedupIndexKey = "ddi";
 inline constexpr std::string_view kChainInfoKey = "sys/chain";
+// Fraud records (docs/pob.md §7.3): per executed transaction the token debits
+// it caused, whether a compensation paid them back, and per height the
+// transactions whose records expire together (fraud_window).
+std::string TxDebitsKey(const crypto::Hash256& tx_hash);
+std::string TxCompensatedKey(const crypto::Hash256& tx_hash);
+std::string DebitHeightKey(uint64_t height);
+// Every token symbol ever created (for slashing "every token"); absent means
+// the genesis tokens only (iost, ram).
+inline constexpr std::string_view kTokenListKey = "sys/tokens";
 
 std::string EncodeI64(int64_t v);
 util::Result<int64_t> DecodeI64(std::string_view bytes);
@@ -69,6 +78,19 @@ struct TokenInfo {
     std::string Encode() const;
     static util::Result<TokenInfo> Decode(std::string_view bytes);
 };
+
+// One token debit a transaction caused: `account` held `amount` raw units of
+// `token` (balance plus frozen) less after it than before.
+struct TokenDebit {
+    std::string account;
+    std::string token;
+    int64_t amount = 0;
+    friend bool operator==(const TokenDebit&, const TokenDebit&) = default;
+};
+std::string EncodeDebits(const std::vector<TokenDebit>& debits);
+util::Result<std::vector<TokenDebit>> DecodeDebits(std::string_view bytes);
+std::string EncodeStrings(const std::vector<std::string>& items);
+util::Result<std::vector<std::string>> DecodeStrings(std::string_view bytes);
 
 struct FreezeItem {
     int64_t ftime = 0;   // unix ns at which the amount becomes spendable

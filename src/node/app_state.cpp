@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 
 namespace iost::node {
 
@@ -69,15 +68,19 @@ std::optional<std::string> LedgerApp::PendingView::Get(std::string_view key) con
 
 const ledger::StateReader& LedgerApp::committed() const { return m_view; }
 
-util::Status LedgerApp::CheckTx(const core::Tx& tx) {
+util::Status LedgerApp::CheckTxBytes(const core::Tx& tx) {
     const crypto::Hash256 h = tx.Hash();
-    if (!m_verified.Contains(h)) {
-        auto st = tx.VerifyForm(m_opt.chain_id, m_verifier);
-        if (!st)
-            return util::Err(std::string(core::TxErrorName(st.error().reason)) + ": " +
-                             st.error().message);
-        m_verified.Insert(h);
-    }
+    if (m_verified.Contains(h)) return util::Ok();
+    auto st = tx.VerifyForm(m_opt.chain_id, m_verifier);
+    if (!st)
+        return util::Err(std::string(core::TxErrorName(st.error().reason)) + ": " +
+                         st.error().message);
+    m_verified.Insert(h);
+    return util::Ok();
+}
+
+util::Status LedgerApp::CheckTx(const core::Tx& tx) {
+    IOST_TRY(CheckTxBytes(tx));
     return m_ledger.CheckAuth(m_view, tx);
 }
 
@@ -109,39 +112,13 @@ crypto::Hash256 LedgerApp::ReceiptRoot(const std::vector<ledger::TxOutcome>& out
     return core::MerkleRoot(leaves);
 }
 
-namespace {
-
-// What a forged transaction took from its victims, deterministically from its
-// bytes alone: every token.iost transfer of iost (the only token a
-// compensation pays in) debited `from` by `amount` (DESIGN.md §4.4). Gas is
-// not refunded: it paid for work the network did.
-std::vector<std::pair<std::string, int64_t>> LossesOf(const core::Tx& tx) {
-    std::vector<std::pair<std::string, int64_t>> out;
-    for (const auto& a : tx.actions) {
-        if (a.contract != "token.iost" ||
-            (a.action_name != "transfer" && a.action_name != "transferFreeze")) {
-            continue;
-        }
-        auto j = nlohmann::json::parse(a.data, nullptr, /*allow_exceptions=*/false);
-        if (!j.is_array() || j.size() < 4 || !j[0].is_string() || !j[1].is_string() ||
-            !j[3].is_string()) {
-            continue;
-        }
-        if (j[0].get<std::string>() != "iost") continue;
-        auto amt = core::Amount::Parse(j[3].get<std::string>(), core::kIostDecimals);
-        if (!amt || amt->raw() <= 0) continue;
-        out.emplace_back(j[1].get<std::string>(), amt->raw());
-    }
-    return out;
-}
-
-}  // namespace
-
 LedgerApp::Executed LedgerApp::Run(const consensus::ExecInput& in) {
     ledger::BlockContext ctx;
     ctx.time_ns = in.time;
     ctx.height = in.height;
     ctx.producer = in.proposer;
+    ctx.fraud_records = true;
+    ctx.fraud_window = m_opt.fraud_window;
     ledger::BlockExecutor ex(m_ledger, m_view, ctx);
     // Order fixed by consensus/application.h: slashes, compensations, Servi
     // credits, then the transactions.
@@ -149,14 +126,14 @@ LedgerApp::Executed LedgerApp::Run(const consensus::ExecInput& in) {
         auto r = ex.Slash(s.validator);
         if (!r) m_log.Warn("slash {} at {}: {}", s.validator, in.height, r.error().message);
     }
+    // pob.md §7.3: exactly the debits execution recorded for the forged
+    // transaction, once, every token; a failed forgery took nothing.
     for (const auto& c : in.compensations) {
-        if (!c.tx) continue;
-        for (const auto& [who, raw] : LossesOf(*c.tx)) {
-            const int64_t pool = ledger::CompensationPoolBalance(ex.view());
-            const int64_t pay = std::min(pool, raw);
-            if (pay <= 0) break;
-            auto st = ex.Compensate(who, pay);
-            if (!st) m_log.Warn("compensate {} at {}: {}", who, in.height, st.error().message);
+        if (m_opt.skip_compensation) break;
+        const ledger::CompensationOutcome co = ex.CompensateTx(c.tx_hash);
+        for (const auto& d : co.shortfall) {
+            m_log.Error("compensation of {} at {}: pool short of {} {} for {}",
+                        crypto::HashToBase58(c.tx_hash), in.height, d.amount, d.token, d.account);
         }
     }
     for (const auto& v : in.credited) {

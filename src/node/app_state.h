@@ -84,6 +84,13 @@ struct CommittedBlock {
 struct LedgerAppOptions {
     uint32_t chain_id = 0;
     int64_t min_servi = 0;
+    // Heights a transaction's debit record is kept for compensation
+    // (consensus::Params::fraud_window; 0 = forever).
+    uint64_t fraud_window = 0;
+    // Negative control only (the simulator's --no-compensation): execution
+    // skips compensations, so the invariant "every forged final transaction
+    // is repaid" must report a violation.
+    bool skip_compensation = false;
 };
 
 class LedgerApp final : public consensus::Application {
@@ -94,6 +101,7 @@ class LedgerApp final : public consensus::Application {
 
     // --- consensus::Application ---
     util::Status CheckTx(const core::Tx& tx) override;
+    util::Status CheckTxBytes(const core::Tx& tx) override;
     consensus::ExecResult Execute(const consensus::ExecInput& in) override;
     void Commit(const consensus::ExecInput& in, const consensus::ExecResult& result) override;
     std::vector<consensus::Candidate> Candidates() override;

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
@@ -177,11 +178,31 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
     auto run = [&]() -> Status {
         IOST_TRY(CheckKeys(root, "",
                            {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http",
-                            "consensus", "mempool", "verify_threads", "storage"}));
+                            "consensus", "mempool", "verify_threads", "storage", "audit"}));
         IOST_TRY(OptString(root, "", "data_dir", &c.data_dir));
         IOST_TRY(OptString(root, "", "genesis_file", &c.genesis_file));
         IOST_TRY(OptString(root, "", "keys_file", &c.keys_file));
         IOST_TRY(OptInt<int>(root, "", "verify_threads", 1, 64, &c.verify_threads));
+        if (const YAML::Node n = root["audit"]) {
+            // audit: all | off | <transactions per second, 1..10000000>
+            auto str = Scalar(n, "audit");
+            if (!str) return util::ErrOf(str.error());
+            if (*str == "all") {
+                c.audit_txs_per_sec = 0;
+            } else if (*str == "off") {
+                c.audit_txs_per_sec = -1;
+            } else {
+                char* end = nullptr;
+                const double v = std::strtod(str->c_str(), &end);
+                if (str->empty() || end != str->c_str() + str->size() || !(v >= 1 && v <= 1e7)) {
+                    return Err(
+                        "audit: must be 'all', 'off' or a rate in transactions per second "
+                        "(1..10000000), got '" +
+                        *str + "'");
+                }
+                c.audit_txs_per_sec = v;
+            }
+        }
         if (const YAML::Node n = root["log"]) {
             IOST_TRY(CheckKeys(n, "log", {"level", "file"}));
             IOST_TRY(OptString(n, "log", "level", &c.log_level));

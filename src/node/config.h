@@ -64,8 +64,12 @@ struct NodeConfig {
     size_t mempool_max_bytes = 64u << 20;
     size_t mempool_max_per_publisher = 10'000;
 
-    int verify_threads = 2;    // signature checks of incoming txs, off the event loop
-    bool storage_sync = true;  // fsync each final block (off: benchmarks only)
+    int verify_threads = 2;  // signature checks of incoming txs, off the event loop
+    // Audit of final transactions' signatures (docs/pob.md §7.4), in
+    // transactions per second: "all" (as fast as possible), "off", or a
+    // number. Unset: all on an observer, 2000 on a validator.
+    std::optional<double> audit_txs_per_sec;  // < 0 = off, 0 = all
+    bool storage_sync = true;                 // fsync each final block (off: benchmarks only)
 };
 
 // Parses YAML text; `base_dir` resolves relative paths ("" keeps them).

@@ -109,7 +109,8 @@ Driver::Driver(DriverOptions options, const crypto::Signer& signer,
       m_mempool(mempool),
       m_log(std::move(log)),
       m_app(ledger, disk_state,
-            LedgerAppOptions{m_opt.chain_id, static_cast<int64_t>(m_opt.engine.params.min_servi)},
+            LedgerAppOptions{m_opt.chain_id, static_cast<int64_t>(m_opt.engine.params.min_servi),
+                             m_opt.engine.params.fraud_window, false},
             verifier, m_verified, m_log.WithCategory("app")),
       m_impl(std::make_unique<Impl>()),
       m_sync(m_opt.sync) {
@@ -276,6 +277,23 @@ util::Status Driver::Start() {
         Stop();
         return st;
     }
+    if (m_opt.audit_txs_per_sec >= 0) {
+        AuditorOptions ao;
+        ao.chain_id = m_opt.chain_id;
+        ao.txs_per_sec = m_opt.audit_txs_per_sec;
+        m_auditor = std::make_unique<Auditor>(
+            ao, m_verifier, m_verified, [this](std::shared_ptr<const core::Evidence> ev) {
+                // docs/pob.md §7.4: the proof goes to our engine, which
+                // validates it like any peer's and gossips it.
+                m_log.Warn("audit: transaction {} of {}'s MicroBlock {} fails its signature check",
+                           crypto::HashToBase58(ev->fraud.tx.Hash()), ev->fraud.header.producer,
+                           ev->fraud.header.seq);
+                Post([this, ev] {
+                    Perform(m_engine->OnMessage(m_opt.engine.id, consensus::EvidenceMsg{ev},
+                                                m_clock.Now()));
+                });
+            });
+    }
     Post([this] {
         UpdateStatus();
         Tick();
@@ -285,6 +303,7 @@ util::Status Driver::Start() {
 
 void Driver::Stop() {
     if (!m_running.exchange(false)) return;
+    if (m_auditor) m_auditor->Stop();
     if (m_impl->pool) {
         m_impl->pool->stop();
         m_impl->pool->join();
@@ -410,6 +429,58 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
     });
 }
 
+util::Result<crypto::Hash256, SubmitError> Driver::SubmitEvidence(
+    std::shared_ptr<const core::Evidence> ev) {
+    if (m_halted.load() || !m_running.load()) {
+        return util::ErrOf(SubmitError{14, "node is not running"});
+    }
+    const crypto::Hash256 id = ev->Id();
+    {
+        std::lock_guard lk(m_evidence_mu);
+        if (m_evidence_seen.count(id)) {
+            return util::ErrOf(SubmitError{6, "this evidence was submitted already"});
+        }
+        if (m_evidence_seen.size() >= 100'000) m_evidence_seen.clear();
+        m_evidence_seen.insert(id);
+    }
+    if (ev->kind == core::EvidenceKind::kFraud) {
+        // Cheapest first: hashing, then the transaction's signatures.
+        const auto& f = ev->fraud;
+        if (f.tx_hashes.size() != f.header.tx_count ||
+            core::MerkleRoot(f.tx_hashes) != f.header.tx_root) {
+            return util::ErrOf(
+                SubmitError{3, "fraud proof: the tx list does not match the header"});
+        }
+        if (f.index >= f.tx_hashes.size() || f.tx.Hash() != f.tx_hashes[f.index]) {
+            return util::ErrOf(
+                SubmitError{3, "fraud proof: the transaction is not in the MicroBlock"});
+        }
+        if (f.tx.VerifyForm(m_opt.chain_id, m_verifier)) {
+            return util::ErrOf(SubmitError{
+                3,
+                "not fraud: the transaction's form, chain id and every signature verify "
+                "(state-dependent failures are decided by execution, docs/pob.md §7.1)"});
+        }
+    }
+    auto verdict = std::make_shared<std::promise<bool>>();
+    auto fut = verdict->get_future();
+    Post([this, ev, id, verdict] {
+        Perform(m_engine->OnMessage(m_opt.engine.id, consensus::EvidenceMsg{ev}, m_clock.Now()));
+        verdict->set_value(m_engine->HasEvidence(id));
+    });
+    if (fut.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+        return util::ErrOf(SubmitError{4, "the node did not answer in time"});
+    }
+    if (!fut.get()) {
+        return util::ErrOf(SubmitError{
+            3,
+            "evidence refused: it does not validate against the committee of its epoch "
+            "(not signed by a believable producer or normal voter of that epoch, an epoch "
+            "outside the fraud window) or its accused is already slashed"});
+    }
+    return id;
+}
+
 util::Result<crypto::Hash256, SubmitError> Driver::SubmitTx(core::Tx tx) {
     if (m_halted.load() || !m_running.load()) {
         return util::ErrOf(SubmitError{14, "node is not running"});
@@ -481,6 +552,7 @@ void Driver::Perform(Effects effects) {
                     if (!m_halted.load()) BroadcastMsg(x.msg);
                 } else if constexpr (std::is_same_v<T, consensus::Finalize>) {
                     PersistFinal(x);
+                    if (m_auditor && !m_halted.load()) m_auditor->Add(x.micros);
                 } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
                     ScheduleTimer(x);
                 } else if constexpr (std::is_same_v<T, consensus::Punish>) {
@@ -928,6 +1000,16 @@ NodeMetrics Driver::Metrics() const {
     m.epoch = s.epoch;
     m.view = s.view;
     m.chain_fallback = s.chain_fallback;
+    if (m_auditor) {
+        const AuditorStats a = m_auditor->stats();
+        m.audit_txs_verified = a.txs_verified;
+        m.audit_txs_cached = a.txs_cached;
+        m.audit_frauds_found = a.frauds_found;
+        m.audit_txs_dropped = a.txs_dropped;
+        m.audit_backlog_txs = a.backlog_txs;
+        m.audit_last_lag_seconds = static_cast<double>(a.last_lag_ns) / 1e9;
+        m.audit_max_lag_seconds = static_cast<double>(a.max_lag_ns) / 1e9;
+    }
     m.micro_blocks_produced = s.engine.micro_blocks_produced;
     m.samples_checked = s.engine.samples_checked;
     m.fraud_proofs = s.engine.fraud_proofs_made;

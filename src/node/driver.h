@@ -38,6 +38,7 @@
 #include <ledger/ledger.h>
 #include <net/peer_manager.h>
 #include <node/app_state.h>
+#include <node/auditor.h>
 #include <node/mempool.h>
 #include <node/packed_index.h>
 #include <node/sync.h>
@@ -78,6 +79,9 @@ struct DriverOptions {
     size_t sync_serve_bytes = 3u << 20;
     // SyncRequests served per peer per second; more are ignored.
     int sync_serve_per_sec = 20;
+    // Audit of final transactions' signatures (node/auditor.h, docs/pob.md
+    // §7.4): transactions per second; 0 = all, as fast as possible; < 0 = off.
+    double audit_txs_per_sec = 0;
     // Draw a progress bar on stderr while syncing (a terminal); otherwise a
     // progress line goes to the log every 5 s.
     bool progress_bar = false;
@@ -139,6 +143,14 @@ struct NodeMetrics {
     uint64_t fraud_proofs = 0;
     uint64_t equivocations = 0;
     uint64_t slashings = 0;
+    // Audit of final transactions (docs/pob.md §7.4).
+    uint64_t audit_txs_verified = 0;
+    uint64_t audit_txs_cached = 0;
+    uint64_t audit_frauds_found = 0;
+    uint64_t audit_txs_dropped = 0;
+    uint64_t audit_backlog_txs = 0;
+    double audit_last_lag_seconds = 0;
+    double audit_max_lag_seconds = 0;
     // Phase 2.
     uint64_t view_changes = 0;
     uint64_t proposals_rejected = 0;
@@ -197,6 +209,13 @@ class Driver {
     // Any thread: full stateless check (form, clock, signatures), mempool
     // admission, then hand-off to the engine. Returns the tx hash.
     util::Result<crypto::Hash256, SubmitError> SubmitTx(core::Tx tx);
+    // Any thread: evidence from a user or tool (docs/pob.md §7.4). Cheap
+    // checks first on the caller's thread (duplicates, the fraud proof's
+    // Merkle path, then the transaction's signatures: a transaction whose
+    // bytes verify is not fraud), then the engine validates it like a peer's
+    // and gossips it. Returns the evidence id if the engine holds it now.
+    util::Result<crypto::Hash256, SubmitError> SubmitEvidence(
+        std::shared_ptr<const core::Evidence> ev);
 
     ChainStatus Status() const;
     // Read API (any thread), docs/node.md "Read API".
@@ -257,6 +276,7 @@ class Driver {
     VerifiedCache m_verified;
     LedgerApp m_app;
     std::unique_ptr<consensus::Engine> m_engine;
+    std::unique_ptr<Auditor> m_auditor;  // null when auditing is off
     net::Host* m_host = nullptr;
     std::function<void(const std::string&)> m_fatal_cb;
     std::unique_ptr<Impl> m_impl;
@@ -281,6 +301,10 @@ class Driver {
     // Serving rate limit (verify pool threads).
     std::mutex m_serve_mu;
     std::map<net::NodeId, std::pair<util::UnixNanos, int>> m_served;
+
+    // Evidence ids submitted through SubmitEvidence (duplicates are refused).
+    std::mutex m_evidence_mu;
+    std::set<crypto::Hash256> m_evidence_seen;
 
     // Validator id ↔ node key (read by the net thread).
     mutable std::mutex m_dir_mu;

@@ -17,6 +17,7 @@ consensus::Params ParamsFrom(const core::Genesis& g, const NodeConfig& c) {
     p.final_interval_ns = int64_t{g.pob.final_interval_ms} * util::kNanosPerMilli;
     p.min_servi = g.pob.min_servi < 0 ? 0 : static_cast<uint64_t>(g.pob.min_servi);
     p.recheck_window = g.pob.recheck_window;
+    p.fraud_window = core::FraudWindowBlocks(g.pob);
     p.chain_id = g.chain_id;
     p.view_timeout_ns = c.view_timeout_ms * util::kNanosPerMilli;
     p.silent_after_ns = c.silent_after_ms * util::kNanosPerMilli;
@@ -134,6 +135,10 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     dopt.chain_id = genesis.chain_id;
     dopt.genesis_hash = n->m_genesis_hash;
     dopt.verify_threads = config.verify_threads;
+    // docs/pob.md §7.4: a full node audits every final transaction; a
+    // validator by default a bounded share of its CPU.
+    dopt.audit_txs_per_sec =
+        config.audit_txs_per_sec ? *config.audit_txs_per_sec : (n->m_keys.validator ? 2000.0 : 0.0);
     dopt.relay_gossip = config.relay_gossip;
     dopt.progress_bar = ::isatty(STDERR_FILENO) != 0;
     n->m_driver = std::make_unique<Driver>(

@@ -2,14 +2,22 @@
 // HTTP 400 errors): /getPoBInfo (epoch, seed, the two leagues with Servi and
 // stake, parameters, fallback), /getMicroBlock/{producer}/{seq}, and
 // /getEvidence (fraud proofs, equivocations, excluded and compensated
-// transactions, slashed validators) over a bounded range of final blocks.
+// transactions, slashed validators) over a bounded range of final blocks;
+// and POST /submitEvidence, by which anyone proves fraud (docs/pob.md §7.4):
+// {"tx_hash": "..."} (the node finds the MicroBlock that packed it and builds
+// the proof if its bytes are invalid) or {"evidence": base64 of the proof's
+// canonical encoding}. Rate-limited per client address.
 #include <consensus/election.h>
+#include <consensus/evidence.h>
 #include <ledger/ledger.h>
 #include <rpc/api_internal.h>
 #include <util/bytes.h>
 #include <util/text.h>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
 
 namespace iost::rpc {
 namespace {
@@ -228,12 +236,138 @@ Response Evidence(node::Node& n, const Request& r) {
 
 }  // namespace
 
+// /submitEvidence: per client address, at most this many requests per window.
+constexpr int kEvidencePerWindow = 10;
+constexpr int64_t kEvidenceWindowNs = 10'000'000'000;
+constexpr size_t kMaxEvidenceBody = 1u << 20;
+
+class PerSourceLimit {
+  public:
+    bool Allow(const std::string& remote) {
+        const std::string ip = remote.substr(0, remote.rfind(':'));
+        const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
+        std::lock_guard lk(m_mu);
+        if (m_seen.size() > 10'000) m_seen.clear();  // bounded memory
+        auto& [start, count] = m_seen[ip];
+        if (now - start > kEvidenceWindowNs) {
+            start = now;
+            count = 0;
+        }
+        return ++count <= kEvidencePerWindow;
+    }
+
+  private:
+    std::mutex m_mu;
+    std::map<std::string, std::pair<int64_t, int>> m_seen;
+};
+
+// The MicroBlock that packed `tx_hash` (PACKED or final) and its index there.
+std::optional<std::pair<core::MicroBlock, uint32_t>> FindPacking(node::Node& n,
+                                                                 const crypto::Hash256& h,
+                                                                 std::string* why) {
+    auto in =
+        [&](const core::MicroBlock& m) -> std::optional<std::pair<core::MicroBlock, uint32_t>> {
+        for (size_t i = 0; i < m.tx_hashes.size(); ++i) {
+            if (m.tx_hashes[i] == h) return std::make_pair(m, static_cast<uint32_t>(i));
+        }
+        return std::nullopt;
+    };
+    if (auto packed = n.driver().FindPacked(h)) {
+        if (auto m = n.driver().GetMicroBlock(packed->producer, packed->seq)) {
+            if (auto r = in(*m)) return r;
+        }
+    }
+    auto loc = n.blocks().GetTxLocation(StoreKey(h));
+    if (!loc) {
+        *why = "tx index: " + loc.error().message;
+        return std::nullopt;
+    }
+    if (!*loc) {
+        *why = "transaction " + crypto::HashToBase58(h) + " is neither packed nor final here";
+        return std::nullopt;
+    }
+    auto micros = LoadMicros(n, (*loc)->height);
+    if (!micros) {
+        *why = "micro-blocks: " + micros.error().message;
+        return std::nullopt;
+    }
+    for (const auto& m : *micros) {
+        if (auto r = in(m)) return r;
+    }
+    *why = "transaction " + crypto::HashToBase58(h) +
+           " is final but was not packed by a believable producer (a direct transaction, "
+           "verified by every normal validator)";
+    return std::nullopt;
+}
+
+Response SubmitEvidence(node::Node& n, PerSourceLimit& limit, const Request& r) {
+    if (!limit.Allow(r.remote)) {
+        Response resp = BadRequest("too many evidence submissions from this address; retry later");
+        resp.status = 429;
+        return resp;
+    }
+    auto body = ParseBodyObject(r.body, kMaxEvidenceBody);
+    if (!body) return BadRequest(body.error().message);
+    const bool by_hash = body->contains("tx_hash");
+    const bool by_proof = body->contains("evidence");
+    if (by_hash == by_proof) {
+        return BadRequest(
+            "give exactly one of \"tx_hash\" (base58) or \"evidence\" (base64 of "
+            "the proof's encoding)");
+    }
+    std::shared_ptr<const core::Evidence> ev;
+    if (by_hash) {
+        if (!(*body)["tx_hash"].is_string()) return BadRequest("tx_hash: must be a string");
+        auto h = ParseHash((*body)["tx_hash"].get<std::string>(), "tx_hash");
+        if (!h) return BadRequest(h.error().message);
+        std::string why;
+        auto found = FindPacking(n, *h, &why);
+        if (!found) return NotFound(why);
+        const auto& [mb, index] = *found;
+        if (mb.txs[index].VerifyForm(n.genesis().chain_id, crypto::RealVerifier())) {
+            return BadRequest(
+                "not fraud: the transaction's form, chain id and every signature verify "
+                "(state-dependent failures are decided by execution, docs/pob.md §7.1)");
+        }
+        ev = std::make_shared<const core::Evidence>(consensus::MakeFraudProof(mb, index));
+    } else {
+        if (!(*body)["evidence"].is_string()) return BadRequest("evidence: must be a string");
+        auto raw = util::Base64Decode((*body)["evidence"].get<std::string>());
+        if (!raw) return BadRequest("evidence: not base64: " + raw.error().message);
+        auto dec = core::Evidence::FromBytes(*raw);
+        if (!dec) return BadRequest("evidence: " + dec.error().message);
+        ev = std::make_shared<const core::Evidence>(std::move(*dec));
+    }
+    auto id = n.driver().SubmitEvidence(ev);
+    if (!id) {
+        json e;
+        e["code"] = id.error().code;
+        e["message"] = id.error().message;
+        Response resp = JsonOk(e);
+        resp.status = 400;
+        return resp;
+    }
+    json j;
+    j["evidence_id"] = crypto::HashToBase58(*id);
+    j["accused"] = ev->Accused();
+    j["kind"] = ev->kind == core::EvidenceKind::kFraud               ? "FRAUD_PROOF"
+                : ev->kind == core::EvidenceKind::kMicroEquivocation ? "MICRO_EQUIVOCATION"
+                                                                     : "VOTE_EQUIVOCATION";
+    j["evidence"] = util::Base64Encode(ev->ToBytes());
+    return JsonOk(j);
+}
+
 void RegisterPobApi(ApiContext& ctx) {
     node::Node* n = ctx.node;
     ctx.Get("/getPoBInfo", [n](const Request&) { return PobInfo(*n); });
     ctx.Get("/getMicroBlock/{producer}/{seq}", [n](const Request& r) { return MicroBlock(*n, r); });
     ctx.Get("/getEvidence", [n](const Request& r) { return Evidence(*n, r); });
     ctx.Get("/getEvidence/{from}/{to}", [n](const Request& r) { return Evidence(*n, r); });
+    auto limit = std::make_shared<PerSourceLimit>();
+    ctx.Post("/submitEvidence",
+             [n, limit](const Request& r) { return SubmitEvidence(*n, *limit, r); });
 }
 
 }  // namespace iost::rpc

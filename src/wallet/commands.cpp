@@ -7,6 +7,7 @@
 #include <wallet/key_tool.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -644,6 +645,37 @@ int Receipt(Context& c, const std::string& hash) {
                 Out(c) << "receipt    " << Str(r, "func_name") << " " << Str(r, "content") << "\n";
             }
         }
+    });
+}
+
+int Evidence(Context& c, const std::string& tx_hash, const std::string& proof_file) {
+    // docs/pob.md §7.4: anyone proves fraud, by a transaction's hash (the node
+    // finds the MicroBlock that packed it) or with a proof (base64 of its
+    // canonical encoding, e.g. from an auditor's log or /submitEvidence).
+    Json body = Json::object();
+    if (!tx_hash.empty()) {
+        auto h = util::Base58Decode(tx_hash);
+        if (!h || h->size() != 32) {
+            return Fail(c, kExitUsage,
+                        "evidence: " + util::Quoted(tx_hash) + " is not a base58 tx hash");
+        }
+        body["tx_hash"] = tx_hash;
+    } else {
+        auto text = ReadTxFile(proof_file);
+        if (!text) return Fail(c, kExitUsage, "evidence: " + text.error().message);
+        std::string proof = *text;
+        while (!proof.empty() && std::isspace(static_cast<unsigned char>(proof.back())))
+            proof.pop_back();
+        if (!util::Base64Decode(proof)) {
+            return Fail(c, kExitUsage, "evidence: " + proof_file + " is not base64 of a proof");
+        }
+        body["evidence"] = proof;
+    }
+    auto api = NodeApi::Make(c.server);
+    if (!api) return FailRemote(c, api.error());
+    return Show(c, api->Post("/submitEvidence", body.dump()), [&](const Json& j) {
+        Out(c) << "evidence " << Str(j, "evidence_id") << " (" << Str(j, "kind") << ") against "
+               << Str(j, "accused") << " accepted; it is gossiped and slashes at the next block\n";
     });
 }
 

@@ -84,6 +84,8 @@ int Block(Context& c, const std::string& num_or_hash, bool complete);
 int TxInfo(Context& c, const std::string& hash);
 int Receipt(Context& c, const std::string& hash);
 int Pob(Context& c);
+// Submits fraud evidence: by tx hash, or a base64 proof read from a file ("-" = stdin).
+int Evidence(Context& c, const std::string& tx_hash, const std::string& proof_file);
 int State(Context& c);
 
 }  // namespace iost::wallet

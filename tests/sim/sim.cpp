@@ -1,6 +1,7 @@
 #include "sim.h"
 
 #include <consensus/engine.h>
+#include <consensus/evidence.h>
 #include <core/amount.h>
 #include <core/genesis.h>
 #include <crypto/keys.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <map>
 #include <queue>
@@ -48,12 +50,16 @@ const char* FaultName(Fault f) {
             return "partition";
         case Fault::kAsymmetric:
             return "asymmetric";
+        case Fault::kKeyChanger:
+            return "key-changer";
+        case Fault::kFramer:
+            return "framer";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kAsymmetric); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kFramer); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -117,7 +123,8 @@ struct Instance {
     bool alive = true;
     int group = 0;
     bool deaf = false;  // asymmetric: cannot receive
-    std::unique_ptr<LedgerApp> app;
+    std::unique_ptr<SimApp> app;
+    uint64_t committed_txs = 0;
     std::unique_ptr<Engine> engine;
     std::shared_ptr<crypto::Signer> signer;
     std::vector<std::shared_ptr<const core::CertifiedBlock>> disk_blocks;
@@ -128,7 +135,7 @@ struct Instance {
     std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> rewrite_a, rewrite_b;
 };
 
-enum class EvKind { kDeliver, kTimer, kLoad, kFaultStart, kHeal, kEnd };
+enum class EvKind { kDeliver, kTimer, kLoad, kFaultStart, kHeal, kEnd, kKeyChange, kFrame };
 
 struct Event {
     int64_t t = 0;
@@ -174,6 +181,14 @@ class Simulation {
                                                     bool variant_b);
     core::Tx MakeTransfer(const std::string& from, const std::string& to, int64_t now);
     core::Tx MakeForged(const Instance& forger, int64_t now, bool* ok);
+    void ChangeKey();
+    void Frame();
+    void Audit(Instance& in, const consensus::Finalize& f);
+    void Submit(const core::Tx& tx);
+    bool Quiet() const { return m_now >= (m_cfg.duration_ms - m_cfg.quiet_end_ms) * kMs; }
+    bool HasFault(Fault f) const {
+        return std::find(m_cfg.faults.begin(), m_cfg.faults.end(), f) != m_cfg.faults.end();
+    }
     void Push(Event e) {
         e.seq = m_seq++;
         m_events.push(std::move(e));
@@ -193,7 +208,17 @@ class Simulation {
     std::mt19937_64 m_rng;
     core::Genesis m_genesis;
     SimVerifier m_verifier;
-    std::map<std::string, crypto::KeyPair> m_user_keys;
+    std::map<std::string, crypto::KeyPair> m_user_keys;     // current active keys
+    std::map<std::string, crypto::KeyPair> m_owner_keys;    // owner keys (never change)
+    std::map<std::string, crypto::KeyPair> m_genesis_keys;  // active keys at genesis
+    std::map<std::string, uint64_t> m_key_gen;              // active-key changes per user
+    std::vector<std::string> m_holders;  // every account IOST can be held by (conservation)
+    int64_t m_initial_held = 0;
+    size_t m_auditor = SIZE_MAX;  // instance index of the auditing node
+    // MicroBlocks a framer received, newest last (bounded).
+    std::deque<std::shared_ptr<const core::MicroBlock>> m_framer_micros;
+    std::map<std::string, int64_t> m_key_changed_at;  // user → time of its last key change
+    std::set<crypto::Hash256> m_framed;               // txs a framer already named
     std::vector<std::string> m_users;
     std::vector<std::string> m_validators;
     std::map<std::string, std::shared_ptr<crypto::Signer>> m_cons_signers;
@@ -236,6 +261,8 @@ void Simulation::BuildGenesis() {
     m_params.sampling_ppm = m_cfg.sampling_ppm;
     m_params.epoch_length = m_cfg.epoch_length;
     m_params.min_servi = 1;
+    // Every fraud proof of the run stays provable (pob.md §7.4).
+    if (m_params.fraud_window == 0) m_params.fraud_window = 1'000'000;
     m_genesis.chain_id = core::kLocalChainId;
     m_params.chain_id = m_genesis.chain_id;
     m_genesis.timestamp_ns = kGenesisTime;
@@ -261,16 +288,23 @@ void Simulation::BuildGenesis() {
     for (const auto& v : m_validators) m_users.push_back(v);  // validators also hold accounts
     for (const auto& name : m_users) {
         auto kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sim-account-" + name);
+        auto owner = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sim-owner-" + name);
         core::GenesisAccount a;
         a.name = name;
-        a.owner = kp.public_key();
+        a.owner = owner.public_key();
         a.active = kp.public_key();
+        m_owner_keys.emplace(name, std::move(owner));
+        m_genesis_keys.emplace(name, kp);
         a.gas_pledge = iost(10'000);
         a.ram_bytes = 100'000;
         m_genesis.accounts.push_back(a);
         m_genesis.token.allocations.push_back({name, iost(10'000'000)});
         m_user_keys.emplace(name, std::move(kp));
     }
+    m_holders = m_users;  // every user and validator account
+    for (const char* c : {"vote_producer.iost", "gas.iost", "ram.iost", "token.iost"})
+        m_holders.push_back(c);
+    m_holders.push_back(std::string(ledger::kCompensationPool));
     m_users.resize(m_cfg.users);
     m_genesis.token.issuer = m_users.front();
     for (const auto& v : m_validators) {
@@ -294,14 +328,16 @@ void Simulation::BuildGenesis() {
 }
 
 void Simulation::StartEngine(Instance& in, bool restore) {
-    in.app = std::make_unique<LedgerApp>(m_genesis, m_verifier);
+    SimAppOptions ao;
+    ao.skip_compensation = m_cfg.no_compensation;
+    in.app = std::make_unique<SimApp>(m_genesis, m_verifier, ao);
     consensus::EngineOptions opt;
     opt.id = in.id;
     opt.params = m_params;
     opt.genesis_hash = in.app->genesis_hash();
     opt.genesis_time = kGenesisTime;
     in.engine =
-        std::make_unique<Engine>(opt, *in.signer, m_verifier, *in.app, util::Logger::Null());
+        std::make_unique<Engine>(opt, *in.signer, m_verifier, in.app->app(), util::Logger::Null());
     in.timers.clear();
     Effects fx = restore ? in.engine->Restore(in.disk_blocks, in.disk_micros, in.disk_safety,
                                               kGenesisTime + m_now)
@@ -311,11 +347,12 @@ void Simulation::StartEngine(Instance& in, bool restore) {
 
 void Simulation::CreateInstances() {
     // The epoch-0 committee, to place Byzantine roles on the right league.
-    LedgerApp probe(m_genesis, m_verifier);
+    SimApp probe(m_genesis, m_verifier);
     auto cands = probe.Candidates();
     m_committee0 =
         consensus::Elect(cands, consensus::EpochSeed(0, probe.genesis_hash()), 0, m_params);
     m_initial_supply = probe.Supply();
+    m_initial_held = probe.HeldBy(m_holders);
     std::vector<std::string> believable, normal;
     for (const auto& c : m_committee0.believable) believable.push_back(c.id);
     for (const auto& c : m_committee0.normal) normal.push_back(c.id);
@@ -332,6 +369,7 @@ void Simulation::CreateInstances() {
             case Fault::kTwins:
             case Fault::kWithholdVotes:
             case Fault::kGarbage:
+            case Fault::kFramer:
                 // Normal-league faults fill from the end so that the primary of
                 // the first heights (index 1, 2, ...) is often faulty.
                 if (next_n < normal.size()) roles[normal[normal.size() - 1 - next_n++]] = f;
@@ -373,6 +411,19 @@ void Simulation::CreateInstances() {
             }
         }
     }
+    // The auditor: an honest node outside the epoch-0 committee if there is
+    // one (a full node), else the first honest one.
+    for (auto& in : m_inst) {
+        if (in->byzantine) continue;
+        const bool member =
+            std::find(believable.begin(), believable.end(), in->id) != believable.end() ||
+            std::find(normal.begin(), normal.end(), in->id) != normal.end();
+        if (!member || m_auditor == SIZE_MAX) {
+            m_auditor = in->index;
+            if (!member) break;
+        }
+    }
+    if (!m_cfg.auditor) m_auditor = SIZE_MAX;
     for (auto& in : m_inst) StartEngine(*in, /*restore=*/false);
 }
 
@@ -415,7 +466,7 @@ core::Tx Simulation::MakeForged(const Instance& forger, int64_t now, bool* ok) {
         // Bad signature: the victim's key with signature bytes the forger made up.
         core::Signature s;
         s.algorithm = crypto::Algorithm::kEd25519;
-        s.pubkey = m_user_keys.at(victim).public_key().bytes;
+        s.pubkey = m_user_keys.at(victim).public_key().bytes;  // the key the victim uses now
         s.sig.resize(64);
         for (auto& b : s.sig) b = static_cast<uint8_t>(m_rng());
         tx.publisher_sigs.push_back(s);
@@ -436,7 +487,7 @@ std::shared_ptr<const core::MicroBlock> Simulation::Rewrite(Instance& in,
     auto out = std::make_shared<core::MicroBlock>(mb);
     auto prev = cache.find(mb.header.prev_micro_hash);
     if (prev != cache.end()) out->header.prev_micro_hash = prev->second->hash;
-    if (in.role == Fault::kForger && !variant_b && Uniform() < m_cfg.forge_rate) {
+    if (in.role == Fault::kForger && !variant_b && !Quiet() && Uniform() < m_cfg.forge_rate) {
         bool ok = false;
         core::Tx forged = MakeForged(in, kGenesisTime + m_now, &ok);
         if (ok) {
@@ -546,6 +597,8 @@ void Simulation::Route(Instance& from, const std::optional<std::string>& to, con
 void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     const auto& b = f.block->block;
     in.disk_blocks.push_back(f.block);
+    in.committed_txs += f.executed_txs.size();
+    if (in.index == m_auditor) Audit(in, f);
     const crypto::Hash256 hash = b.Hash();
     Trace(1000 + in.index, b.height, &hash);
     if (!Honest(in)) return;
@@ -566,6 +619,18 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     if (in.app->Supply() != m_initial_supply) {
         Violation("supply changed at height " + std::to_string(b.height) + " on " + in.id);
     }
+    if (in.app->HeldBy(m_holders) != m_initial_held) {
+        Violation("IOST held by all accounts changed at height " + std::to_string(b.height) +
+                  " on " + in.id);
+    }
+    // Only forged transactions are ever paid back (a user whose honest tx
+    // was called forged would gain what it spent).
+    for (const auto& c : b.compensated) {
+        if (!m_forged.count(c.tx_hash)) {
+            Violation("height " + std::to_string(b.height) + ": honest tx " + HashShort(c.tx_hash) +
+                      " compensated");
+        }
+    }
 }
 
 void Simulation::OnPunish(Instance& in, const consensus::Punish& p) {
@@ -577,6 +642,7 @@ void Simulation::OnPunish(Instance& in, const consensus::Punish& p) {
 }
 
 void Simulation::Apply(Instance& in, Effects effects) {
+    if (in.app) in.app->Flush();  // the driver persists committed blocks first
     for (auto& e : effects) {
         std::visit(
             [&](auto& x) {
@@ -684,32 +750,134 @@ void Simulation::Finish() {
     for (const auto& d : ref->disk_blocks) (void)d;
     m_res.slashed.assign(slashed.begin(), slashed.end());
     m_res.producers_referenced_late = static_cast<uint32_t>(late_producers.size());
-    m_res.txs_finalized = ref->app->committed_txs();
-    // Which forged transactions became final: the ledger remembers a loss for
-    // every executed transfer; refused ones (someone else's funds) moved
-    // nothing, so they are final only in the sense of being ordered.
-    const auto& losses = ref->app->losses();
-    const auto& paid = ref->app->paid();
+    m_res.txs_finalized = ref->committed_txs;
+    m_res.compensation_pool = ledger::CompensationPoolBalance(ref->app->state());
+    // docs/pob.md §7.3: a forged transaction that became final and took funds
+    // (execution recorded debits for it) must, by the end of the run, have
+    // been paid back exactly those debits, once. A failed forgery took
+    // nothing and is owed nothing. An escape is a violation.
     for (const auto& [h, forger] : m_forged) {
-        const bool final_and_took = losses.count(h) != 0;
         if (excluded.count(h) || compensated.count(h) || accused_tx.count(h))
             ++m_res.forged_detected;
-        if (!final_and_took) continue;
+        const auto debits = ledger::TxDebits(ref->app->state(), h);
+        if (debits.empty()) continue;
         ++m_res.forged_final;
         if (comp_count[h] > 1) Violation("forged tx compensated twice");
-        if (compensated.count(h)) {
-            auto p = paid.find(h);
-            if (p == paid.end() || p->second != losses.at(h)) {
-                Violation("forged tx " + HashShort(h) + " compensated inexactly");
-            } else {
-                ++m_res.forged_final_compensated;
-            }
-        } else if (slashed.count(forger)) {
-            // Caught, yet this one was not paid back: only allowed when it
-            // was final longer than recheck_window before the evidence.
+        const auto paid = ledger::TxCompensation(ref->app->state(), h);
+        if (!compensated.count(h) || !paid) {
             ++m_res.forged_escaped;
+            Violation("forged final tx " + HashShort(h) + " of " + forger + " never repaid" +
+                      (slashed.count(forger) ? " (forger slashed)" : " (forger never caught)"));
+        } else if (*paid != debits) {
+            ++m_res.forged_escaped;
+            Violation("forged tx " + HashShort(h) + " repaid inexactly (pool short?)");
         } else {
-            ++m_res.forged_escaped;
+            ++m_res.forged_final_compensated;
+        }
+    }
+}
+
+void Simulation::Submit(const core::Tx& tx) {
+    std::vector<Instance*> alive;
+    for (auto& in : m_inst) {
+        if (in->alive && !in->byzantine) alive.push_back(in.get());
+    }
+    if (alive.empty()) return;
+    Instance& at = *alive[Below(alive.size())];
+    ++m_res.txs_submitted;
+    Trace(at.index, 200);
+    Apply(at, at.engine->OnClientTx(tx, kGenesisTime + m_now));
+}
+
+void Simulation::ChangeKey() {
+    // A user replaces its active key (auth.iost, with its owner key as signer).
+    // Its transactions signed with the old key that are still in flight will
+    // fail (or, executed first, succeed) by execution in final order. One
+    // change at a time per user: the next waits until the last is final.
+    const std::string& u = m_users[Below(m_users.size())];
+    for (auto& in : m_inst) {
+        if (in->byzantine || !in->engine) continue;
+        auto acc = ledger::GetAccount(in->app->state(), u);
+        const auto perm =
+            acc ? acc->permissions.find("active") : decltype(acc->permissions.end()){};
+        if (!acc || perm == acc->permissions.end() || perm->second.items.size() != 1 ||
+            perm->second.items[0].id != core::PublicKeyToText(m_user_keys.at(u).public_key())) {
+            return;
+        }
+        break;
+    }
+    const uint64_t gen = ++m_key_gen[u];
+    auto next = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519,
+                                          "sim-active-" + u + "-" + std::to_string(gen));
+    const std::string old_text = core::PublicKeyToText(m_user_keys.at(u).public_key());
+    const std::string new_text = core::PublicKeyToText(next.public_key());
+    core::Tx tx;
+    tx.time = kGenesisTime + m_now;
+    tx.expiration = tx.time + 60 * util::kNanosPerSecond;
+    tx.gas_ratio = 100;
+    tx.gas_limit = 100'000'000;
+    tx.chain_id = m_genesis.chain_id;
+    tx.actions.push_back(
+        {"auth.iost", "assignPermission", "[\"" + u + "\",\"active\",\"" + new_text + "\",100]"});
+    tx.actions.push_back(
+        {"auth.iost", "revokePermission", "[\"" + u + "\",\"active\",\"" + old_text + "\"]"});
+    tx.amount_limit.push_back({"*", "unlimited"});
+    tx.signers = {u + "@owner"};  // auth.iost wants the owner permission
+    tx.SignAsSigner(m_owner_keys.at(u));
+    tx.SignAsPublisher(u, m_user_keys.at(u));
+    m_user_keys.insert_or_assign(u, std::move(next));
+    m_key_changed_at[u] = m_now;
+    ++m_res.key_changes;
+    Submit(tx);
+}
+
+void Simulation::Frame() {
+    // For MicroBlocks of honest producers the framer saw: a fraud proof
+    // naming a transaction signed with a key its publisher has replaced since
+    // (the change final for a while). A state-based fraud rule accepts it.
+    Instance* framer = nullptr;
+    for (auto& in : m_inst) {
+        if (in->role == Fault::kFramer && in->alive) framer = in.get();
+    }
+    if (!framer) return;
+    size_t sent = 0;
+    for (const auto& mb : m_framer_micros) {
+        if (m_byzantine_ids.count(mb->header.producer)) continue;
+        for (size_t i = 0; i < mb->txs.size() && sent < 8; ++i) {
+            const core::Tx& tx = mb->txs[i];
+            // Only transactions of users who changed keys, which the old,
+            // state-based rule (CheckTx on today's state) now calls invalid.
+            if (!m_key_changed_at.count(tx.publisher) || m_framed.count(mb->tx_hashes[i])) continue;
+            if (framer->app->app().CheckTx(tx).ok()) continue;
+            m_framed.insert(mb->tx_hashes[i]);
+            auto ev = std::make_shared<core::Evidence>(
+                consensus::MakeFraudProof(*mb, static_cast<uint32_t>(i)));
+            ++m_res.framing_attempts;
+            ++sent;
+            Route(*framer, std::nullopt, consensus::EvidenceMsg{ev});
+        }
+    }
+}
+
+void Simulation::Audit(Instance& in, const consensus::Finalize& f) {
+    // docs/pob.md §7.4: a full node verifies every signature of every final
+    // transaction and proves what fails; here at once, in the node off the
+    // critical path at a configurable rate.
+    for (const auto& mb : f.micros) {
+        for (size_t i = 0; i < mb->txs.size(); ++i) {
+            if (in.app->app().CheckTxBytes(mb->txs[i]).ok()) continue;
+            auto ev = std::make_shared<core::Evidence>(
+                consensus::MakeFraudProof(*mb, static_cast<uint32_t>(i)));
+            ++m_res.forged_by_audit;
+            Route(in, std::nullopt, consensus::EvidenceMsg{ev});
+            Event e;
+            e.t = m_now;
+            e.kind = EvKind::kDeliver;
+            e.inst = in.index;
+            e.from = in.id;
+            e.msg = std::make_shared<const Message>(consensus::EvidenceMsg{ev});
+            Push(std::move(e));
+            break;  // one proof condemns the producer
         }
     }
 }
@@ -723,6 +891,8 @@ SimResult Simulation::Run() {
         Push(At(m_cfg.fault_start_ms * kMs, EvKind::kFaultStart));
         Push(At(m_cfg.heal_ms * kMs, EvKind::kHeal));
     }
+    if (HasFault(Fault::kKeyChanger)) Push(At(m_cfg.fault_start_ms * kMs, EvKind::kKeyChange));
+    if (HasFault(Fault::kFramer)) Push(At(m_cfg.fault_start_ms * kMs, EvKind::kFrame));
     Push(At(m_cfg.duration_ms * kMs, EvKind::kEnd));
     while (!m_events.empty()) {
         Event e = m_events.top();
@@ -734,6 +904,12 @@ SimResult Simulation::Run() {
                 Instance& in = *m_inst[e.inst];
                 if (!in.alive || in.deaf) break;
                 Trace(e.inst, e.msg->index());
+                if (in.role == Fault::kFramer) {
+                    if (const auto* mm = std::get_if<consensus::MicroMsg>(&*e.msg)) {
+                        m_framer_micros.push_back(mm->micro);
+                        if (m_framer_micros.size() > 256) m_framer_micros.pop_front();
+                    }
+                }
                 Apply(in, in.engine->OnMessage(e.from, *e.msg, kGenesisTime + m_now));
                 break;
             }
@@ -751,24 +927,24 @@ SimResult Simulation::Run() {
                 const std::string& from = m_users[Below(m_users.size())];
                 std::string to = m_users[Below(m_users.size())];
                 if (to == from) to = m_users[(Below(m_users.size() - 1) + 1 + 0) % m_users.size()];
-                if (to != from) {
-                    core::Tx tx = MakeTransfer(from, to, kGenesisTime + m_now);
-                    std::vector<Instance*> alive;
-                    for (auto& in : m_inst) {
-                        if (in->alive && !in->byzantine) alive.push_back(in.get());
-                    }
-                    if (!alive.empty()) {
-                        Instance& at = *alive[Below(alive.size())];
-                        ++m_res.txs_submitted;
-                        Trace(at.index, 200);
-                        Apply(at, at.engine->OnClientTx(tx, kGenesisTime + m_now));
-                    }
-                }
+                if (to != from) Submit(MakeTransfer(from, to, kGenesisTime + m_now));
                 Push(At(m_now + m_cfg.tx_interval_ms * kMs, EvKind::kLoad));
                 break;
             }
             case EvKind::kFaultStart:
                 FaultStart();
+                break;
+            case EvKind::kKeyChange:
+                if (!Quiet()) {
+                    ChangeKey();
+                    Push(At(m_now + 700 * kMs, EvKind::kKeyChange));
+                }
+                break;
+            case EvKind::kFrame:
+                if (!Quiet()) {
+                    Frame();
+                    Push(At(m_now + 500 * kMs, EvKind::kFrame));
+                }
                 break;
             case EvKind::kHeal:
                 Heal();
@@ -791,7 +967,9 @@ std::string SimResult::ToJson() const {
       << ",\"txs_finalized\":" << txs_finalized << ",\"forged_injected\":" << forged_injected
       << ",\"forged_detected\":" << forged_detected << ",\"forged_final\":" << forged_final
       << ",\"forged_final_compensated\":" << forged_final_compensated
-      << ",\"forged_escaped\":" << forged_escaped << ",\"slashed\":[";
+      << ",\"forged_escaped\":" << forged_escaped << ",\"forged_by_audit\":" << forged_by_audit
+      << ",\"key_changes\":" << key_changes << ",\"framing_attempts\":" << framing_attempts
+      << ",\"compensation_pool\":" << compensation_pool << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
     o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
       << ",\"producers_referenced_late\":" << producers_referenced_late
@@ -815,6 +993,8 @@ std::string ReplayCommand(const SimConfig& c) {
       << " --epoch-length " << c.epoch_length;
     for (Fault f : c.faults) o << " --fault " << FaultName(f);
     if (c.negative_control) o << " --negative-control";
+    if (c.no_compensation) o << " --no-compensation";
+    if (!c.auditor) o << " --no-auditor";
     return o.str();
 }
 
@@ -831,7 +1011,10 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kPartition},
             {F::kAsymmetric},
             {F::kForger, F::kTwins},
-            {F::kSilentBelievable, F::kGarbage, F::kPartition}};
+            {F::kSilentBelievable, F::kGarbage, F::kPartition},
+            {F::kKeyChanger, F::kFramer},
+            {F::kForger, F::kKeyChanger, F::kFramer},
+            {F::kForger, F::kKeyChanger, F::kCrashPrimary}};
 }
 
 SimResult RunSimulation(const SimConfig& config) {

@@ -33,6 +33,14 @@ enum class Fault {
     kCrashPrimary,      // a normal validator crashes and restarts from its disk
     kPartition,         // random halves partition, then heal
     kAsymmetric,        // one node can send but not receive for a while
+    // Users change their active keys now and then (an honest, state-changing
+    // action): transactions signed with the old key that were packed before
+    // must not make their producers slashable (docs/pob.md §7.1).
+    kKeyChanger,
+    // A normal validator that tries to frame honest producers: it sends fraud
+    // proofs for their MicroBlocks' transactions of users who changed keys
+    // since (valid under a state-based fraud rule, refused under the bytes rule).
+    kFramer,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -61,8 +69,18 @@ struct SimConfig {
     uint32_t byzantine_normal = 0;  // extra twins beyond f (negative control)
     bool negative_control = false;  // >f twins splitting the network: must violate safety
     int64_t fault_start_ms = 2'000;
-    int64_t heal_ms = 8'000;             // partitions heal / crashed nodes restart at this time
-    double forge_rate = 0.5;             // forged txs per forger MicroBlock (probability)
+    int64_t heal_ms = 8'000;  // partitions heal / crashed nodes restart at this time
+    double forge_rate = 0.5;  // forged txs per forger MicroBlock (probability)
+    // No forging, key changes or framing in the last quiet_end_ms of a run, so
+    // that audits of the last forged transactions land before the end (the
+    // end-of-run invariant wants every forged final tx repaid).
+    int64_t quiet_end_ms = 4'000;
+    // One honest node audits every signature of every final transaction
+    // (docs/pob.md §7.4); off: only sampling catches forgers.
+    bool auditor = true;
+    // Negative control: execution skips compensations, so forged final
+    // transactions stay unpaid and must be reported as violations.
+    bool no_compensation = false;
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
     consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
@@ -77,7 +95,10 @@ struct SimResult {
     uint64_t forged_detected = 0;  // excluded or compensated or never final after evidence
     uint64_t forged_final = 0;
     uint64_t forged_final_compensated = 0;
-    uint64_t forged_escaped = 0;  // final, producer never caught (probability (1-p)^k)
+    uint64_t forged_escaped = 0;    // final and took funds, yet not repaid (a violation)
+    uint64_t forged_by_audit = 0;   // fraud proofs the auditor made
+    uint64_t key_changes = 0;       // active-key changes submitted by users
+    uint64_t framing_attempts = 0;  // fraud proofs a framer sent against honest producers
     std::vector<std::string> slashed;
     uint64_t view_changes = 0;
     uint64_t fallback_partitions = 0;
@@ -90,6 +111,7 @@ struct SimResult {
     uint32_t max_blocks_in_proposal = 0;
     uint64_t safety_violations = 0;
     uint64_t liveness_height_after_heal = 0;  // heights finalized after the heal time
+    int64_t compensation_pool = 0;            // IOST left in the pool at the end (reference node)
     std::vector<std::string> violations;      // first few messages
     crypto::Hash256 trace_hash{};
     std::string ToJson() const;

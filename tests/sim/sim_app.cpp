@@ -1,98 +1,44 @@
 #include "sim_app.h"
 
-#include <core/block.h>
 #include <util/assert.h>
-
-#include <algorithm>
+#include <util/log.h>
 
 namespace iost::sim {
 
-LedgerApp::LedgerApp(const core::Genesis& genesis, const crypto::Verifier& tx_verifier)
-    : m_ledger(ledger::LedgerOptions{genesis.chain_id}),
-      m_verifier(tx_verifier),
-      m_chain_id(genesis.chain_id),
-      m_min_servi(genesis.pob.min_servi) {
+SimApp::SimApp(const core::Genesis& genesis, const crypto::Verifier& tx_verifier,
+               SimAppOptions options)
+    : m_ledger(ledger::LedgerOptions{genesis.chain_id}), m_verified(1'000'000) {
     auto gs = ledger::BuildGenesisState(genesis);
     IOST_ASSERT(gs.ok(), "simulator genesis is valid");
-    m_state.Apply(gs->writes);
+    m_disk.Apply(gs->writes);
     m_genesis_hash = gs->genesis_hash;
-    m_root = gs->state_root;
+    node::LedgerAppOptions o;
+    o.chain_id = genesis.chain_id;
+    o.min_servi = genesis.pob.min_servi;
+    o.fraud_window = options.fraud_window;
+    o.skip_compensation = options.skip_compensation;
+    m_app = std::make_unique<node::LedgerApp>(m_ledger, m_disk, o, tx_verifier, m_verified,
+                                              util::Logger::Null());
 }
 
-util::Status LedgerApp::CheckTx(const core::Tx& tx) {
-    auto form = tx.VerifyForm(m_chain_id, m_verifier);
-    if (!form.ok()) return util::Err(form.error().message);
-    return m_ledger.CheckAuth(m_state, tx);
-}
-
-LedgerApp::Pending LedgerApp::Run(const consensus::ExecInput& in) {
-    Pending p;
-    ledger::BlockExecutor ex(m_ledger, m_state,
-                             ledger::BlockContext{in.time, in.height, in.proposer});
-    for (const auto& s : in.slashes) (void)ex.Slash(s.validator);
-    for (const auto& c : in.compensations) {
-        auto it = m_loss.find(c.tx_hash);
-        if (it == m_loss.end() || it->second <= 0 || !c.tx) continue;
-        const int64_t pool = ledger::CompensationPoolBalance(ex.view());
-        const int64_t amount = std::min(it->second, pool);
-        if (amount > 0 && ex.Compensate(c.tx->publisher, amount).ok()) p.paid[c.tx_hash] = amount;
+void SimApp::Flush() {
+    while (m_app->pending_count() > 0) {
+        const node::CommittedBlock* b = m_app->Pending(m_disk_height + 1);
+        IOST_ASSERT(b != nullptr, "committed blocks are persisted in height order");
+        m_disk.Apply(b->writes);
+        m_app->MarkPersisted(b->height);
+        ++m_disk_height;
     }
-    for (const auto& who : in.credited) (void)ex.AddServi(who, 1);
-    (void)ex.AddServi(in.proposer, 1);
-    for (size_t i = 0; i < in.txs.size(); ++i) {
-        const core::Tx& tx = *in.txs[i];
-        const int64_t before = ledger::BalanceOf(ex.view(), "iost", tx.publisher);
-        auto out = ex.ApplyTx(tx, in.tx_hashes[i], ledger::AuthCheck::kFull);
-        const int64_t after = ledger::BalanceOf(ex.view(), "iost", tx.publisher);
-        if (out.executed && after < before) p.loss[in.tx_hashes[i]] = before - after;
+}
+
+int64_t SimApp::Supply() const { return ledger::Supply(state(), "iost"); }
+
+int64_t SimApp::HeldBy(const std::vector<std::string>& holders) const {
+    int64_t sum = 0;
+    for (const auto& h : holders) {
+        sum += ledger::BalanceOf(state(), "iost", h) + ledger::FrozenBalanceOf(state(), "iost", h);
     }
-    p.result = ex.Finish();
-    return p;
-}
-
-consensus::ExecResult LedgerApp::Execute(const consensus::ExecInput& in) {
-    Pending p = Run(in);
-    consensus::ExecResult r;
-    r.state_root = p.result.state_root;
-    std::vector<crypto::Hash256> leaves;
-    for (const auto& o : p.result.outcomes) {
-        leaves.push_back(o.receipt.Hash());
-        if (!o.receipt.ok()) ++r.failed_txs;
-    }
-    r.receipt_root = core::MerkleRoot(leaves);
-    if (m_cache.size() > 64) m_cache.clear();
-    m_cache[r.state_root] = std::move(p);
-    return r;
-}
-
-void LedgerApp::Commit(const consensus::ExecInput& in, const consensus::ExecResult& result) {
-    auto it = m_cache.find(result.state_root);
-    Pending p = it != m_cache.end() ? std::move(it->second) : Run(in);
-    m_state.Apply(p.result.writes);
-    m_root = p.result.state_root;
-    for (auto& [h, v] : p.loss) m_loss[h] = v;
-    for (auto& [h, v] : p.paid) m_paid[h] += v;
-    m_committed_txs += in.txs.size();
-    m_cache.clear();
-}
-
-std::vector<consensus::Candidate> LedgerApp::Candidates() {
-    std::vector<consensus::Candidate> out;
-    for (const auto& v : ledger::ElectionCandidates(m_state, m_min_servi)) {
-        consensus::Candidate c;
-        c.id = v.account;
-        c.key = v.consensus_key;
-        c.servi = static_cast<uint64_t>(std::max<int64_t>(v.servi, 0));
-        c.stake = static_cast<uint64_t>(std::max<int64_t>(v.stake, 0)) / 100'000'000;
-        out.push_back(std::move(c));
-    }
-    return out;
-}
-
-int64_t LedgerApp::Supply() const { return ledger::Supply(m_state, "iost"); }
-
-int64_t LedgerApp::Balance(const std::string& account) const {
-    return ledger::BalanceOf(m_state, "iost", account);
+    return sum;
 }
 
 }  // namespace iost::sim

@@ -1,10 +1,9 @@
-// The simulator's Application: consensus::Application over the REAL ledger
-// (ledger::Ledger, BlockExecutor, MemState). Full transaction check =
-// core::Tx::VerifyForm (every signature) + Ledger::CheckAuth (permissions in
-// committed state). Execution applies slashes, compensations, Servi credits
-// and the block's transactions in one BlockExecutor. It remembers, per
-// executed transaction, how much IOST its publisher lost, so a compensation
-// pays back exactly that (and the simulator checks it did).
+// The simulator's Application: the node's own node::LedgerApp (docs/pob.md
+// §10: one code path), over an in-memory "disk" (ledger::MemState) instead of
+// RocksDB. Execution, slashing, compensation and the fraud records it keeps
+// (per transaction the token debits it caused, what a compensation paid) are
+// the node's; this file only plays the driver's part of persisting each
+// committed block (Flush) and offers the queries the invariants need.
 // Thread contract: single-threaded, like the engine that drives it.
 #pragma once
 
@@ -12,54 +11,45 @@
 #include <core/genesis.h>
 #include <crypto/keys.h>
 #include <ledger/ledger.h>
+#include <node/app_state.h>
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace iost::sim {
 
-class LedgerApp final : public consensus::Application {
+struct SimAppOptions {
+    uint64_t fraud_window = 0;       // 0: debit records are kept for the whole run
+    bool skip_compensation = false;  // negative control
+};
+
+class SimApp {
   public:
-    LedgerApp(const core::Genesis& genesis, const crypto::Verifier& tx_verifier);
+    SimApp(const core::Genesis& genesis, const crypto::Verifier& tx_verifier,
+           SimAppOptions options = {});
 
-    util::Status CheckTx(const core::Tx& tx) override;
-    consensus::ExecResult Execute(const consensus::ExecInput& in) override;
-    void Commit(const consensus::ExecInput& in, const consensus::ExecResult& result) override;
-    std::vector<consensus::Candidate> Candidates() override;
+    consensus::Application& app() { return *m_app; }
+    // Moves every block the engine committed onto the in-memory disk (the
+    // driver's Finalize persistence). Call after every engine call.
+    void Flush();
 
-    const ledger::MemState& state() const { return m_state; }
+    const ledger::StateReader& state() const { return m_app->committed(); }
     const crypto::Hash256& genesis_hash() const { return m_genesis_hash; }
-    const crypto::Hash256& state_root() const { return m_root; }
     int64_t Supply() const;
-    int64_t Balance(const std::string& account) const;
-    // tx hash → IOST its publisher lost when it executed (committed blocks).
-    const std::map<crypto::Hash256, int64_t>& losses() const { return m_loss; }
-    // tx hash → IOST paid back by a compensation (committed blocks).
-    const std::map<crypto::Hash256, int64_t>& paid() const { return m_paid; }
-    uint64_t committed_txs() const { return m_committed_txs; }
+    // IOST held (balance + frozen) by every holder in `holders`.
+    int64_t HeldBy(const std::vector<std::string>& holders) const;
+    // Registered validators, for the epoch-0 committee.
+    std::vector<consensus::Candidate> Candidates() { return m_app->Candidates(); }
 
   private:
-    struct Pending {
-        ledger::BlockResult result;
-        std::map<crypto::Hash256, int64_t> loss;
-        std::map<crypto::Hash256, int64_t> paid;
-    };
-    Pending Run(const consensus::ExecInput& in);
-
     ledger::Ledger m_ledger;
-    ledger::MemState m_state;
-    const crypto::Verifier& m_verifier;
-    uint32_t m_chain_id;
-    int64_t m_min_servi;
+    ledger::MemState m_disk;
+    node::VerifiedCache m_verified;
+    std::unique_ptr<node::LedgerApp> m_app;
     crypto::Hash256 m_genesis_hash{};
-    crypto::Hash256 m_root{};
-    std::map<crypto::Hash256, Pending> m_cache;  // by state root
-    std::map<crypto::Hash256, int64_t> m_loss;
-    std::map<crypto::Hash256, int64_t> m_paid;
-    uint64_t m_committed_txs = 0;
+    uint64_t m_disk_height = 0;
 };
 
 }  // namespace iost::sim

@@ -7,6 +7,7 @@
 #include <crypto/sampling.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -27,7 +28,7 @@ void ExpectSafe(const SimResult& r, const SimConfig& c) {
     EXPECT_EQ(r.safety_violations, 0u) << r.ToJson() << "\nreplay: " << ReplayCommand(c);
 }
 
-// --- CI batch: 12 mixes × 18 seeds = 216 seeds -------------------------------
+// --- CI batch: every mix × 18 seeds ------------------------------------------
 
 class SeedBatch : public ::testing::TestWithParam<size_t> {};
 
@@ -37,6 +38,11 @@ TEST_P(SeedBatch, InvariantsHoldAndChainProgresses) {
     for (uint64_t k = 0; k < 18; ++k) {
         SimConfig c = Base(1'000 + k * mixes.size() + mix);
         c.faults = mixes[mix];
+        // After a partition heals, the view timeouts that doubled during it
+        // (up to 8 s) must elapse before a view can succeed: give those runs
+        // the time (at 12 s about 5 % of seeds had not finalized yet).
+        if (std::find(c.faults.begin(), c.faults.end(), Fault::kPartition) != c.faults.end())
+            c.duration_ms = 20'000;
         // Mild network noise on top of every mix.
         c.drop = (k % 3 == 0) ? 0.02 : 0.0;
         c.duplicate = (k % 4 == 1) ? 0.05 : 0.0;
@@ -47,7 +53,7 @@ TEST_P(SeedBatch, InvariantsHoldAndChainProgresses) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllMixes, SeedBatch, ::testing::Range<size_t>(0, 12));
+INSTANTIATE_TEST_SUITE_P(AllMixes, SeedBatch, ::testing::Range<size_t>(0, FaultMixes().size()));
 
 // --- Negative control: > f equivocating normal validators break safety -------
 
@@ -129,14 +135,16 @@ TEST(Sim, MicroBlocksLostAtStartAreFetchedAndTheirPartitionsFinalize) {
 // the same. Under message loss (seed 1 at 10 % drop: a view change after a
 // prepare) the old engine put 2 blocks in one proposal.
 TEST(Sim, NewViewProposalCarriesOneBlock) {
+    uint64_t view_changes = 0;
     for (uint64_t seed = 1; seed <= 3; ++seed) {
         SimConfig c = Base(seed);
         c.drop = 0.1;
         const SimResult r = RunSimulation(c);
         ExpectSafe(r, c);
-        EXPECT_GT(r.view_changes, 0u) << r.ToJson();
+        view_changes += r.view_changes;
         EXPECT_EQ(r.max_blocks_in_proposal, 1u) << r.ToJson();
     }
+    EXPECT_GT(view_changes, 0u) << "no new view happened: the test proves nothing";
 }
 
 TEST(Sim, FinalityResumesAfterPartitionHeals) {
@@ -209,7 +217,85 @@ TEST(Sim, ForgersAreCaughtAndVictimsPaidExactly) {
     }
     EXPECT_GT(injected, 0u);
     EXPECT_GT(compensated, 0u) << "no forged final tx was ever compensated";
-    EXPECT_LE(compensated, final_forged);
+    EXPECT_EQ(compensated, final_forged) << "every forged final tx is repaid exactly";
+}
+
+// --- Fraud handling for real money (docs/pob.md §7) ---------------------------
+
+// The key-swap attack: users change their active keys while their earlier
+// transactions are packed, sampled and final, and a framer sends fraud proofs
+// for those transactions against their honest producers. Nobody honest is
+// slashed and nobody is paid back (the invariants flag either).
+TEST(Sim, KeySwapAndFramingNeverSlashHonestProducers) {
+    uint64_t changes = 0, attempts = 0;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        SimConfig c = Base(seed);
+        c.faults = {Fault::kKeyChanger, Fault::kFramer};
+        c.heal_ms = c.duration_ms;
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_TRUE(r.slashed.empty()) << r.ToJson();
+        EXPECT_GT(r.final_height, 10u) << r.ToJson();
+        changes += r.key_changes;
+        attempts += r.framing_attempts;
+    }
+    EXPECT_GT(changes, 10u);
+    EXPECT_GT(attempts, 10u) << "the framer never tried: the test proves nothing";
+}
+
+// With no sampling at all, the auditing full node alone catches the forger
+// and every forged final transaction is repaid exactly.
+TEST(Sim, AuditorAloneCatchesForgersAndEveryForgeryIsRepaid) {
+    uint64_t final_forged = 0, compensated = 0;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        SimConfig c = Base(seed);
+        c.sampling_ppm = 0;
+        c.faults = {Fault::kForger, Fault::kKeyChanger};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        final_forged += r.forged_final;
+        compensated += r.forged_final_compensated;
+        if (r.forged_final > 0) {
+            EXPECT_EQ(r.slashed.size(), 1u) << r.ToJson();
+            EXPECT_GT(r.forged_by_audit, 0u) << r.ToJson();
+        }
+    }
+    EXPECT_GT(final_forged, 0u);
+    EXPECT_EQ(compensated, final_forged);
+}
+
+// Negative controls: with compensation turned off, or with neither sampling
+// nor an auditor, forged final transactions stay unpaid, and the simulator
+// must say so.
+TEST(Sim, NegativeControlNoCompensationIsAViolation) {
+    uint64_t runs_with_forged_final = 0;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        SimConfig c = Base(seed);
+        c.sampling_ppm = 80'000;
+        c.faults = {Fault::kForger};
+        c.no_compensation = true;
+        const SimResult r = RunSimulation(c);
+        if (r.forged_final == 0) continue;
+        ++runs_with_forged_final;
+        EXPECT_GT(r.safety_violations, 0u) << r.ToJson();
+    }
+    EXPECT_GT(runs_with_forged_final, 0u);
+}
+
+TEST(Sim, NegativeControlNoDetectionIsAViolation) {
+    uint64_t runs_with_forged_final = 0;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        SimConfig c = Base(seed);
+        c.sampling_ppm = 0;
+        c.auditor = false;
+        c.faults = {Fault::kForger};
+        const SimResult r = RunSimulation(c);
+        if (r.forged_final == 0) continue;
+        ++runs_with_forged_final;
+        EXPECT_GT(r.safety_violations, 0u) << r.ToJson();
+        EXPECT_TRUE(r.slashed.empty()) << r.ToJson();
+    }
+    EXPECT_GT(runs_with_forged_final, 0u);
 }
 
 TEST(Sim, EpochsRotateAndSlashedProducerIsNotReElected) {

@@ -15,6 +15,7 @@ class StubApp final : public Application {
   public:
     explicit StubApp(std::vector<Candidate> c) : m_cands(std::move(c)) {}
     util::Status CheckTx(const core::Tx&) override { return util::Ok(); }
+    util::Status CheckTxBytes(const core::Tx&) override { return util::Ok(); }
     ExecResult Execute(const ExecInput& in) override {
         ExecResult r;
         r.state_root = core::MerkleRoot(in.tx_hashes);

@@ -18,6 +18,7 @@ class SigApp final : public Application {
         if (!st.ok()) return util::Err(st.error().message);
         return util::Ok();
     }
+    util::Status CheckTxBytes(const core::Tx& tx) override { return CheckTx(tx); }
     ExecResult Execute(const ExecInput&) override { return {}; }
     void Commit(const ExecInput&, const ExecResult&) override {}
     std::vector<Candidate> Candidates() override { return {}; }
