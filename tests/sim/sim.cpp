@@ -217,8 +217,9 @@ class Simulation {
     size_t m_auditor = SIZE_MAX;  // instance index of the auditing node
     // MicroBlocks a framer received, newest last (bounded).
     std::deque<std::shared_ptr<const core::MicroBlock>> m_framer_micros;
-    std::map<std::string, int64_t> m_key_changed_at;  // user → time of its last key change
-    std::set<crypto::Hash256> m_framed;               // txs a framer already named
+    std::map<std::string, int64_t> m_key_changed_at;       // user → time of its last key change
+    std::set<crypto::Hash256> m_framed;                    // txs a framer already named
+    std::map<crypto::Hash256, int64_t> m_forged_final_at;  // forged tx → its block's time
     std::vector<std::string> m_users;
     std::vector<std::string> m_validators;
     std::map<std::string, std::shared_ptr<crypto::Signer>> m_cons_signers;
@@ -598,7 +599,18 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     const auto& b = f.block->block;
     in.disk_blocks.push_back(f.block);
     in.committed_txs += f.executed_txs.size();
-    if (in.index == m_auditor) Audit(in, f);
+    if (in.index == m_auditor) {
+        for (const auto& h : f.executed_txs) {
+            if (m_forged.count(h)) m_forged_final_at[h] = b.time;
+        }
+        for (const auto& c : b.compensated) {
+            auto it = m_forged_final_at.find(c.tx_hash);
+            if (it == m_forged_final_at.end()) continue;
+            m_res.max_repay_delay_ms =
+                std::max(m_res.max_repay_delay_ms, (b.time - it->second) / kMs);
+        }
+        Audit(in, f);
+    }
     const crypto::Hash256 hash = b.Hash();
     Trace(1000 + in.index, b.height, &hash);
     if (!Honest(in)) return;
@@ -969,7 +981,8 @@ std::string SimResult::ToJson() const {
       << ",\"forged_final_compensated\":" << forged_final_compensated
       << ",\"forged_escaped\":" << forged_escaped << ",\"forged_by_audit\":" << forged_by_audit
       << ",\"key_changes\":" << key_changes << ",\"framing_attempts\":" << framing_attempts
-      << ",\"compensation_pool\":" << compensation_pool << ",\"slashed\":[";
+      << ",\"compensation_pool\":" << compensation_pool
+      << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
     o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
       << ",\"producers_referenced_late\":" << producers_referenced_late

@@ -99,6 +99,9 @@ struct SimResult {
     uint64_t forged_by_audit = 0;   // fraud proofs the auditor made
     uint64_t key_changes = 0;       // active-key changes submitted by users
     uint64_t framing_attempts = 0;  // fraud proofs a framer sent against honest producers
+    // Forged tx final → the block that repaid it, on the auditing node (block
+    // times, ms): how long a victim waits; max over the run.
+    int64_t max_repay_delay_ms = 0;
     std::vector<std::string> slashed;
     uint64_t view_changes = 0;
     uint64_t fallback_partitions = 0;

@@ -329,6 +329,28 @@ TEST_F(Api, ContractStorageViews) {
     ExpectError(N().Post("/getBatchContractStorage", many + "]}"), "at most 50");
 }
 
+// docs/pob.md §7.4: a report that is not fraud gets a clear refusal, cheap
+// checks first, and one address cannot flood the node with them.
+TEST_F(Api, SubmitEvidenceRefusesWhatIsNotFraudAndRateLimits) {
+    ASSERT_FALSE(s_hash.empty());
+    // An honest final transaction: its signatures verify (or, on a one-league
+    // chain, it was never packed by a believable producer).
+    auto [st, j] = N().Post("/submitEvidence", R"({"tx_hash":")" + s_hash + R"("})");
+    EXPECT_EQ(st, 400) << j.dump();
+    const std::string msg = j.value("message", "");
+    EXPECT_TRUE(msg.find("not fraud") != std::string::npos ||
+                msg.find("not packed by a believable producer") != std::string::npos)
+        << msg;
+    ExpectError(N().Post("/submitEvidence", "{}"), "exactly one");
+    ExpectError(N().Post("/submitEvidence", R"({"evidence":"***"})"), "base64");
+    ExpectError(N().Post("/submitEvidence", R"({"evidence":"AAAA"})"), "evidence:");
+    ExpectError(N().Post("/submitEvidence", R"({"tx_hash":"11111111111111111111111111111111"})"),
+                "neither packed nor final");
+    int limited = 0;
+    for (int i = 0; i < 12; ++i) limited += N().Post("/submitEvidence", "{}").first == 429;
+    EXPECT_GT(limited, 0) << "no per-address limit";
+}
+
 TEST_F(Api, SendTxRefusalsSayWhy) {
     auto tx = N().Transfer("alice", "bobby", "1");
     tx.chain_id = core::kMainnetChainId;
