@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
         ho.address = cfg->http_listen.host;
         ho.port = cfg->http_listen.port;
         ho.threads = cfg->http_threads;
+        ho.max_connections = cfg->http_max_connections;
+        ho.max_connections_per_ip = cfg->http_max_connections_per_ip;
         ho.logger = log.WithCategory("rpc");
         http = std::make_unique<rpc::HttpServer>(ho);
         rpc::RegisterApi(*http, **node);

@@ -189,7 +189,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
         }
         if (const YAML::Node n = root["p2p"]) {
             IOST_TRY(CheckKeys(n, "p2p",
-                               {"listen", "seeds", "max_inbound", "max_outbound", "relay_gossip"}));
+                               {"listen", "seeds", "max_inbound", "max_inbound_per_ip",
+                                "max_outbound", "relay_gossip"}));
             IOST_TRY(OptHostPort(n, "p2p", "listen", /*allow_zero=*/true, &c.p2p_listen));
             if (const YAML::Node s = n["seeds"]) {
                 if (!s.IsSequence() && !s.IsNull())
@@ -206,14 +207,22 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
                 }
             }
             IOST_TRY(OptInt<size_t>(n, "p2p", "max_inbound", 0, 4096, &c.max_inbound));
+            IOST_TRY(
+                OptInt<size_t>(n, "p2p", "max_inbound_per_ip", 0, 4096, &c.max_inbound_per_ip));
             IOST_TRY(OptInt<size_t>(n, "p2p", "max_outbound", 0, 1024, &c.max_outbound));
             IOST_TRY(OptBool(n, "p2p", "relay_gossip", &c.relay_gossip));
         }
         if (const YAML::Node n = root["http"]) {
-            IOST_TRY(CheckKeys(n, "http", {"enabled", "listen", "threads"}));
+            IOST_TRY(CheckKeys(
+                n, "http",
+                {"enabled", "listen", "threads", "max_connections", "max_connections_per_ip"}));
             IOST_TRY(OptBool(n, "http", "enabled", &c.http_enabled));
             IOST_TRY(OptHostPort(n, "http", "listen", /*allow_zero=*/true, &c.http_listen));
             IOST_TRY(OptInt<int>(n, "http", "threads", 1, 64, &c.http_threads));
+            IOST_TRY(
+                OptInt<size_t>(n, "http", "max_connections", 1, 100000, &c.http_max_connections));
+            IOST_TRY(OptInt<size_t>(n, "http", "max_connections_per_ip", 0, 100000,
+                                    &c.http_max_connections_per_ip));
         }
         if (const YAML::Node n = root["consensus"]) {
             IOST_TRY(CheckKeys(
