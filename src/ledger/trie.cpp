@@ -166,6 +166,11 @@ class TreeWriter {
         return s;
     }
 
+    // The hash of a fresh subtree for `entries` (puts only, sorted) at `path`.
+    Hash256 BuildFresh(std::string& path, int depth, const std::vector<Update>& entries) {
+        return Build(path, depth, entries, false).hash;
+    }
+
   private:
     // The puts of `upd` merged with the existing leaf `old` (unless `upd`
     // changes or deletes that key), sorted by key hash.
@@ -290,6 +295,8 @@ std::string_view ToString(ProofError e) {
             return "the proof ends before the key's path does";
         case ProofError::kTrailingNodes:
             return "the proof has nodes after the key's path ends";
+        case ProofError::kForeignEntry:
+            return "a chunk entry is outside the chunk or repeated";
     }
     return "unknown proof error";
 }
@@ -332,6 +339,99 @@ util::Status VerifyProof(const crypto::Hash256& root, std::string_view key,
         expected = *child;
     }
     return Fail(ProofError::kIncomplete);
+}
+
+bool KeyInChunk(std::string_view key, std::string_view prefix) {
+    if (prefix.size() >= static_cast<size_t>(kMaxDepth)) return false;
+    const Hash256 kh = HashOf(key);
+    for (size_t i = 0; i < prefix.size(); ++i) {
+        if (NibbleAt(kh, static_cast<int>(i)) != static_cast<uint8_t>(prefix[i])) return false;
+    }
+    return true;
+}
+
+StateProof ProveChunk(const StateReader& state, std::string_view prefix) {
+    StateProof proof;
+    std::string path;
+    for (size_t depth = 0; depth < prefix.size(); ++depth) {
+        auto node = state.Get(NodeKey(path));
+        if (!node) break;
+        proof.nodes.push_back(*node);
+        Internal in;
+        if (!DecodeInternal(*node, in)) break;
+        const auto nib = static_cast<uint8_t>(prefix[depth]);
+        if (nib > 15 || !in.children[nib]) break;
+        path.push_back(static_cast<char>(nib));
+    }
+    return proof;
+}
+
+util::Status VerifyChunk(const crypto::Hash256& root, std::string_view prefix,
+                         const ChunkEntries& entries, const StateProof& upper) {
+    if (prefix.size() >= static_cast<size_t>(kMaxDepth)) return Fail(ProofError::kMalformedNode);
+    for (char c : prefix) {
+        if (static_cast<uint8_t>(c) > 15) return Fail(ProofError::kMalformedNode);
+    }
+    std::vector<Update> upd;
+    upd.reserve(entries.size());
+    for (const auto& [k, v] : entries) {
+        if (!IsTreeEntry(k) || !KeyInChunk(k, prefix)) return Fail(ProofError::kForeignEntry);
+        upd.push_back({HashOf(k), HashOf(v)});
+    }
+    std::sort(upd.begin(), upd.end(),
+              [](const Update& a, const Update& b) { return a.key_hash < b.key_hash; });
+    for (size_t i = 1; i < upd.size(); ++i) {
+        if (upd[i].key_hash == upd[i - 1].key_hash) return Fail(ProofError::kForeignEntry);
+    }
+    // The subtree the entries build at the prefix, and the same when the
+    // walk ends above the prefix at a leaf (the chunk is that leaf or empty).
+    auto build_hash = [&]() -> Hash256 {
+        if (upd.empty()) return Hash256{};
+        const MemState none;
+        WriteSet scratch;
+        std::string path(prefix);
+        std::vector<Update> puts = upd;
+        return TreeWriter(none, scratch).BuildFresh(path, static_cast<int>(prefix.size()), puts);
+    };
+    if (root == Hash256{}) {  // the empty tree: every chunk is empty
+        if (!upper.nodes.empty()) return Fail(ProofError::kTrailingNodes);
+        return upd.empty() ? util::Status{} : Fail(ProofError::kValueMismatch);
+    }
+    Hash256 expected = root;
+    for (size_t i = 0; i < upper.nodes.size(); ++i) {
+        const std::string& node = upper.nodes[i];
+        if (HashOf(node) != expected) return Fail(ProofError::kRootMismatch);
+        const bool last = i + 1 == upper.nodes.size();
+        Hash256 leaf_key, leaf_value;
+        if (DecodeLeaf(node, leaf_key, leaf_value)) {
+            if (!last) return Fail(ProofError::kTrailingNodes);
+            bool inside = true;
+            for (size_t j = 0; j < prefix.size(); ++j) {
+                inside = inside &&
+                         NibbleAt(leaf_key, static_cast<int>(j)) == static_cast<uint8_t>(prefix[j]);
+            }
+            if (!inside) {
+                return upd.empty() ? util::Status{} : Fail(ProofError::kValueMismatch);
+            }
+            if (upd.size() != 1 || upd[0].key_hash != leaf_key ||
+                *upd[0].value_hash != leaf_value) {
+                return Fail(ProofError::kValueMismatch);
+            }
+            return {};
+        }
+        Internal in;
+        if (!DecodeInternal(node, in)) return Fail(ProofError::kMalformedNode);
+        if (i >= prefix.size()) return Fail(ProofError::kTrailingNodes);
+        const auto& child = in.children[static_cast<uint8_t>(prefix[i])];
+        if (!child) {
+            if (!last) return Fail(ProofError::kTrailingNodes);
+            return upd.empty() ? util::Status{} : Fail(ProofError::kValueMismatch);
+        }
+        expected = *child;
+    }
+    // The walk reached the prefix (or the tree is empty / the prefix is empty).
+    if (upper.nodes.size() != prefix.size()) return Fail(ProofError::kIncomplete);
+    return build_hash() == expected ? util::Status{} : Fail(ProofError::kValueMismatch);
 }
 
 }  // namespace iost::ledger

@@ -68,6 +68,7 @@ enum class ProofError {
     kValueMismatch,  // the proof shows another value (or absence, or presence)
     kIncomplete,     // the path ends before the key's search does
     kTrailingNodes,  // nodes after the search ended
+    kForeignEntry,   // a chunk entry outside the chunk's prefix, or given twice
 };
 std::string_view ToString(ProofError e);
 
@@ -76,5 +77,25 @@ std::string_view ToString(ProofError e);
 // are used: this is what a light client runs.
 util::Status VerifyProof(const crypto::Hash256& root, std::string_view key,
                          const std::optional<std::string>& value, const StateProof& proof);
+
+// --- chunks (state sync, snapshots; docs/state.md "Chunks") ---
+// A chunk is every tree entry whose key hash starts with a nibble prefix
+// (`prefix`: one byte 0..15 per nibble, at most 63). The 16^d chunks of
+// depth d partition the state, and each is checked alone: its entries
+// rebuild the subtree at the prefix, whose hash must be the link that the
+// upper nodes (root first, proven from the certified root) name.
+using ChunkEntries = std::vector<std::pair<std::string, std::string>>;
+
+// Does `key`'s hash start with `prefix`?
+bool KeyInChunk(std::string_view key, std::string_view prefix);
+
+// The stored nodes from the root along `prefix` (at most one per nibble),
+// stopping early at a leaf or a missing child.
+StateProof ProveChunk(const StateReader& state, std::string_view prefix);
+
+// Checks that `entries` are exactly the chunk `prefix` of the tree with root
+// `root`: nothing missing, nothing added, every value right.
+util::Status VerifyChunk(const crypto::Hash256& root, std::string_view prefix,
+                         const ChunkEntries& entries, const StateProof& upper);
 
 }  // namespace iost::ledger

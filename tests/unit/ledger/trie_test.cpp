@@ -185,3 +185,137 @@ TEST(StateTree, NodesAndStoredRootAreNotTreeEntries) {
 
 }  // namespace
 }  // namespace iost::ledger
+
+namespace iost::ledger {
+namespace {
+
+std::string Prefix(std::initializer_list<int> nibbles) {
+    std::string p;
+    for (int n : nibbles) p.push_back(static_cast<char>(n));
+    return p;
+}
+
+ChunkEntries EntriesOf(const MemState& s, std::string_view prefix) {
+    ChunkEntries out;
+    for (const auto& [k, v] : s.entries()) {
+        if (IsTreeEntry(k) && KeyInChunk(k, prefix)) out.emplace_back(k, v);
+    }
+    return out;
+}
+
+// All 16^d prefixes of depth d.
+std::vector<std::string> AllPrefixes(int depth) {
+    std::vector<std::string> out{""};
+    for (int d = 0; d < depth; ++d) {
+        std::vector<std::string> next;
+        for (const auto& p : out) {
+            for (int n = 0; n < 16; ++n) next.push_back(p + static_cast<char>(n));
+        }
+        out = std::move(next);
+    }
+    return out;
+}
+
+class ChunkTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        WriteSet ws;
+        for (int i = 0; i < 1500; ++i) ws.emplace("tb/iost/u" + std::to_string(i), "v");
+        m_root = Commit(m_s, std::move(ws));
+    }
+    MemState m_s;
+    crypto::Hash256 m_root{};
+};
+
+// Depth 1 and 2 chunks are full subtrees; at depth 3 and 4 most are one leaf
+// met above the prefix or an absent child: every shape verifies, and the
+// chunks of one depth together hold every entry exactly once.
+TEST_F(ChunkTest, EveryChunkOfEveryDepthVerifiesAndTheyPartitionTheState) {
+    // Entries bucketed by the first four nibbles of their key hash, once.
+    std::map<std::string, ChunkEntries> by4;
+    size_t total_entries = 0;
+    for (const auto& [k, v] : m_s.entries()) {
+        if (!IsTreeEntry(k)) continue;
+        ++total_entries;
+        const auto h = crypto::Sha3_256(util::AsBytes(k));
+        by4[Prefix({h[0] >> 4, h[0] & 15, h[1] >> 4, h[1] & 15})].emplace_back(k, v);
+    }
+    for (int depth = 0; depth <= 4; ++depth) {
+        size_t seen = 0;
+        for (const auto& p : AllPrefixes(depth)) {
+            ChunkEntries entries;
+            for (auto it = by4.lower_bound(p); it != by4.end() && it->first.starts_with(p); ++it) {
+                entries.insert(entries.end(), it->second.begin(), it->second.end());
+            }
+            for (const auto& [k, v] : entries) ASSERT_TRUE(KeyInChunk(k, p));
+            seen += entries.size();
+            auto st = VerifyChunk(m_root, p, entries, ProveChunk(m_s, p));
+            ASSERT_TRUE(st.ok()) << "depth " << depth << ": " << st.error().message;
+        }
+        EXPECT_EQ(seen, total_entries) << "depth " << depth;
+    }
+}
+
+TEST_F(ChunkTest, MissingExtraWrongOrForeignEntriesFail) {
+    const std::string p = Prefix({3, 9});
+    auto entries = EntriesOf(m_s, p);
+    ASSERT_GE(entries.size(), 2u);
+    const auto upper = ProveChunk(m_s, p);
+    ASSERT_TRUE(VerifyChunk(m_root, p, entries, upper).ok());
+
+    auto missing = entries;
+    missing.pop_back();
+    EXPECT_FALSE(VerifyChunk(m_root, p, missing, upper).ok());
+    auto wrong = entries;
+    wrong[0].second = "w";
+    EXPECT_FALSE(VerifyChunk(m_root, p, wrong, upper).ok());
+    auto repeated = entries;
+    repeated.push_back(entries[0]);
+    EXPECT_EQ(VerifyChunk(m_root, p, repeated, upper).error().code,
+              static_cast<int>(ProofError::kForeignEntry));
+    // An invented key that happens to fall into the chunk.
+    auto extra = entries;
+    for (int i = 0;; ++i) {
+        const std::string k = "invented" + std::to_string(i);
+        if (!KeyInChunk(k, p)) continue;
+        extra.emplace_back(k, "v");
+        break;
+    }
+    EXPECT_FALSE(VerifyChunk(m_root, p, extra, upper).ok());
+    // A real entry of another chunk.
+    auto foreign = entries;
+    foreign.push_back(EntriesOf(m_s, Prefix({3, 10}))[0]);
+    EXPECT_EQ(VerifyChunk(m_root, p, foreign, upper).error().code,
+              static_cast<int>(ProofError::kForeignEntry));
+    // An empty answer for a non-empty chunk, and a wrong or shortened proof.
+    EXPECT_FALSE(VerifyChunk(m_root, p, {}, upper).ok());
+    StateProof shorter = upper;
+    shorter.nodes.pop_back();
+    EXPECT_FALSE(VerifyChunk(m_root, p, entries, shorter).ok());
+    StateProof tampered = upper;
+    tampered.nodes[1][5] = static_cast<char>(tampered.nodes[1][5] ^ 1);
+    EXPECT_FALSE(VerifyChunk(m_root, p, entries, tampered).ok());
+    auto other_root = m_root;
+    other_root[0] ^= 1;
+    EXPECT_FALSE(VerifyChunk(other_root, p, entries, upper).ok());
+}
+
+TEST(Chunk, EmptyTreeAndBadPrefixes) {
+    MemState s;
+    EXPECT_TRUE(VerifyChunk(crypto::Hash256{}, Prefix({1}), {}, ProveChunk(s, Prefix({1}))).ok());
+    EXPECT_FALSE(VerifyChunk(crypto::Hash256{}, Prefix({1}), {{"a", "b"}}, {}).ok());
+    const auto root = Commit(s, {{"a", std::string("b")}});
+    EXPECT_FALSE(VerifyChunk(root, Prefix({16}), {}, {}).ok());
+    EXPECT_FALSE(VerifyChunk(root, std::string(64, '\0'), {}, {}).ok());
+    // One key: its leaf is the root; every chunk but its own is empty.
+    for (const auto& p : AllPrefixes(2)) {
+        const auto entries = EntriesOf(s, p);
+        EXPECT_TRUE(VerifyChunk(root, p, entries, ProveChunk(s, p)).ok());
+        if (entries.empty()) {
+            EXPECT_FALSE(VerifyChunk(root, p, {{"a", "b"}}, ProveChunk(s, p)).ok());
+        }
+    }
+}
+
+}  // namespace
+}  // namespace iost::ledger
