@@ -324,6 +324,7 @@ void RegisterApi(HttpServer& server, node::Node& node) {
     ctx->server = &server;
     RegisterChainApi(*ctx);
     RegisterStateApi(*ctx);
+    RegisterProofApi(*ctx);
     RegisterPobApi(*ctx);
     RegisterEventApi(*ctx);
     RegisterMetricsApi(*ctx);

@@ -124,6 +124,7 @@ uint64_t EventsSent(const ApiContext& ctx);
 // Registration per area (api_*.cpp).
 void RegisterChainApi(ApiContext& ctx);
 void RegisterStateApi(ApiContext& ctx);
+void RegisterProofApi(ApiContext& ctx);
 void RegisterPobApi(ApiContext& ctx);
 void RegisterEventApi(ApiContext& ctx);
 void RegisterMetricsApi(ApiContext& ctx);

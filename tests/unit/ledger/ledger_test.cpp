@@ -193,8 +193,8 @@ TEST(LedgerState, GoldenRoot) {
     const std::string hex = util::ToHex(crypto::View(c.root()));
     const std::string genesis_hex =
         util::ToHex(crypto::View(BuildGenesisState(TestGenesis()).value().state_root));
-    EXPECT_EQ(genesis_hex, "55bf217d12582112c53d4ad6c03973847079b04eed9cc959fa8505410a703c59");
-    EXPECT_EQ(hex, "4b911b2b1e01d945562419f4d0e9ae3eb9f3439e8f08c72c50def3a98f9f71aa");
+    EXPECT_EQ(genesis_hex, "0afbdb3807c5063ed1cdffa8318e838829b58ddb92d3073284f90f95f57f2063");
+    EXPECT_EQ(hex, "70aceb35c99a6c085b09513eaac55c39d6f3ccb09fab1038e5c54e4ae533c515");
 }
 
 TEST(LedgerAuth, SkipModeExecutesWithoutPermissionCheck) {

@@ -5,6 +5,7 @@
 #include <core/merkle.h>
 #include <gtest/gtest.h>
 #include <ledger/ledger.h>
+#include <ledger/trie.h>
 #include <util/bytes.h>
 
 #include <set>
@@ -292,6 +293,60 @@ TEST_F(Api, GasRatioRamAndProducer) {
     EXPECT_EQ(p["is_producer"], true);
     EXPECT_GT(p["votes"].get<double>(), 0);
     ExpectError(N().Get("/getProducerVoteInfo/alice/true"), "producer");
+}
+
+// /getProof: the value with the state-tree nodes that prove it against the
+// state_root the store recorded for that final block; a client-side check
+// (ledger::VerifyProof) accepts it and rejects it after any one byte changes.
+TEST_F(Api, ProofVerifiesAgainstTheBlocksStateRootAndTamperingFails) {
+    auto decode = [](const json& hex) {
+        auto b = util::FromHex(hex.get<std::string>());
+        EXPECT_TRUE(b.ok());
+        return b.ok() ? std::string(b->begin(), b->end()) : std::string();
+    };
+    auto [st, j] = N().Post("/getProof", R"({"key":"tb/iost/alice"})");
+    ASSERT_EQ(st, 200) << j.dump();
+    ASSERT_EQ(j["exists"], true);
+    const uint64_t height = std::stoull(j["height"].get<std::string>());
+    auto stored = N().node->blocks().GetStateRoot(height);
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    crypto::Hash256 root{};
+    std::copy((*stored)->begin(), (*stored)->end(), root.begin());
+    EXPECT_EQ(j["state_root"], util::ToHex(crypto::View(root)));
+    ledger::StateProof proof;
+    for (const auto& n : j["proof"]) proof.nodes.push_back(decode(n));
+    ASSERT_FALSE(proof.nodes.empty());
+    const std::string value = decode(j["value"]);
+    EXPECT_EQ(ledger::schema::DecodeI64(value).value(),
+              ledger::BalanceOf(N().node->state(), "iost", "alice"));
+    EXPECT_TRUE(ledger::VerifyProof(root, "tb/iost/alice", value, proof).ok());
+    std::string forged = value;
+    forged[7] = static_cast<char>(forged[7] ^ 1);
+    EXPECT_FALSE(ledger::VerifyProof(root, "tb/iost/alice", forged, proof).ok());
+    ledger::StateProof tampered = proof;
+    tampered.nodes.back()[40] = static_cast<char>(tampered.nodes.back()[40] ^ 1);
+    EXPECT_FALSE(ledger::VerifyProof(root, "tb/iost/alice", value, tampered).ok());
+
+    // Absence is proven too, by key_hex as well as key.
+    auto [st2, none] = N().Post("/getProof", R"({"key_hex":"74622f696f73742f6e6f626f6479"})");
+    ASSERT_EQ(st2, 200) << none.dump();
+    EXPECT_EQ(none["exists"], false);
+    EXPECT_TRUE(none["value"].is_null());
+    ledger::StateProof absent;
+    for (const auto& n : none["proof"]) absent.nodes.push_back(decode(n));
+    auto root2 = N().node->blocks().GetStateRoot(std::stoull(none["height"].get<std::string>()));
+    ASSERT_TRUE(root2.ok() && root2->has_value());
+    std::copy((*root2)->begin(), (*root2)->end(), root.begin());
+    EXPECT_TRUE(ledger::VerifyProof(root, "tb/iost/nobody", std::nullopt, absent).ok());
+    EXPECT_FALSE(ledger::VerifyProof(root, "tb/iost/nobody", std::string("x"), absent).ok());
+
+    ExpectError(N().Post("/getProof", R"({})"), "exactly one of key");
+    ExpectError(N().Post("/getProof", R"({"key":"a","key_hex":"61"})"), "exactly one of key");
+    ExpectError(N().Post("/getProof", R"({"key":5})"), "key: must be a string");
+    ExpectError(N().Post("/getProof", R"({"key_hex":"zz"})"), "key_hex");
+    ExpectError(N().Post("/getProof", R"({"key":""})"), "bytes");
+    ExpectError(N().Post("/getProof", R"({"key":"trie/"})"), "not state entries");
+    ExpectError(N().Post("/getProof", "not json"), "");
 }
 
 TEST_F(Api, ContractStorageViews) {
