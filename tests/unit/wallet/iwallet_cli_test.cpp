@@ -129,7 +129,7 @@ TEST_F(IwalletCli, BadArgumentsAreRefusedLocally) {
              "transfer bobby 1 --account admin --signers bobby",
              "--server https://node balance admin",
              "--server http://node:1/x balance admin",
-             "--output yaml balance admin",
+             "--format yaml balance admin",
              "block 0xZZ",
              "receipt not-a-hash",
              "account import admin 111",  // not a key
@@ -152,7 +152,7 @@ TEST_F(IwalletCli, OfflineSignProducesAValidTransaction) {
               0);
     const std::string out = dir + "/tx.json";
     ASSERT_EQ(Iwallet(g +
-                      "sign token.iost transfer '[\"iost\",\"alice\",\"bobby\",\"1\",\"\"]' "
+                      "sign-tx token.iost transfer '[\"iost\",\"alice\",\"bobby\",\"1\",\"\"]' "
                       "--account alice --out " +
                       out)
                   .code,
