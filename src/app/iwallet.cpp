@@ -67,6 +67,11 @@ int RunKeyNew(const std::string& algo_name, const std::string& privkey) {
     return w::kExitOk;
 }
 
+constexpr char kShield = '\x01';
+void Unshield(std::string& s) {
+    if (!s.empty() && s.front() == kShield) s.erase(0, 1);
+}
+
 // go-iost's --tx_time: RFC 3339 ("2019-03-01T15:04:05Z" or with an offset).
 std::optional<int64_t> ParseRfc3339(const std::string& text) {
     std::tm tm{};
@@ -130,12 +135,11 @@ int main(int argc, char** argv) {
     app.add_option("--sign_algo,--sign-algo", ctx.sign_algo,
                    "Algorithm of new keys and bare secrets: ed25519 | secp256k1")
         ->check(CLI::IsMember({"ed25519", "secp256k1"}));
-    app.add_option("--signature_files,--signature-files", ctx.signature_files,
-                   "Signature files (from `iwallet sign`) to add to the tx, comma separated")
-        ->delimiter(',');
-    app.add_option("--sign_key_files,--sign-key-files", ctx.sign_key_files,
-                   "Key files whose active keys also sign the tx, comma separated")
-        ->delimiter(',');
+    std::string signature_files, sign_key_files;
+    app.add_option("--signature_files,--signature-files", signature_files,
+                   "Signature files (from `iwallet sign`) to add to the tx, comma separated");
+    app.add_option("--sign_key_files,--sign-key-files", sign_key_files,
+                   "Key files whose active keys also sign the tx, comma separated");
     app.add_flag("--as_publisher_sign,--as-publisher-sign", ctx.as_publisher_sign,
                  "Signature files / key files sign as the publisher");
     app.add_flag("--try_tx,--try-tx", ctx.try_tx,
@@ -372,8 +376,21 @@ int main(int argc, char** argv) {
         sys_cmds.emplace_back(n, sc);
     }
 
+    // CLI11 splits a value of a list option that looks like "[a,b]" at its
+    // commas (its own array syntax), and a call's JSON arguments look exactly
+    // like that; so such arguments are shielded with a marker byte for the
+    // parse and unshielded in every place that receives them.
+    std::vector<std::string> args;
+    for (int i = argc - 1; i >= 1; --i) {
+        std::string a = argv[i];
+        if (a.size() >= 2 && a.front() == '[' && a.back() == ']' &&
+            a.find(',') != std::string::npos) {
+            a.insert(0, 1, kShield);
+        }
+        args.push_back(std::move(a));
+    }
     try {
-        app.parse(argc, argv);
+        app.parse(args);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -381,6 +398,12 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         app.exit(e);  // prints the message and usage hint to stderr
         return w::kExitUsage;
+    }
+    for (auto* list : {&call_triples, &sys_args.args}) {
+        for (auto& a : *list) Unshield(a);
+    }
+    for (auto* one : {&sign_args, &tr_memo, &signers, &ctx.tx.amount_limit, &ctx.account}) {
+        Unshield(*one);
     }
     const auto started = std::chrono::steady_clock::now();
     (void)verbose;
@@ -414,13 +437,18 @@ int main(int argc, char** argv) {
         std::cerr << "iwallet: --tx_time_delay must be 0..3600 s\n";
         return w::kExitUsage;
     }
-    for (size_t start = 0; !signers.empty() && start <= signers.size();) {
-        const size_t comma = signers.find(',', start);
-        ctx.tx.signers.push_back(
-            signers.substr(start, comma == std::string::npos ? comma : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
+    // go-iost's string-slice flags: comma separated.
+    auto split = [](const std::string& text, std::vector<std::string>& out) {
+        for (size_t start = 0; !text.empty() && start <= text.size();) {
+            const size_t comma = text.find(',', start);
+            out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+    };
+    split(signers, ctx.tx.signers);
+    split(signature_files, ctx.signature_files);
+    split(sign_key_files, ctx.sign_key_files);
     if (auto st = w::ValidateTxParams(ctx.tx); !st) {
         std::cerr << "iwallet: " << st.error().message << "\n";
         return w::kExitUsage;

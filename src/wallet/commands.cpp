@@ -635,7 +635,15 @@ int TryTx(Context& c, const core::Tx& tx) {
         return Fail(c, kExitFailed,
                     "--try_tx: this node has no /execTx (dry run); nothing was sent");
     }
-    return Show(c, body, [&](const Json& j) { Out(c) << j.dump(4) << "\n"; });
+    const int rc = Show(c, body, [&](const Json& j) { Out(c) << j.dump(4) << "\n"; });
+    if (rc != kExitOk) return rc;
+    // go-iost prints the receipt either way; a script also needs to know.
+    Json j = Json::parse(*body, nullptr, false);
+    if (Str(j, "status_code") != "SUCCESS") {
+        return Fail(c, kExitFailed,
+                    "--try_tx: would fail: " + Str(j, "status_code") + ": " + Str(j, "message"));
+    }
+    return kExitOk;
 }
 
 // The publisher signs last (its hash covers the signers' signatures), then

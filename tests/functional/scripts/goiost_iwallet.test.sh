@@ -56,15 +56,15 @@ iw account import admin "$ADMIN_KEY"
 iw key
 has '"Pubkey"'
 iw state
-iw --account admin account create test1 --initial_balance 100 --initial_gas_pledge 200 --initial_ram 20000
+iw --account admin account create test1 --initial_balance 1000 --initial_gas_pledge 200 --initial_ram 20000
 has 'SUCCESS'
-iw account create test2 --account admin --initial_balance 0 --initial_gas_pledge 100 --initial_ram 2000
+iw account create test2 --account admin --initial_balance 0 --initial_gas_pledge 1000 --initial_ram 2000
 iw account view test1
 has 'test1'
 iw account dumpkey test1
 has 'active:'
 iw balance test1
-[ "$(balance test1)" = "100" ] || fail "test1 balance $(balance test1), want 100"
+[ "$(balance test1)" = "1000" ] || fail "test1 balance $(balance test1), want 1000"
 
 # --- transfer and call (transfer.go, call.go) ---
 iw transfer test2 10 --account test1 --memo "just for test :D"
@@ -88,6 +88,7 @@ iw call "token.iost" "transfer" '["iost","test1","test2","5",""]' --account test
 has 'SUCCESS'
 [ "$(balance test2)" = "12.5" ] || fail "--try_tx changed the chain"
 iw_fails call "token.iost" "transfer" '["iost","test1","test2","5000",""]' --account test1 --try_tx
+has 'balance not enough'
 # --key_file instead of --account: the key file names the account.
 iw transfer test2 1 --key_file "$HOME/.iwallet/test1.json"
 [ "$(balance test2)" = "13.5" ] || fail "--key_file transfer: test2 has $(balance test2)"
@@ -103,6 +104,7 @@ iw sys ram-transfer test2 100 --account test1
 RAM2=$(account_json test2 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).ram_info.total))')
 [ "$RAM2" -ge 2200 ] || fail "test2 should have >= 2200 bytes of RAM (2000 + 100 bought + 100 lent), has $RAM2"
 iw_fails sys sell 100000 --account test2 # more than test2 bought itself (lent RAM does not count)
+has 'not enough for sell'
 
 # --- producers (system_producer.go) ---
 iw sys vote "$PRODUCER" 10 --account test1
@@ -123,6 +125,8 @@ has 'iost.io'
 iw sys plogout --account test2
 iw sys unregister --account test2
 iw_fails sys producer-withdraw --account test2 # no voting rewards here: the chain refuses
+has 'RUNTIME_ERROR'
+has 'candidateWithdraw'
 
 # --- permissions and groups (system_auth.go); go-iost needs NAME@owner as signer ---
 iw sys addperm myperm 100 --account test1 --signers test1@owner
@@ -139,6 +143,8 @@ iw sys revokeperm myperm test2@active --account test1 --signers test1@owner
 iw sys dropperm myperm --account test1 --signers test1@owner
 account_json test1 | grep -q '"myperm"' && fail "myperm still on chain"
 iw_fails sys addperm nosigner 100 --account test1 # without test1@owner the chain refuses
+has 'RUNTIME_ERROR'
+has 'addPermission'
 
 # --- account update (account.go): new keys, signed with the owner key ---
 OLDPUB=$(account_json test2 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).permissions.active.items[0].id))')
@@ -174,11 +180,13 @@ iw sign --as_publisher_sign tx.json ~/.iwallet/manager2.json sig3
 grep -q '"publicKey"' sig2 || fail "sig2 is not a go-iost signature file"
 # Two of three (68 < 100) are not enough.
 iw_fails --account testname send --signature_files sig2,sig3 --as_publisher_sign tx.json
+has 'unauthorized publisher'
 iw sign --as_publisher_sign tx.json ~/.iwallet/manager3.json sig4
 iw --account testname send --signature_files sig2,sig3,sig4 --as_publisher_sign tx.json
 has 'SUCCESS'
 [ "$(balance testname)" = "10" ] || fail "testname balance $(balance testname), want 10"
 # The old single key no longer signs for testname (test_singlesig_fail).
 iw_fails --account testname call token.iost transfer "[\"iost\",\"testname\",\"admin\",\"10\",\"\"]"
+has 'unauthorized publisher'
 
 echo "PASS: $STEP go-iost iwallet invocations"
