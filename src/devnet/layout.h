@@ -48,10 +48,11 @@ inline constexpr int64_t kValidatorGasPledge = 1'000;
 inline constexpr int64_t kValidatorServi = 10;
 
 // --iost-genesis (go-iost config/genesis/genesis.yml, config/dev_admin_key.json,
-// config/iserver.yml): admin holds 21e9 of a 90e9 supply; `foundation` 0;
+// config/iserver.yml): admin holds what the other accounts do not of the
+// 21e9 supply (go-iost: 21e9 of 90e9; the node fixes mainnet's 21e9); `foundation` 0;
 // admin/foundation share the published development key Gcv8c2tH...; the
 // first validator is producer000 with its published key 6sNQa7PV...
-inline constexpr int64_t kIostAdminBalance = 21'000'000'000;
+inline constexpr int64_t kIostSupply = 21'000'000'000;
 inline constexpr int64_t kFoundationGasPledge = 10;  // signUp's own pledge in IOST
 inline constexpr const char* kIostAdminSecret =
     "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";

@@ -44,7 +44,7 @@ util::Status ValidateShape(const NetworkShape& s) {
     if (s.iost_genesis && s.accounts > kMaxAccountsIostGenesis) {
         return Err("--accounts " + std::to_string(s.accounts) + ": at most " +
                    std::to_string(kMaxAccountsIostGenesis) +
-                   " with --iost-genesis (admin holds 21e9 of the 90e9 supply)");
+                   " with --iost-genesis (admin holds the rest of the 21e9 supply)");
     }
     if (s.fallback) {
         if (s.validators() == 0)

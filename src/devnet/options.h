@@ -35,8 +35,8 @@ inline constexpr const char* kDefaultHost = "127.0.0.1";
 inline constexpr uint32_t kMinNormalForPob = 4;
 inline constexpr uint32_t kMaxNodes = 200;
 inline constexpr uint32_t kMaxAccounts = 100'000;
-// With --iost-genesis admin holds 21e9 of the 90e9 supply; this many users fit.
-inline constexpr uint32_t kMaxAccountsIostGenesis = 60'000;
+// With --iost-genesis admin holds the rest of the 21e9 supply; keep it large.
+inline constexpr uint32_t kMaxAccountsIostGenesis = 10'000;
 
 // The network's shape: fixed when the devnet is created, kept in devnet.json.
 struct NetworkShape {
