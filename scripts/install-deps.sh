@@ -15,6 +15,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   nodejs npm
   gnuplot-nox python3 curl iproute2 procps
+  chromium
 )
 
 missing=()
@@ -44,5 +45,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ -f "$root/tests/vectors/package.json" ] && [ ! -d "$root/tests/vectors/node_modules/iost" ]; then
   echo "install-deps: npm install (tests/vectors)"
   (cd "$root/tests/vectors" && npm install --no-audit --no-fund --silent >/dev/null)
+fi
+# playwright-core (no browser download: it drives Debian's chromium) for the
+# explorer's browser test, tests/functional/sdk/explorer.test.js.
+if [ -f "$root/tests/functional/browser/package.json" ] &&
+  [ ! -d "$root/tests/functional/browser/node_modules/playwright-core" ]; then
+  echo "install-deps: npm install (tests/functional/browser)"
+  (cd "$root/tests/functional/browser" && npm install --no-audit --no-fund --silent >/dev/null)
 fi
 exit 0

@@ -199,7 +199,8 @@ int main(int argc, char** argv) {
     uint64_t epoch = 0;
     uint16_t p2p_port = 0, http_port = 0;
     std::string sampling, host;
-    bool fallback = false;
+    bool fallback = false, iost_genesis = false;
+    uint32_t chain_id = 0;
     auto add_network_options = [&](CLI::App* c) {
         c->add_option("--dir", o.dir, "the devnet directory (created if missing)")->required();
         c->add_option("--believable", believable, "believable validators (default 4)");
@@ -215,6 +216,11 @@ int main(int argc, char** argv) {
         c->add_option("--micro-interval-ms", micro, "MicroBlock interval (default 100)");
         c->add_option("--final-interval-ms", final_ms, "FinalBlock interval (default 500)");
         c->add_option("--epoch-length", epoch, "final blocks per epoch (default 1000)");
+        c->add_flag("--iost-genesis", iost_genesis,
+                    "IOST's local-node genesis: admin with go-iost's published dev key, "
+                    "producer000..., chain id 1020 (docs/devnet.md)");
+        c->add_option("--chain-id", chain_id,
+                      "chain id (default 1024; 1020 with --iost-genesis, as go-iost's local node)");
         c->add_flag("--reset", o.reset, "delete the devnet's chain, keys and genesis first");
         c->add_option("--bin", o.bin_dir,
                       "directory holding iserver (default: this program's directory)");
@@ -254,6 +260,8 @@ int main(int argc, char** argv) {
         if (given("--micro-interval-ms")) o.micro_interval_ms = micro;
         if (given("--final-interval-ms")) o.final_interval_ms = final_ms;
         if (given("--epoch-length")) o.epoch_length = epoch;
+        if (given("--iost-genesis")) o.iost_genesis = iost_genesis;
+        if (given("--chain-id")) o.chain_id = chain_id;
         // Options are checked before anything is touched (a new devnet's
         // shape fully; a resumed one against its devnet.json in StartDevnet).
         const std::string mpath = devnet::ManifestPath(devnet::NormalDir(o.dir).string());

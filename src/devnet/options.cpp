@@ -40,6 +40,12 @@ std::string NodeAddress(const NetworkShape& s, uint32_t index) {
 }
 
 util::Status ValidateShape(const NetworkShape& s) {
+    if (s.chain_id == 0) return Err("--chain-id must be positive");
+    if (s.iost_genesis && s.accounts > kMaxAccountsIostGenesis) {
+        return Err("--accounts " + std::to_string(s.accounts) + ": at most " +
+                   std::to_string(kMaxAccountsIostGenesis) +
+                   " with --iost-genesis (admin holds the rest of the 21e9 supply)");
+    }
     if (s.fallback) {
         if (s.validators() == 0)
             return Err("--believable/--normal: a network needs at least one validator");
@@ -112,6 +118,8 @@ util::Result<NetworkShape> ShapeFromOptions(const DevnetOptions& o) {
     if (o.micro_interval_ms) s.micro_interval_ms = *o.micro_interval_ms;
     if (o.final_interval_ms) s.final_interval_ms = *o.final_interval_ms;
     if (o.epoch_length) s.epoch_length = *o.epoch_length;
+    if (o.iost_genesis) s.iost_genesis = *o.iost_genesis;
+    s.chain_id = o.chain_id ? *o.chain_id : (s.iost_genesis ? kIostLocalChainId : kDevnetChainId);
     IOST_TRY(ValidateShape(s));
     return s;
 }
@@ -152,6 +160,8 @@ util::Result<NetworkShape> ResumeShape(const NetworkShape& existing, const Devne
     IOST_TRY(Same("--micro-interval-ms", o.micro_interval_ms, existing.micro_interval_ms));
     IOST_TRY(Same("--final-interval-ms", o.final_interval_ms, existing.final_interval_ms));
     IOST_TRY(Same("--epoch-length", o.epoch_length, existing.epoch_length));
+    IOST_TRY(Same("--iost-genesis", o.iost_genesis, existing.iost_genesis));
+    IOST_TRY(Same("--chain-id", o.chain_id, existing.chain_id));
     if (o.sampling) {
         // Compare values, not text: "0.10" is "0.1".
         auto a = core::ParseProbabilityPpm(*o.sampling);

@@ -328,6 +328,8 @@ void RegisterApi(HttpServer& server, node::Node& node) {
     RegisterPobApi(*ctx);
     RegisterEventApi(*ctx);
     RegisterMetricsApi(*ctx);
+    RegisterExecApi(*ctx);
+    RegisterExplorerApi(*ctx);
     // The routes above point into *ctx; this index route owns it, and all
     // routes live and die together in the server's route table.
     server.Handle("GET", "/", [ctx](const Request&) {

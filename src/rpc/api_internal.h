@@ -128,5 +128,7 @@ void RegisterProofApi(ApiContext& ctx);
 void RegisterPobApi(ApiContext& ctx);
 void RegisterEventApi(ApiContext& ctx);
 void RegisterMetricsApi(ApiContext& ctx);
+void RegisterExecApi(ApiContext& ctx);      // POST /execTx (api_exec.cpp)
+void RegisterExplorerApi(ApiContext& ctx);  // /explorer/, /getPoBBlock (api_explorer.cpp)
 
 }  // namespace iost::rpc

@@ -108,7 +108,15 @@ struct Route {
 std::vector<Segment> ParsePattern(const std::string& pattern) {
     IOST_ASSERT(!pattern.empty() && pattern[0] == '/', "route pattern must start with '/'");
     std::vector<Segment> out;
-    for (std::string_view s : SplitPath(pattern)) {
+    const std::vector<std::string_view> segs = SplitPath(pattern);
+    for (size_t i = 0; i < segs.size(); ++i) {
+        const std::string_view s = segs[i];
+        // Only a trailing slash ("/explorer/") may leave an empty segment;
+        // it matches a request path with that trailing slash, literally.
+        if (s.empty() && i + 1 == segs.size()) {
+            out.push_back({false, std::string()});
+            continue;
+        }
         IOST_ASSERT(!s.empty(), "route pattern has an empty segment");
         if (s.front() == '{') {
             IOST_ASSERT(s.size() > 2 && s.back() == '}', "route parameter must be {name}");
