@@ -48,15 +48,20 @@ struct ActionDef {
 
 class NativeContract final : public Contract {
   public:
-    NativeContract(std::string id, std::map<std::string, ActionDef, std::less<>> actions)
-        : m_id(std::move(id)), m_actions(std::move(actions)) {}
+    // `call_cost`: kGasPerJsCall for a contract that is JavaScript in IOST,
+    // kGasPerNativeCall for one that is Go-native there.
+    NativeContract(std::string id, std::map<std::string, ActionDef, std::less<>> actions,
+                   int64_t call_cost)
+        : m_id(std::move(id)), m_actions(std::move(actions)), m_call_cost(call_cost) {}
     std::string_view id() const override { return m_id; }
+    int64_t CallCost() const override { return m_call_cost; }
     util::Result<std::string> Call(ExecContext& ctx, std::string_view action,
                                    std::string_view data) const override;
 
   private:
     std::string m_id;
     std::map<std::string, ActionDef, std::less<>> m_actions;
+    int64_t m_call_cost;
 };
 
 std::shared_ptr<const Contract> MakeTokenContract();

@@ -124,7 +124,7 @@ std::shared_ptr<const Contract> MakeRamContract() {
     std::map<std::string, ActionDef, std::less<>> t;
     t["buy"] = {{A::kString, A::kString, A::kNumber}, Buy};
     t["sell"] = {{A::kString, A::kString, A::kNumber}, Sell};
-    return std::make_shared<NativeContract>("ram.iost", std::move(t));
+    return std::make_shared<NativeContract>("ram.iost", std::move(t), kGasPerJsCall);
 }
 
 }  // namespace iost::ledger::native

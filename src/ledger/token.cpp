@@ -256,7 +256,7 @@ std::shared_ptr<const Contract> MakeTokenContract() {
     t["balanceOf"] = {{A::kString, A::kString}, BalanceOf};
     t["supply"] = {{A::kString}, Supply};
     t["totalSupply"] = {{A::kString}, TotalSupply};
-    return std::make_shared<NativeContract>("token.iost", std::move(t));
+    return std::make_shared<NativeContract>("token.iost", std::move(t), kGasPerNativeCall);
 }
 
 }  // namespace iost::ledger::native

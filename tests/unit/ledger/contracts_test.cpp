@@ -38,7 +38,7 @@ class ContractsTest : public ::testing::Test {
         tx.time = m_t;
         tx.expiration = m_t + 60'000'000'000;
         tx.gas_ratio = 100;
-        tx.gas_limit = 2'000'000;
+        tx.gas_limit = 200'000'000;  // the SDK's default 2,000,000 gas
         tx.chain_id = core::kLocalChainId;
         tx.actions = {std::move(action)};
         tx.signers = {who + "@owner"};
@@ -73,9 +73,9 @@ TEST_F(ContractsTest, SignUpCreatesAccountAndPledgesGas) {
     EXPECT_EQ(rc.receipts[0].content, R"(["iost","alice","gas.iost","10",""])");
     EXPECT_EQ(rc.receipts[1].func_name, "gas.iost/pledge");
     EXPECT_EQ(rc.receipts[2].func_name, "auth.iost/signUp");
-    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).stock,
-              10 * 100'000);  // 1000 gas per IOST, ×100
-    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).limit, 10 * 300'000);
+    // go-iost GasImmediateReward / GasLimit: 100,000 and 300,000 gas per IOST (×100 here).
+    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).stock, 10 * 100'000 * 100);
+    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).limit, 10 * 300'000 * 100);
 
     EXPECT_NE(Fail("alice",
                    {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}})
@@ -116,7 +116,7 @@ TEST_F(ContractsTest, PermissionsAddAssignRevokeDrop) {
         tx.time = t;
         tx.expiration = t + 60'000'000'000;
         tx.gas_ratio = 100;
-        tx.gas_limit = 2'000'000;
+        tx.gas_limit = 200'000'000;  // the SDK's default 2,000,000 gas
         tx.chain_id = core::kLocalChainId;
         tx.actions = {{"token.iost", "transfer", R"(["iost","alice","carol","1",""])"}};
         tx.signers = {"alice@spend"};
@@ -213,7 +213,7 @@ TEST_F(ContractsTest, GasPledgeAndUnpledge) {
     Ok("alice", {{"gas.iost", "pledge", R"(["alice","carol","100"])"}});
     const auto after = GasInfo(m_chain.state(), "carol", m_t);
     EXPECT_EQ(after.pledge_total, before.pledge_total + 100 * kIost);
-    EXPECT_EQ(after.limit, before.limit + 100 * 300'000);
+    EXPECT_EQ(after.limit, before.limit + 100 * 300'000 * 100);
     EXPECT_EQ(m_chain.Balance("gas.iost"), (8 * 1000 + 100) * kIost);
     EXPECT_NE(Fail("alice", {{"gas.iost", "pledge", R"(["alice","carol","0.5"])"}})
                   .find("min pledge num is 1"),
@@ -234,17 +234,17 @@ TEST_F(ContractsTest, GasRegeneratesOverTime) {
     Ok("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"}});
     const auto g0 = GasInfo(m_chain.state(), "alice", m_t);
     EXPECT_LT(g0.stock, g0.limit);
-    // 1000 IOST pledged regenerate 2000 gas/IOST over 172800 s: 1000*200000/172800 ×100-units per
-    // second.
+    // 1000 IOST pledged regenerate 200,000 gas/IOST over 172800 s: 1000*20,000,000/172800
+    // ×100-units per second.
     const auto g1 = GasInfo(m_chain.state(), "alice", m_t + 1'000'000'000);
     EXPECT_EQ(g1.stock - g0.stock,
-              std::min<int64_t>(g0.limit - g0.stock, 1000LL * 200'000 / 172'800));
+              std::min<int64_t>(g0.limit - g0.stock, 1000LL * 20'000'000 / 172'800));
     const auto g2 = GasInfo(m_chain.state(), "alice", m_t + 10LL * 24 * 3600 * 1'000'000'000);
     EXPECT_EQ(g2.stock, g2.limit);
 }
 
 TEST_F(ContractsTest, TxWithoutGasIsRefused) {
-    // dave1 has 10 IOST pledged by signUp (10,000 gas), less than a 20,000 gas limit.
+    // dave1 has 10 IOST pledged by signUp (1,000,000 gas), less than a 4,000,000 gas limit.
     Ok("alice",
        {{"auth.iost", "signUp", R"(["dave1",")" + Key("d-o") + R"(",")" + Key("dave1") + R"("])"}});
     m_t += 1'000'000'000;
@@ -256,7 +256,7 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     t2.time = m_t;
     t2.expiration = m_t + 60'000'000'000;
     t2.gas_ratio = 100;
-    t2.gas_limit = 2'000'000;
+    t2.gas_limit = 400'000'000;
     t2.chain_id = core::kLocalChainId;
     t2.actions = {{"token.iost", "transfer", R"(["iost","dave1","alice","1",""])"}};
     t2.amount_limit = {{"iost", "1"}};
@@ -266,7 +266,8 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     EXPECT_TRUE(
         r.outcomes[0].receipt.status.message.starts_with("gas not enough: user dave1 has 10000"))
         << r.outcomes[0].receipt.status.message;
-    EXPECT_TRUE(r.outcomes[0].receipt.status.message.ends_with(" < 20000"));
+    EXPECT_TRUE(r.outcomes[0].receipt.status.message.ends_with(" < 4000000"))
+        << r.outcomes[0].receipt.status.message;
     // A self-pledge is allowed without gas.
     m_t += 1'000'000'000;
     core::Tx t3 = t2;
@@ -278,6 +279,35 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     t3.SignAsPublisher("dave1", KeyOf("dave1"));
     auto r3 = m_chain.Apply({t3}, m_t);
     EXPECT_TRUE(r3.outcomes[0].executed) << r3.outcomes[0].receipt.status.message;
+}
+
+// The SDK's documented path (iost.js newAccount(name, creator, owner, active,
+// 1024, 10), then transactions with its default gasLimit 2,000,000): signUp
+// pledges 10 IOST and newAccount 10 more, 20 IOST give 2,000,000 gas at once
+// (go-iost GasImmediateReward 100,000 per IOST), enough for the SDK's limit.
+// With 1,000 gas per IOST (the old constant) the tx is refused.
+TEST_F(ContractsTest, SdkNewAccountDefaultsCoverTheSdkGasLimit) {
+    Ok("alice",
+       {{"auth.iost", "signUp", R"(["erin1",")" + Key("e-o") + R"(",")" + Key("erin1") + R"("])"},
+        {"ram.iost", "buy", R"(["alice","erin1",1024])"},
+        {"gas.iost", "pledge", R"(["alice","erin1","10"])"}});
+    m_t += 1'000'000'000;
+    Ok("alice", {{"token.iost", "transfer", R"(["iost","alice","erin1","5",""])"}});
+    m_t += 1'000'000'000;
+    core::Tx tx;
+    tx.time = m_t;
+    tx.expiration = m_t + 60'000'000'000;
+    tx.gas_ratio = 100;              // the SDK's gasRatio 1
+    tx.gas_limit = 2'000'000 * 100;  // the SDK's gasLimit 2,000,000
+    tx.chain_id = core::kLocalChainId;
+    tx.actions = {{"token.iost", "transfer", R"(["iost","erin1","alice","1",""])"}};
+    tx.amount_limit = {{"iost", "1"}};
+    tx.SignAsPublisher("erin1", KeyOf("erin1"));
+    auto r = m_chain.Apply({tx}, m_t);
+    ASSERT_TRUE(r.outcomes[0].executed) << r.outcomes[0].receipt.status.message;
+    EXPECT_EQ(r.outcomes[0].receipt.status.code, core::StatusCode::kSuccess)
+        << r.outcomes[0].receipt.status.message;
+    EXPECT_EQ(GasInfo(m_chain.state(), "erin1", m_t).pledge_total, 20 * kIost);
 }
 
 TEST_F(ContractsTest, OutOfGasFailsAndChargesTheLimit) {
