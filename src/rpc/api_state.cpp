@@ -53,6 +53,62 @@ json FrozenJson(const StateReader& st, std::string_view token, std::string_view 
     return out;
 }
 
+// What `voter` has voted, per candidate (rpcpb.VoteInfo). Our votes are
+// never cleared by IOST's vote.iost clearing rounds: cleared_votes is 0.
+json VoteInfos(const StateReader& st, std::string_view voter) {
+    json votes = json::array();
+    for (const auto& v : ledger::GetValidators(st)) {
+        auto raw = st.Get(ledger::schema::VoteKey(voter, v.account));
+        if (!raw) continue;
+        auto amount = ledger::schema::DecodeI64(*raw);
+        if (amount && *amount > 0) {
+            votes.push_back({{"option", v.account},
+                             {"votes", Double(RawToDouble(*amount, 8))},
+                             {"cleared_votes", 0}});
+        }
+    }
+    return votes;
+}
+
+// go-iost GetContractVote: the votes an account or contract has cast
+// (database.Visitor GetAccountVoteInfo). Our native contracts never vote,
+// so a contract id answers an empty list.
+Response ContractVote(node::Node& n, const Request& r) {
+    const std::string& id = r.params[0];
+    if (auto st = CheckId(id); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    json j;
+    j["vote_infos"] = VoteInfos(n.state(), id);
+    return JsonOk(j);
+}
+
+// go-iost GetVoterBonus / GetCandidateBonus read vote_producer.iost's bonus
+// bookkeeping (voterCoef/voterMask, candCoef/candMask). PoB pays no vote
+// bonus (validators earn Servi, docs/pob.md; docs/contracts.md
+// vote_producer.iost), so the bonus is 0 — the answer go-iost gives an
+// account with nothing to claim — after the same id check.
+Response VoterBonus(node::Node& n, const Request& r) {
+    (void)n;
+    if (auto st = CheckId(r.params[0]); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    json j;
+    j["bonus"] = 0;
+    j["detail"] = json::object();
+    return JsonOk(j);
+}
+
+Response CandidateBonus(node::Node& n, const Request& r) {
+    (void)n;
+    if (auto st = CheckId(r.params[0]); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    json j;
+    j["bonus"] = 0;
+    return JsonOk(j);
+}
+
 Response Account(node::Node& n, const Request& r) {
     const std::string& name = r.params[0];
     if (auto st = CheckId(name); !st) return BadRequest(st.error().message);
@@ -121,18 +177,7 @@ Response Account(node::Node& n, const Request& r) {
     }
     j["groups"] = std::move(groups);
     j["frozen_balances"] = FrozenJson(st, "iost", name, now, 8);
-    json votes = json::array();
-    for (const auto& v : ledger::GetValidators(st)) {
-        auto raw = st.Get(ledger::schema::VoteKey(name, v.account));
-        if (!raw) continue;
-        auto amount = ledger::schema::DecodeI64(*raw);
-        if (amount && *amount > 0) {
-            votes.push_back({{"option", v.account},
-                             {"votes", Double(RawToDouble(*amount, 8))},
-                             {"cleared_votes", 0}});
-        }
-    }
-    j["vote_infos"] = std::move(votes);
+    j["vote_infos"] = VoteInfos(st, name);
     j["balance_string"] = RawToDecimal(balance, 8);
     return JsonOk(j);
 }
@@ -379,6 +424,12 @@ void RegisterStateApi(ApiContext& ctx) {
     ctx.Get("/getRAMInfo", [n](const Request&) { return RamInfo(*n); });
     ctx.Get("/getProducerVoteInfo/{account}/{by_longest_chain}",
             [n](const Request& r) { return ProducerVoteInfo(*n, r); });
+    ctx.Get("/getContractVote/{id}/{by_longest_chain}",
+            [n](const Request& r) { return ContractVote(*n, r); });
+    ctx.Get("/getVoterBonus/{name}/{by_longest_chain}",
+            [n](const Request& r) { return VoterBonus(*n, r); });
+    ctx.Get("/getCandidateBonus/{name}/{by_longest_chain}",
+            [n](const Request& r) { return CandidateBonus(*n, r); });
     ctx.Post("/getContractStorage", [n](const Request& r) { return ContractStorage(*n, r); });
     ctx.Post("/getBatchContractStorage",
              [n](const Request& r) { return BatchContractStorage(*n, r); });
