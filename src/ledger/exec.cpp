@@ -30,6 +30,7 @@ ContractTable ContractTable::WithSystemContracts() {
     t.Register(native::MakeRamContract());
     t.Register(native::MakeVoteProducerContract());
     t.Register(native::MakeSystemContract());
+    t.Register(native::MakeToken721Contract());
     return t;
 }
 

@@ -70,6 +70,7 @@ std::shared_ptr<const Contract> MakeGasContract();
 std::shared_ptr<const Contract> MakeRamContract();
 std::shared_ptr<const Contract> MakeVoteProducerContract();
 std::shared_ptr<const Contract> MakeSystemContract();
+std::shared_ptr<const Contract> MakeToken721Contract();
 
 // --- shared helpers (metered through ctx) ---
 std::optional<schema::TokenInfo> ReadTokenInfo(ExecContext& ctx, std::string_view symbol);
@@ -80,6 +81,8 @@ void WriteBalance(ExecContext& ctx, std::string_view symbol, std::string_view ho
 // Builds a JSON array text from strings/numbers.
 std::string JsonArray(std::initializer_list<nlohmann::json> items);
 std::string FormatAmount(int64_t raw, int decimals);  // IOST Decimal.String()
+// go-iost checkTokenSymValid: 2-16 of [a-z0-9_] (token.iost and token721.iost).
+util::Status CheckTokenSymbol(std::string_view sym);
 // Gas state at time t (gas.iost PGasAtTime), values ×100.
 schema::GasState GasAt(const schema::GasState& g, int64_t t_ns);
 inline constexpr std::string_view kIost = "iost";

@@ -198,6 +198,45 @@ Response TokenBalance(node::Node& n, const Request& r) {
     return JsonOk(j);
 }
 
+// token721.iost (go-iost GetToken721Balance/Metadata/Owner): read straight
+// from the contract's state (ledger/schema.h Token721*).
+std::vector<std::string> Token721Ids(const StateReader& st, std::string_view sym,
+                                     std::string_view owner) {
+    auto raw = st.Get(ledger::schema::Token721ListKey(sym, owner));
+    if (!raw) return {};
+    auto ids = ledger::schema::DecodeStringList(*raw);
+    return ids ? std::move(*ids) : std::vector<std::string>{};
+}
+
+Response Token721Balance(node::Node& n, const Request& r) {
+    const std::string& account = r.params[0];
+    const std::string& token = r.params[1];
+    if (auto st = CheckId(account); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[2], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    if (!ledger::GetAccount(n.state(), account)) return NotFound("account not found");
+    const auto ids = Token721Ids(n.state(), token, account);
+    json j;
+    j["balance"] = I64(static_cast<int64_t>(ids.size()));
+    j["tokenIDs"] = ids;
+    return JsonOk(j);
+}
+
+// /getToken721Metadata and /getToken721Owner: one stored value per token id.
+Response Token721Value(node::Node& n, const Request& r, bool metadata) {
+    const std::string& token = r.params[0];
+    const std::string& id = r.params[1];
+    if (auto b = ParseBoolParam(r.params[2], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    if (!n.state().Get(ledger::schema::Token721InfoKey(token))) return NotFound("token not exists");
+    auto v = n.state().Get(metadata ? ledger::schema::Token721MetadataKey(token, id)
+                                    : ledger::schema::Token721OwnerKey(token, id));
+    if (!v) return NotFound("error tokenID not exists. " + token + " " + id);
+    json j;
+    j[metadata ? "metadata" : "owner"] = *v;
+    return JsonOk(j);
+}
+
 Response TokenInfo(node::Node& n, const Request& r) {
     const std::string& symbol = r.params[0];
     if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
@@ -419,6 +458,12 @@ void RegisterStateApi(ApiContext& ctx) {
             [n](const Request& r) { return Account(*n, r); });
     ctx.Get("/getTokenBalance/{account}/{token}/{by_longest_chain}",
             [n](const Request& r) { return TokenBalance(*n, r); });
+    ctx.Get("/getToken721Balance/{account}/{token}/{by_longest_chain}",
+            [n](const Request& r) { return Token721Balance(*n, r); });
+    ctx.Get("/getToken721Metadata/{token}/{token_id}/{by_longest_chain}",
+            [n](const Request& r) { return Token721Value(*n, r, true); });
+    ctx.Get("/getToken721Owner/{token}/{token_id}/{by_longest_chain}",
+            [n](const Request& r) { return Token721Value(*n, r, false); });
     ctx.Get("/getTokenInfo/{symbol}/{by_longest_chain}",
             [n](const Request& r) { return TokenInfo(*n, r); });
     ctx.Get("/getRAMInfo", [n](const Request&) { return RamInfo(*n); });

@@ -310,6 +310,13 @@ def main():
     p.same("GetCandidateBonus", pb.GetAccountRequest(name=node["name"], by_longest_chain=True), pb.CandidateBonus,
            "GET", f"/getCandidateBonus/{node['name']}/true", expect="ok")
 
+    p.same("GetToken721Balance", pb.GetTokenBalanceRequest(account="user1", token="art", by_longest_chain=True),
+           pb.GetToken721BalanceResponse, "GET", "/getToken721Balance/user1/art/true", expect="ok")
+    p.same("GetToken721Owner", pb.GetToken721InfoRequest(token="art", token_id="0"),
+           pb.GetToken721OwnerResponse, "GET", "/getToken721Owner/art/0/false", expect="error")
+    p.same("GetToken721Metadata", pb.GetToken721InfoRequest(token="art", token_id="0"),
+           pb.GetToken721MetadataResponse, "GET", "/getToken721Metadata/art/0/false", expect="error")
+
     # Errors: the same gRPC code and message as the HTTP body.
     bad = {"start": 5, "end": 500}
     p.same("GetBlockHeaderByRange", pb.GetBlockHeaderByRangeRequest(**bad), pb.BlockHeaderByRangeResponse,

@@ -310,6 +310,61 @@ TEST_F(ContractsTest, SdkNewAccountDefaultsCoverTheSdkGasLimit) {
     EXPECT_EQ(GasInfo(m_chain.state(), "erin1", m_t).pledge_total, 20 * kIost);
 }
 
+// token721.iost (go-iost vm/native/token721.go): ids issued in order,
+// owners, metadata, per-owner lists, and the refusals.
+TEST_F(ContractsTest, Token721CreateIssueTransferAndQueries) {
+    Ok("alice", {{"token721.iost", "create", R"(["art","alice",2])"}});
+    EXPECT_NE(
+        Fail("alice", {{"token721.iost", "create", R"(["art","alice",2])"}}).find("token exists"),
+        std::string::npos);
+    EXPECT_NE(Fail("bobby", {{"token721.iost", "create", R"(["pix","alice",2])"}})
+                  .find("transaction has no permission"),
+              std::string::npos);
+    auto i0 = Ok("alice", {{"token721.iost", "issue", R"(["art","bobby","{"n":0}"])"}});
+    EXPECT_EQ(i0.returns[0], R"(["0"])");
+    EXPECT_EQ(i0.receipts.back().func_name, "token721.iost/issue");
+    auto i1 = Ok("alice", {{"token721.iost", "issue", R"(["art","bobby","meta1"])"}});
+    EXPECT_EQ(i1.returns[0], R"(["1"])");
+    EXPECT_GT(i1.ram_usage.at("alice"), 0);  // new records cost the publisher RAM
+    EXPECT_NE(Fail("alice", {{"token721.iost", "issue", R"(["art","bobby","x"])"}})
+                  .find("supply too much"),
+              std::string::npos);
+    EXPECT_NE(Fail("bobby", {{"token721.iost", "issue", R"(["nope","bobby","x"])"}})
+                  .find("token not exists"),
+              std::string::npos);
+
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "balanceOf", R"(["art","bobby"])"}}).returns[0],
+              "[2]");
+    // Only the owner may transfer, and only its own id.
+    EXPECT_NE(Fail("carol", {{"token721.iost", "transfer", R"(["art","bobby","carol","0"])"}})
+                  .find("transaction has no permission"),
+              std::string::npos);
+    EXPECT_NE(Fail("carol", {{"token721.iost", "transfer", R"(["art","carol","alice","0"])"}})
+                  .find("error token owner isn't from. owner: bobby, from: carol"),
+              std::string::npos);
+    EXPECT_NE(Fail("bobby", {{"token721.iost", "transfer", R"(["art","bobby","carol","7"])"}})
+                  .find("error tokenID not exists. art 7"),
+              std::string::npos);
+    Ok("bobby", {{"token721.iost", "transfer", R"(["art","bobby","carol","0"])"}});
+
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "ownerOf", R"(["art","0"])"}}).returns[0],
+              R"(["carol"])");
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "balanceOf", R"(["art","bobby"])"}}).returns[0],
+              "[1]");
+    EXPECT_EQ(
+        Ok("carol", {{"token721.iost", "tokenOfOwnerByIndex", R"(["art","bobby",0])"}}).returns[0],
+        R"(["1"])");
+    EXPECT_NE(Fail("carol", {{"token721.iost", "tokenOfOwnerByIndex", R"(["art","bobby",1])"}})
+                  .find("out of range"),
+              std::string::npos);
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "tokenMetadata", R"(["art","0"])"}}).returns[0],
+              R"(["{\"n\":0}"])");
+    // State: the list of each owner, as the API reads it.
+    auto raw = m_chain.state().Get(schema::Token721ListKey("art", "carol"));
+    ASSERT_TRUE(raw.has_value());
+    EXPECT_EQ(schema::DecodeStringList(*raw).value(), std::vector<std::string>{"0"});
+}
+
 TEST_F(ContractsTest, OutOfGasFailsAndChargesTheLimit) {
     m_t += 1'000'000'000;
     core::Tx tx =

@@ -279,6 +279,36 @@ TEST_F(Api, RawBlocksHeaderRangesAndBlockTxsByContract) {
                 "invalid range");
 }
 
+TEST_F(Api, Token721BalanceMetadataAndOwner) {
+    core::Tx tx = N().Transfer("alice", "bobby", "0.01");
+    tx.actions = {{"token721.iost", "create", R"(["apinft","alice",5])"},
+                  {"token721.iost", "issue", R"(["apinft","bobby","{\"color\":\"red\"}"])"},
+                  {"token721.iost", "issue", R"(["apinft","bobby","second"])"}};
+    tx.amount_limit.clear();
+    tx.publisher_sigs.clear();
+    tx.SignAsPublisher("alice", node::testing::AccountKey("alice"));
+    const std::string h = N().Send(tx);
+    ASSERT_FALSE(h.empty());
+    const json rc = N().WaitReceipt(h);
+    ASSERT_EQ(rc["status_code"], "SUCCESS") << rc.dump();
+
+    auto [st, bal] = N().Get("/getToken721Balance/bobby/apinft/true");
+    ASSERT_EQ(st, 200) << bal.dump();
+    EXPECT_EQ(bal, json::parse(R"({"balance":"2","tokenIDs":["0","1"]})"));
+    auto [st2, none] = N().Get("/getToken721Balance/carol/apinft/true");
+    ASSERT_EQ(st2, 200);
+    EXPECT_EQ(none, json::parse(R"({"balance":"0","tokenIDs":[]})"));
+    auto [st3, meta] = N().Get("/getToken721Metadata/apinft/0/false");
+    ASSERT_EQ(st3, 200) << meta.dump();
+    EXPECT_EQ(meta["metadata"], R"({"color":"red"})");
+    auto [st4, owner] = N().Get("/getToken721Owner/apinft/1/false");
+    ASSERT_EQ(st4, 200) << owner.dump();
+    EXPECT_EQ(owner["owner"], "bobby");
+    ExpectError(N().Get("/getToken721Owner/apinft/9/false"), "error tokenID not exists. apinft 9");
+    ExpectError(N().Get("/getToken721Metadata/nosuch/0/false"), "token not exists");
+    ExpectError(N().Get("/getToken721Balance/nobody/apinft/false"), "account not found");
+}
+
 TEST_F(Api, ContractVoteAndBonuses) {
     auto [st, cv] = N().Get("/getContractVote/alice/true");
     ASSERT_EQ(st, 200) << cv.dump();
