@@ -213,7 +213,7 @@ TEST_F(ContractsTest, GasPledgeAndUnpledge) {
     Ok("alice", {{"gas.iost", "pledge", R"(["alice","carol","100"])"}});
     const auto after = GasInfo(m_chain.state(), "carol", m_t);
     EXPECT_EQ(after.pledge_total, before.pledge_total + 100 * kIost);
-    EXPECT_EQ(after.limit, before.limit + 100 * 300'000 * 100);
+    EXPECT_EQ(after.limit, before.limit + int64_t{100} * 300'000 * 100);
     EXPECT_EQ(m_chain.Balance("gas.iost"), (8 * 1000 + 100) * kIost);
     EXPECT_NE(Fail("alice", {{"gas.iost", "pledge", R"(["alice","carol","0.5"])"}})
                   .find("min pledge num is 1"),
@@ -320,7 +320,7 @@ TEST_F(ContractsTest, Token721CreateIssueTransferAndQueries) {
     EXPECT_NE(Fail("bobby", {{"token721.iost", "create", R"(["pix","alice",2])"}})
                   .find("transaction has no permission"),
               std::string::npos);
-    auto i0 = Ok("alice", {{"token721.iost", "issue", R"(["art","bobby","{"n":0}"])"}});
+    auto i0 = Ok("alice", {{"token721.iost", "issue", R"(["art","bobby","{\"n\":0}"])"}});
     EXPECT_EQ(i0.returns[0], R"(["0"])");
     EXPECT_EQ(i0.receipts.back().func_name, "token721.iost/issue");
     auto i1 = Ok("alice", {{"token721.iost", "issue", R"(["art","bobby","meta1"])"}});

@@ -194,7 +194,8 @@ TEST(LedgerState, GoldenRoot) {
     const std::string genesis_hex =
         util::ToHex(crypto::View(BuildGenesisState(TestGenesis()).value().state_root));
     EXPECT_EQ(genesis_hex, "55bf217d12582112c53d4ad6c03973847079b04eed9cc959fa8505410a703c59");
-    EXPECT_EQ(hex, "4b911b2b1e01d945562419f4d0e9ae3eb9f3439e8f08c72c50def3a98f9f71aa");
+    // Changed by issue 17: gas at go-iost's prices and 100,000 gas per pledged IOST.
+    EXPECT_EQ(hex, "f30887d85e324c79fb61f6ea4de729bf46d78e7fbdce3f2c02ec1d4ac9853736");
 }
 
 TEST(LedgerAuth, SkipModeExecutesWithoutPermissionCheck) {

@@ -295,7 +295,7 @@ TEST_F(Api, Token721BalanceMetadataAndOwner) {
     auto [st, bal] = N().Get("/getToken721Balance/bobby/apinft/true");
     ASSERT_EQ(st, 200) << bal.dump();
     EXPECT_EQ(bal, json::parse(R"({"balance":"2","tokenIDs":["0","1"]})"));
-    auto [st2, none] = N().Get("/getToken721Balance/carol/apinft/true");
+    auto [st2, none] = N().Get("/getToken721Balance/alice/apinft/true");
     ASSERT_EQ(st2, 200);
     EXPECT_EQ(none, json::parse(R"({"balance":"0","tokenIDs":[]})"));
     auto [st3, meta] = N().Get("/getToken721Metadata/apinft/0/false");
