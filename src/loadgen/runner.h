@@ -71,7 +71,7 @@ struct RunnerOptions {
     std::string seed = "iost-bench";
     std::string admin = "admin";
     std::string sink = "admin";  // every transfer pays this account
-    // 100,000 gas per IOST at once (go-iost): 1e9 gas, ~140,000 transfers of ~7,000 gas
+    // 100,000 gas per IOST at once (go-iost): 1e9 gas, ~160,000 transfers of ~6,200 gas
     // each, more than a full benchmark sends from one sender.
     std::string gas_pledge_iost = "10000";
     std::string fund_iost = "100";

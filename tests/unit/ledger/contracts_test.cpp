@@ -3,6 +3,8 @@
 #include <core/genesis.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "ledger_fixture.h"
 
 namespace iost::ledger {
@@ -62,6 +64,9 @@ TEST_F(ContractsTest, SignUpCreatesAccountAndPledgesGas) {
     const std::string owner = Key("dave-owner"), active = Key("dave");
     auto rc = Ok("alice",
                  {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}});
+    // auth.iost is account.js in IOST: its call pays go-iost's JSCost flag-down fare.
+    std::printf("[gas] signUp: %.2f gas\n", static_cast<double>(rc.gas_usage) / 100);
+    EXPECT_GT(rc.gas_usage, kGasPerJsCall * 100);
     auto acc = GetAccount(m_chain.state(), "dave1");
     ASSERT_TRUE(acc.has_value());
     EXPECT_EQ(acc->referrer, "alice");

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <util/bytes.h>
 
+#include <cstdio>
+
 #include "ledger_fixture.h"
 
 namespace iost::ledger {
@@ -40,6 +42,9 @@ TEST(LedgerTransfer, MovesFundsChargesGasAndWritesReceipt) {
     EXPECT_EQ(rc.status.code, core::StatusCode::kSuccess) << rc.status.message;
     EXPECT_EQ(rc.tx_hash, tx.Hash());
     EXPECT_GT(rc.gas_usage, 0);
+    // token.iost is Go-native in IOST: no JavaScript fare.
+    std::printf("[gas] transfer: %.2f gas\n", static_cast<double>(rc.gas_usage) / 100);
+    EXPECT_LT(rc.gas_usage, kGasPerJsCall * 100);
     ASSERT_EQ(rc.receipts.size(), 1u);
     EXPECT_EQ(rc.receipts[0].func_name, "token.iost/transfer");
     EXPECT_EQ(rc.receipts[0].content, R"(["iost","alice","bobby","12.5","hi"])");
