@@ -12,6 +12,8 @@ PKGS=(
   libboost-dev libboost-system-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  python3-grpcio python3-protobuf python3-grpc-tools python3-cryptography
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   nodejs npm
   gnuplot-nox python3 curl iproute2 procps

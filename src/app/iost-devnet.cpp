@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
 
     uint32_t believable = 0, normal = 0, observers = 0, accounts = 0, micro = 0, final_ms = 0;
     uint64_t epoch = 0;
-    uint16_t p2p_port = 0, http_port = 0;
+    uint16_t p2p_port = 0, http_port = 0, grpc_port = 0;
     std::string sampling, host;
     bool fallback = false, iost_genesis = false;
     uint32_t chain_id = 0;
@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
         c->add_option("--host", host, "IPv4 of node 0; node i binds host+i (default 127.0.0.1)");
         c->add_option("--p2p-port", p2p_port, "P2P port on every node (default 30000)");
         c->add_option("--http-port", http_port, "HTTP port on every node (default 30001)");
+        c->add_option("--grpc-port", grpc_port, "gRPC port on every node (default 30002)");
         c->add_option("--accounts", accounts,
                       "funded accounts user1..userN besides admin (default 4)");
         c->add_option("--micro-interval-ms", micro, "MicroBlock interval (default 100)");
@@ -256,6 +257,7 @@ int main(int argc, char** argv) {
         if (given("--host")) o.host = host;
         if (given("--p2p-port")) o.p2p_port = p2p_port;
         if (given("--http-port")) o.http_port = http_port;
+        if (given("--grpc-port")) o.grpc_port = grpc_port;
         if (given("--accounts")) o.accounts = accounts;
         if (given("--micro-interval-ms")) o.micro_interval_ms = micro;
         if (given("--final-interval-ms")) o.final_interval_ms = final_ms;

@@ -128,6 +128,7 @@ std::string NodeConfigYaml(const NetworkShape& s, const std::string& address,
     y += "  max_inbound: " + std::to_string(room) + "\n";
     y += "  max_outbound: " + std::to_string(room) + "\n";
     y += "http: {listen: " + address + ":" + std::to_string(s.http_port) + "}\n";
+    y += "grpc: {listen: " + address + ":" + std::to_string(s.grpc_port) + "}\n";
     return y;
 }
 
@@ -264,6 +265,7 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
         const std::string address = NodeAddress(s, i);
         n.p2p = address + ":" + std::to_string(s.p2p_port);
         n.http = "http://" + address + ":" + std::to_string(s.http_port);
+        n.grpc = address + ":" + std::to_string(s.grpc_port);
         n.data_dir = (nd / "data").string();
         n.log = (nd / "iserver.log").string();
         n.console = (nd / "console.log").string();

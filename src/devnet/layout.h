@@ -41,7 +41,7 @@ namespace iost::devnet {
 inline constexpr int64_t kAdminAllocation = 5'000'000'000;
 inline constexpr int64_t kAdminGasPledge = 1'000'000;
 inline constexpr int64_t kUserAllocation = 1'000'000;
-inline constexpr int64_t kUserGasPledge = 100'000;  // 1,000 gas per IOST: ~1e8 gas
+inline constexpr int64_t kUserGasPledge = 100'000;  // 100,000 gas per IOST: 1e10 gas
 inline constexpr int64_t kValidatorAllocation = 2'000'000;
 inline constexpr int64_t kValidatorStake = 1'000'000;
 inline constexpr int64_t kValidatorGasPledge = 1'000;

@@ -25,6 +25,7 @@ inline constexpr uint32_t kDevnetChainId = 1024;  // the SDK's default chain id
 inline constexpr uint32_t kIostLocalChainId = 1020;
 inline constexpr uint16_t kDefaultP2pPort = 30000;
 inline constexpr uint16_t kDefaultHttpPort = 30001;
+inline constexpr uint16_t kDefaultGrpcPort = 30002;  // IOST's gRPC port (docs/grpc.md)
 inline constexpr uint32_t kDefaultBelievable = 4;
 inline constexpr uint32_t kDefaultNormal = 4;
 inline constexpr uint32_t kDefaultAccounts = 4;
@@ -49,6 +50,7 @@ struct NetworkShape {
     std::string host = kDefaultHost;          // node i binds host + i
     uint16_t p2p_port = kDefaultP2pPort;
     uint16_t http_port = kDefaultHttpPort;
+    uint16_t grpc_port = kDefaultGrpcPort;
     uint32_t micro_interval_ms = 100;
     uint32_t final_interval_ms = 500;
     uint64_t epoch_length = 1000;
@@ -70,7 +72,7 @@ struct DevnetOptions {
     std::optional<std::string> sampling;
     std::optional<bool> fallback;
     std::optional<std::string> host;
-    std::optional<uint16_t> p2p_port, http_port;
+    std::optional<uint16_t> p2p_port, http_port, grpc_port;
     std::optional<uint32_t> micro_interval_ms, final_interval_ms;
     std::optional<uint64_t> epoch_length;
     std::optional<bool> iost_genesis;

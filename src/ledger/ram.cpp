@@ -145,7 +145,7 @@ std::shared_ptr<const Contract> MakeRamContract() {
     t["buy"] = {{A::kString, A::kString, A::kNumber}, Buy};
     t["sell"] = {{A::kString, A::kString, A::kNumber}, Sell};
     t["lend"] = {{A::kString, A::kString, A::kNumber}, Lend};
-    return std::make_shared<NativeContract>("ram.iost", std::move(t));
+    return std::make_shared<NativeContract>("ram.iost", std::move(t), kGasPerJsCall);
 }
 
 }  // namespace iost::ledger::native

@@ -23,6 +23,8 @@ namespace iost::node {
 
 inline constexpr uint16_t kDefaultP2pPort = 30000;
 inline constexpr uint16_t kDefaultHttpPort = 30001;
+// go-iost's gRPC port (config/iserver.yml rpc.grpc_addr), docs/grpc.md.
+inline constexpr uint16_t kDefaultGrpcPort = 30002;
 
 struct HostPort {
     std::string host;
@@ -56,6 +58,10 @@ struct NodeConfig {
     int http_threads = 2;
     size_t http_max_connections = 128;
     size_t http_max_connections_per_ip = 32;  // 0: no per-address cap
+
+    // IOST's ApiService over gRPC (docs/grpc.md), the same API as http.
+    bool grpc_enabled = true;
+    HostPort grpc_listen{"0.0.0.0", kDefaultGrpcPort};
 
     // Consensus timing not fixed by the genesis file (node-local).
     int64_t view_timeout_ms = 2000;

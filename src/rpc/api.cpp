@@ -42,17 +42,25 @@ void ApiContext::Route(const std::string& method, const std::string& pattern, Ha
         c = counters.back().get();
         c->name = name;
     }
-    server->Handle(method, pattern, [c, h = std::move(h)](const Request& r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        Response resp = h(r);
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - t0)
-                            .count();
-        c->requests.fetch_add(1, std::memory_order_relaxed);
-        if (resp.status / 100 != 2) c->errors.fetch_add(1, std::memory_order_relaxed);
-        c->micros.fetch_add(static_cast<uint64_t>(us), std::memory_order_relaxed);
-        return resp;
-    });
+    endpoints.push_back({method, pattern, name, [c, h = std::move(h)](const Request& r) {
+                             const auto t0 = std::chrono::steady_clock::now();
+                             Response resp = h(r);
+                             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                                 std::chrono::steady_clock::now() - t0)
+                                                 .count();
+                             c->requests.fetch_add(1, std::memory_order_relaxed);
+                             if (resp.status / 100 != 2)
+                                 c->errors.fetch_add(1, std::memory_order_relaxed);
+                             c->micros.fetch_add(static_cast<uint64_t>(us),
+                                                 std::memory_order_relaxed);
+                             return resp;
+                         }});
+}
+const Endpoint* ApiContext::Find(std::string_view name) const {
+    for (const auto& e : endpoints) {
+        if (e.name == name) return &e;
+    }
+    return nullptr;
 }
 void ApiContext::Get(const std::string& pattern, Handler h) { Route("GET", pattern, std::move(h)); }
 void ApiContext::Post(const std::string& pattern, Handler h) {
@@ -318,10 +326,9 @@ json BlockJson(const LoadedBlock& b, bool complete) {
     return j;
 }
 
-void RegisterApi(HttpServer& server, node::Node& node) {
+std::shared_ptr<ApiContext> BuildApi(node::Node& node) {
     auto ctx = std::make_shared<ApiContext>();
     ctx->node = &node;
-    ctx->server = &server;
     RegisterChainApi(*ctx);
     RegisterStateApi(*ctx);
     RegisterProofApi(*ctx);
@@ -330,8 +337,17 @@ void RegisterApi(HttpServer& server, node::Node& node) {
     RegisterMetricsApi(*ctx);
     RegisterExecApi(*ctx);
     RegisterExplorerApi(*ctx);
-    // The routes above point into *ctx; this index route owns it, and all
-    // routes live and die together in the server's route table.
+    return ctx;
+}
+
+void MountApi(HttpServer& server, const std::shared_ptr<ApiContext>& ctx) {
+    ctx->server.store(&server);
+    for (const auto& e : ctx->endpoints) server.Handle(e.method, e.pattern, e.handler);
+    server.HandleStream("POST", "/subscribe", ctx->subscribe);
+    MountExplorerFiles(server);
+    // The handlers above point into *ctx; this index route owns it, so the
+    // table lives as long as the server's route table (and as long as any
+    // other transport that holds it).
     server.Handle("GET", "/", [ctx](const Request&) {
         json j;
         j["name"] = "iost-pob";
@@ -342,5 +358,7 @@ void RegisterApi(HttpServer& server, node::Node& node) {
         return JsonOk(j);
     });
 }
+
+void RegisterApi(HttpServer& server, node::Node& node) { MountApi(server, BuildApi(node)); }
 
 }  // namespace iost::rpc

@@ -91,9 +91,13 @@ Response ServeFile(std::string_view path) {
 void RegisterExplorerApi(ApiContext& ctx) {
     node::Node* n = ctx.node;
     ctx.Get("/getPoBBlock/{number}", [n](const Request& r) { return PoBBlock(*n, r); });
-    // Static files: not counted as API endpoints (no ctx.Get), like "/".
+}
+
+void MountExplorerFiles(HttpServer& server) {
+    // Static files: not counted as API endpoints (no ctx.Get), like "/", and
+    // HTTP only (the gRPC transport serves the endpoint table alone).
     // "/explorer" -> "/explorer/", so the page's relative links resolve.
-    ctx.server->Handle("GET", "/explorer", [](const Request&) {
+    server.Handle("GET", "/explorer", [](const Request&) {
         Response r;
         r.status = 301;
         r.content_type = "text/plain; charset=utf-8";
@@ -101,9 +105,9 @@ void RegisterExplorerApi(ApiContext& ctx) {
         r.headers.emplace_back("Location", "/explorer/");
         return r;
     });
-    ctx.server->Handle("GET", "/explorer/", [](const Request&) { return ServeFile("index.html"); });
-    ctx.server->Handle("GET", "/explorer/{file}",
-                       [](const Request& r) { return ServeFile(r.params.at(0)); });
+    server.Handle("GET", "/explorer/", [](const Request&) { return ServeFile("index.html"); });
+    server.Handle("GET", "/explorer/{file}",
+                  [](const Request& r) { return ServeFile(r.params.at(0)); });
 }
 
 }  // namespace iost::rpc
