@@ -39,6 +39,7 @@ generate)
         echo "sim-traces: expected $((216 + sweep_last - sweep_first + 1)) runs, got $n" >&2
         exit 1
     fi
+    mkdir -p "$(dirname "$fixture")"
     mv "$tmp" "$fixture"
     trap - EXIT
     echo "sim-traces: wrote $n traces to $fixture"
