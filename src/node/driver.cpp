@@ -64,6 +64,17 @@ bool IsTimeError(core::TxError e) {
 
 }  // namespace
 
+net::Misbehaviour SyncPenalty(const consensus::SyncApply& r) {
+    switch (r.verdict) {
+        case consensus::SyncVerdict::kBadCertificate:
+            return net::Misbehaviour::kInvalidSignature;
+        case consensus::SyncVerdict::kOk:
+        case consensus::SyncVerdict::kBlockDoesNotApply:
+            break;
+    }
+    return net::Misbehaviour::kInvalidMessage;
+}
+
 LatencyHistogram LatencyHistogram::WithDefaultBuckets() {
     LatencyHistogram h;
     h.bounds_seconds = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60};
@@ -785,18 +796,14 @@ void Driver::DrainSync() {
             m_sync_sources.insert(bundle->peer);
             m_counters.sync_sources = m_sync_sources.size();
         }
-        if (res.bad) {
+        if (res.bad()) {
             ++m_counters.bad_sync_peers;
-            m_log.Warn("sync: {} served bad data: {}", bundle->peer, res.why);
+            const std::string why = consensus::DescribeSync(res);
+            m_log.Warn("sync: {} served bad data: {}", bundle->peer, why);
             m_sync.MarkBad(bundle->peer, m_clock.Now());
             m_reorder.Forget(bundle->peer);
             if (auto key = KeyOf(bundle->peer); key && m_host) {
-                // A forged certificate is proof of malice; a block that does
-                // not apply may be a lost micro-block: a smaller penalty.
-                m_host->Penalize(*key,
-                                 res.bad_certificate ? net::Misbehaviour::kInvalidSignature
-                                                     : net::Misbehaviour::kInvalidMessage,
-                                 res.why);
+                m_host->Penalize(*key, SyncPenalty(res), why);
             }
         }
     }
