@@ -100,23 +100,28 @@ namespace {
 
 util::Unexpected<PlanReject> Reject(BlockReject r) { return util::ErrOf(PlanReject{r, {}}); }
 
-}  // namespace
+using EvidenceOf = std::map<std::string, crypto::Hash256>;  // accused → evidence id
 
-util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::FinalBlock& b,
-                                        Application& app, const crypto::Verifier& verifier) {
-    const Params& P = *chain.params;
-    const Committee& committee = *chain.committee;
-    Plan plan;
+// The producers fallen back for this block: the chain's plus the block's
+// declarations, each a believable producer not slashed and not fallen yet.
+util::Result<std::set<std::string>, PlanReject> FallbackNow(const ChainView& chain,
+                                                            const core::FinalBlock& b) {
     std::set<std::string> fallback_now = *chain.fallback;
     for (const auto& f : b.fallback) {
-        if (!committee.IsBelievable(f) || chain.slashed->count(f) ||
+        if (!chain.committee->IsBelievable(f) || chain.slashed->count(f) ||
             !fallback_now.insert(f).second) {
             return Reject(BlockReject::kBadFallback);
         }
     }
-    // Evidence: valid, new, one per accused.
+    return fallback_now;
+}
+
+// Evidence: valid, new, one per accused; each slashes its accused (§7.3).
+util::Result<EvidenceOf, PlanReject> PlanEvidence(const ChainView& chain, const core::FinalBlock& b,
+                                                  Application& app,
+                                                  const crypto::Verifier& verifier, Plan& plan) {
     std::set<std::string> accused;
-    std::map<std::string, crypto::Hash256> evidence_of;
+    EvidenceOf evidence_of;
     if (b.evidence.size() > kMaxEvidencePerBlock) return Reject(BlockReject::kTooMuchEvidence);
     for (const auto& ev : b.evidence) {
         const std::string& who = ev.Accused();
@@ -125,7 +130,7 @@ util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::Fina
         }
         const crypto::Hash256 id = ev.Id();
         if (!chain.evidence_pool->count(id)) {
-            const Committee* c = chain.CommitteeForEpoch(EvidenceEpoch(ev, P));
+            const Committee* c = chain.CommitteeForEpoch(EvidenceEpoch(ev, *chain.params));
             if (!c) return Reject(BlockReject::kEvidenceUnknownEpoch);
             if (!ValidateEvidence(ev, *c, app, verifier).ok()) {
                 return Reject(BlockReject::kEvidenceInvalid);
@@ -135,12 +140,16 @@ util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::Fina
         evidence_of[who] = id;
         plan.in.slashes.push_back({who, id});
     }
-    // Compensation: every tx the newly slashed produced within the window is
-    // re-verified; forged ones already final are paid back (pob.md §7.3).
-    const uint64_t h = b.height;
+    return evidence_of;
+}
+
+// Compensation: every tx the newly slashed produced within the window is
+// re-verified; forged ones already final are paid back (pob.md §7.3).
+void PlanCompensations(const ChainView& chain, uint64_t height, const EvidenceOf& evidence_of,
+                       Application& app, Plan& plan) {
     std::set<crypto::Hash256> comp_seen;
     for (const auto& [fh, list] : *chain.recent) {
-        if (fh + P.recheck_window < h) continue;
+        if (fh + chain.params->recheck_window < height) continue;
         for (const auto& rt : list) {
             auto it = evidence_of.find(rt.producer);
             if (it == evidence_of.end() || chain.compensated->count(rt.hash) ||
@@ -153,8 +162,47 @@ util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::Fina
             plan.in.compensations.push_back({rt.tx.get(), rt.hash, rt.producer});
         }
     }
-    // MicroBlock references.
-    std::set<crypto::Hash256> in_block;
+}
+
+// The MicroBlocks one ref names, oldest first: seq_from..seq_to of its
+// producer in this epoch, linked by prev hash down to the final tip `tip`.
+util::Result<std::vector<std::shared_ptr<const core::MicroBlock>>, PlanReject> WalkRef(
+    const ChainView& chain, const core::MicroRef& ref,
+    const std::pair<uint64_t, crypto::Hash256>& tip) {
+    const auto& [seq, hash] = tip;
+    if (ref.seq_from != seq + 1 || ref.seq_to < ref.seq_from ||
+        ref.seq_to - ref.seq_from > 100'000) {
+        return Reject(BlockReject::kRefSeqRange);
+    }
+    std::vector<std::shared_ptr<const core::MicroBlock>> micro_chain;
+    crypto::Hash256 cur = ref.last_hash;
+    for (uint64_t s = ref.seq_to; s >= ref.seq_from; --s) {
+        auto it = chain.micros->find(cur);
+        if (it == chain.micros->end()) {
+            return util::ErrOf(PlanReject{BlockReject::kMissingMicro, {cur}});
+        }
+        const auto& m = it->second;
+        if (m->header.producer != ref.producer || m->header.epoch != chain.committee->epoch ||
+            m->header.seq != s) {
+            return Reject(BlockReject::kRefChainMismatch);
+        }
+        micro_chain.push_back(m);
+        cur = m->header.prev_micro_hash;
+        if (s == 0) break;
+    }
+    if (cur != hash) return Reject(BlockReject::kRefChainUnlinked);
+    std::reverse(micro_chain.begin(), micro_chain.end());
+    return micro_chain;
+}
+
+// MicroBlock references: live believable producers in committee order, each
+// extending its final chain; their txs in order, minus those already final,
+// repeated, or (of a producer slashed by this block) failing the check.
+util::Result<void, PlanReject> PlanMicroRefs(const ChainView& chain, const core::FinalBlock& b,
+                                             const std::set<std::string>& fallback_now,
+                                             EvidenceOf& evidence_of, Application& app, Plan& plan,
+                                             std::set<crypto::Hash256>& in_block) {
+    const Committee& committee = *chain.committee;
     size_t micro_txs = 0;
     size_t last_index = 0;
     bool first = true;
@@ -170,42 +218,21 @@ util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::Fina
         if (chain.slashed->count(ref.producer) || fallback_now.count(ref.producer)) {
             return Reject(BlockReject::kRefToExcluded);
         }
-        std::pair<uint64_t, crypto::Hash256> last{0, {}};
+        std::pair<uint64_t, crypto::Hash256> tip{0, {}};
         if (auto inc = chain.included->find(ref.producer); inc != chain.included->end()) {
-            last = inc->second;
+            tip = inc->second;
         }
-        const auto& [seq, hash] = last;
-        if (ref.seq_from != seq + 1 || ref.seq_to < ref.seq_from ||
-            ref.seq_to - ref.seq_from > 100'000) {
-            return Reject(BlockReject::kRefSeqRange);
-        }
-        std::vector<std::shared_ptr<const core::MicroBlock>> micro_chain;
-        crypto::Hash256 cur = ref.last_hash;
-        for (uint64_t s = ref.seq_to; s >= ref.seq_from; --s) {
-            auto it = chain.micros->find(cur);
-            if (it == chain.micros->end()) {
-                return util::ErrOf(PlanReject{BlockReject::kMissingMicro, {cur}});
-            }
-            const auto& m = it->second;
-            if (m->header.producer != ref.producer || m->header.epoch != committee.epoch ||
-                m->header.seq != s) {
-                return Reject(BlockReject::kRefChainMismatch);
-            }
-            micro_chain.push_back(m);
-            cur = m->header.prev_micro_hash;
-            if (s == 0) break;
-        }
-        if (cur != hash) return Reject(BlockReject::kRefChainUnlinked);
-        std::reverse(micro_chain.begin(), micro_chain.end());
-        for (const auto& m : micro_chain) micro_txs += m->txs.size();
+        auto micro_chain = WalkRef(chain, ref, tip);
+        if (!micro_chain) return util::ErrOf(micro_chain.error());
+        for (const auto& m : *micro_chain) micro_txs += m->txs.size();
         // The proposer stays within max_block_micro_txs; blocks built before
         // the budget was shared overshot it by at most one MicroBlock
         // (kMaxMicroTxs), so stored chains of that time still replay.
-        if (micro_txs > size_t{P.max_block_micro_txs} + core::kMaxMicroTxs) {
+        if (micro_txs > size_t{chain.params->max_block_micro_txs} + core::kMaxMicroTxs) {
             return Reject(BlockReject::kTooManyMicroTxs);
         }
         const bool slashed_now = evidence_of.count(ref.producer) != 0;
-        for (const auto& m : micro_chain) {
+        for (const auto& m : *micro_chain) {
             plan.micros.push_back(m);
             for (size_t i = 0; i < m->txs.size(); ++i) {
                 const auto& th = m->tx_hashes[i];
@@ -221,6 +248,22 @@ util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::Fina
         }
         plan.in.credited.push_back(ref.producer);
     }
+    return {};
+}
+
+}  // namespace
+
+util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::FinalBlock& b,
+                                        Application& app, const crypto::Verifier& verifier) {
+    Plan plan;
+    auto fallback_now = FallbackNow(chain, b);
+    if (!fallback_now) return util::ErrOf(fallback_now.error());
+    auto evidence_of = PlanEvidence(chain, b, app, verifier, plan);
+    if (!evidence_of) return util::ErrOf(evidence_of.error());
+    PlanCompensations(chain, b.height, *evidence_of, app, plan);
+    std::set<crypto::Hash256> in_block;
+    IOST_TRY(PlanMicroRefs(chain, b, *fallback_now, *evidence_of, app, plan, in_block));
+    // Direct (fallback) transactions: none final already or twice.
     for (const auto& tx : b.direct_txs) {
         const crypto::Hash256 th = tx.Hash();
         if (chain.final_txs->count(th) || !in_block.insert(th).second) {

@@ -535,30 +535,9 @@ void Engine::Propose(uint64_t view, TimePoint now) {
     HandleProposal(m_opt.id, p, now);
 }
 
-std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint now) {
-    auto b = std::make_shared<core::FinalBlock>();
-    b->height = m_height + 1;
-    b->prev_hash = m_last_hash;
-    b->epoch = m_committee.epoch;
-    b->view = view;
-    b->time = std::max<int64_t>(now, m_last_time + 1);
-    b->proposer = m_opt.id;
-    std::set<std::string> fallback_now = m_fallback;
-    // pob.md §5.4: a producer silent for silent_after falls back.
-    for (const auto& c : m_committee.believable) {
-        if (m_slashed.count(c.id) || m_fallback.count(c.id)) continue;
-        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns) {
-            b->fallback.push_back(c.id);
-            fallback_now.insert(c.id);
-        }
-    }
-    // Evidence first: it decides exclusions.
-    std::set<std::string> accused;
-    for (const auto& [id, ev] : m_evidence_pool) {
-        if (b->evidence.size() >= kMaxEvidencePerBlock) break;
-        if (m_slashed.count(ev->Accused()) || !accused.insert(ev->Accused()).second) continue;
-        b->evidence.push_back(*ev);
-    }
+std::vector<core::MicroRef> Engine::ChooseMicroRefs(uint64_t height,
+                                                    const std::set<std::string>& fallback_now) {
+    std::vector<core::MicroRef> refs;
     // pob.md §3.3: each live producer's MicroBlocks that extend what is final,
     // in whole MicroBlocks within the block's budget. The budget is shared
     // fairly: a first pass gives each live producer up to an equal share
@@ -617,7 +596,7 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     };
     if (!walks.empty()) {
         const size_t share = std::max<size_t>(budget / walks.size(), 1);
-        const size_t start = static_cast<size_t>(b->height % walks.size());
+        const size_t start = static_cast<size_t>(height % walks.size());
         for (size_t pass = 0; pass < 2; ++pass) {
             for (size_t k = 0; k < walks.size(); ++k) {
                 extend(walks[(start + k) % walks.size()], pass == 0 ? share : 0);
@@ -632,8 +611,36 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
         ref.seq_from = w.seq_from;
         ref.seq_to = w.seq;
         ref.last_hash = w.hash;
-        b->micro_refs.push_back(ref);
+        refs.push_back(ref);
     }
+    return refs;
+}
+
+std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint now) {
+    auto b = std::make_shared<core::FinalBlock>();
+    b->height = m_height + 1;
+    b->prev_hash = m_last_hash;
+    b->epoch = m_committee.epoch;
+    b->view = view;
+    b->time = std::max<int64_t>(now, m_last_time + 1);
+    b->proposer = m_opt.id;
+    std::set<std::string> fallback_now = m_fallback;
+    // pob.md §5.4: a producer silent for silent_after falls back.
+    for (const auto& c : m_committee.believable) {
+        if (m_slashed.count(c.id) || m_fallback.count(c.id)) continue;
+        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns) {
+            b->fallback.push_back(c.id);
+            fallback_now.insert(c.id);
+        }
+    }
+    // Evidence first: it decides exclusions.
+    std::set<std::string> accused;
+    for (const auto& [id, ev] : m_evidence_pool) {
+        if (b->evidence.size() >= kMaxEvidencePerBlock) break;
+        if (m_slashed.count(ev->Accused()) || !accused.insert(ev->Accused()).second) continue;
+        b->evidence.push_back(*ev);
+    }
+    b->micro_refs = ChooseMicroRefs(b->height, fallback_now);
     // Direct transactions for fallback partitions.
     std::set<crypto::Hash256> seen;
     const ChainView chain = View();

@@ -155,6 +155,10 @@ class Engine {
     void EnterHeight(uint64_t height, TimePoint now);
     void Propose(uint64_t view, TimePoint now);
     std::shared_ptr<core::FinalBlock> BuildBlock(uint64_t view, TimePoint now);
+    // pob.md §3.3: the MicroRefs a block at `height` carries (the fair
+    // budget walk); asks producers for MicroBlocks lost on the way.
+    std::vector<core::MicroRef> ChooseMicroRefs(uint64_t height,
+                                                const std::set<std::string>& fallback_now);
     void HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint now);
     // The read-only view of the final chain the block rules take.
     ChainView View() const;
