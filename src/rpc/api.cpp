@@ -2,6 +2,7 @@
 #include <core/amount.h>
 #include <core/merkle.h>
 #include <core/tx_json.h>
+#include <node/stored_block.h>
 #include <rpc/api.h>
 #include <rpc/api_internal.h>
 #include <util/bytes.h>
@@ -195,31 +196,19 @@ util::Result<json> ParseBodyObject(std::string_view body, size_t max_bytes) {
 
 // --- blocks ---
 
-util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t height) {
-    std::vector<core::MicroBlock> out;
-    auto hashes = n.blocks().GetBlockMicroHashes(height);
-    if (!hashes) return util::Err(hashes.error().message);
-    if (!*hashes) return out;
-    for (const auto& mh : **hashes) {
-        auto raw = n.blocks().GetMicroBlock(mh);
-        if (!raw) return util::Err(raw.error().message);
-        if (!*raw)
-            return util::Err("micro-block of final block " + std::to_string(height) + " missing");
-        auto m = core::MicroBlock::FromBytes(**raw);
-        if (!m) return util::Err("stored micro-block does not decode: " + m.error().message);
-        out.push_back(std::move(*m));
-    }
-    return out;
-}
-
 util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t height, WithTxs with) {
-    auto raw = n.blocks().GetBlock(height);
-    if (!raw) return util::Err(raw.error().message);
-    if (!*raw) return std::optional<LoadedBlock>{};
-    auto fb = core::FinalBlock::FromBytes(**raw);
-    if (!fb) return util::Err("stored block does not decode: " + fb.error().message);
+    // node::LoadStoredBlock is the one reader of stored blocks (start-up and
+    // sync serving use it too); the API's policy: absent = not found.
+    auto stored = node::LoadStoredBlock(
+        n.blocks(), height, with == WithTxs::kYes ? node::WithMicros::kYes : node::WithMicros::kNo);
+    if (!stored) {
+        if (stored.error().failure == node::LoadFailure::kBlockMissing) {
+            return std::optional<LoadedBlock>{};
+        }
+        return util::Err(stored.error().detail);
+    }
     LoadedBlock b;
-    b.block = std::move(*fb);
+    b.block = std::move(stored->certified->block);
     b.hash = b.block.Hash();
     auto hashes = n.blocks().GetBlockTxHashes(height);
     if (!hashes) return util::Err(hashes.error().message);
@@ -243,12 +232,10 @@ util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t heigh
     }
     if (with == WithTxs::kYes && !b.tx_hashes.empty()) {
         std::map<crypto::Hash256, std::shared_ptr<const core::Tx>> bodies;
-        auto micros = LoadMicros(n, height);
-        if (!micros) return util::Err(micros.error().message);
-        for (auto& m : *micros) {
-            for (size_t i = 0; i < m.txs.size() && i < m.tx_hashes.size(); ++i) {
-                bodies.emplace(m.tx_hashes[i],
-                               std::make_shared<const core::Tx>(std::move(m.txs[i])));
+        for (const auto& m : stored->micros) {
+            for (size_t i = 0; i < m->txs.size() && i < m->tx_hashes.size(); ++i) {
+                // Aliasing: the body lives as long as its MicroBlock.
+                bodies.emplace(m->tx_hashes[i], std::shared_ptr<const core::Tx>(m, &m->txs[i]));
             }
         }
         for (const auto& t : b.block.direct_txs)

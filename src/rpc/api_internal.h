@@ -128,8 +128,6 @@ struct LoadedBlock {
 enum class WithTxs { kNo, kYes };
 // nullopt if there is no such block; an error if the store fails.
 util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t height, WithTxs with);
-// The micro-blocks a final block references, decoded, in order.
-util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t height);
 // IOST's Block JSON (rpcpb.Block): tx_merkle_hash is IOST's Merkle root
 // (core/merkle.h) over the executed tx hashes, tx_receipt_merkle_hash over
 // the receipts' hashes.

@@ -803,7 +803,7 @@ std::string SimResult::ToJson() const {
         std::replace(v.begin(), v.end(), '"', '\'');
         o << (i ? "," : "") << "\"" << v << "\"";
     }
-    o << "],\"trace\":\"" << util::ToHex(crypto::View(trace_hash)).substr(0, 16) << "\"}";
+    o << "],\"trace\":\"" << TraceHex(trace_hash) << "\"}";
     return o.str();
 }
 
@@ -832,6 +832,30 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kAsymmetric},
             {F::kForger, F::kTwins},
             {F::kSilentBelievable, F::kGarbage, F::kPartition}};
+}
+
+std::string TraceHex(const crypto::Hash256& trace) {
+    return util::ToHex(crypto::View(trace)).substr(0, 16);
+}
+
+SimConfig CiBase(uint64_t seed) {
+    SimConfig c;
+    c.seed = seed;
+    c.duration_ms = 12'000;
+    c.fault_start_ms = 2'000;
+    c.heal_ms = 6'000;
+    return c;
+}
+
+SimConfig CiBatchConfig(size_t mix, uint64_t k) {
+    const auto mixes = FaultMixes();
+    SimConfig c = CiBase(1'000 + k * mixes.size() + mix);
+    c.faults = mixes[mix];
+    // Mild network noise on top of every mix.
+    c.drop = (k % 3 == 0) ? 0.02 : 0.0;
+    c.duplicate = (k % 4 == 1) ? 0.05 : 0.0;
+    c.reorder = (k % 2 == 0) ? 0.1 : 0.0;
+    return c;
 }
 
 SimResult RunSimulation(const SimConfig& config) {
