@@ -12,9 +12,12 @@ PKGS=(
   libboost-dev libboost-system-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  python3-grpcio python3-protobuf python3-grpc-tools python3-cryptography
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   nodejs npm
   gnuplot-nox python3 curl iproute2 procps
+  chromium
 )
 
 missing=()
@@ -44,5 +47,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ -f "$root/tests/vectors/package.json" ] && [ ! -d "$root/tests/vectors/node_modules/iost" ]; then
   echo "install-deps: npm install (tests/vectors)"
   (cd "$root/tests/vectors" && npm install --no-audit --no-fund --silent >/dev/null)
+fi
+# playwright-core (no browser download: it drives Debian's chromium) for the
+# explorer's browser test, tests/functional/sdk/explorer.test.js.
+if [ -f "$root/tests/functional/browser/package.json" ] &&
+  [ ! -d "$root/tests/functional/browser/node_modules/playwright-core" ]; then
+  echo "install-deps: npm install (tests/functional/browser)"
+  (cd "$root/tests/functional/browser" && npm install --no-audit --no-fund --silent >/dev/null)
 fi
 exit 0

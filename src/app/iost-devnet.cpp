@@ -197,9 +197,10 @@ int main(int argc, char** argv) {
 
     uint32_t believable = 0, normal = 0, observers = 0, accounts = 0, micro = 0, final_ms = 0;
     uint64_t epoch = 0;
-    uint16_t p2p_port = 0, http_port = 0;
+    uint16_t p2p_port = 0, http_port = 0, grpc_port = 0;
     std::string sampling, host;
-    bool fallback = false;
+    bool fallback = false, iost_genesis = false;
+    uint32_t chain_id = 0;
     auto add_network_options = [&](CLI::App* c) {
         c->add_option("--dir", o.dir, "the devnet directory (created if missing)")->required();
         c->add_option("--believable", believable, "believable validators (default 4)");
@@ -210,11 +211,17 @@ int main(int argc, char** argv) {
         c->add_option("--host", host, "IPv4 of node 0; node i binds host+i (default 127.0.0.1)");
         c->add_option("--p2p-port", p2p_port, "P2P port on every node (default 30000)");
         c->add_option("--http-port", http_port, "HTTP port on every node (default 30001)");
+        c->add_option("--grpc-port", grpc_port, "gRPC port on every node (default 30002)");
         c->add_option("--accounts", accounts,
                       "funded accounts user1..userN besides admin (default 4)");
         c->add_option("--micro-interval-ms", micro, "MicroBlock interval (default 100)");
         c->add_option("--final-interval-ms", final_ms, "FinalBlock interval (default 500)");
         c->add_option("--epoch-length", epoch, "final blocks per epoch (default 1000)");
+        c->add_flag("--iost-genesis", iost_genesis,
+                    "IOST's local-node genesis: admin with go-iost's published dev key, "
+                    "producer000..., chain id 1020 (docs/devnet.md)");
+        c->add_option("--chain-id", chain_id,
+                      "chain id (default 1024; 1020 with --iost-genesis, as go-iost's local node)");
         c->add_flag("--reset", o.reset, "delete the devnet's chain, keys and genesis first");
         c->add_option("--bin", o.bin_dir,
                       "directory holding iserver (default: this program's directory)");
@@ -250,10 +257,13 @@ int main(int argc, char** argv) {
         if (given("--host")) o.host = host;
         if (given("--p2p-port")) o.p2p_port = p2p_port;
         if (given("--http-port")) o.http_port = http_port;
+        if (given("--grpc-port")) o.grpc_port = grpc_port;
         if (given("--accounts")) o.accounts = accounts;
         if (given("--micro-interval-ms")) o.micro_interval_ms = micro;
         if (given("--final-interval-ms")) o.final_interval_ms = final_ms;
         if (given("--epoch-length")) o.epoch_length = epoch;
+        if (given("--iost-genesis")) o.iost_genesis = iost_genesis;
+        if (given("--chain-id")) o.chain_id = chain_id;
         // Options are checked before anything is touched (a new devnet's
         // shape fully; a resumed one against its devnet.json in StartDevnet).
         const std::string mpath = devnet::ManifestPath(devnet::NormalDir(o.dir).string());

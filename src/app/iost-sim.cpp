@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     double p = 0.3;
     bool quiet = false;
     bool no_auditor = false;
+    bool ci_batch = false;
     app.add_option("--seed", cfg.seed, "seed of a single run");
     app.add_option("--seeds", seeds, "seed range A:B (inclusive)");
     app.add_option("--believable,-B", cfg.believable, "believable league size B");
@@ -54,6 +55,8 @@ int main(int argc, char** argv) {
                    "no forging, key changes or framing in the last this many ms");
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");
     app.add_flag("--quiet", quiet, "print only failing runs and the final tally");
+    app.add_flag("--ci-batch", ci_batch,
+                 "run the CI seed batch (12 mixes x 18 seeds, sim_test SeedBatch) instead");
     CLI11_PARSE(app, argc, argv);
 
     if (p <= 0 || p > 1) {
@@ -90,11 +93,24 @@ int main(int argc, char** argv) {
         }
     }
     const auto mixes = iost::sim::FaultMixes();
+    std::vector<iost::sim::SimConfig> runs_to_do;
+    if (ci_batch) {
+        // The batch's own configurations (seed order); other options are ignored.
+        for (uint64_t k = 0; k < iost::sim::kCiBatchSeedsPerMix; ++k) {
+            for (size_t m = 0; m < mixes.size(); ++m) {
+                runs_to_do.push_back(iost::sim::CiBatchConfig(m, k));
+            }
+        }
+    } else {
+        for (uint64_t s = first; s <= last; ++s) {
+            iost::sim::SimConfig c = cfg;
+            c.seed = s;
+            if (mix == "all") c.faults = mixes[s % mixes.size()];
+            runs_to_do.push_back(std::move(c));
+        }
+    }
     uint64_t runs = 0, bad = 0;
-    for (uint64_t s = first; s <= last; ++s) {
-        iost::sim::SimConfig c = cfg;
-        c.seed = s;
-        if (mix == "all") c.faults = mixes[s % mixes.size()];
+    for (const auto& c : runs_to_do) {
         iost::sim::SimResult r;
         try {
             r = iost::sim::RunSimulation(c);

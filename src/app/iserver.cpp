@@ -7,6 +7,7 @@
 #include <node/node.h>
 #include <pthread.h>
 #include <rpc/api.h>
+#include <rpc/grpc_server.h>
 #include <rpc/http_server.h>
 #include <util/bytes.h>
 #include <util/log.h>
@@ -118,15 +119,19 @@ int main(int argc, char** argv) {
         log.Error("cannot start: {}", st.error().message);
         return 1;
     }
+    // One API table, served over HTTP and gRPC.
+    std::shared_ptr<rpc::ApiContext> api = rpc::BuildApi(**node);
     std::unique_ptr<rpc::HttpServer> http;
     if (cfg->http_enabled) {
         rpc::HttpServerOptions ho;
         ho.address = cfg->http_listen.host;
         ho.port = cfg->http_listen.port;
         ho.threads = cfg->http_threads;
+        ho.max_connections = cfg->http_max_connections;
+        ho.max_connections_per_ip = cfg->http_max_connections_per_ip;
         ho.logger = log.WithCategory("rpc");
         http = std::make_unique<rpc::HttpServer>(ho);
-        rpc::RegisterApi(*http, **node);
+        rpc::MountApi(*http, api);
         if (auto st = http->Start(); !st) {
             std::fprintf(stderr, "iserver: http.listen %s: %s\n",
                          cfg->http_listen.ToString().c_str(), st.error().message.c_str());
@@ -134,6 +139,22 @@ int main(int argc, char** argv) {
             return 1;
         }
         log.Info("HTTP API on {}:{}", cfg->http_listen.host, http->port());
+    }
+    std::unique_ptr<rpc::GrpcServer> grpc;
+    if (cfg->grpc_enabled) {
+        rpc::GrpcServerOptions go;
+        go.address = cfg->grpc_listen.host;
+        go.port = cfg->grpc_listen.port;
+        go.logger = log.WithCategory("rpc");
+        grpc = std::make_unique<rpc::GrpcServer>(go, api);
+        if (auto st = grpc->Start(); !st) {
+            std::fprintf(stderr, "iserver: grpc.listen %s: %s\n",
+                         cfg->grpc_listen.ToString().c_str(), st.error().message.c_str());
+            if (http) http->Stop();
+            (*node)->Stop();
+            return 1;
+        }
+        log.Info("gRPC API on {}:{}", cfg->grpc_listen.host, grpc->port());
     }
 
     int code = 0;
@@ -153,6 +174,7 @@ int main(int argc, char** argv) {
             break;
         }
     }
+    if (grpc) grpc->Stop();
     if (http) http->Stop();
     (*node)->Stop();
     log.Info("stopped");

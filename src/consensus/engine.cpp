@@ -1,36 +1,12 @@
 #include <consensus/engine.h>
 #include <consensus/evidence.h>
+#include <consensus/view_change.h>
 #include <core/codec.h>
 #include <crypto/sampling.h>
 
 #include <algorithm>
 
 namespace iost::consensus {
-
-// ---------------------------------------------------------------------------
-// Message helpers (pob.md §3.4).
-
-crypto::Hash256 ViewChangeMessage(uint64_t height, uint64_t new_view,
-                                  const std::optional<PreparedCert>& prepared) {
-    core::Encoder e(128);
-    e.WriteString("iost-pob-viewchange-v1");
-    e.WriteInt64(static_cast<int64_t>(height));
-    e.WriteInt64(static_cast<int64_t>(new_view));
-    e.WriteByte(prepared ? 1 : 0);
-    e.WriteInt64(prepared ? static_cast<int64_t>(prepared->view) : 0);
-    const crypto::Hash256 zero{};
-    e.WriteBytes(crypto::View(prepared ? prepared->hash : zero));
-    return crypto::Sha3_256(e.bytes());
-}
-
-crypto::Hash256 ProposalMessage(uint64_t height, uint64_t view, const crypto::Hash256& block_hash) {
-    core::Encoder e(96);
-    e.WriteString("iost-pob-proposal-v1");
-    e.WriteInt64(static_cast<int64_t>(height));
-    e.WriteInt64(static_cast<int64_t>(view));
-    e.WriteBytes(crypto::View(block_hash));
-    return crypto::Sha3_256(e.bytes());
-}
 
 const char* MessageName(const Message& m) {
     static constexpr const char* kNames[] = {"tx",       "micro",      "proposal",
@@ -47,30 +23,10 @@ bool VerifyWith(const crypto::Verifier& v, const crypto::PublicKey& k, const cry
 }
 
 constexpr size_t kMaxBuffered = 4'096;
-constexpr size_t kMaxEvidencePerBlock = 8;
 constexpr uint64_t kMaxViewAhead = 1'000;
 constexpr size_t kSyncBatch = 32;
 
 }  // namespace
-
-// Everything a block's execution needs, derived deterministically from the
-// block and the final chain (pob.md §3.3).
-struct Engine::Plan {
-    std::vector<std::shared_ptr<const core::MicroBlock>> micros;  // in execution order
-    std::vector<core::TxRef> excluded;
-    std::vector<core::TxRef> compensated;
-    std::vector<std::shared_ptr<const core::Tx>> comp_txs;
-    std::vector<std::string> slashed;
-    std::vector<RecentTx> executed;  // what becomes m_recent on finality
-    ExecInput in;
-    crypto::Hash256 tx_root{};
-};
-
-struct Engine::Validated {
-    std::shared_ptr<const core::FinalBlock> block;
-    Plan plan;
-    ExecResult result;
-};
 
 Engine::Engine(EngineOptions options, const crypto::Signer& signer,
                const crypto::Verifier& verifier, Application& app, util::Logger log)
@@ -108,25 +64,28 @@ const Committee* Engine::CommitteeForEpoch(uint64_t epoch) const {
     return it == m_past_committees.end() ? nullptr : &it->second;
 }
 
+ChainView Engine::View() const {
+    ChainView v;
+    v.params = &m_opt.params;
+    v.height = m_height;
+    v.last_hash = m_last_hash;
+    v.last_time = m_last_time;
+    v.committee = &m_committee;
+    v.prev_committee = m_prev_committee ? &*m_prev_committee : nullptr;
+    v.past_committees = &m_past_committees;
+    v.slashed = &m_slashed;
+    v.fallback = &m_fallback;
+    v.included = &m_included;
+    v.recent = &m_recent;
+    v.final_txs = &m_final_txs;
+    v.compensated = &m_compensated;
+    v.micros = &m_micro;
+    v.evidence_pool = &m_evidence_pool;
+    return v;
+}
+
 std::optional<std::string> Engine::OwnerOf(const std::string& publisher) const {
-    // pob.md §5.1: owner = H(publisher ‖ epoch seed) mod |active believable|;
-    // slashed producers' publishers are re-partitioned over the rest, silent
-    // ones fall to the normal league.
-    if (m_committee.chain_fallback) return std::nullopt;
-    std::vector<const Candidate*> live;
-    for (const auto& c : m_committee.believable) {
-        if (!m_slashed.count(c.id)) live.push_back(&c);
-    }
-    if (live.empty()) return std::nullopt;
-    crypto::Sha3Hasher h;
-    h.Update(util::AsBytes(publisher));
-    h.Update(crypto::View(m_committee.seed));
-    const crypto::Hash256 d = h.Final();
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | d[static_cast<size_t>(i)];
-    const std::string& owner = live[v % live.size()]->id;
-    if (m_fallback.count(owner)) return std::nullopt;
-    return owner;
+    return consensus::OwnerOf(View(), m_fallback, publisher);
 }
 
 std::vector<std::shared_ptr<const core::MicroBlock>> Engine::FinalMicros() const {
@@ -171,7 +130,7 @@ util::Status Engine::RestoreBlocks(
     SyncApply res;
     HandleSyncResponse(m_opt.id, r, now, &res);
     m_out.clear();  // replay emits nothing the driver has not already done
-    if (res.bad) return util::Err(res.why);
+    if (res.bad()) return util::Err(DescribeSync(res));
     return util::Ok();
 }
 
@@ -228,18 +187,8 @@ void Engine::NewEpoch(TimePoint now) {
 
 void Engine::EnterHeight(uint64_t height, TimePoint now) {
     if (m_safety.height != height) m_safety = AtHeight(height);
-    m_valid.clear();
-    m_invalid.clear();
-    m_proposal_of_view.clear();
-    m_proposed_views.clear();
-    m_votes.clear();
-    m_seen_votes.clear();
-    m_vcs.clear();
-    m_vc_max_view.clear();
-    m_vc_replied.clear();
-    m_my_vc.reset();
-    m_waiting.clear();
-    m_pending_final.reset();
+    m_round = Round{};
+    m_round.height = height;
     if (IsNormal()) {
         const uint64_t v = m_safety.view;
         Emit(SetTimer{{TimerKind::kView, height, v},
@@ -560,7 +509,7 @@ void Engine::AddEvidence(std::shared_ptr<const core::Evidence> ev, bool gossip) 
 // Phase 2: proposals.
 
 void Engine::Propose(uint64_t view, TimePoint now) {
-    if (!m_proposed_views.insert(view).second) return;
+    if (!m_round.proposed_views.insert(view).second) return;
     ProposalMsg p;
     p.height = m_height + 1;
     p.view = view;
@@ -568,7 +517,7 @@ void Engine::Propose(uint64_t view, TimePoint now) {
     std::shared_ptr<const core::FinalBlock> block;
     if (view > 0) {
         // pob.md §6.5: q view changes; re-propose the highest prepared block.
-        const auto& vcs = m_vcs[view];
+        const auto& vcs = m_round.view_changes[view];
         const ViewChangeMsg* best = nullptr;
         for (const auto& [voter, vc] : vcs) {
             if (p.justification.size() == m_committee.quorum()) break;
@@ -588,7 +537,7 @@ void Engine::Propose(uint64_t view, TimePoint now) {
     }
     if (!block) block = BuildBlock(view, now);
     if (!block) {
-        m_proposed_views.erase(view);
+        m_round.proposed_views.erase(view);
         return;
     }
     p.block = block;
@@ -598,40 +547,9 @@ void Engine::Propose(uint64_t view, TimePoint now) {
     HandleProposal(m_opt.id, p, now);
 }
 
-std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint now) {
-    auto b = std::make_shared<core::FinalBlock>();
-    b->height = m_height + 1;
-    b->prev_hash = m_last_hash;
-    b->epoch = m_committee.epoch;
-    b->view = view;
-    b->time = std::max<int64_t>(now, m_last_time + 1);
-    b->proposer = m_opt.id;
-    std::set<std::string> fallback_now = m_fallback;
-    // pob.md §5.4: a producer silent for silent_after falls back.
-    for (const auto& c : m_committee.believable) {
-        if (m_slashed.count(c.id) || m_fallback.count(c.id)) continue;
-        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns) {
-            b->fallback.push_back(c.id);
-            fallback_now.insert(c.id);
-        }
-    }
-    // Evidence first: it decides exclusions.
-    std::set<std::string> accused;
-    std::set<crypto::Hash256> claimed;
-    for (const auto& [id, ev] : m_evidence_pool) {
-        if (b->evidence.size() >= kMaxEvidencePerBlock) break;
-        if (m_slashed.count(ev->Accused())) {
-            // A claim (pob.md §7.4): one per forged transaction not yet repaid.
-            if (ev->kind == core::EvidenceKind::kFraud &&
-                !m_compensated.count(ev->fraud.tx.Hash()) &&
-                claimed.insert(ev->fraud.tx.Hash()).second) {
-                b->evidence.push_back(*ev);
-            }
-            continue;
-        }
-        if (!accused.insert(ev->Accused()).second) continue;
-        b->evidence.push_back(*ev);
-    }
+std::vector<core::MicroRef> Engine::ChooseMicroRefs(uint64_t height,
+                                                    const std::set<std::string>& fallback_now) {
+    std::vector<core::MicroRef> refs;
     // pob.md §3.3: each live producer's MicroBlocks that extend what is final,
     // in whole MicroBlocks within the block's budget. The budget is shared
     // fairly: a first pass gives each live producer up to an equal share
@@ -690,7 +608,7 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     };
     if (!walks.empty()) {
         const size_t share = std::max<size_t>(budget / walks.size(), 1);
-        const size_t start = static_cast<size_t>(b->height % walks.size());
+        const size_t start = static_cast<size_t>(height % walks.size());
         for (size_t pass = 0; pass < 2; ++pass) {
             for (size_t k = 0; k < walks.size(); ++k) {
                 extend(walks[(start + k) % walks.size()], pass == 0 ? share : 0);
@@ -705,27 +623,62 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
         ref.seq_from = w.seq_from;
         ref.seq_to = w.seq;
         ref.last_hash = w.hash;
-        b->micro_refs.push_back(ref);
+        refs.push_back(ref);
     }
+    return refs;
+}
+
+std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint now) {
+    auto b = std::make_shared<core::FinalBlock>();
+    b->height = m_height + 1;
+    b->prev_hash = m_last_hash;
+    b->epoch = m_committee.epoch;
+    b->view = view;
+    b->time = std::max<int64_t>(now, m_last_time + 1);
+    b->proposer = m_opt.id;
+    std::set<std::string> fallback_now = m_fallback;
+    // pob.md §5.4: a producer silent for silent_after falls back.
+    for (const auto& c : m_committee.believable) {
+        if (m_slashed.count(c.id) || m_fallback.count(c.id)) continue;
+        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns) {
+            b->fallback.push_back(c.id);
+            fallback_now.insert(c.id);
+        }
+    }
+    // Evidence first: it decides exclusions.
+    std::set<std::string> accused;
+    std::set<crypto::Hash256> claimed;
+    for (const auto& [id, ev] : m_evidence_pool) {
+        if (b->evidence.size() >= kMaxEvidencePerBlock) break;
+        if (m_slashed.count(ev->Accused())) {
+            // A claim (pob.md §7.4): one per forged transaction not yet repaid.
+            if (ev->kind == core::EvidenceKind::kFraud &&
+                !m_compensated.count(ev->fraud.tx.Hash()) &&
+                claimed.insert(ev->fraud.tx.Hash()).second) {
+                b->evidence.push_back(*ev);
+            }
+            continue;
+        }
+        if (!accused.insert(ev->Accused()).second) continue;
+        b->evidence.push_back(*ev);
+    }
+    b->micro_refs = ChooseMicroRefs(b->height, fallback_now);
     // Direct transactions for fallback partitions.
     std::set<crypto::Hash256> seen;
-    const auto saved_fallback = m_fallback;
-    m_fallback = fallback_now;
+    const ChainView chain = View();
     for (const auto& [h, tx] : m_direct) {
         if (b->direct_txs.size() >= m_opt.params.max_direct_txs) break;
         if (m_final_txs.count(h) || !seen.insert(h).second) continue;
-        if (OwnerOf(tx->publisher)) continue;
+        if (consensus::OwnerOf(chain, fallback_now, tx->publisher)) continue;
         b->direct_txs.push_back(*tx);
     }
-    m_fallback = saved_fallback;
     // Derived fields: exclusions, compensations, roots.
-    Plan plan;
-    std::vector<crypto::Hash256> missing;
-    auto st = MakePlan(*b, &plan, &missing);
-    if (!st.ok()) {
-        m_log.Warn("cannot build block {}: {}", b->height, st.error().message);
+    auto planned = MakePlan(chain, *b, m_app, m_verifier);
+    if (!planned) {
+        m_log.Warn("cannot build block {}: {}", b->height, BlockRejectName(planned.error().reason));
         return nullptr;
     }
+    Plan& plan = *planned;
     b->excluded = plan.excluded;
     b->compensated = plan.compensated;
     b->tx_merkle_root = plan.tx_root;
@@ -736,258 +689,23 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     return b;
 }
 
-util::Status Engine::MakePlan(const core::FinalBlock& b, Plan* plan,
-                              std::vector<crypto::Hash256>* missing) {
-    const Params& P = m_opt.params;
-    std::set<std::string> fallback_now = m_fallback;
-    for (const auto& f : b.fallback) {
-        if (!m_committee.IsBelievable(f) || m_slashed.count(f) || !fallback_now.insert(f).second) {
-            return util::Err("bad fallback declaration");
-        }
+util::Result<void, PlanReject> Engine::Validate(const std::shared_ptr<const core::FinalBlock>& bp) {
+    const crypto::Hash256 hash = bp->Hash();
+    if (m_round.valid.count(hash)) return {};
+    if (auto it = m_round.invalid.find(hash); it != m_round.invalid.end()) {
+        return util::ErrOf(PlanReject{it->second, {}});
     }
-    // Evidence: valid, new, one per accused.
-    std::set<std::string> accused;
-    std::map<std::string, crypto::Hash256> evidence_of;
-    std::set<crypto::Hash256> comp_seen;
-    if (b.evidence.size() > kMaxEvidencePerBlock) return util::Err("too much evidence");
-    for (const auto& ev : b.evidence) {
-        const std::string& who = ev.Accused();
-        // pob.md §7.4: against a producer slashed earlier, a fraud proof is a
-        // claim that repays its transaction (once); anything else is stale.
-        const bool claim = m_slashed.count(who) != 0;
-        if (claim &&
-            (ev.kind != core::EvidenceKind::kFraud || m_compensated.count(ev.fraud.tx.Hash()) ||
-             !comp_seen.insert(ev.fraud.tx.Hash()).second)) {
-            return util::Err("evidence against an already slashed validator that repays nothing");
+    auto v = ValidateBlock(View(), bp, m_app, m_verifier);
+    if (!v) {
+        // A block lacking MicroBlocks may succeed once they arrive.
+        if (v.error().reason != BlockReject::kMissingMicro) {
+            m_round.invalid.emplace(hash, v.error().reason);
+            ++m_stats.proposals_rejected;
         }
-        if (!claim && !accused.insert(who).second) {
-            return util::Err("evidence against a twice accused validator");
-        }
-        const crypto::Hash256 id = ev.Id();
-        if (!m_evidence_pool.count(id)) {
-            uint64_t epoch =
-                ev.kind == core::EvidenceKind::kVoteEquivocation
-                    ? (ev.vote.a.height == 0 ? UINT64_MAX : (ev.vote.a.height - 1) / P.epoch_length)
-                    : (ev.kind == core::EvidenceKind::kFraud ? ev.fraud.header.epoch
-                                                             : ev.micro.a.epoch);
-            const Committee* c = CommitteeForEpoch(epoch);
-            if (!c) return util::Err("evidence from an unknown epoch");
-            IOST_TRY(ValidateEvidence(ev, *c, m_app, m_verifier));
-        }
-        if (claim) {
-            const crypto::Hash256 th = ev.fraud.tx.Hash();
-            plan->compensated.push_back({th, id});
-            plan->in.compensations.push_back({&ev.fraud.tx, th, who});
-            continue;
-        }
-        plan->slashed.push_back(who);
-        evidence_of[who] = id;
-        plan->in.slashes.push_back({who, id});
+        return util::ErrOf(v.error());
     }
-    // Compensation: every tx the newly slashed produced within the window is
-    // re-verified; forged ones already final are paid back (pob.md §7.3).
-    const uint64_t h = b.height;
-    for (const auto& [fh, list] : m_recent) {
-        if (fh + P.recheck_window < h) continue;
-        for (const auto& rt : list) {
-            auto it = evidence_of.find(rt.producer);
-            if (it == evidence_of.end() || m_compensated.count(rt.hash) ||
-                !comp_seen.insert(rt.hash).second) {
-                continue;
-            }
-            if (m_app.CheckTxBytes(*rt.tx).ok()) continue;
-            plan->compensated.push_back({rt.hash, it->second});
-            plan->comp_txs.push_back(rt.tx);
-            plan->in.compensations.push_back({rt.tx.get(), rt.hash, rt.producer});
-        }
-    }
-    // MicroBlock references.
-    std::set<crypto::Hash256> in_block;
-    size_t micro_txs = 0;
-    size_t last_index = 0;
-    bool first = true;
-    for (const auto& ref : b.micro_refs) {
-        size_t idx = 0;
-        for (; idx < m_committee.believable.size(); ++idx) {
-            if (m_committee.believable[idx].id == ref.producer) break;
-        }
-        if (idx == m_committee.believable.size())
-            return util::Err("ref to a non-believable producer");
-        if (!first && idx <= last_index) return util::Err("refs out of producer order");
-        first = false;
-        last_index = idx;
-        if (m_slashed.count(ref.producer) || fallback_now.count(ref.producer)) {
-            return util::Err("ref to a slashed or fallen-back producer");
-        }
-        auto [seq, hash] = m_included.count(ref.producer)
-                               ? m_included[ref.producer]
-                               : std::pair<uint64_t, crypto::Hash256>{0, {}};
-        if (ref.seq_from != seq + 1 || ref.seq_to < ref.seq_from ||
-            ref.seq_to - ref.seq_from > 100'000) {
-            return util::Err("ref seq range does not extend the final chain");
-        }
-        std::vector<std::shared_ptr<const core::MicroBlock>> chain;
-        crypto::Hash256 cur = ref.last_hash;
-        for (uint64_t s = ref.seq_to; s >= ref.seq_from; --s) {
-            auto it = m_micro.find(cur);
-            if (it == m_micro.end()) {
-                missing->push_back(cur);
-                return util::Err("missing MicroBlock");
-            }
-            const auto& m = it->second;
-            if (m->header.producer != ref.producer || m->header.epoch != m_committee.epoch ||
-                m->header.seq != s) {
-                return util::Err("ref chain does not match");
-            }
-            chain.push_back(m);
-            cur = m->header.prev_micro_hash;
-            if (s == 0) break;
-        }
-        if (cur != hash) return util::Err("ref chain does not link to the final chain");
-        std::reverse(chain.begin(), chain.end());
-        for (const auto& m : chain) micro_txs += m->txs.size();
-        // BuildBlock stays within max_block_micro_txs; blocks built before
-        // the budget was shared overshot it by at most one MicroBlock
-        // (kMaxMicroTxs), so stored chains of that time still replay.
-        if (micro_txs > size_t{P.max_block_micro_txs} + core::kMaxMicroTxs) {
-            return util::Err("referenced MicroBlocks carry too many transactions");
-        }
-        const bool slashed_now = evidence_of.count(ref.producer) != 0;
-        for (const auto& m : chain) {
-            plan->micros.push_back(m);
-            for (size_t i = 0; i < m->txs.size(); ++i) {
-                const auto& th = m->tx_hashes[i];
-                if (slashed_now && !m_app.CheckTxBytes(m->txs[i]).ok()) {
-                    plan->excluded.push_back({th, evidence_of[ref.producer]});
-                    continue;
-                }
-                if (m_final_txs.count(th) || !in_block.insert(th).second) continue;
-                plan->in.txs.push_back(&m->txs[i]);
-                plan->in.tx_hashes.push_back(th);
-                plan->executed.push_back({ref.producer, nullptr, th});
-            }
-        }
-        plan->in.credited.push_back(ref.producer);
-    }
-    for (const auto& tx : b.direct_txs) {
-        const crypto::Hash256 th = tx.Hash();
-        if (m_final_txs.count(th) || !in_block.insert(th).second) {
-            return util::Err("direct tx is a duplicate");
-        }
-        plan->in.txs.push_back(&tx);
-        plan->in.tx_hashes.push_back(th);
-        plan->executed.push_back({"", nullptr, th});
-    }
-    plan->in.height = b.height;
-    plan->in.time = b.time;
-    plan->in.proposer = b.proposer;
-    plan->tx_root = core::MerkleRoot(plan->in.tx_hashes);
-    return util::Ok();
-}
-
-util::Status Engine::Validate(const std::shared_ptr<const core::FinalBlock>& bp,
-                              std::vector<crypto::Hash256>* missing) {
-    const core::FinalBlock& b = *bp;
-    const crypto::Hash256 hash = b.Hash();
-    if (m_valid.count(hash)) return util::Ok();
-    if (m_invalid.count(hash)) return util::Err("known invalid");
-    auto fail = [&](std::string why) -> util::Status {
-        m_invalid.insert(hash);
-        ++m_stats.proposals_rejected;
-        return util::Err(std::move(why));
-    };
-    if (b.height != m_height + 1 || b.prev_hash != m_last_hash)
-        return fail("does not extend the chain");
-    if (b.epoch != m_committee.epoch) return fail("wrong epoch");
-    if (b.time <= m_last_time) return fail("time does not advance");
-    if (!m_committee.NormalIndex(b.proposer)) return fail("proposer is not a normal validator");
-    auto v = std::make_shared<Validated>();
-    v->block = bp;
-    auto st = MakePlan(b, &v->plan, missing);
-    if (!st.ok()) {
-        if (!missing->empty()) return st;  // may succeed once the MicroBlocks arrive
-        return fail(st.error().message);
-    }
-    if (v->plan.excluded != b.excluded || v->plan.compensated != b.compensated) {
-        return fail("exclusions or compensations differ");
-    }
-    if (v->plan.tx_root != b.tx_merkle_root) return fail("tx root differs");
-    v->result = m_app.Execute(v->plan.in);
-    if (v->result.state_root != b.state_root || v->result.receipt_root != b.receipt_merkle_root) {
-        return fail("state root differs from our execution");
-    }
-    m_valid.emplace(hash, std::move(v));
-    return util::Ok();
-}
-
-util::Status Engine::ReplicaRefusal(const Validated& v) {
-    const core::FinalBlock& b = *v.block;
-    // pob.md §6.2: vote only if our own samples passed...
-    std::set<std::string> slashed_here(v.plan.slashed.begin(), v.plan.slashed.end());
-    for (const auto& m : v.plan.micros) {
-        if (m_micro_failed.count(m->hash) && !slashed_here.count(m->header.producer)) {
-            return util::Err("references a MicroBlock whose sample failed");
-        }
-    }
-    // ...and every direct (fallback) transaction verifies in full.
-    const auto saved = m_fallback;
-    m_fallback.insert(b.fallback.begin(), b.fallback.end());
-    bool owners_ok = true;
-    for (const auto& tx : b.direct_txs) {
-        if (OwnerOf(tx.publisher)) owners_ok = false;
-    }
-    m_fallback = saved;
-    if (!owners_ok) return util::Err("direct tx of a live partition");
-    for (const auto& tx : b.direct_txs) {
-        if (!m_app.CheckTx(tx).ok()) return util::Err("direct tx fails verification");
-    }
-    return util::Ok();
-}
-
-util::Status Engine::CheckViewChange(const ViewChangeMsg& vc, bool need_block) const {
-    const auto idx = m_committee.NormalIndex(vc.voter);
-    if (!idx) return util::Err("view change from a non-member");
-    if (!VerifyWith(m_verifier, m_committee.normal[*idx].key,
-                    ViewChangeMessage(vc.height, vc.new_view, vc.prepared), vc.sig)) {
-        return util::Err("view change signature");
-    }
-    if (vc.prepared) {
-        const auto& pc = *vc.prepared;
-        if (pc.view >= vc.new_view) return util::Err("prepared view not below the new view");
-        // A view change sent to the next primary carries the block (it may
-        // have to re-propose it); one in a proposal's justification need not
-        // (the certificate is over the hash; the proposal carries the block).
-        if (pc.block ? (pc.block->Hash() != pc.hash || pc.block->height != vc.height)
-                     : need_block) {
-            return util::Err("prepared block does not match");
-        }
-        const auto keys = m_committee.NormalKeys();
-        IOST_TRY(crypto::VerifyCertificate(
-            pc.cert, keys, core::VoteMessage(core::kVotePrepare, vc.height, pc.view, pc.hash),
-            m_committee.quorum(), m_verifier));
-    }
-    return util::Ok();
-}
-
-util::Status Engine::CheckJustification(const ProposalMsg& p) const {
-    std::set<NodeId> voters;
-    const ViewChangeMsg* best = nullptr;
-    for (const auto& vc : p.justification) {
-        if (vc.height != p.height || vc.new_view != p.view)
-            return util::Err("justification for another view");
-        if (!voters.insert(vc.voter).second) return util::Err("justification repeats a voter");
-        IOST_TRY(CheckViewChange(vc, /*need_block=*/false));
-        if (vc.prepared && (!best || vc.prepared->view > best->prepared->view)) best = &vc;
-    }
-    if (voters.size() < m_committee.quorum()) return util::Err("justification below quorum");
-    if (best) {
-        if (best->prepared->hash != p.block_hash) {
-            return util::Err("new view must re-propose the highest prepared block");
-        }
-    } else if (p.block->view != p.view) {
-        return util::Err("fresh block must carry the proposal's view");
-    }
-    return util::Ok();
+    m_round.valid.emplace(hash, std::move(*v));
+    return {};
 }
 
 void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint now) {
@@ -1015,21 +733,22 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
     if (p.view == 0) {
         if (p.block->view != 0 || !p.justification.empty()) return;
     } else {
-        auto st = CheckJustification(p);
+        auto st = CheckJustification(m_committee, m_verifier, p);
         if (!st.ok()) {
             ++m_stats.bad_messages;
-            m_log.Debug("proposal {}/{} rejected: {}", p.height, p.view, st.error().message);
+            m_log.Debug("proposal {}/{} rejected: {}", p.height, p.view,
+                        ViewChangeRejectName(st.error()));
             return;
         }
     }
-    if (m_proposal_of_view.count(p.view) && m_proposal_of_view[p.view] != p.block_hash) {
+    if (m_round.proposal_of_view.count(p.view) &&
+        m_round.proposal_of_view[p.view] != p.block_hash) {
         return;  // the primary equivocated: keep the first
     }
-    std::vector<crypto::Hash256> missing;
-    auto st = Validate(p.block, &missing);
+    auto st = Validate(p.block);
     if (!st.ok()) {
-        if (!missing.empty()) {
-            m_waiting.emplace_back(from, p);
+        if (const auto& missing = st.error().missing; !missing.empty()) {
+            m_round.waiting.emplace_back(from, p);
             auto key = std::make_pair(from, p.height);
             auto it = m_micro_requests.find(key);
             if (it == m_micro_requests.end() ||
@@ -1038,11 +757,12 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
                 Emit(Send{from, MicroRequest{missing}});
             }
         } else {
-            m_log.Debug("proposal {}/{} invalid: {}", p.height, p.view, st.error().message);
+            m_log.Debug("proposal {}/{} invalid: {}", p.height, p.view,
+                        BlockRejectName(st.error().reason));
         }
         return;
     }
-    m_proposal_of_view[p.view] = p.block_hash;
+    m_round.proposal_of_view[p.view] = p.block_hash;
     if (IsNormal()) {
         if (p.view > m_safety.view) {
             // A justified proposal moves us into its view (pob.md §6.5).
@@ -1051,25 +771,27 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
             Emit(SetTimer{{TimerKind::kView, p.height, p.view}, now + ViewTimeout(p.view)});
         }
         if (p.view == m_safety.view) {
-            auto refusal = ReplicaRefusal(*m_valid.at(p.block_hash));
+            auto refusal =
+                ReplicaRefusal(View(), *m_round.valid.at(p.block_hash), m_micro_failed, m_app);
             if (refusal.ok()) {
                 CastVote(VoteKind::kPrepare, p.view, p.block_hash, now);
             } else {
                 ++m_stats.proposals_rejected;
-                m_log.Debug("refusing {}/{}: {}", p.height, p.view, refusal.error().message);
+                m_log.Debug("refusing {}/{}: {}", p.height, p.view,
+                            BlockRejectName(refusal.error()));
             }
         }
     }
     TryCommit(p.view, p.block_hash, now);
-    for (const auto& [key, builder] : m_votes) {
+    for (const auto& [key, builder] : m_round.votes) {
         const auto& [kind, view, hash] = key;
         if (kind == core::kVoteCommit && hash == p.block_hash) {
             TryFinalize(view, hash, now);
             break;
         }
     }
-    if (m_pending_final && m_pending_final->hash == p.block_hash) {
-        auto pf = *m_pending_final;
+    if (m_round.pending_final && m_round.pending_final->hash == p.block_hash) {
+        auto pf = *m_round.pending_final;
         FinalizeBlock(pf.hash, pf.view, pf.cert, now);
     }
 }
@@ -1110,12 +832,13 @@ void Engine::HandleVote(const core::SignedVote& v, TimePoint now) {
         return;
     }
     auto seen_key = std::make_tuple(v.voter, v.kind, v.view);
-    auto seen = m_seen_votes.find(seen_key);
-    if (seen != m_seen_votes.end() && seen->second.block_hash == v.block_hash) return;  // duplicate
+    auto seen = m_round.seen_votes.find(seen_key);
+    if (seen != m_round.seen_votes.end() && seen->second.block_hash == v.block_hash)
+        return;  // duplicate
     const auto key = std::make_tuple(v.kind, v.view, v.block_hash);
-    auto it = m_votes.find(key);
-    if (it == m_votes.end()) {
-        it = m_votes
+    auto it = m_round.votes.find(key);
+    if (it == m_round.votes.end()) {
+        it = m_round.votes
                  .emplace(key, crypto::CertificateBuilder(
                                    m_committee.NormalKeys(),
                                    core::VoteMessage(v.kind, v.height, v.view, v.block_hash),
@@ -1125,11 +848,11 @@ void Engine::HandleVote(const core::SignedVote& v, TimePoint now) {
     const crypto::VoteAdd r = it->second.AddVoteAt(*idx, v.sig);
     if (r == crypto::VoteAdd::kBadSignature) {
         ++m_stats.bad_messages;
-        if (it->second.count() == 0) m_votes.erase(it);
+        if (it->second.count() == 0) m_round.votes.erase(it);
         return;
     }
     if (r != crypto::VoteAdd::kAdded) return;
-    if (seen != m_seen_votes.end()) {
+    if (seen != m_round.seen_votes.end()) {
         // pob.md §7.2: two signed votes of one kind at one (height, view).
         auto ev = std::make_shared<core::Evidence>();
         ev->kind = core::EvidenceKind::kVoteEquivocation;
@@ -1137,7 +860,7 @@ void Engine::HandleVote(const core::SignedVote& v, TimePoint now) {
         ++m_stats.equivocations_seen;
         AddEvidence(ev, /*gossip=*/true);
     } else {
-        m_seen_votes.emplace(seen_key, v);
+        m_round.seen_votes.emplace(seen_key, v);
     }
     if (v.kind == core::kVotePrepare) {
         TryCommit(v.view, v.block_hash, now);
@@ -1147,10 +870,10 @@ void Engine::HandleVote(const core::SignedVote& v, TimePoint now) {
 }
 
 void Engine::TryCommit(uint64_t view, const crypto::Hash256& hash, TimePoint now) {
-    auto it = m_votes.find(std::make_tuple(core::kVotePrepare, view, hash));
-    if (it == m_votes.end() || it->second.count() < m_committee.quorum()) return;
-    auto vit = m_valid.find(hash);
-    if (vit == m_valid.end()) return;  // we have not validated that block
+    auto it = m_round.votes.find(std::make_tuple(core::kVotePrepare, view, hash));
+    if (it == m_round.votes.end() || it->second.count() < m_committee.quorum()) return;
+    auto vit = m_round.valid.find(hash);
+    if (vit == m_round.valid.end()) return;  // we have not validated that block
     // pob.md §6.3: lock on the highest prepare certificate; it is persisted
     // before the commit vote that follows (and reported in view changes).
     if (!m_safety.locked || m_safety.locked->view < view) {
@@ -1161,8 +884,8 @@ void Engine::TryCommit(uint64_t view, const crypto::Hash256& hash, TimePoint now
 }
 
 void Engine::TryFinalize(uint64_t view, const crypto::Hash256& hash, TimePoint now) {
-    auto it = m_votes.find(std::make_tuple(core::kVoteCommit, view, hash));
-    if (it == m_votes.end() || it->second.count() < m_committee.quorum()) return;
+    auto it = m_round.votes.find(std::make_tuple(core::kVoteCommit, view, hash));
+    if (it == m_round.votes.end() || it->second.count() < m_committee.quorum()) return;
     FinalizeBlock(hash, view, it->second.Build(), now);
 }
 
@@ -1181,44 +904,45 @@ void Engine::StartViewChange(uint64_t new_view, TimePoint now) {
     vc.voter = m_opt.id;
     vc.prepared = m_safety.locked;
     vc.sig = m_signer.Sign(crypto::View(ViewChangeMessage(h, new_view, vc.prepared)));
-    m_my_vc = vc;
+    m_round.my_vc = vc;
     Emit(Broadcast{vc});
     Emit(SetTimer{{TimerKind::kView, h, new_view}, now + ViewTimeout(new_view)});
     HandleViewChange(vc, now);
     // A proposal for this view may already be here.
-    auto pv = m_proposal_of_view.find(new_view);
-    if (pv != m_proposal_of_view.end()) CastVote(VoteKind::kPrepare, new_view, pv->second, now);
+    auto pv = m_round.proposal_of_view.find(new_view);
+    if (pv != m_round.proposal_of_view.end())
+        CastVote(VoteKind::kPrepare, new_view, pv->second, now);
 }
 
 void Engine::HandleViewChange(const ViewChangeMsg& vc, TimePoint now) {
     if (vc.new_view > m_safety.view + kMaxViewAhead) return;
-    if (vc.new_view < m_safety.view && m_my_vc && vc.voter != m_opt.id) {
+    if (vc.new_view < m_safety.view && m_round.my_vc && vc.voter != m_opt.id) {
         // pob.md §6.4: a replica behind us (its view changes were lost, e.g.
         // in a partition) learns our view, so f+1 of us can pull it forward
         // without waiting for its long timer.
-        auto& last = m_vc_replied[vc.voter];
+        auto& last = m_round.vc_replied[vc.voter];
         if (last == 0 || now - last >= m_opt.params.view_timeout_ns / 4) {
             last = now;
-            Emit(Send{vc.voter, *m_my_vc});
+            Emit(Send{vc.voter, *m_round.my_vc});
         }
     }
-    auto& slot = m_vcs[vc.new_view];
+    auto& slot = m_round.view_changes[vc.new_view];
     if (slot.count(vc.voter)) return;
     if (vc.voter != m_opt.id) {
-        auto st = CheckViewChange(vc, /*need_block=*/true);
+        auto st = CheckViewChange(m_committee, m_verifier, vc, /*need_block=*/true);
         if (!st.ok()) {
             ++m_stats.bad_messages;
             return;
         }
     }
     slot.emplace(vc.voter, vc);
-    auto& mx = m_vc_max_view[vc.voter];
+    auto& mx = m_round.vc_max_view[vc.voter];
     mx = std::max(mx, vc.new_view);
     if (!IsNormal()) return;
     // pob.md §6.4: f+1 replicas ahead of us cannot all be faulty: join the
     // highest view that f+1 of them have reached.
     std::vector<uint64_t> ahead;
-    for (const auto& [voter, v] : m_vc_max_view) {
+    for (const auto& [voter, v] : m_round.vc_max_view) {
         if (v > m_safety.view) ahead.push_back(v);
     }
     if (ahead.size() >= m_committee.f() + 1) {
@@ -1230,7 +954,7 @@ void Engine::HandleViewChange(const ViewChangeMsg& vc, TimePoint now) {
 
 void Engine::TryNewView(uint64_t view, TimePoint now) {
     if (view == 0 || view != m_safety.view || Primary(m_height + 1, view) != m_opt.id) return;
-    if (m_vcs[view].size() < m_committee.quorum()) return;
+    if (m_round.view_changes[view].size() < m_committee.quorum()) return;
     Propose(view, now);
 }
 
@@ -1239,20 +963,19 @@ void Engine::TryNewView(uint64_t view, TimePoint now) {
 
 void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
                            crypto::Certificate cert, TimePoint now) {
-    auto vit = m_valid.find(hash);
-    if (vit == m_valid.end()) {
+    auto vit = m_round.valid.find(hash);
+    if (vit == m_round.valid.end()) {
         // Certified but not (yet) validated by us: find the block among the
         // proposals we saw or wait for it (sync).
-        for (const auto& [from, p] : m_waiting) {
+        for (const auto& [from, p] : m_round.waiting) {
             (void)from;
             if (p.block_hash == hash) {
-                std::vector<crypto::Hash256> missing;
-                if (Validate(p.block, &missing).ok()) break;
+                if (Validate(p.block).ok()) break;
             }
         }
-        vit = m_valid.find(hash);
-        if (vit == m_valid.end()) {
-            m_pending_final = PendingFinal{commit_view, hash, std::move(cert)};
+        vit = m_round.valid.find(hash);
+        if (vit == m_round.valid.end()) {
+            m_round.pending_final = Round::PendingFinal{commit_view, hash, std::move(cert)};
             if (now - m_last_sync_request >= m_opt.params.view_timeout_ns / 4) {
                 m_last_sync_request = now;
                 Emit(Broadcast{SyncRequest{m_height + 1}});
@@ -1395,6 +1118,19 @@ void Engine::TrimMemory() {
     }
 }
 
+std::string DescribeSync(const SyncApply& r) {
+    const std::string h = std::to_string(r.bad_height);
+    switch (r.verdict) {
+        case SyncVerdict::kOk:
+            return std::to_string(r.applied) + " blocks applied";
+        case SyncVerdict::kBadCertificate:
+            return "certificate of block " + h + " does not verify";
+        case SyncVerdict::kBlockDoesNotApply:
+            return "certified block " + h + " does not apply: " + BlockRejectName(r.reject);
+    }
+    return "unknown";
+}
+
 Effects Engine::ApplySync(const NodeId& from, const SyncResponse& r, TimePoint now,
                           SyncApply* out) {
     HandleSyncResponse(from, r, now, out);
@@ -1424,9 +1160,9 @@ void Engine::ReplayBuffered(TimePoint now) {
 }
 
 void Engine::RetryWaiting(TimePoint now) {
-    if (m_waiting.empty()) return;
-    auto waiting = std::move(m_waiting);
-    m_waiting.clear();
+    if (m_round.waiting.empty()) return;
+    auto waiting = std::move(m_round.waiting);
+    m_round.waiting.clear();
     for (auto& [from, p] : waiting) HandleProposal(from, p, now);
 }
 
@@ -1495,22 +1231,18 @@ void Engine::HandleSyncResponse(const NodeId& from, const SyncResponse& r, TimeP
             m_committee.quorum(), m_verifier);
         if (!st.ok()) {
             ++m_stats.bad_messages;
-            res.bad = true;
-            res.bad_certificate = true;
-            res.why = "certificate of block " + std::to_string(cb->block.height) +
-                      " does not verify: " + st.error().message;
+            res.verdict = SyncVerdict::kBadCertificate;
+            res.bad_height = cb->block.height;
             return;
         }
-        std::vector<crypto::Hash256> missing;
         auto bp = std::make_shared<const core::FinalBlock>(cb->block);
-        auto vs = Validate(bp, &missing);
+        auto vs = Validate(bp);
         if (!vs.ok()) {
-            if (!missing.empty()) Emit(Send{from, MicroRequest{missing}});
-            m_log.Warn("certified block {} does not apply: {}", cb->block.height,
-                       vs.error().message);
-            res.bad = true;
-            res.why = "certified block " + std::to_string(cb->block.height) +
-                      " does not apply: " + vs.error().message;
+            if (!vs.error().missing.empty()) Emit(Send{from, MicroRequest{vs.error().missing}});
+            res.verdict = SyncVerdict::kBlockDoesNotApply;
+            res.bad_height = cb->block.height;
+            res.reject = vs.error().reason;
+            m_log.Warn("{}", DescribeSync(res));
             return;
         }
         FinalizeBlock(hash, cb->commit_view, cb->cert, now);

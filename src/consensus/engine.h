@@ -20,9 +20,11 @@
 #pragma once
 
 #include <consensus/application.h>
+#include <consensus/block_rules.h>
 #include <consensus/election.h>
 #include <consensus/messages.h>
 #include <consensus/params.h>
+#include <consensus/round.h>
 #include <consensus/safety.h>
 #include <core/block.h>
 #include <crypto/keys.h>
@@ -48,13 +50,23 @@ struct EngineOptions {
     uint64_t chain_memory = 0;
 };
 
-// What one SyncResponse did (Engine::ApplySync).
+// What one SyncResponse did (Engine::ApplySync). The driver maps the
+// verdict to a peer penalty: a forged certificate is proof of malice, a
+// certified block that does not apply may be a lost MicroBlock.
+enum class SyncVerdict : uint8_t {
+    kOk,                 // every block at the next height(s) applied (maybe none)
+    kBadCertificate,     // a commit certificate does not verify
+    kBlockDoesNotApply,  // a certified block is invalid here (see `reject`)
+};
 struct SyncApply {
     size_t applied = 0;  // final blocks added
-    bool bad = false;    // the sender served data that cannot be right
-    bool bad_certificate = false;
-    std::string why;
+    SyncVerdict verdict = SyncVerdict::kOk;
+    uint64_t bad_height = 0;  // the block that failed (verdict != kOk)
+    BlockReject reject{};     // why it did not apply (kBlockDoesNotApply)
+    bool bad() const { return verdict != SyncVerdict::kOk; }
 };
+// One line for logs and penalties: "certified block 7 does not apply: ...".
+std::string DescribeSync(const SyncApply& r);
 
 // Counters for tests, the simulator's summary and metrics.
 struct EngineStats {
@@ -130,9 +142,6 @@ class Engine {
     std::optional<std::string> OwnerOf(const std::string& publisher) const;
 
   private:
-    struct Plan;
-    struct Validated;
-
     // Routing and phase 1.
     void RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client, TimePoint now);
     void ProduceMicro(TimePoint now);
@@ -148,14 +157,17 @@ class Engine {
     void EnterHeight(uint64_t height, TimePoint now);
     void Propose(uint64_t view, TimePoint now);
     std::shared_ptr<core::FinalBlock> BuildBlock(uint64_t view, TimePoint now);
+    // pob.md §3.3: the MicroRefs a block at `height` carries (the fair
+    // budget walk); asks producers for MicroBlocks lost on the way.
+    std::vector<core::MicroRef> ChooseMicroRefs(uint64_t height,
+                                                const std::set<std::string>& fallback_now);
     void HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint now);
-    util::Status CheckJustification(const ProposalMsg& p) const;
-    util::Status CheckViewChange(const ViewChangeMsg& vc, bool need_block) const;
-    util::Status MakePlan(const core::FinalBlock& b, Plan* plan,
-                          std::vector<crypto::Hash256>* missing);
-    util::Status Validate(const std::shared_ptr<const core::FinalBlock>& b,
-                          std::vector<crypto::Hash256>* missing);
-    util::Status ReplicaRefusal(const Validated& v);
+    // The read-only view of the final chain the block rules take.
+    ChainView View() const;
+    // ValidateBlock with this height's memo (valid/invalid by hash): a
+    // refusal other than kMissingMicro is remembered (a block refused again
+    // gives its first reason) and counted once.
+    util::Result<void, PlanReject> Validate(const std::shared_ptr<const core::FinalBlock>& b);
     void Dispatch(const NodeId& from, const Message& msg, TimePoint now);
     void HandleVote(const core::SignedVote& v, TimePoint now);
     void CastVote(VoteKind kind, uint64_t view, const crypto::Hash256& hash, TimePoint now);
@@ -206,12 +218,7 @@ class Engine {
     std::set<std::string> m_slashed;   // ever, by final evidence
     std::set<std::string> m_fallback;  // this epoch
     std::map<std::string, std::pair<uint64_t, crypto::Hash256>>
-        m_included;  // producer → last final (seq, hash)
-    struct RecentTx {
-        std::string producer;  // "" for direct (fallback) txs
-        std::shared_ptr<const core::Tx> tx;
-        crypto::Hash256 hash;
-    };
+        m_included;                                      // producer → last final (seq, hash)
     std::map<uint64_t, std::vector<RecentTx>> m_recent;  // final heights within the windows
     std::set<crypto::Hash256> m_final_txs;               // hashes final within dedup_window
     std::set<crypto::Hash256> m_compensated;             // never compensate twice
@@ -239,25 +246,10 @@ class Engine {
     std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> m_direct;
     std::set<crypto::Hash256> m_direct_set;
 
-    // PBFT at height m_height + 1.
+    // PBFT at height m_height + 1: the persisted safety state, and the rest
+    // of the height's state in one value, replaced whole by EnterHeight.
     SafetyState m_safety;
-    std::map<crypto::Hash256, std::shared_ptr<Validated>> m_valid;
-    std::set<crypto::Hash256> m_invalid;
-    std::map<uint64_t, crypto::Hash256> m_proposal_of_view;
-    std::set<uint64_t> m_proposed_views;
-    std::map<std::tuple<uint8_t, uint64_t, crypto::Hash256>, crypto::CertificateBuilder> m_votes;
-    std::map<std::tuple<std::string, uint8_t, uint64_t>, core::SignedVote> m_seen_votes;
-    std::map<uint64_t, std::map<NodeId, ViewChangeMsg>> m_vcs;
-    std::map<NodeId, uint64_t> m_vc_max_view;
-    std::optional<ViewChangeMsg> m_my_vc;  // our latest view change at this height
-    std::map<NodeId, TimePoint> m_vc_replied;
-    std::vector<std::pair<NodeId, ProposalMsg>> m_waiting;  // proposals lacking MicroBlocks
-    struct PendingFinal {
-        uint64_t view;
-        crypto::Hash256 hash;
-        crypto::Certificate cert;
-    };
-    std::optional<PendingFinal> m_pending_final;  // certified but block unknown/unresolved
+    Round m_round;
 
     // Messages for later heights, replayed on entering them.
     std::deque<std::pair<NodeId, Message>> m_buffer;

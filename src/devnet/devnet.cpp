@@ -107,9 +107,11 @@ util::Status CheckAddresses(const Manifest& m, const NodeEntry& n) {
     };
     const auto [p2p_ip, p2p_port] = split(n.p2p);
     const auto [http_ip, http_port] = split(n.http.substr(std::strlen("http://")));
+    const auto [grpc_ip, grpc_port] = split(n.grpc);
     for (const auto& [what, ip, port] :
          {std::tuple<const char*, std::string, uint16_t>{"P2P", p2p_ip, p2p_port},
-          std::tuple<const char*, std::string, uint16_t>{"HTTP", http_ip, http_port}}) {
+          std::tuple<const char*, std::string, uint16_t>{"HTTP", http_ip, http_port},
+          std::tuple<const char*, std::string, uint16_t>{"gRPC", grpc_ip, grpc_port}}) {
         if (auto st = CheckTcpFree(ip, port); !st) {
             return Err(
                 "node " + n.name + ": its " + what + " address " + ip + ":" + std::to_string(port) +

@@ -1,13 +1,16 @@
 #include <core/genesis.h>
 #include <crypto/keys.h>
 #include <devnet/layout.h>
+#include <util/assert.h>
 #include <util/bytes.h>
 #include <util/clock.h>
+#include <wallet/key_tool.h>
 
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 namespace iost::devnet {
@@ -16,6 +19,13 @@ namespace fs = std::filesystem;
 using util::Err;
 
 std::string ValidatorName(uint32_t i) { return "node" + std::to_string(i); }
+std::string IostProducerName(uint32_t i) {
+    std::string n = std::to_string(i);
+    return "producer" + std::string(n.size() < 3 ? 3 - n.size() : 0, '0') + n;
+}
+std::string ValidatorName(const NetworkShape& s, uint32_t i) {
+    return s.iost_genesis ? IostProducerName(i) : ValidatorName(i);
+}
 std::string ObserverName(uint32_t i) { return "obs" + std::to_string(i); }
 std::string UserName(uint32_t i) { return "user" + std::to_string(i); }
 
@@ -56,7 +66,7 @@ std::string GenesisYaml(const NetworkShape& s,
     std::string y;
     y += "# Written by iost-devnet (docs/devnet.md). DEVELOPMENT ONLY: the secret keys of these\n";
     y += "# accounts are in devnet.json next to this file.\n";
-    y += "chain_id: " + std::to_string(kDevnetChainId) + "\n";
+    y += "chain_id: " + std::to_string(s.chain_id) + "\n";
     y += "timestamp: " + Quote(UtcTimestamp(timestamp_ns)) + "\n";
     y += "accounts:\n";
     for (const auto& a : accounts) {
@@ -70,7 +80,7 @@ std::string GenesisYaml(const NetworkShape& s,
     y += "token:\n  symbol: iost\n  decimals: 8\n  total_supply: 21000000000\n  issuer: admin\n";
     y += "  allocations:\n";
     for (const auto& a : accounts) {
-        const int64_t alloc = a.name == "admin" ? kAdminAllocation : kUserAllocation;
+        const int64_t alloc = AllocationOf(s, a.name);
         y += "    - {account: " + a.name + ", amount: " + Quote(std::to_string(alloc)) + "}\n";
     }
     for (const auto& v : validators) {
@@ -118,6 +128,7 @@ std::string NodeConfigYaml(const NetworkShape& s, const std::string& address,
     y += "  max_inbound: " + std::to_string(room) + "\n";
     y += "  max_outbound: " + std::to_string(room) + "\n";
     y += "http: {listen: " + address + ":" + std::to_string(s.http_port) + "}\n";
+    y += "grpc: {listen: " + address + ":" + std::to_string(s.grpc_port) + "}\n";
     return y;
 }
 
@@ -144,6 +155,19 @@ std::string KeysYaml(const std::string& validator, const std::string& secret_key
     return y;
 }
 
+int64_t AllocationOf(const NetworkShape& s, const std::string& account) {
+    if (account == "admin") {
+        if (!s.iost_genesis) return kAdminAllocation;
+        // go-iost's genesis.yml gives admin 21e9 (of a 90e9 supply); the node
+        // fixes IOST's supply at mainnet's 21e9 (docs/contracts.md), so admin
+        // holds everything the other genesis accounts do not.
+        return kIostSupply - static_cast<int64_t>(s.validators()) * kValidatorAllocation -
+               static_cast<int64_t>(s.accounts) * kUserAllocation - kFoundationGasPledge;
+    }
+    if (account == "foundation") return kFoundationGasPledge;  // all pledged: balance 0
+    return kUserAllocation;
+}
+
 util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& dir,
                                     const RoleResolver& roles, const std::string& log_level) {
     IOST_TRY(ValidateShape(s));
@@ -154,29 +178,46 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
     if (ec) return Err("--dir " + root.string() + ": cannot create: " + ec.message());
 
     Manifest m;
+    m.chain_id = s.chain_id;
     m.dir = root.string();
     m.genesis = (root / "genesis.yml").string();
     m.shape = s;
 
-    auto account = [](std::string name, int64_t alloc, int64_t pledge) {
+    // go-iost's published development keys (config/dev_admin_key.json,
+    // config/iserver.yml, config/genesis/genesis.yml): public knowledge, so
+    // only ever for a local chain.
+    auto published = [](const char* secret) {
+        auto kp = wallet::KeyFromBase58Secret(crypto::Algorithm::kEd25519, secret);
+        IOST_ASSERT(kp.ok(), "go-iost's published development keys are valid Ed25519 keys");
+        return wallet::DescribeKey(*kp);
+    };
+    auto account = [&](std::string name, int64_t pledge,
+                       std::optional<wallet::KeyText> key = std::nullopt) {
         AccountEntry a;
         a.name = std::move(name);
-        const wallet::KeyText k = NewKey();
+        const wallet::KeyText k = key ? *key : NewKey();
         a.public_key = k.pubkey;
         a.secret_key = k.seckey;
-        a.balance = std::to_string(alloc - pledge);
+        a.balance = std::to_string(AllocationOf(s, a.name) - pledge);
         a.gas_pledge = std::to_string(pledge);
         return a;
     };
-    m.accounts.push_back(account("admin", kAdminAllocation, kAdminGasPledge));
+    if (s.iost_genesis) {
+        m.accounts.push_back(account("admin", kAdminGasPledge, published(kIostAdminSecret)));
+        m.accounts.push_back(
+            account("foundation", kFoundationGasPledge, published(kIostAdminSecret)));
+    } else {
+        m.accounts.push_back(account("admin", kAdminGasPledge));
+    }
     for (uint32_t i = 1; i <= s.accounts; ++i)
-        m.accounts.push_back(account(UserName(i), kUserAllocation, kUserGasPledge));
+        m.accounts.push_back(account(UserName(i), kUserGasPledge));
 
     std::vector<std::pair<std::string, wallet::KeyText>> validators;
     std::vector<wallet::KeyText> node_keys;
     for (uint32_t i = 0; i < s.nodes(); ++i) {
-        node_keys.push_back(NewKey());
-        if (i < s.validators()) validators.emplace_back(ValidatorName(i), node_keys.back());
+        node_keys.push_back(s.iost_genesis && i == 0 ? published(kIostProducer000Secret)
+                                                     : NewKey());
+        if (i < s.validators()) validators.emplace_back(ValidatorName(s, i), node_keys.back());
     }
     const std::string genesis = GenesisYaml(s, validators, m.accounts, util::SystemClock().Now());
     if (auto g = core::ParseGenesisYaml(genesis, m.genesis); !g) {
@@ -198,7 +239,7 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
         initial = std::move(*r);
     } else {
         for (uint32_t i = 0; i < s.validators(); ++i) {
-            initial[ValidatorName(i)] = i < s.believable ? Role::kBelievable : Role::kNormal;
+            initial[ValidatorName(s, i)] = i < s.believable ? Role::kBelievable : Role::kNormal;
         }
     }
 
@@ -209,7 +250,7 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
     for (uint32_t i = 0; i < s.nodes(); ++i) {
         const bool is_validator = i < s.validators();
         NodeEntry n;
-        n.name = is_validator ? ValidatorName(i) : ObserverName(i - s.validators());
+        n.name = is_validator ? ValidatorName(s, i) : ObserverName(i - s.validators());
         if (is_validator) {
             auto it = initial.find(n.name);
             if (it == initial.end())
@@ -224,6 +265,7 @@ util::Result<Manifest> CreateLayout(const NetworkShape& s, const std::string& di
         const std::string address = NodeAddress(s, i);
         n.p2p = address + ":" + std::to_string(s.p2p_port);
         n.http = "http://" + address + ":" + std::to_string(s.http_port);
+        n.grpc = address + ":" + std::to_string(s.grpc_port);
         n.data_dir = (nd / "data").string();
         n.log = (nd / "iserver.log").string();
         n.console = (nd / "console.log").string();

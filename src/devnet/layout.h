@@ -41,15 +41,34 @@ namespace iost::devnet {
 inline constexpr int64_t kAdminAllocation = 5'000'000'000;
 inline constexpr int64_t kAdminGasPledge = 1'000'000;
 inline constexpr int64_t kUserAllocation = 1'000'000;
-inline constexpr int64_t kUserGasPledge = 100'000;  // 1,000 gas per IOST: ~1e8 gas
+inline constexpr int64_t kUserGasPledge = 100'000;  // 100,000 gas per IOST: 1e10 gas
 inline constexpr int64_t kValidatorAllocation = 2'000'000;
 inline constexpr int64_t kValidatorStake = 1'000'000;
 inline constexpr int64_t kValidatorGasPledge = 1'000;
 inline constexpr int64_t kValidatorServi = 10;
 
+// --iost-genesis (go-iost config/genesis/genesis.yml, config/dev_admin_key.json,
+// config/iserver.yml): admin holds what the other accounts do not of the
+// 21e9 supply (go-iost: 21e9 of 90e9; the node fixes mainnet's 21e9); `foundation` 0;
+// admin/foundation share the published development key Gcv8c2tH...; the
+// first validator is producer000 with its published key 6sNQa7PV...
+inline constexpr int64_t kIostSupply = 21'000'000'000;
+inline constexpr int64_t kFoundationGasPledge = 10;  // signUp's own pledge in IOST
+inline constexpr const char* kIostAdminSecret =
+    "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";
+inline constexpr const char* kIostAdminPublic = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+inline constexpr const char* kIostProducer000Secret =
+    "1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g7zCVRxBVzuiUzB";
+inline constexpr const char* kIostProducer000Public =
+    "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b";
+
 std::string ValidatorName(uint32_t i);  // node<i>
-std::string ObserverName(uint32_t i);   // obs<i>
-std::string UserName(uint32_t i);       // user<i>, i >= 1
+// producer000, producer001, ... (IOST's names) with --iost-genesis, else node<i>.
+std::string ValidatorName(const NetworkShape& s, uint32_t i);
+// IOST allocated to a genesis account of this devnet.
+int64_t AllocationOf(const NetworkShape& s, const std::string& account);
+std::string ObserverName(uint32_t i);  // obs<i>
+std::string UserName(uint32_t i);      // user<i>, i >= 1
 
 // A fresh Ed25519 key in IOST's text form (wallet::NewKey: base58 pubkey
 // and 64-byte seed‖pub secret, as the SDK's KeyPair takes it).

@@ -53,9 +53,11 @@ std::string ManifestToJson(const Manifest& m) {
                   {"host", s.host},
                   {"p2p_port", s.p2p_port},
                   {"http_port", s.http_port},
+                  {"grpc_port", s.grpc_port},
                   {"micro_interval_ms", s.micro_interval_ms},
                   {"final_interval_ms", s.final_interval_ms},
-                  {"epoch_length", s.epoch_length}};
+                  {"epoch_length", s.epoch_length},
+                  {"iost_genesis", s.iost_genesis}};
     json nodes = json::array();
     for (const auto& n : m.nodes) {
         nodes.push_back({{"name", n.name},
@@ -63,6 +65,7 @@ std::string ManifestToJson(const Manifest& m) {
                          {"pid", n.pid},
                          {"p2p", n.p2p},
                          {"http", n.http},
+                         {"grpc", n.grpc},
                          {"data_dir", n.data_dir},
                          {"log", n.log},
                          {"console", n.console},
@@ -144,9 +147,16 @@ util::Result<Manifest> FromJson(const json& j) {
     MF_ASSIGN(s.host, Str(sj, sw, "host"));
     MF_ASSIGN(s.p2p_port, UInt<uint16_t>(sj, sw, "p2p_port", 65535));
     MF_ASSIGN(s.http_port, UInt<uint16_t>(sj, sw, "http_port", 65535));
+    // Manifests written before the gRPC API have no grpc_port: IOST's default.
+    if (sj.contains("grpc_port")) {
+        MF_ASSIGN(s.grpc_port, UInt<uint16_t>(sj, sw, "grpc_port", 65535));
+    }
     MF_ASSIGN(s.micro_interval_ms, UInt<uint32_t>(sj, sw, "micro_interval_ms", 60'000));
     MF_ASSIGN(s.final_interval_ms, UInt<uint32_t>(sj, sw, "final_interval_ms", 60'000));
     MF_ASSIGN(s.epoch_length, UInt<uint64_t>(sj, sw, "epoch_length", 1'000'000'000));
+    // Devnets made before --iost-genesis lack it; the chain id is the top-level one.
+    if (sj.contains("iost_genesis")) MF_ASSIGN(s.iost_genesis, Bool(sj, sw, "iost_genesis"));
+    s.chain_id = m.chain_id;
     if (auto st = ValidateShape(s); !st) return Err(sw + ": " + st.error().message);
 
     auto nodes = Field(j, w, "nodes");
@@ -171,6 +181,12 @@ util::Result<Manifest> FromJson(const json& j) {
         n.pid = static_cast<int>((*pid)->get<int64_t>());
         MF_ASSIGN(n.p2p, Str(nj, nw, "p2p"));
         MF_ASSIGN(n.http, Str(nj, nw, "http"));
+        if (nj.contains("grpc")) {
+            MF_ASSIGN(n.grpc, Str(nj, nw, "grpc"));
+        } else {
+            const std::string hp = n.http.substr(n.http.find("//") + 2);
+            n.grpc = hp.substr(0, hp.rfind(':') + 1) + std::to_string(s.grpc_port);
+        }
         MF_ASSIGN(n.data_dir, Str(nj, nw, "data_dir"));
         MF_ASSIGN(n.log, Str(nj, nw, "log"));
         MF_ASSIGN(n.console, Str(nj, nw, "console"));

@@ -27,6 +27,7 @@ struct NodeEntry {
     int pid = 0;                // 0: not running as far as the launcher knows
     std::string p2p;            // "ip:port"
     std::string http;           // "http://ip:port"
+    std::string grpc;           // "ip:port" (IOST's ApiService, docs/grpc.md)
     std::string data_dir;       // absolute
     std::string log;            // iserver's log file (absolute)
     std::string console;        // iserver's stdout/stderr (absolute)

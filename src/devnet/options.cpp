@@ -40,6 +40,12 @@ std::string NodeAddress(const NetworkShape& s, uint32_t index) {
 }
 
 util::Status ValidateShape(const NetworkShape& s) {
+    if (s.chain_id == 0) return Err("--chain-id must be positive");
+    if (s.iost_genesis && s.accounts > kMaxAccountsIostGenesis) {
+        return Err("--accounts " + std::to_string(s.accounts) + ": at most " +
+                   std::to_string(kMaxAccountsIostGenesis) +
+                   " with --iost-genesis (admin holds the rest of the 21e9 supply)");
+    }
     if (s.fallback) {
         if (s.validators() == 0)
             return Err("--believable/--normal: a network needs at least one validator");
@@ -82,6 +88,12 @@ util::Status ValidateShape(const NetworkShape& s) {
         return Err("ports: the P2P and HTTP ports must be two different non-zero ports (got " +
                    std::to_string(s.p2p_port) + " and " + std::to_string(s.http_port) + ")");
     }
+    if (s.grpc_port == 0 || s.grpc_port == s.p2p_port || s.grpc_port == s.http_port) {
+        return Err(
+            "ports: the gRPC port must be non-zero and differ from the P2P and HTTP ports "
+            "(got " +
+            std::to_string(s.grpc_port) + ")");
+    }
     if (s.micro_interval_ms < 10 || s.micro_interval_ms > 60'000) {
         return Err("--micro-interval-ms " + std::to_string(s.micro_interval_ms) +
                    ": must be in [10, 60000]");
@@ -109,9 +121,12 @@ util::Result<NetworkShape> ShapeFromOptions(const DevnetOptions& o) {
     if (o.host) s.host = *o.host;
     if (o.p2p_port) s.p2p_port = *o.p2p_port;
     if (o.http_port) s.http_port = *o.http_port;
+    if (o.grpc_port) s.grpc_port = *o.grpc_port;
     if (o.micro_interval_ms) s.micro_interval_ms = *o.micro_interval_ms;
     if (o.final_interval_ms) s.final_interval_ms = *o.final_interval_ms;
     if (o.epoch_length) s.epoch_length = *o.epoch_length;
+    if (o.iost_genesis) s.iost_genesis = *o.iost_genesis;
+    s.chain_id = o.chain_id ? *o.chain_id : (s.iost_genesis ? kIostLocalChainId : kDevnetChainId);
     IOST_TRY(ValidateShape(s));
     return s;
 }
@@ -149,9 +164,12 @@ util::Result<NetworkShape> ResumeShape(const NetworkShape& existing, const Devne
     IOST_TRY(Same("--host", o.host, existing.host));
     IOST_TRY(Same("--p2p-port", o.p2p_port, existing.p2p_port));
     IOST_TRY(Same("--http-port", o.http_port, existing.http_port));
+    IOST_TRY(Same("--grpc-port", o.grpc_port, existing.grpc_port));
     IOST_TRY(Same("--micro-interval-ms", o.micro_interval_ms, existing.micro_interval_ms));
     IOST_TRY(Same("--final-interval-ms", o.final_interval_ms, existing.final_interval_ms));
     IOST_TRY(Same("--epoch-length", o.epoch_length, existing.epoch_length));
+    IOST_TRY(Same("--iost-genesis", o.iost_genesis, existing.iost_genesis));
+    IOST_TRY(Same("--chain-id", o.chain_id, existing.chain_id));
     if (o.sampling) {
         // Compare values, not text: "0.10" is "0.1".
         auto a = core::ParseProbabilityPpm(*o.sampling);

@@ -20,8 +20,12 @@
 namespace iost::devnet {
 
 inline constexpr uint32_t kDevnetChainId = 1024;  // the SDK's default chain id
+// go-iost's local node (config/iserver.yml p2p.chainid since v3.1.0; the
+// SDK's default 1024 is mainnet's). --iost-genesis uses it unless --chain-id.
+inline constexpr uint32_t kIostLocalChainId = 1020;
 inline constexpr uint16_t kDefaultP2pPort = 30000;
 inline constexpr uint16_t kDefaultHttpPort = 30001;
+inline constexpr uint16_t kDefaultGrpcPort = 30002;  // IOST's gRPC port (docs/grpc.md)
 inline constexpr uint32_t kDefaultBelievable = 4;
 inline constexpr uint32_t kDefaultNormal = 4;
 inline constexpr uint32_t kDefaultAccounts = 4;
@@ -32,6 +36,8 @@ inline constexpr const char* kDefaultHost = "127.0.0.1";
 inline constexpr uint32_t kMinNormalForPob = 4;
 inline constexpr uint32_t kMaxNodes = 200;
 inline constexpr uint32_t kMaxAccounts = 100'000;
+// With --iost-genesis admin holds the rest of the 21e9 supply; keep it large.
+inline constexpr uint32_t kMaxAccountsIostGenesis = 10'000;
 
 // The network's shape: fixed when the devnet is created, kept in devnet.json.
 struct NetworkShape {
@@ -44,9 +50,15 @@ struct NetworkShape {
     std::string host = kDefaultHost;          // node i binds host + i
     uint16_t p2p_port = kDefaultP2pPort;
     uint16_t http_port = kDefaultHttpPort;
+    uint16_t grpc_port = kDefaultGrpcPort;
     uint32_t micro_interval_ms = 100;
     uint32_t final_interval_ms = 500;
     uint64_t epoch_length = 1000;
+    // IOST's documented local-node genesis (go-iost config/genesis/genesis.yml,
+    // config/dev_admin_key.json): `admin` and `foundation` with the published
+    // development key, validators producer000 (its published key), producer001...
+    bool iost_genesis = false;
+    uint32_t chain_id = kDevnetChainId;
 
     uint32_t validators() const { return believable + normal; }
     uint32_t nodes() const { return believable + normal + observers; }
@@ -60,9 +72,11 @@ struct DevnetOptions {
     std::optional<std::string> sampling;
     std::optional<bool> fallback;
     std::optional<std::string> host;
-    std::optional<uint16_t> p2p_port, http_port;
+    std::optional<uint16_t> p2p_port, http_port, grpc_port;
     std::optional<uint32_t> micro_interval_ms, final_interval_ms;
     std::optional<uint64_t> epoch_length;
+    std::optional<bool> iost_genesis;
+    std::optional<uint32_t> chain_id;
     bool reset = false;
     std::string bin_dir;            // where iserver is; "" = caller decides
     uint32_t start_timeout_s = 90;  // until every node serves and height >= 1

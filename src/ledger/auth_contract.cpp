@@ -297,7 +297,7 @@ std::shared_ptr<const Contract> MakeAuthContract() {
     t["revokeGroup"] = {{A::kString, A::kString, A::kString}, RevokeGroup};
     t["assignPermissionToGroup"] = {{A::kString, A::kString, A::kString}, AssignPermissionToGroup};
     t["revokePermissionInGroup"] = {{A::kString, A::kString, A::kString}, RevokePermissionInGroup};
-    return std::make_shared<NativeContract>("auth.iost", std::move(t));
+    return std::make_shared<NativeContract>("auth.iost", std::move(t), kGasPerJsCall);
 }
 
 }  // namespace iost::ledger::native

@@ -30,6 +30,7 @@ ContractTable ContractTable::WithSystemContracts() {
     t.Register(native::MakeRamContract());
     t.Register(native::MakeVoteProducerContract());
     t.Register(native::MakeSystemContract());
+    t.Register(native::MakeToken721Contract());
     return t;
 }
 
@@ -47,7 +48,8 @@ std::optional<std::string> ExecContext::Get(std::string_view key) {
 }
 
 void ExecContext::Put(std::string_view key, std::string value) {
-    m_cpu += kGasPerStateWrite;
+    m_cpu +=
+        std::max(kGasPerStateWrite, static_cast<int64_t>(value.size() / 10) * kGasPerValueTenBytes);
     m_state.Put(key, std::move(value));
 }
 
@@ -98,7 +100,7 @@ util::Result<std::string> ExecContext::Dispatch(std::string_view contract, std::
     if (m_stack.size() >= kMaxCallDepth) return util::Err("call stack too deep");
     const Contract* c = m_contracts.Find(contract);
     if (!c) return util::Err("prepare contract: contract not exists");
-    m_cpu += kGasPerAction;
+    m_cpu += c->CallCost();
     std::string granted;
     if (with_auth && !m_stack.empty()) {
         granted = m_stack.back();
@@ -133,6 +135,7 @@ util::Result<std::string> ExecContext::CallTop(std::string_view contract, std::s
 
 void ExecContext::Receipt(std::string func_name, std::string content) {
     m_net += static_cast<int64_t>(content.size());  // go-iost ReceiptCost: 1 net per byte
+    m_cpu += kGasPerReceipt;
     m_receipts.push_back({std::move(func_name), std::move(content)});
 }
 

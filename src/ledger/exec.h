@@ -31,19 +31,31 @@ namespace iost::ledger {
 
 class ExecContext;
 
-// Gas schedule (docs/contracts.md "Gas"). IOST: gas = 10·net + cpu, where net
-// counts bytes of the transaction and of receipts, cpu counts work. Ours
-// meters state access instead of IOST's per-instruction prices.
+// Gas schedule (docs/contracts.md "Gas"), go-iost's prices: gas = 10·net +
+// cpu (core/contract/cost.go ToGas), where net counts bytes of the
+// transaction and of receipts and cpu counts work. The state-access and
+// flag-down prices are go-iost's vm/host/costs.go; what we cannot follow is
+// the per-instruction price of IOST's JavaScript VM (we run no JavaScript).
 inline constexpr int64_t kGasPerNetByte = 10;      // go-iost Cost.ToGas
-inline constexpr int64_t kGasPerStateRead = 30;    // ours
-inline constexpr int64_t kGasPerStateWrite = 100;  // ours
-inline constexpr int64_t kGasPerAction = 1'000;    // ours: dispatch and argument parsing
-inline constexpr int64_t kGasPerAuthCheck = 10;    // go-iost CommonOpCost(1)
+inline constexpr int64_t kGasPerStateRead = 300;   // go-iost GetCost
+inline constexpr int64_t kGasPerStateWrite = 300;  // go-iost PutCost / DelCost (minimum)
+// PutCost grows with the value: len(value)/10 when that is above 300
+// (vm/host/db_handler.go Put).
+inline constexpr int64_t kGasPerValueTenBytes = 1;
+// Flag-down fare of a call: a contract that is JavaScript in IOST
+// (account.js, ram.js, vote_producer.js) costs JSCost; a Go-native one
+// (token, gas, system) costs its ABI's CommonOpCost(1).
+inline constexpr int64_t kGasPerJsCall = 30'000;  // go-iost JSCost (vm/monitor.go)
+inline constexpr int64_t kGasPerNativeCall = 10;  // go-iost CommonOpCost(1)
+inline constexpr int64_t kGasPerAuthCheck = 10;   // go-iost CommonOpCost(1) (authority.go)
+inline constexpr int64_t kGasPerReceipt = 10;  // go-iost CommonOpCost(1) per receipt (monitor.go)
 
 class Contract {
   public:
     virtual ~Contract() = default;
     virtual std::string_view id() const = 0;
+    // Gas of one call before any work (kGasPerJsCall or kGasPerNativeCall).
+    virtual int64_t CallCost() const = 0;
     // Runs one action. `data` is the JSON array of arguments; the result is
     // the JSON array of return values ("[]" for none). An error fails the
     // whole transaction (its message lands in the receipt).

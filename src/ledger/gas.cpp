@@ -1,9 +1,9 @@
 // gas.iost: pledge IOST for gas (go-iost vm/native/gas.go and
 // vm/database/gas_handler.go). The economic model, with IOST's constants:
-//  - each pledged IOST grants 1,000 gas at once (GasImmediateReward) and
-//    raises the user's gas limit by 3,000 (GasLimit);
-//  - gas regenerates linearly at (3,000 − 1,000) / 172,800 gas per IOST per
-//    second (fills in 2 days, GasFulfillSeconds), never above the limit,
+//  - each pledged IOST grants 100,000 gas at once (GasImmediateReward) and
+//    raises the user's gas limit by 300,000 (GasLimit);
+//  - gas regenerates linearly at (300,000 − 100,000) / 172,800 gas per IOST
+//    per second (fills in 2 days, GasFulfillSeconds), never above the limit,
 //    and one refresh counts at most 3 days (gasMaxIncreaseSeconds);
 //  - unpledged IOST comes back frozen for 3 days (UnpledgeFreezeSeconds); a
 //    user keeps at least 10 IOST pledged (GasMinPledgeOfUser) and each
@@ -20,9 +20,11 @@ namespace {
 using util::Err;
 using util::Result;
 
-constexpr int64_t kIostUnit = 100'000'000;      // raw units per IOST
-constexpr int64_t kImmediatePerIost = 100'000;  // ×100 gas per IOST
-constexpr int64_t kLimitPerIost = 300'000;      // ×100 gas per IOST
+constexpr int64_t kIostUnit = 100'000'000;  // raw units per IOST
+// go-iost: GasImmediateReward = Fixed{100000 * 100, Decimal 2}, GasLimit =
+// Fixed{300000 * 100, Decimal 2}, i.e. 100,000 and 300,000 gas per IOST.
+constexpr int64_t kImmediatePerIost = 100'000 * 100;  // ×100 gas per IOST
+constexpr int64_t kLimitPerIost = 300'000 * 100;      // ×100 gas per IOST
 constexpr int64_t kFulfillSeconds = 2 * 24 * 3600;
 constexpr int64_t kMaxIncreaseSeconds = 3 * 24 * 3600;
 constexpr int64_t kUnpledgeFreezeSeconds = 3 * 24 * 3600;
@@ -162,7 +164,7 @@ std::shared_ptr<const Contract> MakeGasContract() {
     std::map<std::string, ActionDef, std::less<>> t;
     t["pledge"] = {{A::kString, A::kString, A::kString}, Pledge};
     t["unpledge"] = {{A::kString, A::kString, A::kString}, Unpledge};
-    return std::make_shared<NativeContract>("gas.iost", std::move(t));
+    return std::make_shared<NativeContract>("gas.iost", std::move(t), kGasPerNativeCall);
 }
 
 }  // namespace iost::ledger::native

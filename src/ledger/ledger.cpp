@@ -2,6 +2,7 @@
 #include <core/codec.h>
 #include <ledger/ledger.h>
 #include <ledger/native.h>
+#include <ledger/trie.h>
 
 #include <algorithm>
 #include <map>
@@ -202,9 +203,8 @@ util::Result<GenesisState> BuildGenesisState(const core::Genesis& g) {
     out.genesis_hash = core::GenesisHash(g);
     ov.Put(schema::kChainInfoKey, EncodeChainInfo(g.chain_id, out.genesis_hash));
     out.writes = ov.TakeWrites();
-    out.state_root = NextStateRoot(crypto::Hash256{}, out.writes);
-    out.writes[std::string(kStateRootKey)] =
-        std::string(out.state_root.begin(), out.state_root.end());
+    const MemState no_state;
+    out.state_root = CommitStateTree(no_state, out.writes);
     return out;
 }
 
@@ -688,10 +688,7 @@ BlockResult BlockExecutor::Finish() {
     BlockResult out;
     out.outcomes = std::move(m_outcomes);
     out.writes = m_block.TakeWrites();
-    const crypto::Hash256 prev = StateRootOf(m_base);
-    out.state_root = NextStateRoot(prev, out.writes);
-    out.writes[std::string(kStateRootKey)] =
-        std::string(out.state_root.begin(), out.state_root.end());
+    out.state_root = CommitStateTree(m_base, out.writes);
     return out;
 }
 

@@ -48,15 +48,20 @@ struct ActionDef {
 
 class NativeContract final : public Contract {
   public:
-    NativeContract(std::string id, std::map<std::string, ActionDef, std::less<>> actions)
-        : m_id(std::move(id)), m_actions(std::move(actions)) {}
+    // `call_cost`: kGasPerJsCall for a contract that is JavaScript in IOST,
+    // kGasPerNativeCall for one that is Go-native there.
+    NativeContract(std::string id, std::map<std::string, ActionDef, std::less<>> actions,
+                   int64_t call_cost)
+        : m_id(std::move(id)), m_actions(std::move(actions)), m_call_cost(call_cost) {}
     std::string_view id() const override { return m_id; }
+    int64_t CallCost() const override { return m_call_cost; }
     util::Result<std::string> Call(ExecContext& ctx, std::string_view action,
                                    std::string_view data) const override;
 
   private:
     std::string m_id;
     std::map<std::string, ActionDef, std::less<>> m_actions;
+    int64_t m_call_cost;
 };
 
 std::shared_ptr<const Contract> MakeTokenContract();
@@ -65,6 +70,7 @@ std::shared_ptr<const Contract> MakeGasContract();
 std::shared_ptr<const Contract> MakeRamContract();
 std::shared_ptr<const Contract> MakeVoteProducerContract();
 std::shared_ptr<const Contract> MakeSystemContract();
+std::shared_ptr<const Contract> MakeToken721Contract();
 
 // --- shared helpers (metered through ctx) ---
 std::optional<schema::TokenInfo> ReadTokenInfo(ExecContext& ctx, std::string_view symbol);
@@ -75,6 +81,8 @@ void WriteBalance(ExecContext& ctx, std::string_view symbol, std::string_view ho
 // Builds a JSON array text from strings/numbers.
 std::string JsonArray(std::initializer_list<nlohmann::json> items);
 std::string FormatAmount(int64_t raw, int decimals);  // IOST Decimal.String()
+// go-iost checkTokenSymValid: 2-16 of [a-z0-9_] (token.iost and token721.iost).
+util::Status CheckTokenSymbol(std::string_view sym);
 // Gas state at time t (gas.iost PGasAtTime), values ×100.
 schema::GasState GasAt(const schema::GasState& g, int64_t t_ns);
 inline constexpr std::string_view kIost = "iost";

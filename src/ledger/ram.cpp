@@ -117,6 +117,26 @@ Result<std::string> Sell(ExecContext& ctx, Args& args) {
     return JsonArray({Cents(price)});
 }
 
+// ram.js lend: gives `to` RAM out of `from`'s self RAM (what `from` bought);
+// `to` may use it but not sell it (it does not join `to`'s self RAM).
+Result<std::string> Lend(ExecContext& ctx, Args& args) {
+    const std::string& from = args.Str(0);
+    const std::string& to = args.Str(1);
+    const int64_t amount = args.Num(2);
+    if (amount < kMinTrade) return Err("minimum ram amount for trading is 10 byte");
+    if (!ctx.RequireAuth(from, kTransferPermission)) return Err("require auth failed. ret = false");
+    if (!ctx.AccountExists(to)) return Err("invalid account " + to);
+    const int64_t self = SelfRam(ctx, from);
+    if (self < amount) {
+        return Err("self ram amount " + std::to_string(self) + ", not enough for lend");
+    }
+    auto r = ctx.CallWithAuth("token.iost", "transfer",
+                              JsonArray({"ram", from, to, std::to_string(amount), ""}));
+    if (!r) return util::ErrOf(r.error());
+    ctx.Put(schema::RamSelfKey(from), schema::EncodeI64(self - amount));
+    return std::string("[]");
+}
+
 }  // namespace
 
 std::shared_ptr<const Contract> MakeRamContract() {
@@ -124,7 +144,8 @@ std::shared_ptr<const Contract> MakeRamContract() {
     std::map<std::string, ActionDef, std::less<>> t;
     t["buy"] = {{A::kString, A::kString, A::kNumber}, Buy};
     t["sell"] = {{A::kString, A::kString, A::kNumber}, Sell};
-    return std::make_shared<NativeContract>("ram.iost", std::move(t));
+    t["lend"] = {{A::kString, A::kString, A::kNumber}, Lend};
+    return std::make_shared<NativeContract>("ram.iost", std::move(t), kGasPerJsCall);
 }
 
 }  // namespace iost::ledger::native

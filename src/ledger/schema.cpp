@@ -62,6 +62,49 @@ std::string DebitHeightKey(uint64_t height) {
     return Join("fdh/", EncodeI64(static_cast<int64_t>(height)));
 }
 std::string DedupBucketKey(int64_t second) { return Join("ddb/", EncodeI64(second)); }
+std::string Token721InfoKey(std::string_view symbol) { return Join("t7i/", symbol); }
+std::string Token721OwnerKey(std::string_view symbol, std::string_view token_id) {
+    return Join3("t7o/", symbol, token_id);
+}
+std::string Token721MetadataKey(std::string_view symbol, std::string_view token_id) {
+    return Join3("t7m/", symbol, token_id);
+}
+std::string Token721ListKey(std::string_view symbol, std::string_view owner) {
+    return Join3("t7l/", symbol, owner);
+}
+
+std::string Token721Info::Encode() const {
+    core::Encoder e(32);
+    e.WriteString(issuer).WriteInt64(total_supply).WriteInt64(supply);
+    return AsStr(e.bytes());
+}
+
+util::Result<Token721Info> Token721Info::Decode(std::string_view bytes) {
+    core::Decoder d(util::AsBytes(bytes));
+    SCHEMA_READ(issuer, d.ReadString(), "token721 issuer");
+    SCHEMA_READ(total, d.ReadInt64(), "token721 total");
+    SCHEMA_READ(supply, d.ReadInt64(), "token721 supply");
+    IOST_TRY(d.ExpectEnd());
+    Token721Info t;
+    t.issuer = std::move(*issuer);
+    t.total_supply = *total;
+    t.supply = *supply;
+    return t;
+}
+
+std::string EncodeStringList(const std::vector<std::string>& items) {
+    core::Encoder e;
+    e.WriteStringList(items);
+    return AsStr(e.bytes());
+}
+
+util::Result<std::vector<std::string>> DecodeStringList(std::string_view bytes) {
+    core::Decoder d(util::AsBytes(bytes));
+    SCHEMA_READ(items, d.ReadStringList(bytes.size() / 4),
+                "string list");  // 4 bytes per item at least
+    IOST_TRY(d.ExpectEnd());
+    return std::move(*items);
+}
 
 std::string EncodeI64(int64_t v) {
     std::string s(8, '\0');

@@ -51,6 +51,12 @@ std::string ValidatorPubkeyKey(std::string_view pubkey_base58);
 std::string VoteKey(std::string_view voter, std::string_view producer);
 std::string DedupKey(const crypto::Hash256& tx_hash);
 std::string DedupBucketKey(int64_t second);
+// token721.iost (non-fungible tokens): the token record, each token id's
+// owner and metadata, and the ids an owner holds (in the order received).
+std::string Token721InfoKey(std::string_view symbol);
+std::string Token721OwnerKey(std::string_view symbol, std::string_view token_id);
+std::string Token721MetadataKey(std::string_view symbol, std::string_view token_id);
+std::string Token721ListKey(std::string_view symbol, std::string_view owner);
 inline constexpr std::string_view kDedupIndexKey = "ddi";
 inline constexpr std::string_view kChainInfoKey = "sys/chain";
 // Fraud records (docs/pob.md §7.3): per executed transaction the token debits
@@ -99,6 +105,16 @@ struct FreezeItem {
 };
 std::string EncodeFreezeList(const std::vector<FreezeItem>& items);
 util::Result<std::vector<FreezeItem>> DecodeFreezeList(std::string_view bytes);
+
+struct Token721Info {
+    std::string issuer;
+    int64_t total_supply = 0;  // how many ids may ever be issued
+    int64_t supply = 0;        // ids issued so far; the next id is this number
+    std::string Encode() const;
+    static util::Result<Token721Info> Decode(std::string_view bytes);
+};
+std::string EncodeStringList(const std::vector<std::string>& items);
+util::Result<std::vector<std::string>> DecodeStringList(std::string_view bytes);
 
 // gas.iost per-user state (go-iost vm/database/gas_handler.go), gas values
 // ×100 (GasDecimal 2), pledge in IOST raw units.

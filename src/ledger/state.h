@@ -3,15 +3,12 @@
 // node adapts storage::KvStore to StateReader; tests and the simulator use
 // MemState. Execution writes into an Overlay, which records an ordered write
 // set (std::map, so iteration order never depends on hashing) that the
-// storage layer persists in one batch and that the state root commits to.
+// storage layer persists in one batch.
 //
-// State root (docs/contracts.md "State root"): a hash chain over write sets,
-//   root_h = SHA3("iost-state-v1" ‖ root_{h-1} ‖ SHA3(canonical write set_h))
-// with root_0 computed over the genesis write set from an all-zero root. Two
-// nodes that start from the same genesis and apply the same blocks get the
-// same root; any divergence in any write changes every later root. The
-// current root is itself kept in state under kStateRootKey (excluded from the
-// hashed write set), so a node restarted from disk knows it.
+// State root (docs/state.md): the root of a Merkle tree over every state
+// entry (trie.h), whose nodes live in state too. The current root is also
+// kept under kStateRootKey (not an entry of the tree), so a node restarted
+// from disk knows it without hashing.
 //
 // Thread contract: a StateReader may be read concurrently only if the
 // implementation says so; MemState and Overlay are single-threaded values.
@@ -37,18 +34,9 @@ class StateReader {
 // key → new value, or nullopt for a deletion. Ordered by key (byte-wise).
 using WriteSet = std::map<std::string, std::optional<std::string>, std::less<>>;
 
-// Where the current state root lives in state. Not covered by the write-set
-// hash (it is the hash's output).
+// Where the current state root lives in state. Not an entry of the state
+// tree (it is the tree's output).
 inline constexpr std::string_view kStateRootKey = "sys/state_root";
-
-// The canonical bytes of a write set: int32 count, then per entry in key
-// order: string key, byte op (1 put, 0 delete), string value (empty on
-// delete); int32/string as IOST's SimpleEncoder (big-endian, int32 length
-// prefix). Entries under kStateRootKey are skipped.
-std::string EncodeWriteSet(const WriteSet& ws);
-crypto::Hash256 WriteSetHash(const WriteSet& ws);
-// The chain rule above.
-crypto::Hash256 NextStateRoot(const crypto::Hash256& prev_root, const WriteSet& ws);
 
 // An in-memory committed state (tests, simulator, benchmarks).
 class MemState final : public StateReader {

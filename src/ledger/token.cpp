@@ -17,19 +17,7 @@ constexpr std::string_view kTokenPermission = "token";
 constexpr std::string_view kTransferPermission = "transfer";
 constexpr size_t kMaxMemo = 512;
 
-Result<void> CheckSymbol(std::string_view sym) {
-    if (sym.size() < 2 || sym.size() > 16) {
-        return Err("token symbol invalid. token symbol length should be between 2,16 got " +
-                   std::string(sym));
-    }
-    for (char c : sym) {
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-            return Err("token symbol invalid. token symbol contains invalid character " +
-                       std::string(1, c));
-        }
-    }
-    return util::Ok();
-}
+Result<void> CheckSymbol(std::string_view sym) { return CheckTokenSymbol(sym); }
 
 bool IsValidAccount(ExecContext& ctx, std::string_view id) {
     if (ctx.IsContractId(id)) return ctx.ContractExists(id);
@@ -244,6 +232,20 @@ Result<std::string> TotalSupply(ExecContext& ctx, Args& args) {
 
 }  // namespace
 
+util::Status CheckTokenSymbol(std::string_view sym) {
+    if (sym.size() < 2 || sym.size() > 16) {
+        return Err("token symbol invalid. token symbol length should be between 2,16 got " +
+                   std::string(sym));
+    }
+    for (char c : sym) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return Err("token symbol invalid. token symbol contains invalid character " +
+                       std::string(1, c));
+        }
+    }
+    return util::Ok();
+}
+
 std::shared_ptr<const Contract> MakeTokenContract() {
     using A = Arg;
     std::map<std::string, ActionDef, std::less<>> t;
@@ -256,7 +258,7 @@ std::shared_ptr<const Contract> MakeTokenContract() {
     t["balanceOf"] = {{A::kString, A::kString}, BalanceOf};
     t["supply"] = {{A::kString}, Supply};
     t["totalSupply"] = {{A::kString}, TotalSupply};
-    return std::make_shared<NativeContract>("token.iost", std::move(t));
+    return std::make_shared<NativeContract>("token.iost", std::move(t), kGasPerNativeCall);
 }
 
 }  // namespace iost::ledger::native

@@ -191,7 +191,7 @@ std::shared_ptr<const Contract> MakeVoteProducerContract() {
                         return DoUnvote(c, a.Str(0), a.Str(0), a.Str(1),
                                         "vote_producer.iost/unstake");
                     }};
-    return std::make_shared<NativeContract>(std::string(kContract), std::move(t));
+    return std::make_shared<NativeContract>(std::string(kContract), std::move(t), kGasPerJsCall);
 }
 
 std::shared_ptr<const Contract> MakeSystemContract() {
@@ -212,7 +212,7 @@ std::shared_ptr<const Contract> MakeSystemContract() {
     };
     t["setCode"] = {{A::kString}, no_code};
     t["updateCode"] = {{A::kString, A::kString}, no_code};
-    return std::make_shared<NativeContract>("system.iost", std::move(t));
+    return std::make_shared<NativeContract>("system.iost", std::move(t), kGasPerNativeCall);
 }
 
 }  // namespace iost::ledger::native

@@ -70,8 +70,10 @@ struct RunnerOptions {
     std::string sender_prefix = "bench";  // account names bench0, bench1, ...
     std::string seed = "iost-bench";
     std::string admin = "admin";
-    std::string sink = "admin";             // every transfer pays this account
-    std::string gas_pledge_iost = "20000";  // ~4,000 gas per transfer: ~5,000 transfers each
+    std::string sink = "admin";  // every transfer pays this account
+    // 100,000 gas per IOST at once (go-iost): 1e9 gas, ~160,000 transfers of ~6,200 gas
+    // each, more than a full benchmark sends from one sender.
+    std::string gas_pledge_iost = "10000";
     std::string fund_iost = "100";
     unsigned sign_threads = 2;
     util::Logger log = util::Logger::Null();

@@ -404,11 +404,22 @@ class HostImpl final : public Host {
             return;
         }
         m_conns[c->serial] = c;
-        size_t inbound = 0;
-        for (const auto& [s, x] : m_conns) inbound += x->dir == Direction::kInbound;
+        size_t inbound = 0, same_ip = 0;
+        for (const auto& [s, x] : m_conns) {
+            if (x->dir != Direction::kInbound) continue;
+            ++inbound;
+            same_ip += c->ip_known && x->ip_known && x->remote_ip == c->remote_ip;
+        }
         if (inbound > m_opt.max_inbound) {
             c->state = ConnState::kHandshake;
             CloseConn(c, RejectReason::kTooManyPeers, "inbound slots full");
+            return;
+        }
+        const bool limited = c->ip_known && (m_opt.limit_loopback_ips || !IsLoopback(c->remote_ip));
+        if (limited && m_opt.max_inbound_per_ip != 0 && same_ip > m_opt.max_inbound_per_ip) {
+            ++m_stats.rejected_per_ip;
+            c->state = ConnState::kHandshake;
+            CloseConn(c, RejectReason::kTooManyPeers, "too many connections from this address");
             return;
         }
         BeginHandshake(c);

@@ -67,6 +67,11 @@ struct HostOptions {
     std::vector<Endpoint> seeds;
 
     size_t max_inbound = 32;
+    // Inbound connections one source address may hold (0: no such cap), so
+    // one host cannot take every inbound slot. Loopback is exempt unless
+    // limit_loopback_ips (every local test node shares 127.0.0.1 as source).
+    size_t max_inbound_per_ip = 8;
+    bool limit_loopback_ips = false;
     size_t max_outbound = 8;
     size_t max_address_book = 1024;
 
@@ -141,6 +146,7 @@ struct PeerInfo {
 struct HostStats {
     uint64_t accepted = 0, dialed = 0, handshakes_ok = 0, handshakes_failed = 0;
     uint64_t banned = 0, frames_bad = 0, gossip_duplicates = 0, log_suppressed = 0;
+    uint64_t rejected_per_ip = 0;  // inbound refused over max_inbound_per_ip
     size_t address_book = 0, ban_list = 0, pending_connections = 0;
 };
 

@@ -177,7 +177,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
     };
     auto run = [&]() -> Status {
         IOST_TRY(CheckKeys(root, "",
-                           {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http",
+                           {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http", "grpc",
                             "consensus", "mempool", "verify_threads", "storage", "audit"}));
         IOST_TRY(OptString(root, "", "data_dir", &c.data_dir));
         IOST_TRY(OptString(root, "", "genesis_file", &c.genesis_file));
@@ -210,7 +210,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
         }
         if (const YAML::Node n = root["p2p"]) {
             IOST_TRY(CheckKeys(n, "p2p",
-                               {"listen", "seeds", "max_inbound", "max_outbound", "relay_gossip"}));
+                               {"listen", "seeds", "max_inbound", "max_inbound_per_ip",
+                                "max_outbound", "relay_gossip"}));
             IOST_TRY(OptHostPort(n, "p2p", "listen", /*allow_zero=*/true, &c.p2p_listen));
             if (const YAML::Node s = n["seeds"]) {
                 if (!s.IsSequence() && !s.IsNull())
@@ -227,14 +228,27 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
                 }
             }
             IOST_TRY(OptInt<size_t>(n, "p2p", "max_inbound", 0, 4096, &c.max_inbound));
+            IOST_TRY(
+                OptInt<size_t>(n, "p2p", "max_inbound_per_ip", 0, 4096, &c.max_inbound_per_ip));
             IOST_TRY(OptInt<size_t>(n, "p2p", "max_outbound", 0, 1024, &c.max_outbound));
             IOST_TRY(OptBool(n, "p2p", "relay_gossip", &c.relay_gossip));
         }
         if (const YAML::Node n = root["http"]) {
-            IOST_TRY(CheckKeys(n, "http", {"enabled", "listen", "threads"}));
+            IOST_TRY(CheckKeys(
+                n, "http",
+                {"enabled", "listen", "threads", "max_connections", "max_connections_per_ip"}));
             IOST_TRY(OptBool(n, "http", "enabled", &c.http_enabled));
             IOST_TRY(OptHostPort(n, "http", "listen", /*allow_zero=*/true, &c.http_listen));
             IOST_TRY(OptInt<int>(n, "http", "threads", 1, 64, &c.http_threads));
+            IOST_TRY(
+                OptInt<size_t>(n, "http", "max_connections", 1, 100000, &c.http_max_connections));
+            IOST_TRY(OptInt<size_t>(n, "http", "max_connections_per_ip", 0, 100000,
+                                    &c.http_max_connections_per_ip));
+        }
+        if (const YAML::Node n = root["grpc"]) {
+            IOST_TRY(CheckKeys(n, "grpc", {"enabled", "listen"}));
+            IOST_TRY(OptBool(n, "grpc", "enabled", &c.grpc_enabled));
+            IOST_TRY(OptHostPort(n, "grpc", "listen", /*allow_zero=*/true, &c.grpc_listen));
         }
         if (const YAML::Node n = root["consensus"]) {
             IOST_TRY(CheckKeys(
@@ -282,6 +296,15 @@ Status ValidateNodeConfig(const NodeConfig& c) {
     if (c.http_enabled && c.p2p_listen.port != 0 && c.p2p_listen.port == c.http_listen.port &&
         c.p2p_listen.host == c.http_listen.host) {
         return Err("http.listen: same address as p2p.listen (" + c.http_listen.ToString() + ")");
+    }
+    if (c.grpc_enabled && c.grpc_listen.port != 0) {
+        if (c.p2p_listen.port == c.grpc_listen.port && c.p2p_listen.host == c.grpc_listen.host)
+            return Err("grpc.listen: same address as p2p.listen (" + c.grpc_listen.ToString() +
+                       ")");
+        if (c.http_enabled && c.http_listen.port == c.grpc_listen.port &&
+            c.http_listen.host == c.grpc_listen.host)
+            return Err("grpc.listen: same address as http.listen (" + c.grpc_listen.ToString() +
+                       ")");
     }
     if (c.max_inbound == 0 && c.max_outbound == 0) {
         return Err("p2p.max_inbound/max_outbound: both 0 leaves the node without peers");

@@ -23,6 +23,8 @@ namespace iost::node {
 
 inline constexpr uint16_t kDefaultP2pPort = 30000;
 inline constexpr uint16_t kDefaultHttpPort = 30001;
+// go-iost's gRPC port (config/iserver.yml rpc.grpc_addr), docs/grpc.md.
+inline constexpr uint16_t kDefaultGrpcPort = 30002;
 
 struct HostPort {
     std::string host;
@@ -44,6 +46,7 @@ struct NodeConfig {
     HostPort p2p_listen{"0.0.0.0", kDefaultP2pPort};
     std::vector<HostPort> seeds;
     size_t max_inbound = 32;
+    size_t max_inbound_per_ip = 8;  // 0: no per-address cap (loopback is never capped)
     size_t max_outbound = 16;
     // Re-broadcast gossip (MicroBlocks, consensus messages, evidence) received
     // from a peer to our other peers: needed only when validators are not
@@ -53,6 +56,12 @@ struct NodeConfig {
     bool http_enabled = true;
     HostPort http_listen{"0.0.0.0", kDefaultHttpPort};
     int http_threads = 2;
+    size_t http_max_connections = 128;
+    size_t http_max_connections_per_ip = 32;  // 0: no per-address cap
+
+    // IOST's ApiService over gRPC (docs/grpc.md), the same API as http.
+    bool grpc_enabled = true;
+    HostPort grpc_listen{"0.0.0.0", kDefaultGrpcPort};
 
     // Consensus timing not fixed by the genesis file (node-local).
     int64_t view_timeout_ms = 2000;

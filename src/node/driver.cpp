@@ -2,6 +2,7 @@
 #include <core/codec.h>
 #include <net/message_types.h>
 #include <node/driver.h>
+#include <node/stored_block.h>
 #include <node/wire.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -34,23 +35,6 @@ crypto::Hash256 FromHash32(const storage::Hash32& h) {
     return out;
 }
 
-util::Bytes EncodeCert(uint64_t commit_view, const crypto::Certificate& cert) {
-    core::Encoder e(128);
-    e.WriteInt64(static_cast<int64_t>(commit_view));
-    core::EncodeCertificate(e, cert);
-    return e.Take();
-}
-
-util::Result<std::pair<uint64_t, crypto::Certificate>> DecodeCert(util::ByteView b) {
-    core::Decoder d(b);
-    auto v = d.ReadInt64();
-    if (!v) return util::ErrOf(v.error());
-    auto c = core::DecodeCertificate(d);
-    if (!c) return util::ErrOf(c.error());
-    IOST_TRY(d.ExpectEnd());
-    return std::make_pair(static_cast<uint64_t>(*v), std::move(*c));
-}
-
 // A node keeps only recent final blocks in the engine's memory; older ones
 // are served from the BlockStore.
 DriverOptions WithNodeDefaults(DriverOptions o) {
@@ -63,6 +47,17 @@ bool IsTimeError(core::TxError e) {
 }
 
 }  // namespace
+
+net::Misbehaviour SyncPenalty(const consensus::SyncApply& r) {
+    switch (r.verdict) {
+        case consensus::SyncVerdict::kBadCertificate:
+            return net::Misbehaviour::kInvalidSignature;
+        case consensus::SyncVerdict::kOk:
+        case consensus::SyncVerdict::kBlockDoesNotApply:
+            break;
+    }
+    return net::Misbehaviour::kInvalidMessage;
+}
 
 LatencyHistogram LatencyHistogram::WithDefaultBuckets() {
     LatencyHistogram h;
@@ -203,35 +198,10 @@ util::Status Driver::InitOrRestore() {
     std::vector<std::shared_ptr<const core::CertifiedBlock>> blocks;
     std::vector<std::shared_ptr<const core::MicroBlock>> micros;
     for (uint64_t h = 1; h <= head->height; ++h) {
-        auto raw = m_blocks.GetBlock(h);
-        if (!raw) return util::ErrOf(raw.error());
-        auto rawc = m_blocks.GetCertificate(h);
-        if (!rawc) return util::ErrOf(rawc.error());
-        if (!*raw || !*rawc)
-            return util::Err("block " + std::to_string(h) + " is missing from the data dir");
-        auto fb = core::FinalBlock::FromBytes(**raw);
-        if (!fb) return util::Err("block " + std::to_string(h) + ": " + fb.error().message);
-        auto cert = DecodeCert(**rawc);
-        if (!cert)
-            return util::Err("certificate " + std::to_string(h) + ": " + cert.error().message);
-        auto cb = std::make_shared<core::CertifiedBlock>();
-        cb->block = std::move(*fb);
-        cb->commit_view = cert->first;
-        cb->cert = std::move(cert->second);
-        blocks.push_back(std::move(cb));
-        auto mh = m_blocks.GetBlockMicroHashes(h);
-        if (!mh) return util::ErrOf(mh.error());
-        if (*mh) {
-            for (const auto& hash : **mh) {
-                auto rm = m_blocks.GetMicroBlock(hash);
-                if (!rm) return util::ErrOf(rm.error());
-                if (!*rm)
-                    return util::Err("micro-block of block " + std::to_string(h) + " is missing");
-                auto m = core::MicroBlock::FromBytes(**rm);
-                if (!m) return util::Err("micro-block: " + m.error().message);
-                micros.push_back(std::make_shared<const core::MicroBlock>(std::move(*m)));
-            }
-        }
+        auto stored = LoadStoredBlock(m_blocks, h);
+        if (!stored) return util::Err(stored.error().detail);
+        blocks.push_back(std::move(stored->certified));
+        micros.insert(micros.end(), stored->micros.begin(), stored->micros.end());
         if (blocks.size() >= kRestoreChunk || h == head->height) {
             auto st = m_engine->RestoreBlocks(blocks, micros, now);
             if (!st)
@@ -666,7 +636,7 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
     rec.hash = ToHash32(b.Hash());
     rec.prev_hash = ToHash32(b.prev_hash);
     rec.encoded_block = b.ToBytes();
-    rec.encoded_certificate = EncodeCert(cb.commit_view, cb.cert);
+    rec.encoded_certificate = EncodeCertificateRecord(cb.commit_view, cb.cert);
     // The micro-blocks it references, in order (the engine hands them over
     // with the block: it may forget them right after).
     std::vector<crypto::Hash256> included;
@@ -778,42 +748,17 @@ void Driver::ServeSync(const net::NodeId& peer, uint64_t from_height) {
     const uint64_t last = head ? std::min(head->height, from_height + m_opt.sync.batch - 1) : 0;
     for (uint64_t h = std::max<uint64_t>(from_height, 1); head && h <= last; ++h) {
         if (!resp.blocks.empty() && bytes >= m_opt.sync_serve_bytes) break;
-        auto raw = m_blocks.GetBlock(h);
-        auto rawc = m_blocks.GetCertificate(h);
-        auto mh = m_blocks.GetBlockMicroHashes(h);
-        if (!raw || !*raw || !rawc || !*rawc || !mh) break;
-        auto fb = core::FinalBlock::FromBytes(**raw);
-        auto cert = DecodeCert(**rawc);
-        if (!fb || !cert) {
-            m_log.Error("sync: stored block {} does not decode", h);
+        auto stored = LoadStoredBlock(m_blocks, h);
+        if (!stored) {
+            // Missing: not ours to serve yet; unreadable: say so, serve what we have.
+            if (stored.error().failure != LoadFailure::kBlockMissing) {
+                m_log.Error("sync: {}", stored.error().detail);
+            }
             break;
         }
-        bytes += (*raw)->size() + (*rawc)->size();
-        std::vector<std::shared_ptr<const core::MicroBlock>> micros;
-        bool ok = true;
-        if (*mh) {
-            for (const auto& hash : **mh) {
-                auto rm = m_blocks.GetMicroBlock(hash);
-                if (!rm || !*rm) {
-                    ok = false;
-                    break;
-                }
-                auto m = core::MicroBlock::FromBytes(**rm);
-                if (!m) {
-                    ok = false;
-                    break;
-                }
-                bytes += (*rm)->size();
-                micros.push_back(std::make_shared<const core::MicroBlock>(std::move(*m)));
-            }
-        }
-        if (!ok) break;
-        auto cb = std::make_shared<core::CertifiedBlock>();
-        cb->block = std::move(*fb);
-        cb->commit_view = cert->first;
-        cb->cert = std::move(cert->second);
-        resp.blocks.push_back(std::move(cb));
-        resp.micros.insert(resp.micros.end(), micros.begin(), micros.end());
+        bytes += stored->bytes;
+        resp.blocks.push_back(std::move(stored->certified));
+        resp.micros.insert(resp.micros.end(), stored->micros.begin(), stored->micros.end());
     }
     // Empty means "I have nothing from there": the asker moves on at once.
     const consensus::Message msg{std::move(resp)};
@@ -857,18 +802,14 @@ void Driver::DrainSync() {
             m_sync_sources.insert(bundle->peer);
             m_counters.sync_sources = m_sync_sources.size();
         }
-        if (res.bad) {
+        if (res.bad()) {
             ++m_counters.bad_sync_peers;
-            m_log.Warn("sync: {} served bad data: {}", bundle->peer, res.why);
+            const std::string why = consensus::DescribeSync(res);
+            m_log.Warn("sync: {} served bad data: {}", bundle->peer, why);
             m_sync.MarkBad(bundle->peer, m_clock.Now());
             m_reorder.Forget(bundle->peer);
             if (auto key = KeyOf(bundle->peer); key && m_host) {
-                // A forged certificate is proof of malice; a block that does
-                // not apply may be a lost micro-block: a smaller penalty.
-                m_host->Penalize(*key,
-                                 res.bad_certificate ? net::Misbehaviour::kInvalidSignature
-                                                     : net::Misbehaviour::kInvalidMessage,
-                                 res.why);
+                m_host->Penalize(*key, SyncPenalty(res), why);
             }
         }
     }

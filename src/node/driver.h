@@ -181,6 +181,12 @@ struct SubmitError {
     std::string message;
 };
 
+// The penalty for a peer whose SyncResponse was bad (docs/node.md, sync): a
+// forged commit certificate is proof of malice; a certified block that does
+// not apply here (whatever the BlockReject) may be a lost MicroBlock or a
+// disagreement in our own state, so it costs less.
+net::Misbehaviour SyncPenalty(const consensus::SyncApply& r);
+
 class Driver {
   public:
     Driver(DriverOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,

@@ -154,6 +154,7 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     ho.listen_port = config.p2p_listen.port;
     for (const auto& s : config.seeds) ho.seeds.push_back(net::Endpoint{s.host, s.port});
     ho.max_inbound = config.max_inbound;
+    ho.max_inbound_per_ip = config.max_inbound_per_ip;
     ho.max_outbound = config.max_outbound;
     ho.logger = n->m_log.WithCategory("net");
     auto host = net::Host::Make(std::move(ho));

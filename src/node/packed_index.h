@@ -13,7 +13,9 @@
 // execute at produce time (execution happens once, on the final block, over
 // committed state; a producer-side result would be over a speculative state
 // that the final block may reorder). PackedTx::receipt is therefore always
-// nullopt for now; the final receipt is in the BlockStore.
+// nullopt for now; the final receipt is in the BlockStore, and the API
+// derives the producer's speculative receipt on demand (docs/http.md
+// /getTxByHash, receipt_source "PRODUCER_SPECULATIVE").
 //
 // (producer, seq) is unique within an epoch only (seq restarts each epoch):
 // Get returns the most recently seen MicroBlock with that pair.

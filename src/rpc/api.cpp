@@ -2,6 +2,7 @@
 #include <core/amount.h>
 #include <core/merkle.h>
 #include <core/tx_json.h>
+#include <node/stored_block.h>
 #include <rpc/api.h>
 #include <rpc/api_internal.h>
 #include <util/bytes.h>
@@ -42,17 +43,25 @@ void ApiContext::Route(const std::string& method, const std::string& pattern, Ha
         c = counters.back().get();
         c->name = name;
     }
-    server->Handle(method, pattern, [c, h = std::move(h)](const Request& r) {
-        const auto t0 = std::chrono::steady_clock::now();
-        Response resp = h(r);
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - t0)
-                            .count();
-        c->requests.fetch_add(1, std::memory_order_relaxed);
-        if (resp.status / 100 != 2) c->errors.fetch_add(1, std::memory_order_relaxed);
-        c->micros.fetch_add(static_cast<uint64_t>(us), std::memory_order_relaxed);
-        return resp;
-    });
+    endpoints.push_back({method, pattern, name, [c, h = std::move(h)](const Request& r) {
+                             const auto t0 = std::chrono::steady_clock::now();
+                             Response resp = h(r);
+                             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                                 std::chrono::steady_clock::now() - t0)
+                                                 .count();
+                             c->requests.fetch_add(1, std::memory_order_relaxed);
+                             if (resp.status / 100 != 2)
+                                 c->errors.fetch_add(1, std::memory_order_relaxed);
+                             c->micros.fetch_add(static_cast<uint64_t>(us),
+                                                 std::memory_order_relaxed);
+                             return resp;
+                         }});
+}
+const Endpoint* ApiContext::Find(std::string_view name) const {
+    for (const auto& e : endpoints) {
+        if (e.name == name) return &e;
+    }
+    return nullptr;
 }
 void ApiContext::Get(const std::string& pattern, Handler h) { Route("GET", pattern, std::move(h)); }
 void ApiContext::Post(const std::string& pattern, Handler h) {
@@ -187,31 +196,19 @@ util::Result<json> ParseBodyObject(std::string_view body, size_t max_bytes) {
 
 // --- blocks ---
 
-util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t height) {
-    std::vector<core::MicroBlock> out;
-    auto hashes = n.blocks().GetBlockMicroHashes(height);
-    if (!hashes) return util::Err(hashes.error().message);
-    if (!*hashes) return out;
-    for (const auto& mh : **hashes) {
-        auto raw = n.blocks().GetMicroBlock(mh);
-        if (!raw) return util::Err(raw.error().message);
-        if (!*raw)
-            return util::Err("micro-block of final block " + std::to_string(height) + " missing");
-        auto m = core::MicroBlock::FromBytes(**raw);
-        if (!m) return util::Err("stored micro-block does not decode: " + m.error().message);
-        out.push_back(std::move(*m));
-    }
-    return out;
-}
-
 util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t height, WithTxs with) {
-    auto raw = n.blocks().GetBlock(height);
-    if (!raw) return util::Err(raw.error().message);
-    if (!*raw) return std::optional<LoadedBlock>{};
-    auto fb = core::FinalBlock::FromBytes(**raw);
-    if (!fb) return util::Err("stored block does not decode: " + fb.error().message);
+    // node::LoadStoredBlock is the one reader of stored blocks (start-up and
+    // sync serving use it too); the API's policy: absent = not found.
+    auto stored = node::LoadStoredBlock(
+        n.blocks(), height, with == WithTxs::kYes ? node::WithMicros::kYes : node::WithMicros::kNo);
+    if (!stored) {
+        if (stored.error().failure == node::LoadFailure::kBlockMissing) {
+            return std::optional<LoadedBlock>{};
+        }
+        return util::Err(stored.error().detail);
+    }
     LoadedBlock b;
-    b.block = std::move(*fb);
+    b.block = std::move(stored->certified->block);
     b.hash = b.block.Hash();
     auto hashes = n.blocks().GetBlockTxHashes(height);
     if (!hashes) return util::Err(hashes.error().message);
@@ -235,12 +232,10 @@ util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t heigh
     }
     if (with == WithTxs::kYes && !b.tx_hashes.empty()) {
         std::map<crypto::Hash256, std::shared_ptr<const core::Tx>> bodies;
-        auto micros = LoadMicros(n, height);
-        if (!micros) return util::Err(micros.error().message);
-        for (auto& m : *micros) {
-            for (size_t i = 0; i < m.txs.size() && i < m.tx_hashes.size(); ++i) {
-                bodies.emplace(m.tx_hashes[i],
-                               std::make_shared<const core::Tx>(std::move(m.txs[i])));
+        for (const auto& m : stored->micros) {
+            for (size_t i = 0; i < m->txs.size() && i < m->tx_hashes.size(); ++i) {
+                // Aliasing: the body lives as long as its MicroBlock.
+                bodies.emplace(m->tx_hashes[i], std::shared_ptr<const core::Tx>(m, &m->txs[i]));
             }
         }
         for (const auto& t : b.block.direct_txs)
@@ -318,17 +313,28 @@ json BlockJson(const LoadedBlock& b, bool complete) {
     return j;
 }
 
-void RegisterApi(HttpServer& server, node::Node& node) {
+std::shared_ptr<ApiContext> BuildApi(node::Node& node) {
     auto ctx = std::make_shared<ApiContext>();
     ctx->node = &node;
-    ctx->server = &server;
     RegisterChainApi(*ctx);
     RegisterStateApi(*ctx);
+    RegisterProofApi(*ctx);
     RegisterPobApi(*ctx);
     RegisterEventApi(*ctx);
     RegisterMetricsApi(*ctx);
-    // The routes above point into *ctx; this index route owns it, and all
-    // routes live and die together in the server's route table.
+    RegisterExecApi(*ctx);
+    RegisterExplorerApi(*ctx);
+    return ctx;
+}
+
+void MountApi(HttpServer& server, const std::shared_ptr<ApiContext>& ctx) {
+    ctx->server.store(&server);
+    for (const auto& e : ctx->endpoints) server.Handle(e.method, e.pattern, e.handler);
+    server.HandleStream("POST", "/subscribe", ctx->subscribe);
+    MountExplorerFiles(server);
+    // The handlers above point into *ctx; this index route owns it, so the
+    // table lives as long as the server's route table (and as long as any
+    // other transport that holds it).
     server.Handle("GET", "/", [ctx](const Request&) {
         json j;
         j["name"] = "iost-pob";
@@ -339,5 +345,7 @@ void RegisterApi(HttpServer& server, node::Node& node) {
         return JsonOk(j);
     });
 }
+
+void RegisterApi(HttpServer& server, node::Node& node) { MountApi(server, BuildApi(node)); }
 
 }  // namespace iost::rpc

@@ -17,6 +17,8 @@
 #include <node/node.h>
 #include <rpc/http_server.h>
 
+#include <memory>
+
 namespace iost::rpc {
 
 // go-iost's ChainInfoResponse.protocol_version for this implementation.
@@ -24,7 +26,14 @@ inline constexpr const char* kProtocolVersion = "1.0";
 // IOST's net names by chain id (1024 mainnet, 1023 testnet, else local).
 const char* NetName(uint32_t chain_id);
 
-// Registers every endpoint of docs/http.md on `server`.
+// The endpoint table (api_internal.h): one implementation of every
+// endpoint, served over HTTP (MountApi) and over gRPC (GrpcServer,
+// docs/grpc.md). Opaque outside src/rpc.
+struct ApiContext;
+std::shared_ptr<ApiContext> BuildApi(node::Node& node);
+// Mounts every endpoint of docs/http.md on `server` (before its Start).
+void MountApi(HttpServer& server, const std::shared_ptr<ApiContext>& api);
+// BuildApi + MountApi, for a node served over HTTP only.
 void RegisterApi(HttpServer& server, node::Node& node);
 
 }  // namespace iost::rpc

@@ -1,11 +1,13 @@
 // Chain endpoints: node and chain info, transactions (PENDING / PACKED /
 // IRREVERSIBLE), receipts, blocks, gas ratio, and sendTx (go-iost
 // rpc/api_service.go semantics, rpc/convert.go shapes).
+#include <core/merkle.h>
 #include <core/tx_json.h>
 #include <ledger/ledger.h>
 #include <ledger/native.h>
 #include <rpc/api.h>
 #include <rpc/api_internal.h>
+#include <util/bytes.h>
 #include <util/clock.h>
 #include <util/text.h>
 
@@ -63,6 +65,29 @@ Response ChainInfo(node::Node& n) {
     return JsonOk(j);
 }
 
+// TransactionResponse.receipt_source (our field 100, docs/http.md): where
+// tx_receipt comes from.
+constexpr const char* kReceiptFinal = "FINAL";
+constexpr const char* kReceiptFromProducer = "PRODUCER_SPECULATIVE";
+
+// The receipt of a PACKED transaction as its producer would compute it: the
+// transaction executed alone on top of the last final state, in a block at
+// the MicroBlock's time by its producer, with every check the final block
+// will make (permissions, gas, expiry, replay). Producers do not execute at
+// produce time (docs/node.md), so this is derived here, on demand, and
+// nothing is written. The final receipt can differ when transactions
+// ordered before it in the final block change what it reads (a balance
+// spent first, say): that is why it is marked.
+core::TxReceipt ProducerReceipt(node::Node& n, const node::PackedTx& p,
+                                const crypto::Hash256& hash) {
+    ledger::BlockContext ctx;
+    ctx.time_ns = p.time;
+    ctx.height = n.driver().Status().height + 1;
+    ctx.producer = p.producer;
+    ledger::BlockExecutor ex(n.ledger(), n.state(), ctx);
+    return ex.ApplyTx(*p.tx, hash).receipt;
+}
+
 Response TxByHash(node::Node& n, const Request& r) {
     auto h = ParseHash(r.params[0], "hash");
     if (!h) return BadRequest(h.error().message);
@@ -80,6 +105,7 @@ Response TxByHash(node::Node& n, const Request& r) {
                 j["status"] = "IRREVERSIBLE";
                 j["transaction"] = TxJson(*blk.txs[i], &blk.receipts[i]);
                 j["block_number"] = U64((*loc)->height);
+                j["receipt_source"] = kReceiptFinal;
                 return JsonOk(j);
             }
         }
@@ -87,8 +113,11 @@ Response TxByHash(node::Node& n, const Request& r) {
     if (auto packed = n.driver().FindPacked(*h)) {
         json j;
         j["status"] = "PACKED";
-        j["transaction"] = TxJson(*packed->tx, packed->receipt ? &*packed->receipt : nullptr);
+        const core::TxReceipt receipt =
+            packed->receipt ? *packed->receipt : ProducerReceipt(n, *packed, *h);
+        j["transaction"] = TxJson(*packed->tx, &receipt);
         j["block_number"] = "-1";
+        j["receipt_source"] = kReceiptFromProducer;
         return JsonOk(j);
     }
     if (auto tx = n.mempool().Get(*h)) {
@@ -96,6 +125,7 @@ Response TxByHash(node::Node& n, const Request& r) {
         j["status"] = "PENDING";
         j["transaction"] = TxJson(*tx, nullptr);
         j["block_number"] = "-1";
+        j["receipt_source"] = "";
         return JsonOk(j);
     }
     return NotFound("tx not found");
@@ -250,6 +280,226 @@ Response SendTx(node::Node& n, const Request& req) {
     return JsonOk(j);
 }
 
+// --- IOST's raw block (blockpb.Block, as go-iost's gateway prints it) ---
+
+std::string B64(util::ByteView b) { return util::Base64Encode(b); }
+std::string B64(const crypto::Hash256& h) {
+    return util::Base64Encode(util::ByteView(h.data(), h.size()));
+}
+
+json SigPb(const core::Signature& s) {
+    return {{"algorithm", s.algorithm == crypto::Algorithm::kEd25519 ? 2 : 1},
+            {"sig", B64(s.sig)},
+            {"pubKey", B64(s.pubkey)}};
+}
+
+// txpb.Tx: gas ×100 as int64, bytes base64, proto field names.
+json TxPb(const core::Tx& tx) {
+    json actions = json::array();
+    for (const auto& a : tx.actions)
+        actions.push_back(
+            {{"contract", a.contract}, {"actionName", a.action_name}, {"data", a.data}});
+    json signs = json::array(), pub = json::array(), limits = json::array();
+    for (const auto& sg : tx.signatures) signs.push_back(SigPb(sg));
+    for (const auto& sg : tx.publisher_sigs) pub.push_back(SigPb(sg));
+    for (const auto& l : tx.amount_limit) limits.push_back({{"token", l.token}, {"val", l.value}});
+    return {{"time", I64(tx.time)},
+            {"expiration", I64(tx.expiration)},
+            {"gasLimit", I64(tx.gas_limit)},
+            {"gasRatio", I64(tx.gas_ratio)},
+            {"actions", std::move(actions)},
+            {"signers", tx.signers},
+            {"signs", std::move(signs)},
+            {"publisher", tx.publisher},
+            {"publishSigns", std::move(pub)},
+            {"delay", I64(tx.delay)},
+            {"chain_id", tx.chain_id},
+            {"referredTx", B64(tx.referred_tx)},
+            {"amountLimit", std::move(limits)},
+            {"reserved", B64(tx.reserved)}};
+}
+
+// txpb.TxReceipt.
+json ReceiptPb(const core::TxReceipt& r) {
+    json ram = json::object();
+    for (const auto& [k, v] : r.ram_usage) ram[k] = I64(v);
+    json rs = json::array();
+    for (const auto& c : r.receipts)
+        rs.push_back({{"funcName", c.func_name}, {"content", c.content}});
+    return {
+        {"txHash", B64(r.tx_hash)},
+        {"gasUsage", I64(r.gas_usage)},
+        {"ramUsage", std::move(ram)},
+        {"status", {{"code", static_cast<int32_t>(r.status.code)}, {"message", r.status.message}}},
+        {"returns", r.returns},
+        {"receipts", std::move(rs)}};
+}
+
+enum class RawMode { kNormal, kOnlyHash, kHeadOnly };
+
+// blockpb.Block of a final block. Our final blocks carry a commit
+// certificate of the normal group instead of one witness signature, so
+// `sign` is null (the certificate: /getPoBInfo, docs/pob.md); `info` is
+// empty. kNormal: transactions, receipts and their hashes (go-iost
+// BlockType NORMAL); kOnlyHash: the hashes only (ONLYHASH); kHeadOnly: the
+// head alone (getBlockHeaderByRange).
+json RawBlockPb(const LoadedBlock& b, RawMode mode) {
+    std::vector<crypto::Hash256> receipt_hashes;
+    for (const auto& r : b.receipts) receipt_hashes.push_back(r.Hash());
+    json head = {{"version", "0"},
+                 {"parentHash", b.block.height == 0 ? std::string() : B64(b.block.prev_hash)},
+                 {"txMerkleHash", B64(core::IostMerkleRootBytes(b.tx_hashes))},
+                 {"txReceiptMerkleHash", B64(core::IostMerkleRootBytes(receipt_hashes))},
+                 {"info", ""},
+                 {"number", U64(b.block.height)},
+                 {"witness", b.block.proposer},
+                 {"time", I64(b.block.time)}};
+    json txs = json::array(), receipts = json::array(), tx_hashes = json::array(),
+         receipt_hashes_j = json::array();
+    if (mode != RawMode::kHeadOnly) {
+        for (const auto& h : b.tx_hashes) tx_hashes.push_back(B64(h));
+        for (const auto& h : receipt_hashes) receipt_hashes_j.push_back(B64(h));
+    }
+    if (mode == RawMode::kNormal) {
+        for (size_t i = 0; i < b.tx_hashes.size(); ++i) {
+            if (i < b.txs.size() && b.txs[i]) txs.push_back(TxPb(*b.txs[i]));
+            receipts.push_back(ReceiptPb(b.receipts[i]));
+        }
+    }
+    return {{"head", std::move(head)},
+            {"sign", nullptr},
+            {"txs", std::move(txs)},
+            {"receipts", std::move(receipts)},
+            {"txHashes", std::move(tx_hashes)},
+            {"receiptHashes", std::move(receipt_hashes_j)},
+            {"blockType", mode == RawMode::kNormal ? "NORMAL" : "ONLYHASH"}};
+}
+
+Response RawBlockByNumber(node::Node& n, const Request& r) {
+    auto num = ParseU64(r.params[0], "number");
+    if (!num) return BadRequest(num.error().message);
+    auto complete = ParseBoolParam(r.params[1], "complete");
+    if (!complete) return BadRequest(complete.error().message);
+    auto b = LoadBlock(n, *num, *complete ? WithTxs::kYes : WithTxs::kNo);
+    if (!b) return StorageError("block", b.error());
+    if (!*b) {
+        return NotFound("block " + std::to_string(*num) + " not found (final height is " +
+                        std::to_string(n.driver().Status().height) + ")");
+    }
+    json j;
+    j["status"] = "IRREVERSIBLE";
+    j["block"] = RawBlockPb(**b, *complete ? RawMode::kNormal : RawMode::kOnlyHash);
+    return JsonOk(j);
+}
+
+constexpr size_t kMaxRangeBody = 4 << 10;
+
+// An int64 member under its proto name or lowerCamel JSON name, as a JSON
+// integer or a string of digits (how proto-JSON prints int64); absent = 0.
+util::Result<int64_t> I64Field(const json& j, const char* proto, const char* camel) {
+    const json* v = nullptr;
+    if (auto it = j.find(proto); it != j.end() && !it->is_null()) v = &*it;
+    if (std::string_view(camel) != proto) {
+        if (auto it = j.find(camel); it != j.end() && !it->is_null()) {
+            if (v) return util::Err(std::string("both ") + proto + " and " + camel + " given");
+            v = &*it;
+        }
+    }
+    if (!v) return int64_t{0};
+    if (v->is_number_integer()) return v->get<int64_t>();
+    if (v->is_string()) {
+        const std::string& t = v->get_ref<const std::string&>();
+        const bool neg = !t.empty() && t[0] == '-';
+        auto u = ParseU64(neg ? std::string_view(t).substr(1) : std::string_view(t), proto);
+        if (!u) return util::Err(u.error().message);
+        return neg ? -static_cast<int64_t>(*u) : static_cast<int64_t>(*u);
+    }
+    return util::Err(std::string(proto) + ": must be an integer");
+}
+
+util::Result<std::string> StrMember(const json& j, const char* proto, const char* camel) {
+    for (const char* name : {proto, camel}) {
+        auto it = j.find(name);
+        if (it == j.end() || it->is_null()) continue;
+        if (!it->is_string()) return util::Err(std::string(proto) + ": must be a string");
+        return it->get<std::string>();
+    }
+    return std::string();
+}
+
+// go-iost GetBlockHeaderByRange: heads of blocks [start, end), at most 110,
+// stopping at the first block that does not exist.
+Response BlockHeaderByRange(node::Node& n, const Request& r) {
+    auto body = ParseBodyObject(r.body, kMaxRangeBody);
+    if (!body) return BadRequest(body.error().message);
+    auto start = I64Field(*body, "start", "start");
+    if (!start) return BadRequest(start.error().message);
+    auto end = I64Field(*body, "end", "end");
+    if (!end) return BadRequest(end.error().message);
+    constexpr int64_t kRangeLimit = 110;
+    if (*end <= *start || *end > *start + kRangeLimit || *start < 0) {
+        return NotFound("invalid range " + std::to_string(*start) + " to " + std::to_string(*end));
+    }
+    json list = json::array();
+    for (int64_t h = *start; h < *end; ++h) {
+        auto b = LoadBlock(n, static_cast<uint64_t>(h), WithTxs::kNo);
+        if (!b) return StorageError("block", b.error());
+        if (!*b) break;
+        list.push_back(RawBlockPb(**b, RawMode::kHeadOnly));
+    }
+    json j;
+    j["block_list"] = std::move(list);
+    return JsonOk(j);
+}
+
+// go-iost GetBlockTxsByContract: for blocks from_block..to_block (both
+// included, at most 100 apart), the transactions with an action matching
+// `contract` and/or `action_name` (empty = any), with their receipts; blocks
+// without a match are left out.
+Response BlockTxsByContract(node::Node& n, const Request& r) {
+    auto body = ParseBodyObject(r.body, kMaxRangeBody);
+    if (!body) return BadRequest(body.error().message);
+    auto from = I64Field(*body, "from_block", "fromBlock");
+    if (!from) return BadRequest(from.error().message);
+    auto to = I64Field(*body, "to_block", "toBlock");
+    if (!to) return BadRequest(to.error().message);
+    auto contract = StrMember(*body, "contract", "contract");
+    if (!contract) return BadRequest(contract.error().message);
+    auto action = StrMember(*body, "action_name", "actionName");
+    if (!action) return BadRequest(action.error().message);
+    constexpr int64_t kRangeLimit = 100;
+    if (*to <= *from || *to > *from + kRangeLimit || *from < 0) {
+        return NotFound("invalid range " + std::to_string(*from) + " to " + std::to_string(*to));
+    }
+    json list = json::array();
+    for (int64_t h = *from; h <= *to; ++h) {
+        auto b = LoadBlock(n, static_cast<uint64_t>(h), WithTxs::kYes);
+        if (!b) return StorageError("block", b.error());
+        if (!*b) {
+            return NotFound("block " + std::to_string(h) + " not found (final height is " +
+                            std::to_string(n.driver().Status().height) + ")");
+        }
+        const LoadedBlock& blk = **b;
+        json txs = json::array();
+        for (size_t i = 0; i < blk.tx_hashes.size(); ++i) {
+            if (i >= blk.txs.size() || !blk.txs[i]) continue;
+            for (const auto& a : blk.txs[i]->actions) {
+                if ((contract->empty() || a.contract == *contract) &&
+                    (action->empty() || a.action_name == *action)) {
+                    txs.push_back(TxJson(*blk.txs[i], &blk.receipts[i]));
+                    break;
+                }
+            }
+        }
+        if (txs.empty()) continue;
+        list.push_back(
+            {{"status", "IRREVERSIBLE"}, {"block_number", I64(h)}, {"tx_list", std::move(txs)}});
+    }
+    json j;
+    j["blocktx_list"] = std::move(list);
+    return JsonOk(j);
+}
+
 }  // namespace
 
 void RegisterChainApi(ApiContext& ctx) {
@@ -263,6 +513,10 @@ void RegisterChainApi(ApiContext& ctx) {
             [n](const Request& r) { return BlockByHash(*n, r); });
     ctx.Get("/getBlockByNumber/{number}/{complete}",
             [n](const Request& r) { return BlockByNumber(*n, r); });
+    ctx.Get("/getRawBlockByNumber/{number}/{complete}",
+            [n](const Request& r) { return RawBlockByNumber(*n, r); });
+    ctx.Post("/getBlockHeaderByRange", [n](const Request& r) { return BlockHeaderByRange(*n, r); });
+    ctx.Post("/getBlockTxsByContract", [n](const Request& r) { return BlockTxsByContract(*n, r); });
     ctx.Get("/getGasRatio", [n](const Request&) { return GasRatio(*n); });
     ctx.Post("/sendTx", [n](const Request& r) { return SendTx(*n, r); });
 }

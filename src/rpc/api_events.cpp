@@ -184,20 +184,18 @@ uint64_t EventsSent(const ApiContext& ctx) { return ctx.events ? ctx.events->eve
 void RegisterEventApi(ApiContext& ctx) {
     ctx.events = std::make_shared<EventHub>(*ctx.node);
     EventHub* hub = ctx.events.get();
-    ctx.server->HandleStream(
-        "POST", "/subscribe",
-        [hub](const Request& r,
-              const std::shared_ptr<Subscription>& stream) -> std::optional<Response> {
-            auto sub = ParseSubscribe(r.body);
-            if (!sub) return BadRequest(sub.error().message);
-            sub->stream = stream;
-            if (!hub->Add(std::move(*sub))) {
-                return Response::Error(503, grpc_code::kUnavailable,
-                                       "too many subscribers (at most " +
-                                           std::to_string(EventHub::kMaxSubscribers) + ")");
-            }
-            return std::nullopt;
-        });
+    ctx.subscribe = [hub](const Request& r,
+                          const std::shared_ptr<Subscription>& stream) -> std::optional<Response> {
+        auto sub = ParseSubscribe(r.body);
+        if (!sub) return BadRequest(sub.error().message);
+        sub->stream = stream;
+        if (!hub->Add(std::move(*sub))) {
+            return Response::Error(
+                503, grpc_code::kUnavailable,
+                "too many subscribers (at most " + std::to_string(EventHub::kMaxSubscribers) + ")");
+        }
+        return std::nullopt;
+    };
 }
 
 }  // namespace iost::rpc

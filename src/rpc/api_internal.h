@@ -42,18 +42,39 @@ struct EndpointCounter {
     std::atomic<uint64_t> micros{0};  // total handler time
 };
 
+// One endpoint of the API, transport-neutral: IOST's gateway view of a call
+// (the pattern's path parameters as text, the JSON body) answered with a
+// Response (JSON body, HTTP status; errors carry IOST's {"code","message"}).
+// The HTTP server mounts it at `pattern`; the gRPC service (grpc_server.cpp)
+// calls the same handler for the ApiService method of the same name.
+struct Endpoint {
+    std::string method;   // "GET" or "POST"
+    std::string pattern;  // "/getBlockByNumber/{number}/{complete}"
+    std::string name;     // "getBlockByNumber"
+    Handler handler;      // counted (EndpointCounter) around the endpoint function
+};
+
+// The API's endpoint table, built once per node (BuildApi) and shared by
+// every transport that serves it.
 struct ApiContext {
     node::Node* node = nullptr;
-    HttpServer* server = nullptr;
+    // The HTTP server the table is mounted on (for /metrics' connection
+    // counters); null until MountApi, and when HTTP is off.
+    std::atomic<HttpServer*> server{nullptr};
     std::shared_ptr<EventHub> events;
-    // Registered endpoints, in registration order (stable for /metrics).
+    // Registered endpoints' counters, in registration order (stable for /metrics).
     std::vector<std::unique_ptr<EndpointCounter>> counters;
+    std::vector<Endpoint> endpoints;  // registration order
+    StreamHandler subscribe;          // POST /subscribe (api_events.cpp)
 
     node::Node& n() const { return *node; }
-    // Handle() with a counter around the handler.
+    // Adds an endpoint with a counter around the handler.
     void Get(const std::string& pattern, Handler h);
     void Post(const std::string& pattern, Handler h);
     void Route(const std::string& method, const std::string& pattern, Handler h);
+    // The first endpoint named `name` (two patterns may share a name, e.g.
+    // /getEvidence and /getEvidence/{from}/{to}); nullptr if none.
+    const Endpoint* Find(std::string_view name) const;
 };
 
 // --- IOST's JSON conventions ---
@@ -107,8 +128,6 @@ struct LoadedBlock {
 enum class WithTxs { kNo, kYes };
 // nullopt if there is no such block; an error if the store fails.
 util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t height, WithTxs with);
-// The micro-blocks a final block references, decoded, in order.
-util::Result<std::vector<core::MicroBlock>> LoadMicros(node::Node& n, uint64_t height);
 // IOST's Block JSON (rpcpb.Block): tx_merkle_hash is IOST's Merkle root
 // (core/merkle.h) over the executed tx hashes, tx_receipt_merkle_hash over
 // the receipts' hashes.
@@ -124,8 +143,13 @@ uint64_t EventsSent(const ApiContext& ctx);
 // Registration per area (api_*.cpp).
 void RegisterChainApi(ApiContext& ctx);
 void RegisterStateApi(ApiContext& ctx);
+void RegisterProofApi(ApiContext& ctx);
 void RegisterPobApi(ApiContext& ctx);
 void RegisterEventApi(ApiContext& ctx);
 void RegisterMetricsApi(ApiContext& ctx);
+void RegisterExecApi(ApiContext& ctx);      // POST /execTx (api_exec.cpp)
+void RegisterExplorerApi(ApiContext& ctx);  // /getPoBBlock (api_explorer.cpp)
+// The explorer's static files under /explorer/, HTTP only (api_explorer.cpp).
+void MountExplorerFiles(HttpServer& server);
 
 }  // namespace iost::rpc

@@ -206,7 +206,8 @@ Response Metrics(ApiContext& ctx) {
         w.Metric(r.name, r.type, r.help, r.value);
     }
 
-    const HttpServerStats hs = ctx.server->stats();
+    HttpServer* server = ctx.server.load();
+    const HttpServerStats hs = server ? server->stats() : HttpServerStats{};
     for (const Row& r : std::initializer_list<Row>{
              {"iost_http_connections_accepted_total", "counter", "HTTP connections accepted.",
               static_cast<double>(hs.connections_accepted)},
@@ -258,7 +259,9 @@ Response Metrics(ApiContext& ctx) {
 
 void RegisterMetricsApi(ApiContext& ctx) {
     ApiContext* c = &ctx;
-    ctx.server->Handle("GET", "/metrics", [c](const Request&) { return Metrics(*c); });
+    // Not counted (scrapes would count themselves) and HTTP-only (no ApiService method).
+    ctx.endpoints.push_back(
+        {"GET", "/metrics", "metrics", [c](const Request&) { return Metrics(*c); }});
 }
 
 }  // namespace iost::rpc

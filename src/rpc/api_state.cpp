@@ -53,6 +53,62 @@ json FrozenJson(const StateReader& st, std::string_view token, std::string_view 
     return out;
 }
 
+// What `voter` has voted, per candidate (rpcpb.VoteInfo). Our votes are
+// never cleared by IOST's vote.iost clearing rounds: cleared_votes is 0.
+json VoteInfos(const StateReader& st, std::string_view voter) {
+    json votes = json::array();
+    for (const auto& v : ledger::GetValidators(st)) {
+        auto raw = st.Get(ledger::schema::VoteKey(voter, v.account));
+        if (!raw) continue;
+        auto amount = ledger::schema::DecodeI64(*raw);
+        if (amount && *amount > 0) {
+            votes.push_back({{"option", v.account},
+                             {"votes", Double(RawToDouble(*amount, 8))},
+                             {"cleared_votes", 0}});
+        }
+    }
+    return votes;
+}
+
+// go-iost GetContractVote: the votes an account or contract has cast
+// (database.Visitor GetAccountVoteInfo). Our native contracts never vote,
+// so a contract id answers an empty list.
+Response ContractVote(node::Node& n, const Request& r) {
+    const std::string& id = r.params[0];
+    if (auto st = CheckId(id); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    json j;
+    j["vote_infos"] = VoteInfos(n.state(), id);
+    return JsonOk(j);
+}
+
+// go-iost GetVoterBonus / GetCandidateBonus read vote_producer.iost's bonus
+// bookkeeping (voterCoef/voterMask, candCoef/candMask). PoB pays no vote
+// bonus (validators earn Servi, docs/pob.md; docs/contracts.md
+// vote_producer.iost), so the bonus is 0 — the answer go-iost gives an
+// account with nothing to claim — after the same id check.
+Response VoterBonus(node::Node& n, const Request& r) {
+    (void)n;
+    if (auto st = CheckId(r.params[0]); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    json j;
+    j["bonus"] = 0;
+    j["detail"] = json::object();
+    return JsonOk(j);
+}
+
+Response CandidateBonus(node::Node& n, const Request& r) {
+    (void)n;
+    if (auto st = CheckId(r.params[0]); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    json j;
+    j["bonus"] = 0;
+    return JsonOk(j);
+}
+
 Response Account(node::Node& n, const Request& r) {
     const std::string& name = r.params[0];
     if (auto st = CheckId(name); !st) return BadRequest(st.error().message);
@@ -121,18 +177,7 @@ Response Account(node::Node& n, const Request& r) {
     }
     j["groups"] = std::move(groups);
     j["frozen_balances"] = FrozenJson(st, "iost", name, now, 8);
-    json votes = json::array();
-    for (const auto& v : ledger::GetValidators(st)) {
-        auto raw = st.Get(ledger::schema::VoteKey(name, v.account));
-        if (!raw) continue;
-        auto amount = ledger::schema::DecodeI64(*raw);
-        if (amount && *amount > 0) {
-            votes.push_back({{"option", v.account},
-                             {"votes", Double(RawToDouble(*amount, 8))},
-                             {"cleared_votes", 0}});
-        }
-    }
-    j["vote_infos"] = std::move(votes);
+    j["vote_infos"] = VoteInfos(st, name);
     j["balance_string"] = RawToDecimal(balance, 8);
     return JsonOk(j);
 }
@@ -150,6 +195,45 @@ Response TokenBalance(node::Node& n, const Request& r) {
     j["balance"] =
         Double(RawToDouble(ledger::BalanceOf(n.state(), token, account, now), info->decimal));
     j["frozen_balances"] = FrozenJson(n.state(), token, account, now, info->decimal);
+    return JsonOk(j);
+}
+
+// token721.iost (go-iost GetToken721Balance/Metadata/Owner): read straight
+// from the contract's state (ledger/schema.h Token721*).
+std::vector<std::string> Token721Ids(const StateReader& st, std::string_view sym,
+                                     std::string_view owner) {
+    auto raw = st.Get(ledger::schema::Token721ListKey(sym, owner));
+    if (!raw) return {};
+    auto ids = ledger::schema::DecodeStringList(*raw);
+    return ids ? std::move(*ids) : std::vector<std::string>{};
+}
+
+Response Token721Balance(node::Node& n, const Request& r) {
+    const std::string& account = r.params[0];
+    const std::string& token = r.params[1];
+    if (auto st = CheckId(account); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[2], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    if (!ledger::GetAccount(n.state(), account)) return NotFound("account not found");
+    const auto ids = Token721Ids(n.state(), token, account);
+    json j;
+    j["balance"] = I64(static_cast<int64_t>(ids.size()));
+    j["tokenIDs"] = ids;
+    return JsonOk(j);
+}
+
+// /getToken721Metadata and /getToken721Owner: one stored value per token id.
+Response Token721Value(node::Node& n, const Request& r, bool metadata) {
+    const std::string& token = r.params[0];
+    const std::string& id = r.params[1];
+    if (auto b = ParseBoolParam(r.params[2], "by_longest_chain"); !b)
+        return BadRequest(b.error().message);
+    if (!n.state().Get(ledger::schema::Token721InfoKey(token))) return NotFound("token not exists");
+    auto v = n.state().Get(metadata ? ledger::schema::Token721MetadataKey(token, id)
+                                    : ledger::schema::Token721OwnerKey(token, id));
+    if (!v) return NotFound("error tokenID not exists. " + token + " " + id);
+    json j;
+    j[metadata ? "metadata" : "owner"] = *v;
     return JsonOk(j);
 }
 
@@ -374,11 +458,23 @@ void RegisterStateApi(ApiContext& ctx) {
             [n](const Request& r) { return Account(*n, r); });
     ctx.Get("/getTokenBalance/{account}/{token}/{by_longest_chain}",
             [n](const Request& r) { return TokenBalance(*n, r); });
+    ctx.Get("/getToken721Balance/{account}/{token}/{by_longest_chain}",
+            [n](const Request& r) { return Token721Balance(*n, r); });
+    ctx.Get("/getToken721Metadata/{token}/{token_id}/{by_longest_chain}",
+            [n](const Request& r) { return Token721Value(*n, r, true); });
+    ctx.Get("/getToken721Owner/{token}/{token_id}/{by_longest_chain}",
+            [n](const Request& r) { return Token721Value(*n, r, false); });
     ctx.Get("/getTokenInfo/{symbol}/{by_longest_chain}",
             [n](const Request& r) { return TokenInfo(*n, r); });
     ctx.Get("/getRAMInfo", [n](const Request&) { return RamInfo(*n); });
     ctx.Get("/getProducerVoteInfo/{account}/{by_longest_chain}",
             [n](const Request& r) { return ProducerVoteInfo(*n, r); });
+    ctx.Get("/getContractVote/{id}/{by_longest_chain}",
+            [n](const Request& r) { return ContractVote(*n, r); });
+    ctx.Get("/getVoterBonus/{name}/{by_longest_chain}",
+            [n](const Request& r) { return VoterBonus(*n, r); });
+    ctx.Get("/getCandidateBonus/{name}/{by_longest_chain}",
+            [n](const Request& r) { return CandidateBonus(*n, r); });
     ctx.Post("/getContractStorage", [n](const Request& r) { return ContractStorage(*n, r); });
     ctx.Post("/getBatchContractStorage",
              [n](const Request& r) { return BatchContractStorage(*n, r); });

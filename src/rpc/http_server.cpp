@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -107,7 +108,15 @@ struct Route {
 std::vector<Segment> ParsePattern(const std::string& pattern) {
     IOST_ASSERT(!pattern.empty() && pattern[0] == '/', "route pattern must start with '/'");
     std::vector<Segment> out;
-    for (std::string_view s : SplitPath(pattern)) {
+    const std::vector<std::string_view> segs = SplitPath(pattern);
+    for (size_t i = 0; i < segs.size(); ++i) {
+        const std::string_view s = segs[i];
+        // Only a trailing slash ("/explorer/") may leave an empty segment;
+        // it matches a request path with that trailing slash, literally.
+        if (s.empty() && i + 1 == segs.size()) {
+            out.push_back({false, std::string()});
+            continue;
+        }
         IOST_ASSERT(!s.empty(), "route pattern has an empty segment");
         if (s.front() == '{') {
             IOST_ASSERT(s.size() > 2 && s.back() == '}', "route parameter must be {name}");
@@ -271,15 +280,16 @@ class HttpServer::Impl {
     uint16_t bound_port = 0;
 
     // Stats.
-    std::atomic<uint64_t> accepted{0}, rejected{0}, requests{0}, r4xx{0}, r5xx{0}, timeouts{0},
-        dropped_streams{0};
+    std::atomic<uint64_t> accepted{0}, rejected{0}, rejected_per_ip{0}, requests{0}, r4xx{0},
+        r5xx{0}, timeouts{0}, dropped_streams{0};
 
     // Live connections (sessions and 503 rejecters), for the cap and for Stop().
     std::mutex sessions_mu;
     std::condition_variable sessions_cv;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-    std::atomic<size_t> open{0};    // counted against max_connections
-    std::atomic<int> rejecting{0};  // 503 senders, not counted
+    std::atomic<size_t> open{0};                // counted against max_connections
+    std::map<std::string, size_t> open_per_ip;  // counted sessions by source address; sessions_mu
+    std::atomic<int> rejecting{0};              // 503 senders, not counted
 
     // Subscriptions may outlive the server (a producer holds them); Stop()
     // ends each one before the io_context goes away.
@@ -316,7 +326,9 @@ class HttpServer::Impl {
     void DoAccept();
     void OnAccept(beast::error_code ec, tcp::socket socket);
     void Register(const std::shared_ptr<Session>& s);
-    void Unregister(Session* s, bool counted);
+    void Unregister(Session* s, bool counted, const std::string& ip);
+    // Takes a slot for a connection from `ip`; false when over max_connections_per_ip.
+    bool AdmitFrom(const std::string& ip);
     void RegisterSub(const std::shared_ptr<SubscriptionImpl>& s);
     std::vector<std::shared_ptr<Session>> LiveSessions();
 
@@ -469,10 +481,11 @@ class Session : public std::enable_shared_from_this<Session> {
   public:
     enum class Phase { kIdle, kReading, kWriting, kStreaming, kDraining, kClosed };
 
-    Session(HttpServer::Impl& srv, tcp::socket socket, bool counted)
+    Session(HttpServer::Impl& srv, tcp::socket socket, bool counted, std::string ip)
         : m_srv(srv),
           m_stream(std::move(socket)),
           m_counted(counted),
+          m_ip(std::move(ip)),
           m_buffer(srv.opts.max_header_bytes + 4096) {
         beast::error_code ec;
         auto ep = m_stream.socket().remote_endpoint(ec);
@@ -481,7 +494,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     ~Session() {
         if (m_sub) m_sub->Abort(false);
-        m_srv.Unregister(this, m_counted);
+        m_srv.Unregister(this, m_counted, m_ip);
     }
 
     void Start() {
@@ -1030,6 +1043,7 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpServer::Impl& m_srv;
     beast::tcp_stream m_stream;
     const bool m_counted;
+    const std::string m_ip;  // source address, the key of open_per_ip
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::shared_ptr<http::response<http::string_body>> m_res;
@@ -1055,14 +1069,27 @@ void HttpServer::Impl::Register(const std::shared_ptr<Session>& s) {
     sessions[s.get()] = s;
 }
 
-void HttpServer::Impl::Unregister(Session* s, bool counted) {
+void HttpServer::Impl::Unregister(Session* s, bool counted, const std::string& ip) {
     std::lock_guard lk(sessions_mu);
     sessions.erase(s);
-    if (counted)
+    if (counted) {
         --open;
-    else
+        auto it = open_per_ip.find(ip);
+        if (it != open_per_ip.end() && --it->second == 0) open_per_ip.erase(it);
+    } else {
         --rejecting;
+    }
     sessions_cv.notify_all();
+}
+
+bool HttpServer::Impl::AdmitFrom(const std::string& ip) {
+    std::lock_guard lk(sessions_mu);
+    size_t& n = open_per_ip[ip];
+    if (opts.max_connections_per_ip != 0 && n >= opts.max_connections_per_ip) {
+        return false;
+    }
+    ++n;
+    return true;
 }
 
 void HttpServer::Impl::RegisterSub(const std::shared_ptr<SubscriptionImpl>& s) {
@@ -1128,18 +1155,29 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
         return;
     }
     ++accepted;
-    if (open.load() >= opts.max_connections) {
+    beast::error_code ep_ec;
+    const auto remote = socket.remote_endpoint(ep_ec);
+    std::string ip = ep_ec ? std::string() : remote.address().to_string();
+    bool admit = open.load() < opts.max_connections;
+    if (admit && !AdmitFrom(ip)) {
+        admit = false;
+        ++rejected_per_ip;
+        LogLimited(util::LogLevel::kWarn, "http: {} holds {} connections, refusing more", ip,
+                   opts.max_connections_per_ip);
+    }
+    if (!admit) {
         ++rejected;
         if (rejecting.load() >= kMaxRejecting) {
             beast::error_code ignore;
             socket.close(ignore);
         } else {
             ++rejecting;
-            std::make_shared<Session>(*this, std::move(socket), false)->StartReject();
+            std::make_shared<Session>(*this, std::move(socket), false, std::move(ip))
+                ->StartReject();
         }
     } else {
         ++open;
-        std::make_shared<Session>(*this, std::move(socket), true)->Start();
+        std::make_shared<Session>(*this, std::move(socket), true, std::move(ip))->Start();
     }
     DoAccept();
 }
@@ -1272,6 +1310,7 @@ HttpServerStats HttpServer::stats() const {
     HttpServerStats s;
     s.connections_accepted = d.accepted;
     s.connections_rejected = d.rejected;
+    s.connections_rejected_per_ip = d.rejected_per_ip;
     s.requests = d.requests;
     s.responses_4xx = d.r4xx;
     s.responses_5xx = d.r5xx;

@@ -119,6 +119,10 @@ struct HttpServerOptions {
     // Beyond this many open connections a new one gets a 503 and is closed.
     // 128 is go-iost's gRPC connection limit (rpc/server.go connectionLimit).
     size_t max_connections = 128;
+    // Open connections one source address may hold (0: no such cap), so that
+    // one client that opens and holds connections (half-open, idle, slowloris)
+    // cannot take every slot from the others. Over it: the same 503.
+    size_t max_connections_per_ip = 32;
     size_t max_body_bytes = 1 << 20;     // 413 beyond; CometBFT max_body_bytes
     size_t max_header_bytes = 64 << 10;  // request line + headers; 431 beyond
     // From the first byte of a request to its last; a client that trickles
@@ -140,7 +144,8 @@ struct HttpServerOptions {
 
 struct HttpServerStats {
     uint64_t connections_accepted = 0;
-    uint64_t connections_rejected = 0;  // over max_connections
+    uint64_t connections_rejected = 0;         // over max_connections or max_connections_per_ip
+    uint64_t connections_rejected_per_ip = 0;  // of those, over max_connections_per_ip
     uint64_t requests = 0;
     uint64_t responses_4xx = 0;
     uint64_t responses_5xx = 0;

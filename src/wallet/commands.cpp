@@ -16,6 +16,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 namespace iost::wallet {
 namespace {
@@ -56,7 +57,7 @@ util::Result<std::optional<std::string>> NewPassword(Context& c, bool encrypt) {
     return std::optional<std::string>(std::move(*pw));
 }
 
-util::Result<crypto::KeyPair> LoadKey(Context& c, const std::string& name) {
+util::Result<AccountKeys> LoadAccountKeys(Context& c, const std::string& name) {
     util::Status st;
     KeyStore store = Store(c, &st);
     if (!st) return util::ErrOf(st.error());
@@ -69,14 +70,77 @@ util::Result<crypto::KeyPair> LoadKey(Context& c, const std::string& name) {
     auto keys = store.Load(name, password);
     if (!keys) return util::ErrOf(keys.error());
     for (const auto& w : keys->warnings) Err(c) << "iwallet: warning: " << w << "\n";
-    return *keys->Find("active");
+    return keys;
 }
 
+// A key file given by path (go-iost --key_file, `sign`'s keyFile,
+// --sign_key_files): an account JSON file (ours and go-iost v3's layout),
+// or a file holding one base58 secret (go-iost's older NAME_ed25519 files).
+util::Result<AccountKeys> LoadKeyFileAt(Context& c, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return util::Err("cannot open key file " + path);
+    std::string text;
+    char buf[4096];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<size_t>(in.gcount()));
+        if (text.size() > kMaxKeyFileBytes)
+            return util::Err(path + " is too large to be a key file");
+    }
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return util::Err("key file " + path + " is empty");
+    if (text[first] != '{') {
+        const size_t last = text.find_last_not_of(" \t\r\n");
+        auto algo = crypto::ParseAlgorithm(c.sign_algo);
+        if (!algo) return util::ErrOf(algo.error());
+        auto kp = KeyFromBase58Secret(*algo, text.substr(first, last + 1 - first));
+        if (!kp) return util::Err(path + ": " + kp.error().message);
+        AccountKeys keys;
+        keys.keys.push_back({"active", *kp});
+        keys.keys.push_back({"owner", *kp});
+        return keys;
+    }
+    std::optional<std::string> password;
+    if (text.find("\"encrypt_method\"") != std::string::npos) {
+        auto pw = ReadPassword(c.password, "Password for " + path + ": ", /*confirm=*/false);
+        if (!pw) return util::ErrOf(pw.error());
+        password = std::move(*pw);
+    }
+    auto keys = ParseKeyFile(text, password);
+    if (!keys) return util::Err(path + ": " + keys.error().message);
+    return keys;
+}
+
+util::Result<crypto::KeyPair> PickPerm(const AccountKeys& keys, const std::string& perm,
+                                       const std::string& where) {
+    const crypto::KeyPair* kp = keys.Find(perm);
+    if (kp == nullptr) return util::Err(where + " has no key for permission " + util::Quoted(perm));
+    return *kp;
+}
+
+// The account that signs: --key_file (whose name fills or must match
+// --account, as go-iost checks) or --account from the store, with the
+// --sign_permission key (default active).
 util::Result<crypto::KeyPair> LoadPublisher(Context& c) {
-    if (c.account.empty())
-        return util::Err("this command needs the account that signs: --account NAME");
+    if (!c.key_file.empty()) {
+        auto keys = LoadKeyFileAt(c, c.key_file);
+        if (!keys) return util::ErrOf(keys.error());
+        if (c.account.empty()) c.account = keys->name;
+        if (!keys->name.empty() && keys->name != c.account) {
+            return util::Err("inconsistent account: " + c.account + " from --account VS " +
+                             keys->name + " from --key_file");
+        }
+        if (c.account.empty())
+            return util::Err("the key file " + c.key_file + " names no account: add --account");
+        IOST_TRY(CheckAccountName(c.account, "--account"));
+        return PickPerm(*keys, c.sign_perm, c.key_file);
+    }
+    if (c.account.empty()) {
+        return util::Err("please provide the account info with flag --account/-a or --key_file/-k");
+    }
     IOST_TRY(CheckAccountName(c.account, "--account"));
-    return LoadKey(c, c.account);
+    auto keys = LoadAccountKeys(c, c.account);
+    if (!keys) return util::ErrOf(keys.error());
+    return PickPerm(*keys, c.sign_perm, "the key file of " + c.account);
 }
 
 std::string Seconds(milliseconds ms) {
@@ -242,18 +306,6 @@ double AutoGasLimit(Context& c, const std::string& publisher) {
     return std::max(kMin, std::min(c.tx.gas_limit, gas));
 }
 
-// Builds, signs as --account and submits.
-int SendActions(Context& c, std::vector<core::Action> actions) {
-    auto kp = LoadPublisher(c);
-    if (!kp) return Fail(c, kExitUsage, kp.error().message);
-    TxParams params = c.tx;
-    params.gas_limit = AutoGasLimit(c, c.account);
-    auto tx = BuildTx(std::move(actions), params, util::SystemClock().Now());
-    if (!tx) return Fail(c, kExitUsage, tx.error().message);
-    SignAsPublisher(*tx, c.account, *kp);
-    return SubmitAndWait(c, *tx);
-}
-
 util::Status WriteFile0600(const std::string& path, const std::string& text) {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (f == nullptr) return util::Err("cannot write " + path);
@@ -295,12 +347,14 @@ int AccountCreate(Context& c, const AccountCreateArgs& a) {
     util::Status st;
     KeyStore store = Store(c, &st);
     if (!st) return Fail(c, kExitUsage, st.error().message);
-    if (store.Exists(a.name) && !a.force) {
+    const bool own_keys = !a.owner_key.empty() || !a.active_key.empty();
+    // Only a new key is saved; with --owner/--active the store is untouched
+    // (go-iost's multisig example imports the key first, then creates).
+    if (!own_keys && store.Exists(a.name) && !a.force) {
         return Fail(c, kExitUsage,
                     "account " + a.name + " already has a key in " + store.PathOf(a.name) +
                         " (iwallet account delete " + a.name + ", or --force)");
     }
-    const bool own_keys = !a.owner_key.empty() || !a.active_key.empty();
     if (own_keys && (a.owner_key.empty() || a.active_key.empty())) {
         return Fail(c, kExitUsage,
                     "give both --owner and --active, or neither (a new key is made for both)");
@@ -315,10 +369,15 @@ int AccountCreate(Context& c, const AccountCreateArgs& a) {
         spec.owner_key = a.owner_key;
         spec.active_key = a.active_key;
     } else {
-        fresh = crypto::KeyPair::Generate(crypto::Algorithm::kEd25519);
+        auto algo = crypto::ParseAlgorithm(c.sign_algo);
+        if (!algo) return Fail(c, kExitUsage, algo.error().message);
+        fresh = crypto::KeyPair::Generate(*algo);
         spec.owner_key = spec.active_key = util::Base58Encode(fresh->public_key().bytes);
     }
     std::vector<core::Action> actions;
+    if (c.account.empty() && !c.key_file.empty()) {
+        if (auto kp = LoadPublisher(c); !kp) return Fail(c, kExitUsage, kp.error().message);
+    }
     if (!c.account.empty()) {
         auto acts = CreateAccountActions(c.account, spec);
         if (!acts) return Fail(c, kExitUsage, acts.error().message);
@@ -357,7 +416,7 @@ int AccountCreate(Context& c, const AccountCreateArgs& a) {
         }
         return kExitOk;
     }
-    const int rc = SendActions(c, std::move(actions));
+    const int rc = ProcessActions(c, std::move(actions));
     // The key is kept whatever happened: after a timeout the account may
     // exist, and deleting its only key would lock it forever.
     if (rc != kExitOk && fresh) {
@@ -448,6 +507,211 @@ int AccountDelete(Context& c, const std::string& name) {
 
 // ---- transactions ------------------------------------------------------------
 
+namespace {
+
+// go-iost writes tx and signature files with protojson (sdk/utils.go
+// SaveProtoStructToJSONFile: lowerCamelCase names, every field present,
+// int64 as strings, bytes as base64), so files move between the two
+// iwallets; TxFromJson reads both spellings.
+Json SignatureGoJson(const core::Signature& s) {
+    return Json{{"algorithm", s.algorithm == crypto::Algorithm::kEd25519 ? "ED25519" : "SECP256K1"},
+                {"signature", util::Base64Encode(s.sig)},
+                {"publicKey", util::Base64Encode(s.pubkey)}};
+}
+
+std::string TxToGoIostJson(const core::Tx& tx) {
+    Json j;
+    j["time"] = std::to_string(tx.time);
+    j["expiration"] = std::to_string(tx.expiration);
+    j["gasRatio"] = core::GasX100ToDouble(tx.gas_ratio);
+    j["gasLimit"] = core::GasX100ToDouble(tx.gas_limit);
+    j["delay"] = std::to_string(tx.delay);
+    j["chainId"] = tx.chain_id;
+    Json acts = Json::array();
+    for (const auto& a : tx.actions)
+        acts.push_back(
+            Json{{"contract", a.contract}, {"actionName", a.action_name}, {"data", a.data}});
+    j["actions"] = std::move(acts);
+    Json limits = Json::array();
+    for (const auto& l : tx.amount_limit)
+        limits.push_back(Json{{"token", l.token}, {"value", l.value}});
+    j["amountLimit"] = std::move(limits);
+    j["signers"] = tx.signers;
+    Json sigs = Json::array();
+    for (const auto& g : tx.signatures) sigs.push_back(SignatureGoJson(g));
+    j["signatures"] = std::move(sigs);
+    j["publisher"] = tx.publisher;
+    Json psigs = Json::array();
+    for (const auto& g : tx.publisher_sigs) psigs.push_back(SignatureGoJson(g));
+    j["publisherSigs"] = std::move(psigs);
+    return j.dump(4) + "\n";
+}
+
+util::Result<core::Signature> ReadSignatureFile(const std::string& path) {
+    auto text = ReadTxFile(path);
+    if (!text) return util::ErrOf(text.error());
+    Json j = Json::parse(*text, nullptr, false);
+    if (!j.is_object()) return util::Err(path + ": not a signature JSON object");
+    core::Signature s;
+    const Json& algo = j.contains("algorithm") ? j["algorithm"] : Json();
+    if (algo == "ED25519" || algo == 2) {
+        s.algorithm = crypto::Algorithm::kEd25519;
+    } else if (algo == "SECP256K1" || algo == 1) {
+        s.algorithm = crypto::Algorithm::kSecp256k1;
+    } else {
+        return util::Err(path + ": algorithm must be \"ED25519\" or \"SECP256K1\"");
+    }
+    for (auto [field, out] : {std::pair<const char*, util::Bytes*>{"signature", &s.sig},
+                              std::pair<const char*, util::Bytes*>{"publicKey", &s.pubkey}}) {
+        std::string key = field;
+        if (!j.contains(key) && key == "publicKey") key = "public_key";
+        if (!j.contains(key) || !j[key].is_string())
+            return util::Err(path + ": " + field + " must be a base64 string");
+        auto b = util::Base64Decode(j[key].get<std::string>());
+        if (!b) return util::Err(path + ": " + field + ": " + b.error().message);
+        *out = std::move(*b);
+    }
+    return s;
+}
+
+core::Signature SignHash(const crypto::KeyPair& kp, const crypto::Hash256& h) {
+    core::Signature s;
+    s.algorithm = kp.algorithm();
+    s.sig = kp.Sign(util::ByteView(h.data(), h.size()));
+    s.pubkey = kp.public_key().bytes;
+    return s;
+}
+
+// go-iost handleMultiSig (iwallet/utils.go): --signature_files or
+// --sign_key_files (not both) become tx.signatures, or tx.publisher_sigs
+// with --as_publisher_sign.
+util::Status MergeSignatures(Context& c, core::Tx& tx) {
+    if (c.signature_files.empty() && c.sign_key_files.empty()) return util::Ok();
+    if (!c.signature_files.empty() && !c.sign_key_files.empty())
+        return util::Err("can not set flags --sign_key_files and --signature_files simultaneously");
+    std::vector<core::Signature> sigs;
+    for (const auto& f : c.sign_key_files) {
+        auto keys = LoadKeyFileAt(c, f);
+        if (!keys) return util::ErrOf(keys.error());
+        auto kp = PickPerm(*keys, "active", f);
+        if (!kp) return util::ErrOf(kp.error());
+        sigs.push_back(SignHash(*kp, c.as_publisher_sign ? tx.PublishHash() : tx.BaseHash()));
+        Out(c) << "Signed transaction with private key file: " << f << "\n";
+    }
+    for (const auto& f : c.signature_files) {
+        auto s = ReadSignatureFile(f);
+        if (!s) return util::ErrOf(s.error());
+        sigs.push_back(std::move(*s));
+        Out(c) << "Successfully added signature contained in: " << f << "\n";
+    }
+    (c.as_publisher_sign ? tx.publisher_sigs : tx.signatures) = std::move(sigs);
+    return util::Ok();
+}
+
+// go-iost checkTxTime: a tx dated in the future (--tx_time_delay) is sent
+// once its time has come; a node refuses one from more than 30 s ahead.
+void WaitForTxTime(Context& c, const core::Tx& tx) {
+    const int64_t now = util::SystemClock().Now();
+    if (tx.time <= now) return;
+    const int64_t wait_ms = (tx.time - now) / 1'000'000 + 1;
+    Out(c) << "Waiting " << (wait_ms + 999) / 1000 << " seconds to reach the transaction time...\n"
+           << std::flush;
+    std::this_thread::sleep_for(milliseconds(wait_ms));
+}
+
+int SaveUnsignedTx(Context& c, const core::Tx& tx) {
+    if (auto st = WriteFile0600(c.output_tx_file, TxToGoIostJson(tx)); !st)
+        return Fail(c, kExitUsage, st.error().message);
+    Out(c) << "Successfully saved transaction request as json file: " << c.output_tx_file << "\n";
+    return kExitOk;
+}
+
+// --try_tx: the node executes the tx on its head state and returns the
+// receipt without keeping anything (go-iost ExecTransaction, POST /execTx).
+int TryTx(Context& c, const core::Tx& tx) {
+    auto api = NodeApi::Make(c.server);
+    if (!api) return Fail(c, kExitUsage, api.error().message);
+    auto body = api->Post("/execTx", core::TxToJson(tx));
+    if (!body && body.error().code == 404) {
+        return Fail(c, kExitFailed,
+                    "--try_tx: this node has no /execTx (dry run); nothing was sent");
+    }
+    const int rc = Show(c, body, [&](const Json& j) { Out(c) << j.dump(4) << "\n"; });
+    if (rc != kExitOk) return rc;
+    // go-iost prints the receipt either way; a script also needs to know.
+    Json j = Json::parse(*body, nullptr, false);
+    if (Str(j, "status_code") != "SUCCESS") {
+        return Fail(c, kExitFailed,
+                    "--try_tx: would fail: " + Str(j, "status_code") + ": " + Str(j, "message"));
+    }
+    return kExitOk;
+}
+
+// The publisher signs last (its hash covers the signers' signatures), then
+// the tx is checked locally and tried or sent.
+int SignAndSubmit(Context& c, core::Tx& tx, std::optional<crypto::KeyPair> publisher_key = {}) {
+    if (auto st = MergeSignatures(c, tx); !st) return Fail(c, kExitUsage, st.error().message);
+    if (tx.publisher_sigs.empty()) {
+        if (!publisher_key) {
+            auto kp = LoadPublisher(c);
+            if (!kp) return Fail(c, kExitUsage, kp.error().message);
+            publisher_key = std::move(*kp);
+        }
+        SignAsPublisher(tx, c.account, *publisher_key);
+    } else if (tx.publisher.empty() || !c.account.empty() || !c.key_file.empty()) {
+        // Publisher signatures came from files (--as_publisher_sign): only
+        // the name is needed, as go-iost's SignTx sets it.
+        if (c.account.empty() && !c.key_file.empty()) {
+            if (auto kp = LoadPublisher(c); !kp) return Fail(c, kExitUsage, kp.error().message);
+        }
+        if (c.account.empty())
+            return Fail(c, kExitUsage, "the transaction names no publisher: give --account");
+        tx.publisher = c.account;
+    }
+    if (auto form = tx.VerifyForm(tx.chain_id, crypto::RealVerifier()); !form) {
+        return Fail(
+            c, kExitUsage,
+            std::string(core::TxErrorName(form.error().reason)) + ": " + form.error().message);
+    }
+    WaitForTxTime(c, tx);
+    if (auto clock = tx.CheckTime(util::SystemClock().Now()); !clock)
+        return Fail(c, kExitUsage, clock.error().message + " (sign it again)");
+    if (c.try_tx) return TryTx(c, tx);
+    return SubmitAndWait(c, tx);
+}
+
+util::Result<int64_t> TxTime(const Context& c) {
+    if (c.tx_time_ns && c.tx_time_delay_s != 0)
+        return util::Err("can not set flags --tx_time and --tx_time_delay simultaneously");
+    if (c.tx_time_ns) return *c.tx_time_ns;
+    return util::SystemClock().Now() + c.tx_time_delay_s * util::kNanosPerSecond;
+}
+
+// go-iost formatContractArgs: `xxx` without JSON punctuation means ["xxx"].
+util::Result<std::string> FormatContractArgs(const std::string& data) {
+    if (data.find_first_of("[]{}'\",") == std::string::npos) return Json::array({data}).dump();
+    return CheckJsonArgs(data);
+}
+
+}  // namespace
+
+int ProcessActions(Context& c, std::vector<core::Action> actions) {
+    auto when = TxTime(c);
+    if (!when) return Fail(c, kExitUsage, when.error().message);
+    TxParams params = c.tx;
+    if (!c.output_tx_file.empty()) {
+        auto tx = BuildTx(std::move(actions), params, *when);
+        if (!tx) return Fail(c, kExitUsage, tx.error().message);
+        return SaveUnsignedTx(c, *tx);
+    }
+    auto kp = LoadPublisher(c);  // fails early, before anything is built
+    if (!kp) return Fail(c, kExitUsage, kp.error().message);
+    params.gas_limit = AutoGasLimit(c, c.account);
+    auto tx = BuildTx(std::move(actions), params, *when);
+    if (!tx) return Fail(c, kExitUsage, tx.error().message);
+    return SignAndSubmit(c, *tx, std::move(*kp));
+}
+
 int Transfer(Context& c, const std::string& to, const std::string& amount, const std::string& memo,
              const std::string& token) {
     if (auto st = CheckAccountName(to, "receiver"); !st)
@@ -455,21 +719,33 @@ int Transfer(Context& c, const std::string& to, const std::string& amount, const
     auto amt = CheckIostAmount(amount, "amount");
     if (!amt) return Fail(c, kExitUsage, amt.error().message);
     if (auto st = CheckMemo(memo); !st) return Fail(c, kExitUsage, st.error().message);
-    if (c.account.empty()) return Fail(c, kExitUsage, "transfer needs the sender: --account NAME");
-    return SendActions(c, {TransferAction(token, c.account, to, *amt, memo)});
+    if (c.account.empty() && !c.key_file.empty()) {
+        if (auto kp = LoadPublisher(c); !kp) return Fail(c, kExitUsage, kp.error().message);
+    }
+    if (c.account.empty())
+        return Fail(c, kExitUsage, "transfer needs the sender: --account NAME (or --key_file)");
+    return ProcessActions(c, {TransferAction(token, c.account, to, *amt, memo)});
 }
 
-int Call(Context& c, const std::string& contract, const std::string& action,
-         const std::string& args) {
-    if (auto st = CheckContract(contract, action); !st)
-        return Fail(c, kExitUsage, st.error().message);
-    auto data = CheckJsonArgs(args);
-    if (!data) return Fail(c, kExitUsage, data.error().message);
-    return SendActions(c, {MakeAction(contract, action, *data)});
+int Call(Context& c, const std::vector<std::string>& triples) {
+    if (triples.empty() || triples.size() % 3 != 0) {
+        return Fail(c, kExitUsage,
+                    "call takes CONTRACT ACTION 'JSON-ARGS' (one or more such triples); got " +
+                        std::to_string(triples.size()) + " arguments");
+    }
+    std::vector<core::Action> actions;
+    for (size_t i = 0; i < triples.size(); i += 3) {
+        if (auto st = CheckContract(triples[i], triples[i + 1]); !st)
+            return Fail(c, kExitUsage, st.error().message);
+        auto data = FormatContractArgs(triples[i + 2]);
+        if (!data) return Fail(c, kExitUsage, data.error().message);
+        actions.push_back(MakeAction(triples[i], triples[i + 1], *data));
+    }
+    return ProcessActions(c, std::move(actions));
 }
 
-int Sign(Context& c, const std::string& contract, const std::string& action,
-         const std::string& args, const std::string& tx_file, const std::string& out_file) {
+int SignOffline(Context& c, const std::string& contract, const std::string& action,
+                const std::string& args, const std::string& tx_file, const std::string& out_file) {
     auto kp = LoadPublisher(c);
     if (!kp) return Fail(c, kExitUsage, kp.error().message);
     core::Tx tx;
@@ -483,7 +759,7 @@ int Sign(Context& c, const std::string& contract, const std::string& action,
         tx = std::move(*parsed);
     } else {
         if (contract.empty() || action.empty()) {
-            return Fail(c, kExitUsage, "sign needs CONTRACT ACTION 'JSON-ARGS' (or --tx FILE)");
+            return Fail(c, kExitUsage, "sign-tx needs CONTRACT ACTION 'JSON-ARGS' (or --tx FILE)");
         }
         if (auto st = CheckContract(contract, action); !st)
             return Fail(c, kExitUsage, st.error().message);
@@ -508,26 +784,54 @@ int Sign(Context& c, const std::string& contract, const std::string& action,
     return kExitOk;
 }
 
+int SignatureFile(Context& c, const std::string& tx_file, const std::string& key_file,
+                  const std::string& out_file) {
+    auto text = ReadTxFile(tx_file);
+    if (!text)
+        return Fail(c, kExitUsage,
+                    "failed to load transaction file " + tx_file + ": " + text.error().message);
+    auto tx = core::TxFromJson(*text);
+    if (!tx) return Fail(c, kExitUsage, tx_file + ": " + tx.error().message);
+    auto keys = LoadKeyFileAt(c, key_file);
+    if (!keys)
+        return Fail(c, kExitUsage,
+                    "failed to load account from file " + key_file + ": " + keys.error().message);
+    auto kp = PickPerm(*keys, c.sign_perm, key_file);
+    if (!kp) return Fail(c, kExitUsage, kp.error().message);
+    const core::Signature sig =
+        SignHash(*kp, c.as_publisher_sign ? tx->PublishHash() : tx->BaseHash());
+    const std::string json = SignatureGoJson(sig).dump(4) + "\n";
+    if (auto st = WriteFile0600(out_file, json); !st)
+        return Fail(c, kExitUsage,
+                    "failed to save signature as file " + out_file + ": " + st.error().message);
+    if (JsonOut(c)) {
+        Out(c) << json;
+    } else {
+        Out(c) << "Signature:\n" << json << "Successfully saved signature as: " << out_file << "\n";
+    }
+    return kExitOk;
+}
+
 int Send(Context& c, const std::string& file) {
     auto text = ReadTxFile(file);
     if (!text) return Fail(c, kExitUsage, text.error().message);
     auto tx = core::TxFromJson(*text);
     if (!tx) return Fail(c, kExitUsage, file + ": " + tx.error().message);
-    if (tx->publisher_sigs.empty()) {
-        // go-iost's `send` signs with --account: an unsigned draft is fine.
-        auto kp = LoadPublisher(c);
-        if (!kp) return Fail(c, kExitUsage, "the transaction is not signed: " + kp.error().message);
-        SignAsPublisher(*tx, c.account, *kp);
+    // A signed file goes as it is; an unsigned draft (go-iost `call -o`)
+    // collects the multisig files and --account's publisher signature.
+    if (!tx->publisher_sigs.empty() && c.signature_files.empty() && c.sign_key_files.empty()) {
+        if (auto form = tx->VerifyForm(tx->chain_id, crypto::RealVerifier()); !form) {
+            return Fail(c, kExitUsage,
+                        file + ": " + std::string(core::TxErrorName(form.error().reason)) + ": " +
+                            form.error().message);
+        }
+        if (auto clock = tx->CheckTime(util::SystemClock().Now()); !clock) {
+            return Fail(c, kExitUsage, file + ": " + clock.error().message + " (sign it again)");
+        }
+        if (c.try_tx) return TryTx(c, *tx);
+        return SubmitAndWait(c, *tx);
     }
-    if (auto form = tx->VerifyForm(tx->chain_id, crypto::RealVerifier()); !form) {
-        return Fail(c, kExitUsage,
-                    file + ": " + std::string(core::TxErrorName(form.error().reason)) + ": " +
-                        form.error().message);
-    }
-    if (auto clock = tx->CheckTime(util::SystemClock().Now()); !clock) {
-        return Fail(c, kExitUsage, file + ": " + clock.error().message + " (sign it again)");
-    }
-    return SubmitAndWait(c, *tx);
+    return SignAndSubmit(c, *tx);
 }
 
 // ---- queries -----------------------------------------------------------------
@@ -730,6 +1034,327 @@ int State(Context& c) {
     if (!cj.empty() && Str(cj, "chain_id") != std::to_string(c.tx.chain_id)) {
         Out(c) << "note: this chain's id differs from --chain-id " << c.tx.chain_id << "\n";
     }
+    return kExitOk;
+}
+
+// ---- go-iost's sys, table, dumpkey, account update/view --------------------------
+
+namespace {
+
+bool IsNumber(const std::string& s) {
+    if (s.empty()) return false;
+    char* e = nullptr;
+    const double v = std::strtod(s.c_str(), &e);
+    return e == s.c_str() + s.size() && std::isfinite(v);
+}
+
+// go-iost passes ram amounts and permission weights as JSON numbers.
+util::Result<Json> NumberArg(const std::string& s, const std::string& what) {
+    if (!IsNumber(s))
+        return util::Err("invalid value " + util::Quoted(s) + " for argument " +
+                         util::Quoted(what));
+    Json j = Json::parse(s, nullptr, false);
+    if (j.is_discarded() || !j.is_number())
+        return util::Err("invalid value " + util::Quoted(s) + " for argument " +
+                         util::Quoted(what));
+    return j;
+}
+
+util::Result<Json> IntArg(const std::string& s, const std::string& what) {
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("-0123456789") != std::string::npos)
+        return util::Err("invalid value " + util::Quoted(s) + " for argument " +
+                         util::Quoted(what) + ": an integer");
+    return Json(std::stoll(s));
+}
+
+int ProcessMethod(Context& c, const std::string& contract, const std::string& action,
+                  const Json& args) {
+    return ProcessActions(c, {MakeAction(contract, action, args.dump())});
+}
+
+// Resolves --account from --key_file when only the latter was given.
+util::Status NeedAccount(Context& c) {
+    if (c.account.empty() && !c.key_file.empty()) {
+        auto kp = LoadPublisher(c);
+        if (!kp) return util::ErrOf(kp.error());
+    }
+    if (c.account.empty())
+        return util::Err("please provide the account info with flag --account/-a or --key_file/-k");
+    return CheckAccountName(c.account, "--account");
+}
+
+int ProducerList(Context& c) {
+    auto api = NodeApi::Make(c.server);
+    if (!api) return Fail(c, kExitUsage, api.error().message);
+    auto chain = api->Get("/getChainInfo");
+    if (!chain) return FailRemote(c, chain.error());
+    auto pob = api->Get("/getPoBInfo");
+    if (!pob) return FailRemote(c, pob.error());
+    Json cj = Json::parse(*chain, nullptr, false), pj = Json::parse(*pob, nullptr, false);
+    if (!cj.is_object() || !pj.is_object())
+        return Fail(c, kExitFailed, "the node's reply is not JSON");
+    // Current: the witnesses of the head block's epoch. Pending: every
+    // validator of the PoB groups (believable, then normal), from which the
+    // next epoch is drawn (docs/pob.md).
+    Json current = cj.contains("witness_list") ? cj["witness_list"] : Json::array();
+    Json pending = Json::array();
+    for (const char* group : {"believable", "normal"}) {
+        if (!pj.contains(group) || !pj[group].is_array()) continue;
+        for (const auto& m : pj[group]) pending.push_back(Str(m, "id"));
+    }
+    if (JsonOut(c)) {
+        Out(c) << Json{{"current", current}, {"pending", pending}}.dump(2) << "\n";
+        return kExitOk;
+    }
+    auto list = [](const Json& a) {
+        std::string out = "[";
+        for (size_t i = 0; i < a.size(); ++i)
+            out += (i ? " " : "") + (a[i].is_string() ? a[i].get<std::string>() : a[i].dump());
+        return out + "]";
+    };
+    Out(c) << "Current producer list: " << list(current) << "\n"
+           << "Pending producer list: " << list(pending) << "\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+int Sys(Context& c, const SysArgs& a) {
+    const std::string& cmd = a.command;
+    auto need_args = [&](std::initializer_list<const char*> names) -> util::Status {
+        if (a.args.size() < names.size()) {
+            std::string missing;
+            size_t i = 0;
+            for (const char* n : names)
+                if (i++ >= a.args.size()) missing += (missing.empty() ? "" : " ") + std::string(n);
+            return util::Err("missing positional argument: [" + missing + "]");
+        }
+        return util::Ok();
+    };
+#define IWALLET_NEED(...)                                                      \
+    if (auto st_ = need_args({__VA_ARGS__}); !st_) {                           \
+        return Fail(c, kExitUsage, "sys " + cmd + ": " + st_.error().message); \
+    }
+#define IWALLET_ACCOUNT()                                                      \
+    if (auto st_ = NeedAccount(c); !st_) {                                     \
+        return Fail(c, kExitUsage, "sys " + cmd + ": " + st_.error().message); \
+    }
+#define IWALLET_VALUE(var, expr) \
+    auto var = (expr);           \
+    if (!var) return Fail(c, kExitUsage, "sys " + cmd + ": " + var.error().message);
+
+    // Queries (no account needed).
+    if (cmd == "producer-info") {
+        IWALLET_NEED("producerID");
+        if (auto st = CheckAccountName(a.args[0], "producerID"); !st)
+            return Fail(c, kExitUsage, st.error().message);
+        return Show(c, Query(c, "/getProducerVoteInfo/" + a.args[0] + "/true"),
+                    [&](const Json& j) { Out(c) << j.dump(4) << "\n"; });
+    }
+    if (cmd == "producer-list") return ProducerList(c);
+
+    // Transactions: every one needs the signing account.
+    IWALLET_ACCOUNT();
+    const std::string target = a.target.empty() ? c.account : a.target;
+    if (cmd == "producer-vote" || cmd == "producer-unvote") {
+        IWALLET_NEED("producerID", "amount");
+        IWALLET_VALUE(amount, NumberArg(a.args[1], "amount"));
+        return ProcessMethod(c, "vote_producer.iost", cmd == "producer-vote" ? "vote" : "unvote",
+                             Json::array({c.account, a.args[0], a.args[1]}));
+    }
+    if (cmd == "producer-register") {
+        IWALLET_NEED("publicKey");
+        return ProcessMethod(
+            c, "vote_producer.iost", "applyRegister",
+            Json::array({target, a.args[0], a.location, a.url, a.net_id, !a.partner}));
+    }
+    if (cmd == "producer-unregister")
+        return ProcessMethod(c, "vote_producer.iost", "applyUnregister", Json::array({target}));
+    if (cmd == "producer-clean")
+        return ProcessMethod(c, "vote_producer.iost", "unregister", Json::array({target}));
+    if (cmd == "producer-login")
+        return ProcessMethod(c, "vote_producer.iost", "logInProducer", Json::array({target}));
+    if (cmd == "producer-logout")
+        return ProcessMethod(c, "vote_producer.iost", "logOutProducer", Json::array({target}));
+    if (cmd == "producer-update") {
+        // Unset fields keep their values on chain (go-iost reads them first).
+        std::string pubkey = a.pubkey, loc = a.location, url = a.url, net = a.net_id;
+        auto info = Query(c, "/getProducerVoteInfo/" + target + "/true");
+        if (!info) return FailRemote(c, info.error());
+        Json j = Json::parse(*info, nullptr, false);
+        if (pubkey.empty()) pubkey = Str(j, "pubkey");
+        if (loc.empty()) loc = Str(j, "loc");
+        if (url.empty()) url = Str(j, "url");
+        if (net.empty()) net = Str(j, "net_id");
+        return ProcessMethod(c, "vote_producer.iost", "updateProducer",
+                             Json::array({target, pubkey, loc, url, net}));
+    }
+    if (cmd == "producer-redeem") {
+        std::string amount = a.args.empty() ? "0" : a.args[0];
+        IWALLET_VALUE(checked, NumberArg(amount, "amount"));
+        return ProcessMethod(c, "bonus.iost", "exchangeIOST", Json::array({c.account, amount}));
+    }
+    if (cmd == "producer-withdraw")
+        return ProcessMethod(c, "vote_producer.iost", "candidateWithdraw", Json::array({target}));
+    if (cmd == "voter-withdraw")
+        return ProcessMethod(c, "vote_producer.iost", "voterWithdraw", Json::array({target}));
+    if (cmd == "gas-pledge" || cmd == "gas-unpledge") {
+        IWALLET_NEED("amount");
+        IWALLET_VALUE(amount, NumberArg(a.args[0], "amount"));
+        const std::string user = a.gas_user.empty() ? c.account : a.gas_user;
+        return ProcessMethod(c, "gas.iost", cmd == "gas-pledge" ? "pledge" : "unpledge",
+                             Json::array({c.account, user, a.args[0]}));
+    }
+    if (cmd == "ram-buy" || cmd == "ram-sell") {
+        IWALLET_NEED("amount");
+        IWALLET_VALUE(amount, NumberArg(a.args[0], "amount"));
+        const std::string& other = cmd == "ram-buy" ? a.ram_receiver : a.token_receiver;
+        return ProcessMethod(c, "ram.iost", cmd == "ram-buy" ? "buy" : "sell",
+                             Json::array({c.account, other.empty() ? c.account : other, *amount}));
+    }
+    if (cmd == "ram-transfer") {
+        IWALLET_NEED("receiver", "amount");
+        IWALLET_VALUE(amount, NumberArg(a.args[1], "amount"));
+        return ProcessMethod(c, "ram.iost", "lend", Json::array({c.account, a.args[0], *amount}));
+    }
+    if (cmd == "add-permission") {
+        IWALLET_NEED("permission", "threshold");
+        IWALLET_VALUE(threshold, IntArg(a.args[1], "threshold"));
+        return ProcessMethod(c, "auth.iost", "addPermission",
+                             Json::array({c.account, a.args[0], *threshold}));
+    }
+    if (cmd == "drop-permission") {
+        IWALLET_NEED("permission");
+        return ProcessMethod(c, "auth.iost", "dropPermission", Json::array({c.account, a.args[0]}));
+    }
+    if (cmd == "assign-permission" || cmd == "assign-group") {
+        IWALLET_NEED(cmd == "assign-group" ? "group" : "permission", "item", "weight");
+        IWALLET_VALUE(weight, IntArg(a.args[2], "weight"));
+        return ProcessMethod(c, "auth.iost",
+                             cmd == "assign-group" ? "assignGroup" : "assignPermission",
+                             Json::array({c.account, a.args[0], a.args[1], *weight}));
+    }
+    if (cmd == "revoke-permission" || cmd == "revoke-group") {
+        IWALLET_NEED(cmd == "revoke-group" ? "group" : "permission", "item");
+        return ProcessMethod(c, "auth.iost",
+                             cmd == "revoke-group" ? "revokeGroup" : "revokePermission",
+                             Json::array({c.account, a.args[0], a.args[1]}));
+    }
+    if (cmd == "add-group" || cmd == "drop-group") {
+        IWALLET_NEED("group");
+        return ProcessMethod(c, "auth.iost", cmd == "add-group" ? "addGroup" : "dropGroup",
+                             Json::array({c.account, a.args[0]}));
+    }
+    if (cmd == "assign-permission-to-group" || cmd == "revoke-permission-in-group") {
+        IWALLET_NEED("permission", "group");
+        return ProcessMethod(c, "auth.iost",
+                             cmd == "assign-permission-to-group" ? "assignPermissionToGroup"
+                                                                 : "revokePermissionInGroup",
+                             Json::array({c.account, a.args[0], a.args[1]}));
+    }
+#undef IWALLET_NEED
+#undef IWALLET_ACCOUNT
+#undef IWALLET_VALUE
+    return Fail(c, kExitUsage, "unknown sys command " + util::Quoted(cmd));
+}
+
+int Table(Context& c, const std::string& contract, const std::string& key,
+          const std::string& field) {
+    auto api = NodeApi::Make(c.server);
+    if (!api) return Fail(c, kExitUsage, api.error().message);
+    const Json req{{"id", contract}, {"key", key}, {"field", field}, {"by_longest_chain", true}};
+    return Show(c, api->Post("/getContractStorage", req.dump()),
+                [&](const Json& j) { Out(c) << j.dump(4) << "\n"; });
+}
+
+int DumpKey(Context& c, const std::string& name) {
+    auto keys = c.key_file.empty() ? LoadAccountKeys(c, name) : LoadKeyFileAt(c, c.key_file);
+    if (!keys) return Fail(c, kExitUsage, keys.error().message);
+    for (const auto& k : keys->keys) {
+        Out(c) << k.permission << ":" << util::Base58Encode(k.key.SecretBytes()) << "\n";
+    }
+    return kExitOk;
+}
+
+int AccountView(Context& c, const std::string& name) {
+    if (name.empty()) return AccountList(c);
+    auto keys = LoadAccountKeys(c, name);
+    if (!keys) return Fail(c, kExitUsage, keys.error().message);
+    Json perms = Json::object();
+    for (const auto& k : keys->keys) {
+        perms[k.permission] = Json{{"Algorithm", KeyAlgoOf(k.key)},
+                                   {"Pubkey", util::Base58Encode(k.key.public_key().bytes)}};
+    }
+    Out(c) << Json{{"Name", name}, {"KeyPairs", perms}}.dump(4) << "\n";
+    return kExitOk;
+}
+
+int AccountUpdate(Context& c, const std::string& owner_key, const std::string& active_key,
+                  bool encrypt) {
+    if (auto st = NeedAccount(c); !st) return Fail(c, kExitUsage, st.error().message);
+    if (owner_key.empty() != active_key.empty())
+        return Fail(c, kExitUsage, "give both --owner and --active, or neither (a new key)");
+    // go-iost signs an update with the owner key and declares name@owner.
+    c.sign_perm = "owner";
+    if (std::find(c.tx.signers.begin(), c.tx.signers.end(), c.account + "@owner") ==
+        c.tx.signers.end())
+        c.tx.signers.push_back(c.account + "@owner");
+    auto old_key = LoadPublisher(c);
+    if (!old_key) return Fail(c, kExitUsage, old_key.error().message);
+    std::optional<crypto::KeyPair> fresh;
+    std::string new_owner = owner_key, new_active = active_key;
+    if (owner_key.empty()) {
+        auto algo = crypto::ParseAlgorithm(c.sign_algo);
+        if (!algo) return Fail(c, kExitUsage, algo.error().message);
+        fresh = crypto::KeyPair::Generate(*algo);
+        new_owner = new_active = util::Base58Encode(fresh->public_key().bytes);
+    }
+    // The account's current keys, to revoke the ones we hold (go-iost
+    // UpdateAccountKeysActions revokes the old active key only if the chain
+    // still lists it).
+    auto acc = Query(c, "/getAccount/" + c.account + "/true");
+    if (!acc) return FailRemote(c, acc.error());
+    Json aj = Json::parse(*acc, nullptr, false);
+    const std::string old_pub = util::Base58Encode(old_key->public_key().bytes);
+    auto listed = [&](const char* perm) {
+        if (!aj.is_object() || !aj.contains("permissions") || !aj["permissions"].contains(perm))
+            return false;
+        for (const auto& it : aj["permissions"][perm].value("items", Json::array()))
+            if (it.value("is_key_pair", false) && it.value("id", "") == old_pub) return true;
+        return false;
+    };
+    std::vector<core::Action> actions;
+    actions.push_back(MakeAction("auth.iost", "assignPermission",
+                                 Json::array({c.account, "active", new_active, 100}).dump()));
+    actions.push_back(MakeAction("auth.iost", "assignPermission",
+                                 Json::array({c.account, "owner", new_owner, 100}).dump()));
+    if (listed("active") && old_pub != new_active)
+        actions.push_back(MakeAction("auth.iost", "revokePermission",
+                                     Json::array({c.account, "active", old_pub}).dump()));
+    if (listed("owner") && old_pub != new_owner)
+        actions.push_back(MakeAction("auth.iost", "revokePermission",
+                                     Json::array({c.account, "owner", old_pub}).dump()));
+    if (!JsonOut(c)) {
+        Out(c) << "The IOST account ID is: " << c.account << "\n"
+               << "Owner permission key: " << new_owner << "\n"
+               << "Active permission key: " << new_active << "\n";
+    }
+    const bool saves = fresh && c.output_tx_file.empty() && !c.try_tx;
+    const int rc = ProcessActions(c, std::move(actions));
+    if (rc != kExitOk || !saves) return rc;
+    // Only now: the chain took the new key, so the old file must go.
+    util::Status st;
+    KeyStore store = Store(c, &st);
+    if (!st) return Fail(c, kExitUsage, st.error().message);
+    auto pw = NewPassword(c, encrypt);
+    if (!pw) return Fail(c, kExitUsage, pw.error().message);
+    auto saved = store.Save(c.account, *fresh, *pw, Overwrite::kYes, Limits(c));
+    if (!saved) {
+        return Fail(c, kExitUsage,
+                    "the chain has the new key but saving it failed: " + saved.error().message +
+                        "; its secret is " + util::Base58Encode(fresh->SecretBytes()));
+    }
+    if (!JsonOut(c)) Out(c) << "Key file: " << store.PathOf(c.account) << "\n";
     return kExitOk;
 }
 

@@ -148,7 +148,13 @@ util::Result<std::string> NormalizeServerUrl(std::string_view url) {
                               : host_part.find(':') != std::string::npos;
     std::string host =
         parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host;
-    return "http://" + host + ":" + std::to_string(has_port ? parsed->port : 30001);
+    // A bare host:30002 is go-iost iwallet's habit (its gRPC port, the
+    // default of its --server); this iwallet speaks HTTP, which IOST serves
+    // on 30001 beside it (go-iost config/iserver.yml), so it goes there.
+    // An explicit http://host:30002 is taken as given.
+    const bool grpc_habit =
+        has_port && parsed->port == 30002 && std::string(url).find("://") == std::string::npos;
+    return "http://" + host + ":" + std::to_string(!has_port || grpc_habit ? 30001 : parsed->port);
 }
 
 util::Status CheckMemo(std::string_view memo) {

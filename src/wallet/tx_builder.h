@@ -52,7 +52,8 @@ util::Result<int64_t> CheckCount(std::string_view text, std::string_view what);
 util::Status CheckContract(std::string_view contract, std::string_view action);
 // The text must be a JSON array (a call's arguments); returned as given.
 util::Result<std::string> CheckJsonArgs(std::string_view text);
-// "http://host[:port]" with no path; the IOST default port 30001 when absent.
+// "http://host[:port]" with no path; the IOST default port 30001 when absent;
+// a bare "host:30002" (go-iost iwallet's gRPC habit) becomes host:30001.
 util::Result<std::string> NormalizeServerUrl(std::string_view url);
 
 // A transfer memo: at most 512 bytes (token.iost refuses longer ones).

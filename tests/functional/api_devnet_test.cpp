@@ -52,13 +52,14 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
     EXPECT_EQ(*hash, tx.HashBase58());
     const std::vector<std::string> order = {"PENDING", "PACKED", "IRREVERSIBLE"};
     std::vector<std::string> seen;
-    json final_tx;
+    json final_tx, packed_tx;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (std::chrono::steady_clock::now() < deadline) {
         auto t = net.Get(node, "/getTxByHash/" + *hash);
         if (t.ok()) {
             const std::string st = (*t)["status"].get<std::string>();
             if (seen.empty() || seen.back() != st) seen.push_back(st);
+            if (st == "PACKED" && packed_tx.is_null()) packed_tx = *t;
             if (st == "IRREVERSIBLE") {
                 final_tx = *t;
                 break;
@@ -76,6 +77,18 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
     for (const auto& s : seen) trail += s + " ";
     std::printf("[api_devnet] statuses seen: %s\n", trail.c_str());
     EXPECT_EQ(final_tx["transaction"]["tx_receipt"]["status_code"], "SUCCESS");
+    EXPECT_EQ(final_tx["receipt_source"], "FINAL");
+    // PACKED (seen unless the poll missed the window): the producer's
+    // receipt, marked as such, agreeing with the final one for a lone transfer.
+    if (!packed_tx.is_null()) {
+        const json& pr = packed_tx["transaction"]["tx_receipt"];
+        EXPECT_EQ(packed_tx["receipt_source"], "PRODUCER_SPECULATIVE") << packed_tx.dump();
+        ASSERT_TRUE(pr.is_object()) << packed_tx.dump();
+        EXPECT_EQ(pr["tx_hash"], *hash);
+        EXPECT_EQ(pr["status_code"], "SUCCESS") << pr.dump();
+        EXPECT_EQ(pr["receipts"], final_tx["transaction"]["tx_receipt"]["receipts"]);
+        EXPECT_EQ(pr["gas_usage"], final_tx["transaction"]["tx_receipt"]["gas_usage"]);
+    }
     const uint64_t height = U64Of(final_tx, "block_number");
 
     // The micro-block that carried it, found through /getMicroBlock: final,

@@ -51,7 +51,7 @@ class IwalletDevnet : public ::testing::Test {
         return "";
     }
     static json JsonIn(const CliResult& r) {
-        // --output json prints one document on stdout; stderr lines (progress)
+        // --format json prints one document on stdout; stderr lines (progress)
         // come before or after it in the captured output.
         const size_t open = r.output.find("{\n");
         const size_t close = r.output.rfind("\n}");
@@ -59,7 +59,7 @@ class IwalletDevnet : public ::testing::Test {
         return json::parse(r.output.substr(open, close + 2 - open), nullptr, false);
     }
     std::string Balance(const std::string& name) const {
-        const CliResult r = Iwallet({"balance", name, "--output", "json"});
+        const CliResult r = Iwallet({"balance", name, "--format", "json"});
         EXPECT_EQ(r.code, 0) << r.output;
         const json j = JsonIn(r);
         return j.is_object() && j.contains("balance_string")
@@ -108,17 +108,17 @@ TEST_F(IwalletDevnet, AccountTransferQueryAndOfflineSigning) {
     ASSERT_FALSE(back_hash.empty()) << r.output;
     EXPECT_EQ(Balance("wallet1"), "58.5");
 
-    r = Iwallet({"receipt", back_hash, "--output", "json"});
+    r = Iwallet({"receipt", back_hash, "--format", "json"});
     ASSERT_EQ(r.code, 0) << r.output;
     EXPECT_EQ(JsonIn(r).value("status_code", ""), "SUCCESS") << r.output;
 
-    r = Iwallet({"tx", back_hash, "--output", "json"});
+    r = Iwallet({"tx", back_hash, "--format", "json"});
     ASSERT_EQ(r.code, 0) << r.output;
     const json tx = JsonIn(r);
     ASSERT_EQ(tx.value("status", ""), "IRREVERSIBLE") << r.output;
     const std::string block_number = tx.value("block_number", "");
 
-    r = Iwallet({"block", block_number, "--complete", "--output", "json"});
+    r = Iwallet({"block", block_number, "--complete", "--format", "json"});
     ASSERT_EQ(r.code, 0) << r.output;
     bool found = false;
     const json block = JsonIn(r);
@@ -133,7 +133,7 @@ TEST_F(IwalletDevnet, AccountTransferQueryAndOfflineSigning) {
     // Offline: sign with an unreachable --server (proves no node is needed), then send.
     const std::string signed_file = m_net->dir() + "/signed.json";
     r = RunProgram({BinDir() + "/iwallet", "--server", "http://127.0.0.1:1", "--chain-id",
-                    std::to_string(m_net->manifest().chain_id), "--keys-dir", m_keys, "sign",
+                    std::to_string(m_net->manifest().chain_id), "--keys-dir", m_keys, "sign-tx",
                     "token.iost", "transfer", R"(["iost","admin","wallet1","2",""])", "--account",
                     "admin", "--out", signed_file},
                    30s);
@@ -182,7 +182,7 @@ TEST_F(IwalletDevnet, EncryptedKeyStoreSignsWithThePasswordFile) {
     EXPECT_NE(r.output.find("wrong password"), std::string::npos) << r.output;
     r = Iwallet({"transfer", "admin", "1", "--account", "user1"});  // --no-prompt, no password
     EXPECT_EQ(r.code, 2) << r.output;
-    r = Iwallet({"transfer", "admin", "1", "--account", "user1", "--password-file", pw, "--output",
+    r = Iwallet({"transfer", "admin", "1", "--account", "user1", "--password-file", pw, "--format",
                  "json"});
     ASSERT_EQ(r.code, 0) << r.output;
     const json j = JsonIn(r);

@@ -137,12 +137,18 @@ struct TestNode {
 // library's own codec pieces, or sends whatever bytes a test wants.
 class RawPeer {
   public:
-    explicit RawPeer(uint16_t port, uint32_t chain = kChain)
+    explicit RawPeer(uint16_t port, uint32_t chain = kChain, const char* source_ip = nullptr)
         : m_magic(MagicForChain(chain)),
           m_out_magic(HandshakeMagic()),
           m_decoder(HandshakeMagic(), kDefaultMaxFramePayload) {
         m_decoder.SwitchMagicAfter(ToWire(MessageType::kHelloProof), m_magic);
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (source_ip) {  // as another host would connect
+            sockaddr_in src{};
+            src.sin_family = AF_INET;
+            ::inet_pton(AF_INET, source_ip, &src.sin_addr);
+            ::bind(m_fd, reinterpret_cast<sockaddr*>(&src), sizeof(src));
+        }
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
         addr.sin_port = htons(port);
@@ -764,6 +770,38 @@ TEST(NetP2P, InboundSlotsAreLimited) {
     EXPECT_EQ(second.Handshake("second"), RejectReason::kTooManyPeers);
     EXPECT_TRUE(second.WaitClosed(3s));
     EXPECT_TRUE(a->HasPeer(IdOf("first")));
+}
+
+// One source address may hold at most max_inbound_per_ip inbound connections,
+// so one host cannot take every inbound slot; another address still gets in.
+// The negative control (cap off) admits the same flood.
+size_t AdmittedFromOneAddress(size_t per_ip) {
+    auto o = FastOptions("per-ip-host");
+    o.max_inbound = 16;
+    o.max_inbound_per_ip = per_ip;
+    o.limit_loopback_ips = true;  // loopback is exempt by default
+    auto a = TestNode::Make(std::move(o));
+    EXPECT_TRUE(a);
+    if (!a) return 0;
+    std::vector<std::unique_ptr<RawPeer>> flood;
+    size_t admitted = 0;
+    for (int i = 0; i < 5; ++i) {
+        flood.push_back(std::make_unique<RawPeer>(a->host->listen_port()));
+        admitted += flood.back()->Handshake("flood" + std::to_string(i)) == RejectReason::kNone;
+    }
+    RawPeer other(a->host->listen_port(), kChain, "127.0.0.2");
+    EXPECT_EQ(other.Handshake("other"), RejectReason::kNone);
+    EXPECT_TRUE(WaitFor([&] { return a->HasPeer(IdOf("other")); }, 3s));
+    EXPECT_EQ(a->host->Stats().rejected_per_ip, 5 - admitted);
+    return admitted;
+}
+
+TEST(NetP2P, OneAddressHoldsAtMostItsShareOfInboundSlots) {
+    EXPECT_EQ(AdmittedFromOneAddress(2), 2u);
+}
+
+TEST(NetP2P, WithoutThePerAddressCapOneAddressTakesMoreSlots) {
+    EXPECT_EQ(AdmittedFromOneAddress(0), 5u);
 }
 
 TEST(NetP2P, IpBanRefusesNewConnectionsWhenEnabled) {

@@ -126,6 +126,18 @@ SimResult RunSimulation(const SimConfig& config);
 // (seed s runs mix s mod size).
 std::vector<std::vector<Fault>> FaultMixes();
 
+// The CI seed batch (tests/sim/sim_test.cpp SeedBatch, `iost-sim --ci-batch`):
+// 12 mixes × 18 seeds, each a 12 s run with faults from 2 s to 6 s and mild
+// network noise. One definition, so the trace fixture
+// (tests/sim/fixtures/traces.txt) and the test that compares it run exactly
+// the same configurations.
+constexpr uint64_t kCiBatchSeedsPerMix = 18;
+SimConfig CiBase(uint64_t seed);
+SimConfig CiBatchConfig(size_t mix, uint64_t k);
+
+// The first 16 hex digits of a trace hash, as printed in ToJson ("trace").
+std::string TraceHex(const crypto::Hash256& trace);
+
 // The command line that replays one run with iost-sim.
 std::string ReplayCommand(const SimConfig& config);
 

@@ -9,20 +9,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 namespace iost::sim {
 namespace {
 
-SimConfig Base(uint64_t seed) {
-    SimConfig c;
-    c.seed = seed;
-    c.duration_ms = 12'000;
-    c.fault_start_ms = 2'000;
-    c.heal_ms = 6'000;
-    return c;
-}
+SimConfig Base(uint64_t seed) { return CiBase(seed); }
 
 void ExpectSafe(const SimResult& r, const SimConfig& c) {
     EXPECT_EQ(r.safety_violations, 0u) << r.ToJson() << "\nreplay: " << ReplayCommand(c);
@@ -30,26 +26,40 @@ void ExpectSafe(const SimResult& r, const SimConfig& c) {
 
 // --- CI batch: every mix × 18 seeds ------------------------------------------
 
+// The trace fixture (scripts/sim-traces.sh): seed → trace hash of every run,
+// recorded on the engine before a behaviour-preserving change. A run whose
+// trace differs changed at least one event; a change that means to alter
+// behaviour regenerates the fixture in its own commit and says why.
+std::map<uint64_t, std::string> FixtureTraces(const std::string& set) {
+    std::map<uint64_t, std::string> out;
+    std::ifstream in(std::string(IOST_SIM_FIXTURES) + "/traces.txt");
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream l(line);
+        std::string s, trace;
+        uint64_t seed = 0;
+        if (line.empty() || line[0] == '#' || !(l >> s >> seed >> trace) || s != set) continue;
+        out[seed] = trace;
+    }
+    return out;
+}
+
 class SeedBatch : public ::testing::TestWithParam<size_t> {};
 
 TEST_P(SeedBatch, InvariantsHoldAndChainProgresses) {
     const size_t mix = GetParam();
-    const auto mixes = FaultMixes();
-    for (uint64_t k = 0; k < 18; ++k) {
-        SimConfig c = Base(1'000 + k * mixes.size() + mix);
-        c.faults = mixes[mix];
-        // After a partition heals, the view timeouts that doubled during it
-        // (up to 8 s) must elapse before a view can succeed: give those runs
-        // the time (at 12 s about 5 % of seeds had not finalized yet).
-        if (std::find(c.faults.begin(), c.faults.end(), Fault::kPartition) != c.faults.end())
-            c.duration_ms = 20'000;
-        // Mild network noise on top of every mix.
-        c.drop = (k % 3 == 0) ? 0.02 : 0.0;
-        c.duplicate = (k % 4 == 1) ? 0.05 : 0.0;
-        c.reorder = (k % 2 == 0) ? 0.1 : 0.0;
+    const auto fixture = FixtureTraces("batch");
+    ASSERT_EQ(fixture.size(), FaultMixes().size() * kCiBatchSeedsPerMix);
+    for (uint64_t k = 0; k < kCiBatchSeedsPerMix; ++k) {
+        const SimConfig c = CiBatchConfig(mix, k);
         const SimResult r = RunSimulation(c);
         ExpectSafe(r, c);
         EXPECT_GT(r.final_height, 0u) << r.ToJson() << "\nreplay: " << ReplayCommand(c);
+        auto it = fixture.find(c.seed);
+        ASSERT_NE(it, fixture.end()) << "seed " << c.seed << " missing from the fixture";
+        EXPECT_EQ(TraceHex(r.trace_hash), it->second)
+            << "seed " << c.seed
+            << ": the run differs from the recorded trace\nreplay: " << ReplayCommand(c);
     }
 }
 

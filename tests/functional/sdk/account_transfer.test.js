@@ -79,10 +79,13 @@ async function main() {
   const chainId = devnet.chain_id;
   console.log(`devnet: ${devnet.nodes.length} nodes, chain ${chainId}, SDK against ${url}`);
 
-  // gasLimit 100,000: the new account's 110 IOST of pledges give it 110,000
-  // gas at once (1,000 per IOST, go-iost GasImmediateReward), less than the
-  // SDK's default limit of 2,000,000, which the node checks before admitting.
-  const iost = new IOST({ gasRatio: 1, gasLimit: 100000, delay: 0, expiration: 90, defaultLimit: 'unlimited' });
+  // Issue #17.1: the SDK's documented defaults (gasRatio 1, gasLimit
+  // 2,000,000) on an account made the documented way, newAccount(name,
+  // creator, owner, active, 1024, 10): signUp pledges 10 IOST and newAccount
+  // 10 more, and 20 IOST give 2,000,000 gas at once (100,000 per IOST,
+  // go-iost vm/database/gas_handler.go GasImmediateReward), exactly what the
+  // node checks before admitting the new account's first transaction (step 3).
+  const iost = new IOST({ gasRatio: 1, gasLimit: 2000000, delay: 0, expiration: 90, defaultLimit: 'unlimited' });
   const rpc = new RPC(new HTTPProvider(url, 10000));
   await iost.setRPC(rpc);
 
@@ -99,12 +102,12 @@ async function main() {
   // 1. A new account (name: 5-11 of [a-z0-9_]).
   const name = 'sdk' + nodeCrypto.randomBytes(4).toString('hex').slice(0, 7);
   const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
-  const createTx = iost.newAccount(name, 'admin', kp.id, kp.id, 1024, 100);
+  const createTx = iost.newAccount(name, 'admin', kp.id, kp.id, 1024, 10);
   // go-iost v3 (vm/monitor.go) checks the tx's amount_limit against every
   // token.iost transfer from the publisher, including those the system
   // contracts make for signUp's pledge, ram.iost/buy and gas.iost/pledge;
   // newAccount adds no approval, so on IOST v3 as here the creator approves
-  // what it spends (10 + 100 IOST of pledges and the RAM's price).
+  // what it spends (10 + 10 IOST of pledges and the RAM's price).
   createTx.addApprove('iost', '1000');
   createTx.setChainID(chainId);
   const created = await signAndSend(iost, createTx, `newAccount ${name}`);
@@ -115,7 +118,12 @@ async function main() {
   check(info.permissions.active.items[0].id === kp.id,
         `account ${name}: active key ${info.permissions.active.items[0].id}, expected ${kp.id}`);
   check(Number(info.ram_info.available) >= 1024, `account ${name}: RAM ${JSON.stringify(info.ram_info)} < 1024 bought`);
-  check(Number(info.gas_info.limit) > 0, `account ${name}: no gas after pledging: ${JSON.stringify(info.gas_info)}`);
+  check(Number(info.gas_info.limit) === 20 * 300000,
+        `account ${name}: gas limit ${info.gas_info.limit}, expected 20 IOST x 300,000: ${JSON.stringify(info.gas_info)}`);
+  check(Number(info.gas_info.current_total) >= 2000000,
+        `account ${name}: ${info.gas_info.current_total} gas, less than the SDK's gasLimit 2,000,000`);
+  check(info.gas_info.pledged_info.reduce((s, p) => s + Number(p.amount), 0) === 20,
+        `account ${name}: pledged ${JSON.stringify(info.gas_info.pledged_info)}, expected 20 IOST`);
 
   // 2. admin -> new account.
   const inTx = iost.transfer('iost', 'admin', name, '10.5', 'sdk-in');
@@ -123,13 +131,14 @@ async function main() {
   const transferIn = await signAndSend(iost, inTx, 'transfer admin -> ' + name);
   hashes.push(transferIn);
 
-  // 3. new account -> admin, signed with the new key.
+  // 3. new account -> admin, signed with the new key, with the SDK's gasLimit 2,000,000.
   const acc = new Account(name);
   acc.addKeyPair(kp, 'owner');
   acc.addKeyPair(kp, 'active');
   iost.setAccount(acc);
   const backTx = iost.transfer('iost', name, 'admin', '2.25', 'sdk-back');
   backTx.setChainID(chainId);
+  check(backTx.gasLimit === 2000000, `the SDK's tx gasLimit is ${backTx.gasLimit}, expected 2000000`);
   const transferBack = await signAndSend(iost, backTx, 'transfer ' + name + ' -> admin');
   hashes.push(transferBack);
 

@@ -288,6 +288,68 @@ TEST(DevnetLayout, WritesWhatTheNodeAccepts) {
     fs::remove_all(dir);
 }
 
+// --iost-genesis: go-iost's local-node genesis (config/genesis/genesis.yml,
+// config/dev_admin_key.json, config/iserver.yml), published keys and all.
+TEST(DevnetLayout, IostGenesisHasGoIostsAccountsKeysAndChainId) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("devnet_iost_genesis_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    DevnetOptions o;
+    o.dir = dir.string();
+    o.iost_genesis = true;
+    o.accounts = 2;
+    o.host = "127.10.201.1";
+    auto s = ShapeFromOptions(o);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->chain_id, 1020u);
+    auto m = CreateLayout(*s, dir.string(), nullptr, "info");
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ(m->chain_id, 1020u);
+    auto g = core::LoadGenesisFile(m->genesis);
+    ASSERT_TRUE(g.ok()) << g.error().message;
+    EXPECT_EQ(g->chain_id, 1020u);
+    auto key_of = [&](const std::string& name) {
+        for (const auto& a : g->accounts)
+            if (a.name == name) return core::PublicKeyToText(a.active);
+        return std::string("(missing)");
+    };
+    EXPECT_EQ(key_of("admin"), "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto");
+    EXPECT_EQ(key_of("foundation"), "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto");
+    EXPECT_EQ(key_of("producer000"), "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b");
+    ASSERT_EQ(g->validators.size(), 8u);
+    EXPECT_EQ(g->validators[0].account, "producer000");
+    EXPECT_EQ(core::PublicKeyToText(g->validators[0].consensus_key),
+              "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b");
+    EXPECT_EQ(g->validators[7].account, "producer007");
+    EXPECT_EQ(m->accounts[0].name, "admin");
+    EXPECT_EQ(
+        m->accounts[0].secret_key,
+        "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1");
+    // Everything the 8 validators, 2 users and foundation do not hold.
+    EXPECT_EQ(m->accounts[0].balance,
+              std::to_string(21'000'000'000 - 8 * kValidatorAllocation - 2 * kUserAllocation -
+                             kFoundationGasPledge - kAdminGasPledge));
+    EXPECT_EQ(m->accounts[1].name, "foundation");
+    EXPECT_EQ(m->accounts[1].balance, "0");
+    const std::string keys0 = ReadAll(fs::path(m->nodes[0].config).parent_path() / "keys.yml");
+    EXPECT_NE(keys0.find("1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g"
+                         "7zCVRxBVzuiUzB"),
+              std::string::npos);
+    // --chain-id overrides; a resumed devnet keeps both settings.
+    o.chain_id = 1024;
+    EXPECT_EQ(ShapeFromOptions(o)->chain_id, 1024u);
+    DevnetOptions other;
+    other.iost_genesis = false;
+    EXPECT_NE(ResumeShape(m->shape, other).error().message.find("--iost-genesis"),
+              std::string::npos);
+    auto saved = ManifestToJson(*m);
+    auto back = ParseManifest(saved, "devnet.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_TRUE(back->shape.iost_genesis);
+    EXPECT_EQ(back->shape.chain_id, 1020u);
+    fs::remove_all(dir);
+}
+
 TEST(DevnetLayout, FallbackPutsEveryValidatorInOneLeague) {
     NetworkShape s;
     s.fallback = true;

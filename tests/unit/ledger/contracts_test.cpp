@@ -3,6 +3,8 @@
 #include <core/genesis.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "ledger_fixture.h"
 
 namespace iost::ledger {
@@ -38,7 +40,7 @@ class ContractsTest : public ::testing::Test {
         tx.time = m_t;
         tx.expiration = m_t + 60'000'000'000;
         tx.gas_ratio = 100;
-        tx.gas_limit = 2'000'000;
+        tx.gas_limit = 200'000'000;  // the SDK's default 2,000,000 gas
         tx.chain_id = core::kLocalChainId;
         tx.actions = {std::move(action)};
         tx.signers = {who + "@owner"};
@@ -62,6 +64,9 @@ TEST_F(ContractsTest, SignUpCreatesAccountAndPledgesGas) {
     const std::string owner = Key("dave-owner"), active = Key("dave");
     auto rc = Ok("alice",
                  {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}});
+    // auth.iost is account.js in IOST: its call pays go-iost's JSCost flag-down fare.
+    std::printf("[gas] signUp: %.2f gas\n", static_cast<double>(rc.gas_usage) / 100);
+    EXPECT_GT(rc.gas_usage, kGasPerJsCall * 100);
     auto acc = GetAccount(m_chain.state(), "dave1");
     ASSERT_TRUE(acc.has_value());
     EXPECT_EQ(acc->referrer, "alice");
@@ -73,9 +78,9 @@ TEST_F(ContractsTest, SignUpCreatesAccountAndPledgesGas) {
     EXPECT_EQ(rc.receipts[0].content, R"(["iost","alice","gas.iost","10",""])");
     EXPECT_EQ(rc.receipts[1].func_name, "gas.iost/pledge");
     EXPECT_EQ(rc.receipts[2].func_name, "auth.iost/signUp");
-    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).stock,
-              10 * 100'000);  // 1000 gas per IOST, ×100
-    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).limit, 10 * 300'000);
+    // go-iost GasImmediateReward / GasLimit: 100,000 and 300,000 gas per IOST (×100 here).
+    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).stock, 10 * 100'000 * 100);
+    EXPECT_EQ(GasInfo(m_chain.state(), "dave1", m_t).limit, 10 * 300'000 * 100);
 
     EXPECT_NE(Fail("alice",
                    {{"auth.iost", "signUp", R"(["dave1",")" + owner + R"(",")" + active + R"("])"}})
@@ -116,7 +121,7 @@ TEST_F(ContractsTest, PermissionsAddAssignRevokeDrop) {
         tx.time = t;
         tx.expiration = t + 60'000'000'000;
         tx.gas_ratio = 100;
-        tx.gas_limit = 2'000'000;
+        tx.gas_limit = 200'000'000;  // the SDK's default 2,000,000 gas
         tx.chain_id = core::kLocalChainId;
         tx.actions = {{"token.iost", "transfer", R"(["iost","alice","carol","1",""])"}};
         tx.signers = {"alice@spend"};
@@ -213,7 +218,7 @@ TEST_F(ContractsTest, GasPledgeAndUnpledge) {
     Ok("alice", {{"gas.iost", "pledge", R"(["alice","carol","100"])"}});
     const auto after = GasInfo(m_chain.state(), "carol", m_t);
     EXPECT_EQ(after.pledge_total, before.pledge_total + 100 * kIost);
-    EXPECT_EQ(after.limit, before.limit + 100 * 300'000);
+    EXPECT_EQ(after.limit, before.limit + int64_t{100} * 300'000 * 100);
     EXPECT_EQ(m_chain.Balance("gas.iost"), (8 * 1000 + 100) * kIost);
     EXPECT_NE(Fail("alice", {{"gas.iost", "pledge", R"(["alice","carol","0.5"])"}})
                   .find("min pledge num is 1"),
@@ -234,17 +239,17 @@ TEST_F(ContractsTest, GasRegeneratesOverTime) {
     Ok("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"}});
     const auto g0 = GasInfo(m_chain.state(), "alice", m_t);
     EXPECT_LT(g0.stock, g0.limit);
-    // 1000 IOST pledged regenerate 2000 gas/IOST over 172800 s: 1000*200000/172800 ×100-units per
-    // second.
+    // 1000 IOST pledged regenerate 200,000 gas/IOST over 172800 s: 1000*20,000,000/172800
+    // ×100-units per second.
     const auto g1 = GasInfo(m_chain.state(), "alice", m_t + 1'000'000'000);
     EXPECT_EQ(g1.stock - g0.stock,
-              std::min<int64_t>(g0.limit - g0.stock, 1000LL * 200'000 / 172'800));
+              std::min<int64_t>(g0.limit - g0.stock, 1000LL * 20'000'000 / 172'800));
     const auto g2 = GasInfo(m_chain.state(), "alice", m_t + 10LL * 24 * 3600 * 1'000'000'000);
     EXPECT_EQ(g2.stock, g2.limit);
 }
 
 TEST_F(ContractsTest, TxWithoutGasIsRefused) {
-    // dave1 has 10 IOST pledged by signUp (10,000 gas), less than a 20,000 gas limit.
+    // dave1 has 10 IOST pledged by signUp (1,000,000 gas), less than a 4,000,000 gas limit.
     Ok("alice",
        {{"auth.iost", "signUp", R"(["dave1",")" + Key("d-o") + R"(",")" + Key("dave1") + R"("])"}});
     m_t += 1'000'000'000;
@@ -256,7 +261,7 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     t2.time = m_t;
     t2.expiration = m_t + 60'000'000'000;
     t2.gas_ratio = 100;
-    t2.gas_limit = 2'000'000;
+    t2.gas_limit = 400'000'000;
     t2.chain_id = core::kLocalChainId;
     t2.actions = {{"token.iost", "transfer", R"(["iost","dave1","alice","1",""])"}};
     t2.amount_limit = {{"iost", "1"}};
@@ -266,7 +271,8 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     EXPECT_TRUE(
         r.outcomes[0].receipt.status.message.starts_with("gas not enough: user dave1 has 10000"))
         << r.outcomes[0].receipt.status.message;
-    EXPECT_TRUE(r.outcomes[0].receipt.status.message.ends_with(" < 20000"));
+    EXPECT_TRUE(r.outcomes[0].receipt.status.message.ends_with(" < 4000000"))
+        << r.outcomes[0].receipt.status.message;
     // A self-pledge is allowed without gas.
     m_t += 1'000'000'000;
     core::Tx t3 = t2;
@@ -278,6 +284,90 @@ TEST_F(ContractsTest, TxWithoutGasIsRefused) {
     t3.SignAsPublisher("dave1", KeyOf("dave1"));
     auto r3 = m_chain.Apply({t3}, m_t);
     EXPECT_TRUE(r3.outcomes[0].executed) << r3.outcomes[0].receipt.status.message;
+}
+
+// The SDK's documented path (iost.js newAccount(name, creator, owner, active,
+// 1024, 10), then transactions with its default gasLimit 2,000,000): signUp
+// pledges 10 IOST and newAccount 10 more, 20 IOST give 2,000,000 gas at once
+// (go-iost GasImmediateReward 100,000 per IOST), enough for the SDK's limit.
+// With 1,000 gas per IOST (the old constant) the tx is refused.
+TEST_F(ContractsTest, SdkNewAccountDefaultsCoverTheSdkGasLimit) {
+    Ok("alice",
+       {{"auth.iost", "signUp", R"(["erin1",")" + Key("e-o") + R"(",")" + Key("erin1") + R"("])"},
+        {"ram.iost", "buy", R"(["alice","erin1",1024])"},
+        {"gas.iost", "pledge", R"(["alice","erin1","10"])"}});
+    m_t += 1'000'000'000;
+    Ok("alice", {{"token.iost", "transfer", R"(["iost","alice","erin1","5",""])"}});
+    m_t += 1'000'000'000;
+    core::Tx tx;
+    tx.time = m_t;
+    tx.expiration = m_t + 60'000'000'000;
+    tx.gas_ratio = 100;              // the SDK's gasRatio 1
+    tx.gas_limit = 2'000'000 * 100;  // the SDK's gasLimit 2,000,000
+    tx.chain_id = core::kLocalChainId;
+    tx.actions = {{"token.iost", "transfer", R"(["iost","erin1","alice","1",""])"}};
+    tx.amount_limit = {{"iost", "1"}};
+    tx.SignAsPublisher("erin1", KeyOf("erin1"));
+    auto r = m_chain.Apply({tx}, m_t);
+    ASSERT_TRUE(r.outcomes[0].executed) << r.outcomes[0].receipt.status.message;
+    EXPECT_EQ(r.outcomes[0].receipt.status.code, core::StatusCode::kSuccess)
+        << r.outcomes[0].receipt.status.message;
+    EXPECT_EQ(GasInfo(m_chain.state(), "erin1", m_t).pledge_total, 20 * kIost);
+}
+
+// token721.iost (go-iost vm/native/token721.go): ids issued in order,
+// owners, metadata, per-owner lists, and the refusals.
+TEST_F(ContractsTest, Token721CreateIssueTransferAndQueries) {
+    Ok("alice", {{"token721.iost", "create", R"(["art","alice",2])"}});
+    EXPECT_NE(
+        Fail("alice", {{"token721.iost", "create", R"(["art","alice",2])"}}).find("token exists"),
+        std::string::npos);
+    EXPECT_NE(Fail("bobby", {{"token721.iost", "create", R"(["pix","alice",2])"}})
+                  .find("transaction has no permission"),
+              std::string::npos);
+    auto i0 = Ok("alice", {{"token721.iost", "issue", R"(["art","bobby","{\"n\":0}"])"}});
+    EXPECT_EQ(i0.returns[0], R"(["0"])");
+    EXPECT_EQ(i0.receipts.back().func_name, "token721.iost/issue");
+    auto i1 = Ok("alice", {{"token721.iost", "issue", R"(["art","bobby","meta1"])"}});
+    EXPECT_EQ(i1.returns[0], R"(["1"])");
+    EXPECT_GT(i1.ram_usage.at("alice"), 0);  // new records cost the publisher RAM
+    EXPECT_NE(Fail("alice", {{"token721.iost", "issue", R"(["art","bobby","x"])"}})
+                  .find("supply too much"),
+              std::string::npos);
+    EXPECT_NE(Fail("bobby", {{"token721.iost", "issue", R"(["nope","bobby","x"])"}})
+                  .find("token not exists"),
+              std::string::npos);
+
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "balanceOf", R"(["art","bobby"])"}}).returns[0],
+              "[2]");
+    // Only the owner may transfer, and only its own id.
+    EXPECT_NE(Fail("carol", {{"token721.iost", "transfer", R"(["art","bobby","carol","0"])"}})
+                  .find("transaction has no permission"),
+              std::string::npos);
+    EXPECT_NE(Fail("carol", {{"token721.iost", "transfer", R"(["art","carol","alice","0"])"}})
+                  .find("error token owner isn't from. owner: bobby, from: carol"),
+              std::string::npos);
+    EXPECT_NE(Fail("bobby", {{"token721.iost", "transfer", R"(["art","bobby","carol","7"])"}})
+                  .find("error tokenID not exists. art 7"),
+              std::string::npos);
+    Ok("bobby", {{"token721.iost", "transfer", R"(["art","bobby","carol","0"])"}});
+
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "ownerOf", R"(["art","0"])"}}).returns[0],
+              R"(["carol"])");
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "balanceOf", R"(["art","bobby"])"}}).returns[0],
+              "[1]");
+    EXPECT_EQ(
+        Ok("carol", {{"token721.iost", "tokenOfOwnerByIndex", R"(["art","bobby",0])"}}).returns[0],
+        R"(["1"])");
+    EXPECT_NE(Fail("carol", {{"token721.iost", "tokenOfOwnerByIndex", R"(["art","bobby",1])"}})
+                  .find("out of range"),
+              std::string::npos);
+    EXPECT_EQ(Ok("carol", {{"token721.iost", "tokenMetadata", R"(["art","0"])"}}).returns[0],
+              R"(["{\"n\":0}"])");
+    // State: the list of each owner, as the API reads it.
+    auto raw = m_chain.state().Get(schema::Token721ListKey("art", "carol"));
+    ASSERT_TRUE(raw.has_value());
+    EXPECT_EQ(schema::DecodeStringList(*raw).value(), std::vector<std::string>{"0"});
 }
 
 TEST_F(ContractsTest, OutOfGasFailsAndChargesTheLimit) {

@@ -54,7 +54,7 @@ inline core::Tx MakeTx(const std::string& publisher, std::vector<core::Action> a
     tx.time = time;
     tx.expiration = time + 60'000'000'000;
     tx.gas_ratio = 100;
-    tx.gas_limit = 2'000'000;
+    tx.gas_limit = 200'000'000;  // the SDK's default 2,000,000 gas
     tx.chain_id = core::kLocalChainId;
     tx.actions = std::move(actions);
     tx.amount_limit = std::move(limits);

@@ -31,9 +31,11 @@ p2p:
   listen: 127.0.0.1:31000
   seeds: ["127.0.0.1:31001", "[::1]:31002"]
   max_inbound: 10
+  max_inbound_per_ip: 3
   max_outbound: 5
   relay_gossip: true
-http: {enabled: false, listen: "127.0.0.1:31010", threads: 4}
+http: {enabled: false, listen: "127.0.0.1:31010", threads: 4, max_connections: 64,
+       max_connections_per_ip: 0}
 consensus: {view_timeout_ms: 1500, silent_after_ms: 2500, max_txs_per_micro: 100, max_direct_txs: 300}
 mempool: {max_txs: 1000, max_bytes: 1000000, max_per_publisher: 10}
 storage: {sync: false}
@@ -53,6 +55,9 @@ storage: {sync: false}
     EXPECT_TRUE(c->relay_gossip);
     EXPECT_FALSE(c->http_enabled);
     EXPECT_EQ(c->http_threads, 4);
+    EXPECT_EQ(c->max_inbound_per_ip, 3u);
+    EXPECT_EQ(c->http_max_connections, 64u);
+    EXPECT_EQ(c->http_max_connections_per_ip, 0u);
     EXPECT_EQ(c->view_timeout_ms, 1500);
     EXPECT_EQ(c->max_txs_per_micro, 100u);
     EXPECT_EQ(c->mempool_max_per_publisher, 10u);
@@ -80,6 +85,9 @@ TEST(NodeConfig, BadValuesNameTheKey) {
     ExpectError("p2p: {seeds: [\"1.2.3.4:0\"]}\n", "p2p.seeds[0]");
     ExpectError("p2p: {seeds: \"1.2.3.4:1\"}\n", "p2p.seeds");
     ExpectError("http: {threads: 0}\n", "http.threads");
+    ExpectError("http: {max_connections: 0}\n", "http.max_connections");
+    ExpectError("http: {max_connections_per_ip: -1}\n", "http.max_connections_per_ip");
+    ExpectError("p2p: {max_inbound_per_ip: x}\n", "p2p.max_inbound_per_ip");
     ExpectError("http: {enabled: maybe}\n", "http.enabled");
     ExpectError("log: {level: loud}\n", "log.level");
     ExpectError("verify_threads: many\n", "verify_threads");

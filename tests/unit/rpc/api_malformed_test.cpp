@@ -152,8 +152,8 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
                           "/getPoBInfo", "/metrics"}) {
         post(p, "{}", "wrong method", 405);
     }
-    for (const char* p :
-         {"/sendTx", "/getContractStorage", "/getBatchContractStorage", "/subscribe"}) {
+    for (const char* p : {"/sendTx", "/getContractStorage", "/getBatchContractStorage", "/getProof",
+                          "/subscribe"}) {
         get(p, "wrong method", 405);
     }
 

@@ -5,6 +5,7 @@
 #include <core/merkle.h>
 #include <gtest/gtest.h>
 #include <ledger/ledger.h>
+#include <ledger/trie.h>
 #include <util/bytes.h>
 
 #include <set>
@@ -212,6 +213,117 @@ TEST_F(Api, BlocksShowIostShapeAndMerkleRoots) {
                 "not found");
 }
 
+TEST_F(Api, RawBlocksHeaderRangesAndBlockTxsByContract) {
+    auto [st0, r0] = N().Get("/getTxByHash/" + s_hash);
+    ASSERT_EQ(st0, 200);
+    const std::string hs = r0["block_number"].get<std::string>();
+    const uint64_t height = std::stoull(hs);
+    auto [st, raw] = N().Get("/getRawBlockByNumber/" + hs + "/true");
+    ASSERT_EQ(st, 200) << raw.dump();
+    EXPECT_EQ(raw["status"], "IRREVERSIBLE");
+    const json& b = raw["block"];
+    EXPECT_EQ(b["head"]["number"], hs);
+    EXPECT_EQ(b["blockType"], "NORMAL");
+    EXPECT_TRUE(b["sign"].is_null());
+    ASSERT_EQ(b["txs"].size(), b["receipts"].size());
+    ASSERT_EQ(b["txHashes"].size(), b["txs"].size());
+    // The transfer, with its raw gas (×100) and its publisher signature.
+    bool found = false;
+    for (size_t i = 0; i < b["txs"].size(); ++i) {
+        const json& t = b["txs"][i];
+        if (t["publisher"] != "alice" || t["time"] != std::to_string(s_tx.time)) continue;
+        found = true;
+        EXPECT_EQ(t["gasLimit"], std::to_string(s_tx.gas_limit));
+        EXPECT_EQ(t["actions"][0]["actionName"], "transfer");
+        ASSERT_EQ(t["publishSigns"].size(), 1u);
+        EXPECT_EQ(t["publishSigns"][0]["algorithm"], 2);
+        EXPECT_EQ(b["receipts"][i]["status"]["code"], 0);
+        EXPECT_EQ(b["txHashes"][i], util::Base64Encode(util::Base58Decode(s_hash).value()));
+    }
+    EXPECT_TRUE(found) << b.dump();
+    auto [st2, onlyhash] = N().Get("/getRawBlockByNumber/" + hs + "/false");
+    ASSERT_EQ(st2, 200);
+    EXPECT_EQ(onlyhash["block"]["blockType"], "ONLYHASH");
+    EXPECT_TRUE(onlyhash["block"]["txs"].empty());
+    EXPECT_EQ(onlyhash["block"]["txHashes"], b["txHashes"]);
+    ExpectError(N().Get("/getRawBlockByNumber/999999999/true"), "not found");
+
+    // Heads of [start, end): stops at the first block not yet final.
+    auto [st3, hdr] = N().Post("/getBlockHeaderByRange",
+                               R"({"start":"1","end":)" + std::to_string(height + 1) + "}");
+    ASSERT_EQ(st3, 200) << hdr.dump();
+    ASSERT_EQ(hdr["block_list"].size(), height);
+    EXPECT_EQ(hdr["block_list"][0]["head"]["number"], "1");
+    EXPECT_TRUE(hdr["block_list"][0]["txHashes"].empty());
+    ExpectError(N().Post("/getBlockHeaderByRange", R"({"start":5,"end":5})"),
+                "invalid range 5 to 5");
+    ExpectError(N().Post("/getBlockHeaderByRange", R"({"start":5,"end":116})"),
+                "invalid range 5 to 116");
+    ExpectError(N().Post("/getBlockHeaderByRange", R"({"start":"x","end":6})"), "start");
+
+    // Transactions by contract and action in a block range.
+    const std::string range =
+        R"({"from_block":)" + std::to_string(height > 1 ? height - 1 : 1) + R"(,"to_block":)" + hs;
+    auto [st4, bt] = N().Post("/getBlockTxsByContract",
+                              range + R"(,"contract":"token.iost","action_name":"transfer"})");
+    ASSERT_EQ(st4, 200) << bt.dump();
+    bool listed = false;
+    for (const auto& e : bt["blocktx_list"]) {
+        for (const auto& t : e["tx_list"]) listed |= t["hash"] == s_hash;
+    }
+    EXPECT_TRUE(listed) << bt.dump();
+    // A filter nothing matches: no blocks (negative control of the filter).
+    auto [st5, none] = N().Post("/getBlockTxsByContract", range + R"(,"contract":"ram.iost"})");
+    ASSERT_EQ(st5, 200);
+    EXPECT_TRUE(none["blocktx_list"].empty()) << none.dump();
+    ExpectError(N().Post("/getBlockTxsByContract", R"({"from_block":1,"to_block":102})"),
+                "invalid range");
+}
+
+TEST_F(Api, Token721BalanceMetadataAndOwner) {
+    core::Tx tx = N().Transfer("alice", "bobby", "0.01");
+    tx.actions = {{"token721.iost", "create", R"(["apinft","alice",5])"},
+                  {"token721.iost", "issue", R"(["apinft","bobby","{\"color\":\"red\"}"])"},
+                  {"token721.iost", "issue", R"(["apinft","bobby","second"])"}};
+    tx.amount_limit.clear();
+    tx.publisher_sigs.clear();
+    tx.SignAsPublisher("alice", node::testing::AccountKey("alice"));
+    const std::string h = N().Send(tx);
+    ASSERT_FALSE(h.empty());
+    const json rc = N().WaitReceipt(h);
+    ASSERT_EQ(rc["status_code"], "SUCCESS") << rc.dump();
+
+    auto [st, bal] = N().Get("/getToken721Balance/bobby/apinft/true");
+    ASSERT_EQ(st, 200) << bal.dump();
+    EXPECT_EQ(bal, json::parse(R"({"balance":"2","tokenIDs":["0","1"]})"));
+    auto [st2, none] = N().Get("/getToken721Balance/alice/apinft/true");
+    ASSERT_EQ(st2, 200);
+    EXPECT_EQ(none, json::parse(R"({"balance":"0","tokenIDs":[]})"));
+    auto [st3, meta] = N().Get("/getToken721Metadata/apinft/0/false");
+    ASSERT_EQ(st3, 200) << meta.dump();
+    EXPECT_EQ(meta["metadata"], R"({"color":"red"})");
+    auto [st4, owner] = N().Get("/getToken721Owner/apinft/1/false");
+    ASSERT_EQ(st4, 200) << owner.dump();
+    EXPECT_EQ(owner["owner"], "bobby");
+    ExpectError(N().Get("/getToken721Owner/apinft/9/false"), "error tokenID not exists. apinft 9");
+    ExpectError(N().Get("/getToken721Metadata/nosuch/0/false"), "token not exists");
+    ExpectError(N().Get("/getToken721Balance/nobody/apinft/false"), "account not found");
+}
+
+TEST_F(Api, ContractVoteAndBonuses) {
+    auto [st, cv] = N().Get("/getContractVote/alice/true");
+    ASSERT_EQ(st, 200) << cv.dump();
+    EXPECT_TRUE(cv["vote_infos"].is_array());
+    auto [st2, vb] = N().Get("/getVoterBonus/alice/false");
+    ASSERT_EQ(st2, 200);
+    EXPECT_EQ(vb, json::parse(R"({"bonus":0,"detail":{}})"));
+    auto [st3, cb] = N().Get("/getCandidateBonus/alice/false");
+    ASSERT_EQ(st3, 200);
+    EXPECT_EQ(cb, json::parse(R"({"bonus":0})"));
+    ExpectError(N().Get("/getVoterBonus/A/false"), "id invalid");
+    ExpectError(N().Get("/getContractVote/alice/maybe"), "by_longest_chain");
+}
+
 TEST_F(Api, AccountShowsBalancePermissionsGasAndRam) {
     for (const char* lc : {"true", "false", "1", "0"}) {
         auto [st, j] = N().Get(std::string("/getAccount/alice/") + lc);
@@ -292,6 +404,60 @@ TEST_F(Api, GasRatioRamAndProducer) {
     EXPECT_EQ(p["is_producer"], true);
     EXPECT_GT(p["votes"].get<double>(), 0);
     ExpectError(N().Get("/getProducerVoteInfo/alice/true"), "producer");
+}
+
+// /getProof: the value with the state-tree nodes that prove it against the
+// state_root the store recorded for that final block; a client-side check
+// (ledger::VerifyProof) accepts it and rejects it after any one byte changes.
+TEST_F(Api, ProofVerifiesAgainstTheBlocksStateRootAndTamperingFails) {
+    auto decode = [](const json& hex) {
+        auto b = util::FromHex(hex.get<std::string>());
+        EXPECT_TRUE(b.ok());
+        return b.ok() ? std::string(b->begin(), b->end()) : std::string();
+    };
+    auto [st, j] = N().Post("/getProof", R"({"key":"tb/iost/alice"})");
+    ASSERT_EQ(st, 200) << j.dump();
+    ASSERT_EQ(j["exists"], true);
+    const uint64_t height = std::stoull(j["height"].get<std::string>());
+    auto stored = N().node->blocks().GetStateRoot(height);
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    crypto::Hash256 root{};
+    std::copy((*stored)->begin(), (*stored)->end(), root.begin());
+    EXPECT_EQ(j["state_root"], util::ToHex(crypto::View(root)));
+    ledger::StateProof proof;
+    for (const auto& n : j["proof"]) proof.nodes.push_back(decode(n));
+    ASSERT_FALSE(proof.nodes.empty());
+    const std::string value = decode(j["value"]);
+    EXPECT_EQ(ledger::schema::DecodeI64(value).value(),
+              ledger::BalanceOf(N().node->state(), "iost", "alice"));
+    EXPECT_TRUE(ledger::VerifyProof(root, "tb/iost/alice", value, proof).ok());
+    std::string forged = value;
+    forged[7] = static_cast<char>(forged[7] ^ 1);
+    EXPECT_FALSE(ledger::VerifyProof(root, "tb/iost/alice", forged, proof).ok());
+    ledger::StateProof tampered = proof;
+    tampered.nodes.back()[40] = static_cast<char>(tampered.nodes.back()[40] ^ 1);
+    EXPECT_FALSE(ledger::VerifyProof(root, "tb/iost/alice", value, tampered).ok());
+
+    // Absence is proven too, by key_hex as well as key.
+    auto [st2, none] = N().Post("/getProof", R"({"key_hex":"74622f696f73742f6e6f626f6479"})");
+    ASSERT_EQ(st2, 200) << none.dump();
+    EXPECT_EQ(none["exists"], false);
+    EXPECT_TRUE(none["value"].is_null());
+    ledger::StateProof absent;
+    for (const auto& n : none["proof"]) absent.nodes.push_back(decode(n));
+    auto root2 = N().node->blocks().GetStateRoot(std::stoull(none["height"].get<std::string>()));
+    ASSERT_TRUE(root2.ok() && root2->has_value());
+    std::copy((*root2)->begin(), (*root2)->end(), root.begin());
+    EXPECT_TRUE(ledger::VerifyProof(root, "tb/iost/nobody", std::nullopt, absent).ok());
+    EXPECT_FALSE(ledger::VerifyProof(root, "tb/iost/nobody", std::string("x"), absent).ok());
+
+    ExpectError(N().Post("/getProof", R"({})"), "exactly one of key");
+    ExpectError(N().Post("/getProof", R"({"key":"a","key_hex":"61"})"), "exactly one of key");
+    ExpectError(N().Post("/getProof", R"({"key":5})"), "key: must be a string");
+    ExpectError(N().Post("/getProof", R"({"key_hex":"zz"})"), "key_hex");
+    ExpectError(N().Post("/getProof", R"({"key":""})"), "bytes");
+    ExpectError(N().Post("/getProof", R"({"key":"trie/"})"), "not state entries");
+    ExpectError(N().Post("/getProof", "not json"), "");
 }
 
 TEST_F(Api, ContractStorageViews) {

@@ -60,7 +60,8 @@ class ApiNode {
         o.address = "127.0.0.1";
         o.port = 0;
         server = std::make_unique<HttpServer>(o);
-        RegisterApi(*server, *node);
+        api = BuildApi(*node);
+        MountApi(*server, api);
         if (auto st = server->Start(); !st.ok()) {
             ADD_FAILURE() << st.error().message;
             return;
@@ -120,6 +121,7 @@ class ApiNode {
     nt::TempDir dir;
     core::Genesis genesis;
     std::unique_ptr<node::Node> node;
+    std::shared_ptr<ApiContext> api;  // the endpoint table HTTP serves (gRPC tests reuse it)
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<wallet::HttpClient> client;
     std::string base_url;

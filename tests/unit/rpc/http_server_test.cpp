@@ -483,6 +483,50 @@ TEST_F(ServerTest, ConnectionCapRejectsExcessWith503) {
     EXPECT_EQ(again->status, 200);
 }
 
+// One address holding idle (half-open from the server's view: connected, nothing
+// sent) connections may take at most max_connections_per_ip slots, so a client
+// from another address is still served. The negative control (cap off) shows
+// that the same flood takes every slot and the other client gets a 503.
+void FloodFromOneAddressThenAskFromAnother(HttpServer& server, uint16_t port, int* other_status,
+                                           uint64_t* rejected_per_ip) {
+    std::vector<RawConn> flood;
+    for (int i = 0; i < 12; ++i) flood.emplace_back(port);  // from 127.0.0.1
+    WaitFor([&] { return server.stats().connections_accepted >= 12; });
+    std::this_thread::sleep_for(Ms(100));
+    RawConn other(port, "127.0.0.2");
+    ASSERT_TRUE(other.ok()) << "cannot bind 127.0.0.2";
+    ASSERT_TRUE(other.Send(Get("/getNodeInfo")));
+    auto r = other.ReadResponse(kWait);
+    ASSERT_TRUE(r);
+    *other_status = r->status;
+    *rejected_per_ip = server.stats().connections_rejected_per_ip;
+}
+
+TEST_F(ServerTest, OneAddressCannotTakeEverySlot) {
+    HttpServerOptions o;
+    o.max_connections = 8;
+    o.max_connections_per_ip = 4;
+    StartServer(o);
+    int status = 0;
+    uint64_t rejected_per_ip = 0;
+    FloodFromOneAddressThenAskFromAnother(*server, port, &status, &rejected_per_ip);
+    EXPECT_EQ(status, 200);
+    EXPECT_EQ(rejected_per_ip, 8u);  // 12 tried, 4 admitted
+    EXPECT_LE(server->stats().open_connections, 5u);
+}
+
+TEST_F(ServerTest, WithoutThePerAddressCapOneAddressTakesEverySlot) {
+    HttpServerOptions o;
+    o.max_connections = 8;
+    o.max_connections_per_ip = 0;  // negative control: the protection off
+    StartServer(o);
+    int status = 0;
+    uint64_t rejected_per_ip = 0;
+    FloodFromOneAddressThenAskFromAnother(*server, port, &status, &rejected_per_ip);
+    EXPECT_EQ(status, 503);
+    EXPECT_EQ(rejected_per_ip, 0u);
+}
+
 TEST_F(ServerTest, SlowlorisIsDroppedWhileOthersAreServed) {
     HttpServerOptions o;
     o.request_timeout = Ms(1500);

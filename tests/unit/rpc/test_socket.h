@@ -42,15 +42,26 @@ class RawConn {
   public:
     RawConn() = default;
     explicit RawConn(uint16_t port, int rcvbuf = 0) { Connect(port, rcvbuf); }
+    // From a chosen loopback source address (e.g. "127.0.0.2"), as another host would.
+    RawConn(uint16_t port, const char* source_ip) { Connect(port, 0, source_ip); }
     ~RawConn() { Close(); }
     RawConn(const RawConn&) = delete;
     RawConn& operator=(const RawConn&) = delete;
     RawConn(RawConn&& o) noexcept : m_fd(o.m_fd), m_pending(std::move(o.m_pending)) { o.m_fd = -1; }
 
-    bool Connect(uint16_t port, int rcvbuf = 0) {
+    bool Connect(uint16_t port, int rcvbuf = 0, const char* source_ip = nullptr) {
         Close();
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         if (m_fd < 0) return false;
+        if (source_ip) {
+            sockaddr_in src{};
+            src.sin_family = AF_INET;
+            if (::inet_pton(AF_INET, source_ip, &src.sin_addr) != 1 ||
+                ::bind(m_fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) {
+                Close();
+                return false;
+            }
+        }
         if (rcvbuf > 0) ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
         int one = 1;
         ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -129,7 +129,7 @@ TEST_F(IwalletCli, BadArgumentsAreRefusedLocally) {
              "transfer bobby 1 --account admin --signers bobby",
              "--server https://node balance admin",
              "--server http://node:1/x balance admin",
-             "--output yaml balance admin",
+             "--format yaml balance admin",
              "block 0xZZ",
              "receipt not-a-hash",
              "account import admin 111",  // not a key
@@ -152,7 +152,7 @@ TEST_F(IwalletCli, OfflineSignProducesAValidTransaction) {
               0);
     const std::string out = dir + "/tx.json";
     ASSERT_EQ(Iwallet(g +
-                      "sign token.iost transfer '[\"iost\",\"alice\",\"bobby\",\"1\",\"\"]' "
+                      "sign-tx token.iost transfer '[\"iost\",\"alice\",\"bobby\",\"1\",\"\"]' "
                       "--account alice --out " +
                       out)
                   .code,
@@ -167,6 +167,70 @@ TEST_F(IwalletCli, OfflineSignProducesAValidTransaction) {
     EXPECT_EQ(tx["chain_id"], 1020);
     EXPECT_EQ(tx["publisher_sigs"][0]["public_key"].get<std::string>().size(),
               44u);  // base64 of 32 bytes
+}
+
+// go-iost's offline multisig pieces, no node needed: `call -o FILE` saves
+// the unsigned tx in go-iost's protojson form without any account, `sign
+// txFile keyFile outFile` writes a signature file over the right hash, and
+// `dumpkey`, `account view`, `key --privkey` print what go-iost prints.
+TEST_F(IwalletCli, GoIostOfflineMultisigPieces) {
+    const std::string dir =
+        ::testing::TempDir() + "iwallet_cli_goiost_" + std::to_string(::getpid());
+    const std::string g = "--server http://127.0.0.1:1 --account_dir " + dir + " --chain_id 1020 ";
+    const Json key = Json::parse(Iwallet("key").out);
+    const std::string secret = key["Seckey"].get<std::string>();
+    ASSERT_EQ(Iwallet(g + "account import manager1 " + secret).code, 0);
+
+    const std::string tx = dir + "/tx.json";
+    const CliRun saved =
+        Iwallet(g +
+                "call token.iost transfer '[\"iost\",\"team1\",\"bobby\",\"1\",\"\"]' "
+                "--output " +
+                tx);
+    ASSERT_EQ(saved.code, 0) << saved.out;
+    std::ifstream tin(tx);
+    const Json t = Json::parse(tin);
+    EXPECT_EQ(t["publisher"], "");
+    EXPECT_TRUE(t["publisherSigs"].empty());
+    EXPECT_EQ(t["chainId"], 1020);
+    EXPECT_EQ(t["actions"][0]["actionName"], "transfer");
+    EXPECT_TRUE(t["time"].is_string());
+
+    // A signature file for each hash kind; both verify only over their own hash.
+    const std::string sig = dir + "/sig", psig = dir + "/psig";
+    ASSERT_EQ(Iwallet(g + "sign " + tx + " " + dir + "/manager1.json " + sig).code, 0);
+    ASSERT_EQ(
+        Iwallet(g + "sign --as_publisher_sign " + tx + " " + dir + "/manager1.json " + psig).code,
+        0);
+    std::ifstream sin(sig), pin(psig);
+    const Json s1 = Json::parse(sin), s2 = Json::parse(pin);
+    EXPECT_EQ(s1["algorithm"], "ED25519");
+    EXPECT_EQ(s1["publicKey"], s2["publicKey"]);
+    EXPECT_NE(s1["signature"], s2["signature"]);  // base hash vs publish hash
+    // A bare-secret key file signs the same (go-iost's NAME_ed25519 files).
+    const std::string bare = WriteTemp("bare_secret", secret + "\n");
+    const std::string sig3 = dir + "/sig3";
+    ASSERT_EQ(Iwallet(g + "sign " + tx + " " + bare + " " + sig3).code, 0);
+    std::ifstream s3in(sig3);
+    EXPECT_EQ(Json::parse(s3in)["signature"], s1["signature"]);  // Ed25519 is deterministic
+    // Missing positional arguments, a broken key file: usage errors.
+    EXPECT_EQ(Iwallet(g + "sign " + tx + " " + dir + "/manager1.json").code, 2);
+    EXPECT_EQ(
+        Iwallet(g + "sign " + tx + " " + WriteTemp("junk_key", "{\"x\":1}") + " " + sig3).code, 2);
+
+    const CliRun dump = Iwallet(g + "account dumpkey manager1");
+    EXPECT_NE(dump.out.find("active:" + secret), std::string::npos) << dump.out;
+    EXPECT_NE(dump.out.find("owner:" + secret), std::string::npos) << dump.out;
+    const Json view = Json::parse(Iwallet(g + "account view manager1").out);
+    EXPECT_EQ(view["KeyPairs"]["active"]["Pubkey"], key["Pubkey"]);
+    const Json again = Json::parse(Iwallet("key --privkey " + secret).out);
+    EXPECT_EQ(again["Pubkey"], key["Pubkey"]);
+    // call needs a multiple of 3 arguments; sys needs its arguments.
+    EXPECT_EQ(Iwallet(g + "call token.iost transfer --output " + tx).code, 2);
+    EXPECT_EQ(Iwallet(g + "sys vote --account manager1").code, 2);
+    EXPECT_EQ(Iwallet(g + "sys pledge abc --account manager1").code, 2);
+    EXPECT_EQ(Iwallet(g + "sys addperm p1 --account manager1").code, 2);
+    EXPECT_EQ(Iwallet(g + "--tx_time yesterday call token.iost transfer '[]' -o " + tx).code, 2);
 }
 
 }  // namespace

@@ -218,6 +218,11 @@ TEST(TxBuilder, ServerUrls) {
     EXPECT_EQ(*NormalizeServerUrl("localhost"), "http://localhost:30001");
     EXPECT_EQ(*NormalizeServerUrl("http://[::1]:8080"), "http://[::1]:8080");
     EXPECT_EQ(*NormalizeServerUrl("http://[::1]"), "http://[::1]:30001");
+    // go-iost iwallet's habit: host:30002 (its gRPC port) means host:30001;
+    // an explicit http:// URL is taken as given.
+    EXPECT_EQ(*NormalizeServerUrl("127.0.0.1:30002"), "http://127.0.0.1:30001");
+    EXPECT_EQ(*NormalizeServerUrl("localhost:30002"), "http://localhost:30001");
+    EXPECT_EQ(*NormalizeServerUrl("http://127.0.0.1:30002"), "http://127.0.0.1:30002");
     for (const char* bad : {"", "https://node:443", "ftp://x", "http://h:1/path", "http://h:99999",
                             "http://:30001", "http://h:port"}) {
         auto r = NormalizeServerUrl(bad);

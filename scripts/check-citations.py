@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Every section the code and docs cite exists in docs/, and nothing cites a document outside the
+repository. A citation is `<name>.md §X` (a heading starting `§X` in docs/<name>.md) or
+`reliability.md #N` (a heading starting `#N`); several sections may follow one name
+(`pob.md §5.3, §7`). In docs/<name>.md a bare `§X` means the same file. `RFC n §x` is left alone.
+Usage: check-citations.py [tree]  (exit 1 listing every bad citation)."""
+import os
+import re
+import sys
+
+OUTSIDE = re.compile(r"\b(DESIGN|RELIABILITY|CONVENTIONS|IOST_COMPAT)(\.md)?\b")
+TOKEN = re.compile(r"(?P<doc>\b[\w-]+\.md\b)|(?P<rfc>\bRFC ?\d+)|§ ?(?P<sec>[0-9A-Z][0-9A-Za-z.]*)"
+                   r"|(?<![\w&])#(?P<num>\d+)\b")
+SKIP_DIRS = {"node_modules", "corpus", "build", ".git"}
+SUFFIXES = (".h", ".cpp", ".txt", ".sh", ".py", ".js", ".md", ".yml", ".yaml", ".html", ".css")
+
+
+def headings(path):
+    ids = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"#+\s+(§[0-9A-Z][0-9A-Za-z.]*|#\d+)(\s|$)", line)
+            if m:
+                ids.add(m.group(1).rstrip("."))
+    return ids
+
+
+def files(root):
+    for top in ("src", "tests", "bench", "scripts", "docs", "config"):
+        for d, dirs, names in os.walk(os.path.join(root, top)):
+            dirs[:] = [x for x in dirs if x not in SKIP_DIRS]
+            for n in names:
+                if n.endswith(SUFFIXES):
+                    yield os.path.join(d, n)
+    for n in ("CMakeLists.txt", "Makefile", "README.md"):
+        if os.path.exists(os.path.join(root, n)):
+            yield os.path.join(root, n)
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
+    docs = os.path.join(root, "docs")
+    cache = {}
+    bad = []
+    for path in files(root):
+        rel = os.path.relpath(path, root)
+        own = os.path.basename(path) if rel.startswith("docs" + os.sep) else None
+        try:
+            text = open(path, encoding="utf-8").read().splitlines()
+        except UnicodeDecodeError:
+            continue
+        for no, line in enumerate(text, 1):
+            if rel == os.path.join("scripts", "check-citations.py"):
+                break
+            if OUTSIDE.search(line):
+                bad.append(f"{rel}:{no}: cites a document outside the repository: {line.strip()}")
+            doc = own
+            for m in TOKEN.finditer(line):
+                if m.group("doc"):
+                    doc = m.group("doc")
+                    continue
+                if m.group("rfc"):
+                    doc = "RFC"
+                    continue
+                want = ("§" + m.group("sec").rstrip(".")) if m.group("sec") else None
+                if m.group("num") is not None:
+                    if doc != "reliability.md":
+                        continue  # '#3' alone is an issue number or a count, not a citation
+                    want = "#" + m.group("num")
+                if doc == "RFC":
+                    continue
+                if doc is None:
+                    bad.append(f"{rel}:{no}: {want} names no document: {line.strip()}")
+                    continue
+                target = os.path.join(docs, doc)
+                if not os.path.exists(target):
+                    bad.append(f"{rel}:{no}: docs/{doc} does not exist")
+                    continue
+                if target not in cache:
+                    cache[target] = headings(target)
+                if want not in cache[target]:
+                    bad.append(f"{rel}:{no}: docs/{doc} has no section {want}")
+    for b in bad:
+        print("check-citations: " + b, file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+// The FinalBlock rules (docs/pob.md §3.3, §5.1, §5.4, §6.2, §7.3) as pure
+// decision functions: who owns a publisher's transactions, what a block
+// references and executes (its Plan), whether a proposed block is valid, and
+// whether this replica refuses to vote for a valid one. Each takes a
+// read-only view of the final chain (ChainView) and returns either its
+// result or a typed reason (BlockReject), so the engine, the driver (which
+// maps reasons to peer penalties) and the unit tests (tests/unit/consensus/
+// block_rules_test.cpp, one test per reason) share one definition of every
+// rule. Nothing here keeps state between calls or iterates an unordered
+// container; the only outside calls are the Application's deterministic
+// CheckTx/Execute (never Commit) and signature verification.
+// Thread contract: pure functions over caller-owned data.
+#pragma once
+
+#include <consensus/application.h>
+#include <consensus/election.h>
+#include <consensus/params.h>
+#include <core/block.h>
+#include <crypto/keys.h>
+#include <util/result.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace iost::consensus {
+
+// Why a FinalBlock is refused. kMissingMicro is the one reason that is not
+// final: the block may become valid once the named MicroBlocks arrive.
+enum class BlockReject : uint8_t {
+    kNotExtending,          // wrong height or prev_hash
+    kWrongEpoch,            //
+    kTimeNotAdvancing,      // time ≤ the last final block's
+    kProposerNotNormal,     // proposer outside the normal league
+    kBadFallback,           // declares a non-believable, slashed or already fallen-back producer
+    kTooMuchEvidence,       // more than kMaxEvidencePerBlock
+    kEvidenceRepeated,      // twice against one validator, or against a slashed one
+                            // without repaying anything (pob.md §7.4)
+    kEvidenceUnknownEpoch,  // the evidence's epoch is neither this one nor the last
+    kEvidenceInvalid,       // ValidateEvidence refuses it
+    kRefNotBelievable,      // a MicroRef to a producer outside the believable league
+    kRefsOutOfOrder,        // MicroRefs not in committee order
+    kRefToExcluded,         // a MicroRef to a slashed or fallen-back producer
+    kRefSeqRange,           // the seq range does not extend the producer's final chain
+    kMissingMicro,          // a referenced MicroBlock is unknown here (not final: fetch it)
+    kRefChainMismatch,      // a referenced MicroBlock has another producer, epoch or seq
+    kRefChainUnlinked,      // the referenced chain does not link to the final one
+    kTooManyMicroTxs,       // referenced MicroBlocks exceed the block's budget
+    kDirectDuplicate,       // a direct tx already final or twice in the block
+    kDerivedDiffer,         // exclusions or compensations differ from ours
+    kTxRootDiffers,         //
+    kStateRootDiffers,      // execution gives another state or receipt root
+    // Replica refusals (§6.2): the block is valid, this replica does not vote.
+    kSampleFailed,             // references a MicroBlock whose sample failed here
+    kDirectTxOfLivePartition,  // a direct tx whose publisher has a live owner
+    kDirectTxFails,            // a direct tx fails the full check
+};
+inline constexpr size_t kBlockRejectCount = 24;
+const char* BlockRejectName(BlockReject r);
+
+inline constexpr size_t kMaxEvidencePerBlock = 8;
+
+// A transaction final within the recheck/dedup windows.
+struct RecentTx {
+    std::string producer;  // "" for direct (fallback) txs
+    std::shared_ptr<const core::Tx> tx;
+    crypto::Hash256 hash;
+};
+
+using MicroIndex = std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>>;
+using IncludedMap = std::map<std::string, std::pair<uint64_t, crypto::Hash256>>;
+
+// What the rules read of the final chain. Pointers, not copies: the engine
+// builds a view over its own members for each call. Every pointer must be
+// set; prev_committee may be null.
+struct ChainView {
+    const Params* params = nullptr;
+    uint64_t height = 0;  // last final height
+    crypto::Hash256 last_hash{};
+    int64_t last_time = 0;
+    const Committee* committee = nullptr;
+    const Committee* prev_committee = nullptr;
+    // Committees of earlier epochs still within fraud_window (pob.md §7.4).
+    const std::map<uint64_t, Committee>* past_committees = nullptr;
+    const std::set<std::string>* slashed = nullptr;   // ever
+    const std::set<std::string>* fallback = nullptr;  // this epoch, final
+    const IncludedMap* included = nullptr;            // producer → last final (seq, hash)
+    const std::map<uint64_t, std::vector<RecentTx>>* recent = nullptr;
+    const std::set<crypto::Hash256>* final_txs = nullptr;
+    const std::set<crypto::Hash256>* compensated = nullptr;
+    const MicroIndex* micros = nullptr;  // MicroBlocks known here
+    // Evidence this node already validated (by id): not validated again.
+    const std::map<crypto::Hash256, std::shared_ptr<const core::Evidence>>* evidence_pool = nullptr;
+
+    const Committee* CommitteeForEpoch(uint64_t epoch) const;
+};
+
+// The epoch whose committee judges a piece of evidence (UINT64_MAX for a
+// vote equivocation at height 0, which no committee judges).
+uint64_t EvidenceEpoch(const core::Evidence& ev, const Params& params);
+
+// pob.md §5.1: the owner of a publisher's transactions now, given the
+// producers fallen back (the chain's plus any a block declares); nullopt =
+// the normal league takes them directly (§5.4).
+std::optional<std::string> OwnerOf(const ChainView& chain, const std::set<std::string>& fallback,
+                                   const std::string& publisher);
+
+// Everything a block's execution needs, derived deterministically from the
+// block and the final chain (pob.md §3.3).
+struct Plan {
+    std::vector<std::shared_ptr<const core::MicroBlock>> micros;  // in execution order
+    std::vector<core::TxRef> excluded;
+    std::vector<core::TxRef> compensated;
+    std::vector<std::shared_ptr<const core::Tx>> comp_txs;
+    std::vector<std::string> slashed;
+    std::vector<RecentTx> executed;  // what becomes recent on finality
+    ExecInput in;
+    crypto::Hash256 tx_root{};
+};
+
+// A plan refused; `missing` names the MicroBlocks to fetch (kMissingMicro).
+struct PlanReject {
+    BlockReject reason;
+    std::vector<crypto::Hash256> missing;
+};
+
+// The plan of `b` (its slashes, compensations, exclusions, MicroBlocks and
+// transactions in execution order) or why it cannot have one. ExecInput
+// points into `b` and into the MicroBlocks: both must outlive the plan.
+util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::FinalBlock& b,
+                                        Application& app, const crypto::Verifier& verifier);
+
+struct Validated {
+    std::shared_ptr<const core::FinalBlock> block;
+    Plan plan;
+    ExecResult result;
+};
+
+// The full validity check of a proposed or certified block at height+1:
+// chain linkage, proposer, the plan, the derived fields and the roots of our
+// own execution (Execute, never Commit).
+util::Result<std::shared_ptr<Validated>, PlanReject> ValidateBlock(
+    const ChainView& chain, const std::shared_ptr<const core::FinalBlock>& b, Application& app,
+    const crypto::Verifier& verifier);
+
+// pob.md §6.2: a valid block this replica still does not vote for: it
+// references a MicroBlock whose sample failed here (and does not slash its
+// producer), or a direct transaction is not the normal league's or fails the
+// full check. `sample_failed`: MicroBlock hash → our fraud proof's id.
+util::Result<void, BlockReject> ReplicaRefusal(
+    const ChainView& chain, const Validated& v,
+    const std::map<crypto::Hash256, crypto::Hash256>& sample_failed, Application& app);
+
+}  // namespace iost::consensus

@@ -1,0 +1,52 @@
+// Reading a certified final block back from the BlockStore (docs/node.md,
+// storage): the block, its commit certificate and the MicroBlocks it
+// references, decoded and in reference order. ONE function for every reader
+// (start-up replay, sync serving, the read API), with a typed failure, so the
+// three can no longer drift apart; each caller keeps its own policy for a
+// failure (start-up stops, sync serving ends the batch, the API answers
+// "not found" or an error).
+// Thread contract: pure over a BlockStore, whose reads are thread-safe.
+#pragma once
+
+#include <core/block.h>
+#include <storage/block_store.h>
+#include <util/result.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace iost::node {
+
+enum class LoadFailure : uint8_t {
+    kStorage,       // the store failed to read (I/O or corruption it detected)
+    kBlockMissing,  // no block (or, above genesis, no certificate) at that height
+    kMicroMissing,  // a referenced MicroBlock is not in the store
+    kCorrupt,       // a stored record does not decode
+};
+struct LoadError {
+    LoadFailure failure;
+    std::string detail;  // one line for logs and errors, naming the height
+};
+
+struct StoredBlock {
+    std::shared_ptr<core::CertifiedBlock> certified;
+    std::vector<std::shared_ptr<const core::MicroBlock>> micros;  // in reference order
+    size_t bytes = 0;  // encoded size read (sync serving's byte budget)
+};
+
+enum class WithMicros { kNo, kYes };
+
+// The block at `height` with its certificate (none for genesis) and (kYes)
+// its MicroBlocks.
+util::Result<StoredBlock, LoadError> LoadStoredBlock(const storage::BlockStore& store,
+                                                     uint64_t height,
+                                                     WithMicros with = WithMicros::kYes);
+
+// The certificate record as stored: commit view, then the certificate.
+util::Bytes EncodeCertificateRecord(uint64_t commit_view, const crypto::Certificate& cert);
+util::Result<std::pair<uint64_t, crypto::Certificate>> DecodeCertificateRecord(util::ByteView b);
+
+}  // namespace iost::node

@@ -1,0 +1,436 @@
+// The FinalBlock rules (docs/pob.md §3.3, §5.1, §6.2, §7.3) tested directly,
+// before the simulator runs them (the style of rippled's Consensus_test):
+// one case per way a block is refused, each named by its BlockReject, over a
+// small hand-built chain (two believable producers, four normal
+// validators). A valid block is the positive control of every case: each
+// case changes one thing and must get exactly its reason. The case table
+// must cover every BlockReject value (EveryReasonHasACase).
+#include <consensus/block_rules.h>
+#include <core/block.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace iost::consensus {
+namespace {
+
+constexpr int64_t kBadGas = 666;  // CheckTx refuses a tx with this gas limit ("forged")
+
+class StubApp final : public Application {
+  public:
+    util::Status CheckTx(const core::Tx& tx) override {
+        if (tx.gas_limit == kBadGas) return util::Err("forged");
+        return util::Ok();
+    }
+    ExecResult Execute(const ExecInput& in) override {
+        ExecResult r;
+        r.state_root = core::MerkleRoot(in.tx_hashes);
+        r.receipt_root = crypto::Sha3_256(util::AsBytes(in.proposer));
+        return r;
+    }
+    void Commit(const ExecInput&, const ExecResult&) override {}
+    std::vector<Candidate> Candidates() override { return {}; }
+};
+
+// Accepts every signature: the rules' own checks are under test, not crypto.
+class YesVerifier final : public crypto::Verifier {
+  public:
+    bool Verify(const crypto::VerifyItem&) const override { return true; }
+};
+
+core::Tx MakeTx(const std::string& publisher, int n, int64_t gas = 1'000) {
+    core::Tx tx;
+    tx.time = 1'000 + n;
+    tx.expiration = tx.time + 1'000'000;
+    tx.gas_ratio = 100;
+    tx.gas_limit = gas;
+    tx.publisher = publisher;
+    return tx;
+}
+
+// A chain at height 5 (epoch 0) and a block at height 6 referencing b0's
+// MicroBlocks 1..2, plus the state the rules read.
+struct World {
+    Params params;
+    Committee committee;
+    std::set<std::string> slashed, fallback;
+    IncludedMap included;
+    std::map<uint64_t, std::vector<RecentTx>> recent;
+    std::set<crypto::Hash256> final_txs, compensated;
+    MicroIndex micros;
+    std::map<crypto::Hash256, std::shared_ptr<const core::Evidence>> pool;
+    std::map<crypto::Hash256, crypto::Hash256> sample_failed;
+    StubApp app;
+    YesVerifier verifier;
+    core::FinalBlock block;
+    std::vector<std::shared_ptr<const core::MicroBlock>> b0;  // b0's MicroBlocks, seq 1..
+
+    World() {
+        committee.epoch = 0;
+        committee.seed = crypto::Sha3_256(util::AsBytes(std::string("seed")));
+        for (int i = 0; i < 2; ++i) {
+            committee.believable.push_back({"b" + std::to_string(i), {}, 10, 10});
+        }
+        for (int i = 0; i < 4; ++i)
+            committee.normal.push_back({"n" + std::to_string(i), {}, 10, 10});
+        AddMicro("b0", 2);
+        AddMicro("b0", 3);
+        block.height = 6;
+        block.prev_hash = LastHash();
+        block.epoch = 0;
+        block.time = 100;
+        block.proposer = "n1";
+        block.micro_refs.push_back({"b0", 1, 2, b0.back()->hash});
+    }
+
+    static crypto::Hash256 LastHash() { return crypto::Sha3_256(util::AsBytes(std::string("h5"))); }
+
+    std::shared_ptr<const core::MicroBlock> AddMicro(const std::string& producer, size_t ntx,
+                                                     int64_t gas = 1'000) {
+        auto m = std::make_shared<core::MicroBlock>();
+        m->header.epoch = 0;
+        m->header.producer = producer;
+        m->header.seq = producer == "b0" ? b0.size() + 1 : 1;
+        m->header.prev_micro_hash =
+            producer == "b0" && !b0.empty() ? b0.back()->hash : crypto::Hash256{};
+        for (size_t i = 0; i < ntx; ++i) {
+            m->txs.push_back(
+                MakeTx("u" + producer, static_cast<int>(micros.size() * 100 + i), gas));
+        }
+        m->Seal();
+        micros.emplace(m->hash, m);
+        if (producer == "b0") b0.push_back(m);
+        return m;
+    }
+
+    ChainView View() const {
+        ChainView v;
+        v.params = &params;
+        v.height = 5;
+        v.last_hash = LastHash();
+        v.last_time = 50;
+        v.committee = &committee;
+        v.slashed = &slashed;
+        v.fallback = &fallback;
+        v.included = &included;
+        v.recent = &recent;
+        v.final_txs = &final_txs;
+        v.compensated = &compensated;
+        v.micros = &micros;
+        v.evidence_pool = &pool;
+        return v;
+    }
+
+    // Fills the derived fields as an honest proposer does (if it can plan).
+    void Finish() {
+        auto plan = MakePlan(View(), block, app, verifier);
+        if (!plan) return;
+        block.excluded = plan->excluded;
+        block.compensated = plan->compensated;
+        block.tx_merkle_root = plan->tx_root;
+        const ExecResult r = app.Execute(plan->in);
+        block.state_root = r.state_root;
+        block.receipt_merkle_root = r.receipt_root;
+    }
+
+    util::Result<std::shared_ptr<Validated>, PlanReject> Validate() {
+        return ValidateBlock(View(), std::make_shared<const core::FinalBlock>(block), app,
+                             verifier);
+    }
+};
+
+// A MicroBlock equivocation by `who` (two headers with one seq), in epoch
+// `epoch`; distinct=false makes it invalid (the two headers are equal).
+core::Evidence Equivocation(const std::string& who, uint64_t epoch, bool distinct = true) {
+    core::Evidence ev;
+    ev.kind = core::EvidenceKind::kMicroEquivocation;
+    ev.micro.a.producer = ev.micro.b.producer = who;
+    ev.micro.a.epoch = ev.micro.b.epoch = epoch;
+    ev.micro.a.seq = ev.micro.b.seq = 7;
+    if (distinct) ev.micro.b.time = 1;
+    ev.micro.sig_a = util::Bytes(64, 1);
+    ev.micro.sig_b = util::Bytes(64, 2);
+    return ev;
+}
+
+TEST(BlockRules, AnHonestBlockValidatesAndGetsAVote) {
+    World w;
+    w.Finish();
+    auto v = w.Validate();
+    ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+    EXPECT_EQ((*v)->plan.micros.size(), 2u);
+    EXPECT_EQ((*v)->plan.in.txs.size(), 5u);
+    EXPECT_EQ((*v)->plan.in.credited, std::vector<std::string>{"b0"});
+    EXPECT_TRUE(ReplicaRefusal(w.View(), **v, w.sample_failed, w.app).ok());
+}
+
+// --- one case per reason ------------------------------------------------------
+
+enum class Stage { kValidate, kRefuse };
+
+struct Case {
+    const char* name;
+    BlockReject want;
+    Stage stage;
+    std::function<void(World&)> before;  // changes the chain or the block
+    std::function<void(World&)> after;   // changes the block after its derived fields
+};
+
+std::vector<Case> Cases() {
+    auto none = [](World&) {};
+    using R = BlockReject;
+    const Stage V = Stage::kValidate, F = Stage::kRefuse;
+    return {
+        {"WrongHeight", R::kNotExtending, V, none, [](World& w) { w.block.height = 7; }},
+        {"WrongPrevHash", R::kNotExtending, V, none, [](World& w) { w.block.prev_hash[0] ^= 1; }},
+        {"WrongEpoch", R::kWrongEpoch, V, none, [](World& w) { w.block.epoch = 1; }},
+        {"TimeEqualToLast", R::kTimeNotAdvancing, V, none, [](World& w) { w.block.time = 50; }},
+        {"ProposerIsBelievable", R::kProposerNotNormal, V, none,
+         [](World& w) { w.block.proposer = "b0"; }},
+        {"FallbackOfANormalValidator", R::kBadFallback, V,
+         [](World& w) { w.block.fallback = {"n2"}; }, none},
+        {"FallbackAlreadyFallen", R::kBadFallback, V,
+         [](World& w) {
+             w.fallback.insert("b1");
+             w.block.fallback = {"b1"};
+         },
+         none},
+        {"FallbackOfASlashedProducer", R::kBadFallback, V,
+         [](World& w) {
+             w.slashed.insert("b1");
+             w.block.fallback = {"b1"};
+         },
+         none},
+        {"NineEvidence", R::kTooMuchEvidence, V,
+         [](World& w) {
+             for (int i = 0; i < 9; ++i) w.block.evidence.push_back(Equivocation("b1", 0));
+         },
+         none},
+        {"EvidenceAgainstTheSlashed", R::kEvidenceRepeated, V,
+         [](World& w) {
+             w.slashed.insert("b1");
+             w.block.evidence.push_back(Equivocation("b1", 0));
+         },
+         none},
+        {"TwoEvidenceAgainstOne", R::kEvidenceRepeated, V,
+         [](World& w) {
+             w.block.evidence.push_back(Equivocation("b1", 0));
+             auto second = Equivocation("b1", 0);
+             second.micro.a.seq = second.micro.b.seq = 8;
+             w.block.evidence.push_back(second);
+         },
+         none},
+        {"EvidenceOfAFutureEpoch", R::kEvidenceUnknownEpoch, V,
+         [](World& w) { w.block.evidence.push_back(Equivocation("b1", 4)); }, none},
+        {"EvidenceOfTwoEqualHeaders", R::kEvidenceInvalid, V,
+         [](World& w) { w.block.evidence.push_back(Equivocation("b1", 0, false)); }, none},
+        {"RefToANormalValidator", R::kRefNotBelievable, V,
+         [](World& w) { w.block.micro_refs[0].producer = "n0"; }, none},
+        {"RefsOutOfCommitteeOrder", R::kRefsOutOfOrder, V,
+         [](World& w) {
+             auto m = w.AddMicro("b1", 1);
+             w.block.micro_refs.insert(w.block.micro_refs.begin(), {"b1", 1, 1, m->hash});
+         },
+         none},
+        {"RefToAFallenBackProducer", R::kRefToExcluded, V,
+         [](World& w) { w.fallback.insert("b0"); }, none},
+        {"RefToAProducerDeclaredSilentInTheBlock", R::kRefToExcluded, V,
+         [](World& w) { w.block.fallback = {"b0"}; }, none},
+        {"RefToASlashedProducer", R::kRefToExcluded, V, [](World& w) { w.slashed.insert("b0"); },
+         none},
+        {"RefSkipsASeq", R::kRefSeqRange, V, [](World& w) { w.block.micro_refs[0].seq_from = 2; },
+         none},
+        {"RefRangeBackwards", R::kRefSeqRange, V,
+         [](World& w) {
+             w.included["b0"] = {1, w.b0[0]->hash};
+             w.block.micro_refs[0].seq_from = 2;
+             w.block.micro_refs[0].seq_to = 1;
+         },
+         none},
+        {"RefToAnUnknownMicroBlock", R::kMissingMicro, V,
+         [](World& w) { w.block.micro_refs[0].last_hash[0] ^= 1; }, none},
+        {"RefSeqNotTheMicroBlocks", R::kRefChainMismatch, V,
+         [](World& w) { w.block.micro_refs[0].seq_to = 3; }, none},
+        {"RefChainOfAnotherProducer", R::kRefChainMismatch, V,
+         [](World& w) {
+             auto m = w.AddMicro("b1", 1);
+             w.block.micro_refs[0] = {"b0", 1, 1, m->hash};
+         },
+         none},
+        {"RefChainMissesTheFinalTip", R::kRefChainUnlinked, V,
+         [](World& w) {
+             w.included["b0"] = {0, crypto::Sha3_256(util::AsBytes(std::string("other")))};
+         },
+         none},
+        {"RefsOverTheTxBudget", R::kTooManyMicroTxs, V,
+         [](World& w) {
+             w.params.max_block_micro_txs = 0;
+             auto m = w.AddMicro("b0", core::kMaxMicroTxs - 4);  // 5 + 9,996 > 0 + 10,000
+             w.block.micro_refs[0] = {"b0", 1, 3, m->hash};
+         },
+         none},
+        {"DirectTxAlreadyFinal", R::kDirectDuplicate, V,
+         [](World& w) {
+             w.block.direct_txs.push_back(MakeTx("zed", 1));
+             w.final_txs.insert(w.block.direct_txs[0].Hash());
+         },
+         none},
+        {"DirectTxTwice", R::kDirectDuplicate, V,
+         [](World& w) {
+             w.block.direct_txs = {MakeTx("zed", 1), MakeTx("zed", 1)};
+         },
+         none},
+        {"ExclusionNobodyMade", R::kDerivedDiffer, V, none,
+         [](World& w) { w.block.excluded.push_back({}); }},
+        {"CompensationNobodyOwes", R::kDerivedDiffer, V, none,
+         [](World& w) { w.block.compensated.push_back({}); }},
+        {"TxRootOfOtherTxs", R::kTxRootDiffers, V, none,
+         [](World& w) { w.block.tx_merkle_root[0] ^= 1; }},
+        {"StateRootNotOurs", R::kStateRootDiffers, V, none,
+         [](World& w) { w.block.state_root[0] ^= 1; }},
+        {"ReceiptRootNotOurs", R::kStateRootDiffers, V, none,
+         [](World& w) { w.block.receipt_merkle_root[0] ^= 1; }},
+        {"OurSampleOfAReferencedMicroBlockFailed", R::kSampleFailed, F,
+         [](World& w) { w.sample_failed[w.b0[1]->hash] = {}; }, none},
+        {"DirectTxOfALivePartition", R::kDirectTxOfLivePartition, F,
+         [](World& w) { w.block.direct_txs.push_back(MakeTx("zed", 1)); }, none},
+        {"DirectTxFailsTheFullCheck", R::kDirectTxFails, F,
+         [](World& w) {
+             w.committee.chain_fallback = true;  // every publisher is the normal league's
+             w.block.micro_refs.clear();
+             w.block.direct_txs.push_back(MakeTx("zed", 1, kBadGas));
+         },
+         none},
+    };
+}
+
+class BlockRejectCase : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(BlockRejectCase, ProducesItsReason) {
+    const Case c = Cases()[GetParam()];
+    World w;
+    c.before(w);
+    w.Finish();
+    c.after(w);
+    auto v = w.Validate();
+    if (c.stage == Stage::kValidate) {
+        ASSERT_FALSE(v.ok()) << c.name << ": the block validated";
+        EXPECT_EQ(v.error().reason, c.want)
+            << c.name << ": got " << BlockRejectName(v.error().reason);
+        // Only a missing MicroBlock names what to fetch.
+        EXPECT_EQ(v.error().missing.empty(), c.want != BlockReject::kMissingMicro);
+        return;
+    }
+    ASSERT_TRUE(v.ok()) << c.name << ": " << BlockRejectName(v.error().reason);
+    auto r = ReplicaRefusal(w.View(), **v, w.sample_failed, w.app);
+    ASSERT_FALSE(r.ok()) << c.name << ": no refusal";
+    EXPECT_EQ(r.error(), c.want) << c.name << ": got " << BlockRejectName(r.error());
+}
+
+INSTANTIATE_TEST_SUITE_P(ByReason, BlockRejectCase, ::testing::Range<size_t>(0, Cases().size()),
+                         [](const ::testing::TestParamInfo<size_t>& i) {
+                             return std::string(Cases()[i.param].name);
+                         });
+
+TEST(BlockRules, EveryReasonHasACase) {
+    std::map<int, int> per;
+    for (const auto& c : Cases()) ++per[static_cast<int>(c.want)];
+    for (size_t r = 0; r < kBlockRejectCount; ++r) {
+        const auto reason = static_cast<BlockReject>(r);
+        EXPECT_GE(per[static_cast<int>(r)], 1) << BlockRejectName(reason) << " has no case";
+        std::printf("%-70s %d\n", BlockRejectName(reason), per[static_cast<int>(r)]);
+    }
+    EXPECT_STREQ(BlockRejectName(static_cast<BlockReject>(kBlockRejectCount)), "unknown");
+}
+
+// --- the negative controls of the replica's checks ---------------------------
+
+TEST(BlockRules, AFailedSampleOfAProducerTheBlockSlashesIsNoRefusal) {
+    World w;
+    w.sample_failed[w.b0[1]->hash] = {};
+    // Valid evidence against b0 is in our pool (so not re-validated here).
+    auto ev = std::make_shared<const core::Evidence>(Equivocation("b0", 0));
+    w.pool.emplace(ev->Id(), ev);
+    w.block.evidence.push_back(*ev);
+    w.Finish();
+    auto v = w.Validate();
+    ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+    EXPECT_TRUE(ReplicaRefusal(w.View(), **v, w.sample_failed, w.app).ok());
+}
+
+TEST(BlockRules, DirectTxsOfAPartitionDeclaredSilentAreTheLeagues) {
+    World w;
+    w.block.micro_refs.clear();
+    w.block.fallback = {"b0", "b1"};
+    w.block.direct_txs.push_back(MakeTx("zed", 1));
+    w.Finish();
+    auto v = w.Validate();
+    ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+    EXPECT_TRUE(ReplicaRefusal(w.View(), **v, w.sample_failed, w.app).ok());
+}
+
+// --- plans: slashing excludes and compensates ---------------------------------
+
+TEST(BlockRules, SlashingAProducerExcludesItsForgedTxsAndCompensatesFinalOnes) {
+    World w;
+    // A forged tx of b0 final at height 5 (within the recheck window).
+    auto forged = std::make_shared<const core::Tx>(MakeTx("ub0", 99, kBadGas));
+    w.recent[5].push_back({"b0", forged, forged->Hash()});
+    auto m = w.AddMicro("b0", 1, kBadGas);  // seq 3, forged too
+    w.block.micro_refs[0] = {"b0", 1, 3, m->hash};
+    w.block.evidence.push_back(Equivocation("b0", 0));
+    auto plan = MakePlan(w.View(), w.block, w.app, w.verifier);
+    ASSERT_TRUE(plan.ok()) << BlockRejectName(plan.error().reason);
+    ASSERT_EQ(plan->excluded.size(), 1u);
+    EXPECT_EQ(plan->excluded[0].tx_hash, m->tx_hashes[0]);
+    ASSERT_EQ(plan->compensated.size(), 1u);
+    EXPECT_EQ(plan->compensated[0].tx_hash, forged->Hash());
+    EXPECT_EQ(plan->in.slashes.size(), 1u);
+    EXPECT_EQ(plan->in.txs.size(), 5u);  // the forged one is not executed
+    // Compensated once only.
+    w.compensated.insert(forged->Hash());
+    auto again = MakePlan(w.View(), w.block, w.app, w.verifier);
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->compensated.empty());
+}
+
+TEST(BlockRules, TxsFinalAlreadyOrTwiceInTheBlockRunOnce) {
+    World w;
+    w.final_txs.insert(w.b0[0]->tx_hashes[0]);
+    auto plan = MakePlan(w.View(), w.block, w.app, w.verifier);
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan->in.txs.size(), 4u);
+}
+
+// --- ownership (§5.1) ------------------------------------------------------------
+
+TEST(BlockRules, OwnershipFallsBackAndRepartitions) {
+    World w;
+    const ChainView v = w.View();
+    std::map<std::string, int> owners;
+    for (int i = 0; i < 64; ++i) {
+        auto o = OwnerOf(v, {}, "pub" + std::to_string(i));
+        ASSERT_TRUE(o.has_value());
+        ++owners[*o];
+    }
+    EXPECT_EQ(owners.size(), 2u);  // both producers own some publishers
+    // A producer fallen back (chain or block): its publishers go to the league.
+    for (int i = 0; i < 64; ++i) {
+        const std::string p = "pub" + std::to_string(i);
+        const auto o = OwnerOf(v, {}, p);
+        EXPECT_EQ(OwnerOf(v, {*o}, p), std::nullopt);
+    }
+    // A slashed producer's publishers are re-partitioned over the rest.
+    w.slashed.insert("b0");
+    for (int i = 0; i < 64; ++i) {
+        EXPECT_EQ(OwnerOf(w.View(), {}, "pub" + std::to_string(i)), std::string("b1"));
+    }
+    w.committee.chain_fallback = true;
+    EXPECT_EQ(OwnerOf(w.View(), {}, "pub1"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace iost::consensus
