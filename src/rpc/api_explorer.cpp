@@ -6,6 +6,7 @@
 // IOST's Block shape has no place for.
 // Thread contract: handlers run on HTTP workers; the files are immutable.
 #include <crypto/hash.h>
+#include <node/stored_block.h>
 #include <rpc/api_internal.h>
 #include <rpc/explorer_assets.h>
 
@@ -24,11 +25,13 @@ Response PoBBlock(node::Node& n, const Request& r) {
         return BadRequest("block " + std::to_string(*height) + " not found (final height is " +
                           std::to_string(n.driver().Status().height) + ")");
     }
-    auto micros = LoadMicros(n, *height);
-    if (!micros) return Response::Error(500, 2, micros.error().message);
+    // The MicroBlocks through the one reader of stored blocks (node/stored_block.h).
+    auto stored = node::LoadStoredBlock(n.blocks(), *height, node::WithMicros::kYes);
+    if (!stored) return Response::Error(500, 2, stored.error().detail);
     const core::FinalBlock& fb = (*b)->block;
     json mbs = json::array();
-    for (const auto& m : *micros) {
+    for (const auto& mp : stored->micros) {
+        const core::MicroBlock& m = *mp;
         json hashes = json::array();
         for (const auto& h : m.tx_hashes) hashes.push_back(crypto::HashToBase58(h));
         mbs.push_back({{"producer", m.header.producer},
