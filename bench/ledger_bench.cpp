@@ -1,6 +1,6 @@
 // Ledger execution throughput (issue point 7): simple IOST transfers executed
 // per second, execution only — signatures are assumed checked (consensus
-// does that, DESIGN.md §4.3). Each iteration applies one block of transfers
+// does that, docs/pob.md §5.3). Each iteration applies one block of transfers
 // over the same committed MemState: ApplyTx for every transfer (dedup,
 // gas, amount_limit, token.iost/transfer, receipts) and Finish (replay index
 // and state root over the write set). Variants: permission check on

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Enforces DESIGN.md §2: a module under src/ may include only the modules its
+# Enforces docs/architecture.md §1: a module under src/ may include only the modules its
 # row allows, and the actual module graph must be acyclic. Exits 1 with every
 # offending file:line on failure.
 set -euo pipefail
@@ -29,7 +29,7 @@ trap 'rm -f "$edges"' EXIT
 for dir in src/*/; do
   mod=$(basename "$dir")
   if [[ -z "${ALLOW[$mod]+x}" ]]; then
-    echo "layering: unknown module directory src/$mod (add it to DESIGN.md §2 and this script)"
+    echo "layering: unknown module directory src/$mod (add it to docs/architecture.md §1 and this script)"
     fail=1
     continue
   fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer binary BUILD_DIR/bin/fuzz_* for SECONDS each (`make
-# fuzz`; RELIABILITY.md FUZZ rows). Each target starts from a temporary copy
+# fuzz`; docs/reliability.md FUZZ rows). Each target starts from a temporary copy
 # of its committed seed corpus tests/fuzz/corpus/<name>/, so fuzzing never
 # dirties the work tree. Stops at the first crash, leak, timeout or OOM,
 # keeps the reproducer under BUILD_DIR/fuzz-crashes/<name>/ and prints how to
@@ -30,7 +30,7 @@ fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Inputs larger than any real value only slow the search down. Transactions
-# are bounded by 65,536 Full bytes (IOST_COMPAT.md §T), JSON a bit above.
+# are bounded by 65,536 Full bytes (docs/formats.md §T), JSON a bit above.
 max_len_for() {
     case $1 in
         base58) echo 600 ;;     # kMaxBase58Chars = 512, plus room to cross it

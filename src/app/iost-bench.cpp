@@ -1,4 +1,4 @@
-// iost-bench: the PoB-against-PBFT benchmark (DESIGN.md §6, docs/benchmarks.md).
+// iost-bench: the PoB-against-PBFT benchmark (docs/benchmarks.md, docs/benchmarks.md).
 // Starts each scenario's devnet with iost-devnet (or uses --devnet FILE),
 // offers pre-signed transfers open loop at stepped rates over P2P and
 // HTTP, and writes <out>/bench-<utc>.json and .md (also latest.*) plus

@@ -1,4 +1,4 @@
-// iserver: the IOST PoB node (DESIGN.md §5). `iserver -f iserver.yml`.
+// iserver: the IOST PoB node (docs/node.md). `iserver -f iserver.yml`.
 // Exit codes: 0 clean shutdown (SIGINT/SIGTERM), 1 start-up failure (data
 // dir, ports, genesis...), 2 bad command line or config file, 3 the node
 // halted on a storage error while running (restart it: it resumes from disk).

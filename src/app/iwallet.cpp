@@ -1,4 +1,4 @@
-// iwallet: IOST-style wallet CLI (DESIGN.md §5, docs/iwallet.md). A thin
+// iwallet: IOST-style wallet CLI (docs/node.md, docs/iwallet.md). A thin
 // main: flag parsing only; the commands live in src/wallet/commands.cpp.
 //
 // Exit codes: 0 success (for `tx inspect`: the tx is valid); 1 the node or

@@ -1,5 +1,5 @@
 // What the consensus engine needs from execution, and nothing more
-// (DESIGN.md §2: consensus never includes ledger). The node implements it
+// (docs/architecture.md §1: consensus never includes ledger). The node implements it
 // over the ledger and its state store; the simulator over the real ledger
 // with in-memory state. Every call must be deterministic: the same committed
 // state and the same arguments give the same answer on every node, because
@@ -25,7 +25,7 @@
 namespace iost::consensus {
 
 struct Slash {
-    std::string validator;  // loses all tokens, stake and Servi (§4.4)
+    std::string validator;  // loses all tokens, stake and Servi (pob.md §7)
     crypto::Hash256 evidence_id{};
 };
 

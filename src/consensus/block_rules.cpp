@@ -118,9 +118,9 @@ util::Result<std::set<std::string>, PlanReject> FallbackNow(const ChainView& cha
     return fallback_now;
 }
 
-// Evidence: valid, new, one per accused; each slashes its accused (§7.3).
+// Evidence: valid, new, one per accused; each slashes its accused (pob.md §7.3).
 // Against a producer slashed earlier a fraud proof is a claim that repays its
-// transaction once (§7.4); any other evidence against it is stale.
+// transaction once (pob.md §7.4); any other evidence against it is stale.
 // `comp_seen` collects the transactions repaid by this block.
 util::Result<EvidenceOf, PlanReject> PlanEvidence(const ChainView& chain, const core::FinalBlock& b,
                                                   Application& app,
@@ -160,7 +160,7 @@ util::Result<EvidenceOf, PlanReject> PlanEvidence(const ChainView& chain, const 
 }
 
 // Compensation: every tx the newly slashed produced within the window is
-// re-checked on its bytes (§7.1); forged ones already final are paid back
+// re-checked on its bytes (pob.md §7.1); forged ones already final are paid back
 // (pob.md §7.3).
 void PlanCompensations(const ChainView& chain, uint64_t height, const EvidenceOf& evidence_of,
                        Application& app, Plan& plan, std::set<crypto::Hash256>& comp_seen) {

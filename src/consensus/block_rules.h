@@ -55,7 +55,7 @@ enum class BlockReject : uint8_t {
     kDerivedDiffer,         // exclusions or compensations differ from ours
     kTxRootDiffers,         //
     kStateRootDiffers,      // execution gives another state or receipt root
-    // Replica refusals (§6.2): the block is valid, this replica does not vote.
+    // Replica refusals (pob.md §6.2): the block is valid, this replica does not vote.
     kSampleFailed,             // references a MicroBlock whose sample failed here
     kDirectTxOfLivePartition,  // a direct tx whose publisher has a live owner
     kDirectTxFails,            // a direct tx fails the full check

@@ -1,4 +1,4 @@
-// Epoch election (DESIGN.md §4.1, docs/pob.md §4): from the registered
+// Epoch election (docs/pob.md §4, docs/pob.md §4): from the registered
 // validators (id, consensus key, Servi, stake) read from final state and a
 // seed every node knows, every node computes the same committee: B believable
 // validators by weighted sampling without replacement among those with
@@ -33,7 +33,7 @@ struct Committee {
     crypto::Hash256 seed{};
     std::vector<Candidate> believable;  // election order
     std::vector<Candidate> normal;      // election order; index = bitmap position
-    bool chain_fallback = false;        // too few eligible: one league (§4.5)
+    bool chain_fallback = false;        // too few eligible: one league (pob.md §5.4)
 
     size_t f() const { return MaxFaulty(normal.size()); }
     size_t quorum() const { return Quorum(normal.size()); }

@@ -1,4 +1,4 @@
-// The PoB engine (DESIGN.md §4, docs/pob.md): one validator's (or
+// The PoB engine (docs/pob.md §1, docs/pob.md): one validator's (or
 // observer's) consensus state machine. Pure: inputs carry time, outputs are
 // returned as Effects; it never touches sockets, files, clocks or global
 // randomness, and it never iterates an unordered container, so the same
@@ -7,11 +7,11 @@
 // full transaction check and for execution (deterministic functions of
 // committed state).
 //
-// Roles per epoch (§4.1): a believable validator produces signed MicroBlocks
-// for its partition of publishers (§4.2); a normal validator samples every
-// MicroBlock, produces fraud proofs, and runs PBFT over FinalBlocks (§4.3);
+// Roles per epoch (pob.md §4): a believable validator produces signed MicroBlocks
+// for its partition of publishers (pob.md §5.1); a normal validator samples every
+// MicroBlock, produces fraud proofs, and runs PBFT over FinalBlocks (pob.md §5.3);
 // any other node observes and finalizes on commit certificates. Fallback
-// (§4.5): chain-wide when the election finds too few eligible validators,
+// (pob.md §5.4): chain-wide when the election finds too few eligible validators,
 // per partition when a believable validator goes silent.
 //
 // Thread contract: single-threaded. The driver feeds one input at a time and

@@ -1,4 +1,4 @@
-// Evidence validation (DESIGN.md §4.4, docs/pob.md §7): any node checks a
+// Evidence validation (docs/pob.md §7, docs/pob.md §7): any node checks a
 // fraud proof or an equivocation alone, from the accused's key and the
 // Application's deterministic transaction check. Forged evidence (a valid
 // transaction called bad, a header the accused never signed, a transaction

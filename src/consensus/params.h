@@ -1,4 +1,4 @@
-// PoB parameters (DESIGN.md §4, docs/pob.md §2) and the quorum arithmetic of
+// PoB parameters (docs/pob.md §1, docs/pob.md §2) and the quorum arithmetic of
 // the normal league. Integers only: every node must compute the same values.
 // Thread contract: value types and pure functions.
 #pragma once
@@ -23,10 +23,10 @@ struct Params {
     int64_t view_timeout_ns = 2 * util::kNanosPerSecond;
     // A believable validator with no MicroBlock (they heartbeat when idle)
     // for this long is declared silent by the primary: its partition falls
-    // back to the normal league until the next epoch (§4.5).
+    // back to the normal league until the next epoch (pob.md §5.4).
     int64_t silent_after_ns = 3 * util::kNanosPerSecond;
     uint64_t min_servi = 1;
-    uint64_t recheck_window = 100;  // final heights re-verified after fraud (§4.4)
+    uint64_t recheck_window = 100;  // final heights re-verified after fraud (pob.md §7)
     // pob.md §7.4: final heights during which a fraud proof about a
     // MicroBlock is accepted and its forged transaction repaid (the ledger
     // keeps each transaction's debit record this long). Must be at least the

@@ -41,7 +41,7 @@ struct Round {
     // (kind, view, block hash) → the signatures collected so far.
     std::map<std::tuple<uint8_t, uint64_t, crypto::Hash256>, crypto::CertificateBuilder> votes;
     // (voter, kind, view) → the first vote seen: a second with another hash
-    // is an equivocation (§7.2).
+    // is an equivocation (pob.md §7.2).
     std::map<std::tuple<std::string, uint8_t, uint64_t>, core::SignedVote> seen_votes;
     std::map<uint64_t, std::map<NodeId, ViewChangeMsg>> view_changes;  // new view → voter → vc
     std::map<NodeId, uint64_t> vc_max_view;               // highest view each voter asked for

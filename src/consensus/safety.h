@@ -4,7 +4,7 @@
 // before the vote it allows leaves the process, so a validator that crashes
 // and restarts can never sign two different votes of one kind at one
 // (height, view), nor vote in a view it has left, nor forget the prepare
-// certificate it reported (CONVENTIONS.md "The consensus core is pure").
+// certificate it reported (docs/architecture.md §2).
 // Thread contract: value types and pure functions.
 #pragma once
 

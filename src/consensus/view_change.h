@@ -37,7 +37,7 @@ util::Result<void, ViewChangeReject> CheckViewChange(const Committee& committee,
                                                      const crypto::Verifier& verifier,
                                                      const ViewChangeMsg& vc, bool need_block);
 
-// The q view changes that justify a proposal in a view > 0 (§6.5).
+// The q view changes that justify a proposal in a view > 0 (pob.md §6.5).
 util::Result<void, ViewChangeReject> CheckJustification(const Committee& committee,
                                                         const crypto::Verifier& verifier,
                                                         const ProposalMsg& p);

@@ -1,4 +1,4 @@
-// Account, permission and signer names as IOST has them (IOST_COMPAT.md §K).
+// Account, permission and signer names as IOST has them (docs/formats.md §K).
 //
 // Rules, from go-iost (rpc/util.go checkIDValid and the genesis auth.iost
 // contract config/genesis/contract/account.js _checkIdValid/_checkPermValid):

@@ -1,4 +1,4 @@
-// MicroBlock (PoB phase 1) and FinalBlock (phase 2), DESIGN.md §3 and
+// MicroBlock (PoB phase 1) and FinalBlock (phase 2), docs/pob.md §3 and
 // docs/pob.md §3: their fields, canonical encodings (IOST's SimpleEncoder
 // from core/codec.h, each object prefixed by a domain tag so that no two kinds
 // of object ever share bytes), hashes (SHA3-256 over the encoding) and the
@@ -97,7 +97,7 @@ crypto::Hash256 VoteMessage(uint8_t kind, uint64_t height, uint64_t view,
 // Why a sampled transaction failed (docs/pob.md §7).
 enum class FraudReason : uint8_t { kBadTransaction = 1 };
 
-// Evidence (DESIGN.md §4.4). Exactly one of the three kinds is set.
+// Evidence (docs/pob.md §7). Exactly one of the three kinds is set.
 struct FraudProof {
     MicroBlockHeader header;
     util::Bytes producer_sig;
@@ -141,10 +141,10 @@ struct FinalBlock {
     int64_t time = 0;
     std::string proposer;
     std::vector<MicroRef> micro_refs;
-    std::vector<Tx> direct_txs;         // fallback (§4.5): txs put straight in by the primary
+    std::vector<Tx> direct_txs;  // fallback (pob.md §5.4): txs put straight in by the primary
     std::vector<std::string> fallback;  // believable producers declared silent from here on
     std::vector<TxRef> excluded;        // txs of referenced MicroBlocks not executed (fraud)
-    std::vector<TxRef> compensated;     // earlier final txs found forged (§4.4)
+    std::vector<TxRef> compensated;     // earlier final txs found forged (pob.md §7)
     std::vector<Evidence> evidence;
     crypto::Hash256 tx_merkle_root{};  // over the executed txs, in order
     crypto::Hash256 receipt_merkle_root{};

@@ -1,6 +1,6 @@
 // IOST's SimpleEncoder (go-iost common/serialize.go) and a matching decoder.
 //
-// Encoding, all big-endian (IOST_COMPAT.md §T):
+// Encoding, all big-endian (docs/formats.md §T):
 //   byte = 1 byte; int32 = 4 bytes; int64 = 8 bytes (two's complement);
 //   bytes/string = int32 length + raw bytes;
 //   list of strings / byte strings = int32 count + each length-prefixed;

@@ -1,6 +1,6 @@
 // The genesis file: chain id, initial accounts and keys, the IOST token and
 // its allocations, the initial validators with their consensus keys and
-// stake, and the Proof-of-Believability parameters (DESIGN.md §4). Every
+// stake, and the Proof-of-Believability parameters (docs/pob.md §1). Every
 // node of a network must load the same genesis; GenesisHash() (over the
 // parsed values in a canonical encoding, not the YAML text, so comments and
 // layout do not matter) is exchanged in the P2P handshake.
@@ -46,7 +46,7 @@ struct GenesisValidator {
     int64_t servi = 0;                // initial Servi score
 };
 
-// Proof-of-Believability parameters (DESIGN.md §4).
+// Proof-of-Believability parameters (docs/pob.md §1).
 struct PobParams {
     uint32_t believable_size = 4;  // B
     uint32_t normal_size = 4;      // N

@@ -25,7 +25,7 @@
 
 namespace iost::core {
 
-// IOST's StatusCode values (IOST_COMPAT.md §T); numbers are on the wire.
+// IOST's StatusCode values (docs/formats.md §T); numbers are on the wire.
 enum class StatusCode : int32_t {
     kSuccess = 0,
     kGasRunOut = 1,

@@ -1,4 +1,4 @@
-// Tx: an IOST transaction, byte for byte (IOST_COMPAT.md §T, go-iost
+// Tx: an IOST transaction, byte for byte (docs/formats.md §T, go-iost
 // core/tx/tx.go v3). Fields, their SimpleEncoder bytes at the Base, Publish
 // and Full levels, the SHA3-256 hashes over them, signing helpers, and the
 // stateless validity check VerifySelf.
@@ -39,7 +39,7 @@ namespace iost::core {
 
 class Encoder;
 
-// Chain ids (IOST_COMPAT.md §K): the SDK defaults to mainnet's 1024.
+// Chain ids (docs/formats.md §K): the SDK defaults to mainnet's 1024.
 inline constexpr uint32_t kMainnetChainId = 1024;
 inline constexpr uint32_t kTestnetChainId = 1023;
 inline constexpr uint32_t kLocalChainId = 1020;
@@ -162,7 +162,7 @@ struct Tx {
         SignAsPublisher(kp);
     }
 
-    // Every stateless rule of IOST_COMPAT.md §T (go-iost Tx.VerifySelf plus
+    // Every stateless rule of docs/formats.md §T (go-iost Tx.VerifySelf plus
     // the txpool's clock rules): cheap form checks first, then the clock, then
     // every signature (one VerifyBatch). The first failing rule is reported.
     // Permission checks (does the publisher's key belong to its `active`

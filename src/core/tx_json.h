@@ -1,4 +1,4 @@
-// JSON forms of a transaction (IOST_COMPAT.md §A, go-iost rpc/pb/rpc.proto).
+// JSON forms of a transaction (docs/formats.md §A, go-iost rpc/pb/rpc.proto).
 //
 // TxFromJson parses a /sendTx body (rpcpb.TransactionRequest) as both the SDK
 // sends it (camelCase gasRatio/gasLimit/actionName, algorithm "ED25519",
@@ -31,7 +31,7 @@
 // hash, int64 as strings, gas as float64(x)/100, referred_tx base58, no
 // signatures — IOST does not show them there — and "tx_receipt": null).
 //
-// nlohmann::json stays inside tx_json.cpp (CONVENTIONS.md: heavy headers out
+// nlohmann::json stays inside tx_json.cpp (docs/architecture.md §2: heavy headers out
 // of widely included headers).
 // Thread contract: pure functions.
 #pragma once

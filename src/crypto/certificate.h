@@ -1,11 +1,11 @@
-// Collective certificates (DESIGN.md §3, docs/pob.md §6): a value type made of
+// Collective certificates (docs/pob.md §3, docs/pob.md §6): a value type made of
 // a signer bitmap over an ordered member list (the normal group of an epoch)
 // and the signers' signatures over one 32-byte message, in member order.
 // A certificate is valid when it names at least `quorum` distinct members and
 // every named member's signature verifies. Later this can become one
 // aggregated Schnorr signature; the bitmap stays.
 // CertificateBuilder collects votes one at a time and says what happened to
-// each (CONVENTIONS.md: AddVote returns an enum). Encoding lives in
+// each (docs/architecture.md §2: AddVote returns an enum). Encoding lives in
 // core/block.* (crypto may not use the core codec).
 // Thread contract: value types; a builder is single-threaded and keeps a
 // reference to its Verifier, which must outlive it.

@@ -1,8 +1,8 @@
-// Keys and signatures as IOST has them (IOST_COMPAT.md §K):
+// Keys and signatures as IOST has them (docs/formats.md §K):
 //  - Ed25519 (algorithm 2): 32-byte public key; secret key in the 64-byte
 //    form seed‖pub; signs the 32-byte SHA3 hash; 64-byte signature.
 //    Verification is pinned to libsodium 1.0.18's
-//    crypto_sign_verify_detached so every node agrees (RELIABILITY.md #2):
+//    crypto_sign_verify_detached so every node agrees (docs/reliability.md #2):
 //    S must be canonical (< L), R and A must not be of small order, A must be
 //    a canonical encoding, and the check is the cofactorless equation
 //    [S]B = R + [k]A (not ZIP-215). Go's crypto/ed25519 (go-iost's backend)
@@ -12,7 +12,7 @@
 //    33-byte compressed public key, 64-byte compact r‖s signature over the
 //    32-byte hash (the hash is the ECDSA digest, no further hashing), no
 //    recovery byte, RFC 6979 nonces (libsecp256k1 0.2). High-S signatures are
-//    rejected, never normalized (malleability, RELIABILITY.md #4), as
+//    rejected, never normalized (malleability, docs/reliability.md #4), as
 //    go-iost's go-ethereum/libsecp256k1 backend does.
 // Signer/Verifier are interfaces so the simulator can swap in a fast fake.
 // Thread contract: KeyPair and DefaultVerifier are safe to share across

@@ -1,4 +1,4 @@
-// The PoB sampling rule (DESIGN.md §4.3, docs/pob.md §5): a normal validator
+// The PoB sampling rule (docs/pob.md §5.3, docs/pob.md §5): a normal validator
 // samples transaction t of MicroBlock m iff
 //     H(sig_i(SampleMessage(m)) || tx_hash) < p · 2^256,
 // where sig_i is the validator's own deterministic signature (Ed25519 is

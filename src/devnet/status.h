@@ -1,5 +1,5 @@
 // What the launcher knows about a running devnet, read only through each
-// node's public HTTP API (IOST_COMPAT.md §A): GET /getChainInfo (height,
+// node's public HTTP API (docs/formats.md §A): GET /getChainInfo (height,
 // head hash, validators) and /getNodeInfo (peers); /getBlockByNumber (IOST's
 // tx_count, for the final TPS) and /getPoBInfo, /metrics (groups, fallback,
 // PACKED counters) when the node serves them: a missing endpoint shows "-".

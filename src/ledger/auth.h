@@ -15,7 +15,7 @@
 // back to `active`, and `active` falls back to `owner`.
 // Signature validity is NOT checked here: the caller has checked signatures
 // (core::Tx::VerifySelf) or deliberately skipped them (PoB sampling,
-// DESIGN.md §4.3); only the public keys of the signatures are used.
+// docs/pob.md §5.3); only the public keys of the signatures are used.
 // Thread contract: pure functions over a StateReader.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The ledger's public API (DESIGN.md §3, §4): build the genesis state, apply
+// The ledger's public API (docs/pob.md §3, §4): build the genesis state, apply
 // an ordered block of transactions to a state view (receipts in IOST's shape,
 // the write set, the new state root), check a transaction's permissions, run
 // the PoB ledger operations the consensus layer triggers (Servi, slashing,
@@ -11,7 +11,7 @@
 // charge; a refused one (expired, duplicate, unauthorized, no gas) changes
 // nothing at all and is reported with `executed == false`.
 //
-// Signatures are not verified here (DESIGN.md §4.3: consensus decides who
+// Signatures are not verified here (docs/pob.md §5.3: consensus decides who
 // verifies what); permissions are, from the public keys the transaction
 // carries, unless the caller passes AuthCheck::kSkip. "Full verification" of
 // a transaction is core::Tx::VerifySelf followed by Ledger::CheckAuth.
@@ -44,7 +44,7 @@
 namespace iost::ledger {
 
 // Transactions whose time is older than this (relative to the block time)
-// are expired, so a hash needs remembering only this long (IOST_COMPAT §T).
+// are expired, so a hash needs remembering only this long (docs/formats.md §T).
 inline constexpr int64_t kDedupWindowNanos = core::kMaxTxLifetimeNanos;
 
 enum class AuthCheck { kFull, kSkip };
@@ -75,7 +75,7 @@ struct GenesisState {
     crypto::Hash256 genesis_hash{};
 };
 
-// Election input (DESIGN.md §4.1): one entry per registered validator.
+// Election input (docs/pob.md §4): one entry per registered validator.
 struct ValidatorInfo {
     std::string account;
     crypto::PublicKey consensus_key;
@@ -86,7 +86,7 @@ struct ValidatorInfo {
     friend bool operator==(const ValidatorInfo&, const ValidatorInfo&) = default;
 };
 
-// The outcome of slashing (DESIGN.md §4.4).
+// The outcome of slashing (docs/pob.md §7).
 struct SlashOutcome {
     int64_t tokens = 0;  // IOST raw taken from the account's balance and frozen balances
     int64_t stake = 0;   // IOST raw of the validator's own stake
@@ -125,7 +125,7 @@ class BlockExecutor {
     TxOutcome ApplyTx(const core::Tx& tx, const crypto::Hash256& tx_hash,
                       AuthCheck auth = AuthCheck::kFull);
 
-    // --- PoB operations (DESIGN.md §4.1, §4.4), deterministic ledger writes ---
+    // --- PoB operations (docs/pob.md §4, §7), deterministic ledger writes ---
     // Adds delta (may be negative) to a validator's Servi, floored at 0.
     util::Status AddServi(std::string_view validator, int64_t delta);
     // Moves all the validator's IOST (balance, frozen balances, own stake)

@@ -88,7 +88,7 @@ schema::GasState GasAt(const schema::GasState& g, int64_t t_ns);
 inline constexpr std::string_view kIost = "iost";
 inline constexpr std::string_view kRam = "ram";
 
-// Pool holding slashed funds until compensation (DESIGN.md §4.4).
+// Pool holding slashed funds until compensation (docs/pob.md §7).
 inline constexpr std::string_view kSlashPool = "slash_pool.iost";
 
 }  // namespace iost::ledger::native

@@ -9,7 +9,7 @@
 // vote_producer.iost; unvoted IOST comes back frozen for 7 days
 // (vote_producer.js VOTE_LOCKTIME = 604800 s). Registration takes effect at
 // once here (IOST waits for the admin's approveRegister); the consensus
-// layer reads the validator set at epoch boundaries (DESIGN.md §4.1), so
+// layer reads the validator set at epoch boundaries (docs/pob.md §4), so
 // changes take effect at the next epoch.
 #include <core/account.h>
 #include <core/genesis.h>

@@ -1,4 +1,4 @@
-// The physical limit beside the measurements (DESIGN.md §6): how many
+// The physical limit beside the measurements (docs/benchmarks.md): how many
 // Ed25519 signatures one core verifies per second on this machine (timed
 // in-process with crypto::Verify, the call the node uses), and how many
 // verifications each transaction costs the network under each protocol:

@@ -1,4 +1,4 @@
-// A whole iost-bench run (DESIGN.md §6, issue #7): measure the Ed25519
+// A whole iost-bench run (docs/benchmarks.md, issue #7): measure the Ed25519
 // verification rate, then for each scenario start a fresh devnet of
 // separate iserver processes with the `iost-devnet` CLI (the devnet
 // contract: start --dir --reset --host --believable --normal --sampling

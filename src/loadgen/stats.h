@@ -1,5 +1,5 @@
 // Latency percentiles and the per-process resource samples iost-bench
-// reports (DESIGN.md §6): nearest-rank percentiles over milliseconds, and
+// reports (docs/benchmarks.md): nearest-rank percentiles over milliseconds, and
 // CPU time / resident memory of a process read from Linux's /proc.
 // The /proc parsers take the file text so they are tested without a process.
 // Thread contract: pure functions and value types.

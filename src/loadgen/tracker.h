@@ -1,6 +1,6 @@
 // TxTracker: when each benchmark transaction was submitted, first seen in a
 // signed MicroBlock (PACKED) and in a certified FinalBlock (IRREVERSIBLE),
-// fed by what a P2P observer receives (DESIGN.md §4: MicroBlocks,
+// fed by what a P2P observer receives (docs/pob.md §1: MicroBlocks,
 // proposals and commit votes are broadcast to every peer). One observer
 // sees every block, so no per-transaction polling is needed.
 //
@@ -41,7 +41,7 @@ struct HashKey {
     }
 };
 
-// PBFT quorum of a normal group of n (DESIGN.md §4.3): f = ⌊(n−1)/3⌋,
+// PBFT quorum of a normal group of n (docs/pob.md §6.1): f = ⌊(n−1)/3⌋,
 // q = ⌈(n+f+1)/2⌉.
 size_t QuorumOf(size_t n);
 

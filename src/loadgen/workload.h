@@ -4,7 +4,7 @@
 // step. Transfers go from a sender to a sink account that already holds
 // IOST, so no transfer creates state that costs RAM; each carries a distinct
 // memo so no two are alike. Many senders (publishers) spread the load over
-// every believable partition (DESIGN.md §4.2: owner = H(publisher ‖ seed) mod B).
+// every believable partition (docs/pob.md §5.1: owner = H(publisher ‖ seed) mod B).
 // Thread contract: value types; Presign is a pure function of its inputs
 // (it may use several threads internally).
 #pragma once

@@ -1,4 +1,4 @@
-// P2P wire framing (docs/p2p.md "Frames", RELIABILITY.md #5).
+// P2P wire framing (docs/p2p.md "Frames", docs/reliability.md #5).
 //
 //   magic (4) | type (u16 BE) | length (u32 BE) | checksum (4) | payload (length)
 //

@@ -1,4 +1,4 @@
-// net::Host: the node's P2P transport (DESIGN.md §5, docs/p2p.md). It owns a
+// net::Host: the node's P2P transport (docs/node.md, docs/p2p.md). It owns a
 // Boost.Asio io_context on one thread of its own, listens, dials seeds and
 // addresses learned by peer exchange (reconnecting with bounded exponential
 // backoff), runs the handshake (handshake.h) on every connection, and then

@@ -36,7 +36,7 @@ size_t VerifiedCache::size() const {
 std::optional<std::string> StoreStateReader::Get(std::string_view key) const {
     auto r = m_store.Get(util::AsBytes(key));
     if (!r) {
-        // CONVENTIONS.md: an unrecoverable storage error stops the node loudly.
+        // docs/architecture.md §2: an unrecoverable storage error stops the node loudly.
         std::fprintf(stderr, "FATAL: state read failed: %s\n", r.error().message.c_str());
         std::abort();
     }

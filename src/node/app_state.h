@@ -1,5 +1,5 @@
 // LedgerApp: the consensus::Application of a real node, over ledger::Ledger
-// and the state committed in RocksDB (storage::StateStore), DESIGN.md §2.
+// and the state committed in RocksDB (storage::StateStore), docs/architecture.md §1.
 //
 // Committed state has two layers: what is on disk (the head block's state)
 // and blocks the engine has committed in memory whose Finalize effect the

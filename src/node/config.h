@@ -1,4 +1,4 @@
-// The node's configuration (iserver.yml, DESIGN.md §5) and its keys file:
+// The node's configuration (iserver.yml, docs/node.md) and its keys file:
 // every option with a default in place, one parser that validates every key
 // and names it in its error message ("p2p.listen: ..."), and unknown keys
 // refused so that a typo never silently falls back to a default. Relative

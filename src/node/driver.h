@@ -1,5 +1,5 @@
 // Driver: the one event loop that runs the consensus engine in a real node
-// (DESIGN.md §2, CONVENTIONS.md "One event loop serializes every input").
+// (docs/architecture.md §1, docs/architecture.md §2).
 //
 // Inputs, all serialized onto ONE loop thread: peer messages (decoded on the
 // net thread, node/wire.h), client transactions, timer expiries, and a

@@ -1,5 +1,5 @@
-// Mempool: the admission gate in front of the consensus engine (DESIGN.md
-// §4.2, RELIABILITY.md #3, #6, #13). The engine itself routes a transaction
+// Mempool: the admission gate in front of the consensus engine (docs/pob.md
+// §5.1, docs/reliability.md #3, #6, #13). The engine itself routes a transaction
 // to the believable validator that owns its publisher (or to the normal
 // league in fallback) and keeps the producer's queue; the mempool decides
 // what may enter at all and remembers what is in flight:

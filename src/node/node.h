@@ -1,4 +1,4 @@
-// Node: wires one iserver together (DESIGN.md §5): config → genesis → keys →
+// Node: wires one iserver together (docs/node.md): config → genesis → keys →
 // RocksDB data dir (block, state and safety stores) → ledger → consensus
 // driver → P2P host. The HTTP API lives in rpc/ (above node) and reads the
 // node through this class.

@@ -1,4 +1,4 @@
-// The node's HTTP JSON API (DESIGN.md §5, IOST_COMPAT.md §A, docs/http.md):
+// The node's HTTP JSON API (docs/http.md, docs/formats.md §A, docs/http.md):
 // IOST's endpoints with IOST's JSON shapes (go-iost v3 rpc/pb/rpc.proto as
 // its gateway prints them: proto field names, every field present, int64 as
 // strings, enums by name, errors as HTTP 400 {"code","message"}), plus the

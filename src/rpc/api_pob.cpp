@@ -80,7 +80,7 @@ Response PobInfo(node::Node& n) {
     j["believable"] = std::move(believable);
     j["normal"] = std::move(normal);
     // Believable producers declared silent in this epoch (their partitions
-    // run in the normal league until the next epoch, §4.5).
+    // run in the normal league until the next epoch, pob.md §5.4).
     json silent = json::array();
     const uint64_t first =
         std::max<uint64_t>(s.epoch * p.epoch_length + 1,

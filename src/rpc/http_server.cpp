@@ -305,7 +305,7 @@ class HttpServer::Impl {
     std::optional<tcp::acceptor> acceptor;
     std::vector<std::thread> threads;
 
-    // Logs something a client can trigger, rate-limited (CONVENTIONS.md "Logging").
+    // Logs something a client can trigger, rate-limited (docs/architecture.md §2).
     template <typename... A>
     void LogLimited(util::LogLevel l, fmt::format_string<A...> f, A&&... a) {
         if (!log.Enabled(l)) return;
@@ -584,7 +584,7 @@ class Session : public std::enable_shared_from_this<Session> {
         auto& req = m_parser->get();
         unsigned version = req.version();
         if (version != 10 && version != 11) {
-            // Not a 505: nothing a client sends may produce a 5xx (RELIABILITY.md #15).
+            // Not a 505: nothing a client sends may produce a 5xx (docs/reliability.md #15).
             SendError(400, "unsupported HTTP version");
             return;
         }

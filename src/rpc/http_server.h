@@ -1,7 +1,7 @@
 // HttpServer: the HTTP/1.1 server under the IOST-compatible JSON API
-// (IOST_COMPAT.md §A, DESIGN.md §5). It owns sockets, parsing, limits and
+// (docs/formats.md §A, docs/node.md). It owns sockets, parsing, limits and
 // timeouts; the API layer only registers routes. Limits follow
-// RELIABILITY.md #6/#15: a connection cap, a body limit checked before the
+// docs/reliability.md #6/#15: a connection cap, a body limit checked before the
 // body is read (413), a header limit (431), a deadline on every read and
 // write (slowloris), bounded buffering per streaming subscriber. Nothing a
 // client sends may produce a 5xx: a 500 means a handler threw, and is logged.
@@ -80,7 +80,7 @@ std::string JsonError(int code, std::string_view message);
 // so the output is always valid JSON.
 std::string JsonQuote(std::string_view s);
 
-// Path booleans (IOST_COMPAT.md §A): "true", "false", "1", "0"; anything else is an error.
+// Path booleans (docs/formats.md §A): "true", "false", "1", "0"; anything else is an error.
 util::Result<bool> ParsePathBool(std::string_view s);
 
 // A live /subscribe-style stream: the handler accepts it, then a producer

@@ -2,7 +2,7 @@
 // certificates, the micro-blocks they reference (by hash and by producer +
 // seq), the transaction index (tx hash -> height, position), receipts, the
 // state root after each block, and the head (last committed height, hash and
-// state root). DESIGN.md §2 (storage), §3 (data); RELIABILITY.md #11.
+// state root). docs/architecture.md §1 (storage), docs/pob.md §3 (data); docs/reliability.md #11.
 //
 // Storage does not decode blocks: the caller hands over the encoded bytes
 // together with the keys to index them by (a FinalizedBlockRecord), and reads

@@ -1,5 +1,5 @@
 // FaultInjectingKvStore: a KvStore wrapper that lets tests play the disk
-// failures of RELIABILITY.md #11, in the spirit of leveldb's
+// failures of docs/reliability.md #11, in the spirit of leveldb's
 // fault_injection_test:
 //  - power loss: every batch written with Sync::kNo since the last synced
 //    write or Flush is remembered (with the values it overwrote);

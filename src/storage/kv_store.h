@@ -1,5 +1,5 @@
 // KvStore: the ordered byte key-value store under everything the node keeps
-// on disk (DESIGN.md §2 storage, RELIABILITY.md #11). Three implementations:
+// on disk (docs/architecture.md §1 storage, docs/reliability.md #11). Three implementations:
 //  - MemKvStore: a std::map, for the simulator and unit tests;
 //  - RocksKvStore (rocks_kv_store.h): RocksDB with its WAL, for iserver;
 //  - FaultInjectingKvStore (fault_injection.h): wraps another store, keeps
@@ -11,7 +11,7 @@
 // none does. This is what lets a finalized block and its state change commit
 // as one unit (block_store.h). Write errors are returned, never swallowed: a
 // failed fsync leaves the durability of that batch unknown, so callers treat
-// any write error as fatal for the process (RELIABILITY.md #11).
+// any write error as fatal for the process (docs/reliability.md #11).
 //
 // Thread contract: every KvStore method may be called from any thread
 // concurrently. A Scan visitor runs while the store may hold a read lock: it

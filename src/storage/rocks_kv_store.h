@@ -1,4 +1,4 @@
-// RocksKvStore: the KvStore iserver keeps its chain in (DESIGN.md §5 "Data
+// RocksKvStore: the KvStore iserver keeps its chain in (docs/node.md "Data
 // dir with RocksDB"). RocksDB stays inside rocks_kv_store.cpp; this header
 // exposes only the options a node operator may tune.
 //
@@ -9,7 +9,7 @@
 // batch (point-in-time recovery), so a torn tail loses only batches that were
 // never acknowledged with sync. Any I/O error, including a failed fsync, is
 // returned and also puts RocksDB itself into read-only mode: the process must
-// stop and restart (RELIABILITY.md #11).
+// stop and restart (docs/reliability.md #11).
 //
 // Thread contract: as KvStore (all methods thread-safe), except Close, which
 // must not run concurrently with any other call. One process may hold

@@ -1,8 +1,8 @@
 // SafetyStore: the consensus safety record of each validator key hosted by
 // this node (last voted height, view, phase, locked block... encoded by the
-// consensus module; opaque here). DESIGN.md §2: node::Driver makes it durable
+// consensus module; opaque here). docs/architecture.md §1: node::Driver makes it durable
 // BEFORE a vote leaves the process, so a validator that crashes and restarts
-// can never sign two conflicting votes (DESIGN.md §4.6, RELIABILITY.md #11).
+// can never sign two conflicting votes (docs/pob.md §6.3, docs/reliability.md #11).
 // Save therefore always writes with Sync::kYes and reports any error; a node
 // that cannot save its safety record must not send the vote. After one failed
 // Save every later Save fails too (the record's durability is unknown; only a

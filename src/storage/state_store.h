@@ -5,7 +5,7 @@
 // There is deliberately no write method: state changes only through
 // BlockStore::InitGenesis and BlockStore::CommitFinalized, in the same
 // WriteBatch as the block that caused them, so the state on disk is always
-// exactly the state after the head block (DESIGN.md §2, RELIABILITY.md #11).
+// exactly the state after the head block (docs/architecture.md §1, docs/reliability.md #11).
 //
 // Thread contract: all methods are thread-safe (they only read the KvStore).
 // Reads concurrent with a commit see the state before or after that block,

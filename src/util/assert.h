@@ -1,5 +1,5 @@
 // IOST_ASSERT(cond, "what must hold"): for invariants only, never for input
-// validation (CONVENTIONS.md "Errors"). A failed assertion logs the location
+// validation (docs/architecture.md §2). A failed assertion logs the location
 // and message to stderr and aborts: a broken invariant in a node that keeps
 // money must stop loudly rather than continue in an unknown state.
 // Thread contract: safe from any thread.

@@ -1,6 +1,6 @@
 // Logger: a thin wrapper over spdlog with a category (consensus, net,
 // storage, rpc, ...) and a node-id prefix on every line, so a simulation log
-// of many nodes reads cleanly (CONVENTIONS.md "Logging"). Loggers are
+// of many nodes reads cleanly (docs/architecture.md §2). Loggers are
 // injected (passed to components), never global. spdlog stays out of this
 // header; formatting uses fmt.
 // Thread contract: a Logger may be used from any thread; lines are written
@@ -76,7 +76,7 @@ class Logger {
 };
 
 // At most `burst` events, then one per `interval`; for anything a peer can
-// trigger (CONVENTIONS.md: never log peer-triggered events without a limit).
+// trigger (docs/architecture.md §2: never log peer-triggered events without a limit).
 class RateLimit {
   public:
     RateLimit(int burst, std::chrono::milliseconds interval)

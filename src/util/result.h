@@ -1,7 +1,7 @@
 // Result<T, E>: the return type of every operation that can fail in an
 // expected way (bad input, missing data). g++ 12 in C++20 has no
 // std::expected, so this is a small stand-in with the same spirit
-// (CONVENTIONS.md "Errors"). Invariants use IOST_ASSERT instead.
+// (docs/architecture.md §2). Invariants use IOST_ASSERT instead.
 // Thread contract: a value type; no shared state.
 #pragma once
 

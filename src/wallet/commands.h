@@ -1,4 +1,4 @@
-// The iwallet commands (DESIGN.md §5, go-iost iwallet's command set): the
+// The iwallet commands (docs/node.md, go-iost iwallet's command set): the
 // logic behind each subcommand, so src/app/iwallet.cpp only parses flags.
 // Every command takes a Context (global flags and streams) and returns the
 // process exit code:

@@ -1,5 +1,5 @@
 // HttpClient: the small HTTP/1.1 client iwallet and iost-bench use to talk
-// to a node's JSON API (`http://host:port/path`, IOST_COMPAT.md §A). Every
+// to a node's JSON API (`http://host:port/path`, docs/formats.md §A). Every
 // step (resolve+connect, and the whole request/response exchange) has a
 // deadline, and failures come back as Result errors that say what went wrong
 // (bad URL, connection refused, timeout, ...). A client keeps one

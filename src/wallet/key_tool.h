@@ -1,4 +1,4 @@
-// `iwallet key new`: a fresh key pair in IOST's text forms (IOST_COMPAT.md
+// `iwallet key new`: a fresh key pair in IOST's text forms (docs/formats.md
 // §K, go-iost iwallet/key.go and the SDK's KeyPair): base58 (Bitcoin
 // alphabet) of the raw public key — which is also the key's id in account
 // permissions — and of the secret (64-byte seed‖pub for Ed25519, 32 bytes

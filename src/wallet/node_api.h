@@ -1,4 +1,4 @@
-// NodeApi: the node's IOST JSON API as iwallet uses it (IOST_COMPAT.md §A,
+// NodeApi: the node's IOST JSON API as iwallet uses it (docs/formats.md §A,
 // docs/http.md): GET an endpoint and get its JSON body or the node's
 // {"code","message"} error as a Result error; POST /sendTx; and follow a sent
 // transaction through PENDING -> PACKED -> IRREVERSIBLE by polling

@@ -9,7 +9,7 @@
 // "n - 10"] (signUp itself pledges 10) + an optional initial transfer.
 // One difference: the default expiration is 90 s, not go-iost's 300 s,
 // because a node refuses a transaction older than 90 s anyway
-// (IOST_COMPAT.md §T), so a longer expiration buys nothing.
+// (docs/formats.md §T), so a longer expiration buys nothing.
 // Thread contract: pure functions.
 #pragma once
 

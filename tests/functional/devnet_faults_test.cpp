@@ -1,4 +1,4 @@
-// Crash faults with real processes (issue #5 point 7, RELIABILITY.md #9,
+// Crash faults with real processes (issue #5 point 7, docs/reliability.md #9,
 // #11): under a steady load of signed transfers, `kill -9` one normal and
 // one believable validator of a default devnet (4 + 4, PoB) on 127.11.1.*.
 // The normal league (N = 4, f = 1, quorum 3) keeps finalizing; the dead

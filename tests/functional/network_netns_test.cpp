@@ -2,7 +2,7 @@
 // namespaces, each with its own interface and address, joined by veth links
 // to a bridge, form one PoB network (1 believable + 4 normal) and finalize
 // the same blocks; a node whose link goes down falls behind while the rest
-// keep finalizing, and catches up when the link comes back (RELIABILITY.md
+// keep finalizing, and catches up when the link comes back (docs/reliability.md
 // #10, netns + veth `ip link set down/up`).
 //
 // Topology (names carry this process's pid, so parallel runs never meet):

@@ -1,5 +1,5 @@
 // The P2P port of a real iserver under hostile bytes from a raw socket
-// (RELIABILITY.md #5, bitcoin p2p_invalid_messages.py): garbage, a bad
+// (docs/reliability.md #5, bitcoin p2p_invalid_messages.py): garbage, a bad
 // checksum, frames over the pre-handshake cap (1 KiB) and over 2 GiB, a
 // malformed Hello, a Hello of another chain and of another genesis. Each is
 // refused — a typed Reject where the protocol has one, else the connection

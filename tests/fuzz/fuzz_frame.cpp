@@ -1,5 +1,5 @@
 // Fuzz target: the P2P frame decoder and the net-internal message decoders
-// (RELIABILITY.md #5; Bitcoin's p2p_transport_serialization target).
+// (docs/reliability.md #5; Bitcoin's p2p_transport_serialization target).
 // Input: byte 0 picks how the rest is split into reads, the rest is a byte
 // stream as a peer would send it (chain magic of chain 1024, 64 KiB cap).
 // Properties:

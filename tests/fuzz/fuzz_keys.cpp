@@ -1,5 +1,5 @@
 // Fuzz target: signature verification and key parsing for both algorithms
-// (RELIABILITY.md #2 and #4: every peer- or client-supplied signature passes
+// (docs/reliability.md #2 and #4: every peer- or client-supplied signature passes
 // through Verify). Input layout:
 //   byte 0  : bit 7 = mode (0 verify, 1 sign); bits 0-6 = algorithm byte
 //   byte 1  : public key length (verify) / secret length (sign), mod 80

@@ -1,4 +1,4 @@
-// Fuzz target for the node's wire decoders (node/wire.h, RELIABILITY.md #4,
+// Fuzz target for the node's wire decoders (node/wire.h, docs/reliability.md #4,
 // #5): every accepted payload must re-encode to exactly the same bytes (one
 // encoding per message: no malleability), and nothing may crash or read out
 // of bounds. Same for the persisted safety record.

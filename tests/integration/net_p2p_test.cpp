@@ -1,7 +1,7 @@
 // P2P transport on real loopback sockets (127.0.0.1, ephemeral ports only):
 // mesh formation by peer exchange, exactly-once gossip, typed handshake
 // rejections, garbage / oversized / flooding peers dropped and banned while
-// an honest peer's ping is answered (RELIABILITY.md #5, #6), reconnect after
+// an honest peer's ping is answered (docs/reliability.md #5, #6), reconnect after
 // a restart, bounded send queues. Every wait is bounded in time.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

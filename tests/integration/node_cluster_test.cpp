@@ -1,4 +1,4 @@
-// An in-process PoB network (CONVENTIONS.md "Tests", integration tier): six
+// An in-process PoB network (docs/architecture.md §2, integration tier): six
 // validators (2 believable + 4 normal), each a real node::Node with its
 // driver, a RocksDB data dir in a temp dir and a P2P host on loopback. It
 // must reach finality with every node holding the same block hashes and

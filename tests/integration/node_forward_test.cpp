@@ -1,4 +1,4 @@
-// Transaction routing (DESIGN.md §4.2, docs/node.md "Transactions"): a
+// Transaction routing (docs/pob.md §5.1, docs/node.md "Transactions"): a
 // client transaction entering at a node that does not own its publisher —
 // a normal validator, or an observer connected only to a normal validator —
 // reaches the believable owner and becomes final everywhere.

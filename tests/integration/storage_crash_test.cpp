@@ -1,4 +1,4 @@
-// Crash test for storage atomicity (RELIABILITY.md #11; after bitcoin's
+// Crash test for storage atomicity (docs/reliability.md #11; after bitcoin's
 // feature_dbcrash): a child process commits final blocks to RocksDB in a loop
 // and acknowledges each one through a pipe; the parent kill -9s it at a
 // seeded random moment (during start-up, recovery, a commit or its fsync),

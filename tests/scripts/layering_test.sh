@@ -19,7 +19,7 @@ if out=$("$checker" "$tmp/upward" 2>&1); then echo "upward include not caught"; 
 grep -q "module 'crypto' may not include 'core'" <<<"$out" || { echo "unexpected message: $out"; exit 1; }
 
 mk skip
-echo '#include <crypto/keys.h>' >"$tmp/skip/src/storage/s.h"   # storage may not use crypto (DESIGN §2)
+echo '#include <crypto/keys.h>' >"$tmp/skip/src/storage/s.h"   # storage may not use crypto (docs/architecture.md §1)
 if "$checker" "$tmp/skip" >/dev/null 2>&1; then echo "storage->crypto not caught"; exit 1; fi
 
 mk unknown

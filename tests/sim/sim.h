@@ -1,4 +1,4 @@
-// The deterministic PoB simulator (CONVENTIONS.md "Tests", sim tier): N
+// The deterministic PoB simulator (docs/architecture.md §2, sim tier): N
 // engines, each over the real ledger with in-memory state, wired by a
 // virtual network (per-link delay and jitter, drop, duplicate, reorder,
 // partitions and heal, asymmetric links) under a virtual clock, with a

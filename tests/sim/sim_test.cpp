@@ -319,7 +319,7 @@ TEST(Sim, EpochsRotateAndSlashedProducerIsNotReElected) {
     EXPECT_GE(r.final_height, 24u) << r.ToJson();  // at least three epochs
 }
 
-// --- Sampling statistics (DESIGN.md §4.6, RELIABILITY.md "PoB specifics") ----
+// --- Sampling statistics (docs/pob.md §6.3, docs/reliability.md #17) ----
 
 // One forged transaction in a MicroBlock faces k honest samplers, each with
 // its own deterministic Ed25519 signature over the MicroBlock hash. It

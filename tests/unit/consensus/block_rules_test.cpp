@@ -405,7 +405,7 @@ TEST(BlockRules, TxsFinalAlreadyOrTwiceInTheBlockRunOnce) {
     EXPECT_EQ(plan->in.txs.size(), 4u);
 }
 
-// --- ownership (§5.1) ------------------------------------------------------------
+// --- ownership (pob.md §5.1) ---------------------------------------------------------
 
 TEST(BlockRules, OwnershipFallsBackAndRepartitions) {
     World w;

@@ -1,6 +1,6 @@
 // Evidence (docs/pob.md §7): any node validates a fraud proof or an
 // equivocation alone, and every forged or malleated piece of evidence is
-// rejected — so no honest validator can be slashed (RELIABILITY.md #16).
+// rejected — so no honest validator can be slashed (docs/reliability.md #16).
 #include <consensus/evidence.h>
 #include <core/block.h>
 #include <gtest/gtest.h>

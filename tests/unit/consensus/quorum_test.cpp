@@ -29,7 +29,7 @@ TEST(Quorum, TwoQuorumsShareAnHonestMember) {
 }
 
 TEST(Quorum, TwoFPlusOneIsUnsafeForFiveAndEight) {
-    // The trap DESIGN.md §4.3 warns about: with 2f+1, two quorums can meet in
+    // The trap docs/pob.md §6.1 warns about: with 2f+1, two quorums can meet in
     // only f nodes, all possibly Byzantine.
     for (size_t n : {5u, 8u}) {
         const size_t f = MaxFaulty(n);

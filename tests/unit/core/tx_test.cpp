@@ -1,4 +1,4 @@
-// One test per VerifySelf rule (IOST_COMPAT.md §T, go-iost core/tx/tx.go),
+// One test per VerifySelf rule (docs/formats.md §T, go-iost core/tx/tx.go),
 // each on a transaction that is valid except for that rule.
 #include <core/codec.h>
 #include <core/tx.h>

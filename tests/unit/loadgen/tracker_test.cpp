@@ -6,7 +6,7 @@ namespace iost::loadgen {
 namespace {
 
 TEST(Quorum, MatchesDesign) {
-    // DESIGN.md §4.3: q = ceil((N + f + 1) / 2), f = floor((N-1)/3).
+    // docs/pob.md §6.1: q = ceil((N + f + 1) / 2), f = floor((N-1)/3).
     EXPECT_EQ(QuorumOf(4), 3u);
     EXPECT_EQ(QuorumOf(5), 4u);   // f=1: ceil(7/2)
     EXPECT_EQ(QuorumOf(7), 5u);   // f=2: ceil(10/2)

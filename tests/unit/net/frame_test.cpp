@@ -1,5 +1,5 @@
 // Frame codec: round trips, arbitrary chunking, and the Bitcoin
-// p2p_invalid_messages cases ported to our framing (RELIABILITY.md #5).
+// p2p_invalid_messages cases ported to our framing (docs/reliability.md #5).
 #include <gtest/gtest.h>
 #include <net/frame.h>
 #include <net/message_types.h>

@@ -546,7 +546,7 @@ TEST_F(Api, PobViews) {
     EXPECT_TRUE(IsInt64String(p["epoch"]));
     EXPECT_EQ(util::Base58Decode(p["seed"].get<std::string>()).value().size(), 32u);
     // One validator is fewer than B+4 eligible: the chain runs one league
-    // (DESIGN.md §4.5), so there is no believable league.
+    // (docs/pob.md §5.4), so there is no believable league.
     EXPECT_EQ(p["chain_fallback"], true);
     EXPECT_TRUE(p["believable"].empty());
     ASSERT_EQ(p["normal"].size(), 1u);

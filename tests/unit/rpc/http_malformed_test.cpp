@@ -1,4 +1,4 @@
-// RELIABILITY.md #15 over raw sockets: thousands of malformed requests
+// docs/reliability.md #15 over raw sockets: thousands of malformed requests
 // (garbage request lines, bad chunked encoding, invalid Content-Length, huge
 // numbers, binary junk, truncations, random mutations of good requests).
 // Every one must get a 4xx or a clean close - never a 5xx, a hang or a

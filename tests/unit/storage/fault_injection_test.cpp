@@ -1,4 +1,4 @@
-// Power loss and I/O errors under the block store (RELIABILITY.md #11):
+// Power loss and I/O errors under the block store (docs/reliability.md #11):
 // dropping unsynced writes leaves the last synced block, never part of one;
 // a failed write is surfaced, leaves nothing partial, and stops further
 // commits until restart.

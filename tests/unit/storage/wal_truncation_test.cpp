@@ -1,5 +1,5 @@
 // A torn or truncated RocksDB write-ahead log (power loss mid-append,
-// RELIABILITY.md #11 "truncate the WAL at every offset"): whatever the cut,
+// docs/reliability.md #11 "truncate the WAL at every offset"): whatever the cut,
 // the store must open cleanly at a block boundary, holding a prefix of the
 // committed chain, and more WAL never means fewer blocks.
 #include <gtest/gtest.h>
