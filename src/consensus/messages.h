@@ -87,8 +87,9 @@ using Message = std::variant<TxMsg, MicroMsg, ProposalMsg, VoteMsg, ViewChangeMs
                              MicroRequest, SyncRequest, SyncResponse>;
 const char* MessageName(const Message& m);
 
-// Timers: at most one pending per kind; a timer that fires for a height or
-// view the engine has left is ignored.
+// Timers: a SetTimer replaces the pending timer with the same id; a timer
+// that fires for a height or view the engine has left is ignored. The rule
+// is consensus::TimerBook (timers.h), used by the driver and the simulator.
 enum class TimerKind : uint8_t { kMicro, kPropose, kView };
 struct TimerId {
     TimerKind kind = TimerKind::kMicro;

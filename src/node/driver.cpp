@@ -1,3 +1,4 @@
+#include <consensus/timers.h>
 #include <core/block.h>
 #include <core/codec.h>
 #include <net/message_types.h>
@@ -81,11 +82,10 @@ struct Driver::Impl {
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::thread thread;
     std::unique_ptr<asio::thread_pool> pool;
-    struct Timer {
-        std::unique_ptr<asio::steady_timer> timer;
-        uint64_t generation = 0;
-    };
-    std::map<consensus::TimerKind, Timer> timers;
+    // One steady timer per pending TimerId; the book decides which expiry
+    // is current (consensus/timers.h, the simulator's rule too).
+    consensus::TimerBook timer_book;
+    std::map<std::tuple<uint8_t, uint64_t, uint64_t>, std::unique_ptr<asio::steady_timer>> timers;
     std::unique_ptr<asio::steady_timer> tick;
     util::RateLimit bad_msg_log{20, std::chrono::milliseconds(1000)};
 };
@@ -279,9 +279,7 @@ void Driver::Stop() {
         m_impl->pool->join();
     }
     asio::post(m_impl->io, [this] {
-        for (auto& [k, t] : m_impl->timers) {
-            if (t.timer) t.timer->cancel();
-        }
+        for (auto& [k, t] : m_impl->timers) t->cancel();
         if (m_impl->tick) m_impl->tick->cancel();
         m_impl->work.reset();
         m_impl->io.stop();
@@ -299,9 +297,7 @@ void Driver::Post(std::function<void()> fn) {
 void Driver::Halt(const std::string& why) {
     if (m_halted.exchange(true)) return;
     m_log.Error("HALT: {}", why);
-    for (auto& [k, t] : m_impl->timers) {
-        if (t.timer) t.timer->cancel();
-    }
+    for (auto& [k, t] : m_impl->timers) t->cancel();
     if (m_fatal_cb) m_fatal_cb(why);
 }
 
@@ -596,16 +592,20 @@ void Driver::BroadcastMsg(const Message& msg) {
 }
 
 void Driver::ScheduleTimer(const consensus::SetTimer& t) {
-    auto& slot = m_impl->timers[t.id.kind];
-    if (!slot.timer) slot.timer = std::make_unique<asio::steady_timer>(m_impl->io);
-    slot.timer->cancel();
-    const uint64_t gen = ++slot.generation;
-    const int64_t delay = std::max<int64_t>(0, t.at - m_clock.Now());
-    slot.timer->expires_after(std::chrono::nanoseconds(delay));
     const consensus::TimerId id = t.id;
-    slot.timer->async_wait([this, id, gen](const boost::system::error_code& ec) {
+    const auto key = std::make_tuple(static_cast<uint8_t>(id.kind), id.height, id.view);
+    auto& timer = m_impl->timers[key];
+    if (!timer) timer = std::make_unique<asio::steady_timer>(m_impl->io);
+    timer->cancel();  // a SetTimer replaces the pending timer with the same id
+    const uint64_t token = m_impl->timer_book.Arm(id);
+    const int64_t delay = std::max<int64_t>(0, t.at - m_clock.Now());
+    timer->expires_after(std::chrono::nanoseconds(delay));
+    timer->async_wait([this, id, key, token](const boost::system::error_code& ec) {
         if (ec || m_halted.load()) return;
-        if (m_impl->timers[id.kind].generation != gen) return;  // replaced meanwhile
+        if (!m_impl->timer_book.Fire(id, token)) return;  // replaced meanwhile
+        // Fired and current: nothing can cancel it any more, so it goes
+        // (the map holds only pending timers). The handler no longer needs it.
+        m_impl->timers.erase(key);
         Perform(m_engine->OnTimeout(id, m_clock.Now()));
     });
 }

@@ -17,7 +17,8 @@
 //  - Finalize: the block, its certificate, the micro-blocks it references,
 //    receipts, tx index, state writes and new head in ONE RocksDB batch
 //    (BlockStore::CommitFinalized); then the mempool forgets its txs;
-//  - SetTimer: a steady timer on the loop (one per kind);
+//  - SetTimer: a steady timer on the loop per pending TimerId (the rule is
+//    consensus::TimerBook, shared with the simulator);
 //  - Punish: logged and counted.
 // A failed safety or block write halts the driver (no later effect is
 // performed) and calls the fatal callback: the node must stop and restart

@@ -2,6 +2,7 @@
 
 #include <consensus/engine.h>
 #include <consensus/evidence.h>
+#include <consensus/timers.h>
 #include <core/amount.h>
 #include <core/genesis.h>
 #include <crypto/keys.h>
@@ -130,7 +131,7 @@ struct Instance {
     std::vector<std::shared_ptr<const core::CertifiedBlock>> disk_blocks;
     std::optional<consensus::SafetyState> disk_safety;
     std::vector<std::shared_ptr<const core::MicroBlock>> disk_micros;
-    std::map<std::tuple<int, uint64_t, uint64_t>, uint64_t> timers;
+    consensus::TimerBook timers;  // the driver's rule (consensus/timers.h)
     // Rewritten MicroBlocks of a Byzantine producer: original hash → sent version(s).
     std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> rewrite_a, rewrite_b;
 };
@@ -339,7 +340,7 @@ void Simulation::StartEngine(Instance& in, bool restore) {
     opt.genesis_time = kGenesisTime;
     in.engine =
         std::make_unique<Engine>(opt, *in.signer, m_verifier, in.app->app(), util::Logger::Null());
-    in.timers.clear();
+    in.timers.Reset();  // a restarted node's old timers died with it
     Effects fx = restore ? in.engine->Restore(in.disk_blocks, in.disk_micros, in.disk_safety,
                                               kGenesisTime + m_now)
                          : in.engine->Start(kGenesisTime + m_now);
@@ -668,13 +669,12 @@ void Simulation::Apply(Instance& in, Effects effects) {
                 } else if constexpr (std::is_same_v<T, consensus::Finalize>) {
                     OnFinal(in, x);
                 } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
-                    auto key = std::make_tuple(static_cast<int>(x.id.kind), x.id.height, x.id.view);
                     Event ev;
                     ev.t = std::max<int64_t>(x.at - kGenesisTime, m_now);
                     ev.kind = EvKind::kTimer;
                     ev.inst = in.index;
                     ev.timer = x.id;
-                    ev.gen = ++in.timers[key];
+                    ev.gen = in.timers.Arm(x.id);
                     Push(std::move(ev));
                 } else if constexpr (std::is_same_v<T, consensus::Punish>) {
                     OnPunish(in, x);
@@ -928,9 +928,7 @@ SimResult Simulation::Run() {
             case EvKind::kTimer: {
                 Instance& in = *m_inst[e.inst];
                 if (!in.alive) break;
-                auto key =
-                    std::make_tuple(static_cast<int>(e.timer.kind), e.timer.height, e.timer.view);
-                if (in.timers[key] != e.gen) break;  // replaced by a later SetTimer
+                if (!in.timers.Fire(e.timer, e.gen)) break;  // replaced, or of a past life
                 Trace(e.inst, 100 + static_cast<uint64_t>(e.timer.kind));
                 Apply(in, in.engine->OnTimeout(e.timer, kGenesisTime + m_now));
                 break;
