@@ -120,13 +120,13 @@ std::string Driver::ObserverName(const net::NodeId& key) {
     return "peer:" + util::ToHex(util::ByteView(key.data(), key.size()));
 }
 
-std::string Driver::NameOf(const net::NodeId& peer) const {
+PeerIdentity Driver::IdentityOf(const net::NodeId& peer) const {
     {
         std::lock_guard lk(m_dir_mu);
         auto it = m_name_of.find(peer);
-        if (it != m_name_of.end()) return it->second;
+        if (it != m_name_of.end()) return PeerIdentity{it->second, peer, true};
     }
-    return ObserverName(peer);
+    return PeerIdentity{ObserverName(peer), peer, false};
 }
 
 void Driver::RefreshDirectory() {
@@ -306,9 +306,9 @@ void Driver::Halt(const std::string& why) {
 void Driver::OnPeerConnected(const net::NodeId& peer) {
     // A new peer may be ahead of us: probe it (its answer tells the planner
     // how far it is; the answer may be empty).
-    const std::string name = NameOf(peer);
-    Post([this, name, peer] {
-        m_connected[name] = peer;
+    const PeerIdentity who = IdentityOf(peer);
+    Post([this, who, peer] {
+        m_connected[who.name] = who;
         if (!m_host) return;
         const consensus::SyncRequest req{m_engine->height() + 1};
         for (auto& payload : EncodeForNetwork(req, m_opt.max_payload)) {
@@ -337,7 +337,7 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
         }
         return;
     }
-    const std::string from = NameOf(peer);
+    const PeerIdentity from = IdentityOf(peer);
     if (auto* t = std::get_if<consensus::TxMsg>(&*decoded)) {
         if (m_verify_backlog.load() >= m_opt.max_verify_backlog) return;
         ++m_verify_backlog;
@@ -360,12 +360,12 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
                 // A tx handed over by a non-validator (an observer that is
                 // not connected to the owner) is routed on once more, as
                 // if a client had sent it here; a validator's copy is final.
-                const bool relay = from.rfind("peer:", 0) == 0;
+                const bool relay = !from.validator;
                 if (relay) {
                     std::lock_guard lk(m_metrics_mu);
                     ++m_counters.txs_relayed;
                 }
-                Perform(m_engine->OnMessage(from, consensus::TxMsg{tx, relay}, m_clock.Now()));
+                Perform(m_engine->OnMessage(from.name, consensus::TxMsg{tx, relay}, m_clock.Now()));
             });
         });
         return;
@@ -381,13 +381,13 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
     }
     if (std::holds_alternative<consensus::SyncResponse>(*decoded)) {
         Post([this, from, msg = std::move(*decoded)] {
-            OnSyncPart(from, std::get<consensus::SyncResponse>(msg));
+            OnSyncPart(from.name, std::get<consensus::SyncResponse>(msg));
         });
         return;
     }
     Post([this, from, msg = std::move(*decoded)] {
         NotePeerHeight(from, msg);
-        Perform(m_engine->OnMessage(from, msg, m_clock.Now()));
+        Perform(m_engine->OnMessage(from.name, msg, m_clock.Now()));
         if (const auto* m = std::get_if<consensus::MicroMsg>(&msg); m && m->micro) {
             // Only what the engine accepted (its signature verified) is PACKED.
             if (auto accepted = m_engine->FindMicro(m->micro->hash)) NotePacked(accepted, false);
@@ -542,13 +542,9 @@ void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
         auto it = m_key_of.find(to);
         if (it != m_key_of.end()) key = it->second;
     }
-    if (!key && to.rfind("peer:", 0) == 0) {
-        auto raw = util::FromHex(std::string_view(to).substr(5));
-        if (raw && raw->size() == 32) {
-            net::NodeId k;
-            std::copy(raw->begin(), raw->end(), k.begin());
-            key = k;
-        }
+    if (!key) {  // a node that is not a validator: reachable while connected
+        auto it = m_connected.find(to);
+        if (it != m_connected.end()) key = it->second.key;
     }
     if (!key) return;
     // While syncing, the planner asks for blocks; the engine's own
@@ -573,9 +569,9 @@ void Driver::ForwardTx(const std::string& to, const net::NodeId& key, const Mess
     if (m_host->Send(key, type, payload) != net::SendResult::kNoSuchPeer) return;
     // Not connected to the owner (an observer with a few peers): hand it to
     // a connected validator, which routes it on (see OnNetMessage).
-    for (const auto& [name, k] : m_connected) {
-        if (name.rfind("peer:", 0) == 0 || name == to) continue;
-        if (m_host->Send(k, type, payload) == net::SendResult::kQueued) return;
+    for (const auto& [name, who] : m_connected) {
+        if (!who.validator || name == to) continue;
+        if (m_host->Send(who.key, type, payload) == net::SendResult::kQueued) return;
     }
     m_log.Debug("cannot forward a tx to {}: no validator connected", to);
 }
@@ -705,17 +701,18 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
 // --- sync -------------------------------------------------------------------------
 
 std::optional<net::NodeId> Driver::KeyOf(const std::string& name) const {
-    if (auto it = m_connected.find(name); it != m_connected.end()) return it->second;
+    if (auto it = m_connected.find(name); it != m_connected.end()) return it->second.key;
     std::lock_guard lk(m_dir_mu);
     auto it = m_key_of.find(name);
     if (it != m_key_of.end()) return it->second;
     return std::nullopt;
 }
 
-void Driver::NotePeerHeight(const std::string& from, const consensus::Message& msg) {
+void Driver::NotePeerHeight(const PeerIdentity& who, const consensus::Message& msg) {
     // Only what a validator says about itself (not relayed copies): its
     // message for height h shows that it has h - 1 final.
-    if (from.rfind("peer:", 0) == 0) return;
+    if (!who.validator) return;
+    const std::string& from = who.name;
     uint64_t h = 0;
     if (const auto* v = std::get_if<consensus::VoteMsg>(&msg); v && v->vote.voter == from)
         h = v->vote.height;

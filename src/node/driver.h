@@ -188,6 +188,16 @@ struct SubmitError {
 // disagreement in our own state, so it costs less.
 net::Misbehaviour SyncPenalty(const consensus::SyncApply& r);
 
+// Who a connected peer is to consensus. The engine names nodes by a
+// consensus::NodeId string (docs/pob.md §1): a validator by its account, any
+// other node after its P2P key. This value carries the kind and the key with
+// the name, so the driver never tells the two apart by parsing a name.
+struct PeerIdentity {
+    std::string name;   // the consensus NodeId the engine sees
+    net::NodeId key{};  // the P2P node key
+    bool validator = false;
+};
+
 class Driver {
   public:
     Driver(DriverOptions options, const crypto::Signer& signer, const crypto::Verifier& verifier,
@@ -238,9 +248,12 @@ class Driver {
     const Mempool& mempool() const { return m_mempool; }
     bool halted() const { return m_halted.load(); }
 
-    // The consensus name of a peer: its validator id if its node key is a
-    // validator's consensus key, else "peer:<hex key>".
-    std::string NameOf(const net::NodeId& peer) const;
+    // Who a peer is: a validator if its node key is a validator's consensus
+    // key (named by its account), else a node named after its key.
+    PeerIdentity IdentityOf(const net::NodeId& peer) const;
+    std::string NameOf(const net::NodeId& peer) const { return IdentityOf(peer).name; }
+    // The consensus name of a node that is not a validator ("peer:<hex key>");
+    // made here only, never parsed back.
     static std::string ObserverName(const net::NodeId& key);
 
   private:
@@ -268,7 +281,7 @@ class Driver {
     void DrainSync();
     void PlanSync();
     void SyncProgress(util::UnixNanos now);
-    void NotePeerHeight(const std::string& from, const consensus::Message& msg);
+    void NotePeerHeight(const PeerIdentity& from, const consensus::Message& msg);
     std::optional<net::NodeId> KeyOf(const std::string& name) const;
 
     DriverOptions m_opt;
@@ -295,8 +308,8 @@ class Driver {
     uint64_t m_punishments = 0;
     SyncPlanner m_sync;
     SyncReorder m_reorder;
-    std::map<std::string, net::NodeId> m_connected;  // consensus name → key
-    std::set<std::string> m_sync_sources;            // peers whose blocks we applied
+    std::map<std::string, PeerIdentity> m_connected;  // consensus name → who
+    std::set<std::string> m_sync_sources;             // peers whose blocks we applied
     bool m_was_syncing = false;
     bool m_in_sync_apply = false;
     uint64_t m_sync_start_height = 0;
