@@ -219,9 +219,9 @@ int main(int argc, char** argv) {
         c->add_option("--epoch-length", epoch, "final blocks per epoch (default 1000)");
         c->add_flag("--iost-genesis", iost_genesis,
                     "IOST's local-node genesis: admin with go-iost's published dev key, "
-                    "producer000..., chain id 1020 (docs/devnet.md)");
+                    "producer000..., chain id 1024 (docs/devnet.md)");
         c->add_option("--chain-id", chain_id,
-                      "chain id (default 1024; 1020 with --iost-genesis, as go-iost's local node)");
+                      "chain id (default 1024, as go-iost's config/iserver.yml and the SDK)");
         c->add_flag("--reset", o.reset, "delete the devnet's chain, keys and genesis first");
         c->add_option("--bin", o.bin_dir,
                       "directory holding iserver (default: this program's directory)");

@@ -22,7 +22,7 @@ namespace iost::devnet {
 inline constexpr uint32_t kDevnetChainId = 1024;  // the SDK's default chain id
 // go-iost's local node (config/iserver.yml p2p.chainid since v3.1.0; the
 // SDK's default 1024 is mainnet's). --iost-genesis uses it unless --chain-id.
-inline constexpr uint32_t kIostLocalChainId = 1020;
+inline constexpr uint32_t kIostLocalChainId = 1024;  // go-iost config/iserver.yml p2p.chainid
 inline constexpr uint16_t kDefaultP2pPort = 30000;
 inline constexpr uint16_t kDefaultHttpPort = 30001;
 inline constexpr uint16_t kDefaultGrpcPort = 30002;  // IOST's gRPC port (docs/grpc.md)

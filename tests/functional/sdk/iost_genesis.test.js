@@ -6,8 +6,9 @@
 // local IOST node runs against it unchanged. This test is such code: it
 // reads NOTHING from devnet.json but the node's URL (a tutorial would say
 // http://127.0.0.1:30001) and uses the published development key of `admin`
-// and chain id 1020, as go-iost's local node has them:
-//   1. getChainInfo: chain_id 1020; producer000 is a validator with its
+// and chain id 1024 (go-iost config/iserver.yml p2p.chainid, the SDK's default), as
+// go-iost's local node has them:
+//   1. getChainInfo: chain_id 1024; producer000 is a validator with its
 //      published key (getProducerVoteInfo);
 //   2. admin (almost all of the 21,000,000,000 IOST at genesis) and
 //      foundation exist with the published key Gcv8c2tH...;
@@ -27,7 +28,7 @@ const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = require(p
 const ADMIN_SECRET = '2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1';
 const ADMIN_PUBLIC = 'Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto';
 const PRODUCER000_PUBLIC = '6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b';
-const LOCAL_CHAIN_ID = 1020; // go-iost config/iserver.yml p2p.chainid
+const LOCAL_CHAIN_ID = 1024; // go-iost config/iserver.yml p2p.chainid (the SDK's default)
 
 function fail(msg) {
   console.error('FAIL: ' + msg);
@@ -88,18 +89,17 @@ async function main() {
   const bal = await rpc.blockchain.getBalance(name, 'iost', 1);
   check(Number(bal.balance) === 42, `${name} has ${bal.balance}, want 42`);
 
-  // A tx for the SDK's default chain id (1024, mainnet's) is refused here, as
-  // go-iost's local node refuses it.
+  // A tx for another chain (1020) is refused here.
   const wrong = iost.transfer('iost', 'admin', name, '1', '');
-  wrong.setChainID(1024);
+  wrong.setChainID(1020);
   let refused = false;
   try {
-    await signAndSend(iost, wrong, 'transfer with chain id 1024');
+    await signAndSend(iost, wrong, 'transfer with chain id 1020');
   } catch (e) {
     refused = /chain/i.test(e.message);
   }
-  check(refused, 'a chain id 1024 tx must be refused by a 1020 chain');
-  console.log(`OK: IOST local genesis: chain 1020, admin/foundation/producer000 with published keys; ${name} got 42`);
+  check(refused, 'a chain id 1020 tx must be refused by a 1024 chain');
+  console.log(`OK: IOST local genesis: chain 1024, admin/foundation/producer000 with published keys; ${name} got 42`);
   process.exit(0);
 }
 

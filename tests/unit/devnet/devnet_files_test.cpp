@@ -301,13 +301,13 @@ TEST(DevnetLayout, IostGenesisHasGoIostsAccountsKeysAndChainId) {
     o.host = "127.10.201.1";
     auto s = ShapeFromOptions(o);
     ASSERT_TRUE(s.ok()) << s.error().message;
-    EXPECT_EQ(s->chain_id, 1020u);
+    EXPECT_EQ(s->chain_id, 1024u);
     auto m = CreateLayout(*s, dir.string(), nullptr, "info");
     ASSERT_TRUE(m.ok()) << m.error().message;
-    EXPECT_EQ(m->chain_id, 1020u);
+    EXPECT_EQ(m->chain_id, 1024u);
     auto g = core::LoadGenesisFile(m->genesis);
     ASSERT_TRUE(g.ok()) << g.error().message;
-    EXPECT_EQ(g->chain_id, 1020u);
+    EXPECT_EQ(g->chain_id, 1024u);
     auto key_of = [&](const std::string& name) {
         for (const auto& a : g->accounts)
             if (a.name == name) return core::PublicKeyToText(a.active);
@@ -346,7 +346,7 @@ TEST(DevnetLayout, IostGenesisHasGoIostsAccountsKeysAndChainId) {
     auto back = ParseManifest(saved, "devnet.json");
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_TRUE(back->shape.iost_genesis);
-    EXPECT_EQ(back->shape.chain_id, 1020u);
+    EXPECT_EQ(back->shape.chain_id, 1024u);
     fs::remove_all(dir);
 }
 
