@@ -88,6 +88,17 @@ std::string RawToDecimal(int64_t raw, int decimals) {
     return a ? a->ToString() : std::to_string(raw);
 }
 
+util::Result<core::Tx, Response> TxFromBody(const Request& req) {
+    if (req.body.size() > core::kMaxTxJsonBytes) {
+        return util::ErrOf(BadRequest("request body of " + std::to_string(req.body.size()) +
+                                      " bytes is larger than the largest transaction (" +
+                                      std::to_string(core::kMaxTxJsonBytes) + ")"));
+    }
+    auto tx = core::TxFromJson(req.body);
+    if (!tx) return util::ErrOf(BadRequest(tx.error().message));
+    return std::move(*tx);
+}
+
 Response BadRequest(std::string_view message) {
     return Response::Error(400, grpc_code::kInvalidArgument, message);
 }

@@ -236,13 +236,8 @@ util::Status CheckGas(const ledger::StateReader& state, const core::Tx& tx, int6
 }
 
 Response SendTx(node::Node& n, const Request& req) {
-    if (req.body.size() > core::kMaxTxJsonBytes) {
-        return BadRequest("request body of " + std::to_string(req.body.size()) +
-                          " bytes is larger than the largest transaction (" +
-                          std::to_string(core::kMaxTxJsonBytes) + ")");
-    }
-    auto tx = core::TxFromJson(req.body);
-    if (!tx) return BadRequest(tx.error().message);
+    auto tx = TxFromBody(req);
+    if (!tx) return tx.error();
     // Cheap stateless checks first (chain id, clock, names) so the refusal
     // names the most basic fault; the driver repeats them together with the
     // signatures (verified once, there).

@@ -19,13 +19,8 @@ namespace iost::rpc {
 namespace {
 
 Response ExecTx(node::Node& n, const Request& req) {
-    if (req.body.size() > core::kMaxTxJsonBytes) {
-        return BadRequest("request body of " + std::to_string(req.body.size()) +
-                          " bytes is larger than the largest transaction (" +
-                          std::to_string(core::kMaxTxJsonBytes) + ")");
-    }
-    auto tx = core::TxFromJson(req.body);
-    if (!tx) return BadRequest(tx.error().message);
+    auto tx = TxFromBody(req);
+    if (!tx) return tx.error();
     const int64_t now = util::SystemClock().Now();
     if (auto st = tx->VerifySelf(now, n.genesis().chain_id, crypto::RealVerifier()); !st) {
         return BadRequest(std::string(core::TxErrorName(st.error().reason)) + ": " +

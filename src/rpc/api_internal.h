@@ -89,6 +89,9 @@ std::string RawToDecimal(int64_t raw, int decimals);
 
 // HTTP 400 {"code": 3, "message": ...}: the request is malformed.
 Response BadRequest(std::string_view message);
+// A request body (a transaction's JSON, /sendTx and /execTx) as a Tx; a 400
+// when it is larger than the largest transaction or does not parse.
+util::Result<core::Tx, Response> TxFromBody(const Request& req);
 // HTTP 400 {"code": 2, "message": ...}: well-formed but nothing there (go-iost
 // answers "tx not found" and friends as plain errors: gRPC code Unknown).
 Response NotFound(std::string_view message);

@@ -10,6 +10,7 @@
 #include <consensus/election.h>
 #include <consensus/evidence.h>
 #include <ledger/ledger.h>
+#include <node/stored_block.h>
 #include <rpc/api_internal.h>
 #include <util/bytes.h>
 #include <util/text.h>
@@ -288,13 +289,14 @@ std::optional<std::pair<core::MicroBlock, uint32_t>> FindPacking(node::Node& n,
         *why = "transaction " + crypto::HashToBase58(h) + " is neither packed nor final here";
         return std::nullopt;
     }
-    auto micros = LoadMicros(n, (*loc)->height);
-    if (!micros) {
-        *why = "micro-blocks: " + micros.error().message;
+    // The block's MicroBlocks through the one reader of stored blocks.
+    auto stored = node::LoadStoredBlock(n.blocks(), (*loc)->height, node::WithMicros::kYes);
+    if (!stored) {
+        *why = "micro-blocks: " + stored.error().detail;
         return std::nullopt;
     }
-    for (const auto& m : *micros) {
-        if (auto r = in(m)) return r;
+    for (const auto& m : stored->micros) {
+        if (auto r = in(*m)) return r;
     }
     *why = "transaction " + crypto::HashToBase58(h) +
            " is final but was not packed by a believable producer (a direct transaction, "
