@@ -520,11 +520,5 @@ int main(int argc, char** argv) {
             std::chrono::steady_clock::now() - started);
         std::cout << "Executed in " << ms.count() << " ms\n";
     }
-    if (receipt->parsed()) return w::Receipt(ctx, rc_hash);
-    if (pob->parsed()) return w::Pob(ctx);
-    if (evidence->parsed()) return w::Evidence(ctx, ev_hash, ev_file);
-    if (state->parsed()) return w::State(ctx);
-    std::cerr << "iwallet: no command\n";
-    return w::kExitUsage;
     return rc;
 }

@@ -198,10 +198,10 @@ TEST(LedgerState, GoldenRoot) {
     const std::string hex = util::ToHex(crypto::View(c.root()));
     const std::string genesis_hex =
         util::ToHex(crypto::View(BuildGenesisState(TestGenesis()).value().state_root));
-    EXPECT_EQ(genesis_hex, "55bf217d12582112c53d4ad6c03973847079b04eed9cc959fa8505410a703c59");
+    EXPECT_EQ(genesis_hex, "0afbdb3807c5063ed1cdffa8318e838829b58ddb92d3073284f90f95f57f2063");
     // Changed by issue 17 (gas at go-iost's prices, 100,000 gas per pledged IOST) and issue 14
-    // (the state root is the root of the state tree).
-    EXPECT_EQ(hex, "f30887d85e324c79fb61f6ea4de729bf46d78e7fbdce3f2c02ec1d4ac9853736");
+    // (the state root is the root of the state tree) and issue 12 (each tx's debits are recorded).
+    EXPECT_EQ(hex, "d9dc4f57bdc72652c7d491174d1a37de891524195323f05474f6d6c5aa25a114");
 }
 
 TEST(LedgerAuth, SkipModeExecutesWithoutPermissionCheck) {

@@ -121,7 +121,7 @@ TEST_F(FraudRuleTest, KeySwapAfterPackingDoesNotFrameTheHonestProducer) {
     swap.time = Time();
     swap.expiration = swap.time + 60'000'000'000;
     swap.gas_ratio = 100;
-    swap.gas_limit = 2'000'000;
+    swap.gas_limit = 10'000'000;  // 100,000 gas: two auth.iost calls at go-iost prices
     swap.chain_id = m_genesis.chain_id;
     swap.actions = {
         {"auth.iost", "assignPermission",

@@ -423,6 +423,7 @@ TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
 TEST_F(ServerTest, FiftyConcurrentClients) {
     HttpServerOptions o;
     o.threads = 2;
+    o.max_connections_per_ip = 0;  // 50 clients, all from 127.0.0.1
     StartServer(o);
     constexpr int kClients = 50, kEach = 20;
     std::atomic<int> ok{0}, bad{0};
