@@ -242,6 +242,10 @@ def main():
     p.same("SendTransaction", req, pb.SendTransactionResponse, "POST", "/sendTx",
            json_format.MessageToDict(req, preserving_proto_field_name=True), expect="error")
     height = final.block_number
+    # ExecTransaction: a dry run of a fresh transfer (nothing kept); the same receipt over both.
+    req3, _, _ = signed_transfer(pb, admin, "user1", "0.25", "grpc-exec", chain_id)
+    p.same("ExecTransaction", req3, pb.TxReceipt, "POST", "/execTx",
+           json_format.MessageToDict(req3, preserving_proto_field_name=True), expect="ok")
 
     # 2. Every method the HTTP API serves, over both transports.
     empty = pb.EmptyRequest()
