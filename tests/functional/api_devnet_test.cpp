@@ -177,6 +177,9 @@ TEST(ApiDevnet, TransactionsMicroBlocksLeaguesMetricsAndBadInput) {
         bad.emplace_back("POST", "/sendTx", core::TxToJson(t));
     }
     bad.emplace_back("POST", "/sendTx", core::TxToJson(tx));  // replay of the final transfer
+    // Every node must have finalized the transfer before its replay is sent there (a node a
+    // block behind would still see a new transaction: a race in this test, seen in CI).
+    ASSERT_TRUE(net.WaitForHeight(height, 60s).ok());
     int answered = 0;
     for (const auto& n : net.manifest().nodes) {
         for (const auto& [method, path, body] : bad) {
