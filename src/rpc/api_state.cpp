@@ -15,6 +15,16 @@
 namespace iost::rpc {
 namespace {
 
+// The checks every `/{id}/{by_longest_chain}` endpoint makes first: the id
+// is a valid name and the flag a go-style bool (params[1]); a 400 otherwise.
+std::optional<Response> RefuseIdOrChainFlag(const std::string& id, const Request& r) {
+    if (auto st = CheckId(id); !st) return BadRequest(st.error().message);
+    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b) {
+        return BadRequest(b.error().message);
+    }
+    return std::nullopt;
+}
+
 using ledger::StateReader;
 
 constexpr size_t kMaxStorageBody = 64 << 10;
@@ -75,9 +85,7 @@ json VoteInfos(const StateReader& st, std::string_view voter) {
 // so a contract id answers an empty list.
 Response ContractVote(node::Node& n, const Request& r) {
     const std::string& id = r.params[0];
-    if (auto st = CheckId(id); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
-        return BadRequest(b.error().message);
+    if (auto bad = RefuseIdOrChainFlag(id, r)) return *bad;
     json j;
     j["vote_infos"] = VoteInfos(n.state(), id);
     return JsonOk(j);
@@ -90,9 +98,7 @@ Response ContractVote(node::Node& n, const Request& r) {
 // account with nothing to claim — after the same id check.
 Response VoterBonus(node::Node& n, const Request& r) {
     (void)n;
-    if (auto st = CheckId(r.params[0]); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
-        return BadRequest(b.error().message);
+    if (auto bad = RefuseIdOrChainFlag(r.params[0], r)) return *bad;
     json j;
     j["bonus"] = 0;
     j["detail"] = json::object();
@@ -101,9 +107,7 @@ Response VoterBonus(node::Node& n, const Request& r) {
 
 Response CandidateBonus(node::Node& n, const Request& r) {
     (void)n;
-    if (auto st = CheckId(r.params[0]); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
-        return BadRequest(b.error().message);
+    if (auto bad = RefuseIdOrChainFlag(r.params[0], r)) return *bad;
     json j;
     j["bonus"] = 0;
     return JsonOk(j);
@@ -111,9 +115,7 @@ Response CandidateBonus(node::Node& n, const Request& r) {
 
 Response Account(node::Node& n, const Request& r) {
     const std::string& name = r.params[0];
-    if (auto st = CheckId(name); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
-        return BadRequest(b.error().message);
+    if (auto bad = RefuseIdOrChainFlag(name, r)) return *bad;
     const StateReader& st = n.state();
     auto acc = ledger::GetAccount(st, name);
     if (!acc) return NotFound("account not found");
@@ -297,9 +299,7 @@ std::optional<ledger::schema::ValidatorRecord> LoadValidator(const StateReader& 
 
 Response ProducerVoteInfo(node::Node& n, const Request& r) {
     const std::string& account = r.params[0];
-    if (auto st = CheckId(account); !st) return BadRequest(st.error().message);
-    if (auto b = ParseBoolParam(r.params[1], "by_longest_chain"); !b)
-        return BadRequest(b.error().message);
+    if (auto bad = RefuseIdOrChainFlag(account, r)) return *bad;
     auto v = LoadValidator(n.state(), account);
     if (!v) return NotFound("can't get producer info");
     json j;
