@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
     std::vector<double> rates;
     double step_seconds = 0;
     bool no_sweep = false;
+    double ceiling_start = 0;
+    int ceiling_steps = 0;
     std::vector<std::string> only;
     std::string log_level = "info";
     app.add_flag("--quick", o.quick, "the under-two-minutes plan (make bench-quick)");
@@ -54,6 +56,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.5, 600.0));
     app.add_option("--only", only, "run only these scenarios (pob, fallback, sweep-p0.25, ...)")
         ->delimiter(',');
+    app.add_option("--ceiling-start", ceiling_start,
+                   "first offered rate (tx/s) of the full plan's ceiling search")
+        ->check(CLI::Range(1.0, 100000.0));
+    app.add_option("--ceiling-steps", ceiling_steps,
+                   "at most this many measured steps per ceiling search")
+        ->check(CLI::Range(1, 50));
     app.add_flag("--no-sweep", no_sweep, "skip the p and N sweeps of the full plan");
     app.add_option("--verify-seconds", o.verify_seconds, "time spent measuring Ed25519 verify")
         ->check(CLI::Range(0.1, 60.0));
@@ -94,6 +102,10 @@ int main(int argc, char** argv) {
             std::cerr << "--only: no scenario of this plan has those names\n";
             return 2;
         }
+    }
+    for (auto& s : o.scenarios) {
+        if (ceiling_start > 0) s.ceiling.start_rate = ceiling_start;
+        if (ceiling_steps > 0) s.ceiling.max_steps = ceiling_steps;
     }
     if (!rates.empty())
         OverrideRates(o.scenarios, rates, step_seconds > 0 ? step_seconds : (o.quick ? 4 : 10));

@@ -18,6 +18,25 @@ json LatencyJson(const LatencySummary& s) {
             {"p90_ms", s.p90_ms}, {"p99_ms", s.p99_ms},   {"max_ms", s.max_ms}};
 }
 
+// Mean over nodes of one role of the per-1k CPU.
+double RoleCpu(const StepResult& s, const std::string& role) {
+    double sum = 0;
+    int n = 0;
+    for (const auto& u : s.nodes) {
+        if (u.role == role) {
+            sum += u.cpu_s_per_1k;
+            ++n;
+        }
+    }
+    return n ? sum / n : 0;
+}
+
+double MaxRss(const StepResult& s) {
+    double m = 0;
+    for (const auto& u : s.nodes) m = std::max(m, u.rss_mib);
+    return m;
+}
+
 json StepJson(const StepResult& s) {
     json nodes = json::array();
     for (const auto& n : s.nodes) {
@@ -43,30 +62,18 @@ json StepJson(const StepResult& s) {
             {"packed_latency", LatencyJson(s.packed_latency)},
             {"irreversible_latency", LatencyJson(s.final_latency)},
             {"cpu_s_per_1k_tx_all_nodes", s.cpu_s_per_1k_total},
+            {"cpu_s_per_1k_tx_by_role",
+             {{"believable", RoleCpu(s, "believable")},
+              {"normal", RoleCpu(s, "normal")},
+              {"observer", RoleCpu(s, "observer")}}},
+            {"loadgen_cpu_s", s.loadgen_cpu_s},
+            {"loadgen_cpu_share", s.loadgen_cpu_share},
+            {"verdict", s.verdict},
             {"nodes", nodes},
             {"wall_s", s.wall_s}};
 }
 
 std::string F(double v, int prec = 0) { return fmt::format("{:.{}f}", v, prec); }
-
-// Mean over nodes of one role of the per-1k CPU.
-double RoleCpu(const StepResult& s, const std::string& role) {
-    double sum = 0;
-    int n = 0;
-    for (const auto& u : s.nodes) {
-        if (u.role == role) {
-            sum += u.cpu_s_per_1k;
-            ++n;
-        }
-    }
-    return n ? sum / n : 0;
-}
-
-double MaxRss(const StepResult& s) {
-    double m = 0;
-    for (const auto& u : s.nodes) m = std::max(m, u.rss_mib);
-    return m;
-}
 
 }  // namespace
 
@@ -90,6 +97,8 @@ std::string ReportToJson(const RunReport& r) {
                         {"verifications_per_tx", s.verifications_per_tx},
                         {"implied_tps_limit", s.implied_tps_limit},
                         {"best_finalized_tps", s.best_tps()},
+                        {"peak_sustainable_tps", s.peak_sustainable_tps},
+                        {"peak_step", s.peak_sustainable_tps > 0 ? json(s.peak_step) : json()},
                         {"fraction_of_limit",
                          s.implied_tps_limit > 0 ? s.best_tps() / s.implied_tps_limit : 0},
                         {"error", s.error},
@@ -127,13 +136,23 @@ std::string ReportToMarkdown(const RunReport& r) {
       << " per CPU-second** (" << F(r.verify.us_per_verify, 1) << " µs of CPU each; "
       << F(r.verify.per_wall_second) << " per wall-clock second on this machine at this load).\n\n";
     o << "| scenario | verifications per tx | implied limit (tx/s, " << r.machine.cores
-      << " cores) | best finalized tx/s | fraction of limit |\n|---|---|---|---|---|\n";
+      << " cores) | best finalized tx/s | fraction of limit | peak sustainable tx/s | at the "
+         "peak: CPU s per 1k tx (all / believable / normal) | loadgen CPU share |\n"
+         "|---|---|---|---|---|---|---|---|\n";
     for (const auto& s : r.scenarios) {
         o << "| " << s.description << " | " << F(s.verifications_per_tx, 2) << " | "
           << F(s.implied_tps_limit) << " | " << F(s.best_tps()) << " | "
           << (s.implied_tps_limit > 0 ? F(100.0 * s.best_tps() / s.implied_tps_limit, 1) + " %"
                                       : "-")
-          << " |\n";
+          << " | ";
+        if (s.peak_sustainable_tps > 0 && s.peak_step < s.steps.size()) {
+            const auto& p = s.steps[s.peak_step];
+            o << F(s.peak_sustainable_tps) << " | " << F(p.cpu_s_per_1k_total, 2) << " / "
+              << F(RoleCpu(p, "believable"), 2) << " / " << F(RoleCpu(p, "normal"), 2) << " | "
+              << F(100.0 * p.loadgen_cpu_share, 0) << " % |\n";
+        } else {
+            o << "- | - | - |\n";
+        }
     }
     for (const auto& s : r.scenarios) {
         o << "\n**" << s.description << "**";
@@ -141,15 +160,17 @@ std::string ReportToMarkdown(const RunReport& r) {
         o << "\n\n| path | offered tx/s | sent | finalized | finalized tx/s | PACKED p50 / p99 ms "
              "| "
              "IRREVERSIBLE p50 / p99 ms | CPU s per 1k tx, all nodes | per believable | per normal "
-             "| max RSS MiB |\n"
-             "|---|---|---|---|---|---|---|---|---|---|---|\n";
+             "| max RSS MiB | loadgen CPU share | verdict |\n"
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
         for (const auto& st : s.steps) {
             o << "| " << PathName(st.spec.path) << " | " << F(st.spec.rate) << " | " << st.sent
               << " | " << st.finalized << " | " << F(st.finalized_tps) << " | "
               << F(st.packed_latency.p50_ms) << " / " << F(st.packed_latency.p99_ms) << " | "
               << F(st.final_latency.p50_ms) << " / " << F(st.final_latency.p99_ms) << " | "
               << F(st.cpu_s_per_1k_total, 2) << " | " << F(RoleCpu(st, "believable"), 2) << " | "
-              << F(RoleCpu(st, "normal"), 2) << " | " << F(MaxRss(st)) << " |\n";
+              << F(RoleCpu(st, "normal"), 2) << " | " << F(MaxRss(st)) << " | "
+              << F(100.0 * st.loadgen_cpu_share, 0) << " % | "
+              << (st.verdict.empty() ? "-" : st.verdict) << " |\n";
         }
     }
     return o.str();

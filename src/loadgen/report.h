@@ -24,6 +24,10 @@ struct ScenarioResult {
     double verifications_per_tx = 0;  // from the protocol (physics.h)
     double implied_tps_limit = 0;
     std::vector<StepResult> steps;
+    // The ceiling search's result (0 when the scenario had none or nothing was sustained) and
+    // the index in `steps` of the step that sustained it.
+    double peak_sustainable_tps = 0;
+    size_t peak_step = 0;
     std::string error;  // non-empty: the scenario failed with this message
     // Best finalized TPS of any step, and that as a fraction of the limit.
     double best_tps() const;

@@ -1,5 +1,6 @@
 #include <core/tx_json.h>
 #include <loadgen/runner.h>
+#include <loadgen/stats.h>
 #include <node/config.h>
 #include <node/wire.h>
 #include <util/bytes.h>
@@ -156,6 +157,10 @@ size_t Runner::WaitFinal(size_t first, size_t n, int64_t timeout_ms, int64_t qui
     }
 }
 
+size_t Runner::Settle(int64_t timeout_ms) const {
+    return m_tracked - WaitFinal(0, m_tracked, timeout_ms, 5'000);
+}
+
 std::vector<ProcSample> Runner::SampleNodes() const {
     std::vector<ProcSample> out;
     for (const auto& n : m_nodes) {
@@ -183,6 +188,7 @@ util::Status Runner::Prepare(int64_t timeout_ms) {
         bodies.push_back(core::TxToJson(tx));
     }
     const size_t first = m_tracker->Expect(hashes);
+    m_tracked = first + hashes.size();
     auto client = wallet::HttpClient::Make(HttpTarget(m_opt.admin, 0));
     if (!client) return util::Err("HTTP client: " + client.error().message);
     size_t refused = 0;
@@ -209,6 +215,7 @@ util::Status Runner::Prepare(int64_t timeout_ms) {
     std::vector<crypto::Hash256> ph;
     for (const auto& p : probes) ph.push_back(p.hash);
     const size_t pfirst = m_tracker->Expect(ph);
+    m_tracked = pfirst + ph.size();
     for (size_t i = 0; i < probes.size(); ++i) {
         const auto payload = EncodeTxMsg(probes[i].tx);
         m_tracker->MarkSubmitted(pfirst + i, NowNs());
@@ -249,8 +256,10 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
             json[i] = core::TxToJson(*txs[i].tx);
     }
     const size_t first = m_tracker->Expect(hashes);
+    m_tracked = first + count;
 
     const auto before = SampleNodes();
+    const double self_cpu0 = SelfCpuSeconds();
     const int64_t t0 = NowNs() + 20 * util::kNanosPerMilli;
     std::atomic<size_t> sent{0}, errors{0};
     std::atomic<int64_t> max_lag{0};
@@ -327,6 +336,7 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
     // Drain: until all final, or no progress for 5 s, or the bound.
     WaitFinal(first, count, static_cast<int64_t>(spec.max_drain_s * 1000), 5'000);
     const auto after = SampleNodes();
+    res.loadgen_cpu_s = SelfCpuSeconds() - self_cpu0;
 
     std::vector<double> packed_ms, final_ms;
     int64_t last_final = t0;
@@ -358,6 +368,8 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
     }
     res.cpu_s_per_1k_total =
         res.finalized > 0 ? total * 1000.0 / static_cast<double>(res.finalized) : 0;
+    res.loadgen_cpu_share =
+        total + res.loadgen_cpu_s > 0 ? res.loadgen_cpu_s / (total + res.loadgen_cpu_s) : 0;
     res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     return res;
 }

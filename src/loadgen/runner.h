@@ -60,6 +60,11 @@ struct StepResult {
     LatencySummary packed_latency, final_latency;
     std::vector<NodeUsage> nodes;
     double cpu_s_per_1k_total = 0;  // all nodes together
+    // The load generator's own CPU over the same window (signing excluded: it happens before),
+    // and its share of all CPU the step used — on one machine it competes with the nodes.
+    double loadgen_cpu_s = 0;
+    double loadgen_cpu_share = 0;
+    std::string verdict;  // ceiling steps only: VerdictName of JudgeStep
     double wall_s = 0;
     std::string first_error;  // the first refusal or send failure, for the report
 };
@@ -96,6 +101,10 @@ class Runner {
     // of every publisher is known before the first measured step.
     util::Status Prepare(int64_t timeout_ms);
     util::Result<StepResult> RunStep(const StepSpec& spec, const std::string& tag);
+    // After an overloaded step: waits (bounded) until every transaction sent so far is final or
+    // nothing finalizes for 5 s, so the next step does not start on a backlog. Returns how many
+    // of them are still not final (dropped or expired ones never will be).
+    size_t Settle(int64_t timeout_ms) const;
 
     TrackerCounters tracker_counters() const { return m_tracker->counters(); }
     PeerCounters peer_counters() const { return m_peer->counters(); }
@@ -121,6 +130,7 @@ class Runner {
     std::unique_ptr<TxTracker> m_tracker;
     std::unique_ptr<BenchPeer> m_peer;
     TxParams m_params;
+    size_t m_tracked = 0;  // transactions handed to the tracker so far
 };
 
 }  // namespace iost::loadgen

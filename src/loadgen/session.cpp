@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <loadgen/ceiling.h>
 #include <loadgen/physics.h>
 #include <loadgen/session.h>
 #include <loadgen/stats.h>
@@ -35,26 +36,73 @@ struct DevnetGuard {
     }
 };
 
+void LogStep(const util::Logger& log, const std::string& name, const StepResult& res) {
+    log.Info(
+        "[{}]   finalized {}/{} -> {:.0f} tx/s, PACKED p50 {:.0f} ms, IRREVERSIBLE p50 {:.0f} / "
+        "p99 {:.0f} ms, {:.2f} CPU s per 1k tx{}{}",
+        name, res.finalized, res.offered, res.finalized_tps, res.packed_latency.p50_ms,
+        res.final_latency.p50_ms, res.final_latency.p99_ms, res.cpu_s_per_1k_total,
+        res.verdict.empty() ? "" : " -> ", res.verdict);
+    if (!res.first_error.empty()) {
+        log.Warn("[{}]   {} of {} sends failed, first: {}", name, res.send_errors, res.offered,
+                 res.first_error);
+    }
+}
+
+// The ceiling search of one scenario (ceiling.h): measured steps go to `sr.steps` with their
+// verdicts, the peak to `sr.peak_sustainable_tps`.
+util::Status SearchCeiling(Runner& r, const ScenarioSpec& spec, const std::string& stamp,
+                           const util::Logger& log, ScenarioResult& sr) {
+    CeilingSearch search(spec.ceiling);
+    while (auto rate = search.NextRate()) {
+        const StepSpec st{*rate, spec.ceiling.seconds, SendPath::kP2p, spec.ceiling.drain_s, 8};
+        log.Info("[{}] ceiling step {}: P2P {} tx/s for {} s", spec.name, search.steps() + 1,
+                 st.rate, st.seconds);
+        auto res = r.RunStep(st, fmt::format("{}-c{}-{}", spec.name, search.steps(), stamp));
+        if (!res) return util::ErrOf(res.error());
+        const StepVerdict v = JudgeStep(*res, spec.ceiling);
+        res->verdict = std::string(VerdictName(v));
+        LogStep(log, spec.name, *res);
+        search.Record(*rate, v);
+        if (v == StepVerdict::kSustained && res->finalized_tps > 0 &&
+            *rate >= sr.peak_sustainable_tps) {
+            sr.peak_sustainable_tps = *rate;
+            sr.peak_step = sr.steps.size();
+        }
+        sr.steps.push_back(std::move(*res));
+        if (v != StepVerdict::kSustained) {
+            // Let the backlog of an overloaded step finish before the next one is measured.
+            const size_t left = r.Settle(60'000);
+            if (left > 0) log.Warn("[{}]   {} transactions never became final", spec.name, left);
+        }
+    }
+    log.Info("[{}] peak sustainable rate: {:.0f} tx/s ({} steps)", spec.name,
+             sr.peak_sustainable_tps, search.steps());
+    return util::Ok();
+}
+
 }  // namespace
 
 std::vector<ScenarioSpec> QuickPlan() {
     const auto steps = Steps({150, 400}, {200}, 4, 10);
-    return {ScenarioSpec{"pob", false, 4, 4, "0.1", steps},
-            ScenarioSpec{"fallback", true, 4, 4, "0.1", steps}};
+    return {ScenarioSpec{"pob", false, 4, 4, "0.1", {}, steps},
+            ScenarioSpec{"fallback", true, 4, 4, "0.1", {}, steps}};
 }
 
 std::vector<ScenarioSpec> FullPlan() {
-    const auto steps = Steps({100, 200, 400, 700, 1000, 1400}, {200, 700}, 10, 30);
-    std::vector<ScenarioSpec> plan{ScenarioSpec{"pob", false, 4, 4, "0.1", steps},
-                                   ScenarioSpec{"fallback", true, 4, 4, "0.1", steps}};
+    CeilingSpec ceiling;
+    ceiling.enabled = true;
+    const auto http = Steps({}, {200, 700}, 10, 30);
+    std::vector<ScenarioSpec> plan{ScenarioSpec{"pob", false, 4, 4, "0.1", ceiling, http},
+                                   ScenarioSpec{"fallback", true, 4, 4, "0.1", ceiling, http}};
     const auto one = Steps({300}, {}, 10, 30);
     for (const char* p : {"0.05", "0.25", "0.5", "1"}) {
-        plan.push_back(ScenarioSpec{std::string("sweep-p") + p, false, 4, 4, p, one});
+        plan.push_back(ScenarioSpec{std::string("sweep-p") + p, false, 4, 4, p, {}, one});
     }
     for (uint32_t n : {7u, 10u}) {
-        plan.push_back(ScenarioSpec{"sweep-n" + std::to_string(n), false, 4, n, "0.1", one});
+        plan.push_back(ScenarioSpec{"sweep-n" + std::to_string(n), false, 4, n, "0.1", {}, one});
         plan.push_back(
-            ScenarioSpec{"sweep-fallback" + std::to_string(4 + n), true, 4, n, "0.1", one});
+            ScenarioSpec{"sweep-fallback" + std::to_string(4 + n), true, 4, n, "0.1", {}, one});
     }
     return plan;
 }
@@ -71,6 +119,7 @@ void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& r
         for (double r : rates) p2p.push_back(StepSpec{r, seconds, SendPath::kP2p, drain, 8});
         p2p.insert(p2p.end(), out.begin(), out.end());
         s.steps = std::move(p2p);
+        s.ceiling.enabled = false;
     }
 }
 
@@ -201,7 +250,12 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
             if (!prep) {
                 sr.error = "prepare: " + prep.error().message;
             } else {
-                for (size_t i = 0; i < spec.steps.size(); ++i) {
+                if (spec.ceiling.enabled) {
+                    if (auto st = SearchCeiling(r, spec, report.machine.started_utc, o.log, sr);
+                        !st)
+                        sr.error = st.error().message;
+                }
+                for (size_t i = 0; i < spec.steps.size() && sr.error.empty(); ++i) {
                     const auto& st = spec.steps[i];
                     o.log.Info("[{}] step {}: {} {} tx/s for {} s", spec.name, i + 1,
                                PathName(st.path), st.rate, st.seconds);
@@ -211,17 +265,7 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
                         sr.error = res.error().message;
                         break;
                     }
-                    o.log.Info(
-                        "[{}]   finalized {}/{} -> {:.0f} tx/s, PACKED p50 {:.0f} ms, IRREVERSIBLE "
-                        "p50 {:.0f} / "
-                        "p99 {:.0f} ms, {:.2f} CPU s per 1k tx",
-                        spec.name, res->finalized, res->offered, res->finalized_tps,
-                        res->packed_latency.p50_ms, res->final_latency.p50_ms,
-                        res->final_latency.p99_ms, res->cpu_s_per_1k_total);
-                    if (!res->first_error.empty()) {
-                        o.log.Warn("[{}]   {} of {} sends failed, first: {}", spec.name,
-                                   res->send_errors, res->offered, res->first_error);
-                    }
+                    LogStep(o.log, spec.name, *res);
                     sr.steps.push_back(std::move(*res));
                 }
             }

@@ -9,6 +9,7 @@
 // Thread contract: RunSession is called from one thread.
 #pragma once
 
+#include <loadgen/ceiling.h>
 #include <loadgen/report.h>
 #include <loadgen/runner.h>
 #include <util/log.h>
@@ -25,7 +26,8 @@ struct ScenarioSpec {
     bool fallback = false;
     uint32_t believable = 4, normal = 4;
     std::string sampling = "0.1";
-    std::vector<StepSpec> steps;
+    CeilingSpec ceiling;          // enabled: search the peak over P2P before `steps`
+    std::vector<StepSpec> steps;  // fixed steps (HTTP, sweeps, the quick plan)
 };
 
 struct SessionOptions {
@@ -44,10 +46,12 @@ struct SessionOptions {
 
 // The under-two-minutes plan: PoB and its fallback, three short steps each.
 std::vector<ScenarioSpec> QuickPlan();
-// The full plan: stepped rates for PoB and fallback over both paths, then
-// the sweeps over p and over N (one steady step each).
+// The full plan: PoB and fallback each search their peak sustainable rate
+// over P2P (CeilingSearch), then two HTTP steps; then the sweeps over p and
+// over N (one steady step each).
 std::vector<ScenarioSpec> FullPlan();
-// Replaces every scenario's P2P rates by `rates` (the --rates option).
+// Replaces every scenario's P2P rates by `rates` (the --rates option); this
+// turns the ceiling search off.
 void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates,
                    double seconds);
 

@@ -1,4 +1,5 @@
 #include <loadgen/stats.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,6 +128,15 @@ util::Result<ProcSample> ReadProcSample(int64_t pid) {
     if (!rss) return util::ErrOf(rss.error());
     s->rss_bytes = *rss;
     return s;
+}
+
+double SelfCpuSeconds() {
+    rusage u{};
+    if (getrusage(RUSAGE_SELF, &u) != 0) return 0;
+    auto secs = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return secs(u.ru_utime) + secs(u.ru_stime);
 }
 
 util::Result<std::vector<double>> ReadLoadAverage() {

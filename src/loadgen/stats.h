@@ -42,6 +42,9 @@ util::Result<uint64_t> ParseVmRss(std::string_view status_text);
 // Reads both files of a live process.
 util::Result<ProcSample> ReadProcSample(int64_t pid);
 
+// User + system CPU seconds this process (every thread) has used so far.
+double SelfCpuSeconds();
+
 // Load averages from /proc/loadavg ("0.52 0.58 0.59 ..."), for the report.
 util::Result<std::vector<double>> ReadLoadAverage();
 
