@@ -39,7 +39,7 @@ struct Forgery {
 };
 
 // alice → admin, 1,000 IOST, "signed" with alice's key but bytes the forger
-// made up: the bytes rule (§7.1) calls it fraud.
+// made up: the bytes rule (docs/pob.md §7.1) calls it fraud.
 core::Tx Forged() {
     const int64_t now = util::SystemClock().Now() - 1'000'000'000;
     core::Tx tx = nt::Transfer("alice", "admin", "1000", now, "forged");
