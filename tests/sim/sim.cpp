@@ -139,7 +139,7 @@ struct Instance {
     std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> rewrite_a, rewrite_b;
     // docs/pob.md §7.5, as this node's final chain shows it: forged final
     // transactions not repaid yet (tx → forger, IOST raw debited), the sum
-    // per forger, and each forger's bond while it was not slashed.
+    // per forger, and each forger's bond at its last block before a slash.
     std::map<crypto::Hash256, std::pair<std::string, int64_t>> at_risk;
     std::map<std::string, int64_t> at_risk_sum;
     std::map<std::string, int64_t> bond_seen;
@@ -696,11 +696,11 @@ void Simulation::CheckExposure(Instance& in, const consensus::Finalize& f) {
         in.at_risk_sum[forger->second] += took;
     }
     for (const auto& [forger, sum] : in.at_risk_sum) {
-        if (sum <= 0) continue;
-        if (!in.engine->IsSlashed(forger)) {
-            int64_t& bond = in.bond_seen[forger];
-            bond = std::max(bond, ledger::BondedStake(in.app->state(), forger));
-        }
+        // The bound is about a producer not caught yet; once slashed, its
+        // victims' repayment is what the end-of-run checks verify (every
+        // forged final tx repaid exactly, the pool never short).
+        if (sum <= 0 || in.engine->IsSlashed(forger)) continue;
+        in.bond_seen[forger] = ledger::BondedStake(in.app->state(), forger);
         m_res.max_forged_at_risk = std::max(m_res.max_forged_at_risk, sum);
         if (sum > in.bond_seen[forger]) {
             Violation("height " + std::to_string(b.height) + " on " + in.id + ": " + forger +
