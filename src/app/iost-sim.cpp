@@ -41,8 +41,11 @@ int main(int argc, char** argv) {
     app.add_option("--jitter-ms", cfg.jitter_ms, "link jitter");
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
-                   "crash-primary|partition|asymmetric|key-changer|framer (repeatable)");
-    app.add_option("--mix", mix, "'all': cycle the built-in fault mixes over the seeds");
+                   "crash-primary|partition|asymmetric|key-changer|framer|crash-believable "
+                   "(repeatable)");
+    app.add_option("--mix", mix,
+                   "'all': cycle the built-in fault mixes over the seeds; 'fraud': only those "
+                   "with a forger, key changer or framer");
     app.add_option("--fault-start-ms", cfg.fault_start_ms, "when faults start");
     app.add_option("--heal-ms", cfg.heal_ms, "when partitions heal and crashed nodes restart");
     app.add_flag("--negative-control", cfg.negative_control,
@@ -51,6 +54,16 @@ int main(int argc, char** argv) {
                  "negative control: execution never pays compensations; a forged final tx must "
                  "then be reported as a violation");
     app.add_flag("--no-auditor", no_auditor, "no node audits final transactions (sampling only)");
+    app.add_option("--forge-amount", cfg.forge_amount_iost,
+                   "IOST each forged transfer takes (a validator's bond is 1,010,000)");
+    bool no_bound = false;
+    bool no_producer_record = false;
+    app.add_flag("--no-producer-record", no_producer_record,
+                 "negative control: a restarted believable validator forgets its last "
+                 "MicroBlock seq; with --fault crash-believable, runs must violate");
+    app.add_flag("--no-exposure-bound", no_bound,
+                 "negative control: the exposure bound never switches a producer to full "
+                 "verification; with --forge-amount above the bond, runs must violate");
     app.add_option("--quiet-end-ms", cfg.quiet_end_ms,
                    "no forging, key changes or framing in the last this many ms");
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");
@@ -65,6 +78,12 @@ int main(int argc, char** argv) {
     }
     cfg.sampling_ppm = static_cast<uint32_t>(p * 1e6 + 0.5);
     cfg.auditor = !no_auditor;
+    cfg.exposure_bound = !no_bound;
+    cfg.producer_record = !no_producer_record;
+    if (cfg.forge_amount_iost <= 0) {
+        std::cerr << "--forge-amount must be positive\n";
+        return 2;
+    }
     for (const auto& f : faults) {
         auto parsed = iost::sim::ParseFault(f);
         if (!parsed) {
@@ -73,8 +92,8 @@ int main(int argc, char** argv) {
         }
         cfg.faults.push_back(*parsed);
     }
-    if (!mix.empty() && mix != "all") {
-        std::cerr << "--mix takes only 'all'\n";
+    if (!mix.empty() && mix != "all" && mix != "fraud") {
+        std::cerr << "--mix takes 'all' or 'fraud'\n";
         return 2;
     }
     uint64_t first = cfg.seed, last = cfg.seed;
@@ -93,6 +112,7 @@ int main(int argc, char** argv) {
         }
     }
     const auto mixes = iost::sim::FaultMixes();
+    const auto fraud_mixes = iost::sim::FraudMixes();
     std::vector<iost::sim::SimConfig> runs_to_do;
     if (ci_batch) {
         // The batch's own configurations (seed order); other options are ignored.
@@ -106,6 +126,7 @@ int main(int argc, char** argv) {
             iost::sim::SimConfig c = cfg;
             c.seed = s;
             if (mix == "all") c.faults = mixes[s % mixes.size()];
+            if (mix == "fraud") c.faults = fraud_mixes[s % fraud_mixes.size()];
             runs_to_do.push_back(std::move(c));
         }
     }

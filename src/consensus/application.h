@@ -48,10 +48,21 @@ struct ExecInput {
     std::vector<std::string> credited;        // validators whose MicroBlocks/votes made it (Servi)
 };
 
+// Raw units of one token (IOST: 10^-8).
+struct TokenAmount {
+    std::string token;
+    int64_t amount = 0;
+    friend bool operator==(const TokenAmount&, const TokenAmount&) = default;
+};
+
 struct ExecResult {
     crypto::Hash256 state_root{};
     crypto::Hash256 receipt_root{};
     uint32_t failed_txs = 0;  // executed with a failing receipt
+    // Per transaction of ExecInput::txs (same order): the token debits it
+    // caused, summed per token, by token (empty: failed, refused, or took
+    // nothing). The exposure of its producer (docs/pob.md §7.5).
+    std::vector<std::vector<TokenAmount>> tx_debits;
 };
 
 class Application {
@@ -79,6 +90,12 @@ class Application {
     // Registered validators with Servi and stake, from committed state, for
     // the next epoch's election.
     virtual std::vector<Candidate> Candidates() = 0;
+    // docs/pob.md §7.5: what a slash of `validator` is sure to take in IOST
+    // raw units, from committed state: its own stake and its own gas pledge,
+    // which leave only through a multi-day freeze that a slash still takes
+    // (its liquid balance is slashed too, but it could be spent first). The
+    // bound on its unverified exposure.
+    virtual int64_t BondedStake(const std::string& validator) = 0;
 };
 
 }  // namespace iost::consensus

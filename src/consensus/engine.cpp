@@ -34,7 +34,8 @@ Engine::Engine(EngineOptions options, const crypto::Signer& signer,
       m_signer(signer),
       m_verifier(verifier),
       m_app(app),
-      m_log(std::move(log)) {
+      m_log(std::move(log)),
+      m_exposure(m_opt.params.audit_window) {
     m_last_hash = m_opt.genesis_hash;
     m_last_time = m_opt.genesis_time;
 }
@@ -107,13 +108,14 @@ Effects Engine::Start(TimePoint now) {
 
 Effects Engine::Restore(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
                         const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
-                        const std::optional<SafetyState>& safety, TimePoint now) {
+                        const std::optional<SafetyState>& safety, TimePoint now,
+                        const std::optional<ProducerState>& producer) {
     BeginRestore(now);
     // A block that does not apply stops the replay there; the caller
     // compares the height reached with what it gave.
     if (auto st = RestoreBlocks(blocks, micros, now); !st)
         m_log.Warn("restore: {}", st.error().message);
-    return EndRestore(safety, now);
+    return EndRestore(safety, now, producer);
 }
 
 void Engine::BeginRestore(TimePoint now) {
@@ -134,10 +136,18 @@ util::Status Engine::RestoreBlocks(
     return util::Ok();
 }
 
-Effects Engine::EndRestore(const std::optional<SafetyState>& safety, TimePoint now) {
+Effects Engine::EndRestore(const std::optional<SafetyState>& safety, TimePoint now,
+                           const std::optional<ProducerState>& producer) {
     if (safety && safety->height == m_height + 1) {
         m_safety = *safety;
         Persist();
+    }
+    // pob.md §9: this validator signed MicroBlocks up to producer->seq in
+    // this epoch before it stopped: continue after the last one (its
+    // successor links to it; peers hold it, the producer does not any more).
+    if (producer && producer->epoch == m_committee.epoch && producer->seq > m_my_seq) {
+        m_my_seq = producer->seq;
+        m_my_prev = producer->hash;
     }
     if (m_committee.IsBelievable(m_opt.id)) {
         Emit(SetTimer{{TimerKind::kMicro, 0, 0}, now + m_opt.params.micro_interval_ns});
@@ -153,6 +163,9 @@ void Engine::NewEpoch(TimePoint now) {
     }
     for (auto it = m_sampled.begin(); it != m_sampled.end();) {
         it = m_micro.count(*it) ? std::next(it) : m_sampled.erase(it);
+    }
+    for (auto it = m_fully_verified.begin(); it != m_fully_verified.end();) {
+        it = m_micro.count(*it) ? std::next(it) : m_fully_verified.erase(it);
     }
     m_fallback.clear();
     m_included.clear();
@@ -367,6 +380,7 @@ void Engine::ProduceMicro(TimePoint now) {
         m_unconfirmed.emplace(h, tx);
         mb->txs.push_back(*tx);
     }
+    if (m_opt.test_only_alter_micro) m_opt.test_only_alter_micro(*mb);
     mb->Seal();
     mb->producer_sig = m_signer.Sign(crypto::View(mb->hash));
     m_my_prev = mb->hash;
@@ -376,6 +390,8 @@ void Engine::ProduceMicro(TimePoint now) {
     m_micro.emplace(mb->hash, cmb);
     m_micro_by_seq[{m_opt.id, mb->header.seq}].push_back(mb->hash);
     m_last_micro_time[m_opt.id] = now;
+    // pob.md §9: durable before it leaves, so a restart never reuses this seq.
+    if (m_opt.persist_producer) Emit(PersistProducer{{mb->header.epoch, mb->header.seq, mb->hash}});
     Emit(Broadcast{MicroMsg{cmb}});
 }
 
@@ -462,17 +478,63 @@ void Engine::SampleMicro(const core::MicroBlock& mb) {
         }
         ++m_stats.samples_checked;
         if (m_app.CheckTxBytes(mb.txs[i]).ok()) continue;  // pob.md §7.1: bytes only
-        auto ev = std::make_shared<core::Evidence>();
-        ev->kind = core::EvidenceKind::kFraud;
-        ev->fraud.header = mb.header;
-        ev->fraud.producer_sig = mb.producer_sig;
-        ev->fraud.tx_hashes = mb.tx_hashes;
-        ev->fraud.index = static_cast<uint32_t>(i);
-        ev->fraud.tx = mb.txs[i];
-        ++m_stats.fraud_proofs_made;
-        m_micro_failed[mb.hash] = ev->Id();
-        AddEvidence(ev, /*gossip=*/true);
+        ReportFraud(mb, i);
         break;  // one proof condemns the producer
+    }
+}
+
+void Engine::ReportFraud(const core::MicroBlock& mb, size_t i) {
+    auto ev = std::make_shared<core::Evidence>();
+    ev->kind = core::EvidenceKind::kFraud;
+    ev->fraud.header = mb.header;
+    ev->fraud.producer_sig = mb.producer_sig;
+    ev->fraud.tx_hashes = mb.tx_hashes;
+    ev->fraud.index = static_cast<uint32_t>(i);
+    ev->fraud.tx = mb.txs[i];
+    ++m_stats.fraud_proofs_made;
+    m_micro_failed[mb.hash] = ev->Id();
+    AddEvidence(ev, /*gossip=*/true);
+}
+
+namespace {
+
+// pob.md §7.5: what each believable producer's transactions of a validated
+// block debited, per token (direct transactions have no producer: the normal
+// league verified them in full).
+std::map<std::string, TokenTotals> ProducerDebits(const Validated& v) {
+    std::map<std::string, TokenTotals> out;
+    const auto& ex = v.plan.executed;
+    const auto& debits = v.result.tx_debits;
+    if (debits.size() != ex.size()) return out;  // an Application that records none
+    for (size_t i = 0; i < ex.size(); ++i) {
+        if (ex[i].producer.empty() || debits[i].empty()) continue;
+        AddTotals(out[ex[i].producer], debits[i]);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::set<std::string> Engine::OverBound(const Validated& v) {
+    std::set<std::string> over;
+    if (!m_opt.enforce_exposure_bound || m_exposure.window() == 0) return over;
+    for (const auto& [producer, debits] : ProducerDebits(v)) {
+        if (m_exposure.WouldExceed(producer, debits, m_app.BondedStake(producer))) {
+            over.insert(producer);
+        }
+    }
+    return over;
+}
+
+void Engine::FullyVerify(const core::MicroBlock& mb) {
+    if (!m_fully_verified.insert(mb.hash).second) return;
+    ++m_stats.micros_fully_verified;
+    if (m_micro_failed.count(mb.hash)) return;  // a sample already condemned it
+    for (size_t i = 0; i < mb.txs.size(); ++i) {
+        ++m_stats.samples_checked;
+        if (m_app.CheckTxBytes(mb.txs[i]).ok()) continue;
+        ReportFraud(mb, i);
+        return;
     }
 }
 
@@ -771,8 +833,15 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
             Emit(SetTimer{{TimerKind::kView, p.height, p.view}, now + ViewTimeout(p.view)});
         }
         if (p.view == m_safety.view) {
-            auto refusal =
-                ReplicaRefusal(View(), *m_round.valid.at(p.block_hash), m_micro_failed, m_app);
+            // pob.md §7.5: a producer past its exposure bound in this block
+            // has every one of its transactions here checked before we vote.
+            const Validated& val = *m_round.valid.at(p.block_hash);
+            for (const auto& producer : OverBound(val)) {
+                for (const auto& m : val.plan.micros) {
+                    if (m->header.producer == producer) FullyVerify(*m);
+                }
+            }
+            auto refusal = ReplicaRefusal(View(), val, m_micro_failed, m_app);
             if (refusal.ok()) {
                 CastVote(VoteKind::kPrepare, p.view, p.block_hash, now);
             } else {
@@ -986,7 +1055,25 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     auto v = vit->second;  // keep alive through the state changes below
     const core::FinalBlock& b = *v->block;
     Plan& plan = v->plan;
+    // pob.md §7.5: decided on the state before this block, as the voters did.
+    const std::set<std::string> verified_in_full = OverBound(*v);
+    std::map<std::string, int64_t> bonds;
+    const auto debits = ProducerDebits(*v);
+    if (m_exposure.window() != 0) {
+        for (const auto& [producer, d] : debits) bonds[producer] = m_app.BondedStake(producer);
+    }
     m_app.Commit(plan.in, v->result);
+    if (m_exposure.window() != 0) {
+        for (const auto& [producer, d] : debits) {
+            if (verified_in_full.count(producer)) continue;  // every honest voter checked them
+            m_exposure.Record(b.height, producer, d);
+            m_bonds[producer] = bonds[producer];
+            if (ExceedsBond(m_exposure.Of(producer), bonds[producer])) {
+                ++m_stats.exposure_breaches;
+            }
+        }
+        m_exposure.Advance(b.height + 1);
+    }
     auto cb = std::make_shared<core::CertifiedBlock>();
     cb->block = b;
     cb->commit_view = commit_view;
@@ -1096,6 +1183,7 @@ void Engine::ForgetMicro(const std::shared_ptr<const core::MicroBlock>& m) {
     // keeps its own pointer while within chain_memory.
     m_micro.erase(m->hash);
     m_sampled.erase(m->hash);
+    m_fully_verified.erase(m->hash);
 }
 
 void Engine::TrimMemory() {

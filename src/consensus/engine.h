@@ -22,6 +22,7 @@
 #include <consensus/application.h>
 #include <consensus/block_rules.h>
 #include <consensus/election.h>
+#include <consensus/exposure.h>
 #include <consensus/messages.h>
 #include <consensus/params.h>
 #include <consensus/round.h>
@@ -31,6 +32,7 @@
 #include <util/log.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +50,17 @@ struct EngineOptions {
     // Final blocks (and their MicroBlocks) kept in memory to help laggards;
     // 0 keeps all (the simulator). A node serves older ones from its disk.
     uint64_t chain_memory = 0;
+    // Negative control only (the simulator's --no-exposure-bound): the
+    // exposure bound of pob.md §7.5 is accounted but never switches a
+    // producer to full verification, so its breach must be reported.
+    bool enforce_exposure_bound = true;
+    // Negative control only: no PersistProducer effects, so a believable
+    // validator restarted inside an epoch reuses its seqs (pob.md §9).
+    bool persist_producer = true;
+    // TEST ONLY (end-to-end fraud tests): alters each MicroBlock this node
+    // produces before it is sealed and signed, e.g. to pack a forged
+    // transaction as a cheating producer would. Unset in every real node.
+    std::function<void(core::MicroBlock&)> test_only_alter_micro = nullptr;
 };
 
 // What one SyncResponse did (Engine::ApplySync). The driver maps the
@@ -78,6 +91,12 @@ struct EngineStats {
     uint64_t view_changes = 0;
     uint64_t proposals_rejected = 0;
     uint64_t bad_messages = 0;
+    // pob.md §7.5: MicroBlocks this replica checked in full because their
+    // producer was past its exposure bound, and final blocks in which some
+    // producer's unverified exposure exceeded its bond (0 unless the bound
+    // is off).
+    uint64_t micros_fully_verified = 0;
+    uint64_t exposure_breaches = 0;
 };
 
 class Engine {
@@ -92,7 +111,8 @@ class Engine {
     // takes back the persisted safety state. Call instead of Start.
     Effects Restore(const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
                     const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
-                    const std::optional<SafetyState>& safety, TimePoint now);
+                    const std::optional<SafetyState>& safety, TimePoint now,
+                    const std::optional<ProducerState>& producer = std::nullopt);
     // The same in steps, so a long chain need not be in memory at once:
     // BeginRestore, RestoreBlocks for consecutive chunks (each block with the
     // MicroBlocks it references), then EndRestore.
@@ -100,7 +120,9 @@ class Engine {
     util::Status RestoreBlocks(
         const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
         const std::vector<std::shared_ptr<const core::MicroBlock>>& micros, TimePoint now);
-    Effects EndRestore(const std::optional<SafetyState>& safety, TimePoint now);
+    // `producer`: the last PersistProducer record, if any (pob.md §9).
+    Effects EndRestore(const std::optional<SafetyState>& safety, TimePoint now,
+                       const std::optional<ProducerState>& producer = std::nullopt);
 
     Effects OnMessage(const NodeId& from, const Message& msg, TimePoint now);
     Effects OnTimeout(const TimerId& timer, TimePoint now);
@@ -137,6 +159,10 @@ class Engine {
     size_t micros_in_memory() const { return m_micro.size(); }
     // MicroBlocks the final chain references (for a restart from disk).
     std::vector<std::shared_ptr<const core::MicroBlock>> FinalMicros() const;
+    // pob.md §7.5: unverified exposure per producer (the last audit_window
+    // final heights) and, per producer, the bond it was last held to.
+    const ExposureLedger& exposure() const { return m_exposure; }
+    const std::map<std::string, int64_t>& exposure_bonds() const { return m_bonds; }
     // The owner of a publisher's transactions now; nullopt = the normal
     // league (fallback).
     std::optional<std::string> OwnerOf(const std::string& publisher) const;
@@ -147,6 +173,14 @@ class Engine {
     void ProduceMicro(TimePoint now);
     void HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> mb, TimePoint now);
     void SampleMicro(const core::MicroBlock& mb);
+    // The fraud proof for mb's transaction i (found invalid): gossiped, and
+    // the MicroBlock marked failed here.
+    void ReportFraud(const core::MicroBlock& mb, size_t i);
+    // pob.md §7.5: the producers of `v` whose exposure would pass their bond
+    // with this block (empty when the bound is off), from committed state.
+    std::set<std::string> OverBound(const Validated& v);
+    // Checks every transaction of mb (once per MicroBlock).
+    void FullyVerify(const core::MicroBlock& mb);
     void RequestMicroGap(const std::string& producer, uint64_t seq);
     void AddEvidence(std::shared_ptr<const core::Evidence> ev, bool gossip);
     const Committee* CommitteeForEpoch(uint64_t epoch) const;
@@ -229,6 +263,9 @@ class Engine {
     std::map<std::string, TimePoint> m_last_micro_time;
     std::map<crypto::Hash256, crypto::Hash256> m_micro_failed;  // micro hash → my fraud proof id
     std::set<crypto::Hash256> m_sampled;
+    std::set<crypto::Hash256> m_fully_verified;  // MicroBlocks checked in full (pob.md §7.5)
+    ExposureLedger m_exposure;
+    std::map<std::string, int64_t> m_bonds;  // producer → bond at its last exposure
     std::deque<std::shared_ptr<const core::MicroBlock>> m_future_micros;
 
     // Evidence not yet final (valid when added), by id.

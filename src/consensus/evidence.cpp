@@ -58,21 +58,52 @@ util::Status CheckVote(const core::SignedVote& v, const Committee& c,
 
 }  // namespace
 
-util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committee,
-                              Application& app, const crypto::Verifier& verifier) {
+util::Status CheckEvidenceShape(const core::Evidence& ev) {
     switch (ev.kind) {
         case core::EvidenceKind::kFraud: {
             const auto& f = ev.fraud;
-            IOST_TRY(CheckBelievableSigned(f.header, f.producer_sig, committee, verifier));
             if (f.tx_hashes.size() != f.header.tx_count) {
                 return util::Err("fraud proof: tx list length differs from the header");
-            }
-            if (core::MerkleRoot(f.tx_hashes) != f.header.tx_root) {
-                return util::Err("fraud proof: tx list does not match the signed tx_root");
             }
             if (f.index >= f.tx_hashes.size() || f.tx.Hash() != f.tx_hashes[f.index]) {
                 return util::Err("fraud proof: transaction is not in the MicroBlock");
             }
+            if (core::MerkleRoot(f.tx_hashes) != f.header.tx_root) {
+                return util::Err("fraud proof: tx list does not match the signed tx_root");
+            }
+            return util::Ok();
+        }
+        case core::EvidenceKind::kMicroEquivocation: {
+            const auto& m = ev.micro;
+            if (m.a.producer != m.b.producer || m.a.epoch != m.b.epoch || m.a.seq != m.b.seq) {
+                return util::Err("equivocation: headers are not for one (producer, epoch, seq)");
+            }
+            if (m.a.Hash() == m.b.Hash()) return util::Err("equivocation: headers are identical");
+            return util::Ok();
+        }
+        case core::EvidenceKind::kVoteEquivocation: {
+            const auto& v = ev.vote;
+            if (v.a.voter != v.b.voter || v.a.kind != v.b.kind || v.a.height != v.b.height ||
+                v.a.view != v.b.view) {
+                return util::Err(
+                    "vote equivocation: votes are not for one (voter, kind, height, view)");
+            }
+            if (v.a.block_hash == v.b.block_hash) {
+                return util::Err("vote equivocation: both votes are for one block");
+            }
+            return util::Ok();
+        }
+    }
+    return util::Err("evidence: unknown kind");
+}
+
+util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committee,
+                              Application& app, const crypto::Verifier& verifier) {
+    IOST_TRY(CheckEvidenceShape(ev));  // cheap checks first: hashing, no signatures
+    switch (ev.kind) {
+        case core::EvidenceKind::kFraud: {
+            const auto& f = ev.fraud;
+            IOST_TRY(CheckBelievableSigned(f.header, f.producer_sig, committee, verifier));
             // pob.md §7.1: fraud is a fact about bytes. A transaction whose
             // signatures verify against the keys they name is not fraud, even
             // if its permissions or funds fail in today's state (the publisher
@@ -87,24 +118,12 @@ util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committ
         }
         case core::EvidenceKind::kMicroEquivocation: {
             const auto& m = ev.micro;
-            if (m.a.producer != m.b.producer || m.a.epoch != m.b.epoch || m.a.seq != m.b.seq) {
-                return util::Err("equivocation: headers are not for one (producer, epoch, seq)");
-            }
-            if (m.a.Hash() == m.b.Hash()) return util::Err("equivocation: headers are identical");
             IOST_TRY(CheckBelievableSigned(m.a, m.sig_a, committee, verifier));
             IOST_TRY(CheckBelievableSigned(m.b, m.sig_b, committee, verifier));
             return util::Ok();
         }
         case core::EvidenceKind::kVoteEquivocation: {
             const auto& v = ev.vote;
-            if (v.a.voter != v.b.voter || v.a.kind != v.b.kind || v.a.height != v.b.height ||
-                v.a.view != v.b.view) {
-                return util::Err(
-                    "vote equivocation: votes are not for one (voter, kind, height, view)");
-            }
-            if (v.a.block_hash == v.b.block_hash) {
-                return util::Err("vote equivocation: both votes are for one block");
-            }
             IOST_TRY(CheckVote(v.a, committee, verifier));
             IOST_TRY(CheckVote(v.b, committee, verifier));
             return util::Ok();

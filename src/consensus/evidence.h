@@ -29,6 +29,13 @@ bool MustVerifyAlways(const core::Tx& tx);
 // caller has found that transaction's bytes invalid: samplers, auditors).
 core::Evidence MakeFraudProof(const core::MicroBlock& mb, uint32_t index);
 
+// The checks of ValidateEvidence that need no key and no state: lengths,
+// the Merkle root of a fraud proof's hash list, the transaction's place in
+// it, and that an equivocation names one slot with two different messages.
+// Hashing only, so a node runs it on every piece of evidence from a peer
+// before any signature check (docs/pob.md §7.4: cheap checks first).
+util::Status CheckEvidenceShape(const core::Evidence& ev);
+
 // `committee` is the committee of the evidence's epoch (for MicroBlock
 // evidence the header's epoch, for vote equivocation the votes' height).
 util::Status ValidateEvidence(const core::Evidence& ev, const Committee& committee,

@@ -110,6 +110,19 @@ struct Broadcast {  // to every peer
 struct PersistSafety {
     SafetyState state;
 };
+// pob.md §9: the last MicroBlock this believable validator signed. Made
+// durable before any later effect (the MicroBlock's broadcast follows), so a
+// restart inside the epoch resumes after it instead of signing a second
+// MicroBlock with a seq it used already (equivocation, §7.2).
+struct ProducerState {
+    uint64_t epoch = 0;
+    uint64_t seq = 0;
+    crypto::Hash256 hash{};
+    friend bool operator==(const ProducerState&, const ProducerState&) = default;
+};
+struct PersistProducer {
+    ProducerState state;
+};
 struct Finalize {
     std::shared_ptr<const core::CertifiedBlock> block;
     std::vector<crypto::Hash256> executed_txs;  // in order
@@ -130,7 +143,8 @@ struct Punish {
     uint64_t height = 0;
     std::vector<crypto::Hash256> compensated_txs;
 };
-using Effect = std::variant<Send, Broadcast, PersistSafety, Finalize, SetTimer, Punish>;
+using Effect =
+    std::variant<Send, Broadcast, PersistSafety, PersistProducer, Finalize, SetTimer, Punish>;
 using Effects = std::vector<Effect>;
 
 }  // namespace iost::consensus

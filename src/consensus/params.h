@@ -34,6 +34,11 @@ struct Params {
     // heights, so that a slashable validator cannot withdraw first. 0 = as
     // long as the epoch's committee is known (current and previous epoch).
     uint64_t fraud_window = 0;
+    // pob.md §7.5: final heights a believable producer's transactions count
+    // as unverified exposure (the time auditors are given to prove a
+    // forgery). Must not exceed recheck_window, so that a slash repays every
+    // transaction still in the window at once. 0 = no exposure bound.
+    uint64_t audit_window = 20;
     uint64_t dedup_window = 1'000;  // final heights whose tx hashes stay known
     uint32_t max_txs_per_micro = 500;
     uint32_t max_direct_txs = 2'000;

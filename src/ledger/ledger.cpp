@@ -792,6 +792,14 @@ std::vector<std::string> TokenSymbols(const StateReader& state) {
     return {std::string(kIost), std::string(native::kRam)};
 }
 
+int64_t BondedStake(const StateReader& state, std::string_view validator) {
+    const int64_t stake =
+        std::max<int64_t>(0, ReadI64(state, schema::VoteKey(validator, validator)));
+    const int64_t pledge =
+        std::max<int64_t>(0, ReadI64(state, schema::GasPledgeKey(validator, validator)));
+    return stake > INT64_MAX - pledge ? INT64_MAX : stake + pledge;
+}
+
 std::vector<schema::TokenDebit> TxDebits(const StateReader& state, const crypto::Hash256& tx_hash) {
     auto raw = state.Get(schema::TxDebitsKey(tx_hash));
     if (!raw) return {};

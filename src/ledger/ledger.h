@@ -207,6 +207,10 @@ int64_t CompensationPoolBalance(const StateReader& state);
 int64_t CompensationPoolBalance(const StateReader& state, std::string_view token);
 // Every token symbol the chain knows (iost, ram and every created one).
 std::vector<std::string> TokenSymbols(const StateReader& state);
+// What a slash of `validator` is sure to take (docs/pob.md §7.5), IOST raw:
+// its own stake (its vote for itself) plus its own gas pledge. Both leave
+// only through a multi-day freeze, which a slash still takes.
+int64_t BondedStake(const StateReader& state, std::string_view validator);
 // The token debits recorded for an executed transaction (empty: none, or
 // pruned after fraud_window).
 std::vector<schema::TokenDebit> TxDebits(const StateReader& state, const crypto::Hash256& tx_hash);

@@ -164,8 +164,17 @@ consensus::ExecResult LedgerApp::Execute(const consensus::ExecInput& in) {
     consensus::ExecResult r;
     r.state_root = it->second.result.state_root;
     r.receipt_root = it->second.receipt_root;
+    r.tx_debits.reserve(it->second.result.outcomes.size());
     for (const auto& o : it->second.result.outcomes) {
         if (!o.executed || !o.receipt.ok()) ++r.failed_txs;
+        // pob.md §7.5: summed per token, ordered by token.
+        std::map<std::string, int64_t> per_token;
+        for (const auto& d : o.debits) {
+            int64_t& sum = per_token[d.token];
+            sum = d.amount > INT64_MAX - sum ? INT64_MAX : sum + d.amount;
+        }
+        auto& out = r.tx_debits.emplace_back();
+        for (const auto& [token, amount] : per_token) out.push_back({token, amount});
     }
     return r;
 }
@@ -206,6 +215,10 @@ std::vector<consensus::Candidate> LedgerApp::Candidates() {
         out.push_back(std::move(c));
     }
     return out;
+}
+
+int64_t LedgerApp::BondedStake(const std::string& validator) {
+    return ledger::BondedStake(m_view, validator);
 }
 
 void LedgerApp::BeginReplay(const ledger::WriteSet& genesis_writes) {

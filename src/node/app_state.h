@@ -105,6 +105,7 @@ class LedgerApp final : public consensus::Application {
     consensus::ExecResult Execute(const consensus::ExecInput& in) override;
     void Commit(const consensus::ExecInput& in, const consensus::ExecResult& result) override;
     std::vector<consensus::Candidate> Candidates() override;
+    int64_t BondedStake(const std::string& validator) override;
 
     // --- replay (restart) ---
     void BeginReplay(const ledger::WriteSet& genesis_writes);

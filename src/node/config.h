@@ -14,10 +14,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace iost::core {
+struct MicroBlock;
+}  // namespace iost::core
 
 namespace iost::node {
 
@@ -79,6 +84,10 @@ struct NodeConfig {
     // number. Unset: all on an observer, 2000 on a validator.
     std::optional<double> audit_txs_per_sec;  // < 0 = off, 0 = all
     bool storage_sync = true;                 // fsync each final block (off: benchmarks only)
+    // TEST ONLY, never set from a config file: a believable validator alters
+    // each MicroBlock it produces before signing it (an end-to-end fraud test
+    // packs a forged transaction this way; consensus::EngineOptions).
+    std::function<void(core::MicroBlock&)> test_only_alter_micro = nullptr;
 };
 
 // Parses YAML text; `base_dir` resolves relative paths ("" keeps them).

@@ -189,6 +189,14 @@ util::Status Driver::InitOrRestore() {
         if (!s) return util::Err("safety record: " + s.error().message);
         safety = std::move(*s);
     }
+    std::optional<consensus::ProducerState> producer;
+    auto prec = m_safety.Load(util::AsBytes(ProducerRecordKey(m_opt.engine.id)));
+    if (!prec) return util::ErrOf(prec.error());
+    if (*prec) {
+        auto p = DecodeProducer(**prec);
+        if (!p) return util::Err("producer record: " + p.error().message);
+        producer = *p;
+    }
     m_log.Info("restoring {} blocks from the data dir, replaying from genesis", head->height);
     const auto t0 = std::chrono::steady_clock::now();
     m_app.BeginReplay(m_genesis.writes);
@@ -212,7 +220,7 @@ util::Status Driver::InitOrRestore() {
             micros.clear();
         }
     }
-    Effects effects = m_engine->EndRestore(safety, now);
+    Effects effects = m_engine->EndRestore(safety, now, producer);
     IOST_TRY(m_app.EndReplay(head->height, FromHash32(head->state_root)));
     if (m_engine->height() != head->height) {
         return util::Err("the engine restored to height " + std::to_string(m_engine->height()) +
@@ -338,6 +346,21 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
         return;
     }
     const PeerIdentity from = IdentityOf(peer);
+    if (const auto* e = std::get_if<consensus::EvidenceMsg>(&*decoded); e && e->evidence) {
+        // docs/pob.md §7.4: cheap checks before the engine's signature
+        // checks, and before relaying (a bogus piece must not travel).
+        std::string why;
+        const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count();
+        const auto verdict = m_evidence_gate.Admit(from.name, *e->evidence, now_ns, &why);
+        if (verdict == EvidenceVerdict::kRateLimited && m_host) {
+            m_host->Penalize(peer, net::Misbehaviour::kFlood, "evidence over its rate limit");
+        } else if (verdict == EvidenceVerdict::kMalformed && m_host) {
+            m_host->Penalize(peer, net::Misbehaviour::kInvalidMessage, why);
+        }
+        if (verdict != EvidenceVerdict::kPass) return;
+    }
     if (auto* t = std::get_if<consensus::TxMsg>(&*decoded)) {
         if (m_verify_backlog.load() >= m_opt.max_verify_backlog) return;
         ++m_verify_backlog;
@@ -510,6 +533,11 @@ void Driver::Perform(Effects effects) {
                 using T = std::decay_t<decltype(x)>;
                 if constexpr (std::is_same_v<T, consensus::PersistSafety>) {
                     safety = std::move(x.state);
+                } else if constexpr (std::is_same_v<T, consensus::PersistProducer>) {
+                    // Durable now: the MicroBlock's broadcast comes next.
+                    auto st = m_safety.Save(util::AsBytes(ProducerRecordKey(m_opt.engine.id)),
+                                            EncodeProducer(x.state));
+                    if (!st) Halt("cannot persist the producer record: " + st.error().message);
                 } else if constexpr (std::is_same_v<T, consensus::Send>) {
                     FlushSafety(safety);
                     if (!m_halted.load()) SendTo(x.to, x.msg);

@@ -40,6 +40,7 @@
 #include <net/peer_manager.h>
 #include <node/app_state.h>
 #include <node/auditor.h>
+#include <node/evidence_gate.h>
 #include <node/mempool.h>
 #include <node/packed_index.h>
 #include <node/sync.h>
@@ -325,6 +326,9 @@ class Driver {
     // Evidence ids submitted through SubmitEvidence (duplicates are refused).
     std::mutex m_evidence_mu;
     std::set<crypto::Hash256> m_evidence_seen;
+    // Evidence from peers: rate limit, duplicates, shape — before any
+    // signature check or relay (docs/pob.md §7.4).
+    EvidenceGate m_evidence_gate;
 
     // Validator id ↔ node key (read by the net thread).
     mutable std::mutex m_dir_mu;

@@ -132,6 +132,7 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     dopt.engine.params = ParamsFrom(genesis, config);
     dopt.engine.genesis_hash = n->m_genesis_hash;
     dopt.engine.genesis_time = genesis.timestamp_ns;
+    dopt.engine.test_only_alter_micro = config.test_only_alter_micro;
     dopt.chain_id = genesis.chain_id;
     dopt.genesis_hash = n->m_genesis_hash;
     dopt.verify_threads = config.verify_threads;

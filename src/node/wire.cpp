@@ -23,6 +23,7 @@ using util::Status;
 namespace {
 
 constexpr uint8_t kSafetyVersion = 1;
+constexpr uint8_t kProducerVersion = 1;
 
 void PutU64(Encoder& e, uint64_t v) { e.WriteInt64(static_cast<int64_t>(v)); }
 Result<uint64_t> GetU64(Decoder& d) {
@@ -447,6 +448,35 @@ Result<consensus::SafetyState> DecodeSafety(util::ByteView b) {
     if (has_locked) WIRE_TRY_ASSIGN(s.locked, GetPrepared(d));
     IOST_TRY(d.ExpectEnd());
     return s;
+}
+
+util::Bytes EncodeProducer(const consensus::ProducerState& s) {
+    Encoder e(64);
+    e.WriteByte(kProducerVersion);
+    PutU64(e, s.epoch);
+    PutU64(e, s.seq);
+    PutHash(e, s.hash);
+    return e.Take();
+}
+
+Result<consensus::ProducerState> DecodeProducer(util::ByteView b) {
+    Decoder d(b);
+    auto ver = d.ReadByte();
+    if (!ver) return Err("producer record: empty");
+    if (*ver != kProducerVersion)
+        return Err("producer record: unknown version " + std::to_string(*ver));
+    consensus::ProducerState s;
+    WIRE_TRY_ASSIGN(s.epoch, GetU64(d));
+    WIRE_TRY_ASSIGN(s.seq, GetU64(d));
+    WIRE_TRY_ASSIGN(s.hash, GetHash(d, "producer record hash"));
+    IOST_TRY(d.ExpectEnd());
+    return s;
+}
+
+// A key no validator id can collide with (ids are IOST account names:
+// [a-z0-9_], no '/').
+std::string ProducerRecordKey(const std::string& validator_id) {
+    return "producer/" + validator_id;
 }
 
 }  // namespace iost::node

@@ -63,5 +63,10 @@ std::vector<util::Bytes> EncodeForNetwork(const consensus::Message& m, size_t ma
 // The SafetyStore record (version byte first).
 util::Bytes EncodeSafety(const consensus::SafetyState& s);
 util::Result<consensus::SafetyState> DecodeSafety(util::ByteView b);
+// The last signed MicroBlock's record (docs/pob.md §9), kept in the
+// SafetyStore under ProducerRecordKey(id).
+util::Bytes EncodeProducer(const consensus::ProducerState& s);
+util::Result<consensus::ProducerState> DecodeProducer(util::ByteView b);
+std::string ProducerRecordKey(const std::string& validator_id);
 
 }  // namespace iost::node

@@ -55,12 +55,14 @@ const char* FaultName(Fault f) {
             return "key-changer";
         case Fault::kFramer:
             return "framer";
+        case Fault::kCrashBelievable:
+            return "crash-believable";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kFramer); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kCrashBelievable); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -130,13 +132,30 @@ struct Instance {
     std::shared_ptr<crypto::Signer> signer;
     std::vector<std::shared_ptr<const core::CertifiedBlock>> disk_blocks;
     std::optional<consensus::SafetyState> disk_safety;
+    std::optional<consensus::ProducerState> disk_producer;  // PersistProducer (pob.md §9)
     std::vector<std::shared_ptr<const core::MicroBlock>> disk_micros;
     consensus::TimerBook timers;  // the driver's rule (consensus/timers.h)
     // Rewritten MicroBlocks of a Byzantine producer: original hash → sent version(s).
     std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> rewrite_a, rewrite_b;
+    // docs/pob.md §7.5, as this node's final chain shows it: forged final
+    // transactions not repaid yet (tx → forger, IOST raw debited), the sum
+    // per forger, and each forger's bond at its last block before a slash.
+    std::map<crypto::Hash256, std::pair<std::string, int64_t>> at_risk;
+    std::map<std::string, int64_t> at_risk_sum;
+    std::map<std::string, int64_t> bond_seen;
 };
 
-enum class EvKind { kDeliver, kTimer, kLoad, kFaultStart, kHeal, kEnd, kKeyChange, kFrame };
+enum class EvKind {
+    kDeliver,
+    kTimer,
+    kLoad,
+    kFaultStart,
+    kHeal,
+    kEnd,
+    kKeyChange,
+    kFrame,
+    kRestart,  // crash-believable: the victim comes back
+};
 
 struct Event {
     int64_t t = 0;
@@ -197,6 +216,7 @@ class Simulation {
     double Uniform() { return static_cast<double>(m_rng() >> 11) * (1.0 / 9007199254740992.0); }
     uint64_t Below(uint64_t n) { return n == 0 ? 0 : m_rng() % n; }
     void Violation(std::string what);
+    void CheckExposure(Instance& in, const consensus::Finalize& f);
     void Trace(uint64_t a, uint64_t b, const crypto::Hash256* h = nullptr);
     void OnFinal(Instance& in, const consensus::Finalize& f);
     void OnPunish(Instance& in, const consensus::Punish& p);
@@ -215,7 +235,8 @@ class Simulation {
     std::map<std::string, uint64_t> m_key_gen;              // active-key changes per user
     std::vector<std::string> m_holders;  // every account IOST can be held by (conservation)
     int64_t m_initial_held = 0;
-    size_t m_auditor = SIZE_MAX;  // instance index of the auditing node
+    size_t m_auditor = SIZE_MAX;    // instance index of the auditing node
+    std::vector<size_t> m_restart;  // crashed instances that kRestart brings back
     // MicroBlocks a framer received, newest last (bounded).
     std::deque<std::shared_ptr<const core::MicroBlock>> m_framer_micros;
     std::map<std::string, int64_t> m_key_changed_at;       // user → time of its last key change
@@ -338,11 +359,13 @@ void Simulation::StartEngine(Instance& in, bool restore) {
     opt.params = m_params;
     opt.genesis_hash = in.app->genesis_hash();
     opt.genesis_time = kGenesisTime;
+    opt.enforce_exposure_bound = m_cfg.exposure_bound;
     in.engine =
         std::make_unique<Engine>(opt, *in.signer, m_verifier, in.app->app(), util::Logger::Null());
     in.timers.Reset();  // a restarted node's old timers died with it
-    Effects fx = restore ? in.engine->Restore(in.disk_blocks, in.disk_micros, in.disk_safety,
-                                              kGenesisTime + m_now)
+    Effects fx = restore ? in.engine->Restore(
+                               in.disk_blocks, in.disk_micros, in.disk_safety, kGenesisTime + m_now,
+                               m_cfg.producer_record ? in.disk_producer : std::nullopt)
                          : in.engine->Start(kGenesisTime + m_now);
     Apply(in, std::move(fx));
 }
@@ -460,7 +483,8 @@ core::Tx Simulation::MakeForged(const Instance& forger, int64_t now, bool* ok) {
     tx.gas_limit = 100'000'000;
     tx.chain_id = m_genesis.chain_id;
     tx.actions.push_back({"token.iost", "transfer",
-                          "[\"iost\",\"" + victim + "\",\"" + forger.id + "\",\"1000\",\"forged " +
+                          "[\"iost\",\"" + victim + "\",\"" + forger.id + "\",\"" +
+                              std::to_string(m_cfg.forge_amount_iost) + "\",\"forged " +
                               std::to_string(m_res.forged_injected) + "\"]"});
     tx.amount_limit.push_back({"*", "unlimited"});
     tx.publisher = victim;
@@ -636,6 +660,7 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
         Violation("IOST held by all accounts changed at height " + std::to_string(b.height) +
                   " on " + in.id);
     }
+    CheckExposure(in, f);
     // Only forged transactions are ever paid back (a user whose honest tx
     // was called forged would gain what it spent).
     for (const auto& c : b.compensated) {
@@ -643,6 +668,49 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
             Violation("height " + std::to_string(b.height) + ": honest tx " + HashShort(c.tx_hash) +
                       " compensated");
         }
+    }
+}
+
+void Simulation::CheckExposure(Instance& in, const consensus::Finalize& f) {
+    // docs/pob.md §7.5, checked from what the simulator knows (which
+    // transactions are forged), not from the engine's own accounting: the
+    // IOST that one forger's final forged transactions took and that is not
+    // repaid yet never exceeds that forger's bond (what its slash is sure to
+    // put in the pool).
+    const auto& b = f.block->block;
+    for (const auto& c : b.compensated) {
+        auto it = in.at_risk.find(c.tx_hash);
+        if (it == in.at_risk.end()) continue;
+        in.at_risk_sum[it->second.first] -= it->second.second;
+        in.at_risk.erase(it);
+    }
+    for (const auto& h : f.executed_txs) {
+        auto forger = m_forged.find(h);
+        if (forger == m_forged.end()) continue;
+        int64_t took = 0;
+        for (const auto& d : ledger::TxDebits(in.app->state(), h)) {
+            if (d.token == "iost") took += d.amount;
+        }
+        if (took <= 0 || !in.at_risk.emplace(h, std::make_pair(forger->second, took)).second)
+            continue;
+        in.at_risk_sum[forger->second] += took;
+    }
+    for (const auto& [forger, sum] : in.at_risk_sum) {
+        // The bound is about a producer not caught yet; once slashed, its
+        // victims' repayment is what the end-of-run checks verify (every
+        // forged final tx repaid exactly, the pool never short).
+        if (sum <= 0 || in.engine->IsSlashed(forger)) continue;
+        in.bond_seen[forger] = ledger::BondedStake(in.app->state(), forger);
+        m_res.max_forged_at_risk = std::max(m_res.max_forged_at_risk, sum);
+        if (sum > in.bond_seen[forger]) {
+            Violation("height " + std::to_string(b.height) + " on " + in.id + ": " + forger +
+                      "'s unrepaid forged debits " + std::to_string(sum) + " exceed its bond " +
+                      std::to_string(in.bond_seen[forger]));
+        }
+    }
+    if (in.engine->stats().exposure_breaches > 0) {
+        Violation("height " + std::to_string(b.height) + " on " + in.id +
+                  ": a producer's unverified exposure exceeded its bond");
     }
 }
 
@@ -666,6 +734,8 @@ void Simulation::Apply(Instance& in, Effects effects) {
                     Route(in, std::nullopt, x.msg);
                 } else if constexpr (std::is_same_v<T, consensus::PersistSafety>) {
                     in.disk_safety = x.state;
+                } else if constexpr (std::is_same_v<T, consensus::PersistProducer>) {
+                    in.disk_producer = x.state;
                 } else if constexpr (std::is_same_v<T, consensus::Finalize>) {
                     OnFinal(in, x);
                 } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
@@ -690,6 +760,27 @@ void Simulation::FaultStart() {
             for (auto& in : m_inst) in->group = static_cast<int>(Below(2));
         } else if (f == Fault::kAsymmetric) {
             m_inst[Below(m_inst.size())]->deaf = true;
+        } else if (f == Fault::kCrashBelievable) {
+            // An honest believable validator crashes inside the epoch and
+            // is back before it is declared silent (pob.md §9).
+            const Instance* ref = nullptr;
+            for (const auto& in : m_inst) {
+                if (in->alive && in->engine && !ref) ref = in.get();
+            }
+            if (!ref) continue;
+            for (const auto& c : ref->engine->committee().believable) {
+                auto it = std::find_if(m_inst.begin(), m_inst.end(),
+                                       [&](const auto& in) { return in->id == c.id; });
+                if (it == m_inst.end() || (*it)->byzantine || !(*it)->alive) continue;
+                Instance& in = **it;
+                in.alive = false;
+                in.disk_micros = in.engine->FinalMicros();
+                in.engine.reset();
+                in.app.reset();
+                m_restart.push_back(in.index);
+                Push(At(m_now + 500 * kMs, EvKind::kRestart));
+                break;
+            }
         } else if (f == Fault::kCrashPrimary) {
             // Crash whoever is the primary right now (it keeps its disk).
             const auto& ref = *m_inst.front()->engine;
@@ -734,6 +825,7 @@ void Simulation::Finish() {
         lo = std::min(lo, in->engine->height());
         if (!ref || in->engine->height() > ref->engine->height()) ref = in.get();
         m_res.view_changes += in->engine->stats().view_changes;
+        m_res.micros_fully_verified += in->engine->stats().micros_fully_verified;
     }
     m_res.final_height = lo == UINT64_MAX ? 0 : lo;
     if (!ref) return;
@@ -959,6 +1051,15 @@ SimResult Simulation::Run() {
             case EvKind::kHeal:
                 Heal();
                 break;
+            case EvKind::kRestart:
+                for (size_t i : m_restart) {
+                    Instance& in = *m_inst[i];
+                    if (in.alive) continue;
+                    in.alive = true;
+                    StartEngine(in, /*restore=*/true);
+                }
+                m_restart.clear();
+                break;
             case EvKind::kEnd:
                 break;
         }
@@ -978,7 +1079,9 @@ std::string SimResult::ToJson() const {
       << ",\"forged_detected\":" << forged_detected << ",\"forged_final\":" << forged_final
       << ",\"forged_final_compensated\":" << forged_final_compensated
       << ",\"forged_escaped\":" << forged_escaped << ",\"forged_by_audit\":" << forged_by_audit
-      << ",\"key_changes\":" << key_changes << ",\"framing_attempts\":" << framing_attempts
+      << ",\"micros_fully_verified\":" << micros_fully_verified
+      << ",\"max_forged_at_risk\":" << max_forged_at_risk << ",\"key_changes\":" << key_changes
+      << ",\"framing_attempts\":" << framing_attempts
       << ",\"compensation_pool\":" << compensation_pool
       << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
@@ -1006,6 +1109,9 @@ std::string ReplayCommand(const SimConfig& c) {
     if (c.negative_control) o << " --negative-control";
     if (c.no_compensation) o << " --no-compensation";
     if (!c.auditor) o << " --no-auditor";
+    if (!c.producer_record) o << " --no-producer-record";
+    if (c.forge_amount_iost != 1'000) o << " --forge-amount " << c.forge_amount_iost;
+    if (!c.exposure_bound) o << " --no-exposure-bound";
     return o.str();
 }
 
@@ -1026,6 +1132,19 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kKeyChanger, F::kFramer},
             {F::kForger, F::kKeyChanger, F::kFramer},
             {F::kForger, F::kKeyChanger, F::kCrashPrimary}};
+}
+
+std::vector<std::vector<Fault>> FraudMixes() {
+    std::vector<std::vector<Fault>> out;
+    for (auto& mix : FaultMixes()) {
+        for (Fault f : mix) {
+            if (f == Fault::kForger || f == Fault::kKeyChanger || f == Fault::kFramer) {
+                out.push_back(mix);
+                break;
+            }
+        }
+    }
+    return out;
 }
 
 std::string TraceHex(const crypto::Hash256& trace) {

@@ -41,6 +41,11 @@ enum class Fault {
     // proofs for their MicroBlocks' transactions of users who changed keys
     // since (valid under a state-based fraud rule, refused under the bytes rule).
     kFramer,
+    // A believable validator crashes (keeping its disk) and restarts 500 ms
+    // later, inside the epoch: it must resume its MicroBlock seqs after the
+    // last one it signed, never sign a second one with a used seq
+    // (docs/pob.md §9) — or the honest node is slashed for equivocation.
+    kCrashBelievable,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -71,6 +76,18 @@ struct SimConfig {
     int64_t fault_start_ms = 2'000;
     int64_t heal_ms = 8'000;  // partitions heal / crashed nodes restart at this time
     double forge_rate = 0.5;  // forged txs per forger MicroBlock (probability)
+    // IOST each forged transfer takes from its victim (users hold 10,000,000;
+    // a validator's bond is 1,010,000: stake + gas pledge). Above the bond a
+    // single forgery is past the exposure bound (docs/pob.md §7.5).
+    int64_t forge_amount_iost = 1'000;
+    // docs/pob.md §7.5 on; off is a negative control: with forged transfers
+    // larger than the bond, a forger's unrepaid forged debits exceed its bond
+    // and must be reported as a violation.
+    bool exposure_bound = true;
+    // docs/pob.md §9 on; off is a negative control: a believable validator
+    // restarted inside the epoch forgets its last seq (crash-believable must
+    // then get it slashed for equivocation, a violation).
+    bool producer_record = true;
     // No forging, key changes or framing in the last quiet_end_ms of a run, so
     // that audits of the last forged transactions land before the end (the
     // end-of-run invariant wants every forged final tx repaid).
@@ -95,8 +112,14 @@ struct SimResult {
     uint64_t forged_detected = 0;  // excluded or compensated or never final after evidence
     uint64_t forged_final = 0;
     uint64_t forged_final_compensated = 0;
-    uint64_t forged_escaped = 0;    // final and took funds, yet not repaid (a violation)
-    uint64_t forged_by_audit = 0;   // fraud proofs the auditor made
+    uint64_t forged_escaped = 0;   // final and took funds, yet not repaid (a violation)
+    uint64_t forged_by_audit = 0;  // fraud proofs the auditor made
+    // docs/pob.md §7.5: MicroBlocks honest replicas checked in full because
+    // their producer was past its exposure bound (sum over honest nodes), and
+    // the largest unrepaid forged debits (IOST raw) one forger had final at
+    // once, on the reference node.
+    uint64_t micros_fully_verified = 0;
+    int64_t max_forged_at_risk = 0;
     uint64_t key_changes = 0;       // active-key changes submitted by users
     uint64_t framing_attempts = 0;  // fraud proofs a framer sent against honest producers
     // Forged tx final → the block that repaid it, on the auditing node (block
@@ -134,6 +157,10 @@ std::vector<std::vector<Fault>> FaultMixes();
 constexpr uint64_t kCiBatchSeedsPerMix = 18;
 SimConfig CiBase(uint64_t seed);
 SimConfig CiBatchConfig(size_t mix, uint64_t k);
+
+// The mixes with a fraud role (forger, key changer or framer): `iost-sim
+// --mix fraud` cycles these (seed s runs FraudMixes()[s mod size]).
+std::vector<std::vector<Fault>> FraudMixes();
 
 // The first 16 hex digits of a trace hash, as printed in ToJson ("trace").
 std::string TraceHex(const crypto::Hash256& trace);

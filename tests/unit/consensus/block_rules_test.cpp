@@ -36,6 +36,7 @@ class StubApp final : public Application {
     }
     void Commit(const ExecInput&, const ExecResult&) override {}
     std::vector<Candidate> Candidates() override { return {}; }
+    int64_t BondedStake(const std::string&) override { return 0; }
 };
 
 // Accepts every signature: the rules' own checks are under test, not crypto.

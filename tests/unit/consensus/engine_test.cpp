@@ -23,6 +23,7 @@ class StubApp final : public Application {
     }
     void Commit(const ExecInput&, const ExecResult&) override { ++commits; }
     std::vector<Candidate> Candidates() override { return m_cands; }
+    int64_t BondedStake(const std::string&) override { return 0; }
     int commits = 0;
 
   private:

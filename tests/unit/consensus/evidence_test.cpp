@@ -22,6 +22,7 @@ class SigApp final : public Application {
     ExecResult Execute(const ExecInput&) override { return {}; }
     void Commit(const ExecInput&, const ExecResult&) override {}
     std::vector<Candidate> Candidates() override { return {}; }
+    int64_t BondedStake(const std::string&) override { return 0; }
 };
 
 core::Tx Transfer(const std::string& from, int n) {

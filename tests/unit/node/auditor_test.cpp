@@ -71,6 +71,7 @@ TEST(Auditor, ProvesTheFirstForgedTransactionOfAMicroBlock) {
         consensus::ExecResult Execute(const consensus::ExecInput&) override { return {}; }
         void Commit(const consensus::ExecInput&, const consensus::ExecResult&) override {}
         std::vector<consensus::Candidate> Candidates() override { return {}; }
+        int64_t BondedStake(const std::string&) override { return 0; }
     } app;
     EXPECT_TRUE(consensus::ValidateEvidence(ev, c, app, crypto::RealVerifier()).ok());
     const AuditorStats s = a.stats();

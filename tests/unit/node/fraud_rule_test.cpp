@@ -36,6 +36,7 @@ class StateBasedRule final : public consensus::Application {
         m_inner.Commit(in, r);
     }
     std::vector<consensus::Candidate> Candidates() override { return m_inner.Candidates(); }
+    int64_t BondedStake(const std::string& v) override { return m_inner.BondedStake(v); }
 
   private:
     consensus::Application& m_inner;

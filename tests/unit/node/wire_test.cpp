@@ -322,5 +322,26 @@ TEST(Wire, Corpus) {
     check("garbage", util::Bytes{9, 0, 0, 0, 200});
 }
 
+// docs/pob.md §9: the last signed MicroBlock's (epoch, seq, hash) survives
+// encoding exactly; a truncated, extended or unknown-version record is refused.
+TEST(Wire, ProducerRecordRoundTrip) {
+    consensus::ProducerState p{7, 123, {}};
+    p.hash[0] = 0xab;
+    p.hash[31] = 0x01;
+    const util::Bytes b = EncodeProducer(p);
+    auto back = DecodeProducer(b);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, p);
+    EXPECT_FALSE(DecodeProducer(util::Bytes(b.begin(), b.end() - 1)).ok());
+    util::Bytes longer = b;
+    longer.push_back(0);
+    EXPECT_FALSE(DecodeProducer(longer).ok());
+    util::Bytes other = b;
+    other[0] = 9;
+    EXPECT_FALSE(DecodeProducer(other).ok());
+    EXPECT_FALSE(DecodeProducer({}).ok());
+    EXPECT_NE(ProducerRecordKey("node0"), "node0");  // never the safety record's key
+}
+
 }  // namespace
 }  // namespace iost::node

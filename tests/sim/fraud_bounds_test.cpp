@@ -1,0 +1,83 @@
+// The simulator checks of docs/pob.md §7.5 (exposure bound) and §9 (a
+// believable validator's MicroBlock seqs survive a restart), each with its
+// negative control: the protection off must be reported as a violation.
+#include <gtest/gtest.h>
+#include <sim.h>
+
+namespace iost::sim {
+namespace {
+
+// A forger whose every forged transfer (2,000,000 IOST from a victim that
+// holds 10,000,000) is larger than its bond (1,000,000 stake + 10,000 gas
+// pledge): one unrepaid forgery already exceeds what its slash is sure to
+// take. Low sampling, so that sampling alone would let many through.
+SimConfig Whale(uint64_t seed) {
+    SimConfig c = CiBase(seed);
+    c.faults = {Fault::kForger};
+    c.sampling_ppm = 50'000;
+    c.forge_amount_iost = 2'000'000;
+    return c;
+}
+
+TEST(FraudBounds, ExposureBoundStopsForgeriesLargerThanTheBond) {
+    uint64_t fully_verified = 0, injected = 0;
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+        const SimConfig c = Whale(seed);
+        const SimResult r = RunSimulation(c);
+        EXPECT_EQ(r.safety_violations, 0u) << r.ToJson() << "\n" << ReplayCommand(c);
+        // Past its bound the forger's MicroBlocks are checked by every
+        // replica: no forgery that took funds becomes final.
+        EXPECT_EQ(r.forged_final, 0u) << r.ToJson();
+        EXPECT_EQ(r.max_forged_at_risk, 0) << r.ToJson();
+        fully_verified += r.micros_fully_verified;
+        injected += r.forged_injected;
+    }
+    EXPECT_GT(injected, 0u);
+    EXPECT_GT(fully_verified, 0u);  // the switch to full verification happened
+}
+
+TEST(FraudBounds, NegativeControlNoExposureBoundIsAViolation) {
+    uint64_t runs_with_forged_final = 0;
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+        SimConfig c = Whale(seed);
+        c.exposure_bound = false;
+        const SimResult r = RunSimulation(c);
+        if (r.forged_final == 0) continue;
+        ++runs_with_forged_final;
+        EXPECT_GT(r.safety_violations, 0u) << r.ToJson();
+        EXPECT_GT(r.max_forged_at_risk, 101'000'000'000'000) << r.ToJson();  // > the bond
+    }
+    EXPECT_GT(runs_with_forged_final, 0u);
+}
+
+// A believable validator crashes and is back 500 ms later, inside the epoch
+// (pob.md §9). With its producer record it continues after its last signed
+// MicroBlock: nobody is slashed and all four producers' MicroBlocks are
+// referenced in the second half of the run.
+TEST(FraudBounds, ARestartedBelievableValidatorResumesItsSeqs) {
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+        SimConfig c = CiBase(seed);
+        c.faults = {Fault::kCrashBelievable};
+        const SimResult r = RunSimulation(c);
+        EXPECT_EQ(r.safety_violations, 0u) << r.ToJson() << "\n" << ReplayCommand(c);
+        EXPECT_TRUE(r.slashed.empty()) << r.ToJson();
+        EXPECT_EQ(r.producers_referenced_late, 4u) << r.ToJson();
+    }
+}
+
+// Negative control: without the record the restarted producer starts again
+// at seq 1 — MicroBlocks with seqs it used already (ignored where final, an
+// equivocation where a peer still holds the first one not final) whose chain
+// never links to its final one, so its partition is lost.
+TEST(FraudBounds, NegativeControlNoProducerRecordBreaksTheRestartedChain) {
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+        SimConfig c = CiBase(seed);
+        c.faults = {Fault::kCrashBelievable};
+        c.producer_record = false;
+        const SimResult r = RunSimulation(c);
+        EXPECT_LT(r.producers_referenced_late, 4u) << r.ToJson();
+    }
+}
+
+}  // namespace
+}  // namespace iost::sim
