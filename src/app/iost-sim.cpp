@@ -3,7 +3,8 @@
 // Exit status: 0 when every run kept safety; 1 when any run violated it
 // (with --negative-control the expectation flips: every run must violate;
 // --no-compensation is the other negative control: runs in which a forged
-// transaction became final must then violate);
+// transaction became final must then violate; --no-time-bound is a third:
+// with a skewed primary the chain's time must then run beyond the bound);
 // 2 on bad options. A failing run prints the command that replays it.
 #include <sim.h>
 
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
     app.add_option("--jitter-ms", cfg.jitter_ms, "link jitter");
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
-                   "crash-primary|partition|asymmetric|key-changer|framer (repeatable)");
+                   "crash-primary|partition|asymmetric|key-changer|framer|skewed-primary|"
+                   "clock-skew (repeatable)");
     app.add_option("--mix", mix, "'all': cycle the built-in fault mixes over the seeds");
     app.add_option("--fault-start-ms", cfg.fault_start_ms, "when faults start");
     app.add_option("--heal-ms", cfg.heal_ms, "when partitions heal and crashed nodes restart");
@@ -50,6 +52,13 @@ int main(int argc, char** argv) {
     app.add_flag("--no-compensation", cfg.no_compensation,
                  "negative control: execution never pays compensations; a forged final tx must "
                  "then be reported as a violation");
+    app.add_flag("--no-time-bound", cfg.no_time_bound,
+                 "negative control: replicas accept any block time; a skewed primary's time "
+                 "must then be reported as a violation");
+    app.add_option("--skew-mode", cfg.skew_mode,
+                   "skewed-primary block times: 0 = 5 min ahead, 1 = 5 min behind, 2 = INT64_MAX "
+                   "(default: seed mod 3)")
+        ->check(CLI::Range(-1, 2));
     app.add_flag("--no-auditor", no_auditor, "no node audits final transactions (sampling only)");
     app.add_option("--quiet-end-ms", cfg.quiet_end_ms,
                    "no forging, key changes or framing in the last this many ms");

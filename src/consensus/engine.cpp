@@ -634,7 +634,14 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     b->prev_hash = m_last_hash;
     b->epoch = m_committee.epoch;
     b->view = view;
-    b->time = std::max<int64_t>(now, m_last_time + 1);
+    if (m_opt.block_time_override) {
+        b->time = m_opt.block_time_override(m_last_time, now);
+    } else if (auto t = ProposalTime(m_last_time, now)) {
+        b->time = *t;
+    } else {
+        m_log.Warn("cannot build block {}: the last block's time is INT64_MAX", b->height);
+        return nullptr;
+    }
     b->proposer = m_opt.id;
     std::set<std::string> fallback_now = m_fallback;
     // pob.md §5.4: a producer silent for silent_after falls back.
@@ -744,6 +751,25 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
     if (m_round.proposal_of_view.count(p.view) &&
         m_round.proposal_of_view[p.view] != p.block_hash) {
         return;  // the primary equivocated: keep the first
+    }
+    // pob.md §6.2: a fresh block's time must not run ahead of our clock by
+    // more than the drift; checked before executing it (a Byzantine time
+    // never reaches execution here). A block re-proposed from an earlier
+    // view was prepared by a quorum, so at least one honest replica checked
+    // its time already; it is not refused again, or a slow clock could hold
+    // back the block PBFT must re-propose.
+    if (p.block->view == p.view && p.proposer != m_opt.id) {
+        auto tb = CheckTimeBound(m_opt.params, m_last_time, p.block->time, now);
+        if (!tb.ok()) {
+            auto [it, fresh] = m_round.time_refused.emplace(p.view, p.block_hash);
+            if (fresh) {
+                ++m_stats.proposals_rejected;
+                m_log.Debug("proposal {}/{} refused: {} (time {}, now {})", p.height, p.view,
+                            BlockRejectName(tb.error()), p.block->time, now);
+            }
+            if (it->second == p.block_hash) m_round.waiting.emplace_back(from, p);
+            return;
+        }
     }
     auto st = Validate(p.block);
     if (!st.ok()) {

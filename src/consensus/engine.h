@@ -31,6 +31,7 @@
 #include <util/log.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +49,10 @@ struct EngineOptions {
     // Final blocks (and their MicroBlocks) kept in memory to help laggards;
     // 0 keeps all (the simulator). A node serves older ones from its disk.
     uint64_t chain_memory = 0;
+    // Simulator only (a Byzantine primary with a skewed clock, tests/sim):
+    // maps (last final time, now) to the time this node puts in the blocks
+    // it builds, instead of ProposalTime. Unset on every real node.
+    std::function<int64_t(int64_t last_time, int64_t now)> block_time_override = nullptr;
 };
 
 // What one SyncResponse did (Engine::ApplySync). The driver maps the

@@ -41,6 +41,12 @@ enum class Fault {
     // proofs for their MicroBlocks' transactions of users who changed keys
     // since (valid under a state-based fraud rule, refused under the bytes rule).
     kFramer,
+    // A normal validator whose blocks carry a skewed time (docs/pob.md §6.2):
+    // minutes ahead, minutes behind, or INT64_MAX (SimConfig::skew_mode).
+    kSkewedPrimary,
+    // Every honest node's clock is off by a random amount within
+    // ±max_clock_drift/2 (honest skew the time bound must tolerate).
+    kClockSkew,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -81,6 +87,12 @@ struct SimConfig {
     // Negative control: execution skips compensations, so forged final
     // transactions stay unpaid and must be reported as violations.
     bool no_compensation = false;
+    // Negative control: replicas accept any block time (max_clock_drift =
+    // INT64_MAX), so a skewed primary's time must be reported as a violation.
+    bool no_time_bound = false;
+    // The skewed primary's block times: 0 = 5 min ahead of its clock, 1 = 5
+    // min behind, 2 = INT64_MAX; -1 = seed mod 3.
+    int skew_mode = -1;
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
     consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
@@ -99,6 +111,12 @@ struct SimResult {
     uint64_t forged_by_audit = 0;   // fraud proofs the auditor made
     uint64_t key_changes = 0;       // active-key changes submitted by users
     uint64_t framing_attempts = 0;  // fraud proofs a framer sent against honest producers
+    // docs/pob.md §6.2: final blocks whose time exceeded the bound (true time
+    // + max_clock_drift + the largest honest skew + 1 ns per height), and
+    // transactions executed as expired although they had not (by that bound).
+    uint64_t blocks_beyond_time_bound = 0;
+    uint64_t txs_wrongly_expired = 0;
+    int64_t max_block_time_lead_ms = 0;  // most a final block's time ran ahead of true time
     // Forged tx final → the block that repaid it, on the auditing node (block
     // times, ms): how long a victim waits; max over the run.
     int64_t max_repay_delay_ms = 0;
