@@ -4,7 +4,8 @@
 // (with --negative-control the expectation flips: every run must violate;
 // --no-compensation is the other negative control: runs in which a forged
 // transaction became final must then violate; --no-time-bound is a third:
-// with a skewed primary the chain's time must then run beyond the bound);
+// with a skewed primary the chain's time must then run beyond the bound;
+// --no-fallback-check a fourth: a false-fallback primary's claims become final);
 // 2 on bad options. A failing run prints the command that replays it.
 #include <sim.h>
 
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
                    "crash-primary|partition|asymmetric|key-changer|framer|skewed-primary|"
-                   "clock-skew (repeatable)");
+                   "clock-skew|false-fallback (repeatable)");
     app.add_option("--mix", mix, "'all': cycle the built-in fault mixes over the seeds");
     app.add_option("--fault-start-ms", cfg.fault_start_ms, "when faults start");
     app.add_option("--heal-ms", cfg.heal_ms, "when partitions heal and crashed nodes restart");
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
     app.add_flag("--no-time-bound", cfg.no_time_bound,
                  "negative control: replicas accept any block time; a skewed primary's time "
                  "must then be reported as a violation");
+    app.add_flag("--no-fallback-check", cfg.no_fallback_check,
+                 "negative control: replicas vote for any fallback declaration; a "
+                 "false-fallback primary's claims must then be reported as violations");
     app.add_option("--skew-mode", cfg.skew_mode,
                    "skewed-primary block times: 0 = 5 min ahead, 1 = 5 min behind, 2 = INT64_MAX "
                    "(default: seed mod 3)")

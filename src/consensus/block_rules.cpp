@@ -58,6 +58,8 @@ const char* BlockRejectName(BlockReject r) {
             return "direct tx fails verification";
         case BlockReject::kTimeTooFarAhead:
             return "time too far ahead of the local clock";
+        case BlockReject::kFallbackOfLiveProducer:
+            return "declares silent a producer heard recently";
     }
     return "unknown";
 }
@@ -341,6 +343,23 @@ util::Result<void, BlockReject> CheckTimeBound(const Params& params, int64_t las
         std::max(SaturatingAdd(now, std::max<int64_t>(params.max_clock_drift_ns, 0)),
                  SaturatingAdd(last_time, 1));
     if (block_time > limit) return util::ErrOf(BlockReject::kTimeTooFarAhead);
+    return {};
+}
+
+util::Result<void, BlockReject> CheckFallbackClaims(
+    const Params& params, const std::vector<std::string>& declared,
+    const std::map<std::string, int64_t>& last_heard, int64_t now) {
+    for (const auto& id : declared) {
+        auto it = last_heard.find(id);
+        if (it == last_heard.end()) continue;
+        int64_t since = 0;
+        if (__builtin_sub_overflow(now, it->second, &since)) {
+            since = now < it->second ? INT64_MIN : INT64_MAX;
+        }
+        if (since < params.silent_after_ns / 2) {
+            return util::ErrOf(BlockReject::kFallbackOfLiveProducer);
+        }
+    }
     return {};
 }
 

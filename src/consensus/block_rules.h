@@ -60,8 +60,9 @@ enum class BlockReject : uint8_t {
     kDirectTxOfLivePartition,  // a direct tx whose publisher has a live owner
     kDirectTxFails,            // a direct tx fails the full check
     kTimeTooFarAhead,          // time > max(local now + max_clock_drift, last time + 1)
+    kFallbackOfLiveProducer,   // declares silent a producer we heard within silent_after/2
 };
-inline constexpr size_t kBlockRejectCount = 25;
+inline constexpr size_t kBlockRejectCount = 26;
 const char* BlockRejectName(BlockReject r);
 
 inline constexpr size_t kMaxEvidencePerBlock = 8;
@@ -164,6 +165,18 @@ util::Result<void, BlockReject> CheckTimeBound(const Params& params, int64_t las
 // now − max_clock_drift. nullopt when last_time is INT64_MAX (no later time
 // exists; only a chain built without the bound can get there).
 std::optional<int64_t> ProposalTime(int64_t last_time, int64_t now);
+
+// pob.md §5.4, false fallback declarations: a replica does not vote for a
+// fresh block that declares silent a producer from which it accepted a
+// MicroBlock (they heartbeat when idle) less than silent_after/2 ago, by
+// its own clock (`last_heard`: producer → when). An honest primary declares
+// only after silent_after of silence at itself; the margin absorbs the
+// spread between what the primary and the replica received. A primary cut
+// off from a live producer is thus outvoted, and the next primary, which
+// hears it, does not declare it.
+util::Result<void, BlockReject> CheckFallbackClaims(
+    const Params& params, const std::vector<std::string>& declared,
+    const std::map<std::string, int64_t>& last_heard, int64_t now);
 
 // pob.md §6.2: a valid block this replica still does not vote for: it
 // references a MicroBlock whose sample failed here (and does not slash its

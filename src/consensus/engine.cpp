@@ -647,7 +647,8 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     // pob.md §5.4: a producer silent for silent_after falls back.
     for (const auto& c : m_committee.believable) {
         if (m_slashed.count(c.id) || m_fallback.count(c.id)) continue;
-        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns) {
+        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns ||
+            (m_opt.claim_silent && m_opt.claim_silent(c.id))) {
             b->fallback.push_back(c.id);
             fallback_now.insert(c.id);
         }
@@ -799,6 +800,13 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
         if (p.view == m_safety.view) {
             auto refusal =
                 ReplicaRefusal(View(), *m_round.valid.at(p.block_hash), m_micro_failed, m_app);
+            // pob.md §5.4: no vote for declaring silent a producer we hear
+            // (fresh blocks only: a re-proposed one was prepared by a quorum).
+            if (refusal.ok() && p.block->view == p.view && p.proposer != m_opt.id &&
+                !m_opt.trust_fallback_claims) {
+                refusal =
+                    CheckFallbackClaims(m_opt.params, p.block->fallback, m_last_micro_time, now);
+            }
             if (refusal.ok()) {
                 CastVote(VoteKind::kPrepare, p.view, p.block_hash, now);
             } else {

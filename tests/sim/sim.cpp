@@ -59,12 +59,14 @@ const char* FaultName(Fault f) {
             return "skewed-primary";
         case Fault::kClockSkew:
             return "clock-skew";
+        case Fault::kFalseFallback:
+            return "false-fallback";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kClockSkew); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kFalseFallback); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -248,6 +250,8 @@ class Simulation {
     uint64_t m_height_at_heal = 0;
     bool m_healed = false;
     int64_t m_max_honest_skew = 0;                // largest |skew| of an honest node
+    bool m_check_fallback_claims = false;         // see SimResult::live_producers_declared_silent
+    std::set<std::string> m_declared_silent;      // honest producers reported
     std::set<uint64_t> m_checked_time;            // heights reported beyond the time bound
     std::set<crypto::Hash256> m_wrongly_expired;  // txs reported wrongly expired
 };
@@ -350,6 +354,10 @@ void Simulation::StartEngine(Instance& in, bool restore) {
     opt.params = m_params;
     opt.genesis_hash = in.app->genesis_hash();
     opt.genesis_time = kGenesisTime;
+    opt.trust_fallback_claims = m_cfg.no_fallback_check;
+    if (in.role == Fault::kFalseFallback) {
+        opt.claim_silent = [](const std::string&) { return true; };
+    }
     if (in.role == Fault::kSkewedPrimary) {
         const int mode = m_cfg.skew_mode >= 0 ? m_cfg.skew_mode : static_cast<int>(m_cfg.seed % 3);
         constexpr int64_t kFiveMin = 300 * util::kNanosPerSecond;
@@ -394,6 +402,7 @@ void Simulation::CreateInstances() {
             case Fault::kGarbage:
             case Fault::kFramer:
             case Fault::kSkewedPrimary:
+            case Fault::kFalseFallback:
                 // Normal-league faults fill from the end so that the primary of
                 // the first heights (index 1, 2, ...) is often faulty.
                 if (next_n < normal.size()) roles[normal[normal.size() - 1 - next_n++]] = f;
@@ -448,6 +457,11 @@ void Simulation::CreateInstances() {
         }
     }
     if (!m_cfg.auditor) m_auditor = SIZE_MAX;
+    // Without network faults no honest producer is ever silent for
+    // silent_after (it heartbeats every silent_after/3).
+    m_check_fallback_claims = HasFault(Fault::kFalseFallback) && !HasFault(Fault::kPartition) &&
+                              !HasFault(Fault::kAsymmetric) && m_cfg.drop < 0.1 &&
+                              m_cfg.lose_micros_until_ms == 0;
     if (HasFault(Fault::kClockSkew)) {
         // Honest clocks within ±drift/2 of true time: any two within the drift
         // (the real drift, also when a negative control turned the bound off).
@@ -648,6 +662,14 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     Trace(1000 + in.index, b.height, &hash);
     if (!Honest(in)) return;
     CheckBlockTime(f);
+    if (m_check_fallback_claims) {
+        for (const auto& id : b.fallback) {
+            if (m_byzantine_ids.count(id) || !m_declared_silent.insert(id).second) continue;
+            ++m_res.live_producers_declared_silent;
+            Violation("height " + std::to_string(b.height) + ": live honest producer " + id +
+                      " declared silent");
+        }
+    }
     auto [it, fresh] = m_final.emplace(b.height, std::make_pair(hash, f.app_state_root));
     if (!fresh) {
         if (it->second.first != hash) {
@@ -1050,6 +1072,7 @@ std::string SimResult::ToJson() const {
       << ",\"blocks_beyond_time_bound\":" << blocks_beyond_time_bound
       << ",\"txs_wrongly_expired\":" << txs_wrongly_expired
       << ",\"max_block_time_lead_ms\":" << max_block_time_lead_ms
+      << ",\"live_producers_declared_silent\":" << live_producers_declared_silent
       << ",\"compensation_pool\":" << compensation_pool
       << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
@@ -1078,6 +1101,7 @@ std::string ReplayCommand(const SimConfig& c) {
     if (c.no_compensation) o << " --no-compensation";
     if (c.no_time_bound) o << " --no-time-bound";
     if (c.skew_mode >= 0) o << " --skew-mode " << c.skew_mode;
+    if (c.no_fallback_check) o << " --no-fallback-check";
     if (!c.auditor) o << " --no-auditor";
     return o.str();
 }
@@ -1099,7 +1123,8 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kKeyChanger, F::kFramer},
             {F::kForger, F::kKeyChanger, F::kFramer},
             {F::kForger, F::kKeyChanger, F::kCrashPrimary},
-            {F::kSkewedPrimary, F::kClockSkew}};
+            {F::kSkewedPrimary, F::kClockSkew},
+            {F::kFalseFallback}};
 }
 
 std::string TraceHex(const crypto::Hash256& trace) {

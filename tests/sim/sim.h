@@ -47,6 +47,9 @@ enum class Fault {
     // Every honest node's clock is off by a random amount within
     // ±max_clock_drift/2 (honest skew the time bound must tolerate).
     kClockSkew,
+    // A normal validator whose blocks declare every live believable producer
+    // silent (a false fallback declaration, docs/pob.md §5.4).
+    kFalseFallback,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -93,6 +96,10 @@ struct SimConfig {
     // The skewed primary's block times: 0 = 5 min ahead of its clock, 1 = 5
     // min behind, 2 = INT64_MAX; -1 = seed mod 3.
     int skew_mode = -1;
+    // Negative control: replicas vote for fallback declarations without
+    // checking them, so a false-fallback primary's claims become final and
+    // must be reported as violations.
+    bool no_fallback_check = false;
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
     consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
@@ -117,6 +124,10 @@ struct SimResult {
     uint64_t blocks_beyond_time_bound = 0;
     uint64_t txs_wrongly_expired = 0;
     int64_t max_block_time_lead_ms = 0;  // most a final block's time ran ahead of true time
+    // docs/pob.md §5.4: honest, live producers declared silent by a final
+    // block (checked in runs with a false-fallback primary and no network
+    // fault, where no honest producer is ever silent).
+    uint64_t live_producers_declared_silent = 0;
     // Forged tx final → the block that repaid it, on the auditing node (block
     // times, ms): how long a victim waits; max over the run.
     int64_t max_repay_delay_ms = 0;

@@ -237,6 +237,36 @@ TEST(Sim, NegativeControlNoTimeBoundIsAViolation) {
     }
 }
 
+// --- False fallback declarations (docs/pob.md §5.4) ---------------------------
+
+// A primary whose blocks declare every live producer silent: replicas that
+// hear the producers do not vote for them, the view changes, and no honest
+// producer falls back; the chain goes on.
+TEST(Sim, FalseFallbackDeclarationsAreRefused) {
+    for (uint64_t seed = 31; seed <= 33; ++seed) {
+        SimConfig c = Base(seed);
+        c.faults = {Fault::kFalseFallback};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_EQ(r.live_producers_declared_silent, 0u) << r.ToJson();
+        EXPECT_EQ(r.fallback_partitions, 0u) << r.ToJson();
+        EXPECT_GE(r.final_height, 8u) << r.ToJson();
+    }
+}
+
+// Negative control: replicas that take fallback claims on trust let the
+// false declarations become final; the simulator must report them.
+TEST(Sim, NegativeControlNoFallbackCheckIsAViolation) {
+    for (uint64_t seed = 31; seed <= 33; ++seed) {
+        SimConfig c = Base(seed);
+        c.faults = {Fault::kFalseFallback};
+        c.no_fallback_check = true;
+        const SimResult r = RunSimulation(c);
+        EXPECT_GT(r.safety_violations, 0u) << r.ToJson();
+        EXPECT_GT(r.live_producers_declared_silent, 0u) << r.ToJson();
+    }
+}
+
 TEST(Sim, SilentBelievablePartitionIsServedByFallback) {
     SimConfig c = Base(5);
     c.duration_ms = 20'000;

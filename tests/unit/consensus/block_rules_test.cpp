@@ -71,6 +71,7 @@ struct World {
     core::FinalBlock block;
     std::vector<std::shared_ptr<const core::MicroBlock>> b0;  // b0's MicroBlocks, seq 1..
     int64_t now = 90;  // this replica's clock (the block's time 100 is within the drift)
+    std::map<std::string, int64_t> heard;  // producer → when we last accepted its MicroBlock
 
     World() {
         committee.epoch = 0;
@@ -173,7 +174,8 @@ TEST(BlockRules, AnHonestBlockValidatesAndGetsAVote) {
 
 // --- one case per reason ------------------------------------------------------
 
-// kClock: the time bound against the replica's clock (CheckTimeBound).
+// kClock: the checks against this replica's clock and what it heard
+// (CheckTimeBound, then CheckFallbackClaims).
 enum class Stage { kValidate, kRefuse, kClock };
 
 struct Case {
@@ -312,6 +314,12 @@ std::vector<Case> Cases() {
         {"TimeBeyondTheClockPlusDrift", R::kTimeTooFarAhead, C,
          [](World& w) { w.now = 100 - w.params.max_clock_drift_ns - 1; }, none},
         {"TimeInt64Max", R::kTimeTooFarAhead, C, none, [](World& w) { w.block.time = INT64_MAX; }},
+        {"FallbackOfAProducerHeardJustNow", R::kFallbackOfLiveProducer, C,
+         [](World& w) {
+             w.block.fallback = {"b1"};
+             w.heard["b1"] = w.now - w.params.silent_after_ns / 2 + 1;
+         },
+         none},
     };
 }
 
@@ -336,6 +344,7 @@ TEST_P(BlockRejectCase, ProducesItsReason) {
     if (c.stage == Stage::kClock) {
         EXPECT_TRUE(ReplicaRefusal(w.View(), **v, w.sample_failed, w.app).ok()) << c.name;
         auto r = CheckTimeBound(w.params, w.View().last_time, w.block.time, w.now);
+        if (r.ok()) r = CheckFallbackClaims(w.params, w.block.fallback, w.heard, w.now);
         ASSERT_FALSE(r.ok()) << c.name << ": no refusal";
         EXPECT_EQ(r.error(), c.want) << c.name << ": got " << BlockRejectName(r.error());
         return;
@@ -425,6 +434,21 @@ TEST(BlockRules, AnHonestPrimaryProposesATimeEveryReplicaAccepts) {
     // No time after INT64_MAX: no block (instead of an overflow to a negative time).
     EXPECT_FALSE(ProposalTime(INT64_MAX, 9'000).has_value());
     EXPECT_EQ(ProposalTime(INT64_MAX - 1, 9'000).value(), INT64_MAX);
+}
+
+TEST(BlockRules, FallbackOfAProducerSilentHereIsNoRefusal) {
+    Params p;
+    const int64_t s = p.silent_after_ns;
+    std::map<std::string, int64_t> heard{{"b0", 1'000}, {"b1", 1'000 + s}};
+    // b0 last heard s/2 ago or more: an honest primary (silent s at itself) may declare it.
+    EXPECT_TRUE(CheckFallbackClaims(p, {"b0"}, heard, 1'000 + s / 2).ok());
+    EXPECT_FALSE(CheckFallbackClaims(p, {"b0"}, heard, 1'000 + s / 2 - 1).ok());
+    // One live producer in the list is enough to refuse.
+    EXPECT_FALSE(CheckFallbackClaims(p, {"b0", "b1"}, heard, 1'000 + s + 1).ok());
+    // Never heard of (not in the map): nothing contradicts the claim.
+    EXPECT_TRUE(CheckFallbackClaims(p, {"b9"}, heard, 0).ok());
+    // A clock far behind what we recorded (overflow-safe): still "just heard".
+    EXPECT_FALSE(CheckFallbackClaims(p, {"b1"}, {{"b1", INT64_MAX}}, INT64_MIN).ok());
 }
 
 // --- plans: slashing excludes and compensates ---------------------------------
