@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");
     app.add_flag("--quiet", quiet, "print only failing runs and the final tally");
     app.add_flag("--ci-batch", ci_batch,
-                 "run the CI seed batch (12 mixes x 18 seeds, sim_test SeedBatch) instead");
+                 "run the CI seed batch (every mix x 18 seeds, sim_test SeedBatch) instead");
     CLI11_PARSE(app, argc, argv);
 
     if (p <= 0 || p > 1) {

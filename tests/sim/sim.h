@@ -156,7 +156,7 @@ SimResult RunSimulation(const SimConfig& config);
 std::vector<std::vector<Fault>> FaultMixes();
 
 // The CI seed batch (tests/sim/sim_test.cpp SeedBatch, `iost-sim --ci-batch`):
-// 12 mixes × 18 seeds, each a 12 s run with faults from 2 s to 6 s and mild
+// every mix × 18 seeds, each a 12 s run with faults from 2 s to 6 s and mild
 // network noise. One definition, so the trace fixture
 // (tests/sim/fixtures/traces.txt) and the test that compares it run exactly
 // the same configurations.
