@@ -16,7 +16,7 @@ PKGS=(
   python3-grpcio python3-protobuf python3-grpc-tools python3-cryptography
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   nodejs npm
-  gnuplot-nox python3 curl iproute2 procps
+  gnuplot-nox python3 curl iproute2 procps faketime
   chromium
 )
 

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -201,6 +202,7 @@ int main(int argc, char** argv) {
     std::string sampling, host;
     bool fallback = false, iost_genesis = false;
     uint32_t chain_id = 0;
+    std::vector<std::string> node_env;
     auto add_network_options = [&](CLI::App* c) {
         c->add_option("--dir", o.dir, "the devnet directory (created if missing)")->required();
         c->add_option("--believable", believable, "believable validators (default 4)");
@@ -227,6 +229,9 @@ int main(int argc, char** argv) {
                       "directory holding iserver (default: this program's directory)");
         c->add_option("--timeout", o.start_timeout_s,
                       "seconds to wait for every node (default 90)");
+        c->add_option("--node-env", node_env,
+                      "NODE:KEY=VALUE, repeatable: an environment variable for one node's "
+                      "iserver in this start (e.g. libfaketime's LD_PRELOAD and FAKETIME)");
         c->add_option("--log-level", o.log_level,
                       "iserver log level for new devnets (default info)")
             ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -264,6 +269,18 @@ int main(int argc, char** argv) {
         if (given("--epoch-length")) o.epoch_length = epoch;
         if (given("--iost-genesis")) o.iost_genesis = iost_genesis;
         if (given("--chain-id")) o.chain_id = chain_id;
+        for (const auto& e : node_env) {
+            // NODE:KEY=VALUE; the node's existence is checked against the devnet in StartDevnet.
+            const size_t colon = e.find(':');
+            const size_t eq = e.find('=');
+            if (colon == std::string::npos || colon == 0 || eq == std::string::npos ||
+                eq <= colon + 1) {
+                std::fprintf(stderr, "iost-devnet: --node-env '%s': want NODE:KEY=VALUE\n",
+                             e.c_str());
+                return 2;
+            }
+            o.node_env[e.substr(0, colon)].push_back(e.substr(colon + 1));
+        }
         // Options are checked before anything is touched (a new devnet's
         // shape fully; a resumed one against its devnet.json in StartDevnet).
         const std::string mpath = devnet::ManifestPath(devnet::NormalDir(o.dir).string());

@@ -3,7 +3,9 @@
 // Exit status: 0 when every run kept safety; 1 when any run violated it
 // (with --negative-control the expectation flips: every run must violate;
 // --no-compensation is the other negative control: runs in which a forged
-// transaction became final must then violate);
+// transaction became final must then violate; --no-time-bound is a third:
+// with a skewed primary the chain's time must then run beyond the bound;
+// --no-fallback-check a fourth: a false-fallback primary's claims become final);
 // 2 on bad options. A failing run prints the command that replays it.
 #include <sim.h>
 
@@ -41,8 +43,8 @@ int main(int argc, char** argv) {
     app.add_option("--jitter-ms", cfg.jitter_ms, "link jitter");
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
-                   "crash-primary|partition|asymmetric|key-changer|framer|crash-believable "
-                   "(repeatable)");
+                   "crash-primary|partition|asymmetric|key-changer|framer|crash-believable|"
+                   "skewed-primary|clock-skew|false-fallback (repeatable)");
     app.add_option("--mix", mix,
                    "'all': cycle the built-in fault mixes over the seeds; 'fraud': only those "
                    "with a forger, key changer or framer");
@@ -53,6 +55,16 @@ int main(int argc, char** argv) {
     app.add_flag("--no-compensation", cfg.no_compensation,
                  "negative control: execution never pays compensations; a forged final tx must "
                  "then be reported as a violation");
+    app.add_flag("--no-time-bound", cfg.no_time_bound,
+                 "negative control: replicas accept any block time; a skewed primary's time "
+                 "must then be reported as a violation");
+    app.add_flag("--no-fallback-check", cfg.no_fallback_check,
+                 "negative control: replicas vote for any fallback declaration; a "
+                 "false-fallback primary's claims must then be reported as violations");
+    app.add_option("--skew-mode", cfg.skew_mode,
+                   "skewed-primary block times: 0 = 5 min ahead, 1 = 5 min behind, 2 = INT64_MAX "
+                   "(default: seed mod 3)")
+        ->check(CLI::Range(-1, 2));
     app.add_flag("--no-auditor", no_auditor, "no node audits final transactions (sampling only)");
     app.add_option("--forge-amount", cfg.forge_amount_iost,
                    "IOST each forged transfer takes (a validator's bond is 1,010,000)");
@@ -69,7 +81,7 @@ int main(int argc, char** argv) {
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");
     app.add_flag("--quiet", quiet, "print only failing runs and the final tally");
     app.add_flag("--ci-batch", ci_batch,
-                 "run the CI seed batch (12 mixes x 18 seeds, sim_test SeedBatch) instead");
+                 "run the CI seed batch (every mix x 18 seeds, sim_test SeedBatch) instead");
     CLI11_PARSE(app, argc, argv);
 
     if (p <= 0 || p > 1) {

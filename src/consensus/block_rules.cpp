@@ -56,6 +56,10 @@ const char* BlockRejectName(BlockReject r) {
             return "direct tx of a live partition";
         case BlockReject::kDirectTxFails:
             return "direct tx fails verification";
+        case BlockReject::kTimeTooFarAhead:
+            return "time too far ahead of the local clock";
+        case BlockReject::kFallbackOfLiveProducer:
+            return "declares silent a producer heard recently";
     }
     return "unknown";
 }
@@ -321,6 +325,47 @@ util::Result<std::shared_ptr<Validated>, PlanReject> ValidateBlock(
         return Reject(BlockReject::kStateRootDiffers);
     }
     return v;
+}
+
+namespace {
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+    int64_t out = 0;
+    if (__builtin_add_overflow(a, b, &out)) return b > 0 ? INT64_MAX : INT64_MIN;
+    return out;
+}
+
+}  // namespace
+
+util::Result<void, BlockReject> CheckTimeBound(const Params& params, int64_t last_time,
+                                               int64_t block_time, int64_t now) {
+    const int64_t limit =
+        std::max(SaturatingAdd(now, std::max<int64_t>(params.max_clock_drift_ns, 0)),
+                 SaturatingAdd(last_time, 1));
+    if (block_time > limit) return util::ErrOf(BlockReject::kTimeTooFarAhead);
+    return {};
+}
+
+util::Result<void, BlockReject> CheckFallbackClaims(
+    const Params& params, const std::vector<std::string>& declared,
+    const std::map<std::string, int64_t>& last_heard, int64_t now) {
+    for (const auto& id : declared) {
+        auto it = last_heard.find(id);
+        if (it == last_heard.end()) continue;
+        int64_t since = 0;
+        if (__builtin_sub_overflow(now, it->second, &since)) {
+            since = now < it->second ? INT64_MIN : INT64_MAX;
+        }
+        if (since < params.silent_after_ns / 2) {
+            return util::ErrOf(BlockReject::kFallbackOfLiveProducer);
+        }
+    }
+    return {};
+}
+
+std::optional<int64_t> ProposalTime(int64_t last_time, int64_t now) {
+    if (last_time == INT64_MAX) return std::nullopt;
+    return std::max(now, last_time + 1);
 }
 
 util::Result<void, BlockReject> ReplicaRefusal(

@@ -59,8 +59,10 @@ enum class BlockReject : uint8_t {
     kSampleFailed,             // references a MicroBlock whose sample failed here
     kDirectTxOfLivePartition,  // a direct tx whose publisher has a live owner
     kDirectTxFails,            // a direct tx fails the full check
+    kTimeTooFarAhead,          // time > max(local now + max_clock_drift, last time + 1)
+    kFallbackOfLiveProducer,   // declares silent a producer we heard within silent_after/2
 };
-inline constexpr size_t kBlockRejectCount = 24;
+inline constexpr size_t kBlockRejectCount = 26;
 const char* BlockRejectName(BlockReject r);
 
 inline constexpr size_t kMaxEvidencePerBlock = 8;
@@ -147,6 +149,34 @@ struct Validated {
 util::Result<std::shared_ptr<Validated>, PlanReject> ValidateBlock(
     const ChainView& chain, const std::shared_ptr<const core::FinalBlock>& b, Application& app,
     const crypto::Verifier& verifier);
+
+// pob.md §6.2, bounded block time. Validity (every node, any time) only
+// requires time > the last final block's; the upper bound depends on the
+// local clock, so it is a replica refusal of fresh proposals and never
+// applied to certified blocks (sync, restart). A replica refuses a block
+// whose time exceeds max(now + max_clock_drift, last_time + 1): the second
+// term lets a chain whose time ran ahead of every clock (a Byzantine primary
+// that stayed within the drift, clocks stepped back) go on at 1 ns per
+// block instead of halting. All arithmetic saturates at INT64_MAX.
+util::Result<void, BlockReject> CheckTimeBound(const Params& params, int64_t last_time,
+                                               int64_t block_time, int64_t now);
+// The time an honest primary proposes: max(now, last_time + 1), which
+// CheckTimeBound accepts on every replica whose clock is at least
+// now − max_clock_drift. nullopt when last_time is INT64_MAX (no later time
+// exists; only a chain built without the bound can get there).
+std::optional<int64_t> ProposalTime(int64_t last_time, int64_t now);
+
+// pob.md §5.4, false fallback declarations: a replica does not vote for a
+// fresh block that declares silent a producer from which it accepted a
+// MicroBlock (they heartbeat when idle) less than silent_after/2 ago, by
+// its own clock (`last_heard`: producer → when). An honest primary declares
+// only after silent_after of silence at itself; the margin absorbs the
+// spread between what the primary and the replica received. A primary cut
+// off from a live producer is thus outvoted, and the next primary, which
+// hears it, does not declare it.
+util::Result<void, BlockReject> CheckFallbackClaims(
+    const Params& params, const std::vector<std::string>& declared,
+    const std::map<std::string, int64_t>& last_heard, int64_t now);
 
 // pob.md §6.2: a valid block this replica still does not vote for: it
 // references a MicroBlock whose sample failed here (and does not slash its

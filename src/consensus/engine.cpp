@@ -696,13 +696,21 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     b->prev_hash = m_last_hash;
     b->epoch = m_committee.epoch;
     b->view = view;
-    b->time = std::max<int64_t>(now, m_last_time + 1);
+    if (m_opt.block_time_override) {
+        b->time = m_opt.block_time_override(m_last_time, now);
+    } else if (auto t = ProposalTime(m_last_time, now)) {
+        b->time = *t;
+    } else {
+        m_log.Warn("cannot build block {}: the last block's time is INT64_MAX", b->height);
+        return nullptr;
+    }
     b->proposer = m_opt.id;
     std::set<std::string> fallback_now = m_fallback;
     // pob.md §5.4: a producer silent for silent_after falls back.
     for (const auto& c : m_committee.believable) {
         if (m_slashed.count(c.id) || m_fallback.count(c.id)) continue;
-        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns) {
+        if (now - m_last_micro_time[c.id] > m_opt.params.silent_after_ns ||
+            (m_opt.claim_silent && m_opt.claim_silent(c.id))) {
             b->fallback.push_back(c.id);
             fallback_now.insert(c.id);
         }
@@ -807,6 +815,25 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
         m_round.proposal_of_view[p.view] != p.block_hash) {
         return;  // the primary equivocated: keep the first
     }
+    // pob.md §6.2: a fresh block's time must not run ahead of our clock by
+    // more than the drift; checked before executing it (a Byzantine time
+    // never reaches execution here). A block re-proposed from an earlier
+    // view was prepared by a quorum, so at least one honest replica checked
+    // its time already; it is not refused again, or a slow clock could hold
+    // back the block PBFT must re-propose.
+    if (p.block->view == p.view && p.proposer != m_opt.id) {
+        auto tb = CheckTimeBound(m_opt.params, m_last_time, p.block->time, now);
+        if (!tb.ok()) {
+            auto [it, fresh] = m_round.time_refused.emplace(p.view, p.block_hash);
+            if (fresh) {
+                ++m_stats.proposals_rejected;
+                m_log.Debug("proposal {}/{} refused: {} (time {}, now {})", p.height, p.view,
+                            BlockRejectName(tb.error()), p.block->time, now);
+            }
+            if (it->second == p.block_hash) m_round.waiting.emplace_back(from, p);
+            return;
+        }
+    }
     auto st = Validate(p.block);
     if (!st.ok()) {
         if (const auto& missing = st.error().missing; !missing.empty()) {
@@ -842,6 +869,13 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
                 }
             }
             auto refusal = ReplicaRefusal(View(), val, m_micro_failed, m_app);
+            // pob.md §5.4: no vote for declaring silent a producer we hear
+            // (fresh blocks only: a re-proposed one was prepared by a quorum).
+            if (refusal.ok() && p.block->view == p.view && p.proposer != m_opt.id &&
+                !m_opt.trust_fallback_claims) {
+                refusal =
+                    CheckFallbackClaims(m_opt.params, p.block->fallback, m_last_micro_time, now);
+            }
             if (refusal.ok()) {
                 CastVote(VoteKind::kPrepare, p.view, p.block_hash, now);
             } else {

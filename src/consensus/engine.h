@@ -61,6 +61,17 @@ struct EngineOptions {
     // produces before it is sealed and signed, e.g. to pack a forged
     // transaction as a cheating producer would. Unset in every real node.
     std::function<void(core::MicroBlock&)> test_only_alter_micro = nullptr;
+    // Simulator only (a Byzantine primary with a skewed clock, tests/sim):
+    // maps (last final time, now) to the time this node puts in the blocks
+    // it builds, instead of ProposalTime. Unset on every real node.
+    std::function<int64_t(int64_t last_time, int64_t now)> block_time_override = nullptr;
+    // Simulator only (a Byzantine primary making false fallback declarations,
+    // pob.md §5.4): producers this node declares silent in the blocks it
+    // builds although it hears them. Unset on every real node.
+    std::function<bool(const std::string& producer)> claim_silent = nullptr;
+    // Simulator only (negative control): vote for fallback declarations
+    // without checking them against what this node heard.
+    bool trust_fallback_claims = false;
 };
 
 // What one SyncResponse did (Engine::ApplySync). The driver maps the

@@ -25,6 +25,11 @@ struct Params {
     // for this long is declared silent by the primary: its partition falls
     // back to the normal league until the next epoch (pob.md §5.4).
     int64_t silent_after_ns = 3 * util::kNanosPerSecond;
+    // pob.md §6.2: a replica votes for a new block only if its time is at
+    // most its own clock plus this (or exactly the previous block's time + 1
+    // ns, so that a chain whose time ran ahead never halts). Honest clocks
+    // must agree within it (go-iost allows 1 s).
+    int64_t max_clock_drift_ns = 2 * util::kNanosPerSecond;
     uint64_t min_servi = 1;
     uint64_t recheck_window = 100;  // final heights re-verified after fraud (pob.md §7)
     // pob.md §7.4: final heights during which a fraud proof about a

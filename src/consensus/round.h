@@ -48,6 +48,10 @@ struct Round {
     std::optional<ViewChangeMsg> my_vc;                   // our latest view change
     std::map<NodeId, TimePoint> vc_replied;               // when we last told a laggard our view
     std::vector<std::pair<NodeId, ProposalMsg>> waiting;  // proposals lacking MicroBlocks
+    // view → the one proposal of that view refused for its time (pob.md
+    // §6.2); it waits with the others, so it is voted for if our clock
+    // catches up within the view, and found if a quorum certifies it.
+    std::map<uint64_t, crypto::Hash256> time_refused;
     std::optional<PendingFinal> pending_final;
 };
 

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -273,6 +274,12 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
         }
     }
     for (size_t i : to_start) IOST_TRY(CheckAddresses(m, m.nodes[i]));
+    for (const auto& [name, env] : o.node_env) {
+        (void)env;
+        const bool known = std::any_of(m.nodes.begin(), m.nodes.end(),
+                                       [&](const NodeEntry& n) { return n.name == name; });
+        if (!known) return Err("--node-env: the devnet has no node '" + name + "'");
+    }
 
     auto fail = [&](util::Error e) -> util::Result<StartReport> {
         std::vector<std::string> names;
@@ -285,8 +292,10 @@ util::Result<StartReport> StartDevnet(const DevnetOptions& o, const RoleResolver
     };
     for (size_t i : to_start) {
         NodeEntry& n = m.nodes[i];
+        const auto env = o.node_env.find(n.name);
         auto pid =
-            Spawn({*iserver, "-f", n.config}, n.console, fs::path(n.config).parent_path().string());
+            Spawn({*iserver, "-f", n.config}, n.console, fs::path(n.config).parent_path().string(),
+                  env == o.node_env.end() ? std::vector<std::string>{} : env->second);
         if (!pid) return fail(util::Error{"node " + n.name + ": " + pid.error().message});
         n.pid = *pid;
         rep.started.push_back(*pid);

@@ -13,9 +13,11 @@
 #include <util/result.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace iost::devnet {
 
@@ -81,6 +83,10 @@ struct DevnetOptions {
     std::string bin_dir;            // where iserver is; "" = caller decides
     uint32_t start_timeout_s = 90;  // until every node serves and height >= 1
     std::string log_level = "info";
+    // node name → "KEY=VALUE" entries added to that node's iserver
+    // environment, for the processes this start launches (not persisted):
+    // the functional tests run one node under libfaketime this way.
+    std::map<std::string, std::vector<std::string>> node_env;
 };
 
 // The shape for a new devnet: options over defaults, validated.

@@ -12,15 +12,24 @@
 #include <deque>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
+
+extern char** environ;
 
 namespace iost::devnet {
 
 using util::Err;
 
 util::Result<int> Spawn(const std::vector<std::string>& argv, const std::string& output_file,
-                        const std::string& work_dir) {
+                        const std::string& work_dir, const std::vector<std::string>& env) {
     if (argv.empty()) return Err("spawn: empty command");
+    for (const auto& e : env) {
+        const size_t eq = e.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            return Err("spawn: environment entry '" + e + "' is not KEY=VALUE");
+        }
+    }
     if (::access(argv[0].c_str(), X_OK) != 0) {
         return Err(argv[0] + ": not an executable file (" + std::strerror(errno) + ")");
     }
@@ -29,6 +38,20 @@ util::Result<int> Spawn(const std::vector<std::string>& argv, const std::string&
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    // The child's environment: ours, minus the names `env` sets, plus `env`.
+    std::vector<std::string> env_text;
+    for (char** p = environ; p && *p; ++p) {
+        const std::string_view cur(*p);
+        const std::string_view name = cur.substr(0, cur.find('='));
+        bool replaced = false;
+        for (const auto& e : env)
+            replaced = replaced || std::string_view(e).substr(0, e.find('=')) == name;
+        if (!replaced) env_text.emplace_back(cur);
+    }
+    env_text.insert(env_text.end(), env.begin(), env.end());
+    std::vector<char*> envp;
+    for (auto& e : env_text) envp.push_back(e.data());
+    envp.push_back(nullptr);
     const int out = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (out < 0) return Err("cannot open " + output_file + ": " + std::strerror(errno));
     const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -67,7 +90,7 @@ util::Result<int> Spawn(const std::vector<std::string>& argv, const std::string&
             for (int fd = 3; fd < max_fd && fd < 65536; ++fd) {
                 if (fd != report[1]) ::close(fd);
             }
-            ::execv(args[0], args.data());
+            ::execve(args[0], args.data(), envp.data());
             err = errno;
         }
         [[maybe_unused]] ssize_t w = ::write(report[1], &err, sizeof err);

@@ -19,9 +19,12 @@
 
 namespace iost::devnet {
 
-// Starts `argv[0]` (a path) with `argv`; returns the child's pid.
+// Starts `argv[0]` (a path) with `argv`; returns the child's pid. `env`
+// ("KEY=VALUE" each) is added to the launcher's environment for this child
+// only, replacing a variable of the same name (e.g. libfaketime's
+// LD_PRELOAD and FAKETIME for one node, docs/devnet.md).
 util::Result<int> Spawn(const std::vector<std::string>& argv, const std::string& output_file,
-                        const std::string& work_dir);
+                        const std::string& work_dir, const std::vector<std::string>& env = {});
 
 // True if `pid` is a live process whose command line contains every string
 // of `markers` (e.g. "iserver" and the node's config path). A zombie child

@@ -262,7 +262,9 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     }
     if (tx.expiration <= now || now - tx.time > kDedupWindowNanos)
         return Refuse(hash, "tx expired");
-    if (tx.time > now + core::kMaxTxFutureNanos) return Refuse(hash, "tx time is in the future");
+    // tx.time > 0 here, so this form cannot overflow (now + 30 s does for a
+    // block time near INT64_MAX).
+    if (tx.time - core::kMaxTxFutureNanos > now) return Refuse(hash, "tx time is in the future");
     if (m_block.Get(schema::DedupKey(hash))) return Refuse(hash, "duplicate tx");
     if (!m_block.Get(schema::AccountKey(tx.publisher))) {
         return Refuse(hash, "unauthorized publisher: " + tx.publisher);

@@ -251,13 +251,17 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
             IOST_TRY(OptHostPort(n, "grpc", "listen", /*allow_zero=*/true, &c.grpc_listen));
         }
         if (const YAML::Node n = root["consensus"]) {
-            IOST_TRY(CheckKeys(
-                n, "consensus",
-                {"view_timeout_ms", "silent_after_ms", "max_txs_per_micro", "max_direct_txs"}));
+            IOST_TRY(CheckKeys(n, "consensus",
+                               {"view_timeout_ms", "silent_after_ms", "max_clock_drift_ms",
+                                "max_txs_per_micro", "max_direct_txs"}));
             IOST_TRY(OptInt<int64_t>(n, "consensus", "view_timeout_ms", 10, 3'600'000,
                                      &c.view_timeout_ms));
             IOST_TRY(OptInt<int64_t>(n, "consensus", "silent_after_ms", 10, 3'600'000,
                                      &c.silent_after_ms));
+            // No "off": a replica without the bound lets one Byzantine primary
+            // move the chain's time anywhere (docs/pob.md §6.2).
+            IOST_TRY(OptInt<int64_t>(n, "consensus", "max_clock_drift_ms", 1, 3'600'000,
+                                     &c.max_clock_drift_ms));
             IOST_TRY(OptInt<uint32_t>(n, "consensus", "max_txs_per_micro", 1, 10'000,
                                       &c.max_txs_per_micro));
             IOST_TRY(

@@ -71,6 +71,7 @@ struct NodeConfig {
     // Consensus timing not fixed by the genesis file (node-local).
     int64_t view_timeout_ms = 2000;
     int64_t silent_after_ms = 3000;
+    int64_t max_clock_drift_ms = 2000;  // docs/pob.md §6.2: block time ≤ local now + this
     uint32_t max_txs_per_micro = 500;
     uint32_t max_direct_txs = 2000;
 

@@ -21,6 +21,7 @@ consensus::Params ParamsFrom(const core::Genesis& g, const NodeConfig& c) {
     p.chain_id = g.chain_id;
     p.view_timeout_ns = c.view_timeout_ms * util::kNanosPerMilli;
     p.silent_after_ns = c.silent_after_ms * util::kNanosPerMilli;
+    p.max_clock_drift_ns = c.max_clock_drift_ms * util::kNanosPerMilli;
     p.max_txs_per_micro = c.max_txs_per_micro;
     p.max_direct_txs = c.max_direct_txs;
     return p;

@@ -285,8 +285,11 @@ class TestDevnet {
 
     // `iost-devnet start --dir` again: restarts every node that is not
     // running from its data dir and waits until all serve height >= 1.
-    util::Status RestartStopped() {
-        const CliResult r = RunDevnetCli({"start", "--dir", m_dir, "--timeout", "120"});
+    // `extra`: more options for this start (e.g. --node-env NODE:KEY=VALUE).
+    util::Status RestartStopped(const std::vector<std::string>& extra = {}) {
+        std::vector<std::string> args = {"start", "--dir", m_dir, "--timeout", "120"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const CliResult r = RunDevnetCli(args);
         if (r.code != 0) return util::Err("iost-devnet start (resume) failed:\n" + r.output);
         return Reload();
     }

@@ -57,12 +57,18 @@ const char* FaultName(Fault f) {
             return "framer";
         case Fault::kCrashBelievable:
             return "crash-believable";
+        case Fault::kSkewedPrimary:
+            return "skewed-primary";
+        case Fault::kClockSkew:
+            return "clock-skew";
+        case Fault::kFalseFallback:
+            return "false-fallback";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kCrashBelievable); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kFalseFallback); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -126,6 +132,7 @@ struct Instance {
     bool alive = true;
     int group = 0;
     bool deaf = false;  // asymmetric: cannot receive
+    int64_t skew = 0;   // this node's clock minus true time (ns)
     std::unique_ptr<SimApp> app;
     uint64_t committed_txs = 0;
     std::unique_ptr<Engine> engine;
@@ -224,6 +231,9 @@ class Simulation {
     void Heal();
     void Finish();
     bool Honest(const Instance& in) const { return !in.byzantine; }
+    // The node's own clock (true time plus its skew), as its engine sees it.
+    int64_t Clock(const Instance& in) const { return kGenesisTime + m_now + in.skew; }
+    void CheckBlockTime(const consensus::Finalize& f);
 
     SimConfig m_cfg;
     std::mt19937_64 m_rng;
@@ -260,6 +270,11 @@ class Simulation {
     SimResult m_res;
     uint64_t m_height_at_heal = 0;
     bool m_healed = false;
+    int64_t m_max_honest_skew = 0;                // largest |skew| of an honest node
+    bool m_check_fallback_claims = false;         // see SimResult::live_producers_declared_silent
+    std::set<std::string> m_declared_silent;      // honest producers reported
+    std::set<uint64_t> m_checked_time;            // heights reported beyond the time bound
+    std::set<crypto::Hash256> m_wrongly_expired;  // txs reported wrongly expired
 };
 
 void Simulation::Violation(std::string what) {
@@ -284,6 +299,7 @@ void Simulation::BuildGenesis() {
     m_params.sampling_ppm = m_cfg.sampling_ppm;
     m_params.epoch_length = m_cfg.epoch_length;
     m_params.min_servi = 1;
+    if (m_cfg.no_time_bound) m_params.max_clock_drift_ns = INT64_MAX;
     // Every fraud proof of the run stays provable (pob.md §7.4).
     if (m_params.fraud_window == 0) m_params.fraud_window = 1'000'000;
     m_genesis.chain_id = core::kLocalChainId;
@@ -360,13 +376,26 @@ void Simulation::StartEngine(Instance& in, bool restore) {
     opt.genesis_hash = in.app->genesis_hash();
     opt.genesis_time = kGenesisTime;
     opt.enforce_exposure_bound = m_cfg.exposure_bound;
+    opt.trust_fallback_claims = m_cfg.no_fallback_check;
+    if (in.role == Fault::kFalseFallback) {
+        opt.claim_silent = [](const std::string&) { return true; };
+    }
+    if (in.role == Fault::kSkewedPrimary) {
+        const int mode = m_cfg.skew_mode >= 0 ? m_cfg.skew_mode : static_cast<int>(m_cfg.seed % 3);
+        constexpr int64_t kFiveMin = 300 * util::kNanosPerSecond;
+        opt.block_time_override = [mode](int64_t, int64_t now) -> int64_t {
+            if (mode == 0) return now + kFiveMin;
+            if (mode == 1) return now - kFiveMin;
+            return INT64_MAX;
+        };
+    }
     in.engine =
         std::make_unique<Engine>(opt, *in.signer, m_verifier, in.app->app(), util::Logger::Null());
     in.timers.Reset();  // a restarted node's old timers died with it
-    Effects fx = restore ? in.engine->Restore(
-                               in.disk_blocks, in.disk_micros, in.disk_safety, kGenesisTime + m_now,
-                               m_cfg.producer_record ? in.disk_producer : std::nullopt)
-                         : in.engine->Start(kGenesisTime + m_now);
+    Effects fx = restore
+                     ? in.engine->Restore(in.disk_blocks, in.disk_micros, in.disk_safety, Clock(in),
+                                          m_cfg.producer_record ? in.disk_producer : std::nullopt)
+                     : in.engine->Start(Clock(in));
     Apply(in, std::move(fx));
 }
 
@@ -395,6 +424,8 @@ void Simulation::CreateInstances() {
             case Fault::kWithholdVotes:
             case Fault::kGarbage:
             case Fault::kFramer:
+            case Fault::kSkewedPrimary:
+            case Fault::kFalseFallback:
                 // Normal-league faults fill from the end so that the primary of
                 // the first heights (index 1, 2, ...) is often faulty.
                 if (next_n < normal.size()) roles[normal[normal.size() - 1 - next_n++]] = f;
@@ -449,6 +480,21 @@ void Simulation::CreateInstances() {
         }
     }
     if (!m_cfg.auditor) m_auditor = SIZE_MAX;
+    // Without network faults no honest producer is ever silent for
+    // silent_after (it heartbeats every silent_after/3).
+    m_check_fallback_claims = HasFault(Fault::kFalseFallback) && !HasFault(Fault::kPartition) &&
+                              !HasFault(Fault::kAsymmetric) && m_cfg.drop < 0.1 &&
+                              m_cfg.lose_micros_until_ms == 0;
+    if (HasFault(Fault::kClockSkew)) {
+        // Honest clocks within ±drift/2 of true time: any two within the drift
+        // (the real drift, also when a negative control turned the bound off).
+        const int64_t half = m_cfg.params.max_clock_drift_ns / 2;
+        for (auto& in : m_inst) {
+            if (in->byzantine) continue;
+            in->skew = static_cast<int64_t>(Below(static_cast<uint64_t>(2 * half + 1))) - half;
+            m_max_honest_skew = std::max(m_max_honest_skew, in->skew < 0 ? -in->skew : in->skew);
+        }
+    }
     for (auto& in : m_inst) StartEngine(*in, /*restore=*/false);
 }
 
@@ -639,6 +685,15 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     const crypto::Hash256 hash = b.Hash();
     Trace(1000 + in.index, b.height, &hash);
     if (!Honest(in)) return;
+    CheckBlockTime(f);
+    if (m_check_fallback_claims) {
+        for (const auto& id : b.fallback) {
+            if (m_byzantine_ids.count(id) || !m_declared_silent.insert(id).second) continue;
+            ++m_res.live_producers_declared_silent;
+            Violation("height " + std::to_string(b.height) + ": live honest producer " + id +
+                      " declared silent");
+        }
+    }
     auto [it, fresh] = m_final.emplace(b.height, std::make_pair(hash, f.app_state_root));
     if (!fresh) {
         if (it->second.first != hash) {
@@ -714,6 +769,41 @@ void Simulation::CheckExposure(Instance& in, const consensus::Finalize& f) {
     }
 }
 
+void Simulation::CheckBlockTime(const consensus::Finalize& f) {
+    // docs/pob.md §6.2: a final block's time is at most some honest replica's
+    // clock plus the drift when it voted (which is before now), or the
+    // previous time + 1 ns: so at most true time + drift + the largest honest
+    // skew + 1 ns per height. Checked with the real drift even when the
+    // negative control turned the replicas' bound off.
+    const auto& b = f.block->block;
+    const int64_t truth = kGenesisTime + m_now;
+    const int64_t drift = m_cfg.params.max_clock_drift_ns;
+    const int64_t slack = drift + m_max_honest_skew + static_cast<int64_t>(b.height);
+    const int64_t lead = b.time > truth ? (b.time - truth) / kMs : 0;
+    m_res.max_block_time_lead_ms = std::max(m_res.max_block_time_lead_ms, lead);
+    if (b.time > truth && b.time - truth > slack) {
+        if (m_checked_time.insert(b.height).second) {
+            ++m_res.blocks_beyond_time_bound;
+            Violation("height " + std::to_string(b.height) + ": block time " +
+                      std::to_string(lead) + " ms ahead of true time, beyond the bound");
+        }
+    }
+    // A transaction executed as expired that had not expired by that bound.
+    auto check = [&](const core::Tx& tx, const crypto::Hash256& h) {
+        if (tx.expiration > b.time || tx.expiration - truth <= slack) return;
+        if (m_wrongly_expired.insert(h).second) {
+            ++m_res.txs_wrongly_expired;
+            Violation("tx " + HashShort(h) + " executed as expired at height " +
+                      std::to_string(b.height) + ", " +
+                      std::to_string((tx.expiration - truth) / kMs) + " ms before its expiration");
+        }
+    };
+    for (const auto& m : f.micros) {
+        for (size_t i = 0; i < m->txs.size(); ++i) check(m->txs[i], m->tx_hashes[i]);
+    }
+    for (const auto& tx : b.direct_txs) check(tx, tx.Hash());
+}
+
 void Simulation::OnPunish(Instance& in, const consensus::Punish& p) {
     if (!Honest(in)) return;
     if (!m_byzantine_ids.count(p.validator)) {
@@ -740,7 +830,7 @@ void Simulation::Apply(Instance& in, Effects effects) {
                     OnFinal(in, x);
                 } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
                     Event ev;
-                    ev.t = std::max<int64_t>(x.at - kGenesisTime, m_now);
+                    ev.t = std::max<int64_t>(x.at - kGenesisTime - in.skew, m_now);
                     ev.kind = EvKind::kTimer;
                     ev.inst = in.index;
                     ev.timer = x.id;
@@ -890,7 +980,7 @@ void Simulation::Submit(const core::Tx& tx) {
     Instance& at = *alive[Below(alive.size())];
     ++m_res.txs_submitted;
     Trace(at.index, 200);
-    Apply(at, at.engine->OnClientTx(tx, kGenesisTime + m_now));
+    Apply(at, at.engine->OnClientTx(tx, Clock(at)));
 }
 
 void Simulation::ChangeKey() {
@@ -1014,7 +1104,7 @@ SimResult Simulation::Run() {
                         if (m_framer_micros.size() > 256) m_framer_micros.pop_front();
                     }
                 }
-                Apply(in, in.engine->OnMessage(e.from, *e.msg, kGenesisTime + m_now));
+                Apply(in, in.engine->OnMessage(e.from, *e.msg, Clock(in)));
                 break;
             }
             case EvKind::kTimer: {
@@ -1022,7 +1112,7 @@ SimResult Simulation::Run() {
                 if (!in.alive) break;
                 if (!in.timers.Fire(e.timer, e.gen)) break;  // replaced, or of a past life
                 Trace(e.inst, 100 + static_cast<uint64_t>(e.timer.kind));
-                Apply(in, in.engine->OnTimeout(e.timer, kGenesisTime + m_now));
+                Apply(in, in.engine->OnTimeout(e.timer, Clock(in)));
                 break;
             }
             case EvKind::kLoad: {
@@ -1082,6 +1172,10 @@ std::string SimResult::ToJson() const {
       << ",\"micros_fully_verified\":" << micros_fully_verified
       << ",\"max_forged_at_risk\":" << max_forged_at_risk << ",\"key_changes\":" << key_changes
       << ",\"framing_attempts\":" << framing_attempts
+      << ",\"blocks_beyond_time_bound\":" << blocks_beyond_time_bound
+      << ",\"txs_wrongly_expired\":" << txs_wrongly_expired
+      << ",\"max_block_time_lead_ms\":" << max_block_time_lead_ms
+      << ",\"live_producers_declared_silent\":" << live_producers_declared_silent
       << ",\"compensation_pool\":" << compensation_pool
       << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
@@ -1108,6 +1202,9 @@ std::string ReplayCommand(const SimConfig& c) {
     for (Fault f : c.faults) o << " --fault " << FaultName(f);
     if (c.negative_control) o << " --negative-control";
     if (c.no_compensation) o << " --no-compensation";
+    if (c.no_time_bound) o << " --no-time-bound";
+    if (c.skew_mode >= 0) o << " --skew-mode " << c.skew_mode;
+    if (c.no_fallback_check) o << " --no-fallback-check";
     if (!c.auditor) o << " --no-auditor";
     if (!c.producer_record) o << " --no-producer-record";
     if (c.forge_amount_iost != 1'000) o << " --forge-amount " << c.forge_amount_iost;
@@ -1131,7 +1228,9 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kSilentBelievable, F::kGarbage, F::kPartition},
             {F::kKeyChanger, F::kFramer},
             {F::kForger, F::kKeyChanger, F::kFramer},
-            {F::kForger, F::kKeyChanger, F::kCrashPrimary}};
+            {F::kForger, F::kKeyChanger, F::kCrashPrimary},
+            {F::kSkewedPrimary, F::kClockSkew},
+            {F::kFalseFallback}};
 }
 
 std::vector<std::vector<Fault>> FraudMixes() {

@@ -46,6 +46,15 @@ enum class Fault {
     // last one it signed, never sign a second one with a used seq
     // (docs/pob.md §9) — or the honest node is slashed for equivocation.
     kCrashBelievable,
+    // A normal validator whose blocks carry a skewed time (docs/pob.md §6.2):
+    // minutes ahead, minutes behind, or INT64_MAX (SimConfig::skew_mode).
+    kSkewedPrimary,
+    // Every honest node's clock is off by a random amount within
+    // ±max_clock_drift/2 (honest skew the time bound must tolerate).
+    kClockSkew,
+    // A normal validator whose blocks declare every live believable producer
+    // silent (a false fallback declaration, docs/pob.md §5.4).
+    kFalseFallback,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -98,6 +107,16 @@ struct SimConfig {
     // Negative control: execution skips compensations, so forged final
     // transactions stay unpaid and must be reported as violations.
     bool no_compensation = false;
+    // Negative control: replicas accept any block time (max_clock_drift =
+    // INT64_MAX), so a skewed primary's time must be reported as a violation.
+    bool no_time_bound = false;
+    // The skewed primary's block times: 0 = 5 min ahead of its clock, 1 = 5
+    // min behind, 2 = INT64_MAX; -1 = seed mod 3.
+    int skew_mode = -1;
+    // Negative control: replicas vote for fallback declarations without
+    // checking them, so a false-fallback primary's claims become final and
+    // must be reported as violations.
+    bool no_fallback_check = false;
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
     consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
@@ -122,6 +141,16 @@ struct SimResult {
     int64_t max_forged_at_risk = 0;
     uint64_t key_changes = 0;       // active-key changes submitted by users
     uint64_t framing_attempts = 0;  // fraud proofs a framer sent against honest producers
+    // docs/pob.md §6.2: final blocks whose time exceeded the bound (true time
+    // + max_clock_drift + the largest honest skew + 1 ns per height), and
+    // transactions executed as expired although they had not (by that bound).
+    uint64_t blocks_beyond_time_bound = 0;
+    uint64_t txs_wrongly_expired = 0;
+    int64_t max_block_time_lead_ms = 0;  // most a final block's time ran ahead of true time
+    // docs/pob.md §5.4: honest, live producers declared silent by a final
+    // block (checked in runs with a false-fallback primary and no network
+    // fault, where no honest producer is ever silent).
+    uint64_t live_producers_declared_silent = 0;
     // Forged tx final → the block that repaid it, on the auditing node (block
     // times, ms): how long a victim waits; max over the run.
     int64_t max_repay_delay_ms = 0;
@@ -150,7 +179,7 @@ SimResult RunSimulation(const SimConfig& config);
 std::vector<std::vector<Fault>> FaultMixes();
 
 // The CI seed batch (tests/sim/sim_test.cpp SeedBatch, `iost-sim --ci-batch`):
-// 12 mixes × 18 seeds, each a 12 s run with faults from 2 s to 6 s and mild
+// every mix × 18 seeds, each a 12 s run with faults from 2 s to 6 s and mild
 // network noise. One definition, so the trace fixture
 // (tests/sim/fixtures/traces.txt) and the test that compares it run exactly
 // the same configurations.

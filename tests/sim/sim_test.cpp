@@ -196,6 +196,77 @@ TEST(Sim, FFaultyNormalValidatorsDoNotStopFinality) {
     EXPECT_GE(r.final_height, 15u) << r.ToJson();
 }
 
+// --- Bounded block time (docs/pob.md §6.2) ----------------------------------
+
+// A primary whose blocks carry a time 5 min ahead, 5 min behind or INT64_MAX,
+// among honest nodes whose clocks differ by up to the drift: its proposals
+// are refused and the chain goes on with honest times; nothing is executed
+// as expired early. Nearly every submitted transaction becomes final.
+TEST(Sim, SkewedPrimaryCannotMoveTheChainsTime) {
+    for (int mode = 0; mode < 3; ++mode) {
+        SimConfig c = Base(21);
+        c.skew_mode = mode;
+        c.faults = {Fault::kSkewedPrimary, Fault::kClockSkew};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        // 12 s: about 22 heights without the fault; each of the skewed
+        // primary's turns costs a view timeout (2 s), so about half.
+        EXPECT_GE(r.final_height, 8u) << r.ToJson();
+        EXPECT_EQ(r.blocks_beyond_time_bound, 0u) << r.ToJson();
+        EXPECT_EQ(r.txs_wrongly_expired, 0u) << r.ToJson();
+        EXPECT_LE(r.max_block_time_lead_ms, 2'000) << r.ToJson();
+        EXPECT_GE(r.txs_finalized * 10, r.txs_submitted * 8) << r.ToJson();
+    }
+}
+
+// Negative control: replicas without the bound accept the skewed times. A
+// time 5 min ahead expires every later transaction early; INT64_MAX leaves
+// no later time (the chain stops). The simulator must report both.
+TEST(Sim, NegativeControlNoTimeBoundIsAViolation) {
+    for (int mode : {0, 2}) {
+        SimConfig c = Base(21);
+        c.skew_mode = mode;
+        c.faults = {Fault::kSkewedPrimary, Fault::kClockSkew};
+        c.no_time_bound = true;
+        const SimResult r = RunSimulation(c);
+        EXPECT_GT(r.safety_violations, 0u) << r.ToJson();
+        EXPECT_GT(r.blocks_beyond_time_bound, 0u) << r.ToJson();
+        if (mode == 0) {
+            EXPECT_GT(r.txs_wrongly_expired, 0u) << r.ToJson();
+        }
+    }
+}
+
+// --- False fallback declarations (docs/pob.md §5.4) ---------------------------
+
+// A primary whose blocks declare every live producer silent: replicas that
+// hear the producers do not vote for them, the view changes, and no honest
+// producer falls back; the chain goes on.
+TEST(Sim, FalseFallbackDeclarationsAreRefused) {
+    for (uint64_t seed = 31; seed <= 33; ++seed) {
+        SimConfig c = Base(seed);
+        c.faults = {Fault::kFalseFallback};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_EQ(r.live_producers_declared_silent, 0u) << r.ToJson();
+        EXPECT_EQ(r.fallback_partitions, 0u) << r.ToJson();
+        EXPECT_GE(r.final_height, 8u) << r.ToJson();
+    }
+}
+
+// Negative control: replicas that take fallback claims on trust let the
+// false declarations become final; the simulator must report them.
+TEST(Sim, NegativeControlNoFallbackCheckIsAViolation) {
+    for (uint64_t seed = 31; seed <= 33; ++seed) {
+        SimConfig c = Base(seed);
+        c.faults = {Fault::kFalseFallback};
+        c.no_fallback_check = true;
+        const SimResult r = RunSimulation(c);
+        EXPECT_GT(r.safety_violations, 0u) << r.ToJson();
+        EXPECT_GT(r.live_producers_declared_silent, 0u) << r.ToJson();
+    }
+}
+
 TEST(Sim, SilentBelievablePartitionIsServedByFallback) {
     SimConfig c = Base(5);
     c.duration_ms = 20'000;

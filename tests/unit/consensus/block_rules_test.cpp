@@ -71,6 +71,8 @@ struct World {
     YesVerifier verifier;
     core::FinalBlock block;
     std::vector<std::shared_ptr<const core::MicroBlock>> b0;  // b0's MicroBlocks, seq 1..
+    int64_t now = 90;  // this replica's clock (the block's time 100 is within the drift)
+    std::map<std::string, int64_t> heard;  // producer → when we last accepted its MicroBlock
 
     World() {
         committee.epoch = 0;
@@ -173,7 +175,9 @@ TEST(BlockRules, AnHonestBlockValidatesAndGetsAVote) {
 
 // --- one case per reason ------------------------------------------------------
 
-enum class Stage { kValidate, kRefuse };
+// kClock: the checks against this replica's clock and what it heard
+// (CheckTimeBound, then CheckFallbackClaims).
+enum class Stage { kValidate, kRefuse, kClock };
 
 struct Case {
     const char* name;
@@ -186,7 +190,7 @@ struct Case {
 std::vector<Case> Cases() {
     auto none = [](World&) {};
     using R = BlockReject;
-    const Stage V = Stage::kValidate, F = Stage::kRefuse;
+    const Stage V = Stage::kValidate, F = Stage::kRefuse, C = Stage::kClock;
     return {
         {"WrongHeight", R::kNotExtending, V, none, [](World& w) { w.block.height = 7; }},
         {"WrongPrevHash", R::kNotExtending, V, none, [](World& w) { w.block.prev_hash[0] ^= 1; }},
@@ -308,6 +312,15 @@ std::vector<Case> Cases() {
              w.block.direct_txs.push_back(MakeTx("zed", 1, kBadGas));
          },
          none},
+        {"TimeBeyondTheClockPlusDrift", R::kTimeTooFarAhead, C,
+         [](World& w) { w.now = 100 - w.params.max_clock_drift_ns - 1; }, none},
+        {"TimeInt64Max", R::kTimeTooFarAhead, C, none, [](World& w) { w.block.time = INT64_MAX; }},
+        {"FallbackOfAProducerHeardJustNow", R::kFallbackOfLiveProducer, C,
+         [](World& w) {
+             w.block.fallback = {"b1"};
+             w.heard["b1"] = w.now - w.params.silent_after_ns / 2 + 1;
+         },
+         none},
     };
 }
 
@@ -329,6 +342,14 @@ TEST_P(BlockRejectCase, ProducesItsReason) {
         return;
     }
     ASSERT_TRUE(v.ok()) << c.name << ": " << BlockRejectName(v.error().reason);
+    if (c.stage == Stage::kClock) {
+        EXPECT_TRUE(ReplicaRefusal(w.View(), **v, w.sample_failed, w.app).ok()) << c.name;
+        auto r = CheckTimeBound(w.params, w.View().last_time, w.block.time, w.now);
+        if (r.ok()) r = CheckFallbackClaims(w.params, w.block.fallback, w.heard, w.now);
+        ASSERT_FALSE(r.ok()) << c.name << ": no refusal";
+        EXPECT_EQ(r.error(), c.want) << c.name << ": got " << BlockRejectName(r.error());
+        return;
+    }
     auto r = ReplicaRefusal(w.View(), **v, w.sample_failed, w.app);
     ASSERT_FALSE(r.ok()) << c.name << ": no refusal";
     EXPECT_EQ(r.error(), c.want) << c.name << ": got " << BlockRejectName(r.error());
@@ -374,6 +395,61 @@ TEST(BlockRules, DirectTxsOfAPartitionDeclaredSilentAreTheLeagues) {
     auto v = w.Validate();
     ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
     EXPECT_TRUE(ReplicaRefusal(w.View(), **v, w.sample_failed, w.app).ok());
+}
+
+// --- the time bound (pob.md §6.2) ---------------------------------------------
+
+TEST(BlockRules, TimeBoundAcceptsUpToClockPlusDriftAndNoMore) {
+    Params p;
+    const int64_t d = p.max_clock_drift_ns;
+    EXPECT_TRUE(CheckTimeBound(p, 50, 1'000 + d, 1'000).ok());
+    EXPECT_FALSE(CheckTimeBound(p, 50, 1'000 + d + 1, 1'000).ok());
+    // The chain's time ahead of this clock by more than the drift (a primary
+    // that used the whole drift, or our clock stepped back): the next time,
+    // last + 1, is still accepted, so the chain cannot be locked; last + 2 is not.
+    EXPECT_TRUE(CheckTimeBound(p, 1'000 + 5 * d, 1'001 + 5 * d, 1'000).ok());
+    EXPECT_FALSE(CheckTimeBound(p, 1'000 + 5 * d, 1'002 + 5 * d, 1'000).ok());
+}
+
+TEST(BlockRules, TimeBoundSaturatesInsteadOfOverflowing) {
+    Params p;
+    // A clock near the end of the range: now + drift saturates, nothing wraps
+    // into a negative limit that would refuse every block.
+    EXPECT_TRUE(CheckTimeBound(p, 50, INT64_MAX, INT64_MAX - 1).ok());
+    EXPECT_TRUE(CheckTimeBound(p, INT64_MAX - 1, INT64_MAX, 0).ok());
+    EXPECT_FALSE(CheckTimeBound(p, INT64_MAX - 10, INT64_MAX, 0).ok());
+    p.max_clock_drift_ns = INT64_MAX;  // the simulator's "bound off" control
+    EXPECT_TRUE(CheckTimeBound(p, 50, INT64_MAX, 1'000).ok());
+    p.max_clock_drift_ns = -5;  // a nonsense drift counts as 0
+    EXPECT_FALSE(CheckTimeBound(p, 50, 1'001, 1'000).ok());
+}
+
+TEST(BlockRules, AnHonestPrimaryProposesATimeEveryReplicaAccepts) {
+    Params p;
+    // Its clock behind the chain: last + 1, valid and within the bound.
+    auto t = ProposalTime(5'000, 1'000);
+    ASSERT_TRUE(t.has_value());
+    EXPECT_EQ(*t, 5'001);
+    EXPECT_TRUE(CheckTimeBound(p, 5'000, *t, 0).ok());
+    EXPECT_EQ(ProposalTime(5'000, 9'000).value(), 9'000);
+    // No time after INT64_MAX: no block (instead of an overflow to a negative time).
+    EXPECT_FALSE(ProposalTime(INT64_MAX, 9'000).has_value());
+    EXPECT_EQ(ProposalTime(INT64_MAX - 1, 9'000).value(), INT64_MAX);
+}
+
+TEST(BlockRules, FallbackOfAProducerSilentHereIsNoRefusal) {
+    Params p;
+    const int64_t s = p.silent_after_ns;
+    std::map<std::string, int64_t> heard{{"b0", 1'000}, {"b1", 1'000 + s}};
+    // b0 last heard s/2 ago or more: an honest primary (silent s at itself) may declare it.
+    EXPECT_TRUE(CheckFallbackClaims(p, {"b0"}, heard, 1'000 + s / 2).ok());
+    EXPECT_FALSE(CheckFallbackClaims(p, {"b0"}, heard, 1'000 + s / 2 - 1).ok());
+    // One live producer in the list is enough to refuse.
+    EXPECT_FALSE(CheckFallbackClaims(p, {"b0", "b1"}, heard, 1'000 + s + 1).ok());
+    // Never heard of (not in the map): nothing contradicts the claim.
+    EXPECT_TRUE(CheckFallbackClaims(p, {"b9"}, heard, 0).ok());
+    // A clock far behind what we recorded (overflow-safe): still "just heard".
+    EXPECT_FALSE(CheckFallbackClaims(p, {"b1"}, {{"b1", INT64_MAX}}, INT64_MIN).ok());
 }
 
 // --- plans: slashing excludes and compensates ---------------------------------

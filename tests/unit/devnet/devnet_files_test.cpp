@@ -417,6 +417,34 @@ TEST(DevnetProcess, SpawnRedirectsAndReportsExecFailure) {
     fs::remove_all(dir);
 }
 
+// --node-env: extra variables reach the child (replacing one of ours of the
+// same name), the launcher's own environment is unchanged, and a malformed
+// entry is refused before anything starts.
+TEST(DevnetProcess, SpawnAddsEnvironmentForOneChild) {
+    const fs::path dir = fs::temp_directory_path() / ("devnet_env_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string out = (dir / "out.log").string();
+    ::setenv("IOST_DEVNET_ENV_TEST", "launcher", 1);
+    auto pid = Spawn({"/bin/sh", "-c", "echo A=$IOST_DEVNET_ENV_TEST B=$IOST_DEVNET_ENV_EXTRA"},
+                     out, "", {"IOST_DEVNET_ENV_TEST=child", "IOST_DEVNET_ENV_EXTRA=x=y"});
+    ASSERT_TRUE(pid.ok()) << pid.error().message;
+    std::optional<std::string> how;
+    for (int i = 0; i < 200 && !how; ++i) {
+        how = ReapIfExited(*pid);
+        if (!how) ::usleep(10'000);
+    }
+    ASSERT_TRUE(how.has_value());
+    EXPECT_NE(ReadAll(out).find("A=child B=x=y"), std::string::npos) << ReadAll(out);
+    EXPECT_STREQ(::getenv("IOST_DEVNET_ENV_TEST"), "launcher");
+    ::unsetenv("IOST_DEVNET_ENV_TEST");
+    for (const char* bad : {"NOEQUALS", "=value"}) {
+        auto r = Spawn({"/bin/true"}, out, "", {bad});
+        ASSERT_FALSE(r.ok()) << bad;
+        EXPECT_NE(r.error().message.find("KEY=VALUE"), std::string::npos) << r.error().message;
+    }
+    fs::remove_all(dir);
+}
+
 TEST(DevnetProcess, PortCheckSeesABoundPort) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     ASSERT_GE(fd, 0);

@@ -36,7 +36,8 @@ p2p:
   relay_gossip: true
 http: {enabled: false, listen: "127.0.0.1:31010", threads: 4, max_connections: 64,
        max_connections_per_ip: 0}
-consensus: {view_timeout_ms: 1500, silent_after_ms: 2500, max_txs_per_micro: 100, max_direct_txs: 300}
+consensus: {view_timeout_ms: 1500, silent_after_ms: 2500, max_clock_drift_ms: 750,
+            max_txs_per_micro: 100, max_direct_txs: 300}
 mempool: {max_txs: 1000, max_bytes: 1000000, max_per_publisher: 10}
 storage: {sync: false}
 )";
@@ -59,6 +60,7 @@ storage: {sync: false}
     EXPECT_EQ(c->http_max_connections, 64u);
     EXPECT_EQ(c->http_max_connections_per_ip, 0u);
     EXPECT_EQ(c->view_timeout_ms, 1500);
+    EXPECT_EQ(c->max_clock_drift_ms, 750);
     EXPECT_EQ(c->max_txs_per_micro, 100u);
     EXPECT_EQ(c->mempool_max_per_publisher, 10u);
     EXPECT_FALSE(c->storage_sync);
@@ -92,6 +94,7 @@ TEST(NodeConfig, BadValuesNameTheKey) {
     ExpectError("log: {level: loud}\n", "log.level");
     ExpectError("verify_threads: many\n", "verify_threads");
     ExpectError("consensus: {view_timeout_ms: -5}\n", "consensus.view_timeout_ms");
+    ExpectError("consensus: {max_clock_drift_ms: 0}\n", "consensus.max_clock_drift_ms");
     ExpectError("mempool: {max_txs: 10, max_per_publisher: 11}\n", "mempool.max_per_publisher");
     ExpectError("p2p: [1, 2]\n", "p2p: must be a mapping");
     ExpectError("data_dir: [a]\n", "data_dir: must be a scalar");
