@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     app.add_option("--jitter-ms", cfg.jitter_ms, "link jitter");
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
-                   "crash-primary|partition|asymmetric|key-changer|framer (repeatable)");
+                   "crash-primary|partition|asymmetric|key-changer|framer|censor|dead-believable|"
+                   "joiner (repeatable)");
     app.add_option("--mix", mix, "'all': cycle the built-in fault mixes over the seeds");
     app.add_option("--fault-start-ms", cfg.fault_start_ms, "when faults start");
     app.add_option("--heal-ms", cfg.heal_ms, "when partitions heal and crashed nodes restart");
@@ -51,6 +52,17 @@ int main(int argc, char** argv) {
                  "negative control: execution never pays compensations; a forged final tx must "
                  "then be reported as a violation");
     app.add_flag("--no-auditor", no_auditor, "no node audits final transactions (sampling only)");
+    app.add_flag("--no-censor-fallback", cfg.no_censor_fallback,
+                 "negative control: no per-transaction fallback; a censor's victims must then be "
+                 "reported (docs/pob.md §5.5)");
+    app.add_flag("--no-keep", cfg.no_keep,
+                 "negative control: nodes keep no copies (forward once); a dead believable's "
+                 "transactions must then be reported lost");
+    app.add_flag("--no-liveness", cfg.no_liveness,
+                 "negative control: idle members are not logged out; a dead validator's "
+                 "re-election must then be reported");
+    app.add_flag("--no-newcomer-seat", cfg.no_newcomer_seat,
+                 "negative control: no reserved seat; a joiner never elected must be reported");
     app.add_option("--quiet-end-ms", cfg.quiet_end_ms,
                    "no forging, key changes or framing in the last this many ms");
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");
