@@ -180,6 +180,7 @@ void Engine::NewEpoch(TimePoint now) {
         if (!m_final_txs.count(t->Hash())) RouteTx(t, /*from_client=*/true, now);
     }
     RerouteKept();
+    HandOverKept();
     if (m_committee.IsBelievable(m_opt.id)) {
         Emit(SetTimer{{TimerKind::kMicro, 0, 0}, now + m_opt.params.micro_interval_ns});
     }
@@ -389,8 +390,10 @@ void Engine::Unkeep(const crypto::Hash256& h) {
 void Engine::RerouteKept() {
     // pob.md §5.5: owners changed (new epoch, a slash, a fallback): a kept
     // transaction of a partition now in fallback joins the normal league's
-    // direct pool; one of a new owner is handed to it by the normal league
-    // (the old owner may be dead, and with it the only other copy).
+    // direct pool; one of a new owner is handed to it by the normal league,
+    // this epoch's or the last one's (the old owner may be dead, and with it
+    // the only other copy).
+    const bool was_normal = m_prev_committee && m_prev_committee->NormalIndex(m_opt.id);
     for (auto& [h, k] : m_kept) {
         if (m_final_txs.count(h)) continue;
         const auto owner = OwnerOf(k.tx->publisher);
@@ -407,8 +410,21 @@ void Engine::RerouteKept() {
                 m_pending_set.emplace(h, k.tx);
                 m_pending.push_back(k.tx);
             }
-        } else if (changed && IsNormal()) {
+        } else if (changed && (IsNormal() || was_normal)) {
             Emit(Send{*owner, TxMsg{k.tx, false}});
+        }
+    }
+}
+
+void Engine::HandOverKept() {
+    // pob.md §5.5: a validator that joins the normal league at this epoch
+    // holds none of the copies the league kept so far: the last epoch's
+    // normal validators hand them over (its deadline clock starts now).
+    if (!m_prev_committee || !m_prev_committee->NormalIndex(m_opt.id) || m_kept.empty()) return;
+    for (const auto& c : m_committee.normal) {
+        if (c.id == m_opt.id || m_prev_committee->NormalIndex(c.id)) continue;
+        for (const auto& [h, k] : m_kept) {
+            if (!m_final_txs.count(h)) Emit(Send{c.id, TxMsg{k.tx, false}});
         }
     }
 }

@@ -151,6 +151,7 @@ class Engine {
     void Keep(const std::shared_ptr<const core::Tx>& tx, const crypto::Hash256& h, TimePoint now);
     void Unkeep(const crypto::Hash256& h);
     void RerouteKept();
+    void HandOverKept();
     bool Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now) const;
     void ProduceMicro(TimePoint now);
     void HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> mb, TimePoint now);
