@@ -342,7 +342,7 @@ TEST(Sim, DeadBelievableLosesNoTxAndIsNotReElected) {
         c.faults = {Fault::kDeadBelievable};
         const SimResult r = RunSimulation(c);
         ExpectSafe(r, c);
-        EXPECT_GE(r.final_height, 30u) << r.ToJson();  // at least three epochs of 10
+        EXPECT_GE(r.final_height, 21u) << r.ToJson();  // epochs 0, 1 and 2 of 10 blocks
         SimConfig no_keep = c;
         no_keep.no_keep = true;
         lost += RunSimulation(no_keep).safety_violations > 0;
