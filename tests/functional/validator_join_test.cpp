@@ -100,6 +100,9 @@ TEST(ValidatorJoin, IwalletRegistersANewValidatorThatIsElectedAndWorks) {
     }
     ASSERT_TRUE(elected) << "not in the normal league by height " << by_height;
     EXPECT_LE(elected_epoch, registered_epoch + 2);
+    std::printf("[validator_join] registered in epoch %llu, in the normal league in epoch %llu\n",
+                static_cast<unsigned long long>(registered_epoch),
+                static_cast<unsigned long long>(elected_epoch));
 
     // It works: it proposes final blocks (Servi > 0, witness of a block) and
     // its own node keeps finalizing with the others.
@@ -110,7 +113,12 @@ TEST(ValidatorJoin, IwalletRegistersANewValidatorThatIsElectedAndWorks) {
         if (pob.ok() && pob->contains("validators")) {
             for (const auto& m : (*pob)["validators"]) {
                 // Servi is a decimal string (IOST's int64 convention).
-                if (m.value("id", "") == kJoiner && m.value("servi", "0") != "0") proposed = true;
+                if (m.value("id", "") == kJoiner && m.value("servi", "0") != "0") {
+                    proposed = true;
+                    std::printf("[validator_join] %s: Servi %s at height %llu\n", kJoiner,
+                                m.value("servi", "0").c_str(),
+                                static_cast<unsigned long long>(U64Of(*pob, "height")));
+                }
             }
         }
         std::this_thread::sleep_for(250ms);
