@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
                    "crash-primary|partition|asymmetric|key-changer|framer|crash-believable|"
-                   "skewed-primary|clock-skew|false-fallback (repeatable)");
+                   "skewed-primary|clock-skew|false-fallback|censor|dead-believable|joiner "
+                   "(repeatable)");
     app.add_option("--mix", mix,
                    "'all': cycle the built-in fault mixes over the seeds; 'fraud': only those "
                    "with a forger, key changer or framer");
@@ -76,6 +77,17 @@ int main(int argc, char** argv) {
     app.add_flag("--no-exposure-bound", no_bound,
                  "negative control: the exposure bound never switches a producer to full "
                  "verification; with --forge-amount above the bond, runs must violate");
+    app.add_flag("--no-censor-fallback", cfg.no_censor_fallback,
+                 "negative control: no per-transaction fallback; a censor's victims must then be "
+                 "reported (docs/pob.md §5.5)");
+    app.add_flag("--no-keep", cfg.no_keep,
+                 "negative control: nodes keep no copies (forward once); a dead believable's "
+                 "transactions must then be reported lost");
+    app.add_flag("--no-liveness", cfg.no_liveness,
+                 "negative control: idle members are not logged out; a dead validator's "
+                 "re-election must then be reported");
+    app.add_flag("--no-newcomer-seat", cfg.no_newcomer_seat,
+                 "negative control: no reserved seat; a joiner never elected must be reported");
     app.add_option("--quiet-end-ms", cfg.quiet_end_ms,
                    "no forging, key changes or framing in the last this many ms");
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");

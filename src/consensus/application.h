@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace iost::consensus {
@@ -46,6 +47,15 @@ struct ExecInput {
     std::vector<Slash> slashes;               // applied before compensations
     std::vector<Compensation> compensations;  // in order, after slashes, before txs
     std::vector<std::string> credited;        // validators whose MicroBlocks/votes made it (Servi)
+    // pob.md §4.1, after the credits: Servi penalties for missed duties
+    // (negative deltas; execution floors a validator that has Servi at 1).
+    // Other modules add theirs here too (MissedDuty in params.h).
+    std::vector<std::pair<std::string, int64_t>> servi_deltas;
+    // The last block of an epoch: members that did no duty in it are logged
+    // out (after the deltas), then every validator's Servi decays by
+    // servi_decay_percent (0 = no decay, not an epoch's last block).
+    std::vector<std::string> idle;
+    uint32_t servi_decay_percent = 0;
 };
 
 // Raw units of one token (IOST: 10^-8).

@@ -297,6 +297,7 @@ util::Result<Plan, PlanReject> MakePlan(const ChainView& chain, const core::Fina
     plan.in.height = b.height;
     plan.in.time = b.time;
     plan.in.proposer = b.proposer;
+    PlanServi(chain, b, *fallback_now, plan.in);
     plan.tx_root = core::MerkleRoot(plan.in.tx_hashes);
     return plan;
 }
@@ -368,9 +369,65 @@ std::optional<int64_t> ProposalTime(int64_t last_time, int64_t now) {
     return std::max(now, last_time + 1);
 }
 
+void PlanServi(const ChainView& chain, const core::FinalBlock& b,
+               const std::set<std::string>& fallback_now, ExecInput& in) {
+    const Params& P = *chain.params;
+    const Committee& c = *chain.committee;
+    auto penalize = [&](const std::string& who, MissedDuty d) {
+        const int64_t amount = ServiPenalty(P, d);
+        if (amount > 0) in.servi_deltas.emplace_back(who, -amount);
+    };
+    // A producer declared silent missed its MicroBlock deadline.
+    for (const auto& f : b.fallback) penalize(f, MissedDuty::kMicroDeadline);
+    // A block built in view v: the primaries of views 0..v−1 failed.
+    const size_t n = c.normal.size();
+    if (n > 0) {
+        for (uint64_t k = 0; k < std::min<uint64_t>(b.view, n); ++k) {
+            const std::string& primary = c.normal[(b.height + k) % n].id;
+            if (primary != b.proposer) penalize(primary, MissedDuty::kFailedProposal);
+        }
+    }
+    // A direct tx whose publisher has a live owner: the owner did not pack
+    // it within the censorship deadline (pob.md §5.5; honest replicas vote
+    // for such a block only then).
+    for (const auto& tx : b.direct_txs) {
+        if (auto owner = OwnerOf(chain, fallback_now, tx.publisher))
+            penalize(*owner, MissedDuty::kCensoredTx);
+    }
+    if (P.epoch_length == 0 || b.height % P.epoch_length != 0) return;
+    // The epoch's last block: members that did no duty in the whole epoch
+    // are idle (logged out), then every Servi decays.
+    in.servi_decay_percent = P.servi_decay_percent;
+    if (!P.idle_logout) return;
+    std::set<std::string> worked;
+    if (chain.worked) worked = *chain.worked;
+    for (const auto& r : b.micro_refs) worked.insert(r.producer);
+    worked.insert(b.proposer);
+    std::vector<std::string> idle;
+    size_t members = 0;
+    auto judge = [&](const Candidate& m) {
+        ++members;
+        if (!worked.count(m.id) && !chain.slashed->count(m.id)) idle.push_back(m.id);
+    };
+    for (const auto& m : c.believable) judge(m);
+    // A normal validator's duty is a proposal: it had a view-0 turn only if
+    // the epoch has at least N heights.
+    if (P.epoch_length >= n) {
+        for (const auto& m : c.normal) judge(m);
+    }
+    // Many idle at once is a network fault, not dead validators: log out
+    // nobody rather than empty the validator set.
+    if (idle.size() > MaxFaulty(members)) return;
+    std::sort(idle.begin(), idle.end());
+    idle.erase(std::unique(idle.begin(), idle.end()), idle.end());
+    for (const auto& id : idle) penalize(id, MissedDuty::kIdleEpoch);
+    in.idle = std::move(idle);
+}
+
 util::Result<void, BlockReject> ReplicaRefusal(
     const ChainView& chain, const Validated& v,
-    const std::map<crypto::Hash256, crypto::Hash256>& sample_failed, Application& app) {
+    const std::map<crypto::Hash256, crypto::Hash256>& sample_failed, Application& app,
+    const std::set<crypto::Hash256>* overdue) {
     const core::FinalBlock& b = *v.block;
     // pob.md §6.2: vote only if our own samples passed...
     std::set<std::string> slashed_here(v.plan.slashed.begin(), v.plan.slashed.end());
@@ -384,7 +441,7 @@ util::Result<void, BlockReject> ReplicaRefusal(
     std::set<std::string> fallback = *chain.fallback;
     fallback.insert(b.fallback.begin(), b.fallback.end());
     for (const auto& tx : b.direct_txs) {
-        if (OwnerOf(chain, fallback, tx.publisher)) {
+        if (OwnerOf(chain, fallback, tx.publisher) && (!overdue || !overdue->count(tx.Hash()))) {
             return util::ErrOf(BlockReject::kDirectTxOfLivePartition);
         }
     }

@@ -98,6 +98,9 @@ struct ChainView {
     const MicroIndex* micros = nullptr;  // MicroBlocks known here
     // Evidence this node already validated (by id): not validated again.
     const std::map<crypto::Hash256, std::shared_ptr<const core::Evidence>>* evidence_pool = nullptr;
+    // Members credited (a MicroRef or a proposal) in this epoch's final
+    // blocks (pob.md §4.1); null = none.
+    const std::set<std::string>* worked = nullptr;
 
     const Committee* CommitteeForEpoch(uint64_t epoch) const;
 };
@@ -182,8 +185,19 @@ util::Result<void, BlockReject> CheckFallbackClaims(
 // references a MicroBlock whose sample failed here (and does not slash its
 // producer), or a direct transaction is not the normal league's or fails the
 // full check. `sample_failed`: MicroBlock hash → our fraud proof's id.
+// `overdue` (pob.md §5.5): transactions of live partitions this replica has
+// held unpacked past the censorship deadline; a direct tx of a live
+// partition is accepted only if it is one of them.
 util::Result<void, BlockReject> ReplicaRefusal(
     const ChainView& chain, const Validated& v,
-    const std::map<crypto::Hash256, crypto::Hash256>& sample_failed, Application& app);
+    const std::map<crypto::Hash256, crypto::Hash256>& sample_failed, Application& app,
+    const std::set<crypto::Hash256>* overdue = nullptr);
+
+// pob.md §4.1: the Servi penalties a block's content implies (fallback
+// declarations, failed primaries of earlier views, censored transactions)
+// and, in an epoch's last block, the idle members and the decay. Pure: a
+// function of the block and the final chain, so every node agrees.
+void PlanServi(const ChainView& chain, const core::FinalBlock& b,
+               const std::set<std::string>& fallback_now, ExecInput& in);
 
 }  // namespace iost::consensus

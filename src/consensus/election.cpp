@@ -46,6 +46,8 @@ uint64_t ElectionWeight(const Candidate& c, uint64_t min_servi) {
     return servi * factor;
 }
 
+bool IsNewcomer(const Candidate& c) { return c.servi == 0 && c.stake > 0; }
+
 crypto::Hash256 EpochSeed(uint64_t epoch, const crypto::Hash256& last_block_hash) {
     core::Encoder e;
     e.WriteString("iost-pob-epoch");
@@ -78,23 +80,37 @@ Committee Elect(std::span<const Candidate> candidates, const crypto::Hash256& se
                      [](const Candidate& a, const Candidate& b) { return a.id < b.id; });
     std::vector<Candidate> pool;
     std::vector<uint64_t> weights;
+    std::vector<Candidate> newcomers;
     std::set<std::string> ids;
     std::set<crypto::PublicKey> keys;
     for (auto& c : sorted) {
         const uint64_t w = ElectionWeight(c, params.min_servi);
-        if (w == 0) continue;
+        const bool newcomer = params.newcomer_seats > 0 && IsNewcomer(c);
+        if (w == 0 && !newcomer) continue;
         if (!ids.insert(c.id).second || !keys.insert(c.key).second) continue;
+        if (w == 0) {
+            newcomers.push_back(c);
+            continue;
+        }
         pool.push_back(c);
         weights.push_back(w);
     }
+    // pob.md §4.1: reserved normal seats, earliest registration first.
+    std::stable_sort(newcomers.begin(), newcomers.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                         return a.registered_time < b.registered_time;
+                     });
+    const size_t seats = std::min<size_t>(
+        {newcomers.size(), params.newcomer_seats, static_cast<size_t>(params.normal_size)});
+    newcomers.resize(seats);
 
     Committee out;
     out.epoch = epoch;
     out.seed = seed;
-    const size_t eligible = pool.size();
+    const size_t eligible = pool.size() + seats;
     out.chain_fallback = eligible < static_cast<size_t>(params.believable_size) + 4;
     const size_t want_b = out.chain_fallback ? 0 : params.believable_size;
-    const size_t want_n = params.normal_size;
+    const size_t want_n = params.normal_size - seats;
 
     uint64_t total = 0;
     for (uint64_t w : weights) total += w;
@@ -116,6 +132,7 @@ Committee Elect(std::span<const Candidate> candidates, const crypto::Hash256& se
         pool.erase(pool.begin() + static_cast<ptrdiff_t>(pick));
         weights.erase(weights.begin() + static_cast<ptrdiff_t>(pick));
     }
+    for (auto& c : newcomers) out.normal.push_back(std::move(c));
     return out;
 }
 

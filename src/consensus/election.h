@@ -25,6 +25,10 @@ struct Candidate {
     crypto::PublicKey key;  // consensus key
     uint64_t servi = 0;
     uint64_t stake = 0;  // in whole tokens (any unit: only its log matters)
+    // When it registered (block time, ns): orders newcomers for the reserved
+    // seat (pob.md §4.1). Servi 0 marks a newcomer: every credit adds Servi
+    // and penalties never take a credited validator below 1.
+    int64_t registered_time = 0;
     friend bool operator==(const Candidate&, const Candidate&) = default;
 };
 
@@ -47,9 +51,15 @@ struct Committee {
 // rich do not simply get richer; 0 when Servi < min_servi.
 uint64_t ElectionWeight(const Candidate& c, uint64_t min_servi);
 
+// A newcomer (pob.md §4.1): registered with stake, never credited (Servi 0).
+bool IsNewcomer(const Candidate& c);
+
 // Deterministic election. Candidates may come in any order (they are sorted
 // by id first); duplicate ids or duplicate keys keep only the first by id
-// order (a Sybil with one key must not vote twice).
+// order (a Sybil with one key must not vote twice). With newcomer_seats = k,
+// the last k normal seats go to the k earliest-registered newcomers (ties by
+// id), so a newcomer with j newcomers ahead of it is elected within ⌈(j+1)/k⌉
+// elections; the other seats are drawn by weight as before.
 Committee Elect(std::span<const Candidate> candidates, const crypto::Hash256& seed, uint64_t epoch,
                 const Params& params);
 

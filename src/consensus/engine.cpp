@@ -82,6 +82,7 @@ ChainView Engine::View() const {
     v.compensated = &m_compensated;
     v.micros = &m_micro;
     v.evidence_pool = &m_evidence_pool;
+    v.worked = &m_worked;
     return v;
 }
 
@@ -169,6 +170,8 @@ void Engine::NewEpoch(TimePoint now) {
     }
     m_fallback.clear();
     m_included.clear();
+    m_packed.clear();
+    m_worked.clear();
     m_micro_by_seq.clear();
     m_micro_failed.clear();
     m_last_micro_time.clear();
@@ -189,6 +192,8 @@ void Engine::NewEpoch(TimePoint now) {
     for (auto& t : held) {
         if (!m_final_txs.count(t->Hash())) RouteTx(t, /*from_client=*/true, now);
     }
+    RerouteKept();
+    HandOverKept();
     if (m_committee.IsBelievable(m_opt.id)) {
         Emit(SetTimer{{TimerKind::kMicro, 0, 0}, now + m_opt.params.micro_interval_ns});
     }
@@ -331,10 +336,11 @@ void Engine::Dispatch(const NodeId& from, const Message& msg, TimePoint now) {
 // Phase 1: routing, MicroBlocks, sampling, evidence.
 
 void Engine::RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client, TimePoint now) {
-    (void)now;
     const crypto::Hash256 h = tx->Hash();
     if (m_final_txs.count(h)) return;
+    Keep(tx, h, now);
     const auto owner = OwnerOf(tx->publisher);
+    if (auto k = m_kept.find(h); k != m_kept.end()) k->second.owner = owner.value_or("");
     if (!owner) {
         // pob.md §5.4: the normal league takes it directly.
         if (IsNormal() && !m_direct_set.count(h)) {
@@ -349,6 +355,14 @@ void Engine::RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client
         }
         return;
     }
+    if (from_client && m_opt.params.keep_max_txs > 0) {
+        // pob.md §5.5: the first hop also hands a copy to every normal
+        // validator, which keeps it: if the owner does not pack it in time
+        // (or dies), the normal league includes it directly.
+        for (const auto& c : m_committee.normal) {
+            if (c.id != m_opt.id && c.id != *owner) Emit(Send{c.id, TxMsg{tx, false}});
+        }
+    }
     if (*owner == m_opt.id) {
         if (m_pending_set.count(h) || m_unconfirmed.count(h)) return;
         // pob.md §5.2: the owner verifies fully before it packs.
@@ -358,6 +372,80 @@ void Engine::RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client
         return;
     }
     if (from_client) Emit(Send{*owner, TxMsg{tx, false}});
+}
+
+void Engine::Keep(const std::shared_ptr<const core::Tx>& tx, const crypto::Hash256& h,
+                  TimePoint now) {
+    const Params& P = m_opt.params;
+    if (P.keep_max_txs == 0 || m_kept.count(h) || m_kept.size() >= P.keep_max_txs) return;
+    auto& per = m_kept_per_publisher[tx->publisher];
+    if (per >= P.keep_max_per_publisher) return;
+    ++per;
+    m_kept.emplace(h, Kept{tx, now, {}});
+    m_kept_by_expiry.emplace(tx->expiration, h);
+}
+
+void Engine::Unkeep(const crypto::Hash256& h) {
+    auto it = m_kept.find(h);
+    if (it == m_kept.end()) return;
+    const auto& tx = *it->second.tx;
+    auto per = m_kept_per_publisher.find(tx.publisher);
+    if (per != m_kept_per_publisher.end() && --per->second == 0) m_kept_per_publisher.erase(per);
+    for (auto [a, b] = m_kept_by_expiry.equal_range(tx.expiration); a != b; ++a) {
+        if (a->second == h) {
+            m_kept_by_expiry.erase(a);
+            break;
+        }
+    }
+    m_kept.erase(it);
+}
+
+void Engine::RerouteKept() {
+    // pob.md §5.5: owners changed (new epoch, a slash, a fallback): a kept
+    // transaction of a partition now in fallback joins the normal league's
+    // direct pool; one of a new owner is handed to it by the normal league,
+    // this epoch's or the last one's (the old owner may be dead, and with it
+    // the only other copy).
+    const bool was_normal = m_prev_committee && m_prev_committee->NormalIndex(m_opt.id);
+    for (auto& [h, k] : m_kept) {
+        if (m_final_txs.count(h)) continue;
+        const auto owner = OwnerOf(k.tx->publisher);
+        const std::string now_owner = owner.value_or("");
+        const bool changed = now_owner != k.owner;
+        k.owner = now_owner;
+        if (!owner) {
+            if (IsNormal() && !m_direct_set.count(h) && m_app.CheckTx(*k.tx).ok()) {
+                m_direct_set.insert(h);
+                m_direct.emplace_back(h, k.tx);
+            }
+        } else if (*owner == m_opt.id) {
+            if (!m_pending_set.count(h) && !m_unconfirmed.count(h) && m_app.CheckTx(*k.tx).ok()) {
+                m_pending_set.emplace(h, k.tx);
+                m_pending.push_back(k.tx);
+            }
+        } else if (changed && (IsNormal() || was_normal)) {
+            Emit(Send{*owner, TxMsg{k.tx, false}});
+        }
+    }
+}
+
+void Engine::HandOverKept() {
+    // pob.md §5.5: a validator that joins the normal league at this epoch
+    // holds none of the copies the league kept so far: the last epoch's
+    // normal validators hand them over (its deadline clock starts now).
+    if (!m_prev_committee || !m_prev_committee->NormalIndex(m_opt.id) || m_kept.empty()) return;
+    for (const auto& c : m_committee.normal) {
+        if (c.id == m_opt.id || m_prev_committee->NormalIndex(c.id)) continue;
+        for (const auto& [h, k] : m_kept) {
+            if (!m_final_txs.count(h)) Emit(Send{c.id, TxMsg{k.tx, false}});
+        }
+    }
+}
+
+bool Engine::Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now) const {
+    auto it = m_kept.find(h);
+    return it != m_kept.end() && now - it->second.since >= deadline && !m_packed.count(h) &&
+           !m_final_txs.count(h);
 }
 
 void Engine::ProduceMicro(TimePoint now) {
@@ -378,6 +466,7 @@ void Engine::ProduceMicro(TimePoint now) {
         m_pending_set.erase(h);
         if (m_final_txs.count(h)) continue;
         m_unconfirmed.emplace(h, tx);
+        m_packed.insert(h);
         mb->txs.push_back(*tx);
     }
     if (m_opt.test_only_alter_micro) m_opt.test_only_alter_micro(*mb);
@@ -441,6 +530,7 @@ void Engine::HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBl
         AddEvidence(ev, /*gossip=*/true);
     }
     same_seq.push_back(mb.hash);
+    m_packed.insert(mb.tx_hashes.begin(), mb.tx_hashes.end());
     if (IsNormal()) SampleMicro(*ptr);
     RetryWaiting(now);
 }
@@ -742,6 +832,19 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
         if (consensus::OwnerOf(chain, fallback_now, tx->publisher)) continue;
         b->direct_txs.push_back(*tx);
     }
+    // pob.md §5.5: per-transaction fallback. A kept transaction of a live
+    // partition that its owner has not packed within censor_deadline is
+    // included directly (the owner loses Servi, PlanServi).
+    if (m_opt.params.censor_deadline_ns > 0) {
+        for (const auto& [h, k] : m_kept) {
+            if (b->direct_txs.size() >= m_opt.params.max_direct_txs) break;
+            if (!Overdue(h, m_opt.params.censor_deadline_ns, now) || !seen.insert(h).second)
+                continue;
+            if (!consensus::OwnerOf(chain, fallback_now, k.tx->publisher)) continue;
+            if (!m_app.CheckTx(*k.tx).ok()) continue;
+            b->direct_txs.push_back(*k.tx);
+        }
+    }
     // Derived fields: exclusions, compensations, roots.
     auto planned = MakePlan(chain, *b, m_app, m_verifier);
     if (!planned) {
@@ -860,6 +963,22 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
             Emit(SetTimer{{TimerKind::kView, p.height, p.view}, now + ViewTimeout(p.view)});
         }
         if (p.view == m_safety.view) {
+            // pob.md §5.5: direct txs of live partitions this replica has
+            // held unpacked past the deadline (less one block interval: the
+            // primary's copy may have arrived a little earlier than ours).
+            std::set<crypto::Hash256> overdue;
+            if (m_opt.params.censor_deadline_ns > 0) {
+                const int64_t d = std::max<int64_t>(
+                    m_opt.params.censor_deadline_ns - m_opt.params.final_interval_ns, 0);
+                std::set<std::string> fallback = m_fallback;
+                fallback.insert(p.block->fallback.begin(), p.block->fallback.end());
+                const ChainView chain = View();
+                for (const auto& tx : p.block->direct_txs) {
+                    if (!consensus::OwnerOf(chain, fallback, tx.publisher)) continue;
+                    const crypto::Hash256 th = tx.Hash();
+                    if (Overdue(th, d, now)) overdue.insert(th);
+                }
+            }
             // pob.md §7.5: a producer past its exposure bound in this block
             // has every one of its transactions here checked before we vote.
             const Validated& val = *m_round.valid.at(p.block_hash);
@@ -868,7 +987,7 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
                     if (m->header.producer == producer) FullyVerify(*m);
                 }
             }
-            auto refusal = ReplicaRefusal(View(), val, m_micro_failed, m_app);
+            auto refusal = ReplicaRefusal(View(), val, m_micro_failed, m_app, &overdue);
             // pob.md §5.4: no vote for declaring silent a producer we hear
             // (fresh blocks only: a re-proposed one was prepared by a quorum).
             if (refusal.ok() && p.block->view == p.view && p.proposer != m_opt.id &&
@@ -1117,7 +1236,11 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     m_chain_micros[b.height] = plan.micros;
 
     // Chain-derived state (pob.md §8).
-    for (const auto& ref : b.micro_refs) m_included[ref.producer] = {ref.seq_to, ref.last_hash};
+    for (const auto& ref : b.micro_refs) {
+        m_included[ref.producer] = {ref.seq_to, ref.last_hash};
+        m_worked.insert(ref.producer);
+    }
+    m_worked.insert(b.proposer);
     for (const auto& f : b.fallback) m_fallback.insert(f);
     for (const auto& m : plan.micros) {
         for (size_t i = 0; i < m->txs.size(); ++i) {
@@ -1146,6 +1269,8 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
         m_recent.erase(m_recent.begin());
     }
     for (const auto& th : plan.in.tx_hashes) {
+        Unkeep(th);
+        m_packed.erase(th);
         m_unconfirmed.erase(th);
         if (m_direct_set.erase(th)) {
             // removed lazily from the deque below
@@ -1175,12 +1300,23 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
                                                                 : std::next(it);
         }
     }
+    // pob.md §5.5: a kept copy is dropped once its transaction expired
+    // (no block after this one can execute it).
+    while (!m_kept_by_expiry.empty() && m_kept_by_expiry.begin()->first < b.time) {
+        const crypto::Hash256 h = m_kept_by_expiry.begin()->second;
+        if (m_kept.count(h)) {
+            Unkeep(h);
+        } else {
+            m_kept_by_expiry.erase(m_kept_by_expiry.begin());
+        }
+    }
     if (!plan.in.slashes.empty() || !b.fallback.empty()) {
         // Owners changed: what we hold as a producer may belong elsewhere now.
         std::vector<std::shared_ptr<const core::Tx>> held(m_pending.begin(), m_pending.end());
         m_pending.clear();
         m_pending_set.clear();
         for (auto& t : held) RouteTx(t, /*from_client=*/true, now);
+        RerouteKept();
     }
     m_height = b.height;
     m_last_hash = hash;

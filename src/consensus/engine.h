@@ -168,6 +168,8 @@ class Engine {
         return it == m_micro.end() ? nullptr : it->second;
     }
     size_t micros_in_memory() const { return m_micro.size(); }
+    // Transactions kept until final or expired (pob.md §5.5).
+    size_t kept_txs() const { return m_kept.size(); }
     // MicroBlocks the final chain references (for a restart from disk).
     std::vector<std::shared_ptr<const core::MicroBlock>> FinalMicros() const;
     // pob.md §7.5: unverified exposure per producer (the last audit_window
@@ -181,6 +183,13 @@ class Engine {
   private:
     // Routing and phase 1.
     void RouteTx(const std::shared_ptr<const core::Tx>& tx, bool from_client, TimePoint now);
+    // pob.md §5.5: the copies kept until final or expired, and what happens
+    // to them when owners change or an owner does not pack them in time.
+    void Keep(const std::shared_ptr<const core::Tx>& tx, const crypto::Hash256& h, TimePoint now);
+    void Unkeep(const crypto::Hash256& h);
+    void RerouteKept();
+    void HandOverKept();
+    bool Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now) const;
     void ProduceMicro(TimePoint now);
     void HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> mb, TimePoint now);
     void SampleMicro(const core::MicroBlock& mb);
@@ -289,6 +298,22 @@ class Engine {
     std::deque<std::shared_ptr<const core::Tx>> m_pending;
     std::map<crypto::Hash256, std::shared_ptr<const core::Tx>> m_pending_set;
     std::map<crypto::Hash256, std::shared_ptr<const core::Tx>> m_unconfirmed;
+
+    // pob.md §5.5: every transaction this node saw, kept until final or
+    // expired (bounded by keep_max_txs and keep_max_per_publisher), with the
+    // time it arrived here and the owner it was last routed to ("" = the
+    // normal league); the tx hashes packed in this epoch's MicroBlocks known
+    // here; the members credited in this epoch's final blocks (pob.md §4.1).
+    struct Kept {
+        std::shared_ptr<const core::Tx> tx;
+        TimePoint since = 0;
+        std::string owner;
+    };
+    std::map<crypto::Hash256, Kept> m_kept;
+    std::map<std::string, uint32_t> m_kept_per_publisher;
+    std::multimap<int64_t, crypto::Hash256> m_kept_by_expiry;
+    std::set<crypto::Hash256> m_packed;
+    std::set<std::string> m_worked;
 
     // Direct pool (normal role, fallback partitions).
     std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> m_direct;

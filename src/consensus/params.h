@@ -52,7 +52,69 @@ struct Params {
     // the live producers (pob.md §3.3); validation refuses more.
     uint32_t max_block_micro_txs = 10'000;
     uint32_t chain_id = 1020;
+
+    // --- Censorship resistance (pob.md §5.5) ---
+    // A transaction held (not packed in any MicroBlock known here) this long
+    // after it reached a normal validator is included directly by the normal
+    // league although its owner is live; the owner loses Servi. 0 = off (the
+    // simulator's negative control). Replicas accept such a direct tx once
+    // they have held it for censor_deadline − final_interval (their copy may
+    // have arrived a little later than the primary's).
+    int64_t censor_deadline_ns = 3 * util::kNanosPerSecond;
+    // Node-local caps of the kept copies (pob.md §5.5): every node keeps each
+    // transaction it saw until it is final or expired, at most this many in
+    // all and per publisher (beyond: not kept, still forwarded). 0 = keep
+    // nothing (negative control: the old forward-once behaviour).
+    uint32_t keep_max_txs = 20'000;
+    uint32_t keep_max_per_publisher = 256;
+
+    // --- A living validator set (pob.md §4.1) ---
+    // Servi lost per missed duty, decided from the final block: a producer
+    // declared silent (fallback), each failed view-0..v−1 primary of a block
+    // proposed in view v, each transaction of a live producer's partition the
+    // normal league had to include directly (censorship), and a member of the
+    // ending epoch that did no duty in it (idle, also logged out).
+    int64_t servi_missed_micro = 10;
+    int64_t servi_failed_proposal = 2;
+    int64_t servi_censored_tx = 5;
+    int64_t servi_idle = 50;
+    // Per epoch every validator keeps (100 − decay)% of its Servi (floor 1).
+    uint32_t servi_decay_percent = 10;
+    // A member that did no duty in a whole epoch is logged out (is_producer
+    // = false, as vote_producer.iost logOutProducer) and so not elected until
+    // it logs in again. false = off (negative control).
+    bool idle_logout = true;
+    // Normal seats per epoch reserved for newcomers (registered, staked,
+    // Servi 0: never credited), earliest registration first. 0 = off
+    // (negative control: a newcomer's weight is 0, it is never elected).
+    uint32_t newcomer_seats = 1;
 };
+
+// Kinds of missed duty with their Servi penalty (pob.md §4.1). kWithheldSeed
+// is for the epoch-seed commit–reveal (a validator that committed and did not
+// reveal): the same amount as a missed MicroBlock deadline. A caller adds
+// {validator, −ServiPenalty(params, kind)} to ExecInput::servi_deltas.
+enum class MissedDuty : uint8_t {
+    kMicroDeadline,   // declared silent (fallback)
+    kFailedProposal,  // primary of a view that failed
+    kCensoredTx,      // a tx of its partition included directly
+    kIdleEpoch,       // a whole epoch without any duty done
+    kWithheldSeed,    // committed an epoch-seed value and did not reveal it
+};
+constexpr int64_t ServiPenalty(const Params& p, MissedDuty d) {
+    switch (d) {
+        case MissedDuty::kMicroDeadline:
+        case MissedDuty::kWithheldSeed:
+            return p.servi_missed_micro;
+        case MissedDuty::kFailedProposal:
+            return p.servi_failed_proposal;
+        case MissedDuty::kCensoredTx:
+            return p.servi_censored_tx;
+        case MissedDuty::kIdleEpoch:
+            return p.servi_idle;
+    }
+    return 0;
+}
 
 inline constexpr int kMaxTimeoutDoublings = 4;
 

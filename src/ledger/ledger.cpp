@@ -80,8 +80,8 @@ std::optional<schema::ValidatorRecord> ReadValidator(const StateReader& st, std:
 }
 
 ValidatorInfo ToInfo(std::string name, const schema::ValidatorRecord& r) {
-    return ValidatorInfo{std::move(name), r.consensus_key, r.servi,
-                         r.votes,         r.status,        r.is_producer};
+    return ValidatorInfo{std::move(name), r.consensus_key, r.servi,          r.votes,
+                         r.status,        r.is_producer,   r.registered_time};
 }
 
 }  // namespace
@@ -527,6 +527,37 @@ util::Status BlockExecutor::AddServi(std::string_view validator, int64_t delta) 
     v->servi = next < 0                    ? 0
                : next > (int64_t{1} << 62) ? (int64_t{1} << 62)
                                            : static_cast<int64_t>(next);
+    m_block.Put(schema::ValidatorKey(validator), v->Encode());
+    return util::Ok();
+}
+
+util::Status BlockExecutor::PenalizeServi(std::string_view validator, int64_t amount) {
+    auto v = ReadValidator(m_block, validator);
+    if (!v) return util::Err("validator not exists: " + std::string(validator));
+    if (v->status == schema::ValidatorStatus::kSlashed || v->servi <= 1 || amount <= 0)
+        return util::Ok();
+    v->servi = std::max<int64_t>(1, v->servi - amount);
+    m_block.Put(schema::ValidatorKey(validator), v->Encode());
+    return util::Ok();
+}
+
+void BlockExecutor::DecayServi(uint32_t percent) {
+    if (percent == 0) return;
+    const int64_t keep = 100 - std::min<int64_t>(percent, 100);
+    for (const auto& info : GetValidators(m_block)) {
+        if (info.status != schema::ValidatorStatus::kActive || info.servi <= 1) continue;
+        auto v = ReadValidator(m_block, info.account);
+        const __int128 next = static_cast<__int128>(v->servi) * keep / 100;
+        v->servi = std::max<int64_t>(1, static_cast<int64_t>(next));
+        m_block.Put(schema::ValidatorKey(info.account), v->Encode());
+    }
+}
+
+util::Status BlockExecutor::LogOutProducer(std::string_view validator) {
+    auto v = ReadValidator(m_block, validator);
+    if (!v) return util::Err("validator not exists: " + std::string(validator));
+    if (!v->is_producer) return util::Ok();
+    v->is_producer = false;
     m_block.Put(schema::ValidatorKey(validator), v->Encode());
     return util::Ok();
 }

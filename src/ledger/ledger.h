@@ -83,6 +83,7 @@ struct ValidatorInfo {
     int64_t stake = 0;  // IOST raw units voted for it
     schema::ValidatorStatus status = schema::ValidatorStatus::kActive;
     bool is_producer = true;
+    int64_t registered_time = 0;  // block time of its registration (genesis time for genesis ones)
     friend bool operator==(const ValidatorInfo&, const ValidatorInfo&) = default;
 };
 
@@ -128,6 +129,15 @@ class BlockExecutor {
     // --- PoB operations (docs/pob.md §4, §7), deterministic ledger writes ---
     // Adds delta (may be negative) to a validator's Servi, floored at 0.
     util::Status AddServi(std::string_view validator, int64_t delta);
+    // docs/pob.md §4.1: a penalty never takes a validator that has Servi
+    // below 1 (Servi 0 marks a newcomer, never credited).
+    util::Status PenalizeServi(std::string_view validator, int64_t amount);
+    // docs/pob.md §4.1: every active validator keeps (100 − percent)% of its
+    // Servi (rounded down, at least 1 if it had any).
+    void DecayServi(uint32_t percent);
+    // docs/pob.md §4.1: an idle validator is logged out (is_producer =
+    // false, as vote_producer.iost logOutProducer); logInProducer brings it back.
+    util::Status LogOutProducer(std::string_view validator);
     // Moves all the validator's IOST (balance, frozen balances, own stake)
     // into the compensation pool, zeroes its Servi and marks it slashed. A
     // validator already slashed yields an error (evidence counted once).

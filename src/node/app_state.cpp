@@ -102,6 +102,13 @@ crypto::Hash256 LedgerApp::InputDigest(const consensus::ExecInput& in) {
         e.WriteString(c.paid_by);
     }
     e.WriteStringList(in.credited);
+    e.WriteInt32(static_cast<int32_t>(in.servi_deltas.size()));
+    for (const auto& [v, d] : in.servi_deltas) {
+        e.WriteString(v);
+        e.WriteInt64(d);
+    }
+    e.WriteStringList(in.idle);
+    e.WriteInt32(static_cast<int32_t>(in.servi_decay_percent));
     return crypto::Sha3_256(e.bytes());
 }
 
@@ -144,6 +151,17 @@ LedgerApp::Executed LedgerApp::Run(const consensus::ExecInput& in) {
         auto st = ex.AddServi(in.proposer, 1);
         if (!st) m_log.Debug("servi credit {}: {}", in.proposer, st.error().message);
     }
+    // docs/pob.md §4.1: missed duties, then (last block of an epoch) idle
+    // members logged out and every validator's Servi decays.
+    for (const auto& [v, d] : in.servi_deltas) {
+        auto st = d < 0 ? ex.PenalizeServi(v, -d) : ex.AddServi(v, d);
+        if (!st) m_log.Debug("servi delta {}: {}", v, st.error().message);
+    }
+    for (const auto& v : in.idle) {
+        auto st = ex.LogOutProducer(v);
+        if (!st) m_log.Debug("idle {}: {}", v, st.error().message);
+    }
+    ex.DecayServi(in.servi_decay_percent);
     IOST_ASSERT(in.txs.size() == in.tx_hashes.size(), "ExecInput txs and hashes differ in length");
     for (size_t i = 0; i < in.txs.size(); ++i) {
         (void)ex.ApplyTx(*in.txs[i], in.tx_hashes[i], ledger::AuthCheck::kFull);
@@ -205,13 +223,16 @@ void LedgerApp::Commit(const consensus::ExecInput& in, const consensus::ExecResu
 
 std::vector<consensus::Candidate> LedgerApp::Candidates() {
     std::vector<consensus::Candidate> out;
-    for (const auto& v : ledger::ElectionCandidates(m_view, m_opt.min_servi)) {
+    // Servi 0 included: a newcomer may take a reserved seat (docs/pob.md
+    // §4.1); consensus::Elect applies min_servi to the weighted draw.
+    for (const auto& v : ledger::ElectionCandidates(m_view, 0)) {
         consensus::Candidate c;
         c.id = v.account;
         c.key = v.consensus_key;
         c.servi = v.servi < 0 ? 0 : static_cast<uint64_t>(v.servi);
         // Election weight uses log2(1+stake) of whole tokens.
         c.stake = v.stake < 0 ? 0 : static_cast<uint64_t>(v.stake / 100'000'000);
+        c.registered_time = v.registered_time;
         out.push_back(std::move(c));
     }
     return out;

@@ -63,12 +63,18 @@ const char* FaultName(Fault f) {
             return "clock-skew";
         case Fault::kFalseFallback:
             return "false-fallback";
+        case Fault::kCensor:
+            return "censor";
+        case Fault::kDeadBelievable:
+            return "dead-believable";
+        case Fault::kJoiner:
+            return "joiner";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kFalseFallback); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kJoiner); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -78,6 +84,11 @@ namespace {
 
 constexpr int64_t kMs = util::kNanosPerMilli;
 constexpr int64_t kGenesisTime = 1'700'000'000LL * util::kNanosPerSecond;
+// The account a kJoiner node registers as a validator (not one at genesis).
+constexpr const char* kJoinerId = "joiner";
+// Runs with roles that need epochs to pass (kDeadBelievable, kJoiner) use
+// epochs this long (final blocks) unless a shorter one is configured.
+constexpr uint64_t kRoleEpochLength = 10;
 
 // A fast stand-in for Ed25519 on consensus keys (the simulator runs millions
 // of votes): the signature is SHA3(secret ‖ msg) ‖ SHA3(msg ‖ secret). Keys
@@ -130,6 +141,7 @@ struct Instance {
     Fault role = Fault::kNone;
     bool byzantine = false;
     bool alive = true;
+    bool gone = false;  // kDeadBelievable: never restarted
     int group = 0;
     bool deaf = false;  // asymmetric: cannot receive
     int64_t skew = 0;   // this node's clock minus true time (ns)
@@ -234,6 +246,10 @@ class Simulation {
     // The node's own clock (true time plus its skew), as its engine sees it.
     int64_t Clock(const Instance& in) const { return kGenesisTime + m_now + in.skew; }
     void CheckBlockTime(const consensus::Finalize& f);
+    // kCensor: whether the censor drops this publisher's transactions.
+    bool Censored(const std::string& publisher) const;
+    void Register();
+    void CheckRoles();
 
     SimConfig m_cfg;
     std::mt19937_64 m_rng;
@@ -275,6 +291,20 @@ class Simulation {
     std::set<std::string> m_declared_silent;      // honest producers reported
     std::set<uint64_t> m_checked_time;            // heights reported beyond the time bound
     std::set<crypto::Hash256> m_wrongly_expired;  // txs reported wrongly expired
+    // Roles of docs/pob.md §4.1 and §5.5.
+    std::map<crypto::Hash256, int64_t> m_submitted;       // tx → submit time (ms)
+    std::map<crypto::Hash256, int64_t> m_censored;        // censored tx → submit time (ms)
+    std::map<crypto::Hash256, int64_t> m_final_at;        // tx → first final block time (ms)
+    std::map<crypto::Hash256, uint64_t> m_final_height;   // tx → its final height
+    std::map<uint64_t, int64_t> m_block_time;             // height → final block time (ms)
+    std::map<uint64_t, std::set<std::string>> m_members;  // epoch → committee (both leagues)
+    std::map<uint64_t, int64_t> m_epoch_start;            // epoch → its first block time (ms)
+    std::map<uint64_t, std::string> m_proposer;           // height → proposer
+    std::string m_censor, m_dead;
+    int64_t m_dead_at = -1;
+    crypto::Hash256 m_join_tx{};
+    bool m_join_sent = false;
+    uint64_t m_join_height = 0;  // the final block that registered the joiner
 };
 
 void Simulation::Violation(std::string what) {
@@ -300,6 +330,14 @@ void Simulation::BuildGenesis() {
     m_params.epoch_length = m_cfg.epoch_length;
     m_params.min_servi = 1;
     if (m_cfg.no_time_bound) m_params.max_clock_drift_ns = INT64_MAX;
+    if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner)) &&
+        m_params.epoch_length > kRoleEpochLength) {
+        m_params.epoch_length = m_cfg.epoch_length = kRoleEpochLength;
+    }
+    if (m_cfg.no_censor_fallback) m_params.censor_deadline_ns = 0;
+    if (m_cfg.no_keep) m_params.keep_max_txs = 0;
+    if (m_cfg.no_liveness) m_params.idle_logout = false;
+    if (m_cfg.no_newcomer_seat) m_params.newcomer_seats = 0;
     // Every fraud proof of the run stays provable (pob.md §7.4).
     if (m_params.fraud_window == 0) m_params.fraud_window = 1'000'000;
     m_genesis.chain_id = core::kLocalChainId;
@@ -308,7 +346,7 @@ void Simulation::BuildGenesis() {
     m_genesis.pob.believable_size = m_cfg.believable;
     m_genesis.pob.normal_size = m_cfg.normal;
     m_genesis.pob.sampling_probability_ppm = std::max<uint32_t>(m_cfg.sampling_ppm, 1);
-    m_genesis.pob.epoch_length = m_cfg.epoch_length;
+    m_genesis.pob.epoch_length = m_params.epoch_length;
     m_genesis.pob.min_servi = 1;
     auto iost = [](int64_t whole) {
         return core::Amount::FromUnits(whole, core::kIostDecimals).value();
@@ -325,6 +363,7 @@ void Simulation::BuildGenesis() {
         m_users.push_back(name);
     }
     for (const auto& v : m_validators) m_users.push_back(v);  // validators also hold accounts
+    if (HasFault(Fault::kJoiner)) m_users.push_back(kJoinerId);
     for (const auto& name : m_users) {
         auto kp = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sim-account-" + name);
         auto owner = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "sim-owner-" + name);
@@ -361,6 +400,14 @@ void Simulation::BuildGenesis() {
             m_verifier.Add(ck.public_key(), secret);
             m_cons_signers[v] = std::make_shared<FakeSigner>(ck.public_key(), secret);
         }
+    }
+    if (HasFault(Fault::kJoiner)) {
+        // Its consensus key; it registers it on chain at fault_start.
+        auto ck = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519,
+                                            std::string("sim-consensus-") + kJoinerId);
+        util::Bytes secret = ck.SecretBytes();
+        m_verifier.Add(ck.public_key(), secret);
+        m_cons_signers[kJoinerId] = std::make_shared<FakeSigner>(ck.public_key(), secret);
     }
     auto st = core::ValidateGenesis(m_genesis);
     if (!st.ok()) throw std::invalid_argument("simulator genesis: " + st.error().message);
@@ -418,6 +465,8 @@ void Simulation::CreateInstances() {
             case Fault::kForger:
             case Fault::kMicroEquivocator:
             case Fault::kSilentBelievable:
+            case Fault::kCensor:
+            case Fault::kDeadBelievable:
                 if (next_b < believable.size()) roles[believable[next_b++]] = f;
                 break;
             case Fault::kTwins:
@@ -439,7 +488,16 @@ void Simulation::CreateInstances() {
         const size_t want = m_committee0.f() + 1 + m_cfg.byzantine_normal;
         for (size_t k = 0; k < want && k < normal.size(); ++k) roles[normal[1 + k]] = Fault::kTwins;
     }
-    for (const auto& id : m_validators) {
+    std::vector<std::string> ids = m_validators;
+    if (HasFault(Fault::kJoiner)) {
+        ids.push_back(kJoinerId);  // an observer until it registers and is elected
+        roles[kJoinerId] = Fault::kJoiner;
+    }
+    for (const auto& [id, role] : roles) {
+        if (role == Fault::kCensor) m_censor = id;
+        if (role == Fault::kDeadBelievable) m_dead = id;
+    }
+    for (const auto& id : ids) {
         const Fault role = roles.count(id) ? roles[id] : Fault::kNone;
         const int copies = role == Fault::kTwins ? 2 : 1;
         for (int c = 0; c < copies; ++c) {
@@ -447,7 +505,9 @@ void Simulation::CreateInstances() {
             in->index = m_inst.size();
             in->id = id;
             in->role = role;
-            in->byzantine = role != Fault::kNone;
+            // A validator that dies and a joiner are honest nodes.
+            in->byzantine =
+                role != Fault::kNone && role != Fault::kDeadBelievable && role != Fault::kJoiner;
             in->signer = m_cons_signers[id];
             if (in->byzantine) m_byzantine_ids.insert(id);
             m_inst.push_back(std::move(in));
@@ -569,6 +629,10 @@ std::shared_ptr<const core::MicroBlock> Simulation::Rewrite(Instance& in,
             ++m_res.forged_injected;
         }
     }
+    if (in.role == Fault::kCensor) {
+        // docs/pob.md §5.5: it packs nothing of the censored publishers.
+        std::erase_if(out->txs, [&](const core::Tx& t) { return Censored(t.publisher); });
+    }
     if (variant_b) out->header.time += 1;  // a second, different MicroBlock with the same seq
     out->Seal();
     out->producer_sig = in.signer->Sign(crypto::View(out->hash));
@@ -584,7 +648,8 @@ std::optional<Message> Simulation::Transform(Instance& from, const Message& msg,
             if (std::holds_alternative<consensus::VoteMsg>(msg)) return std::nullopt;
             return msg;
         case Fault::kForger:
-        case Fault::kMicroEquivocator: {
+        case Fault::kMicroEquivocator:
+        case Fault::kCensor: {
             if (auto* ev = std::get_if<consensus::EvidenceMsg>(&msg)) {
                 if (ev->evidence->Accused() == from.id) return std::nullopt;
             }
@@ -693,6 +758,23 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
             Violation("height " + std::to_string(b.height) + ": live honest producer " + id +
                       " declared silent");
         }
+    }
+    // Role bookkeeping (CheckRoles): first final time of every tx, epochs'
+    // committees and start times, proposers.
+    for (const auto& h : f.executed_txs) {
+        m_final_at.emplace(h, (b.time - kGenesisTime) / kMs);
+        m_final_height.emplace(h, b.height);
+        if (m_join_sent && h == m_join_tx && m_join_height == 0) m_join_height = b.height;
+    }
+    m_proposer.emplace(b.height, b.proposer);
+    m_block_time.emplace(b.height, (b.time - kGenesisTime) / kMs);
+    const uint64_t L = m_params.epoch_length;
+    if (b.height % L == 1 || L == 1) m_epoch_start.emplace(b.epoch, (b.time - kGenesisTime) / kMs);
+    if (b.height % L == 0 && in.engine && in.engine->height() == b.height) {
+        std::set<std::string> members;
+        for (const auto& c : in.engine->committee().believable) members.insert(c.id);
+        for (const auto& c : in.engine->committee().normal) members.insert(c.id);
+        m_members.emplace(b.height / L, std::move(members));
     }
     auto [it, fresh] = m_final.emplace(b.height, std::make_pair(hash, f.app_state_root));
     if (!fresh) {
@@ -846,6 +928,18 @@ void Simulation::Apply(Instance& in, Effects effects) {
 
 void Simulation::FaultStart() {
     for (Fault f : m_cfg.faults) {
+        if (f == Fault::kDeadBelievable) {
+            for (auto& in : m_inst) {
+                if (in->id != m_dead || !in->alive) continue;
+                in->alive = false;
+                in->gone = true;
+                in->engine.reset();
+                in->app.reset();
+                m_dead_at = m_now / kMs;
+            }
+        } else if (f == Fault::kJoiner) {
+            Register();
+        }
         if (f == Fault::kPartition) {
             for (auto& in : m_inst) in->group = static_cast<int>(Below(2));
         } else if (f == Fault::kAsymmetric) {
@@ -899,7 +993,7 @@ void Simulation::Heal() {
     for (auto& in : m_inst) {
         in->group = 0;
         in->deaf = false;
-        if (!in->alive) {
+        if (!in->alive && !in->gone) {
             in->alive = true;
             StartEngine(*in, /*restore=*/true);
         }
@@ -941,11 +1035,15 @@ void Simulation::Finish() {
             if (ev.kind == core::EvidenceKind::kFraud) accused_tx.insert(ev.fraud.tx.Hash());
         }
     }
-    for (const auto& d : ref->disk_blocks) (void)d;
+    CheckRoles();
     m_res.slashed.assign(slashed.begin(), slashed.end());
     m_res.producers_referenced_late = static_cast<uint32_t>(late_producers.size());
     m_res.txs_finalized = ref->committed_txs;
     m_res.compensation_pool = ledger::CompensationPoolBalance(ref->app->state());
+    if (!m_censor.empty()) {
+        if (auto v = ledger::GetValidator(ref->app->state(), m_censor))
+            m_res.censor_servi = v->servi;
+    }
     // docs/pob.md §7.3: a forged transaction that became final and took funds
     // (execution recorded debits for it) must, by the end of the run, have
     // been paid back exactly those debits, once. A failed forgery took
@@ -979,6 +1077,13 @@ void Simulation::Submit(const core::Tx& tx) {
     if (alive.empty()) return;
     Instance& at = *alive[Below(alive.size())];
     ++m_res.txs_submitted;
+    const crypto::Hash256 h = tx.Hash();
+    m_submitted.emplace(h, m_now / kMs);
+    if (!m_censor.empty() && Censored(tx.publisher)) {
+        auto owner = at.engine->OwnerOf(tx.publisher);
+        if (owner && *owner == m_censor && m_censored.emplace(h, m_now / kMs).second)
+            ++m_res.censored_txs;
+    }
     Trace(at.index, 200);
     Apply(at, at.engine->OnClientTx(tx, Clock(at)));
 }
@@ -1073,6 +1178,142 @@ void Simulation::Audit(Instance& in, const consensus::Finalize& f) {
             Push(std::move(e));
             break;  // one proof condemns the producer
         }
+    }
+}
+
+bool Simulation::Censored(const std::string& publisher) const {
+    // Even seeds: every publisher of its partition; odd seeds: only some
+    // (names ending in an even digit).
+    if (m_cfg.seed % 2 == 0) return true;
+    return !publisher.empty() && (publisher.back() - '0') % 2 == 0;
+}
+
+void Simulation::Register() {
+    // docs/pob.md §4.1: what `iwallet sys register` + `vote` send, in one tx.
+    const std::string key_text = core::PublicKeyToText(m_cons_signers.at(kJoinerId)->public_key());
+    core::Tx tx;
+    tx.time = kGenesisTime + m_now;
+    tx.expiration = tx.time + 60 * util::kNanosPerSecond;
+    tx.gas_ratio = 100;
+    tx.gas_limit = 100'000'000;
+    tx.chain_id = m_genesis.chain_id;
+    const std::string me = kJoinerId;
+    tx.actions.push_back({"vote_producer.iost", "applyRegister",
+                          "[\"" + me + "\",\"" + key_text + "\",\"sim\",\"\",\"\",true]"});
+    tx.actions.push_back(
+        {"vote_producer.iost", "vote", "[\"" + me + "\",\"" + me + "\",\"1000000\"]"});
+    tx.amount_limit.push_back({"*", "unlimited"});
+    tx.SignAsPublisher(me, m_user_keys.at(me));
+    m_join_tx = tx.Hash();
+    m_join_sent = true;
+    Submit(tx);
+}
+
+void Simulation::CheckRoles() {
+    const int64_t end_ms = m_cfg.duration_ms;
+    const consensus::Params& P = m_params;
+    const int64_t final_ms = P.final_interval_ns / kMs;
+    const int64_t view_ms = P.view_timeout_ns / kMs;
+    // Message loss can cost one view change on top (the primary or q
+    // replicas lost their copy); a lossless run gets network slack only.
+    const int64_t noise_ms =
+        m_cfg.drop > 0 || m_cfg.duplicate > 0 || m_cfg.reorder > 0 ? 2 * (final_ms + view_ms) : 0;
+    // docs/pob.md §5.5: every censored tx final within deadline + one block,
+    // counted in blocks (other faults of the mix may slow blocks down): the
+    // first block built after the deadline (plus network slack) carries it,
+    // or the next one; with message loss two more (a primary lost its copy).
+    if (!m_censor.empty()) {
+        const int64_t overdue_ms = m_cfg.params.censor_deadline_ns / kMs + 300;
+        const uint64_t extra = noise_ms > 0 ? 3 : 1;
+        for (const auto& [h, submitted] : m_censored) {
+            auto it = m_final_at.find(h);
+            if (it != m_final_at.end()) {
+                m_res.max_censor_delay_ms =
+                    std::max(m_res.max_censor_delay_ms, it->second - submitted);
+            }
+            // An epoch change re-routes every kept tx to the new owners and
+            // league, whose deadline clock starts then.
+            int64_t t = submitted;
+            auto fh = m_final_height.find(h);
+            if (fh != m_final_height.end()) {
+                auto es = m_epoch_start.find((fh->second - 1) / P.epoch_length);
+                if (es != m_epoch_start.end()) t = std::max(t, es->second);
+            }
+            uint64_t first = 0;  // the first block built after the deadline
+            for (const auto& [height, bt] : m_block_time) {
+                if (bt >= t + overdue_ms) {
+                    first = height;
+                    break;
+                }
+            }
+            if (first == 0 || !m_block_time.count(first + extra)) continue;  // run too short
+            if (fh == m_final_height.end()) {
+                Violation("censored tx " + HashShort(h) + " (submitted at " + std::to_string(t) +
+                          " ms) never final");
+            } else if (fh->second > first + extra) {
+                Violation("censored tx " + HashShort(h) + " submitted at " + std::to_string(t) +
+                          " ms final at height " + std::to_string(fh->second) + " > " +
+                          std::to_string(first) + " + " + std::to_string(extra));
+            }
+        }
+    }
+    // docs/pob.md §5.5: a dead believable's transactions are not lost: every
+    // tx submitted early enough is final (after fallback and re-routing).
+    if (!m_dead.empty()) {
+        const int64_t bound = P.silent_after_ns / kMs + 2 * final_ms + view_ms + 500 + noise_ms;
+        for (const auto& [h, t] : m_submitted) {
+            if (t + bound > end_ms || m_final_at.count(h)) continue;
+            Violation("tx " + HashShort(h) + " submitted at " + std::to_string(t) +
+                      " ms lost (dead believable " + m_dead + ")");
+        }
+        // docs/pob.md §4.1: a member down for a whole epoch it serves in is
+        // not elected to the next one.
+        for (const auto& [e, members] : m_members) {
+            auto start = m_epoch_start.find(e);
+            auto next = m_members.find(e + 1);
+            if (!members.count(m_dead) || start == m_epoch_start.end() || next == m_members.end() ||
+                m_dead_at < 0 || start->second <= m_dead_at) {
+                continue;
+            }
+            if (next->second.count(m_dead)) {
+                Violation("dead validator " + m_dead + " re-elected for epoch " +
+                          std::to_string(e + 1) + " after epoch " + std::to_string(e) + " down");
+            }
+        }
+    }
+    // docs/pob.md §4.1: the joiner is elected in the epoch after its
+    // registration is final (no other newcomer is ahead of it), and proposes.
+    if (m_join_sent) {
+        const uint64_t L = P.epoch_length;
+        for (const auto& [e, members] : m_members) {
+            if (members.count(kJoinerId)) {
+                m_res.joiner_epoch = e;
+                break;
+            }
+        }
+        if (m_join_height == 0) {
+            if (m_res.final_height > m_cfg.fault_start_ms / final_ms + 2 * L)
+                Violation("joiner's registration never final");
+            return;
+        }
+        const uint64_t want = (m_join_height - 1) / L + 1;  // the next epoch
+        auto next = m_members.find(want);
+        if (next == m_members.end()) return;  // the run ended before that election
+        if (!next->second.count(kJoinerId)) {
+            Violation("joiner registered at height " + std::to_string(m_join_height) +
+                      " not elected for epoch " + std::to_string(want));
+            return;
+        }
+        // It works: it proposes a final block of that epoch (normal seat).
+        if (m_res.max_height < (want + 1) * L) return;
+        bool proposed = false;
+        for (uint64_t h = want * L + 1; h <= (want + 1) * L; ++h) {
+            auto it = m_proposer.find(h);
+            proposed = proposed || (it != m_proposer.end() && it->second == kJoinerId);
+        }
+        if (!proposed)
+            Violation("joiner elected for epoch " + std::to_string(want) +
+                      " but proposed no final block in it");
     }
 }
 
@@ -1177,7 +1418,9 @@ std::string SimResult::ToJson() const {
       << ",\"max_block_time_lead_ms\":" << max_block_time_lead_ms
       << ",\"live_producers_declared_silent\":" << live_producers_declared_silent
       << ",\"compensation_pool\":" << compensation_pool
-      << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"slashed\":[";
+      << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"censored_txs\":" << censored_txs
+      << ",\"max_censor_delay_ms\":" << max_censor_delay_ms << ",\"censor_servi\":" << censor_servi
+      << ",\"joiner_epoch\":" << joiner_epoch << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
     o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
       << ",\"producers_referenced_late\":" << producers_referenced_late
@@ -1209,6 +1452,10 @@ std::string ReplayCommand(const SimConfig& c) {
     if (!c.producer_record) o << " --no-producer-record";
     if (c.forge_amount_iost != 1'000) o << " --forge-amount " << c.forge_amount_iost;
     if (!c.exposure_bound) o << " --no-exposure-bound";
+    if (c.no_censor_fallback) o << " --no-censor-fallback";
+    if (c.no_keep) o << " --no-keep";
+    if (c.no_liveness) o << " --no-liveness";
+    if (c.no_newcomer_seat) o << " --no-newcomer-seat";
     return o.str();
 }
 
@@ -1230,7 +1477,11 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kForger, F::kKeyChanger, F::kFramer},
             {F::kForger, F::kKeyChanger, F::kCrashPrimary},
             {F::kSkewedPrimary, F::kClockSkew},
-            {F::kFalseFallback}};
+            {F::kFalseFallback},
+            {F::kCensor},
+            {F::kDeadBelievable},
+            {F::kJoiner},
+            {F::kCensor, F::kDeadBelievable, F::kJoiner}};
 }
 
 std::vector<std::vector<Fault>> FraudMixes() {

@@ -55,6 +55,19 @@ enum class Fault {
     // A normal validator whose blocks declare every live believable producer
     // silent (a false fallback declaration, docs/pob.md §5.4).
     kFalseFallback,
+    // A believable validator that packs nothing of chosen publishers of its
+    // partition (all of them on even seeds, every other one on odd seeds):
+    // their transactions must become final within censor_deadline plus one
+    // block, through the normal league (docs/pob.md §5.5).
+    kCensor,
+    // A believable validator that dies for good at fault_start: none of the
+    // transactions it held may be lost, and once it has been down for a
+    // whole epoch it serves in, it is not elected again (docs/pob.md §4.1).
+    kDeadBelievable,
+    // A node outside the genesis validator set that registers (with stake)
+    // at fault_start: it must be elected in the epoch after its registration
+    // is final, and propose there (docs/pob.md §4.1).
+    kJoiner,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -117,6 +130,15 @@ struct SimConfig {
     // checking them, so a false-fallback primary's claims become final and
     // must be reported as violations.
     bool no_fallback_check = false;
+    // Negative controls of docs/pob.md §4.1 and §5.5: no per-transaction
+    // fallback (censored txs wait for the next epoch), no kept copies (the
+    // old forward-once routing), no idle logout (dead validators are
+    // re-elected), no newcomer seat (a joiner's weight is 0). Each makes the
+    // matching role's invariant fail.
+    bool no_censor_fallback = false;
+    bool no_keep = false;
+    bool no_liveness = false;
+    bool no_newcomer_seat = false;
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
     consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
@@ -151,6 +173,10 @@ struct SimResult {
     // block (checked in runs with a false-fallback primary and no network
     // fault, where no honest producer is ever silent).
     uint64_t live_producers_declared_silent = 0;
+    uint64_t censored_txs = 0;        // txs of censored publishers submitted (kCensor)
+    int64_t max_censor_delay_ms = 0;  // censored tx submitted → final (block time), max
+    int64_t censor_servi = -1;        // the censor's Servi at the end (reference node)
+    uint64_t joiner_epoch = 0;        // epoch the joiner was first elected in (0 = never)
     // Forged tx final → the block that repaid it, on the auditing node (block
     // times, ms): how long a victim waits; max over the run.
     int64_t max_repay_delay_ms = 0;

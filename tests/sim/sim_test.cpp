@@ -379,6 +379,70 @@ TEST(Sim, NegativeControlNoDetectionIsAViolation) {
     EXPECT_GT(runs_with_forged_final, 0u);
 }
 
+// docs/pob.md §5.5: a producer that packs nothing of chosen publishers
+// (all of its partition on even seeds, some on odd ones): their transactions
+// are final within censor_deadline plus one block, through the normal
+// league, and the censor loses Servi. Negative control: without the
+// per-transaction fallback they wait for the next epoch, and the simulator
+// must report them.
+TEST(Sim, CensoredTxsAreFinalWithinTheDeadline) {
+    for (uint64_t seed : {1u, 2u}) {
+        SimConfig c = Base(seed);
+        c.faults = {Fault::kCensor};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_GT(r.censored_txs, 0u) << r.ToJson();
+        EXPECT_GT(r.max_censor_delay_ms, 0) << r.ToJson();
+        // Genesis Servi 100, +1 per credited block: the censor ends lower.
+        EXPECT_LT(r.censor_servi, 100) << r.ToJson();
+        c.no_censor_fallback = true;
+        const SimResult bad = RunSimulation(c);
+        EXPECT_GT(bad.safety_violations, 0u) << bad.ToJson();
+    }
+}
+
+// docs/pob.md §5.5, §4.1: a believable validator that dies for good: no
+// transaction is lost (the normal league kept copies), and after an epoch it
+// served down it is not elected again. Negative controls: without kept
+// copies transactions are lost; without the idle logout it is re-elected.
+TEST(Sim, DeadBelievableLosesNoTxAndIsNotReElected) {
+    uint64_t lost = 0, reelected = 0;
+    for (uint64_t seed : {1u, 2u, 3u}) {
+        SimConfig c = Base(seed);
+        c.duration_ms = 20'000;
+        c.faults = {Fault::kDeadBelievable};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_GE(r.final_height, 21u) << r.ToJson();  // epochs 0, 1 and 2 of 10 blocks
+        SimConfig no_keep = c;
+        no_keep.no_keep = true;
+        lost += RunSimulation(no_keep).safety_violations > 0;
+        SimConfig no_liveness = c;
+        no_liveness.no_liveness = true;
+        reelected += RunSimulation(no_liveness).safety_violations > 0;
+    }
+    EXPECT_GT(lost, 0u);
+    EXPECT_GT(reelected, 0u);
+}
+
+// docs/pob.md §4.1: a node that registers (with stake) mid-run is elected in
+// the epoch after its registration is final, and proposes there. Negative
+// control: without the newcomer seat its weight is 0 and it never is.
+TEST(Sim, JoinerIsElectedInTheNextEpoch) {
+    for (uint64_t seed : {1u, 2u}) {
+        SimConfig c = Base(seed);
+        c.duration_ms = 20'000;
+        c.faults = {Fault::kJoiner};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_GT(r.joiner_epoch, 0u) << r.ToJson();
+        c.no_newcomer_seat = true;
+        const SimResult bad = RunSimulation(c);
+        EXPECT_GT(bad.safety_violations, 0u) << bad.ToJson();
+        EXPECT_EQ(bad.joiner_epoch, 0u) << bad.ToJson();
+    }
+}
+
 TEST(Sim, EpochsRotateAndSlashedProducerIsNotReElected) {
     SimConfig c = Base(11);
     c.duration_ms = 20'000;

@@ -512,5 +512,93 @@ TEST(BlockRules, OwnershipFallsBackAndRepartitions) {
     EXPECT_EQ(OwnerOf(w.View(), {}, "pub1"), std::nullopt);
 }
 
+// --- pob.md §5.5 and §4.1: censorship and missed duties ---------------------
+
+// A direct tx of a live partition is refused unless this replica has held it
+// unpacked past the censorship deadline (the engine passes those as
+// `overdue`); with it, the block gets the vote and the owner loses Servi.
+TEST(BlockRules, ADirectTxOfALivePartitionIsVotedOnlyWhenOverdueHere) {
+    World w;
+    const core::Tx tx = MakeTx("zed", 1);
+    w.block.direct_txs.push_back(tx);
+    w.Finish();
+    auto v = w.Validate();
+    ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+    const std::set<crypto::Hash256> none;
+    auto r = ReplicaRefusal(w.View(), **v, w.sample_failed, w.app, &none);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error(), BlockReject::kDirectTxOfLivePartition);
+    const std::set<crypto::Hash256> overdue{tx.Hash()};
+    EXPECT_TRUE(ReplicaRefusal(w.View(), **v, w.sample_failed, w.app, &overdue).ok());
+    // The penalty is decided by the block alone: the owner of "zed" loses
+    // servi_censored_tx.
+    const auto owner = OwnerOf(w.View(), {}, "zed");
+    ASSERT_TRUE(owner.has_value());
+    const auto& d = (*v)->plan.in.servi_deltas;
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].first, *owner);
+    EXPECT_EQ(d[0].second, -w.params.servi_censored_tx);
+}
+
+TEST(BlockRules, MissedDutiesCostServi) {
+    World w;
+    w.block.micro_refs.clear();
+    w.block.fallback = {"b1"};  // b1 missed its MicroBlock deadline
+    w.block.view = 2;           // the primaries of views 0 and 1 failed
+    w.block.proposer = w.committee.normal[(6 + 2) % 4].id;
+    w.Finish();
+    auto v = w.Validate();
+    ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+    const std::vector<std::pair<std::string, int64_t>> want = {
+        {"b1", -w.params.servi_missed_micro},
+        {w.committee.normal[(6 + 0) % 4].id, -w.params.servi_failed_proposal},
+        {w.committee.normal[(6 + 1) % 4].id, -w.params.servi_failed_proposal}};
+    EXPECT_EQ((*v)->plan.in.servi_deltas, want);
+    EXPECT_TRUE((*v)->plan.in.idle.empty());  // not an epoch's last block
+    EXPECT_EQ((*v)->plan.in.servi_decay_percent, 0u);
+}
+
+// The epoch's last block lists the members that did no duty in the whole
+// epoch (no MicroRef, no proposal) and decays Servi. Negative control:
+// idle_logout off lists nobody.
+TEST(BlockRules, AnEpochsLastBlockLogsOutIdleMembers) {
+    for (bool logout : {true, false}) {
+        World w;
+        w.params.epoch_length = 6;  // height 6 ends epoch 0
+        w.params.idle_logout = logout;
+        // Worked earlier in the epoch: b1 (MicroRefs) and n0, n2 (proposals);
+        // this block credits b0 and its proposer n1. n3 did nothing.
+        const std::set<std::string> worked{"b1", "n0", "n2"};
+        ChainView view = w.View();
+        view.worked = &worked;
+        w.Finish();
+        auto v = ValidateBlock(view, std::make_shared<const core::FinalBlock>(w.block), w.app,
+                               w.verifier);
+        ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+        EXPECT_EQ((*v)->plan.in.servi_decay_percent, w.params.servi_decay_percent);
+        if (!logout) {
+            EXPECT_TRUE((*v)->plan.in.idle.empty());
+            continue;
+        }
+        EXPECT_EQ((*v)->plan.in.idle, std::vector<std::string>{"n3"});
+        const std::vector<std::pair<std::string, int64_t>> want = {{"n3", -w.params.servi_idle}};
+        EXPECT_EQ((*v)->plan.in.servi_deltas, want);
+    }
+}
+
+// Many idle members at once look like a network fault: nobody is logged out.
+TEST(BlockRules, MoreIdleThanFaultyLogsOutNobody) {
+    World w;
+    w.params.epoch_length = 6;
+    const std::set<std::string> worked{};  // only this block's b0 and n1 worked
+    ChainView view = w.View();
+    view.worked = &worked;
+    w.Finish();
+    auto v =
+        ValidateBlock(view, std::make_shared<const core::FinalBlock>(w.block), w.app, w.verifier);
+    ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+    EXPECT_TRUE((*v)->plan.in.idle.empty());
+}
+
 }  // namespace
 }  // namespace iost::consensus

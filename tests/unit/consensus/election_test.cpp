@@ -1,6 +1,6 @@
 // Election (docs/pob.md §4): determinism, input-order independence, the
-// B/N split, chain fallback below B+4 eligible, min_servi, and that Servi
-// weighting matters.
+// B/N split, chain fallback below B+4 eligible, min_servi, that Servi
+// weighting matters, and the newcomer seat (pob.md §4.1).
 #include <consensus/election.h>
 #include <gtest/gtest.h>
 
@@ -68,6 +68,7 @@ TEST(Election, MinServiAndDuplicates) {
     p.believable_size = 1;
     p.normal_size = 4;
     p.min_servi = 50;
+    p.newcomer_seats = 0;  // c[1] (Servi 0, staked) would be a newcomer (pob.md §4.1)
     auto c = Cands(6);
     c[0].servi = 49;    // below min_servi
     c[1].servi = 0;     // never eligible
@@ -98,6 +99,56 @@ TEST(Election, ServiWeighting) {
     }
     EXPECT_GT(first, 300);
     EXPECT_EQ(ElectionWeight(c[0], 0), 100u * (1 + 9));  // ⌊log2(1001)⌋ = 9
+}
+
+// pob.md §4.1: a newly registered validator (Servi 0, staked) has weight 0
+// and is never drawn; the reserved seat elects it at the next election,
+// earliest registration first. Negative control: without the seat it is
+// never elected, over many seeds.
+TEST(Election, NewcomerTakesTheReservedSeat) {
+    Params p;
+    p.believable_size = 4;
+    p.normal_size = 4;
+    auto c = Cands(9);
+    Candidate late = Cands(1).front();
+    late.id = "new-late";
+    late.key = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, late.id).public_key();
+    late.servi = 0;
+    late.registered_time = 20;
+    Candidate early = late;
+    early.id = "new-early";
+    early.key = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, early.id).public_key();
+    early.registered_time = 10;
+    Candidate unstaked = early;
+    unstaked.id = "new-unstaked";
+    unstaked.key = crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, unstaked.id).public_key();
+    unstaked.registered_time = 1;
+    unstaked.stake = 0;  // Servi 0 and no stake: not a newcomer, weight 0
+    c.push_back(late);
+    c.push_back(early);
+    c.push_back(unstaked);
+    EXPECT_TRUE(IsNewcomer(early));
+    EXPECT_FALSE(IsNewcomer(unstaked));
+    EXPECT_FALSE(IsNewcomer(c.front()));
+    for (uint64_t e = 0; e < 50; ++e) {
+        const Committee k = Elect(c, EpochSeed(e, {}), e, p);
+        ASSERT_EQ(k.normal.size(), 4u);
+        ASSERT_EQ(k.believable.size(), 4u);
+        EXPECT_EQ(k.normal.back().id, "new-early");  // the seat: earliest registration
+        EXPECT_FALSE(k.NormalIndex("new-late").has_value());
+        EXPECT_FALSE(k.KeyOf("new-unstaked"));
+    }
+    p.newcomer_seats = 0;
+    for (uint64_t e = 0; e < 50; ++e) {
+        const Committee k = Elect(c, EpochSeed(e, {}), e, p);
+        EXPECT_FALSE(k.KeyOf("new-early")) << "epoch " << e;
+        EXPECT_FALSE(k.KeyOf("new-late")) << "epoch " << e;
+    }
+    // Once credited (Servi 1) it is an ordinary candidate, drawn by weight.
+    c[c.size() - 2].servi = 1;
+    p.newcomer_seats = 1;
+    const Committee k = Elect(c, EpochSeed(0, {}), 0, p);
+    EXPECT_EQ(k.normal.back().id, "new-late");
 }
 
 }  // namespace

@@ -60,6 +60,33 @@ TEST_F(Net, StartsAndArmsTimers) {
     EXPECT_EQ(e.height(), 0u);
 }
 
+// docs/pob.md §5.5: every transaction a node sees is kept until final or
+// expired, within the node's caps (per publisher, then in all); with
+// keep_max_txs = 0 nothing is kept (the negative control's setting).
+TEST_F(Net, KeptCopiesAreBoundedPerPublisherAndInAll) {
+    for (uint32_t cap : {0u, 300u}) {
+        Params p = params;
+        p.keep_max_txs = cap;
+        p.keep_max_per_publisher = 100;
+        StubApp app(cands);
+        crypto::KeyPairSigner signer(keys[0]);
+        Engine e({"node0", p, {}, 0}, signer, crypto::RealVerifier(), app, util::Logger::Null());
+        (void)e.Start(0);
+        for (int pub = 0; pub < 5; ++pub) {
+            for (int i = 0; i < 150; ++i) {
+                core::Tx tx;
+                tx.time = i;
+                tx.expiration = 1'000'000;
+                tx.publisher = "user" + std::to_string(pub);
+                TxMsg m{std::make_shared<const core::Tx>(tx), false};
+                (void)e.OnMessage("node1", m, 10);
+            }
+        }
+        // 100 per publisher; 300 in all.
+        EXPECT_EQ(e.kept_txs(), cap == 0 ? 0u : 300u);
+    }
+}
+
 TEST_F(Net, HostileMessagesChangeNothing) {
     StubApp app(cands);
     crypto::KeyPairSigner signer(keys[0]);
