@@ -10,7 +10,9 @@
 #include <core/genesis.h>
 #include <core/tx.h>
 #include <crypto/keys.h>
+#include <ledger/exec.h>
 #include <ledger/ledger.h>
+#include <ledger/state_cache.h>
 #include <ledger/trie.h>
 
 #include <string>
@@ -82,16 +84,23 @@ const Fixture& F() {
     return f;
 }
 
-void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth) {
+// `cached`: the block runs over a CachedState in front of the MemState, as
+// the node runs over one in front of RocksDB (docs/state.md "Fast state
+// layer"); the cache is warm after the first iteration. json_parses_per_tx
+// counts the ledger's JSON parses (expected 0: docs/state.md).
+void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth, bool cached) {
     const Fixture& f = F();
     const int n = static_cast<int>(st.range(0));
     const int64_t now = kT0 + 10'000'000'000;
     const auto txs = f.Transfers(n, now);
     std::vector<crypto::Hash256> hashes;
     for (const auto& tx : txs) hashes.push_back(tx.Hash());
+    ledger::CachedState cache(f.state, cached ? size_t{64} << 20 : 0);
+    const ledger::StateReader& base = cache;
     size_t failed = 0;
+    const uint64_t parses_before = ledger::JsonParsesOnThisThread();
     for (auto _ : st) {
-        ledger::BlockExecutor ex(f.ledger, f.state, {now, 1, Name(0)});
+        ledger::BlockExecutor ex(f.ledger, base, {now, 1, Name(0)});
         for (size_t i = 0; i < txs.size(); ++i) {
             const auto o = ex.ApplyTx(txs[i], hashes[i], auth);
             failed += o.receipt.ok() ? 0 : 1;
@@ -100,18 +109,25 @@ void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth) {
         benchmark::DoNotOptimize(r.state_root);
     }
     if (failed) st.SkipWithError("a transfer failed");
+    const auto txs_run = static_cast<double>(st.iterations()) * n;
+    st.counters["json_parses_per_tx"] =
+        static_cast<double>(ledger::JsonParsesOnThisThread() - parses_before) / txs_run;
     st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * n);
 }
 
 void BM_LedgerTransfersNoAuth(benchmark::State& st) {
-    BM_LedgerTransfers(st, ledger::AuthCheck::kSkip);
+    BM_LedgerTransfers(st, ledger::AuthCheck::kSkip, false);
 }
 void BM_LedgerTransfersWithAuth(benchmark::State& st) {
-    BM_LedgerTransfers(st, ledger::AuthCheck::kFull);
+    BM_LedgerTransfers(st, ledger::AuthCheck::kFull, false);
+}
+void BM_LedgerTransfersWithAuthCached(benchmark::State& st) {
+    BM_LedgerTransfers(st, ledger::AuthCheck::kFull, true);
 }
 
 BENCHMARK(BM_LedgerTransfersNoAuth)->Arg(100)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LedgerTransfersWithAuth)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LedgerTransfersWithAuthCached)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 // The state tree alone (docs/state.md "Cost"): a state of range(0) entries
 // (8-byte values under 24-byte keys, like balances) with its tree built, then

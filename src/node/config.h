@@ -79,6 +79,9 @@ struct NodeConfig {
     // number. Unset: all on an observer, 2000 on a validator.
     std::optional<double> audit_txs_per_sec;  // < 0 = off, 0 = all
     bool storage_sync = true;                 // fsync each final block (off: benchmarks only)
+    // Budget of the decoded state cache in front of RocksDB, MiB (0: off);
+    // docs/state.md "Fast state layer".
+    size_t state_cache_mb = 64;
 };
 
 // Parses YAML text; `base_dir` resolves relative paths ("" keeps them).
