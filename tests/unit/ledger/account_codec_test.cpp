@@ -50,6 +50,10 @@ TEST(AccountRecord, RoundTripsAndAgreesWithTheJsonForm) {
         // Compact: well under the JSON form.
         EXPECT_LT(bytes.size(), a.ToJson().size() * 3 / 4);
     }
+    // The sizes docs/formats.md §R quotes (44-character base58 key).
+    const Account plain = Account::New("alice", "", kKey, kKey);
+    EXPECT_EQ(plain.Encode().size(), 187u);
+    EXPECT_EQ(plain.ToJson().size(), 356u);
 }
 
 TEST(AccountRecord, EveryTruncationAndTrailingByteIsRefused) {
