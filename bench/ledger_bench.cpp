@@ -10,9 +10,17 @@
 #include <core/genesis.h>
 #include <core/tx.h>
 #include <crypto/keys.h>
+#include <ledger/exec.h>
 #include <ledger/ledger.h>
+#include <ledger/state_cache.h>
 #include <ledger/trie.h>
+#include <storage/block_store.h>
+#include <storage/rocks_kv_store.h>
+#include <storage/state_store.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -82,16 +90,23 @@ const Fixture& F() {
     return f;
 }
 
-void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth) {
+// `cached`: the block runs over a CachedState in front of the MemState, as
+// the node runs over one in front of RocksDB (docs/state.md "Fast state
+// layer"); the cache is warm after the first iteration. json_parses_per_tx
+// counts the ledger's JSON parses (expected 0: docs/state.md).
+void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth, bool cached) {
     const Fixture& f = F();
     const int n = static_cast<int>(st.range(0));
     const int64_t now = kT0 + 10'000'000'000;
     const auto txs = f.Transfers(n, now);
     std::vector<crypto::Hash256> hashes;
     for (const auto& tx : txs) hashes.push_back(tx.Hash());
+    ledger::CachedState cache(f.state, cached ? size_t{64} << 20 : 0);
+    const ledger::StateReader& base = cache;
     size_t failed = 0;
+    const uint64_t parses_before = ledger::JsonParsesOnThisThread();
     for (auto _ : st) {
-        ledger::BlockExecutor ex(f.ledger, f.state, {now, 1, Name(0)});
+        ledger::BlockExecutor ex(f.ledger, base, {now, 1, Name(0)});
         for (size_t i = 0; i < txs.size(); ++i) {
             const auto o = ex.ApplyTx(txs[i], hashes[i], auth);
             failed += o.receipt.ok() ? 0 : 1;
@@ -100,18 +115,93 @@ void BM_LedgerTransfers(benchmark::State& st, ledger::AuthCheck auth) {
         benchmark::DoNotOptimize(r.state_root);
     }
     if (failed) st.SkipWithError("a transfer failed");
+    const auto txs_run = static_cast<double>(st.iterations()) * n;
+    st.counters["json_parses_per_tx"] =
+        static_cast<double>(ledger::JsonParsesOnThisThread() - parses_before) / txs_run;
     st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * n);
 }
 
 void BM_LedgerTransfersNoAuth(benchmark::State& st) {
-    BM_LedgerTransfers(st, ledger::AuthCheck::kSkip);
+    BM_LedgerTransfers(st, ledger::AuthCheck::kSkip, false);
 }
 void BM_LedgerTransfersWithAuth(benchmark::State& st) {
-    BM_LedgerTransfers(st, ledger::AuthCheck::kFull);
+    BM_LedgerTransfers(st, ledger::AuthCheck::kFull, false);
+}
+void BM_LedgerTransfersWithAuthCached(benchmark::State& st) {
+    BM_LedgerTransfers(st, ledger::AuthCheck::kFull, true);
 }
 
 BENCHMARK(BM_LedgerTransfersNoAuth)->Arg(100)->Arg(1000)->Arg(5000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LedgerTransfersWithAuth)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LedgerTransfersWithAuthCached)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+// The same block with the permission check over the state as the node reads
+// it: RocksDB in a temp dir (genesis committed through BlockStore), read
+// through storage::StateStore, with the state cache off (range(1) = 0) or
+// on (64 MiB, warm after the first iteration).
+class RocksState final : public ledger::StateReader {
+  public:
+    explicit RocksState(const storage::StateStore& s) : m_s(s) {}
+    std::optional<std::string> Get(std::string_view key) const override {
+        auto r = m_s.Get(util::AsBytes(key));
+        IOST_ASSERT(r.ok(), "bench state read");
+        if (!*r) return std::nullopt;
+        return std::string(util::AsString(**r));
+    }
+
+  private:
+    const storage::StateStore& m_s;
+};
+
+void BM_LedgerTransfersRocks(benchmark::State& st) {
+    const Fixture& f = F();
+    const int n = static_cast<int>(st.range(0));
+    const bool cached = st.range(1) != 0;
+    std::string dir = (std::filesystem::temp_directory_path() / "iost-bench-XXXXXX").string();
+    if (::mkdtemp(dir.data()) == nullptr) std::abort();
+    {
+        auto kv = storage::RocksKvStore::Open(dir + "/db");
+        IOST_ASSERT(kv.ok(), "bench store opens");
+        auto bs = storage::BlockStore::Open(**kv, {storage::Sync::kNo, true});
+        IOST_ASSERT(bs.ok(), "bench block store opens");
+        storage::FinalizedBlockRecord g;
+        g.hash.fill(1);
+        g.encoded_block = util::Bytes{1};
+        for (const auto& [k, v] : f.state.entries()) {
+            g.state_writes.push_back(
+                {util::Bytes(k.begin(), k.end()), util::Bytes(v.begin(), v.end())});
+        }
+        IOST_ASSERT((*bs)->InitGenesis(g).ok(), "bench genesis commits");
+        storage::StateStore store(**kv);
+        RocksState disk(store);
+        ledger::CachedState cache(disk, cached ? size_t{64} << 20 : 0);
+        const int64_t now = kT0 + 10'000'000'000;
+        const auto txs = f.Transfers(n, now);
+        std::vector<crypto::Hash256> hashes;
+        for (const auto& tx : txs) hashes.push_back(tx.Hash());
+        size_t failed = 0;
+        for (auto _ : st) {
+            ledger::BlockExecutor ex(f.ledger, cache, {now, 1, Name(0)});
+            for (size_t i = 0; i < txs.size(); ++i) {
+                failed +=
+                    ex.ApplyTx(txs[i], hashes[i], ledger::AuthCheck::kFull).receipt.ok() ? 0 : 1;
+            }
+            auto r = ex.Finish();
+            benchmark::DoNotOptimize(r.state_root);
+        }
+        if (failed) st.SkipWithError("a transfer failed");
+        st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * n);
+        bs->reset();
+        (void)(*kv)->Close();
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+}
+BENCHMARK(BM_LedgerTransfersRocks)
+    ->Args({1000, 0})
+    ->Args({1000, 1})
+    ->ArgNames({"txs", "cache"})
+    ->Unit(benchmark::kMillisecond);
 
 // The state tree alone (docs/state.md "Cost"): a state of range(0) entries
 // (8-byte values under 24-byte keys, like balances) with its tree built, then

@@ -1,6 +1,8 @@
 #include <core/account.h>
 #include <core/amount.h>
+#include <core/codec.h>
 #include <ledger/auth.h>
+#include <ledger/native.h>
 #include <ledger/schema.h>
 
 #include <nlohmann/json.hpp>
@@ -40,7 +42,7 @@ bool AuthRec(const StateReader& state, std::string_view id, std::string_view per
     if (!reenter.insert(key).second) return false;
     if (type == AuthType::kNormal && in.signer_list && in.signer_list->count(key)) return true;
 
-    const auto acc = LoadAccount(state, id);
+    const auto acc = LoadAccountShared(state, id);
     if (!acc) return false;
 
     auto pit = acc->permissions.find(std::string(perm));
@@ -107,7 +109,7 @@ std::string Account::ToJson() const {
 }
 
 util::Result<Account> Account::FromJson(std::string_view text) {
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    json j = native::ParseJson(text);
     if (j.is_discarded() || !j.is_object()) return util::Err("account: not a JSON object");
     Account a;
     if (!j.contains("id") || !j["id"].is_string()) return util::Err("account: missing id");
@@ -156,6 +158,145 @@ util::Result<Account> Account::FromJson(std::string_view text) {
     return a;
 }
 
+namespace {
+
+// Upper bounds a decoder accepts (far above what auth.iost lets anyone build:
+// they only keep a forged length from allocating much).
+constexpr size_t kMaxRecordEntries = 100'000;
+constexpr size_t kMinItemBytes = 1 + 4 + 8;  // kind, empty id, weight
+
+void EncodeItems(core::Encoder& e, const std::vector<PermissionItem>& items) {
+    e.WriteInt32(static_cast<int32_t>(items.size()));
+    for (const auto& it : items) {
+        e.WriteByte(it.is_key_pair ? 1 : 0).WriteString(it.id);
+        if (!it.is_key_pair) e.WriteString(it.permission);
+        e.WriteInt64(it.weight);
+    }
+}
+
+util::Result<std::vector<PermissionItem>> DecodeItems(core::Decoder& d, const std::string& where) {
+    auto n = d.ReadCount(kMaxRecordEntries, kMinItemBytes);
+    if (!n) return util::Err("account record: " + where + " item count: " + n.error().message);
+    std::vector<PermissionItem> items;
+    items.reserve(*n);
+    for (size_t i = 0; i < *n; ++i) {
+        const std::string at = where + " item " + std::to_string(i);
+        auto kind = d.ReadByte();
+        if (!kind) return util::Err("account record: " + at + ": " + kind.error().message);
+        if (*kind > 1) {
+            return util::Err("account record: " + at + ": unknown item kind " +
+                             std::to_string(*kind));
+        }
+        PermissionItem it;
+        it.is_key_pair = *kind == 1;
+        auto id = d.ReadString();
+        if (!id) return util::Err("account record: " + at + " id: " + id.error().message);
+        it.id = std::move(*id);
+        if (!it.is_key_pair) {
+            auto perm = d.ReadString();
+            if (!perm) {
+                return util::Err("account record: " + at + " permission: " + perm.error().message);
+            }
+            it.permission = std::move(*perm);
+        }
+        auto w = d.ReadInt64();
+        if (!w) return util::Err("account record: " + at + " weight: " + w.error().message);
+        it.weight = *w;
+        items.push_back(std::move(it));
+    }
+    return items;
+}
+
+// A map key of the record: read, and strictly after the previous one.
+util::Result<std::string> DecodeName(core::Decoder& d, const std::string& what,
+                                     const std::string* prev) {
+    auto name = d.ReadString();
+    if (!name) return util::Err("account record: " + what + " name: " + name.error().message);
+    if (prev && !(*prev < *name)) {
+        return util::Err("account record: " + what + " '" + *name +
+                         "' out of order or repeated (names must ascend)");
+    }
+    return std::move(*name);
+}
+
+}  // namespace
+
+std::string Account::Encode() const {
+    core::Encoder e(256);
+    e.WriteByte(kAccountFormatV1).WriteString(id).WriteString(referrer);
+    e.WriteInt32(static_cast<int32_t>(groups.size()));
+    for (const auto& [name, g] : groups) {
+        e.WriteString(name);
+        EncodeItems(e, g.items);
+    }
+    e.WriteInt32(static_cast<int32_t>(permissions.size()));
+    for (const auto& [name, p] : permissions) {
+        e.WriteString(name).WriteStringList(p.groups);
+        EncodeItems(e, p.items);
+        e.WriteInt64(p.threshold);
+    }
+    return std::string(e.bytes().begin(), e.bytes().end());
+}
+
+util::Result<Account> Account::Decode(std::string_view bytes) {
+    core::Decoder d(util::AsBytes(bytes));
+    auto format = d.ReadByte();
+    if (!format) return util::Err("account record: empty");
+    if (*format != kAccountFormatV1) {
+        return util::Err("account record: unknown format " + std::to_string(*format) +
+                         " (this build reads format " + std::to_string(kAccountFormatV1) + ")");
+    }
+    Account a;
+    auto id = d.ReadString();
+    if (!id) return util::Err("account record: id: " + id.error().message);
+    a.id = std::move(*id);
+    auto ref = d.ReadString();
+    if (!ref) return util::Err("account record: referrer: " + ref.error().message);
+    a.referrer = std::move(*ref);
+
+    auto ng = d.ReadCount(kMaxRecordEntries, 8);
+    if (!ng) return util::Err("account record: group count: " + ng.error().message);
+    const std::string* prev = nullptr;
+    for (size_t i = 0; i < *ng; ++i) {
+        auto name = DecodeName(d, "group", prev);
+        if (!name) return util::ErrOf(name.error());
+        auto items = DecodeItems(d, "group " + *name);
+        if (!items) return util::ErrOf(items.error());
+        auto [it, _] = a.groups.emplace(*name, PermissionGroup{*name, std::move(*items)});
+        prev = &it->first;
+    }
+
+    auto np = d.ReadCount(kMaxRecordEntries, 4 + 4 + 4 + 8);
+    if (!np) return util::Err("account record: permission count: " + np.error().message);
+    prev = nullptr;
+    for (size_t i = 0; i < *np; ++i) {
+        auto name = DecodeName(d, "permission", prev);
+        if (!name) return util::ErrOf(name.error());
+        Permission p;
+        p.name = *name;
+        auto groups = d.ReadStringList(kMaxRecordEntries);
+        if (!groups) {
+            return util::Err("account record: permission " + *name +
+                             " groups: " + groups.error().message);
+        }
+        p.groups = std::move(*groups);
+        auto items = DecodeItems(d, "permission " + *name);
+        if (!items) return util::ErrOf(items.error());
+        p.items = std::move(*items);
+        auto th = d.ReadInt64();
+        if (!th) {
+            return util::Err("account record: permission " + *name +
+                             " threshold: " + th.error().message);
+        }
+        p.threshold = *th;
+        auto [it, _] = a.permissions.emplace(*name, std::move(p));
+        prev = &it->first;
+    }
+    auto end = d.ExpectEnd();
+    if (!end) return util::Err("account record: " + end.error().message);
+    return a;
+}
+
 Account Account::New(std::string id, std::string referrer, std::string owner_key,
                      std::string active_key) {
     Account a;
@@ -168,18 +309,29 @@ Account Account::New(std::string id, std::string referrer, std::string owner_key
     return a;
 }
 
-std::optional<Account> LoadAccount(const StateReader& state, std::string_view name) {
-    auto raw = state.Get(schema::AccountKey(name));
-    if (!raw) return std::nullopt;
-    auto a = Account::FromJson(*raw);
+namespace {
+std::shared_ptr<const void> DecodeAccountRecord(std::string_view bytes) {
+    auto a = Account::Decode(bytes);
     // State is written only by this code; an unreadable account is a broken
     // invariant, not user input.
-    IOST_ASSERT(a.ok(), "stored account JSON must parse");
-    return std::move(*a);
+    IOST_ASSERT(a.ok(), "stored account record must decode");
+    return std::make_shared<const Account>(std::move(*a));
+}
+}  // namespace
+
+std::shared_ptr<const Account> LoadAccountShared(const StateReader& state, std::string_view name) {
+    return std::static_pointer_cast<const Account>(
+        state.GetDecoded(schema::AccountKey(name), &DecodeAccountRecord));
+}
+
+std::optional<Account> LoadAccount(const StateReader& state, std::string_view name) {
+    auto a = LoadAccountShared(state, name);
+    if (!a) return std::nullopt;
+    return *a;
 }
 
 void StoreAccount(Overlay& state, const Account& a) {
-    state.Put(schema::AccountKey(a.id), a.ToJson());
+    state.Put(schema::AccountKey(a.id), a.Encode());
 }
 
 bool CheckPermission(const StateReader& state, std::string_view id, std::string_view perm,
@@ -205,8 +357,12 @@ std::map<std::string, int, std::less<>> AuthList(const core::Tx& tx) {
 }
 
 util::Status CheckTxAuth(const StateReader& state, const core::Tx& tx) {
-    const auto signers = SignerList(tx);
-    const auto keys = AuthList(tx);
+    return CheckTxAuth(state, tx, SignerList(tx), AuthList(tx));
+}
+
+util::Status CheckTxAuth(const StateReader& state, const core::Tx& tx,
+                         const std::set<std::string, std::less<>>& signers,
+                         const std::map<std::string, int, std::less<>>& keys) {
     const AuthInputs in{&keys, &signers};
     for (const auto& item : tx.signers) {
         const size_t at = item.find('@');

@@ -23,7 +23,9 @@
 #include <ledger/state.h>
 #include <util/result.h>
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -61,15 +63,30 @@ struct Account {
     std::map<std::string, Permission> permissions;
     friend bool operator==(const Account&, const Account&) = default;
 
-    // IOST's JSON form (what /getAccount shows under "permissions").
+    // IOST's JSON form (what /getAccount shows under "permissions"). Only
+    // the API and tools use it; state holds the binary form below.
     std::string ToJson() const;
     static util::Result<Account> FromJson(std::string_view json);
+    // The state record under acc/<id> (docs/formats.md "Account record"):
+    // a format byte, then the fields in the core codec's encoding, groups and
+    // permissions in name order, so each account has exactly one encoding.
+    // Decode refuses any other format byte, truncated or trailing bytes,
+    // names out of order or repeated, and unknown item kinds, saying which.
+    std::string Encode() const;
+    static util::Result<Account> Decode(std::string_view bytes);
     // A new account as auth.iost/signUp makes it: owner and active each hold
     // one key with weight 100 and threshold 100.
     static Account New(std::string id, std::string referrer, std::string owner_key,
                        std::string active_key);
 };
 
+inline constexpr uint8_t kAccountFormatV1 = 1;
+
+// The account as decoded once and shared (StateReader::GetDecoded: a cached
+// reader hands out the same object until the record changes); nullptr when
+// there is no such account.
+std::shared_ptr<const Account> LoadAccountShared(const StateReader& state, std::string_view name);
+// A copy, for callers that change it or keep it.
 std::optional<Account> LoadAccount(const StateReader& state, std::string_view name);
 void StoreAccount(Overlay& state, const Account& a);
 
@@ -95,5 +112,10 @@ std::map<std::string, int, std::less<>> AuthList(const core::Tx& tx);
 // amount_limit list is well formed (no duplicates, known tokens, decimals).
 // Errors carry IOST's messages ("unauthorized publisher: alice").
 util::Status CheckTxAuth(const StateReader& state, const core::Tx& tx);
+// The same with the transaction's SignerList and AuthList already built
+// (the runner needs them anyway; building them base58-encodes every key).
+util::Status CheckTxAuth(const StateReader& state, const core::Tx& tx,
+                         const std::set<std::string, std::less<>>& signers,
+                         const std::map<std::string, int, std::less<>>& keys);
 
 }  // namespace iost::ledger

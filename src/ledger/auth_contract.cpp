@@ -52,14 +52,14 @@ Result<void> CheckKey(std::string_view key, const char* which) {
 
 Result<Account> LoadForUpdate(ExecContext& ctx, const std::string& id) {
     if (!ctx.RequireAuth(id, core::kOwnerPermission)) return Err("require auth failed");
-    auto raw = ctx.Get(schema::AccountKey(id));
-    if (!raw) return Err("account not exists > " + id);
-    auto a = Account::FromJson(*raw);
-    IOST_ASSERT(a.ok(), "stored account JSON must parse");
+    // Metered like any state read; the decoded record comes from the cache.
+    if (!ctx.Get(schema::AccountKey(id))) return Err("account not exists > " + id);
+    auto a = LoadAccount(ctx.state(), id);
+    IOST_ASSERT(a.has_value(), "the account read above exists");
     return std::move(*a);
 }
 
-void Save(ExecContext& ctx, const Account& a) { ctx.Put(schema::AccountKey(a.id), a.ToJson()); }
+void Save(ExecContext& ctx, const Account& a) { ctx.Put(schema::AccountKey(a.id), a.Encode()); }
 
 // An item "key" or "account@perm" as account.js parses it.
 Result<PermissionItem> ParseItem(std::string_view un, int64_t weight) {

@@ -10,7 +10,10 @@ namespace iost::ledger {
 namespace {
 // IOST limits nested contract calls; deeper chains are refused.
 constexpr size_t kMaxCallDepth = 8;
+thread_local uint64_t t_json_parses = 0;
 }  // namespace
+
+uint64_t JsonParsesOnThisThread() { return t_json_parses; }
 
 void ContractTable::Register(std::shared_ptr<const Contract> c) {
     std::string id(c->id());
@@ -139,6 +142,10 @@ void ExecContext::Receipt(std::string func_name, std::string content) {
     m_receipts.push_back({std::move(func_name), std::move(content)});
 }
 
+void ExecContext::NoteSpend(std::string token, std::string from, int64_t raw) {
+    m_spends.push_back({m_receipts.size(), std::move(token), std::move(from), raw});
+}
+
 void ExecContext::ChargeRam(std::string_view payer, int64_t bytes) {
     if (bytes == 0) return;
     auto it = m_ram.find(std::string(payer));
@@ -151,8 +158,97 @@ void ExecContext::ChargeRam(std::string_view payer, int64_t bytes) {
 
 namespace native {
 
+nlohmann::json ParseJson(std::string_view text) {
+    ++t_json_parses;
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+namespace {
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+}  // namespace
+
+std::optional<nlohmann::json> ParseFlatArray(std::string_view s) {
+    size_t i = 0;
+    auto skip = [&] {
+        while (i < s.size() && IsJsonSpace(s[i])) ++i;
+    };
+    auto literal = [&](std::string_view word) {
+        if (s.substr(i, word.size()) != word) return false;
+        i += word.size();
+        return true;
+    };
+    skip();
+    if (i >= s.size() || s[i] != '[') return std::nullopt;
+    ++i;
+    nlohmann::json arr = nlohmann::json::array();
+    skip();
+    if (i < s.size() && s[i] == ']') {
+        ++i;
+    } else {
+        for (;;) {
+            skip();
+            if (i >= s.size()) return std::nullopt;
+            const char c = s[i];
+            if (c == '"') {
+                const size_t start = ++i;
+                while (i < s.size() && s[i] != '"') {
+                    const auto b = static_cast<unsigned char>(s[i]);
+                    // Escapes, control and non-ASCII bytes: nlohmann decides.
+                    if (b < 0x20 || b > 0x7e || b == '\\') return std::nullopt;
+                    ++i;
+                }
+                if (i >= s.size()) return std::nullopt;
+                arr.push_back(std::string(s.substr(start, i - start)));
+                ++i;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                const bool neg = c == '-';
+                if (neg) ++i;
+                const size_t start = i;
+                while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+                const size_t digits = i - start;
+                // JSON: no leading zeros; beyond 18 digits, or a fraction or
+                // exponent, nlohmann's own number rules apply.
+                if (digits == 0 || digits > 18 || (digits > 1 && s[start] == '0'))
+                    return std::nullopt;
+                if (i < s.size() && (s[i] == '.' || s[i] == 'e' || s[i] == 'E'))
+                    return std::nullopt;
+                uint64_t v = 0;
+                for (size_t k = start; k < i; ++k) v = v * 10 + static_cast<uint64_t>(s[k] - '0');
+                // nlohmann stores a non-negative integer as unsigned, a
+                // negative one as signed.
+                if (neg) {
+                    arr.push_back(-static_cast<int64_t>(v));
+                } else {
+                    arr.push_back(v);
+                }
+            } else if (literal("true")) {
+                arr.push_back(true);
+            } else if (literal("false")) {
+                arr.push_back(false);
+            } else if (literal("null")) {
+                arr.push_back(nullptr);
+            } else {
+                return std::nullopt;  // nested arrays or objects, or malformed
+            }
+            skip();
+            if (i >= s.size()) return std::nullopt;
+            if (s[i] == ',') {
+                ++i;
+                continue;
+            }
+            if (s[i] != ']') return std::nullopt;
+            ++i;
+            break;
+        }
+    }
+    skip();
+    if (i != s.size()) return std::nullopt;
+    return arr;
+}
+
 util::Result<Args> ParseArgs(std::string_view data, const std::vector<Arg>& types) {
-    nlohmann::json j = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+    std::optional<nlohmann::json> fast = ParseFlatArray(data);
+    nlohmann::json j = fast ? std::move(*fast) : ParseJson(data);
     if (j.is_discarded() || !j.is_array()) {
         return util::Err("prepare contract: args should be a JSON array: " +
                          std::string(data.substr(0, 64)));

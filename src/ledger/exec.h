@@ -31,6 +31,12 @@ namespace iost::ledger {
 
 class ExecContext;
 
+// JSON texts the ledger has parsed on the calling thread (contract
+// arguments outside the fast path, account JSON from tools, ...). Tests and
+// the benchmark use it to show that a transfer parses none (docs/state.md
+// "Fast state layer").
+uint64_t JsonParsesOnThisThread();
+
 // Gas schedule (docs/contracts.md "Gas"), go-iost's prices: gas = 10·net +
 // cpu (core/contract/cost.go ToGas), where net counts bytes of the
 // transaction and of receipts and cpu counts work. The state-access and
@@ -141,6 +147,18 @@ class ExecContext {
     // --- receipts, gas, RAM ---
     void Receipt(std::string func_name, std::string content);
     const std::vector<core::ContractReceipt>& receipts() const { return m_receipts; }
+    // What token.iost took out of `from` (raw units of `token`) in the
+    // receipt it is about to write (transfer, transferFreeze, destroy): the
+    // runner checks the transaction's amount_limit against these instead of
+    // re-parsing the receipts' JSON.
+    struct Spend {
+        size_t receipt = 0;  // index the receipt gets in receipts()
+        std::string token;
+        std::string from;
+        int64_t raw = 0;
+    };
+    void NoteSpend(std::string token, std::string from, int64_t raw);
+    const std::vector<Spend>& spends() const { return m_spends; }
     void ChargeCpu(int64_t gas) { m_cpu += gas; }
     void ChargeNet(int64_t bytes) { m_net += bytes; }
     int64_t GasUsed() const { return kGasPerNetByte * m_net + m_cpu; }
@@ -163,6 +181,7 @@ class ExecContext {
     std::vector<std::string> m_stack;                          // contract ids being run
     std::map<std::string, int, std::less<>> m_auth_contracts;  // CallWithAuth grants
     std::vector<core::ContractReceipt> m_receipts;
+    std::vector<Spend> m_spends;
     std::map<std::string, int64_t> m_ram;
 };
 

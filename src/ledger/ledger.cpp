@@ -269,8 +269,11 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     if (!m_block.Get(schema::AccountKey(tx.publisher))) {
         return Refuse(hash, "unauthorized publisher: " + tx.publisher);
     }
+    // Built once for the permission check and for execution (RequireAuth).
+    std::set<std::string, std::less<>> signer_list = SignerList(tx);
+    std::map<std::string, int, std::less<>> auth_list = AuthList(tx);
     if (auth == AuthCheck::kFull) {
-        auto st = CheckTxAuth(m_block, tx);
+        auto st = CheckTxAuth(m_block, tx, signer_list, auth_list);
         if (!st) return Refuse(hash, st.error().message);
     }
 
@@ -309,8 +312,8 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     txc.tx_hash = hash;
     txc.time = tx.time;
     txc.gas_ratio = tx.gas_ratio;
-    txc.signer_list = SignerList(tx);
-    txc.auth_list = AuthList(tx);
+    txc.signer_list = std::move(signer_list);
+    txc.auth_list = std::move(auth_list);
     const int64_t gas_limit_units = tx.gas_limit / tx.gas_ratio;
 
     Overlay tx_state(Overlay::Over(m_block));
@@ -335,25 +338,13 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
             failure = ActionError(action, r.error().message);
             break;
         }
-        // Amount limits over this action's transfers out of accounts.
+        // Amount limits over this action's transfers out of accounts, as
+        // token.iost noted them with its receipts (transfer, transferFreeze,
+        // destroy; go-iost checkLimit reads the same receipts).
         std::map<std::string, int64_t> need;
-        for (size_t i = before; i < ctx.receipts().size(); ++i) {
-            const auto& rc = ctx.receipts()[i];
-            const bool is_transfer = rc.func_name == "token.iost/transfer" ||
-                                     rc.func_name == "token.iost/transferFreeze";
-            const bool is_destroy = rc.func_name == "token.iost/destroy";
-            if (!is_transfer && !is_destroy) continue;
-            auto j = nlohmann::json::parse(rc.content, nullptr, false);
-            if (j.is_discarded() || !j.is_array() || j.size() < 3) continue;
-            const std::string token = j[0].get<std::string>();
-            const std::string from = j[1].get<std::string>();
-            if (ctx.IsContractId(from)) continue;
-            const std::string amount_text = j[is_transfer ? 3 : 2].get<std::string>();
-            auto info = GetTokenInfo(tx_state, token);
-            if (!info) continue;
-            auto amt =
-                core::Amount::Parse(amount_text, info->decimal, core::ExcessDecimals::kTruncate);
-            if (amt) need[token] += amt->raw();
+        for (const auto& sp : ctx.spends()) {
+            if (sp.receipt < before || ctx.IsContractId(sp.from)) continue;
+            need[sp.token] += sp.raw;
         }
         for (const auto& [token, amount] : need) {
             spent[token] += amount;

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,16 @@ class Args {
     nlohmann::json m_arr;
 };
 
+// Arguments by ABI type. A flat array of plain values (strings of printable
+// ASCII without escapes, integers of up to 18 digits, true/false/null) is
+// read by a small exact parser; anything else goes to nlohmann::json, whose
+// result the fast path reproduces exactly (tests/unit/ledger: differential).
 util::Result<Args> ParseArgs(std::string_view data, const std::vector<Arg>& types);
+// The fast path alone: nullopt when `data` is outside its subset.
+std::optional<nlohmann::json> ParseFlatArray(std::string_view data);
+// Every nlohmann parse in the ledger goes through here (counted for
+// JsonParsesOnThisThread). Returns a discarded value on malformed text.
+nlohmann::json ParseJson(std::string_view text);
 
 using ActionFn = std::function<util::Result<std::string>(ExecContext&, Args&)>;
 struct ActionDef {

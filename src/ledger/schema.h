@@ -2,7 +2,7 @@
 // its value. One place, so the storage layer, the API and tests can read
 // state without guessing, and docs/contracts.md "State layout" can cite it.
 //
-//   acc/<name>                 account JSON (IOST's auth.iost form)
+//   acc/<name>                 Account record (binary, ledger/auth.h; formats.md §R)
 //   ti/<symbol>                TokenInfo (binary, below)
 //   tb/<symbol>/<holder>       balance: int64 raw units, 8 bytes big-endian
 //   tf/<symbol>/<holder>       frozen balances: FreezeList (binary)

@@ -1,6 +1,12 @@
 #include <ledger/state.h>
 
 namespace iost::ledger {
+std::shared_ptr<const void> StateReader::GetDecoded(std::string_view key, Decoder decode) const {
+    auto raw = Get(key);
+    if (!raw) return nullptr;
+    return decode(*raw);
+}
+
 std::optional<std::string> MemState::Get(std::string_view key) const {
     auto it = m_kv.find(key);
     if (it == m_kv.end()) return std::nullopt;
@@ -22,6 +28,12 @@ std::optional<std::string> Overlay::Get(std::string_view key) const {
     auto it = m_writes.find(key);
     if (it != m_writes.end()) return it->second;
     return m_base->Get(key);
+}
+
+std::shared_ptr<const void> Overlay::GetDecoded(std::string_view key, Decoder decode) const {
+    auto it = m_writes.find(key);
+    if (it != m_writes.end()) return it->second ? decode(*it->second) : nullptr;
+    return m_base->GetDecoded(key, decode);
 }
 
 void Overlay::Put(std::string_view key, std::string value) {

@@ -10,6 +10,12 @@
 // kept under kStateRootKey (not an entry of the tree), so a node restarted
 // from disk knows it without hashing.
 //
+// Decoded records (docs/state.md "Fast state layer"): hot structured records
+// (accounts) are read through GetDecoded, which a caching reader
+// (state_cache.h) answers from its decoded cache; the default decodes the
+// bytes of Get each time. A decoded object is immutable and shared: callers
+// that want to change a record copy it first.
+//
 // Thread contract: a StateReader may be read concurrently only if the
 // implementation says so; MemState and Overlay are single-threaded values.
 #pragma once
@@ -18,6 +24,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,8 +34,18 @@ namespace iost::ledger {
 // Read-only access to committed state.
 class StateReader {
   public:
+    // Turns a stored value into its decoded form (type-erased so that this
+    // interface does not depend on the record types). The function's address
+    // identifies the decoded type: one key is always decoded by one function.
+    // Decoders assert on undecodable bytes: state is written only by the
+    // ledger, so such bytes are a broken invariant, not input.
+    using Decoder = std::shared_ptr<const void> (*)(std::string_view bytes);
+
     virtual ~StateReader() = default;
     virtual std::optional<std::string> Get(std::string_view key) const = 0;
+    // The decoded value under `key` (nullptr when absent). Default: decode
+    // what Get returns, every time.
+    virtual std::shared_ptr<const void> GetDecoded(std::string_view key, Decoder decode) const;
 };
 
 // key → new value, or nullopt for a deletion. Ordered by key (byte-wise).
@@ -66,6 +83,10 @@ class Overlay final : public StateReader {
     static const StateReader& Over(const Overlay& parent) { return parent; }
 
     std::optional<std::string> Get(std::string_view key) const override;
+    // A buffered write is decoded from its bytes (rare: records written in
+    // this block); anything else is asked of the base, so the decoded cache
+    // under the block's overlays is used.
+    std::shared_ptr<const void> GetDecoded(std::string_view key, Decoder decode) const override;
     void Put(std::string_view key, std::string value);
     void Delete(std::string_view key);
 

@@ -162,6 +162,7 @@ Result<std::string> Transfer(ExecContext& ctx, Args& args) {
     const std::string& sym = args.Str(0);
     IOST_TRY(Debit(ctx, sym, args.Str(1), amount->raw(), info.decimal));
     Credit(ctx, sym, args.Str(2), amount->raw());
+    ctx.NoteSpend(sym, args.Str(1), amount->raw());
     ctx.Receipt("token.iost/transfer", args.Dump());
     return std::string("[]");
 }
@@ -192,6 +193,7 @@ Result<std::string> TransferFreeze(ExecContext& ctx, Args& args) {
     });
     ctx.ChargeRam(ctx.tx().publisher, 16);
     ctx.Put(fkey, schema::EncodeFreezeList(list));
+    ctx.NoteSpend(sym, args.Str(1), amount->raw());
     ctx.Receipt("token.iost/transferFreeze", args.Dump());
     return std::string("[]");
 }
@@ -208,6 +210,7 @@ Result<std::string> Destroy(ExecContext& ctx, Args& args) {
     IOST_TRY(Debit(ctx, sym, from, amount->raw(), info->decimal));
     info->supply -= amount->raw();
     WriteTokenInfo(ctx, sym, *info);
+    ctx.NoteSpend(sym, from, amount->raw());
     ctx.Receipt("token.iost/destroy", args.Dump());
     return std::string("[]");
 }

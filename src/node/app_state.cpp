@@ -44,6 +44,25 @@ std::optional<std::string> StoreStateReader::Get(std::string_view key) const {
     return std::string(util::AsString(**r));
 }
 
+void AttachStateCache(storage::BlockStore& blocks, ledger::CachedState& cache) {
+    blocks.SetStateObserver([&cache](const std::vector<storage::StateWrite>& writes, bool known) {
+        if (!known) {
+            cache.Clear();
+            return;
+        }
+        ledger::WriteSet ws;
+        for (const auto& w : writes) {
+            std::string key(util::AsString(w.key));
+            if (w.value) {
+                ws.emplace(std::move(key), std::string(util::AsString(*w.value)));
+            } else {
+                ws.emplace(std::move(key), std::nullopt);
+            }
+        }
+        cache.ApplyCommitted(ws);
+    });
+}
+
 // --- LedgerApp ---------------------------------------------------------------
 
 LedgerApp::LedgerApp(const ledger::Ledger& ledger, const ledger::StateReader& disk,
@@ -64,6 +83,16 @@ std::optional<std::string> LedgerApp::PendingView::Get(std::string_view key) con
         if (w != it->writes.end()) return w->second;
     }
     return m_app.m_disk.Get(key);
+}
+
+std::shared_ptr<const void> LedgerApp::PendingView::GetDecoded(std::string_view key,
+                                                               Decoder decode) const {
+    if (m_app.m_replay) return m_app.m_replay->GetDecoded(key, decode);
+    for (auto it = m_app.m_pending.rbegin(); it != m_app.m_pending.rend(); ++it) {
+        auto w = it->writes.find(key);
+        if (w != it->writes.end()) return w->second ? decode(*w->second) : nullptr;
+    }
+    return m_app.m_disk.GetDecoded(key, decode);
 }
 
 const ledger::StateReader& LedgerApp::committed() const { return m_view; }

@@ -29,6 +29,8 @@
 #include <crypto/keys.h>
 #include <ledger/ledger.h>
 #include <ledger/state.h>
+#include <ledger/state_cache.h>
+#include <storage/block_store.h>
 #include <storage/state_store.h>
 #include <util/log.h>
 
@@ -69,6 +71,11 @@ class StoreStateReader final : public ledger::StateReader {
   private:
     const storage::StateStore& m_store;
 };
+
+// Keeps `cache` (over the state of `blocks`' store) coherent: every commit
+// of `blocks` writes its state writes through to the cache, from inside the
+// commit; a failed commit empties it (docs/state.md "Fast state layer").
+void AttachStateCache(storage::BlockStore& blocks, ledger::CachedState& cache);
 
 // One block committed by the engine and not yet on disk.
 struct CommittedBlock {
@@ -132,6 +139,9 @@ class LedgerApp final : public consensus::Application {
       public:
         explicit PendingView(const LedgerApp& app) : m_app(app) {}
         std::optional<std::string> Get(std::string_view key) const override;
+        // Pending writes are decoded from their bytes; the rest comes from the
+        // disk reader's decoded cache.
+        std::shared_ptr<const void> GetDecoded(std::string_view key, Decoder decode) const override;
 
       private:
         const LedgerApp& m_app;

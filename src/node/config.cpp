@@ -276,8 +276,9 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
                                     &c.mempool_max_per_publisher));
         }
         if (const YAML::Node n = root["storage"]) {
-            IOST_TRY(CheckKeys(n, "storage", {"sync"}));
+            IOST_TRY(CheckKeys(n, "storage", {"sync", "state_cache_mb"}));
             IOST_TRY(OptBool(n, "storage", "sync", &c.storage_sync));
+            IOST_TRY(OptInt<size_t>(n, "storage", "state_cache_mb", 0, 65'536, &c.state_cache_mb));
         }
         c.data_dir = Resolve(base_dir, c.data_dir);
         c.genesis_file = Resolve(base_dir, c.genesis_file);

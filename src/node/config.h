@@ -89,6 +89,9 @@ struct NodeConfig {
     // each MicroBlock it produces before signing it (an end-to-end fraud test
     // packs a forged transaction this way; consensus::EngineOptions).
     std::function<void(core::MicroBlock&)> test_only_alter_micro = nullptr;
+    // Budget of the decoded state cache in front of RocksDB, MiB (0: off);
+    // docs/state.md "Fast state layer".
+    size_t state_cache_mb = 64;
 };
 
 // Parses YAML text; `base_dir` resolves relative paths ("" keeps them).

@@ -120,6 +120,10 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     n->m_safety = std::move(*ss);
     n->m_state = std::make_unique<storage::StateStore>(*n->m_kv);
     n->m_state_reader = std::make_unique<StoreStateReader>(*n->m_state);
+    n->m_state_cache =
+        std::make_unique<ledger::CachedState>(*n->m_state_reader, config.state_cache_mb << 20);
+    // Write-through from inside the commit (docs/state.md "Fast state layer").
+    AttachStateCache(*n->m_blocks, *n->m_state_cache);
 
     n->m_signer = std::make_unique<crypto::KeyPairSigner>(n->m_keys.key);
     MempoolOptions mo;
@@ -145,7 +149,7 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     dopt.progress_bar = ::isatty(STDERR_FILENO) != 0;
     n->m_driver = std::make_unique<Driver>(
         dopt, *n->m_signer, crypto::RealVerifier(), *n->m_ledger, *n->m_genesis_state, *n->m_blocks,
-        *n->m_safety, *n->m_state_reader, *n->m_mempool, n->m_log.WithCategory("node"));
+        *n->m_safety, *n->m_state_cache, *n->m_mempool, n->m_log.WithCategory("node"));
 
     net::HostOptions ho;
     ho.chain_id = genesis.chain_id;

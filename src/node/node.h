@@ -15,6 +15,7 @@
 #include <core/genesis.h>
 #include <crypto/keys.h>
 #include <ledger/ledger.h>
+#include <ledger/state_cache.h>
 #include <net/peer_manager.h>
 #include <node/config.h>
 #include <node/driver.h>
@@ -72,9 +73,11 @@ class Node {
     const std::string& id() const { return m_driver->id(); }
     bool is_validator() const { return m_keys.validator.has_value(); }
     storage::BlockStore& blocks() { return *m_blocks; }
-    // Read side for the API (thread-safe: RocksDB reads of final state).
+    // Read side for the API (thread-safe: final state, through the state
+    // cache in front of RocksDB; docs/state.md "Fast state layer").
     const ledger::Ledger& ledger() const { return *m_ledger; }
-    const ledger::StateReader& state() const { return *m_state_reader; }
+    const ledger::StateReader& state() const { return *m_state_cache; }
+    const ledger::CachedState& state_cache() const { return *m_state_cache; }
     const Mempool& mempool() const { return *m_mempool; }
     const NodeKeys& keys() const { return m_keys; }
     std::vector<PeerSummary> Peers() const;
@@ -96,6 +99,7 @@ class Node {
     std::unique_ptr<storage::SafetyStore> m_safety;
     std::unique_ptr<storage::StateStore> m_state;
     std::unique_ptr<StoreStateReader> m_state_reader;
+    std::unique_ptr<ledger::CachedState> m_state_cache;  // over m_state_reader
     std::unique_ptr<crypto::KeyPairSigner> m_signer;
     std::unique_ptr<Mempool> m_mempool;
     std::unique_ptr<Driver> m_driver;

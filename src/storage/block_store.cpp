@@ -323,6 +323,10 @@ util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
     batch.Put(HeadKey(), EncodeHead(next));
 
     util::Status s = m_kv.Write(batch, m_options.commit_sync);
+    // Still under the commit lock, so observers see commits in order, and
+    // before the head moves, so a reader that sees the new head finds the
+    // state cache already written through (docs/state.md "Fast state layer").
+    if (m_state_observer) m_state_observer(b.state_writes, s.ok());
     std::lock_guard lock(m_mu);
     if (!s.ok()) {
         // The batch may or may not be on disk: only a restart, which reads
@@ -333,6 +337,11 @@ util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
     }
     m_head = next;
     return util::Ok();
+}
+
+void BlockStore::SetStateObserver(StateObserver observer) {
+    std::lock_guard commit_lock(m_commit_mu);
+    m_state_observer = std::move(observer);
 }
 
 util::Status BlockStore::StoreMicroBlock(const MicroBlockRecord& m, Sync sync) {

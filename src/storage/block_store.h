@@ -34,6 +34,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -123,6 +124,15 @@ class BlockStore {
     // True after a failed commit: the process must restart.
     bool Failed() const;
 
+    // Called by InitGenesis and CommitFinalized right after the batch was
+    // written, under the commit lock (so in commit order), with the block's
+    // state writes. `known` is false when the write failed: the state on
+    // disk is then unknown and a cache must forget everything. The node
+    // keeps its state cache coherent with this (ledger/state_cache.h).
+    // Anything else that writes the state table must tell the cache itself.
+    using StateObserver = std::function<void(const std::vector<StateWrite>& writes, bool known)>;
+    void SetStateObserver(StateObserver observer);
+
     // Reads. nullopt when absent; an error for I/O failure or corruption.
     util::Result<std::optional<util::Bytes>> GetBlock(uint64_t height) const;
     util::Result<std::optional<util::Bytes>> GetBlockByHash(const Hash32& hash) const;
@@ -155,6 +165,7 @@ class BlockStore {
     mutable std::mutex m_mu;  // guards m_head and m_failed
     std::optional<Head> m_head;
     bool m_failed = false;
+    StateObserver m_state_observer;  // set before use, guarded by m_commit_mu
 };
 
 }  // namespace iost::storage

@@ -82,6 +82,16 @@ util::Status EnsureSchema(KvStore& kv) {
         const Bytes& v = **got;
         IOST_TRY(ExpectSize(v, 4, "schema version", key));
         const uint32_t version = ReadU32(v.data());
+        if (version < kSchemaVersion) {
+            return util::Err(
+                "storage: data dir has schema version " + std::to_string(version) +
+                " (written by an older build) but this build reads only version " +
+                std::to_string(kSchemaVersion) +
+                "; refusing to open: the state encoding changed and there is no in-place "
+                "upgrade. Move the data dir away and let the node resync from its peers (or "
+                "replay from genesis), or keep running the older binary (docs/node.md "
+                "\"Upgrading a data dir\")");
+        }
         if (version != kSchemaVersion) {
             return util::Err("storage: data dir has schema version " + std::to_string(version) +
                              " but this build reads only version " +

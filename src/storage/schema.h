@@ -46,7 +46,11 @@ namespace iost::storage {
 
 using Hash32 = std::array<uint8_t, 32>;
 
-inline constexpr uint32_t kSchemaVersion = 1;
+// Versions (docs/node.md "Upgrading a data dir"):
+//   1  accounts (acc/) as JSON
+//   2  accounts as binary records (docs/formats.md "Account record"); the
+//      state root covers those bytes, so version-1 state cannot be reused
+inline constexpr uint32_t kSchemaVersion = 2;
 
 namespace table {
 inline constexpr uint8_t kMeta = 0x00;

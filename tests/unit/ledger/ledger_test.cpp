@@ -198,10 +198,12 @@ TEST(LedgerState, GoldenRoot) {
     const std::string hex = util::ToHex(crypto::View(c.root()));
     const std::string genesis_hex =
         util::ToHex(crypto::View(BuildGenesisState(TestGenesis()).value().state_root));
-    EXPECT_EQ(genesis_hex, "0afbdb3807c5063ed1cdffa8318e838829b58ddb92d3073284f90f95f57f2063");
+    EXPECT_EQ(genesis_hex, "d999da6db65c56b36d4e3e996430d79b4992a99e811e7446114a68e147373911");
     // Changed by issue 17 (gas at go-iost's prices, 100,000 gas per pledged IOST) and issue 14
     // (the state root is the root of the state tree) and issue 12 (each tx's debits are recorded).
-    EXPECT_EQ(hex, "d9dc4f57bdc72652c7d491174d1a37de891524195323f05474f6d6c5aa25a114");
+    // Both changed by issue 14.2: accounts are stored as binary records (docs/formats.md §R),
+    // and the tree hashes the stored bytes.
+    EXPECT_EQ(hex, "a8d19f946c37f343b744754ad06182247a1a23cd09e00c244bd0d7562033a106");
 }
 
 TEST(LedgerAuth, SkipModeExecutesWithoutPermissionCheck) {

@@ -18,6 +18,7 @@ TEST(NodeConfig, EmptyFileGivesDefaults) {
     EXPECT_TRUE(c->seeds.empty());
     EXPECT_EQ(c->log_level, "info");
     EXPECT_TRUE(c->storage_sync);
+    EXPECT_EQ(c->state_cache_mb, 64u);
 }
 
 TEST(NodeConfig, FullFileParsesAndResolvesPaths) {
@@ -39,7 +40,7 @@ http: {enabled: false, listen: "127.0.0.1:31010", threads: 4, max_connections: 6
 consensus: {view_timeout_ms: 1500, silent_after_ms: 2500, max_clock_drift_ms: 750,
             max_txs_per_micro: 100, max_direct_txs: 300}
 mempool: {max_txs: 1000, max_bytes: 1000000, max_per_publisher: 10}
-storage: {sync: false}
+storage: {sync: false, state_cache_mb: 8}
 )";
     auto c = ParseNodeConfig(yml, "t.yml", "/base/dir");
     ASSERT_TRUE(c.ok()) << c.error().message;
@@ -64,6 +65,7 @@ storage: {sync: false}
     EXPECT_EQ(c->max_txs_per_micro, 100u);
     EXPECT_EQ(c->mempool_max_per_publisher, 10u);
     EXPECT_FALSE(c->storage_sync);
+    EXPECT_EQ(c->state_cache_mb, 8u);
 }
 
 void ExpectError(const std::string& yml, const std::string& fragment) {
@@ -79,6 +81,8 @@ TEST(NodeConfig, UnknownKeysAreErrors) {
     ExpectError("p2p: {listn: \"1.2.3.4:1\"}\n", "p2p.listn: unknown key");
     ExpectError("log: {levle: info}\n", "log.levle: unknown key");
     ExpectError("mempool: {max_tx: 5}\n", "mempool.max_tx");
+    ExpectError("storage: {state_cache_mb: 70000}\n", "storage.state_cache_mb");
+    ExpectError("storage: {state_cache_mb: -1}\n", "storage.state_cache_mb");
 }
 
 TEST(NodeConfig, BadValuesNameTheKey) {

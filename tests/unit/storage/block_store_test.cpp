@@ -279,6 +279,38 @@ TYPED_TEST(BlockStoreTest, RefusesUnknownSchemaVersion) {
     EXPECT_TRUE(Contains(r2.error().message, "expected 4 bytes, found 2")) << r2.error().message;
 }
 
+// A data dir of the previous schema (version 1: accounts as JSON) is refused
+// with the reason and the way out, not misread (docs/node.md "Upgrading a
+// data dir").
+TYPED_TEST(BlockStoreTest, RefusesOlderSchemaVersionSayingHowToUpgrade) {
+    static_assert(kSchemaVersion >= 2, "version 1 is the JSON-account schema");
+    this->CommitUpTo(1);
+    this->store.reset();
+    WriteBatch b;
+    Bytes v;
+    AppendU32(v, kSchemaVersion - 1);
+    b.Put(SchemaKey(), v);
+    ASSERT_TRUE(this->env.kv().Write(b, Sync::kYes).ok());
+    this->env.Reopen();
+    auto r = BlockStore::Open(this->env.kv());
+    ASSERT_FALSE(r.ok());
+    const std::string& m = r.error().message;
+    EXPECT_TRUE(Contains(
+        m, "schema version " + std::to_string(kSchemaVersion - 1) + " (written by an older build)"))
+        << m;
+    EXPECT_TRUE(Contains(m, "reads only version " + std::to_string(kSchemaVersion))) << m;
+    EXPECT_TRUE(Contains(m, "resync")) << m;
+    EXPECT_TRUE(Contains(m, "docs/node.md")) << m;
+    EXPECT_FALSE(SafetyStore::Open(this->env.kv()).ok());
+    // Negative control: the same store with the current version opens.
+    WriteBatch ok;
+    Bytes cur;
+    AppendU32(cur, kSchemaVersion);
+    ok.Put(SchemaKey(), cur);
+    ASSERT_TRUE(this->env.kv().Write(ok, Sync::kYes).ok());
+    EXPECT_TRUE(BlockStore::Open(this->env.kv()).ok());
+}
+
 TYPED_TEST(BlockStoreTest, RefusesNonEmptyStoreWithoutSchema) {
     this->store.reset();
     WriteBatch b;
