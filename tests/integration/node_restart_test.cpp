@@ -68,9 +68,17 @@ std::unique_ptr<Node> MakeSolo(const core::Genesis& g, const NodeConfig& c) {
     return n.ok() ? std::move(*n) : nullptr;
 }
 
-// Runs the node until its head reaches `target`, with a transfer every few
-// blocks so the dedup window holds transactions.
-void RunTo(Node& n, uint64_t target, int* sent) {
+uint64_t DirBytes(const std::string& dir) {
+    uint64_t total = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        if (e.is_regular_file()) total += e.file_size();
+    }
+    return total;
+}
+
+// Runs the node until its head reaches `target`, with `per_round` transfers
+// every few blocks so the dedup window holds transactions.
+void RunTo(Node& n, uint64_t target, int* sent, int per_round = 1) {
     uint64_t last_tx_height = 0;
     const auto limit = std::chrono::steady_clock::now() + (BenchMode() ? 3600s : 120s);
     while (n.driver().Status().height < target) {
@@ -235,6 +243,34 @@ TEST(NodeRestart, PrunedNodeKeepsHeadersServesRecentBlocksAndRestartsFromItsChec
     auto st = n->Start();
     ASSERT_FALSE(st.ok());
     EXPECT_NE(st.error().message.find("pruned"), std::string::npos) << st.error().message;
+}
+
+// docs/state.md "Pruning": disk use of an archive and a pruning node under
+// the same constant load, sampled every 1,000 blocks (bench mode only).
+TEST(NodeRestart, DiskUseUnderConstantLoadBench) {
+    if (!BenchMode()) GTEST_SKIP() << "IOST_RESTART_BENCH=1 only (make restart-bench)";
+    testing::TempDir root;
+    const auto g = SoloGenesis(1'000);
+    for (const uint64_t keep : {uint64_t{0}, kMinPruneKeepBlocks}) {
+        const std::string dir = root.str() + "/keep" + std::to_string(keep);
+        NodeConfig c = SoloConfig(dir);
+        c.prune_keep_blocks = keep;
+        auto created = Node::Create(c, g, testing::ValidatorKeys(0), util::Logger::Null());
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        auto n = std::move(*created);
+        ASSERT_TRUE(n->Start().ok());
+        int sent = 0;
+        std::printf("keep_blocks %llu:", static_cast<unsigned long long>(keep));
+        for (uint64_t h = 1'000; h <= 8'000; h += 1'000) {
+            ASSERT_NO_FATAL_FAILURE(RunTo(*n, h, &sent, /*per_round=*/40));
+            std::printf(" %llu:%.1fMB", static_cast<unsigned long long>(h),
+                        static_cast<double>(DirBytes(dir)) / 1e6);
+            std::fflush(stdout);
+        }
+        std::printf(" (%d transfers, floor %llu)\n", sent,
+                    static_cast<unsigned long long>(n->blocks().PrunedFloor()));
+        n->Stop();
+    }
 }
 
 }  // namespace
