@@ -12,6 +12,7 @@
 // docs/state.md (100,000 genesis accounts, restart at 2,000 and 20,000
 // blocks); `make restart-bench` runs it.
 #include <gtest/gtest.h>
+#include <ledger/state.h>
 #include <node/stored_block.h>
 #include <storage/rocks_kv_store.h>
 #include <storage/schema.h>
@@ -88,9 +89,11 @@ void RunTo(Node& n, uint64_t target, int* sent, int per_round = 1) {
         if (h >= last_tx_height + 5) {
             last_tx_height = h;
             const int64_t now = util::SystemClock().Now();
-            auto r = n.driver().SubmitTx(testing::Transfer(
-                "alice", "bobby", "0.01", now - 500'000'000, "t" + std::to_string((*sent)++)));
-            ASSERT_TRUE(r.ok()) << r.error().message;
+            for (int i = 0; i < per_round; ++i) {
+                auto r = n.driver().SubmitTx(testing::Transfer(
+                    "alice", "bobby", "0.01", now - 500'000'000, "t" + std::to_string((*sent)++)));
+                ASSERT_TRUE(r.ok()) << r.error().message;
+            }
         }
         std::this_thread::sleep_for(2ms);
     }
@@ -196,6 +199,23 @@ TEST(NodeRestart, CheckpointRestoreEqualsFullReplayAndIgnoresATornCheckpoint) {
         // And the node writes a new one with its next block.
         const Restarted again = StartAndStop(g, a);
         EXPECT_EQ(again.report.mode, RestoreReport::Mode::kCheckpoint);
+        // A state that is not the head's (its stored tree root differs) is
+        // refused, not resumed from.
+        {
+            auto kv2 = storage::RocksKvStore::Open(a + "/db").value();
+            storage::WriteBatch wb;
+            const std::string root_key(ledger::kStateRootKey);
+            wb.Put(storage::PrefixedKey(storage::table::kState, util::AsBytes(root_key)),
+                   util::Bytes(32, 0x5a));
+            ASSERT_TRUE(kv2->Write(wb, storage::Sync::kYes).ok());
+            ASSERT_TRUE(kv2->Close().ok());
+            auto bad = MakeSolo(g, SoloConfig(a));
+            ASSERT_NE(bad, nullptr);
+            auto st = bad->Start();
+            ASSERT_FALSE(st.ok());
+            EXPECT_NE(st.error().message.find("not the head block's"), std::string::npos)
+                << st.error().message;
+        }
     }
 }
 
