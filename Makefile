@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DIOST_WERROR=ON
 endif
 
-.PHONY: all deps configure build test test-unit test-functional devnet fuzz bench bench-quick bench-micro sim-sweep sim-traces sim-traces-generate layering clean format check-format
+.PHONY: all deps configure build test test-unit test-functional devnet fuzz bench bench-quick bench-micro sim-sweep sim-traces sim-traces-generate layering clean format check-format restart-bench
 
 all: build
 
@@ -77,6 +77,14 @@ sim-traces-generate: build
 
 bench-micro: build
 	@$(BUILD)/bin/iost-microbench --benchmark_min_time=0.5
+
+# Restart time vs chain length (docs/state.md "Restart in constant time"): one validator with
+# 100,000 genesis accounts builds 2,000 then 20,000 final blocks; copies of its data dir restart
+# from the checkpoint and by full replay; then disk use of an archive vs a pruning node under load.
+# Not in `make test` (several minutes).
+restart-bench: build
+	@IOST_RESTART_BENCH=1 $(BUILD)/bin/integration_node \
+	  --gtest_filter='NodeRestart.CheckpointRestoreEqualsFullReplay*:NodeRestart.DiskUse*'
 
 clean:
 	rm -rf $(BUILD) build-fuzz

@@ -1255,6 +1255,7 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
         m_recent[b.height].push_back({"", t, t->Hash()});
     }
     for (const auto& th : plan.in.tx_hashes) m_final_txs.insert(th);
+    m_final_by_height[b.height] = plan.in.tx_hashes;
     for (const auto& c : b.compensated) m_compensated.insert(c.tx_hash);
     for (auto it = m_evidence_pool.begin(); it != m_evidence_pool.end();) {
         it = it->second->kind == core::EvidenceKind::kFraud &&
@@ -1265,8 +1266,11 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     // Trim the windows.
     const uint64_t keep = std::max(m_opt.params.recheck_window, m_opt.params.dedup_window);
     while (!m_recent.empty() && m_recent.begin()->first + keep < b.height) {
-        for (const auto& rt : m_recent.begin()->second) m_final_txs.erase(rt.hash);
         m_recent.erase(m_recent.begin());
+    }
+    while (!m_final_by_height.empty() && m_final_by_height.begin()->first + keep < b.height) {
+        for (const auto& th : m_final_by_height.begin()->second) m_final_txs.erase(th);
+        m_final_by_height.erase(m_final_by_height.begin());
     }
     for (const auto& th : plan.in.tx_hashes) {
         Unkeep(th);
@@ -1283,7 +1287,8 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     }
     m_direct.swap(keep_direct);
 
-    Emit(Finalize{ccb, plan.in.tx_hashes, v->result.state_root, plan.micros});
+    const size_t finalize_at = m_out.size();
+    Emit(Finalize{ccb, plan.in.tx_hashes, v->result.state_root, plan.micros, nullptr});
     for (const auto& m : plan.micros) ForgetMicro(m);
     for (const auto& s : plan.in.slashes) {
         m_slashed.insert(s.validator);
@@ -1341,6 +1346,8 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
         m_committee = Elect(cands, EpochSeed(e, m_last_hash), e, m_opt.params);
         NewEpoch(now);
     }
+    std::get<Finalize>(m_out[finalize_at]).checkpoint =
+        std::make_shared<const EngineCheckpoint>(Checkpoint());
     EnterHeight(m_height + 1, now);
 }
 

@@ -21,6 +21,7 @@
 
 #include <consensus/application.h>
 #include <consensus/block_rules.h>
+#include <consensus/checkpoint.h>
 #include <consensus/election.h>
 #include <consensus/exposure.h>
 #include <consensus/messages.h>
@@ -134,6 +135,23 @@ class Engine {
     // `producer`: the last PersistProducer record, if any (pob.md §9).
     Effects EndRestore(const std::optional<SafetyState>& safety, TimePoint now,
                        const std::optional<ProducerState>& producer = std::nullopt);
+    // Restarts in constant time (docs/state.md "Restart in constant time"):
+    // takes the chain-derived state from the head block's checkpoint and
+    // rebuilds the windows (dedup set, recent transactions, in-memory chain)
+    // from `recent`, the last blocks in ascending height order ending at the
+    // checkpoint's height; the Application's committed state must already
+    // be the state after that block. Nothing is re-executed. Call instead of
+    // Start/BeginRestore, then EndRestore.
+    util::Status RestoreFromCheckpoint(const EngineCheckpoint& cp,
+                                       const std::vector<RecentFinal>& recent, TimePoint now);
+    // The chain-derived state now (what the Finalize effects carry).
+    EngineCheckpoint Checkpoint() const;
+    // Heights before the head whose blocks RestoreFromCheckpoint needs:
+    // plan tx hashes for `tx_window`, full blocks for `block_window`.
+    uint64_t restore_tx_window() const;
+    uint64_t restore_block_window() const;
+    // Transactions known final within the dedup window.
+    size_t final_txs_known() const { return m_final_txs.size(); }
 
     Effects OnMessage(const NodeId& from, const Message& msg, TimePoint now);
     Effects OnTimeout(const TimerId& timer, TimePoint now);
@@ -275,7 +293,11 @@ class Engine {
         m_included;                                      // producer → last final (seq, hash)
     std::map<uint64_t, std::vector<RecentTx>> m_recent;  // final heights within the windows
     std::set<crypto::Hash256> m_final_txs;               // hashes final within dedup_window
-    std::set<crypto::Hash256> m_compensated;             // never compensate twice
+    // The plan's tx hashes by final height within the window: trimming a
+    // height removes exactly what it added to m_final_txs, so the set is a
+    // function of the last blocks alone (restart rebuilds it from disk).
+    std::map<uint64_t, std::vector<crypto::Hash256>> m_final_by_height;
+    std::set<crypto::Hash256> m_compensated;  // never compensate twice
 
     // MicroBlocks.
     std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> m_micro;

@@ -4,6 +4,7 @@
 // Thread contract: value types; the pointed-to objects are immutable.
 #pragma once
 
+#include <consensus/checkpoint.h>
 #include <consensus/safety.h>
 #include <core/block.h>
 #include <core/tx.h>
@@ -130,6 +131,10 @@ struct Finalize {
     // The MicroBlocks the block references, in execution order (the driver
     // persists them; the engine may forget them soon after).
     std::vector<std::shared_ptr<const core::MicroBlock>> micros;
+    // The engine's chain-derived state after this block (its epoch change
+    // included), stored with it so a restart resumes there
+    // (docs/state.md "Restart in constant time").
+    std::shared_ptr<const EngineCheckpoint> checkpoint;
 };
 struct SetTimer {
     TimerId id;

@@ -176,9 +176,10 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
         return Err(std::string(source) + ": " + st.error().message);
     };
     auto run = [&]() -> Status {
-        IOST_TRY(CheckKeys(root, "",
-                           {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http", "grpc",
-                            "consensus", "mempool", "verify_threads", "storage", "audit"}));
+        IOST_TRY(
+            CheckKeys(root, "",
+                      {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http", "grpc",
+                       "consensus", "mempool", "verify_threads", "storage", "audit", "prune"}));
         IOST_TRY(OptString(root, "", "data_dir", &c.data_dir));
         IOST_TRY(OptString(root, "", "genesis_file", &c.genesis_file));
         IOST_TRY(OptString(root, "", "keys_file", &c.keys_file));
@@ -280,6 +281,11 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
             IOST_TRY(OptBool(n, "storage", "sync", &c.storage_sync));
             IOST_TRY(OptInt<size_t>(n, "storage", "state_cache_mb", 0, 65'536, &c.state_cache_mb));
         }
+        if (const YAML::Node n = root["prune"]) {
+            IOST_TRY(CheckKeys(n, "prune", {"keep_blocks"}));
+            IOST_TRY(OptInt<uint64_t>(n, "prune", "keep_blocks", 0, uint64_t{1} << 40,
+                                      &c.prune_keep_blocks));
+        }
         c.data_dir = Resolve(base_dir, c.data_dir);
         c.genesis_file = Resolve(base_dir, c.genesis_file);
         c.keys_file = Resolve(base_dir, c.keys_file);
@@ -292,6 +298,11 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
 
 Status ValidateNodeConfig(const NodeConfig& c) {
     if (c.data_dir.empty()) return Err("data_dir: must not be empty");
+    if (c.prune_keep_blocks != 0 && c.prune_keep_blocks < kMinPruneKeepBlocks) {
+        return Err("prune.keep_blocks: " + std::to_string(c.prune_keep_blocks) +
+                   " is below the minimum " + std::to_string(kMinPruneKeepBlocks) +
+                   " (a restart reads the last 1,000 blocks' transaction lists); 0 = archive");
+    }
     if (c.genesis_file.empty()) return Err("genesis_file: must not be empty");
     util::LogLevel lvl;
     if (!util::ParseLogLevel(c.log_level, &lvl)) {

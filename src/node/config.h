@@ -92,7 +92,14 @@ struct NodeConfig {
     // Budget of the decoded state cache in front of RocksDB, MiB (0: off);
     // docs/state.md "Fast state layer".
     size_t state_cache_mb = 64;
+    // prune.keep_blocks (docs/state.md "Pruning"): keep the bodies (micro-
+    // blocks, receipts, tx index) of this many final blocks below the head;
+    // headers and certificates are always kept. 0 = archive (the default).
+    uint64_t prune_keep_blocks = 0;
 };
+// The least prune.keep_blocks accepted: a restart from the checkpoint reads
+// the last dedup_window (1,000) blocks' tx lists (docs/state.md).
+inline constexpr uint64_t kMinPruneKeepBlocks = 1'024;
 
 // Parses YAML text; `base_dir` resolves relative paths ("" keeps them).
 util::Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view source,

@@ -172,6 +172,7 @@ util::Status Driver::InitOrRestore() {
                    crypto::HashToBase58(m_opt.genesis_hash));
         RefreshDirectory();
         Perform(m_engine->Start(now));
+        NoteRestore(RestoreReport::Mode::kGenesis, 0, 0);
         return util::Ok();
     }
     // The data dir must belong to this chain.
@@ -196,6 +197,18 @@ util::Status Driver::InitOrRestore() {
         auto p = DecodeProducer(**prec);
         if (!p) return util::Err("producer record: " + p.error().message);
         producer = *p;
+    }
+    // Both restore paths resume the producer's MicroBlock seqs (pob.md §9).
+    if (auto fast = RestoreFromCheckpoint(*head, safety, producer, now); !fast) {
+        return util::ErrOf(fast.error());
+    } else if (*fast) {
+        return util::Ok();
+    }
+    if (m_blocks.PrunedFloor() > 1) {
+        return util::Err("the data dir is pruned below height " +
+                         std::to_string(m_blocks.PrunedFloor()) +
+                         " and holds no usable checkpoint, so it cannot be replayed; "
+                         "resync into a new data dir (state sync)");
     }
     m_log.Info("restoring {} blocks from the data dir, replaying from genesis", head->height);
     const auto t0 = std::chrono::steady_clock::now();
@@ -229,8 +242,9 @@ util::Status Driver::InitOrRestore() {
     m_app.set_committed_height(head->height);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - t0);
-    m_log.Info("restored to height {} (state root {}) in {} ms", head->height,
-               crypto::HashToBase58(FromHash32(head->state_root)), ms.count());
+    m_log.Info("restored to height {} (state root {}) by replaying every block in {} ms",
+               head->height, crypto::HashToBase58(FromHash32(head->state_root)), ms.count());
+    NoteRestore(RestoreReport::Mode::kReplay, head->height, static_cast<uint64_t>(ms.count()));
     RefreshDirectory();
     Perform(std::move(effects));
     return util::Ok();
@@ -677,9 +691,15 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
     // Receipts and the tx index for the transactions that executed (a refused
     // one changed nothing and may legitimately appear again later).
     for (size_t i = 0; i < pc->outcomes.size() && i < pc->tx_hashes.size(); ++i) {
-        if (!pc->outcomes[i].executed) continue;
+        if (!pc->outcomes[i].executed) {
+            rec.refused_txs.push_back(ToHash32(pc->tx_hashes[i]));
+            continue;
+        }
         rec.txs.push_back({ToHash32(pc->tx_hashes[i]), pc->outcomes[i].receipt.Encode()});
     }
+    // The engine's state after this block, in the same batch: a restart
+    // resumes from it (docs/state.md "Restart in constant time").
+    if (f.checkpoint) rec.checkpoint = consensus::EncodeCheckpoint(*f.checkpoint);
     rec.state_writes.reserve(pc->writes.size());
     for (const auto& [k, v] : pc->writes) {
         storage::StateWrite w;
@@ -698,6 +718,7 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
         return;
     }
     m_app.MarkPersisted(b.height);
+    MaybePrune(b.height);
     const auto now = m_clock.Now();
     m_mempool.MarkFinal(f.executed_txs, now);
     m_packed.RemoveFinal(included);
@@ -776,7 +797,10 @@ void Driver::ServeSync(const net::NodeId& peer, uint64_t from_height) {
         auto stored = LoadStoredBlock(m_blocks, h);
         if (!stored) {
             // Missing: not ours to serve yet; unreadable: say so, serve what we have.
-            if (stored.error().failure != LoadFailure::kBlockMissing) {
+            // Pruned: only headers are left here; the asker moves on to a
+            // peer that has the bodies (an archive node).
+            if (stored.error().failure != LoadFailure::kBlockMissing &&
+                stored.error().failure != LoadFailure::kPruned) {
                 m_log.Error("sync: {}", stored.error().detail);
             }
             break;

@@ -87,6 +87,22 @@ struct DriverOptions {
     // Draw a progress bar on stderr while syncing (a terminal); otherwise a
     // progress line goes to the log every 5 s.
     bool progress_bar = false;
+    // Pruning (docs/state.md "Pruning"): keep the bodies of this many final
+    // blocks below the head; 0 = archive (keep everything).
+    uint64_t prune_keep_blocks = 0;
+};
+
+// How the last start restored the engine (docs/state.md "Restart in
+// constant time"): from the head's checkpoint, or by replaying every block.
+struct RestoreReport {
+    enum class Mode : uint8_t { kNone, kGenesis, kCheckpoint, kReplay };
+    Mode mode = Mode::kNone;
+    uint64_t height = 0;
+    uint64_t ms = 0;
+    // The engine's chain-derived state and dedup set right after restoring:
+    // the two modes must agree on them (tests compare).
+    consensus::EngineCheckpoint checkpoint;
+    size_t final_txs = 0;
 };
 
 // A consistent snapshot for the API (copied under a mutex).
@@ -127,7 +143,10 @@ const char* SyncStateName(SyncState s);
 struct NodeMetrics {
     // Chain (gauges).
     uint64_t final_height = 0;
-    int64_t head_time = 0;  // unix ns of the head block
+    // Restart and pruning (docs/state.md).
+    uint64_t restore_ms = 0;     // how long the last start-up restore took
+    uint64_t pruned_blocks = 0;  // bodies pruned by this process
+    int64_t head_time = 0;       // unix ns of the head block
     uint64_t epoch = 0;
     uint64_t view = 0;
     bool chain_fallback = false;
@@ -244,6 +263,7 @@ class Driver {
     std::shared_ptr<const core::MicroBlock> GetMicroBlock(const std::string& producer,
                                                           uint64_t seq) const;
     NodeMetrics Metrics() const;
+    RestoreReport LastRestore() const;
     const PackedIndex& packed() const { return m_packed; }
     const std::string& id() const { return m_opt.engine.id; }
     const Mempool& mempool() const { return m_mempool; }
@@ -276,6 +296,17 @@ class Driver {
     void Halt(const std::string& why);
     void NotePacked(const std::shared_ptr<const core::MicroBlock>& m, bool own);
     util::Status InitOrRestore();
+    // Constant-time restart from the head's checkpoint (driver_restore.cpp):
+    // true = restored; false = no usable checkpoint (the caller replays);
+    // error = the data dir is inconsistent.
+    util::Result<bool> RestoreFromCheckpoint(
+        const storage::Head& head, const std::optional<consensus::SafetyState>& safety,
+        const std::optional<consensus::ProducerState>& producer, util::UnixNanos now);
+    // Pruning (prune.keep_blocks): drops old bodies after a commit.
+    void MaybePrune(uint64_t height);
+    // The bodies kept below the head: prune_keep_blocks raised to what a
+    // restart from the checkpoint reads; 0 = archive.
+    uint64_t PruneKeep() const;
     // Sync.
     void ServeSync(const net::NodeId& peer, uint64_t from_height);
     void OnSyncPart(const std::string& from, const consensus::SyncResponse& r);
@@ -337,6 +368,8 @@ class Driver {
 
     mutable std::mutex m_status_mu;
     ChainStatus m_status;
+    RestoreReport m_restore;  // guarded by m_status_mu
+    void NoteRestore(RestoreReport::Mode mode, uint64_t height, uint64_t ms);
 
     PackedIndex m_packed;
     // Counters kept by the loop thread, read by Metrics().

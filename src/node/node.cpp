@@ -147,6 +147,7 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
         config.audit_txs_per_sec ? *config.audit_txs_per_sec : (n->m_keys.validator ? 2000.0 : 0.0);
     dopt.relay_gossip = config.relay_gossip;
     dopt.progress_bar = ::isatty(STDERR_FILENO) != 0;
+    dopt.prune_keep_blocks = config.prune_keep_blocks;
     n->m_driver = std::make_unique<Driver>(
         dopt, *n->m_signer, crypto::RealVerifier(), *n->m_ledger, *n->m_genesis_state, *n->m_blocks,
         *n->m_safety, *n->m_state_cache, *n->m_mempool, n->m_log.WithCategory("node"));

@@ -58,6 +58,11 @@ util::Result<StoredBlock, LoadError> LoadStoredBlock(const storage::BlockStore& 
         out.certified->cert = std::move(cert->second);
     }
     if (with == WithMicros::kNo) return out;
+    if (height > 0 && height < store.PrunedFloor()) {
+        return fail(LoadFailure::kPruned, "the body of block " + std::to_string(height) +
+                                              " was pruned (this node keeps blocks from " +
+                                              std::to_string(store.PrunedFloor()) + " on)");
+    }
     auto mh = store.GetBlockMicroHashes(height);
     if (!mh) {
         return fail(LoadFailure::kStorage,

@@ -25,6 +25,7 @@ enum class LoadFailure : uint8_t {
     kBlockMissing,  // no block (or, above genesis, no certificate) at that height
     kMicroMissing,  // a referenced MicroBlock is not in the store
     kCorrupt,       // a stored record does not decode
+    kPruned,        // below the pruned floor: header and certificate only (docs/state.md)
 };
 struct LoadError {
     LoadFailure failure;

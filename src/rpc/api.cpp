@@ -112,6 +112,23 @@ Response StorageError(std::string_view what, const util::Error& e) {
     (void)e;
     return Response::Error(500, grpc_code::kInternal, "internal error: storage read failed");
 }
+std::optional<Response> PrunedBody(node::Node& n, uint64_t height, std::string_view what) {
+    const uint64_t floor = n.blocks().PrunedFloor();
+    if (height == 0 || height >= floor) return std::nullopt;
+    return Response::Error(410, grpc_code::kNotFound,
+                           std::string(what) + " was pruned: this node keeps block bodies from " +
+                               std::to_string(floor) +
+                               " on (prune.keep_blocks); the header is served with "
+                               "complete=false, the rest by an archive node");
+}
+
+std::string NotFoundHint(node::Node& n, std::string message) {
+    const uint64_t floor = n.blocks().PrunedFloor();
+    if (floor <= 1) return message;
+    return message + " (this node prunes: it keeps transactions of blocks from " +
+           std::to_string(floor) + " on)";
+}
+
 Response JsonOk(const json& j) {
     return Response::Json(200, j.dump(-1, ' ', false, json::error_handler_t::replace));
 }

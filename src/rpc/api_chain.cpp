@@ -128,7 +128,7 @@ Response TxByHash(node::Node& n, const Request& r) {
         j["receipt_source"] = "";
         return JsonOk(j);
     }
-    return NotFound("tx not found");
+    return NotFound(NotFoundHint(n, "tx not found"));
 }
 
 Response ReceiptByTxHash(node::Node& n, const Request& r) {
@@ -140,13 +140,18 @@ Response ReceiptByTxHash(node::Node& n, const Request& r) {
     // Like go-iost, only a final (irreversible) transaction has a receipt
     // here; the SDK polls until it appears.
     if (!*raw)
-        return NotFound("receipt not found: transaction " + r.params[0] + " is not final (yet)");
+        return NotFound(NotFoundHint(
+            n, "receipt not found: transaction " + r.params[0] + " is not final (yet)"));
     auto rec = core::TxReceipt::Decode(**raw);
     if (!rec) return StorageError("receipt", rec.error());
     return JsonOk(ReceiptJson(*rec));
 }
 
 Response BlockAt(node::Node& n, uint64_t height, bool complete) {
+    if (complete) {
+        if (auto gone = PrunedBody(n, height, "block " + std::to_string(height) + "'s body"))
+            return *gone;
+    }
     auto b = LoadBlock(n, height, complete ? WithTxs::kYes : WithTxs::kNo);
     if (!b) return StorageError("block", b.error());
     if (!*b) {
@@ -375,6 +380,10 @@ Response RawBlockByNumber(node::Node& n, const Request& r) {
     if (!num) return BadRequest(num.error().message);
     auto complete = ParseBoolParam(r.params[1], "complete");
     if (!complete) return BadRequest(complete.error().message);
+    if (*complete) {
+        if (auto gone = PrunedBody(n, *num, "block " + std::to_string(*num) + "'s body"))
+            return *gone;
+    }
     auto b = LoadBlock(n, *num, *complete ? WithTxs::kYes : WithTxs::kNo);
     if (!b) return StorageError("block", b.error());
     if (!*b) {

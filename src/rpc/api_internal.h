@@ -99,6 +99,13 @@ Response NotFound(std::string_view message);
 // is a 500 (logged by the server), because it is the node's fault.
 Response StorageError(std::string_view what, const util::Error& e);
 Response JsonOk(const json& j);
+// HTTP 410 {"code": 5, ...}: the node pruned the body of block `height`
+// (prune.keep_blocks, docs/state.md "Pruning"); nullopt when it has it.
+// `what` names what was asked ("the transactions of block 7").
+std::optional<Response> PrunedBody(node::Node& n, uint64_t height, std::string_view what);
+// A not-found message, with a hint when this node prunes (an old
+// transaction may be gone from here but on an archive node).
+std::string NotFoundHint(node::Node& n, std::string message);
 
 // The block store's key type for a hash.
 inline storage::Hash32 StoreKey(const crypto::Hash256& h) {

@@ -123,8 +123,9 @@ util::Result<std::optional<std::vector<Hash32>>> DecodeHashList(
 
 }  // namespace
 
-BlockStore::BlockStore(KvStore& kv, BlockStoreOptions options, std::optional<Head> head)
-    : m_kv(kv), m_options(options), m_head(head) {}
+BlockStore::BlockStore(KvStore& kv, BlockStoreOptions options, std::optional<Head> head,
+                       uint64_t pruned_floor)
+    : m_kv(kv), m_options(options), m_head(head), m_pruned_floor(pruned_floor) {}
 
 util::Result<std::unique_ptr<BlockStore>> BlockStore::Open(KvStore& kv, BlockStoreOptions options) {
     IOST_TRY(EnsureSchema(kv));
@@ -136,7 +137,18 @@ util::Result<std::unique_ptr<BlockStore>> BlockStore::Open(KvStore& kv, BlockSto
         IOST_TRY(decoded);
         head = *decoded;
     }
-    std::unique_ptr<BlockStore> store(new BlockStore(kv, options, head));
+    uint64_t floor = 1;
+    auto pruned = kv.Get(PrunedKey());
+    IOST_TRY(pruned);
+    if (pruned->has_value()) {
+        IOST_TRY(ExpectSize(**pruned, 8, "pruned floor", PrunedKey()));
+        floor = ReadU64((*pruned)->data());
+        if (floor == 0 || !head || floor > head->height + 1) {
+            return Corrupt("the pruned floor " + std::to_string(floor) +
+                           " is not between 1 and the head + 1");
+        }
+    }
+    std::unique_ptr<BlockStore> store(new BlockStore(kv, options, head, floor));
     if (head) {
         IOST_TRY(VerifyHead(*store, *head));
     } else {
@@ -309,6 +321,24 @@ util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
         tx_list.insert(tx_list.end(), tx.tx_hash.begin(), tx.tx_hash.end());
     }
     batch.Put(HeightKey(table::kBlockTxs, b.height), std::move(tx_list));
+    Bytes refused;
+    refused.reserve(32 * b.refused_txs.size());
+    for (const auto& h : b.refused_txs) refused.insert(refused.end(), h.begin(), h.end());
+    batch.Put(HeightKey(table::kBlockRefusedTxs, b.height), std::move(refused));
+    Bytes slots;
+    for (const auto& m : b.micro_blocks) {
+        slots.push_back(static_cast<uint8_t>(m.producer.size()));
+        slots.insert(slots.end(), m.producer.begin(), m.producer.end());
+        AppendU64(slots, m.seq);
+    }
+    batch.Put(HeightKey(table::kBlockMicroSlots, b.height), std::move(slots));
+    if (!b.checkpoint.empty()) {
+        Bytes ck;
+        ck.reserve(8 + b.checkpoint.size());
+        AppendU64(ck, b.height);
+        ck.insert(ck.end(), b.checkpoint.begin(), b.checkpoint.end());
+        batch.Put(CheckpointKey(), std::move(ck));
+    }
 
     for (const auto& w : b.state_writes) {
         Bytes key = PrefixedKey(table::kState, w.key);
@@ -432,6 +462,103 @@ util::Result<std::optional<uint64_t>> BlockStore::GetMicroBlockFinalHeight(
     const Hash32& hash) const {
     Bytes key = HashKey(table::kMicroFinalHeight, hash);
     return DecodeHeight(GetRaw(key), key, "micro-block final height");
+}
+
+util::Result<std::optional<std::vector<Hash32>>> BlockStore::GetBlockRefusedTxHashes(
+    uint64_t height) const {
+    Bytes key = HeightKey(table::kBlockRefusedTxs, height);
+    return DecodeHashList(GetRaw(key), key, "block refused tx list");
+}
+
+util::Result<std::optional<StoredCheckpoint>> BlockStore::GetCheckpoint() const {
+    auto raw = GetRaw(CheckpointKey());
+    IOST_TRY(raw);
+    if (!raw->has_value()) return std::optional<StoredCheckpoint>{};
+    if ((*raw)->size() < 8) {
+        return util::Err("storage: corrupt checkpoint record: " + std::to_string((*raw)->size()) +
+                         " bytes");
+    }
+    StoredCheckpoint c;
+    c.height = ReadU64((*raw)->data());
+    c.bytes.assign((*raw)->begin() + 8, (*raw)->end());
+    return std::optional<StoredCheckpoint>{std::move(c)};
+}
+
+uint64_t BlockStore::PrunedFloor() const {
+    std::lock_guard lock(m_mu);
+    return m_pruned_floor;
+}
+
+util::Result<PruneStats> BlockStore::PruneBodies(uint64_t below, uint64_t max_blocks) {
+    std::lock_guard commit_lock(m_commit_mu);
+    uint64_t floor = 0;
+    std::optional<Head> head;
+    {
+        std::lock_guard lock(m_mu);
+        if (m_failed) return util::Err("storage: an earlier commit failed; the node must restart");
+        floor = m_pruned_floor;
+        head = m_head;
+    }
+    PruneStats stats;
+    if (!head) return stats;
+    // Never the head itself: a restart needs its block.
+    const uint64_t end = std::min({below, head->height, floor + max_blocks});
+    if (end <= floor) return stats;
+    WriteBatch batch;
+    for (uint64_t h = floor; h < end; ++h) {
+        auto txs = GetBlockTxHashes(h);
+        IOST_TRY(txs);
+        if (txs->has_value()) {
+            for (const auto& t : **txs) {
+                batch.Delete(HashKey(table::kTxLocation, t));
+                batch.Delete(HashKey(table::kReceipt, t));
+                ++stats.txs;
+            }
+        }
+        auto micros = GetBlockMicroHashes(h);
+        IOST_TRY(micros);
+        if (micros->has_value()) {
+            for (const auto& m : **micros) {
+                batch.Delete(HashKey(table::kMicro, m));
+                batch.Delete(HashKey(table::kMicroFinalHeight, m));
+                ++stats.micro_blocks;
+            }
+        }
+        Bytes slots_key = HeightKey(table::kBlockMicroSlots, h);
+        auto slots = GetRaw(slots_key);
+        IOST_TRY(slots);
+        if (slots->has_value()) {
+            const Bytes& v = **slots;
+            size_t p = 0;
+            while (p < v.size()) {
+                const size_t n = v[p];
+                if (n == 0 || p + 1 + n + 8 > v.size()) {
+                    return Corrupt("micro-block slot list of block " + std::to_string(h));
+                }
+                ByteView producer(v.data() + p + 1, n);
+                batch.Delete(MicroProducerSeqKey(producer, ReadU64(v.data() + p + 1 + n)));
+                p += 1 + n + 8;
+            }
+        }
+        batch.Delete(slots_key);
+        batch.Delete(HeightKey(table::kBlockTxs, h));
+        batch.Delete(HeightKey(table::kBlockMicros, h));
+        batch.Delete(HeightKey(table::kBlockRefusedTxs, h));
+        ++stats.blocks;
+    }
+    Bytes floor_bytes;
+    AppendU64(floor_bytes, end);
+    batch.Put(PrunedKey(), floor_bytes);
+    // Not synced: losing a prune on power loss only means pruning it again.
+    util::Status s = m_kv.Write(batch, Sync::kNo);
+    std::lock_guard lock(m_mu);
+    if (!s.ok()) {
+        m_failed = true;
+        return util::Err("storage: pruning failed; the node must stop and restart from disk: " +
+                         s.error().message);
+    }
+    m_pruned_floor = end;
+    return stats;
 }
 
 util::Result<std::optional<TxLocation>> BlockStore::GetTxLocation(const Hash32& tx_hash) const {

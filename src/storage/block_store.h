@@ -73,6 +73,25 @@ struct FinalizedBlockRecord {
     std::vector<TxRecord> txs;
     std::vector<StateWrite> state_writes;
     Hash32 state_root{};  // after applying state_writes
+    // Transactions the block's plan executed that were refused (no receipt,
+    // not in `txs`): with `txs` they are the block's dedup set, which a
+    // restart from the checkpoint rebuilds (docs/state.md).
+    std::vector<Hash32> refused_txs;
+    // The consensus checkpoint after this block (opaque here); empty = keep
+    // the stored one (it then names an older height and is not used).
+    util::Bytes checkpoint;
+};
+
+struct StoredCheckpoint {
+    uint64_t height = 0;
+    util::Bytes bytes;
+};
+
+// What PruneBodies removed (for logs and metrics).
+struct PruneStats {
+    uint64_t blocks = 0;
+    uint64_t micro_blocks = 0;
+    uint64_t txs = 0;
 };
 
 struct Head {
@@ -132,6 +151,16 @@ class BlockStore {
     // Anything else that writes the state table must tell the cache itself.
     using StateObserver = std::function<void(const std::vector<StateWrite>& writes, bool known)>;
     void SetStateObserver(StateObserver observer);
+    // Pruning (docs/state.md "Pruning"): deletes the bodies of the final
+    // blocks below `below` (exclusive, and at most up to the head): their
+    // micro-blocks, receipts, tx index entries and tx lists. Headers (the
+    // encoded FinalBlock, its hash, state root) and certificates stay. At
+    // most `max_blocks` heights per call, in one batch that also moves the
+    // pruned floor, so a crash leaves either the old or the new floor with
+    // everything below it pruned and nothing above it touched.
+    util::Result<PruneStats> PruneBodies(uint64_t below, uint64_t max_blocks = 64);
+    // First height whose body is kept (1 when nothing was pruned).
+    uint64_t PrunedFloor() const;
 
     // Reads. nullopt when absent; an error for I/O failure or corruption.
     util::Result<std::optional<util::Bytes>> GetBlock(uint64_t height) const;
@@ -149,11 +178,16 @@ class BlockStore {
     // Height of the final block that included the micro-block, if final.
     util::Result<std::optional<uint64_t>> GetMicroBlockFinalHeight(const Hash32& hash) const;
 
+    util::Result<std::optional<std::vector<Hash32>>> GetBlockRefusedTxHashes(uint64_t height) const;
+    // The checkpoint stored with the newest block that carried one.
+    util::Result<std::optional<StoredCheckpoint>> GetCheckpoint() const;
+
     util::Result<std::optional<TxLocation>> GetTxLocation(const Hash32& tx_hash) const;
     util::Result<std::optional<util::Bytes>> GetReceipt(const Hash32& tx_hash) const;
 
   private:
-    BlockStore(KvStore& kv, BlockStoreOptions options, std::optional<Head> head);
+    BlockStore(KvStore& kv, BlockStoreOptions options, std::optional<Head> head,
+               uint64_t pruned_floor);
     util::Status Commit(const FinalizedBlockRecord& block, bool genesis);
     util::Status Validate(const FinalizedBlockRecord& block, bool genesis,
                           const std::optional<Head>& head) const;
@@ -166,6 +200,7 @@ class BlockStore {
     std::optional<Head> m_head;
     bool m_failed = false;
     StateObserver m_state_observer;  // set before use, guarded by m_commit_mu
+    uint64_t m_pruned_floor = 1;     // guarded by m_mu
 };
 
 }  // namespace iost::storage

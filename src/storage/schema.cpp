@@ -45,6 +45,8 @@ Bytes MetaKey(std::string_view name) {
 
 Bytes SchemaKey() { return MetaKey("schema"); }
 Bytes HeadKey() { return MetaKey("head"); }
+Bytes CheckpointKey() { return MetaKey("checkpoint"); }
+Bytes PrunedKey() { return MetaKey("pruned"); }
 
 Bytes HeightKey(uint8_t t, uint64_t height) {
     Bytes k = TableKey(t, nullptr, 0, 8);

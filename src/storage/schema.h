@@ -9,6 +9,8 @@
 //   table  key                                   value
 //   0x00   0x00 "schema"                         u32be schema version
 //   0x00   0x00 "head"                           u64be height | hash32 | state_root32
+//   0x00   0x00 "checkpoint"                     u64be height | consensus checkpoint (opaque)
+//   0x00   0x00 "pruned"                         u64be first height whose body is kept
 //   0x01   0x01 height                           encoded final block
 //   0x02   0x02 hash32                           u64be height (block by hash)
 //   0x03   0x03 height                           encoded certificate (empty at genesis)
@@ -16,16 +18,17 @@
 //   0x05   0x05 height                           state root32 after the block
 //   0x06   0x06 height                           micro-block hashes of the block, 32 bytes each
 //   0x07   0x07 height                           block hash32
-//   0x10   0x10 hash32                           encoded micro-block
-//   0x11   0x11 u8 len | producer | u64be seq    micro-block hash32
-//   0x12   0x12 hash32                           u64be height of the final block that included it
-//   0x20   0x20 tx_hash32                        u64be height | u32be position in the block
-//   0x21   0x21 tx_hash32                        encoded receipt
-//   0x30   0x30 state key                        state value (the ledger's bytes)
-//   0x40   0x40 validator key                    opaque consensus safety record
+//   0x08   0x08 height                           refused tx hashes (executed plan minus 0x04), 32 B
+//   each 0x09   0x09 height                           (u8 len | producer | u64be seq) of the
+//   block's micro-blocks 0x10   0x10 hash32                           encoded micro-block 0x11 0x11
+//   u8 len | producer | u64be seq    micro-block hash32 0x12   0x12 hash32 u64be height of the
+//   final block that included it 0x20   0x20 tx_hash32                        u64be height | u32be
+//   position in the block 0x21   0x21 tx_hash32                        encoded receipt 0x30   0x30
+//   state key                        state value (the ledger's bytes) 0x40   0x40 validator key
+//   opaque consensus safety record
 //
-// All keys of a final block (0x01..0x07, 0x12, 0x20, 0x21, its 0x30 writes
-// and the head) go into one WriteBatch, so after any crash either all of
+// All keys of a final block (0x01..0x09, 0x12, 0x20, 0x21, its 0x30 writes,
+// the checkpoint and the head) go into one WriteBatch, so after any crash either all of
 // them exist or none does. A change to this layout bumps kSchemaVersion; an
 // older or newer binary then refuses the data dir rather than misread it.
 //
@@ -49,7 +52,9 @@ using Hash32 = std::array<uint8_t, 32>;
 // Versions (docs/node.md "Upgrading a data dir"):
 //   1  accounts (acc/) as JSON
 //   2  accounts as binary records (docs/formats.md "Account record"); the
-//      state root covers those bytes, so version-1 state cannot be reused
+//      state root covers those bytes, so version-1 state cannot be reused;
+//      and tables 0x08, 0x09, the checkpoint and pruned-floor meta keys
+//      (snapshots and pruning, docs/state.md)
 inline constexpr uint32_t kSchemaVersion = 2;
 
 namespace table {
@@ -61,6 +66,8 @@ inline constexpr uint8_t kBlockTxs = 0x04;
 inline constexpr uint8_t kStateRoot = 0x05;
 inline constexpr uint8_t kBlockMicros = 0x06;
 inline constexpr uint8_t kBlockHash = 0x07;
+inline constexpr uint8_t kBlockRefusedTxs = 0x08;
+inline constexpr uint8_t kBlockMicroSlots = 0x09;
 inline constexpr uint8_t kMicro = 0x10;
 inline constexpr uint8_t kMicroByProducerSeq = 0x11;
 inline constexpr uint8_t kMicroFinalHeight = 0x12;
@@ -79,6 +86,8 @@ uint64_t ReadU64(const uint8_t* p);
 
 util::Bytes SchemaKey();
 util::Bytes HeadKey();
+util::Bytes CheckpointKey();
+util::Bytes PrunedKey();
 util::Bytes HeightKey(uint8_t table, uint64_t height);
 util::Bytes HashKey(uint8_t table, const Hash32& hash);
 // Producer longer than kMaxProducerBytes is a caller bug (validated first).

@@ -11,6 +11,8 @@
 //  - the state equals a recomputation from the deterministic write sets;
 //  - the synced safety record is at least the last acknowledged one and at
 //    least the head (it is saved before each block, as before a vote).
+// A second test does the same while the writer also prunes old bodies after
+// every block (the kill then lands amid pruning batches too).
 // Seed and rounds: IOST_CRASH_SEED, IOST_CRASH_ROUNDS (defaults 7, 30).
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -75,14 +77,19 @@ struct Acks {
 // error it printed to stderr) or never started.
 constexpr auto kStartupLimit = std::chrono::seconds(20);
 bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::microseconds run_for,
-                bool after_first_ack, Acks& acks) {
+                bool after_first_ack, Acks& acks, uint64_t prune_keep = 0) {
     int fds[2];
     if (::pipe(fds) != 0) return false;
     ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     const std::string seed_s = std::to_string(seed), sync_s = sync ? "1" : "0",
-                      fd_s = std::to_string(fds[1]);
-    const char* args[] = {IOST_CRASH_WRITER, dir.c_str(),  seed_s.c_str(),
-                          sync_s.c_str(),    fd_s.c_str(), nullptr};
+                      fd_s = std::to_string(fds[1]), keep_s = std::to_string(prune_keep);
+    const char* args[] = {IOST_CRASH_WRITER,
+                          dir.c_str(),
+                          seed_s.c_str(),
+                          sync_s.c_str(),
+                          fd_s.c_str(),
+                          prune_keep ? keep_s.c_str() : nullptr,
+                          nullptr};
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::execv(args[0], const_cast<char* const*>(args));
@@ -216,6 +223,56 @@ TEST(StorageCrash, KillDashNineNeverLosesAnAcknowledgedBlockNorShowsAPartialOne)
     // The test proves nothing if the writer never got to commit.
     EXPECT_GE(rounds_with_progress, rounds / 2);
     EXPECT_GE(final_height, rounds);
+}
+
+// The same with pruning after every block (docs/state.md "Pruning"): a kill
+// amid a commit or a pruning batch leaves the pruned floor and every block
+// consistent: below the floor exactly the headers and certificates, from it
+// to the head every block complete, the checkpoint the head's, the state
+// the recomputed one; and the floor never passes the kept window.
+TEST(StorageCrash, KillDashNineDuringPruningKeepsTheWindowAndTheCheckpoint) {
+    const uint64_t seed = EnvOr("IOST_CRASH_SEED", 11);
+    const uint64_t rounds = EnvOr("IOST_CRASH_ROUNDS", 30) / 2;
+    constexpr uint64_t kKeep = 12;
+    SCOPED_TRACE("IOST_CRASH_SEED=" + std::to_string(seed));
+    testing::ChainGenOptions go;
+    go.seed = seed;
+    go.max_txs = 200;
+    go.max_padding = 64 * 1024;
+    const testing::ChainGen gen(go);
+    testing::TempDir tmp;
+    const std::string dir = tmp.Sub("db");
+    std::mt19937_64 rng(seed);
+    Acks acks;
+    uint64_t rounds_pruned = 0;
+    for (uint64_t round = 0; round < rounds; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        const bool sync = rng() % 2 == 0;
+        const auto run_for = std::chrono::microseconds(rng() % 250000);
+        ASSERT_TRUE(RunAndKill(dir, seed, sync, run_for, /*after_first_ack=*/true, acks, kKeep));
+        auto kv = RocksKvStore::Open(dir);
+        ASSERT_TRUE(kv.ok()) << kv.error().message;
+        auto store = BlockStore::Open(**kv);
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        auto head = (*store)->GetHead();
+        ASSERT_TRUE(head.has_value());
+        ASSERT_TRUE(acks.block.has_value());
+        ASSERT_GE(head->height, *acks.block) << "an acknowledged block was lost";
+        const uint64_t floor = (*store)->PrunedFloor();
+        if (floor > 1) ++rounds_pruned;
+        ASSERT_LE(floor + kKeep, head->height + 1) << "pruned into the kept window";
+        // Pruning lags the head by at most a few batches of 3.
+        const uint64_t check = head->height - floor + 1;
+        testing::ExpectConsistentAt(**store, StateStore(**kv), gen, head->height, check);
+        for (uint64_t h = floor > 4 ? floor - 4 : 1; h < floor; ++h) {
+            testing::ExpectBlockPruned(**store, gen, h);
+        }
+        acks.block = head->height;
+        store->reset();
+        ASSERT_TRUE((*kv)->Close().ok());
+        if (::testing::Test::HasFailure()) return;
+    }
+    EXPECT_GE(rounds_pruned, rounds / 2) << "the kills never landed after pruning started";
 }
 
 }  // namespace

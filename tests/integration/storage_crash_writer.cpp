@@ -5,7 +5,10 @@
 // random moment. Before each block it also saves a safety record (synced), as
 // a validator does before voting, and acknowledges that too.
 //
-// Usage: storage_crash_writer <dir> <seed> <sync 0|1> <ack fd>
+// Usage: storage_crash_writer <dir> <seed> <sync 0|1> <ack fd> [<prune keep>]
+// With <prune keep>, after each block it prunes the bodies older than that
+// many blocks (BlockStore::PruneBodies, as a pruning node does after each
+// commit), so the kill also lands amid pruning batches.
 // Ack record: 1 byte kind ('S' safety saved, 'B' block committed) + u64 LE.
 // Exit codes: 2 usage, 3 open failed, 4 commit failed, 5 pipe closed.
 #include <storage/block_store.h>
@@ -45,8 +48,9 @@ bool Ack(int fd, char kind, uint64_t v) {
 int main(int argc, char** argv) {
     using namespace iost::storage;
     namespace testing = iost::storage::testing;
-    if (argc != 5) {
-        std::fprintf(stderr, "usage: %s <dir> <seed> <sync 0|1> <ack fd>\n", argv[0]);
+    if (argc != 5 && argc != 6) {
+        std::fprintf(stderr, "usage: %s <dir> <seed> <sync 0|1> <ack fd> [<prune keep>]\n",
+                     argv[0]);
         return 2;
     }
     const std::string dir = argv[1];
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
     const testing::ChainGen gen(go);
     const Sync sync = std::string(argv[3]) == "1" ? Sync::kYes : Sync::kNo;
     const int fd = std::atoi(argv[4]);
+    const uint64_t keep = argc == 6 ? std::strtoull(argv[5], nullptr, 10) : 0;
 
     auto kv = RocksKvStore::Open(dir);
     if (!kv.ok()) {
@@ -90,5 +95,13 @@ int main(int argc, char** argv) {
             return 4;
         }
         if (!Ack(fd, 'B', next)) return 5;
+        if (keep > 0 && next > keep) {
+            // A small budget, so pruning is spread over many batches.
+            auto pruned = (*store)->PruneBodies(next - keep, 3);
+            if (!pruned.ok()) {
+                std::fprintf(stderr, "writer: %s\n", pruned.error().message.c_str());
+                return 4;
+            }
+        }
     }
 }

@@ -161,3 +161,27 @@ TEST(HostPortParse, Forms) {
 
 }  // namespace
 }  // namespace iost::node
+
+namespace iost::node {
+namespace {
+
+// docs/state.md "Pruning": archive by default; a window below what a
+// restart reads is refused with the minimum named.
+TEST(NodeConfig, PruneKeepBlocks) {
+    auto d = ParseNodeConfig("", "t.yml", "");
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(d->prune_keep_blocks, 0u);
+    auto c = ParseNodeConfig("prune:\n  keep_blocks: 5000\n", "t.yml", "");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->prune_keep_blocks, 5000u);
+    auto small = ParseNodeConfig("prune:\n  keep_blocks: 100\n", "t.yml", "");
+    ASSERT_FALSE(small.ok());
+    EXPECT_NE(small.error().message.find("prune.keep_blocks"), std::string::npos)
+        << small.error().message;
+    EXPECT_NE(small.error().message.find("1024"), std::string::npos) << small.error().message;
+    auto typo = ParseNodeConfig("prune:\n  keep: 5000\n", "t.yml", "");
+    EXPECT_FALSE(typo.ok());
+}
+
+}  // namespace
+}  // namespace iost::node

@@ -397,3 +397,70 @@ TYPED_TEST(BlockStoreTest, SafetyRecordsSaveLoadAndSurviveReopen) {
 
 }  // namespace
 }  // namespace iost::storage
+
+namespace iost::storage {
+namespace {
+
+// Pruning (docs/state.md "Pruning"): bodies below the floor go, headers and
+// certificates stay, the floor survives a reopen, the head is never pruned,
+// and committing goes on above it.
+TYPED_TEST(BlockStoreTest, PruneBodiesKeepsHeadersAndMovesTheFloor) {
+    this->CommitUpTo(30);
+    EXPECT_EQ(this->store->PrunedFloor(), 1u);
+    auto r = this->store->PruneBodies(/*below=*/11, /*max_blocks=*/4);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->blocks, 4u);  // the per-call budget
+    EXPECT_EQ(this->store->PrunedFloor(), 5u);
+    r = this->store->PruneBodies(11, 100);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->blocks, 6u);
+    EXPECT_GT(r->txs, 0u);
+    EXPECT_GT(r->micro_blocks, 0u);
+    EXPECT_EQ(this->store->PrunedFloor(), 11u);
+    for (uint64_t h = 1; h < 11; ++h) testing::ExpectBlockPruned(*this->store, this->gen, h);
+    for (uint64_t h = 11; h <= 30; ++h) testing::ExpectBlockPresent(*this->store, this->gen, h);
+    // Pruning again below the floor does nothing; the head itself is kept.
+    r = this->store->PruneBodies(5);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->blocks, 0u);
+    r = this->store->PruneBodies(1'000, 1'000);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(this->store->PrunedFloor(), 30u);
+    testing::ExpectBlockPresent(*this->store, this->gen, 30);
+    this->Reopen();
+    EXPECT_EQ(this->store->PrunedFloor(), 30u);
+    this->CommitUpTo(33);
+    testing::ExpectConsistentAt(*this->store, this->State(), this->gen, 33, /*check_last=*/4);
+    testing::ExpectBlockPruned(*this->store, this->gen, 29);
+}
+
+TYPED_TEST(BlockStoreTest, CheckpointIsTheNewestBlocksThatCarriedOne) {
+    this->CommitUpTo(3);
+    auto ck = this->store->GetCheckpoint();
+    ASSERT_TRUE(ck.ok() && ck->has_value());
+    EXPECT_EQ((*ck)->height, 3u);
+    EXPECT_EQ((*ck)->bytes, this->gen.Checkpoint(3));
+    // A block without one leaves the older record, which names its height.
+    auto rec = this->gen.Record(4);
+    rec.checkpoint.clear();
+    ASSERT_TRUE(this->store->CommitFinalized(rec).ok());
+    ck = this->store->GetCheckpoint();
+    ASSERT_TRUE(ck.ok() && ck->has_value());
+    EXPECT_EQ((*ck)->height, 3u);
+}
+
+TYPED_TEST(BlockStoreTest, CorruptPrunedFloorIsRefusedOnOpen) {
+    this->CommitUpTo(5);
+    WriteBatch b;
+    Bytes v;
+    AppendU64(v, 99);  // above the head
+    b.Put(PrunedKey(), v);
+    ASSERT_TRUE(this->env.kv().Write(b, Sync::kYes).ok());
+    this->store.reset();
+    auto r = BlockStore::Open(this->env.kv());
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(Contains(r.error().message, "pruned floor")) << r.error().message;
+}
+
+}  // namespace
+}  // namespace iost::storage

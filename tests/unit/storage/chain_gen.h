@@ -78,7 +78,7 @@ class ChainGen {
   public:
     explicit ChainGen(ChainGenOptions options = {}) : m_o(options) {}
 
-    enum Tag : uint64_t { kBlockHash = 1, kTx, kMicro, kRoot, kCount, kWrite, kPad };
+    enum Tag : uint64_t { kBlockHash = 1, kTx, kMicro, kRoot, kCount, kWrite, kPad, kRefused };
 
     Hash32 BlockHash(uint64_t h) const { return MakeHash(m_o.seed, kBlockHash, h); }
     size_t TxCount(uint64_t h) const {
@@ -101,6 +101,14 @@ class ChainGen {
         return h == 0 ? util::Bytes{} : B("cert " + std::to_string(h));
     }
     util::Bytes Producer(size_t i) const { return B("producer" + std::to_string(i)); }
+    // Every fourth block has a refused transaction; every block a checkpoint.
+    std::vector<Hash32> Refused(uint64_t h) const {
+        if (h == 0 || h % 4 != 0) return {};
+        return {MakeHash(m_o.seed, kRefused, h)};
+    }
+    util::Bytes Checkpoint(uint64_t h) const {
+        return h == 0 ? util::Bytes{} : B("checkpoint after " + std::to_string(h));
+    }
 
     // The write set of block h: genesis funds every account; later blocks
     // update a few accounts, delete some, and bump "height".
@@ -150,6 +158,8 @@ class ChainGen {
         for (size_t i = 0; i < TxCount(h); ++i) r.txs.push_back({TxHash(h, i), Receipt(h, i)});
         r.state_writes = Writes(h);
         r.state_root = StateRoot(h);
+        r.refused_txs = Refused(h);
+        r.checkpoint = Checkpoint(h);
         return r;
     }
 
@@ -216,6 +226,9 @@ inline void ExpectBlockPresent(const BlockStore& store, const ChainGen& gen, uin
         ASSERT_TRUE(receipt.ok() && receipt->has_value()) << "receipt " << i;
         EXPECT_EQ(**receipt, r.txs[i].encoded_receipt);
     }
+    auto refused = store.GetBlockRefusedTxHashes(h);
+    ASSERT_TRUE(refused.ok() && refused->has_value());
+    EXPECT_EQ(**refused, r.refused_txs);
     auto micros = store.GetBlockMicroHashes(h);
     ASSERT_TRUE(micros.ok() && micros->has_value());
     ASSERT_EQ((*micros)->size(), r.micro_blocks.size());
@@ -231,6 +244,35 @@ inline void ExpectBlockPresent(const BlockStore& store, const ChainGen& gen, uin
         auto fh = store.GetMicroBlockFinalHeight(m.hash);
         ASSERT_TRUE(fh.ok() && fh->has_value());
         EXPECT_EQ(**fh, h);
+    }
+}
+
+// Checks that block h was pruned: header, hash, certificate and state root
+// are there, its body (micro-blocks, tx lists, receipts, tx index) is not.
+inline void ExpectBlockPruned(const BlockStore& store, const ChainGen& gen, uint64_t h) {
+    SCOPED_TRACE("block " + std::to_string(h) + " must be pruned");
+    const FinalizedBlockRecord r = gen.Record(h);
+    auto block = store.GetBlock(h);
+    ASSERT_TRUE(block.ok() && block->has_value());
+    EXPECT_EQ(**block, r.encoded_block);
+    auto cert = store.GetCertificate(h);
+    ASSERT_TRUE(cert.ok() && cert->has_value());
+    EXPECT_EQ(**cert, r.encoded_certificate);
+    auto root = store.GetStateRoot(h);
+    ASSERT_TRUE(root.ok() && root->has_value());
+    EXPECT_EQ(**root, r.state_root);
+    auto none = [](const auto& res) { return res.ok() && !res->has_value(); };
+    EXPECT_TRUE(none(store.GetBlockTxHashes(h)));
+    EXPECT_TRUE(none(store.GetBlockRefusedTxHashes(h)));
+    EXPECT_TRUE(none(store.GetBlockMicroHashes(h)));
+    for (const auto& tx : r.txs) {
+        EXPECT_TRUE(none(store.GetTxLocation(tx.tx_hash)));
+        EXPECT_TRUE(none(store.GetReceipt(tx.tx_hash)));
+    }
+    for (const auto& m : r.micro_blocks) {
+        EXPECT_TRUE(none(store.GetMicroBlock(m.hash)));
+        EXPECT_TRUE(none(store.GetMicroBlockFinalHeight(m.hash)));
+        EXPECT_TRUE(none(store.GetMicroBlockHash(m.producer, m.seq)));
     }
 }
 
@@ -269,6 +311,13 @@ inline void ExpectConsistentAt(const BlockStore& store, const StateStore& state,
     for (uint64_t i = first; i <= h; ++i) ExpectBlockPresent(store, gen, i);
     for (uint64_t i = h + 1; i <= h + check_above; ++i) ExpectBlockAbsent(store, gen, i);
     EXPECT_EQ(ReadState(state), gen.StateAfter(h));
+    if (h > 0) {
+        // The checkpoint stored is the head's (same batch as the block).
+        auto ck = store.GetCheckpoint();
+        ASSERT_TRUE(ck.ok() && ck->has_value());
+        EXPECT_EQ((*ck)->height, h);
+        EXPECT_EQ((*ck)->bytes, gen.Checkpoint(h));
+    }
 }
 
 }  // namespace iost::storage::testing

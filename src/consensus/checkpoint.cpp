@@ -1,0 +1,188 @@
+#include <consensus/checkpoint.h>
+#include <core/codec.h>
+
+namespace iost::consensus {
+
+namespace {
+
+constexpr uint8_t kFormat = 1;
+// Bounds on decoding: far above any real chain's, far below what would let
+// a corrupt record allocate without limit.
+constexpr size_t kMaxMembers = 4'096;
+constexpr size_t kMaxPastCommittees = 100'000;
+constexpr size_t kMaxSetItems = 10'000'000;
+
+void WriteHash(core::Encoder& e, const crypto::Hash256& h) { e.WriteBytes(crypto::View(h)); }
+
+util::Result<crypto::Hash256> ReadHash(core::Decoder& d) {
+    auto v = d.ReadBytesView();
+    IOST_TRY(v);
+    if (v->size() != 32) return util::Err("checkpoint: a hash must be 32 bytes");
+    crypto::Hash256 h;
+    std::copy(v->begin(), v->end(), h.begin());
+    return h;
+}
+
+void WriteCandidates(core::Encoder& e, const std::vector<Candidate>& cs) {
+    e.WriteInt32(static_cast<int32_t>(cs.size()));
+    for (const auto& c : cs) {
+        e.WriteString(c.id);
+        e.WriteByte(static_cast<uint8_t>(c.key.algorithm));
+        e.WriteBytes(c.key.bytes);
+        e.WriteInt64(static_cast<int64_t>(c.servi));
+        e.WriteInt64(static_cast<int64_t>(c.stake));
+    }
+}
+
+util::Result<std::vector<Candidate>> ReadCandidates(core::Decoder& d) {
+    auto n = d.ReadCount(kMaxMembers, 4 + 1 + 4 + 16);
+    IOST_TRY(n);
+    std::vector<Candidate> out(*n);
+    for (auto& c : out) {
+        auto id = d.ReadString();
+        IOST_TRY(id);
+        c.id = std::move(*id);
+        auto alg = d.ReadByte();
+        IOST_TRY(alg);
+        auto a = crypto::AlgorithmFromByte(*alg);
+        if (!a) return util::Err("checkpoint: " + a.error().message);
+        c.key.algorithm = *a;
+        auto key = d.ReadBytes();
+        IOST_TRY(key);
+        c.key.bytes = std::move(*key);
+        auto servi = d.ReadInt64();
+        IOST_TRY(servi);
+        auto stake = d.ReadInt64();
+        IOST_TRY(stake);
+        c.servi = static_cast<uint64_t>(*servi);
+        c.stake = static_cast<uint64_t>(*stake);
+    }
+    return out;
+}
+
+void WriteCommittee(core::Encoder& e, const Committee& c) {
+    e.WriteInt64(static_cast<int64_t>(c.epoch));
+    WriteHash(e, c.seed);
+    WriteCandidates(e, c.believable);
+    WriteCandidates(e, c.normal);
+    e.WriteByte(c.chain_fallback ? 1 : 0);
+}
+
+util::Result<Committee> ReadCommittee(core::Decoder& d) {
+    Committee c;
+    auto epoch = d.ReadInt64();
+    IOST_TRY(epoch);
+    c.epoch = static_cast<uint64_t>(*epoch);
+    auto seed = ReadHash(d);
+    IOST_TRY(seed);
+    c.seed = *seed;
+    auto b = ReadCandidates(d);
+    IOST_TRY(b);
+    c.believable = std::move(*b);
+    auto n = ReadCandidates(d);
+    IOST_TRY(n);
+    c.normal = std::move(*n);
+    auto fb = d.ReadByte();
+    IOST_TRY(fb);
+    if (*fb > 1) return util::Err("checkpoint: chain_fallback flag must be 0 or 1");
+    c.chain_fallback = *fb == 1;
+    return c;
+}
+
+}  // namespace
+
+util::Bytes EncodeCheckpoint(const EngineCheckpoint& c) {
+    core::Encoder e(1024);
+    e.WriteByte(kFormat);
+    e.WriteInt64(static_cast<int64_t>(c.height));
+    WriteHash(e, c.last_hash);
+    e.WriteInt64(c.last_time);
+    WriteCommittee(e, c.committee);
+    e.WriteByte(c.prev_committee ? 1 : 0);
+    if (c.prev_committee) WriteCommittee(e, *c.prev_committee);
+    e.WriteInt32(static_cast<int32_t>(c.past_committees.size()));
+    for (const auto& [epoch, com] : c.past_committees) {
+        e.WriteInt64(static_cast<int64_t>(epoch));
+        WriteCommittee(e, com);
+    }
+    e.WriteStringList(std::vector<std::string>(c.slashed.begin(), c.slashed.end()));
+    e.WriteInt32(static_cast<int32_t>(c.compensated.size()));
+    for (const auto& h : c.compensated) WriteHash(e, h);
+    e.WriteStringList(std::vector<std::string>(c.fallback.begin(), c.fallback.end()));
+    e.WriteInt32(static_cast<int32_t>(c.included.size()));
+    for (const auto& [producer, tip] : c.included) {
+        e.WriteString(producer);
+        e.WriteInt64(static_cast<int64_t>(tip.first));
+        WriteHash(e, tip.second);
+    }
+    return e.Take();
+}
+
+util::Result<EngineCheckpoint> DecodeCheckpoint(util::ByteView b) {
+    core::Decoder d(b);
+    EngineCheckpoint c;
+    auto fmt = d.ReadByte();
+    IOST_TRY(fmt);
+    if (*fmt != kFormat) {
+        return util::Err("checkpoint: unknown format " + std::to_string(*fmt) +
+                         " (this build reads " + std::to_string(kFormat) + ")");
+    }
+    auto height = d.ReadInt64();
+    IOST_TRY(height);
+    c.height = static_cast<uint64_t>(*height);
+    auto last = ReadHash(d);
+    IOST_TRY(last);
+    c.last_hash = *last;
+    auto t = d.ReadInt64();
+    IOST_TRY(t);
+    c.last_time = *t;
+    auto com = ReadCommittee(d);
+    IOST_TRY(com);
+    c.committee = std::move(*com);
+    auto has_prev = d.ReadByte();
+    IOST_TRY(has_prev);
+    if (*has_prev > 1) return util::Err("checkpoint: previous-committee flag must be 0 or 1");
+    if (*has_prev) {
+        auto prev = ReadCommittee(d);
+        IOST_TRY(prev);
+        c.prev_committee = std::move(*prev);
+    }
+    auto past = d.ReadCount(kMaxPastCommittees, 8 + 36 + 13);
+    IOST_TRY(past);
+    for (size_t i = 0; i < *past; ++i) {
+        auto epoch = d.ReadInt64();
+        IOST_TRY(epoch);
+        auto pc = ReadCommittee(d);
+        IOST_TRY(pc);
+        if (!c.past_committees.emplace(static_cast<uint64_t>(*epoch), std::move(*pc)).second)
+            return util::Err("checkpoint: a past committee's epoch is listed twice");
+    }
+    auto slashed = d.ReadStringList(kMaxSetItems);
+    IOST_TRY(slashed);
+    c.slashed.insert(slashed->begin(), slashed->end());
+    auto ncomp = d.ReadCount(kMaxSetItems, 36);
+    IOST_TRY(ncomp);
+    for (size_t i = 0; i < *ncomp; ++i) {
+        auto h = ReadHash(d);
+        IOST_TRY(h);
+        c.compensated.insert(*h);
+    }
+    auto fallback = d.ReadStringList(kMaxSetItems);
+    IOST_TRY(fallback);
+    c.fallback.insert(fallback->begin(), fallback->end());
+    auto ninc = d.ReadCount(kMaxSetItems, 4 + 8 + 36);
+    IOST_TRY(ninc);
+    for (size_t i = 0; i < *ninc; ++i) {
+        auto producer = d.ReadString();
+        IOST_TRY(producer);
+        auto seq = d.ReadInt64();
+        IOST_TRY(seq);
+        auto h = ReadHash(d);
+        IOST_TRY(h);
+        c.included[*producer] = {static_cast<uint64_t>(*seq), *h};
+    }
+    if (!d.AtEnd()) return util::Err("checkpoint: trailing bytes after the record");
+    return c;
+}
+
+}  // namespace iost::consensus
