@@ -15,7 +15,7 @@ PKGS=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   python3-grpcio python3-protobuf python3-grpc-tools python3-cryptography
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  nodejs npm libnode-dev
+  nodejs npm libnode-dev node-acorn node-bignumber
   gnuplot-nox python3 curl iproute2 procps
   chromium
 )
@@ -23,7 +23,7 @@ PKGS=(
 missing=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    case "$p" in nodejs | npm | libnode-dev) continue ;; esac # handled below
+    case "$p" in nodejs | npm | libnode-dev | node-acorn | node-bignumber) continue ;; esac # handled below
     missing+=("$p")
   fi
 done
@@ -40,15 +40,16 @@ fi
 # JavaScript contracts (src/vm) embed V8 from Debian's libnode-dev, which
 # depends on Debian's own nodejs of the same version. A nodejs from elsewhere
 # (NodeSource's 20.x in some base images) blocks it, so switch to the Debian
-# archive's nodejs (18.x, a downgrade) + libnode-dev + Debian's npm. Skipped
+# archive's nodejs (18.x, a downgrade) + libnode-dev + Debian's npm, and the
+# pure-JS libraries the contract VM embeds (node-acorn, node-bignumber). Skipped
 # when Debian's nodejs and libnode-dev are already installed at one version.
 deb_node_ver="$(apt-cache madison nodejs 2>/dev/null | awk -F'|' '$3 ~ /debian/ {gsub(/ /, "", $2); print $2; exit}')"
 inst_node_ver="$(dpkg-query -W -f='${Version}' nodejs 2>/dev/null || true)"
 inst_libnode_ver="$(dpkg-query -W -f='${Status} ${Version}' libnode-dev 2>/dev/null | awk '/install ok installed/ {print $4}' || true)"
-inst_npm="$(dpkg-query -W -f='${Status}' npm 2>/dev/null || true)"
+inst_npm="$(dpkg-query -W -f='${Status}' npm node-acorn node-bignumber 2>/dev/null || true)"
 case "$inst_node_ver" in *dfsg*) node_is_debian=1 ;; *) node_is_debian=0 ;; esac
 if [ "$node_is_debian" = 0 ] || [ -z "$inst_libnode_ver" ] || [ "$inst_libnode_ver" != "$inst_node_ver" ] ||
-  ! printf '%s' "$inst_npm" | grep -q "install ok installed"; then
+  [ "$(printf '%s' "$inst_npm" | grep -o "install ok installed" | wc -l)" != 3 ]; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
@@ -62,7 +63,7 @@ if [ "$node_is_debian" = 0 ] || [ -z "$inst_libnode_ver" ] || [ "$inst_libnode_v
   fi
   echo "install-deps: switching to Debian nodejs $deb_node_ver + libnode-dev + npm"
   $SUDO apt-get install -y -qq --no-install-recommends --allow-downgrades \
-    "nodejs=$deb_node_ver" "libnode-dev=$deb_node_ver" npm >/dev/null
+    "nodejs=$deb_node_ver" "libnode-dev=$deb_node_ver" npm node-acorn node-bignumber >/dev/null
 fi
 
 # The official IOST JavaScript SDK, used by test-vector generation and the
