@@ -7,6 +7,8 @@
 #include <ledger/ledger.h>
 #include <vm/js_engine.h>
 
+#include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "../ledger/ledger_fixture.h"
@@ -190,6 +192,44 @@ TEST(JsEngine, GasIsTheSameOnIndependentEngines) {
     auto rc = a.Call(ida, "run", {2000});
     EXPECT_GT(rc.gas_usage, ra.gas_usage + 1000 * 100);
     std::printf("[gas] JS loop of 1000: %lld gas\n", static_cast<long long>(ra.gas_usage / 100));
+}
+
+// Prints the cost numbers docs/benchmarks.md reports (gas is exact; the
+// times are informative only, never asserted).
+TEST(JsEngine, PrintsCostOfEmptyCallStorageAndTransfer) {
+    JsChain c;
+    const char* code = R"(class B {
+  empty() {}
+  put(v) { storage.put('k', v); }
+  get() { return storage.get('k'); }
+  pay(to) { blockchain.transfer(tx.publisher, to, '0.01', ''); }
+}
+module.exports = B;)";
+    const std::string id = c.Deploy(code, json::array({{{"name", "empty"}},
+                                                       {{"name", "put"}, {"args", {"string"}}},
+                                                       {{"name", "get"}},
+                                                       {{"name", "pay"}, {"args", {"string"}}}}));
+    auto time_calls = [&](const char* fn, const json& args) {
+        constexpr int kRuns = 20;
+        int64_t gas = 0;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < kRuns; ++i) {
+            auto r = c.Call(id, fn, args);
+            EXPECT_EQ(r.status.code, core::StatusCode::kSuccess) << fn << ": " << r.status.message;
+            gas = r.gas_usage / 100;
+        }
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - t0)
+                            .count() /
+                        kRuns;
+        std::printf("[cost] %s: %lld gas, %lld us per tx (block of one tx)\n", fn,
+                    static_cast<long long>(gas), static_cast<long long>(us));
+        return gas;
+    };
+    const int64_t empty = time_calls("empty", json::array());
+    EXPECT_GT(time_calls("put", {"value"}), empty);
+    EXPECT_GT(time_calls("get", json::array()), empty);
+    EXPECT_GT(time_calls("pay", {"bobby"}), empty);
 }
 
 TEST(JsEngine, InfiniteLoopRunsOutOfGas) {
