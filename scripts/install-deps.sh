@@ -75,8 +75,12 @@ if [ -f "$root/tests/vectors/package.json" ] && [ ! -d "$root/tests/vectors/node
 fi
 # playwright-core (no browser download: it drives Debian's chromium) for the
 # explorer's browser test, tests/functional/sdk/explorer.test.js.
-if [ -f "$root/tests/functional/browser/package.json" ] &&
-  [ ! -d "$root/tests/functional/browser/node_modules/playwright-core" ]; then
+# Pinned to 1.61.1, the newest that runs on Debian's Node 18 (later ones need
+# Node 20); an installed copy of another version is replaced.
+pw_dir="$root/tests/functional/browser"
+pw_want="$(node -p "require('$pw_dir/package.json').dependencies['playwright-core']" 2>/dev/null || true)"
+pw_have="$(node -p "require('$pw_dir/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
+if [ -f "$pw_dir/package.json" ] && [ "$pw_want" != "$pw_have" ]; then
   echo "install-deps: npm install (tests/functional/browser)"
   (cd "$root/tests/functional/browser" && npm install --no-audit --no-fund --silent >/dev/null)
 fi
