@@ -236,9 +236,6 @@ class JsEngine final : public ledger::CodeEngine {
         };
         ctx->Global()->Set(ctx, V8Str(m_iso, "_IOSTNative"), NativeObject(ctx)).Check();
         v8::Local<v8::Value> ignored;
-        if (!m_bignumber.Get(m_iso)->BindToCurrentContext()->Run(ctx).ToLocal(&ignored)) {
-            return fail("bignumber.js failed");
-        }
         v8::Local<v8::Value> invoker;
         if (!m_prelude.Get(m_iso)->BindToCurrentContext()->Run(ctx).ToLocal(&invoker) ||
             !invoker->IsFunction()) {
@@ -292,6 +289,7 @@ class JsEngine final : public ledger::CodeEngine {
         add("txInfo", &JsEngine::NTxInfo);
         add("contextInfo", &JsEngine::NContextInfo);
         add("sha3", &JsEngine::NSha3);
+        add("loadBigNumber", &JsEngine::NLoadBigNumber);
         return obj;
     }
 
@@ -517,6 +515,14 @@ class JsEngine final : public ledger::CodeEngine {
                    {{"name", caller.empty() ? f.ctx->tx().publisher : std::string(caller)},
                     {"is_account", caller.empty()}}}};
         a.GetReturnValue().Set(V8Str(a.GetIsolate(), j.dump()));
+    }
+    // bignumber.js runs only in contexts that use BigNumber (it is most of a
+    // fresh context's cost): the prelude calls this on first use.
+    static void NLoadBigNumber(const Info& a) {
+        auto& s = Self(a);
+        auto ctx = a.GetIsolate()->GetCurrentContext();
+        // A failure leaves the exception pending for the prelude to see.
+        if (s.m_bignumber.Get(s.m_iso)->BindToCurrentContext()->Run(ctx).IsEmpty()) return;
     }
     static void NSha3(const Info& a) {
         auto& s = Self(a);

@@ -29,9 +29,32 @@
   delete String.prototype.toLocaleUpperCase;
   delete String.prototype.toLocaleLowerCase;
 
-  // --- BigNumber with IOST's settings ---
-  const BN = g.BigNumber;
-  BN.config({ DECIMAL_PLACES: 50, POW_PRECISION: 50, CRYPTO: false, EXPONENTIAL_AT: [-50, 50] });
+  const module = { exports: {} };
+
+  // --- BigNumber with IOST's settings, loaded on first use (bignumber.js is
+  // most of a fresh context's cost). It exports through `module` (it sees
+  // one), so the contract's own module.exports is saved and restored. ---
+  let BNcache = null;
+  const BNlazy = () => {
+    if (BNcache === null) {
+      const saved = module.exports;
+      // bignumber.js calls Math.random once while loading (to pick a
+      // BigNumber.random helper); a constant keeps it deterministic, and
+      // BigNumber.random then fails like Math.random itself.
+      Math.random = () => 0.5;
+      try {
+        N.loadBigNumber();
+      } finally {
+        delete Math.random;
+      }
+      const loaded = module.exports;
+      module.exports = saved;
+      if (typeof loaded !== 'function') throw new Error('bignumber.js did not load');
+      loaded.config({ DECIMAL_PLACES: 50, POW_PRECISION: 50, CRYPTO: false, EXPONENTIAL_AT: [-50, 50] });
+      BNcache = loaded;
+    }
+    return BNcache;
+  };
 
   const str = (v, what) => {
     if (typeof v !== 'string') throw new Error(what + ' must be a string');
@@ -74,7 +97,8 @@
     if (!Array.isArray(args)) throw new Error('call args must be an array or a JSON array string');
     return stringify(args);
   };
-  const amountText = (a) => (a instanceof BN ? a.toFixed() : String(a));
+  const amountText = (a) =>
+    (BNcache !== null && a instanceof BNcache ? a.toFixed() : String(a));
   const blockchain = {
     call(contract, api, args) {
       return parse(N.call(str(contract, 'contract'), str(api, 'api'), argsText(args), false));
@@ -109,13 +133,14 @@
   };
 
   // --- Int64 / Float64: IOST's wrappers over BigNumber ---
-  const I64_MAX = new BN('9223372036854775807');
-  const I64_MIN = new BN('-9223372036854775808');
   class Int64 {
     constructor(n, base) {
+      const BN = BNlazy();
       const v = new BN(n instanceof Int64 ? n.number : n, base);
       if (!v.isInteger()) throw new Error('Int64: ' + v.toFixed() + ' is not an integer');
-      if (v.gt(I64_MAX) || v.lt(I64_MIN)) throw new Error('Int64: overflow');
+      if (v.gt('9223372036854775807') || v.lt('-9223372036854775808')) {
+        throw new Error('Int64: overflow');
+      }
       this.number = v;
     }
     static _of(x) { return x instanceof Int64 ? x : new Int64(x); }
@@ -140,6 +165,7 @@
   }
   class Float64 {
     constructor(n, decimal) {
+      const BN = BNlazy();
       this.number = new BN(n instanceof Float64 ? n.number : n);
       this.decimal = decimal === undefined ? 8 : decimal;
       if (this.number.isNaN()) throw new Error('Float64: not a number');
@@ -157,7 +183,7 @@
     isZero() { return this.number.isZero(); }
     isPositive() { return this.number.gt(0); }
     isNegative() { return this.number.lt(0); }
-    toFixed(d) { return this.number.toFixed(d === undefined ? this.decimal : d, BN.ROUND_DOWN); }
+    toFixed(d) { return this.number.toFixed(d === undefined ? this.decimal : d, 1); }  // ROUND_DOWN
     toString() { return this.number.toFixed(); }
     toJSON() { return this.toString(); }
   }
@@ -169,9 +195,9 @@
   const noop = function () {};
   const console = { log: noop, info: noop, debug: noop, warn: noop, error: noop };
 
-  const module = { exports: {} };
   const define = (name, value) =>
     Object.defineProperty(g, name, { value, writable: false, enumerable: false, configurable: false });
+  Object.defineProperty(g, 'BigNumber', { get: BNlazy, enumerable: false, configurable: false });
   define('storage', ObjectFreeze(storage));
   define('blockchain', ObjectFreeze(blockchain));
   define('BlockChain', blockchain);

@@ -226,6 +226,23 @@ module.exports = B;)";
                     static_cast<long long>(gas), static_cast<long long>(us));
         return gas;
     };
+    // The same block of one transaction without JavaScript, for reference.
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        int64_t gas = 0;
+        for (int i = 0; i < 10; ++i) {
+            auto r = c.Run("alice", {{"token.iost", "transfer",
+                                      json::array({"iost", "alice", "bobby", "0.01", ""}).dump()}});
+            EXPECT_EQ(r.status.code, core::StatusCode::kSuccess) << r.status.message;
+            gas = r.gas_usage / 100;
+        }
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - t0)
+                            .count() /
+                        10;
+        std::printf("[cost] plain transfer: %lld gas, %lld us per tx (block of one tx)\n",
+                    static_cast<long long>(gas), static_cast<long long>(us));
+    }
     const int64_t empty = time_calls("empty", json::array());
     EXPECT_GT(time_calls("put", {"value"}), empty);
     EXPECT_GT(time_calls("get", json::array()), empty);
