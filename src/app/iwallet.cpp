@@ -233,6 +233,15 @@ int main(int argc, char** argv) {
     call->add_option("ACTIONS", call_triples, "Contract id, action name, JSON array; repeatable")
         ->required();
 
+    std::string pub_code, pub_abi, pub_update, pub_data;
+    auto* publish = app.add_subcommand(
+        "publish", "Deploy a JavaScript contract: CODE.js CODE.js.abi (system.iost/setCode)");
+    publish->add_option("CODE", pub_code, "Contract source file")->required();
+    publish->add_option("ABI", pub_abi, "ABI file: {\"lang\", \"version\", \"abi\": [...]}")
+        ->required();
+    publish->add_option("-u,--update", pub_update, "Update this contract id (updateCode)");
+    publish->add_option("--data", pub_data, "updateCode's data for can_update(data)");
+
     std::string sig_tx, sig_key, sig_out;
     auto* sign = app.add_subcommand(
         "sign", "go-iost: sign TXFILE with KEYFILE's key, save the signature as OUTFILE");
@@ -487,6 +496,7 @@ int main(int argc, char** argv) {
         if (balance->parsed()) return w::Balance(ctx, bal_name, bal_token);
         if (transfer->parsed()) return w::Transfer(ctx, tr_to, tr_amount, tr_memo, tr_token);
         if (call->parsed()) return w::Call(ctx, call_triples);
+        if (publish->parsed()) return w::Publish(ctx, pub_code, pub_abi, pub_update, pub_data);
         if (sign->parsed()) return w::SignatureFile(ctx, sig_tx, sig_key, sig_out);
         if (sign_tx->parsed())
             return w::SignOffline(ctx, sign_contract, sign_action, sign_args, sign_tx_file,

@@ -1,5 +1,6 @@
 #include <core/account.h>
 #include <ledger/auth.h>
+#include <ledger/code.h>
 #include <ledger/exec.h>
 #include <ledger/native.h>
 #include <ledger/schema.h>
@@ -37,6 +38,11 @@ ContractTable ContractTable::WithSystemContracts() {
     return t;
 }
 
+void ContractTable::SetCodeEngine(std::shared_ptr<const CodeEngine> engine) {
+    m_code_contract = engine ? native::MakeCodeContract(engine) : nullptr;
+    m_engine = std::move(engine);
+}
+
 ExecContext::ExecContext(Overlay& state, const BlockContext& block, const TxContext& tx,
                          const ContractTable& contracts, int64_t gas_limit_units)
     : m_state(state),
@@ -63,6 +69,12 @@ void ExecContext::Delete(std::string_view key) {
 
 bool ExecContext::IsContractId(std::string_view id) const {
     return id.starts_with("Contract") || id.find('.') != std::string_view::npos;
+}
+
+bool ExecContext::ContractExists(std::string_view id) const {
+    if (m_contracts.Find(id)) return true;
+    return m_contracts.code_contract() && id.starts_with("Contract") &&
+           m_state.Get(CodeKey(id)).has_value();
 }
 
 bool ExecContext::AccountExists(std::string_view name) {
@@ -102,6 +114,12 @@ util::Result<std::string> ExecContext::Dispatch(std::string_view contract, std::
                                                 std::string_view data, bool with_auth) {
     if (m_stack.size() >= kMaxCallDepth) return util::Err("call stack too deep");
     const Contract* c = m_contracts.Find(contract);
+    // Deployed code (ids Contract<hash>) runs on the code engine; the
+    // lookup is the code contract's own metered read.
+    if (!c && contract.starts_with("Contract") && m_contracts.code_contract() &&
+        m_state.Get(CodeKey(contract))) {
+        c = m_contracts.code_contract();
+    }
     if (!c) return util::Err("prepare contract: contract not exists");
     m_cpu += c->CallCost();
     std::string granted;

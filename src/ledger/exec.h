@@ -56,6 +56,27 @@ inline constexpr int64_t kGasPerNativeCall = 10;  // go-iost CommonOpCost(1)
 inline constexpr int64_t kGasPerAuthCheck = 10;   // go-iost CommonOpCost(1) (authority.go)
 inline constexpr int64_t kGasPerReceipt = 10;  // go-iost CommonOpCost(1) per receipt (monitor.go)
 
+// A virtual machine for contracts deployed as code (system.iost/setCode),
+// e.g. JavaScript on V8 (src/vm). The ledger stores the contract JSON and
+// checks the ABI; the engine checks the code and runs it. Engines are shared
+// by every thread that executes transactions, so both calls must be
+// thread-safe, and deterministic: the same state and call give the same
+// writes, returns and gas on every node.
+class CodeEngine {
+  public:
+    virtual ~CodeEngine() = default;
+    // Checks that `code` compiles under the engine's rules (the gas
+    // instrumentation must accept it). Called once at setCode/updateCode.
+    virtual util::Status CheckCode(std::string_view code) const = 0;
+    // Runs `action` of contract `id` whose source is `code` with the
+    // arguments `data` (a JSON array); returns the JSON array of return
+    // values. State, gas, receipts and nested calls go through `ctx`, in
+    // which `id` is the current contract.
+    virtual util::Result<std::string> Run(ExecContext& ctx, std::string_view id,
+                                          std::string_view code, std::string_view action,
+                                          std::string_view data) const = 0;
+};
+
 class Contract {
   public:
     virtual ~Contract() = default;
@@ -77,9 +98,18 @@ class ContractTable {
     // The table with every system contract (token, auth, gas, ram,
     // vote_producer, system).
     static ContractTable WithSystemContracts();
+    // Contracts deployed as code (ids Contract<hash>) run on `engine`;
+    // without one, system.iost/setCode is refused.
+    void SetCodeEngine(std::shared_ptr<const CodeEngine> engine);
+    const CodeEngine* code_engine() const { return m_engine.get(); }
+    // The contract that runs deployed code (loads it from state, checks the
+    // ABI, calls the engine); null without an engine.
+    const Contract* code_contract() const { return m_code_contract.get(); }
 
   private:
     std::map<std::string, std::shared_ptr<const Contract>, std::less<>> m_table;
+    std::shared_ptr<const CodeEngine> m_engine;
+    std::shared_ptr<const Contract> m_code_contract;
 };
 
 struct BlockContext {
@@ -128,7 +158,11 @@ class ExecContext {
     bool RequireAuth(std::string_view id, std::string_view perm);
     bool IsContractId(std::string_view id) const;
     bool AccountExists(std::string_view name);
-    bool ContractExists(std::string_view id) const { return m_contracts.Find(id) != nullptr; }
+    // A system contract, or a contract deployed as code (unmetered lookup).
+    bool ContractExists(std::string_view id) const;
+    const ContractTable& contracts() const { return m_contracts; }
+    // Depth of the running call stack (1 inside a top-level action).
+    size_t call_depth() const { return m_stack.size(); }
 
     // --- calls ---
     // The caller's contract id ("" at top level).

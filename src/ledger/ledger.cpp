@@ -213,6 +213,11 @@ util::Result<GenesisState> BuildGenesisState(const core::Genesis& g) {
 Ledger::Ledger(LedgerOptions options)
     : m_options(options), m_contracts(ContractTable::WithSystemContracts()) {}
 
+Ledger::Ledger(LedgerOptions options, std::shared_ptr<const CodeEngine> code_engine)
+    : m_options(options), m_contracts(ContractTable::WithSystemContracts()) {
+    m_contracts.SetCodeEngine(std::move(code_engine));
+}
+
 BlockResult Ledger::ApplyBlock(const StateReader& state, const BlockContext& block,
                                std::span<const core::Tx> txs, AuthCheck auth) const {
     BlockExecutor ex(*this, state, block);
@@ -334,6 +339,12 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     for (const auto& action : tx.actions) {
         const size_t before = ctx.receipts().size();
         auto r = ctx.CallTop(action.contract, action.action_name, action.data);
+        if (!r && ctx.OutOfGas()) {
+            // A contract stopped for gas (src/vm): charged in full like any
+            // other out-of-gas transaction.
+            out_of_gas = true;
+            break;
+        }
         if (!r) {
             failure = ActionError(action, r.error().message);
             break;

@@ -178,6 +178,9 @@ class BlockExecutor {
 class Ledger {
   public:
     explicit Ledger(LedgerOptions options = {});
+    // `code_engine` runs contracts deployed with system.iost/setCode
+    // (src/vm); without one setCode is refused.
+    Ledger(LedgerOptions options, std::shared_ptr<const CodeEngine> code_engine);
 
     const LedgerOptions& options() const { return m_options; }
     const ContractTable& contracts() const { return m_contracts; }

@@ -13,6 +13,7 @@
 // changes take effect at the next epoch.
 #include <core/account.h>
 #include <core/genesis.h>
+#include <ledger/code.h>
 #include <ledger/native.h>
 
 #include <algorithm>
@@ -206,12 +207,10 @@ std::shared_ptr<const Contract> MakeSystemContract() {
                         [](ExecContext& c, Args& a) -> Result<std::string> {
                             return JsonArray({c.RequireAuth(a.Str(0), a.Str(1))});
                         }};
-    auto no_code = [](ExecContext&, Args&) -> Result<std::string> {
-        return Err(
-            "contract deployment is not supported: this chain runs native system contracts only");
-    };
-    t["setCode"] = {{A::kString}, no_code};
-    t["updateCode"] = {{A::kString, A::kString}, no_code};
+    // Deployment of contracts as code (ledger/code.h): refused without an engine.
+    t["setCode"] = {{A::kString}, [](ExecContext& c, Args& a) { return SetCode(c, a.Str(0)); }};
+    t["updateCode"] = {{A::kString, A::kString},
+                       [](ExecContext& c, Args& a) { return UpdateCode(c, a.Str(0), a.Str(1)); }};
     return std::make_shared<NativeContract>("system.iost", std::move(t), kGasPerNativeCall);
 }
 

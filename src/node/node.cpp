@@ -1,5 +1,6 @@
 #include <node/node.h>
 #include <unistd.h>
+#include <vm/js_engine.h>
 
 #include <filesystem>
 #include <fstream>
@@ -104,7 +105,9 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     auto gs = ledger::BuildGenesisState(genesis);
     if (!gs) return util::Err("genesis: " + gs.error().message);
     n->m_genesis_state = std::make_unique<ledger::GenesisState>(std::move(*gs));
-    n->m_ledger = std::make_unique<ledger::Ledger>(ledger::LedgerOptions{genesis.chain_id});
+    // JavaScript contracts (docs/contracts.md "JavaScript contracts") on V8.
+    n->m_ledger = std::make_unique<ledger::Ledger>(ledger::LedgerOptions{genesis.chain_id},
+                                                   vm::MakeJsEngine());
 
     const std::string db_dir = (std::filesystem::path(config.data_dir) / "db").string();
     auto kv = storage::RocksKvStore::Open(db_dir);

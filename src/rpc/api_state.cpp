@@ -4,6 +4,7 @@
 // final state, so `by_longest_chain` is validated and otherwise changes
 // nothing: the longest chain and the irreversible chain are the same.
 #include <core/account.h>
+#include <ledger/code.h>
 #include <ledger/ledger.h>
 #include <ledger/native.h>
 #include <rpc/api_internal.h>
@@ -110,6 +111,24 @@ Response CandidateBonus(node::Node& n, const Request& r) {
     if (auto bad = RefuseIdOrChainFlag(r.params[0], r)) return *bad;
     json j;
     j["bonus"] = 0;
+    return JsonOk(j);
+}
+
+// go-iost GetContract: a deployed contract's source and ABI (system
+// contracts are native here and have none: 404 like an unknown id).
+Response Contract(node::Node& n, const Request& r) {
+    const std::string& id = r.params[0];
+    if (auto bad = RefuseIdOrChainFlag(id, r)) return *bad;
+    auto c = ledger::LoadContract(n.state(), id);
+    if (!c) return NotFound("contract not found: " + id);
+    json abis = json::array();
+    for (const auto& a : c->abi) {
+        json lim = json::array();
+        for (const auto& l : a.amount_limit) lim.push_back({{"token", l.token}, {"value", l.val}});
+        abis.push_back({{"name", a.name}, {"args", a.args}, {"amount_limit", lim}});
+    }
+    json j = {{"id", c->id},           {"code", c->code}, {"language", c->lang},
+              {"version", c->version}, {"abis", abis},    {"orig_code", ""}};
     return JsonOk(j);
 }
 
@@ -319,6 +338,13 @@ Response ProducerVoteInfo(node::Node& n, const Request& r) {
 json StorageValue(const StateReader& st, std::string_view id, std::string_view key,
                   std::string_view field) {
     const auto null = json("null");
+    // A contract deployed as code (docs/contracts.md "JavaScript contracts"):
+    // its storage as the contract wrote it (storage.put / mapPut).
+    if (id.starts_with("Contract")) {
+        auto raw = field.empty() ? st.Get(ledger::StorageKey(id, key))
+                                 : st.Get(ledger::StorageMapKey(id, key, field));
+        return raw ? json(*raw) : null;
+    }
     if (id == "token.iost" && key.size() > 2 && key.substr(0, 2) == "TI") {
         auto info = ledger::GetTokenInfo(st, key.substr(2));
         if (!info) return null;
@@ -475,6 +501,8 @@ void RegisterStateApi(ApiContext& ctx) {
             [n](const Request& r) { return VoterBonus(*n, r); });
     ctx.Get("/getCandidateBonus/{name}/{by_longest_chain}",
             [n](const Request& r) { return CandidateBonus(*n, r); });
+    ctx.Get("/getContract/{id}/{by_longest_chain}",
+            [n](const Request& r) { return Contract(*n, r); });
     ctx.Post("/getContractStorage", [n](const Request& r) { return ContractStorage(*n, r); });
     ctx.Post("/getBatchContractStorage",
              [n](const Request& r) { return BatchContractStorage(*n, r); });

@@ -744,6 +744,26 @@ int Call(Context& c, const std::vector<std::string>& triples) {
     return ProcessActions(c, std::move(actions));
 }
 
+int Publish(Context& c, const std::string& code_file, const std::string& abi_file,
+            const std::string& update_id, const std::string& data) {
+    auto code = ReadTxFile(code_file);
+    if (!code) return Fail(c, kExitUsage, code.error().message);
+    auto abi_text = ReadTxFile(abi_file);
+    if (!abi_text) return Fail(c, kExitUsage, abi_text.error().message);
+    nlohmann::json info = nlohmann::json::parse(*abi_text, nullptr, false);
+    if (info.is_discarded() || !info.is_object() || !info.contains("abi")) {
+        return Fail(c, kExitUsage,
+                    abi_file + ": not an IOST ABI file ({\"lang\", \"version\", \"abi\": [...]})");
+    }
+    if (!info.contains("lang")) info["lang"] = "javascript";
+    if (!info.contains("version")) info["version"] = "1.0.0";
+    const nlohmann::json contract = {{"ID", update_id}, {"info", info}, {"code", *code}};
+    nlohmann::json args = nlohmann::json::array({contract.dump()});
+    if (!update_id.empty()) args.push_back(data);
+    return ProcessActions(
+        c, {MakeAction("system.iost", update_id.empty() ? "setCode" : "updateCode", args.dump())});
+}
+
 int SignOffline(Context& c, const std::string& contract, const std::string& action,
                 const std::string& args, const std::string& tx_file, const std::string& out_file) {
     auto kp = LoadPublisher(c);

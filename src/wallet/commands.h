@@ -100,6 +100,11 @@ int Transfer(Context& c, const std::string& to, const std::string& amount, const
 // go-iost `call C1 A1 ARGS1 [C2 A2 ARGS2 ...]`: one tx with every action; an
 // ARGS without JSON punctuation is taken as '["ARGS"]', as go-iost does.
 int Call(Context& c, const std::vector<std::string>& triples);
+// go-iost `publish CODE.js CODE.js.abi`: deploys a JavaScript contract with
+// system.iost/setCode (the ABI file is IOST's {"lang", "version", "abi"});
+// with `update_id`, system.iost/updateCode of that contract with `data`.
+int Publish(Context& c, const std::string& code_file, const std::string& abi_file,
+            const std::string& update_id, const std::string& data);
 // Ours (`sign-tx`): builds and signs CONTRACT ACTION ARGS offline, or
 // (`tx_file` set) signs an existing transaction file as publisher; writes
 // the /sendTx JSON to `out_file` ("-" = stdout). Never contacts a node.

@@ -369,10 +369,11 @@ def main():
 
     # 4. A method the HTTP API does not serve.
     try:
-        stub.GetContract(pb.GetContractRequest(id="token.iost"), timeout=10)
-        fail("GetContract: expected UNIMPLEMENTED")
+        stub.GetContractStorageFields(pb.GetContractStorageFieldsRequest(id="token.iost"), timeout=10)
+        fail("GetContractStorageFields: expected UNIMPLEMENTED")
     except grpc.RpcError as e:
-        check(e.code() == grpc.StatusCode.UNIMPLEMENTED, f"GetContract: {e.code()} {e.details()}")
+        check(e.code() == grpc.StatusCode.UNIMPLEMENTED,
+              f"GetContractStorageFields: {e.code()} {e.details()}")
 
     print(f"OK: {len(p.compared)} comparisons agree: {', '.join(sorted(set(p.compared)))}")
 

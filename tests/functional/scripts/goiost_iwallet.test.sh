@@ -189,4 +189,30 @@ has 'SUCCESS'
 iw_fails --account testname call token.iost transfer "[\"iost\",\"testname\",\"admin\",\"10\",\"\"]"
 has 'unauthorized publisher'
 
+# --- JavaScript contracts (issue #16): publish CODE ABI, call, table ---
+cat >kv.js <<'JS'
+class KV {
+  init() {}
+  put(k, v) { storage.put(k, v); storage.mapPut('by', tx.publisher, k); }
+  get(k) { return storage.get(k); }
+}
+module.exports = KV;
+JS
+cat >kv.js.abi <<'JS'
+{"lang": "javascript", "version": "1.0.0",
+ "abi": [{"name": "put", "args": ["string", "string"]}, {"name": "get", "args": ["string"]}]}
+JS
+iw --account admin publish kv.js kv.js.abi
+has 'SUCCESS'
+# The contract id is Contract + the transaction's hash (go-iost system.go).
+KV_ID=Contract$(echo "$OUT" | sed -n 's/.*The transaction hash is: //p' | head -1)
+[ "$KV_ID" != Contract ] || fail "publish printed no transaction hash: $OUT"
+curl_json "/getContract/$KV_ID/true" | grep -q '"language":"javascript"' || fail "getContract $KV_ID"
+iw --account admin call "$KV_ID" put '["color","blue"]' "$KV_ID" put '["size","xl"]'
+has 'SUCCESS'
+iw table "$KV_ID" color
+has 'blue'
+iw table "$KV_ID" by admin
+has 'size'
+
 echo "PASS: $STEP go-iost iwallet invocations"

@@ -133,10 +133,10 @@ TEST_F(Grpc, ErrorsKeepCodeAndMessage) {
     EXPECT_EQ(st2.error_message(), "account not found");
 
     // A method with no endpoint in the table.
-    rpcpb::GetContractRequest creq;
+    rpcpb::GetContractStorageFieldsRequest creq;
     creq.set_id("token.iost");
-    rpcpb::Contract c;
-    EXPECT_EQ(s_stub->GetContract(Ctx().get(), creq, &c).error_code(),
+    rpcpb::GetContractStorageFieldsResponse c;
+    EXPECT_EQ(s_stub->GetContractStorageFields(Ctx().get(), creq, &c).error_code(),
               grpc::StatusCode::UNIMPLEMENTED);
 }
 

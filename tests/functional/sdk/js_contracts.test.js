@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// Issue #16: JavaScript contracts deployed and used through the official IOST
+// SDK (npm `iost`, unchanged) on a devnet (docs/contracts.md "JavaScript
+// contracts"):
+//   1. a key-value contract with per-user maps, deployed with
+//      system.iost/setCode (IOST's contract JSON); the id is Contract<tx hash>
+//      and init() ran; getContract returns its code and ABI;
+//   2. calls put/get; getContractStorage reads the value and the map field,
+//      on every node (all executed it the same way);
+//   3. a bank contract: deposit (token.iost/transfer from the caller under
+//      the tx's amount limit), an event, withdraw with the contract's own
+//      authority, and a third contract calling it;
+//   4. updateCode through can_update(data), refused with the wrong data;
+//   5. an infinite loop ends as `out of gas`, charged the tx's gas limit.
+//
+//   node js_contracts.test.js <devnet dir>/devnet.json
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+const SDK_DIR = path.join(__dirname, '..', '..', 'vectors', 'node_modules');
+const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = require(path.join(SDK_DIR, 'iost'));
+
+function fail(msg) {
+  console.error('FAIL: ' + msg);
+  process.exit(1);
+}
+function check(cond, msg) {
+  if (!cond) fail(msg);
+}
+
+// signAndSend resolved with the receipt, or rejected with the failure.
+function send(iost, tx, what, expectFail = false) {
+  return new Promise((resolve, reject) => {
+    iost.signAndSend(tx)
+      .on('success', (receipt) => (expectFail ? reject(new Error(`${what}: succeeded, expected a failure`))
+                                              : resolve(receipt)))
+      .on('failed', (e) => {
+        if (expectFail) return resolve(e);
+        const why = e instanceof Error ? e.message : (typeof e === 'string' ? e : JSON.stringify(e));
+        reject(new Error(`${what} failed: ${why}`));
+      });
+  });
+}
+
+const KV = `class KV {
+  init() { storage.put('creator', blockchain.publisher()); }
+  put(k, v) { storage.put(k, v); storage.mapPut('by_user', tx.publisher, k); }
+  get(k) { return storage.get(k); }
+  can_update(data) { return data === 'let me'; }
+}
+module.exports = KV;`;
+const KV_ABI = [{ name: 'put', args: ['string', 'string'] }, { name: 'get', args: ['string'] },
+                { name: 'can_update', args: ['string'] }];
+
+const BANK = `class Bank {
+  deposit(from, amount) {
+    blockchain.deposit(from, amount, 'deposit');
+    const old = new BigNumber(storage.mapGet('balances', from) || '0');
+    storage.mapPut('balances', from, old.plus(amount).toFixed());
+    blockchain.event(JSON.stringify({ op: 'deposit', from, amount }));
+  }
+  withdraw(to, amount) {
+    if (!blockchain.requireAuth(to, 'active')) throw new Error('permission denied');
+    const old = new BigNumber(storage.mapGet('balances', to) || '0');
+    if (old.lt(amount)) throw new Error('balance not enough');
+    storage.mapPut('balances', to, old.minus(amount).toFixed());
+    blockchain.withdraw(to, amount, 'withdraw');
+  }
+  balanceOf(who) { return storage.mapGet('balances', who) || '0'; }
+  spin() { let i = 0; while (true) { i++; } }
+}
+module.exports = Bank;`;
+const BANK_ABI = [{ name: 'deposit', args: ['string', 'string'], amountLimit: [{ token: 'iost', val: 'unlimited' }] },
+                  { name: 'withdraw', args: ['string', 'string'] }, { name: 'balanceOf', args: ['string'] },
+                  { name: 'spin', args: [] }];
+
+const READER = `class Reader {
+  bankBalance(bank, who) { return blockchain.call(bank, 'balanceOf', [who])[0]; }
+}
+module.exports = Reader;`;
+const READER_ABI = [{ name: 'bankBalance', args: ['string', 'string'] }];
+
+function contractJson(code, abi, id = '') {
+  return JSON.stringify({ ID: id, info: { lang: 'javascript', version: '1.0.0', abi }, code });
+}
+
+async function main() {
+  const file = process.argv[2];
+  if (!file) fail('usage: node js_contracts.test.js <devnet.json>');
+  const devnet = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const admin = devnet.accounts.find((a) => a.name === 'admin');
+  check(admin, 'no admin account');
+  const rpcs = devnet.nodes.map((n) => new RPC(new HTTPProvider(n.http, 10000)));
+  const rpc = rpcs[0];
+  const iost = new IOST({ gasRatio: 1, gasLimit: 2000000, delay: 0, expiration: 90, defaultLimit: 'unlimited' });
+  await iost.setRPC(rpc);
+  const kp = new KeyPair(Bs58.decode(admin.secret_key), Algorithm.Ed25519);
+  const acc = new Account('admin');
+  acc.addKeyPair(kp, 'owner');
+  acc.addKeyPair(kp, 'active');
+  iost.setAccount(acc);
+  const tx = (contract, abi, args) => {
+    const t = iost.callABI(contract, abi, args);
+    t.setChainID(devnet.chain_id);
+    return t;
+  };
+
+  // 1. Deploy.
+  const t0 = Date.now();
+  let r = await send(iost, tx('system.iost', 'setCode', [contractJson(KV, KV_ABI)]), 'setCode kv');
+  const kv = JSON.parse(r.returns[0])[0];
+  check(kv === 'Contract' + r.tx_hash, `contract id ${kv}, expected Contract${r.tx_hash}`);
+  const c = await rpc.blockchain.getContract(kv, true);
+  check(c.id === kv && c.code === KV && c.language === 'javascript' && c.version === '1.0.0',
+        `getContract: ${JSON.stringify(c).slice(0, 300)}`);
+  check(JSON.stringify(c.abis.map((a) => [a.name, a.args])) === JSON.stringify(KV_ABI.map((a) => [a.name, a.args])),
+        `getContract abis ${JSON.stringify(c.abis)}`);
+  let s = await rpc.blockchain.getContractStorage(kv, 'creator', '', true);
+  check(s.data === 'admin', `init() did not run: creator = ${JSON.stringify(s)}`);
+
+  // 2. Calls and storage.
+  r = await send(iost, tx(kv, 'put', ['greeting', 'hello IOST']), 'kv.put');
+  check(r.status_code === 'SUCCESS', `put: ${JSON.stringify(r)}`);
+  r = await send(iost, tx(kv, 'get', ['greeting']), 'kv.get');
+  check(r.returns[0] === '["hello IOST"]', `get returned ${JSON.stringify(r.returns)}`);
+  for (const [i, node] of rpcs.entries()) {
+    s = await node.blockchain.getContractStorage(kv, 'greeting', '', true);
+    check(s.data === 'hello IOST', `node ${i}: greeting = ${JSON.stringify(s)}`);
+    s = await node.blockchain.getContractStorage(kv, 'by_user', 'admin', true);
+    check(s.data === 'greeting', `node ${i}: by_user[admin] = ${JSON.stringify(s)}`);
+  }
+
+  // 3. A bank with transfers, events, and a contract calling it.
+  r = await send(iost, tx('system.iost', 'setCode', [contractJson(BANK, BANK_ABI)]), 'setCode bank');
+  const bank = JSON.parse(r.returns[0])[0];
+  r = await send(iost, tx('system.iost', 'setCode', [contractJson(READER, READER_ABI)]), 'setCode reader');
+  const reader = JSON.parse(r.returns[0])[0];
+  const before = Number((await rpc.blockchain.getBalance('admin', 'iost', 1)).balance);
+  const dep = tx(bank, 'deposit', ['admin', '12.5']);
+  dep.addApprove('iost', '12.5');
+  r = await send(iost, dep, 'bank.deposit');
+  const transfer = r.receipts.find((x) => x.func_name === 'token.iost/transfer');
+  check(transfer && JSON.stringify(JSON.parse(transfer.content)) === JSON.stringify(['iost', 'admin', bank, '12.5', 'deposit']),
+        `deposit receipts ${JSON.stringify(r.receipts)}`);
+  const ev = r.receipts.find((x) => x.func_name === bank);
+  check(ev && JSON.parse(ev.content).op === 'deposit', `no event receipt: ${JSON.stringify(r.receipts)}`);
+  const bankBal = Number((await rpc.blockchain.getBalance(bank, 'iost', 1)).balance);
+  check(bankBal === 12.5, `bank holds ${bankBal}, expected 12.5`);
+  const tooMuch = tx(bank, 'deposit', ['admin', '5']);
+  tooMuch.addApprove('iost', '1');
+  tooMuch.amount_limit = tooMuch.amount_limit.filter((l) => l.token !== '*');
+  const refused = await send(iost, tooMuch, 'bank.deposit over the limit', true);
+  check(JSON.stringify(refused).includes('exceed amountLimit'), `over-limit deposit: ${JSON.stringify(refused)}`);
+  r = await send(iost, tx(bank, 'withdraw', ['admin', '2.5']), 'bank.withdraw');
+  check(Number((await rpc.blockchain.getBalance(bank, 'iost', 1)).balance) === 10, 'bank after withdraw');
+  r = await send(iost, tx(reader, 'bankBalance', [bank, 'admin']), 'reader.bankBalance');
+  check(r.returns[0] === '["10"]', `reader saw ${JSON.stringify(r.returns)}`);
+  const after = Number((await rpc.blockchain.getBalance('admin', 'iost', 1)).balance);
+  check(Math.abs(before - after - 10) < 1e-6, `admin paid ${before - after}, expected 10`);
+
+  // 4. updateCode asks can_update.
+  const v2 = KV.replace("get(k) { return storage.get(k); }", "get(k) { return 'v2 ' + storage.get(k); }");
+  await send(iost, tx('system.iost', 'updateCode', [contractJson(v2, KV_ABI, kv), 'no']), 'updateCode refused', true);
+  await send(iost, tx('system.iost', 'updateCode', [contractJson(v2, KV_ABI, kv), 'let me']), 'updateCode');
+  r = await send(iost, tx(kv, 'get', ['greeting']), 'kv.get v2');
+  check(r.returns[0] === '["v2 hello IOST"]', `v2 get returned ${JSON.stringify(r.returns)}`);
+
+  // 5. Out of gas.
+  const spin = tx(bank, 'spin', []);
+  spin.gasLimit = 100000;
+  const oog = await send(iost, spin, 'bank.spin', true);
+  check(JSON.stringify(oog).includes('out of gas'), `spin: ${JSON.stringify(oog).slice(0, 300)}`);
+
+  console.log(`OK: kv ${kv}, bank ${bank}, reader ${reader}; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  process.exit(0);
+}
+
+main().catch((e) => fail(e && e.stack ? e.stack : String(e)));
