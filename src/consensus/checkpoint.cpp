@@ -5,7 +5,8 @@ namespace iost::consensus {
 
 namespace {
 
-constexpr uint8_t kFormat = 1;
+// 2: candidates carry registered_time; the epoch's `worked` set (issue #13).
+constexpr uint8_t kFormat = 2;
 // Bounds on decoding: far above any real chain's, far below what would let
 // a corrupt record allocate without limit.
 constexpr size_t kMaxMembers = 4'096;
@@ -31,11 +32,12 @@ void WriteCandidates(core::Encoder& e, const std::vector<Candidate>& cs) {
         e.WriteBytes(c.key.bytes);
         e.WriteInt64(static_cast<int64_t>(c.servi));
         e.WriteInt64(static_cast<int64_t>(c.stake));
+        e.WriteInt64(c.registered_time);
     }
 }
 
 util::Result<std::vector<Candidate>> ReadCandidates(core::Decoder& d) {
-    auto n = d.ReadCount(kMaxMembers, 4 + 1 + 4 + 16);
+    auto n = d.ReadCount(kMaxMembers, 4 + 1 + 4 + 24);
     IOST_TRY(n);
     std::vector<Candidate> out(*n);
     for (auto& c : out) {
@@ -54,8 +56,11 @@ util::Result<std::vector<Candidate>> ReadCandidates(core::Decoder& d) {
         IOST_TRY(servi);
         auto stake = d.ReadInt64();
         IOST_TRY(stake);
+        auto registered = d.ReadInt64();
+        IOST_TRY(registered);
         c.servi = static_cast<uint64_t>(*servi);
         c.stake = static_cast<uint64_t>(*stake);
+        c.registered_time = *registered;
     }
     return out;
 }
@@ -115,6 +120,7 @@ util::Bytes EncodeCheckpoint(const EngineCheckpoint& c) {
         e.WriteInt64(static_cast<int64_t>(tip.first));
         WriteHash(e, tip.second);
     }
+    e.WriteStringList(std::vector<std::string>(c.worked.begin(), c.worked.end()));
     return e.Take();
 }
 
@@ -181,6 +187,9 @@ util::Result<EngineCheckpoint> DecodeCheckpoint(util::ByteView b) {
         IOST_TRY(h);
         c.included[*producer] = {static_cast<uint64_t>(*seq), *h};
     }
+    auto worked = d.ReadStringList(kMaxSetItems);
+    IOST_TRY(worked);
+    c.worked.insert(worked->begin(), worked->end());
     if (!d.AtEnd()) return util::Err("checkpoint: trailing bytes after the record");
     return c;
 }

@@ -50,6 +50,9 @@ struct EngineCheckpoint {
     std::set<crypto::Hash256> compensated;
     std::set<std::string> fallback;
     std::map<std::string, std::pair<uint64_t, crypto::Hash256>> included;
+    // Members that did a duty in the current epoch so far: the epoch's last
+    // block logs out the others (pob.md §4.1), so this is consensus state.
+    std::set<std::string> worked;
 };
 
 util::Bytes EncodeCheckpoint(const EngineCheckpoint& c);

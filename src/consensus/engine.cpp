@@ -605,11 +605,15 @@ std::map<std::string, TokenTotals> ProducerDebits(const Validated& v) {
 
 }  // namespace
 
-std::set<std::string> Engine::OverBound(const Validated& v) {
+std::set<std::string> Engine::OverBound(const Validated& v, bool unknown_is_over) {
     std::set<std::string> over;
     if (!m_opt.enforce_exposure_bound || m_exposure.window() == 0) return over;
+    // After a restart from a checkpoint the exposure of the last audit window
+    // is unknown here (it is not in the checkpoint): check everything until
+    // the window has refilled from blocks this engine saw (pob.md §7.5).
+    const bool unknown = unknown_is_over && m_height < m_verify_all_until;
     for (const auto& [producer, debits] : ProducerDebits(v)) {
-        if (m_exposure.WouldExceed(producer, debits, m_app.BondedStake(producer))) {
+        if (unknown || m_exposure.WouldExceed(producer, debits, m_app.BondedStake(producer))) {
             over.insert(producer);
         }
     }
@@ -1208,8 +1212,10 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     auto v = vit->second;  // keep alive through the state changes below
     const core::FinalBlock& b = *v->block;
     Plan& plan = v->plan;
-    // pob.md §7.5: decided on the state before this block, as the voters did.
-    const std::set<std::string> verified_in_full = OverBound(*v);
+    // pob.md §7.5: decided on the state before this block, as the voters did
+    // (the rule alone: what a restarted node checked on its own is not what
+    // the chain required of every voter).
+    const std::set<std::string> verified_in_full = OverBound(*v, false);
     std::map<std::string, int64_t> bonds;
     const auto debits = ProducerDebits(*v);
     if (m_exposure.window() != 0) {

@@ -216,7 +216,10 @@ class Engine {
     void ReportFraud(const core::MicroBlock& mb, size_t i);
     // pob.md §7.5: the producers of `v` whose exposure would pass their bond
     // with this block (empty when the bound is off), from committed state.
-    std::set<std::string> OverBound(const Validated& v);
+    // `unknown_is_over`: after a checkpoint restart, every producer until the
+    // audit window has refilled (m_verify_all_until); false for the chain's
+    // own record of what every voter had to check.
+    std::set<std::string> OverBound(const Validated& v, bool unknown_is_over = true);
     // Checks every transaction of mb (once per MicroBlock).
     void FullyVerify(const core::MicroBlock& mb);
     void RequestMicroGap(const std::string& producer, uint64_t seq);
@@ -307,6 +310,9 @@ class Engine {
     std::set<crypto::Hash256> m_sampled;
     std::set<crypto::Hash256> m_fully_verified;  // MicroBlocks checked in full (pob.md §7.5)
     ExposureLedger m_exposure;
+    // Below this height every producer is fully verified: set by
+    // RestoreFromCheckpoint, whose checkpoint does not carry m_exposure.
+    uint64_t m_verify_all_until = 0;
     std::map<std::string, int64_t> m_bonds;  // producer → bond at its last exposure
     std::deque<std::shared_ptr<const core::MicroBlock>> m_future_micros;
 

@@ -17,6 +17,7 @@ EngineCheckpoint Engine::Checkpoint() const {
     c.compensated = m_compensated;
     c.fallback = m_fallback;
     c.included = m_included;
+    c.worked = m_worked;
     return c;
 }
 
@@ -77,6 +78,8 @@ util::Status Engine::RestoreFromCheckpoint(const EngineCheckpoint& cp,
     m_compensated = cp.compensated;
     m_fallback = cp.fallback;
     m_included = cp.included;
+    m_worked = cp.worked;
+    m_verify_all_until = cp.height + m_opt.params.audit_window;
     for (const auto& r : recent) {
         m_final_by_height[r.height] = r.plan_tx_hashes;
         m_final_txs.insert(r.plan_tx_hashes.begin(), r.plan_tx_hashes.end());

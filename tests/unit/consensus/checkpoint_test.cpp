@@ -20,6 +20,7 @@ Candidate C(const std::string& id, uint8_t k) {
     c.key.bytes = util::Bytes(32, k);
     c.servi = 7 + k;
     c.stake = 1'000'000 + k;
+    c.registered_time = 1'767'225'600'000'000'000 + k;
     return c;
 }
 
@@ -45,6 +46,7 @@ EngineCheckpoint Sample() {
     c.compensated = {H(1), H(2), H(3)};
     c.fallback = {"val2"};
     c.included = {{"val1", {17, H(4)}}, {"val2", {3, H(5)}}};
+    c.worked = {"val1", "val3"};
     return c;
 }
 
