@@ -766,7 +766,11 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     // pob.md §5.5: per-transaction fallback. A kept transaction of a live
     // partition that its owner has not packed within censor_deadline is
     // included directly (the owner loses Servi, PlanServi).
-    if (m_opt.params.censor_deadline_ns > 0) {
+    // Only in view 0: a failed view is a sign that replicas disagree on
+    // what is overdue (after a partition heals one side holds copies the
+    // other never had); a later view proposes without them, so a height
+    // costs at most one view for it.
+    if (m_opt.params.censor_deadline_ns > 0 && view == 0) {
         for (const auto& [h, k] : m_kept) {
             if (b->direct_txs.size() >= m_opt.params.max_direct_txs) break;
             if (!Overdue(h, m_opt.params.censor_deadline_ns, now, /*need_unpacked=*/true) ||
