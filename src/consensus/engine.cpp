@@ -442,10 +442,11 @@ void Engine::HandOverKept() {
     }
 }
 
-bool Engine::Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now) const {
+bool Engine::Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now,
+                     bool need_unpacked) const {
     auto it = m_kept.find(h);
-    return it != m_kept.end() && now - it->second.since >= deadline && !m_packed.count(h) &&
-           !m_final_txs.count(h);
+    return it != m_kept.end() && now - it->second.since >= deadline &&
+           (!need_unpacked || !m_packed.count(h)) && !m_final_txs.count(h);
 }
 
 void Engine::ProduceMicro(TimePoint now) {
@@ -839,12 +840,22 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     // pob.md §5.5: per-transaction fallback. A kept transaction of a live
     // partition that its owner has not packed within censor_deadline is
     // included directly (the owner loses Servi, PlanServi).
-    if (m_opt.params.censor_deadline_ns > 0) {
+    // Only in view 0: a failed view is a sign that replicas disagree on
+    // what is overdue (after a partition heals one side holds copies the
+    // other never had); a later view proposes without them, so a height
+    // costs at most one view for it.
+    if (m_opt.params.censor_deadline_ns > 0 && view == 0) {
         for (const auto& [h, k] : m_kept) {
             if (b->direct_txs.size() >= m_opt.params.max_direct_txs) break;
-            if (!Overdue(h, m_opt.params.censor_deadline_ns, now) || !seen.insert(h).second)
+            if (!Overdue(h, m_opt.params.censor_deadline_ns, now, /*need_unpacked=*/true) ||
+                !seen.insert(h).second)
                 continue;
-            if (!consensus::OwnerOf(chain, fallback_now, k.tx->publisher)) continue;
+            const auto owner = consensus::OwnerOf(chain, fallback_now, k.tx->publisher);
+            if (!owner) continue;
+            // Only an owner heard from lately is censoring: one cut off from
+            // us (a partition) is §5.4's case, and replicas on its side
+            // would refuse the tx as not overdue there.
+            if (now - m_last_micro_time[*owner] > m_opt.params.silent_after_ns / 3) continue;
             if (!m_app.CheckTx(*k.tx).ok()) continue;
             b->direct_txs.push_back(*k.tx);
         }
@@ -968,8 +979,15 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
         }
         if (p.view == m_safety.view) {
             // pob.md §5.5: direct txs of live partitions this replica has
-            // held unpacked past the deadline (less one block interval: the
-            // primary's copy may have arrived a little earlier than ours).
+            // held past the deadline (less one block interval: the primary's
+            // copy may have arrived a little earlier than ours). One it never
+            // had (lost, or on the other side of a partition) is kept from
+            // the proposal on, so a prepared block that must be re-proposed
+            // (§6.5) gets this replica's vote once the deadline has passed
+            // here too: refusing it for good would stop the chain. A copy
+            // packed meanwhile does not matter for the vote (execution skips
+            // the MicroBlock's copy as final); only the primary requires the
+            // tx unpacked.
             std::set<crypto::Hash256> overdue;
             if (m_opt.params.censor_deadline_ns > 0) {
                 const int64_t d = std::max<int64_t>(
@@ -980,7 +998,8 @@ void Engine::HandleProposal(const NodeId& from, const ProposalMsg& p, TimePoint 
                 for (const auto& tx : p.block->direct_txs) {
                     if (!consensus::OwnerOf(chain, fallback, tx.publisher)) continue;
                     const crypto::Hash256 th = tx.Hash();
-                    if (Overdue(th, d, now)) overdue.insert(th);
+                    if (!m_kept.count(th)) Keep(std::make_shared<const core::Tx>(tx), th, now);
+                    if (Overdue(th, d, now, /*need_unpacked=*/false)) overdue.insert(th);
                 }
             }
             // pob.md §7.5: a producer past its exposure bound in this block

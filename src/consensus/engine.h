@@ -207,7 +207,8 @@ class Engine {
     void Unkeep(const crypto::Hash256& h);
     void RerouteKept();
     void HandOverKept();
-    bool Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now) const;
+    bool Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now,
+                 bool need_unpacked) const;
     void ProduceMicro(TimePoint now);
     void HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> mb, TimePoint now);
     void SampleMicro(const core::MicroBlock& mb);
