@@ -14,6 +14,9 @@ bool MustVerifyAlways(const core::Tx& tx) {
             a.contract == "system.iost") {
             return true;
         }
+        // A JavaScript contract (pob.md §7.5) may change its own state or call
+        // auth.iost with the caller's authority: damage no refund repairs.
+        if (a.contract.starts_with("Contract")) return true;
     }
     return false;
 }

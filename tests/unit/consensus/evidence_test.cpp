@@ -220,5 +220,21 @@ TEST_F(Fixture, MicroBlockRoundTrip) {
     EXPECT_FALSE(core::MicroBlock::FromBytes(lying.ToBytes()).ok());
 }
 
+// pob.md §7.5: what no refund repairs is checked by every normal validator.
+TEST(MustVerifyAlways, PermissionCodeAndContractActionsButNotTransfers) {
+    core::Tx tx = Transfer("alice", 1);
+    EXPECT_FALSE(MustVerifyAlways(tx));
+    for (const char* contract :
+         {"auth.iost", "vote_producer.iost", "system.iost", "Contract8bF3ZQv1ygLVa7Yb2vkj"}) {
+        core::Tx t = Transfer("alice", 2);
+        t.actions.push_back({contract, "f", "[]"});
+        EXPECT_TRUE(MustVerifyAlways(t)) << contract;
+    }
+    // A name that merely contains "Contract" elsewhere is not a JS contract id.
+    core::Tx other = Transfer("alice", 3);
+    other.actions.push_back({"myContract.iost", "f", "[]"});
+    EXPECT_FALSE(MustVerifyAlways(other));
+}
+
 }  // namespace
 }  // namespace iost::consensus
