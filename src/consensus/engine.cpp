@@ -853,7 +853,7 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
             const auto owner = consensus::OwnerOf(chain, fallback_now, k.tx->publisher);
             if (!owner) continue;
             // Only an owner heard from lately is censoring: one cut off from
-            // us (a partition) is §5.4's case, and replicas on its side
+            // us (a partition) is pob.md §5.4's case, and replicas on its side
             // would refuse the tx as not overdue there.
             if (now - m_last_micro_time[*owner] > m_opt.params.silent_after_ns / 3) continue;
             if (!m_app.CheckTx(*k.tx).ok()) continue;
