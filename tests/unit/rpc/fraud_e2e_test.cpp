@@ -20,6 +20,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "../iwallet_run.h"
 #include "api_test_util.h"
 
 namespace iost::rpc {
@@ -52,23 +53,9 @@ core::Tx Forged() {
     return tx;
 }
 
-struct CliRun {
-    int code = -1;
-    std::string out;
-};
+using test::CliRun;
 
-CliRun Iwallet(const std::string& args) {
-    const std::string cmd = std::string(IOST_BIN_DIR) + "/iwallet " + args + " 2>&1";
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+CliRun Iwallet(const std::string& args) { return test::RunIwallet(args, true); }
 
 TEST(FraudEndToEnd, ForgedTxProvenOverHttpSlashesAndRepaysExactly) {
     nt::TempDir dir;

@@ -11,27 +11,15 @@
 #include <sstream>
 #include <string>
 
+#include "../iwallet_run.h"
+
 namespace {
 
 using Json = nlohmann::json;
 
-struct CliRun {
-    int code = -1;
-    std::string out;
-};
+using iost::test::CliRun;
 
-CliRun Iwallet(const std::string& args) {
-    const std::string cmd = std::string(IOST_BIN_DIR) + "/iwallet " + args + " 2>/dev/null";
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+CliRun Iwallet(const std::string& args) { return iost::test::RunIwallet(args, false); }
 
 std::string WriteTemp(const std::string& name, const std::string& content) {
     const std::string path = ::testing::TempDir() + "iwallet_cli_" + name;
