@@ -9,6 +9,7 @@
 #include <crypto/keys.h>
 #include <unistd.h>
 #include <util/clock.h>
+#include <vm/abi_gen.h>
 #include <wallet/commands.h>
 #include <wallet/inspect.h>
 #include <wallet/key_tool.h>
@@ -19,8 +20,10 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -64,6 +67,43 @@ int RunKeyNew(const std::string& algo_name, const std::string& privkey) {
         return w::kExitUsage;
     }
     std::cout << w::KeyTextJson(w::DescribeKey(*kp)) << "\n";
+    return w::kExitOk;
+}
+
+// go-iost `iwallet compile codePath`: writes codePath + ".abi", the ABI
+// skeleton of the contract (src/vm/abi_gen.h), and says where.
+int RunCompile(const std::string& path) {
+    constexpr std::streamsize kMaxSource = 4 << 20;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::cerr << "iwallet: compile: cannot read " << path << "\n";
+        return w::kExitUsage;
+    }
+    std::string source(static_cast<size_t>(kMaxSource) + 1, '\0');
+    in.read(source.data(), kMaxSource + 1);
+    if (in.bad()) {
+        std::cerr << "iwallet: compile: cannot read " << path << "\n";
+        return w::kExitUsage;
+    }
+    source.resize(static_cast<size_t>(in.gcount()));
+    if (source.size() > static_cast<size_t>(kMaxSource)) {
+        std::cerr << "iwallet: compile: " << path << " is larger than 4 MiB\n";
+        return w::kExitUsage;
+    }
+    auto abi = iost::vm::GenerateAbi(source);
+    if (!abi) {
+        std::cerr << "iwallet: failed to generate abi: " << abi.error().message << "\n";
+        return w::kExitUsage;
+    }
+    const std::string out_path = path + ".abi";
+    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+    out << *abi;
+    out.close();
+    if (!out) {
+        std::cerr << "iwallet: compile: cannot write " << out_path << "\n";
+        return w::kExitUsage;
+    }
+    std::cout << "Successfully generated abi file as: " << out_path << "\n";
     return w::kExitOk;
 }
 
@@ -232,6 +272,11 @@ int main(int argc, char** argv) {
         "call", "Call CONTRACT ACTION 'JSON-ARGS' [CONTRACT ACTION ARGS ...] as --account");
     call->add_option("ACTIONS", call_triples, "Contract id, action name, JSON array; repeatable")
         ->required();
+
+    std::string compile_code;
+    auto* compile = app.add_subcommand(
+        "compile", "Write CODE.js.abi, the ABI skeleton of a JavaScript contract (go-iost)");
+    compile->add_option("CODE", compile_code, "Contract source file")->required();
 
     std::string pub_code, pub_abi, pub_update, pub_data;
     auto* publish = app.add_subcommand(
@@ -496,6 +541,7 @@ int main(int argc, char** argv) {
         if (balance->parsed()) return w::Balance(ctx, bal_name, bal_token);
         if (transfer->parsed()) return w::Transfer(ctx, tr_to, tr_amount, tr_memo, tr_token);
         if (call->parsed()) return w::Call(ctx, call_triples);
+        if (compile->parsed()) return RunCompile(compile_code);
         if (publish->parsed()) return w::Publish(ctx, pub_code, pub_abi, pub_update, pub_data);
         if (sign->parsed()) return w::SignatureFile(ctx, sig_tx, sig_key, sig_out);
         if (sign_tx->parsed())

@@ -52,6 +52,15 @@ util::Bytes TxReceipt::Encode() const {
         e.WriteString(r.content);
         e.EndNested(t);
     }
+    if (!events.empty()) {
+        e.WriteInt32(static_cast<int32_t>(events.size()));
+        for (const auto& ev : events) {
+            const size_t t = e.BeginNested();
+            e.WriteString(ev.contract);
+            e.WriteString(ev.data);
+            e.EndNested(t);
+        }
+    }
     return e.Take();
 }
 
@@ -98,6 +107,23 @@ util::Result<TxReceipt> TxReceipt::Decode(util::ByteView bytes) {
         cr.func_name = std::move(*f);
         cr.content = std::move(*c);
         r.receipts.push_back(std::move(cr));
+    }
+    if (!d.AtEnd()) {
+        auto evs = d.ReadBytesList(kMaxReceiptItems);
+        if (!evs) return util::ErrOf(evs.error());
+        if (evs->empty()) return util::Err("receipt: an empty events list must be omitted");
+        for (const auto& item : *evs) {
+            Decoder ed(item);
+            ContractEvent ev;
+            auto c = ed.ReadString();
+            if (!c) return util::ErrOf(c.error());
+            auto data = ed.ReadString();
+            if (!data) return util::ErrOf(data.error());
+            IOST_TRY(ed.ExpectEnd());
+            ev.contract = std::move(*c);
+            ev.data = std::move(*data);
+            r.events.push_back(std::move(ev));
+        }
     }
     IOST_TRY(d.ExpectEnd());
     return r;

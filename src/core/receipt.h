@@ -8,7 +8,13 @@
 //   bytes tx_hash | int64 gas_usage | bytes status(int32 code | string message) |
 //   map<string,int64> ram_usage | [][]byte returns | [][]byte receipts
 //   receipt = string func_name | string content
-// and Hash() = SHA3-256 of those bytes (the receipts Merkle tree's leaves).
+// then, only when a JavaScript contract posted events (docs/contracts.md
+// "Events"; IOST keeps them out of the receipt and posts them to
+// subscribers at once), ours: [][]byte events, event = string contract |
+// string data. A receipt without events has IOST's bytes exactly; an empty
+// events list is never written (and refused by Decode), so the bytes stay
+// canonical. Hash() = SHA3-256 of those bytes (the receipts Merkle tree's
+// leaves): every node agrees on the events a block posted.
 // Decode is ours (IOST decodes protobuf) and treats input as hostile.
 // Thread contract: value types and pure functions.
 #pragma once
@@ -57,6 +63,15 @@ struct ContractReceipt {
     friend bool operator==(const ContractReceipt&, const ContractReceipt&) = default;
 };
 
+// One blockchain.event(data) of a JavaScript contract: go-iost's
+// CONTRACT_EVENT (core/event: topic, data; the poster's contract id is what
+// a subscriber's contract_id filter matches).
+struct ContractEvent {
+    std::string contract;
+    std::string data;
+    friend bool operator==(const ContractEvent&, const ContractEvent&) = default;
+};
+
 struct TxReceipt {
     crypto::Hash256 tx_hash{};
     // Gas paid, ×100 (IOST: gas × gas_ratio, with gas_ratio ×100); the API
@@ -66,6 +81,9 @@ struct TxReceipt {
     ReceiptStatus status;
     std::vector<std::string> returns;  // one JSON array text per action
     std::vector<ContractReceipt> receipts;
+    // Not in IOST's receipt JSON (ToJson): served as CONTRACT_EVENT on
+    // /subscribe once the block is final.
+    std::vector<ContractEvent> events;
 
     bool ok() const { return status.code == StatusCode::kSuccess; }
     friend bool operator==(const TxReceipt&, const TxReceipt&) = default;

@@ -160,6 +160,20 @@ void ExecContext::Receipt(std::string func_name, std::string content) {
     m_receipts.push_back({std::move(func_name), std::move(content)});
 }
 
+util::Status ExecContext::Event(std::string contract, std::string data) {
+    if (data.size() > kMaxEventBytes) {
+        return util::Err("event too large: " + std::to_string(data.size()) + " bytes, at most " +
+                         std::to_string(kMaxEventBytes));
+    }
+    if (m_events.size() >= kMaxEventsPerTx) {
+        return util::Err("too many events: at most " + std::to_string(kMaxEventsPerTx) +
+                         " per transaction");
+    }
+    m_cpu += kGasPerEvent + kGasPerEventByte * static_cast<int64_t>(data.size());
+    m_events.push_back({std::move(contract), std::move(data)});
+    return util::Ok();
+}
+
 void ExecContext::NoteSpend(std::string token, std::string from, int64_t raw) {
     m_spends.push_back({m_receipts.size(), std::move(token), std::move(from), raw});
 }

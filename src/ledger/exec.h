@@ -55,6 +55,15 @@ inline constexpr int64_t kGasPerJsCall = 30'000;  // go-iost JSCost (vm/monitor.
 inline constexpr int64_t kGasPerNativeCall = 10;  // go-iost CommonOpCost(1)
 inline constexpr int64_t kGasPerAuthCheck = 10;   // go-iost CommonOpCost(1) (authority.go)
 inline constexpr int64_t kGasPerReceipt = 10;  // go-iost CommonOpCost(1) per receipt (monitor.go)
+// blockchain.event(data): go-iost EventCost, 1 cpu per byte of data
+// (vm/host/costs.go EventPrice), plus our per-event fare (an empty event is
+// not free: events are kept in the receipt). At most kMaxEventsPerTx
+// events of at most kMaxEventBytes each per transaction (ours: they live in
+// the receipt, which must stay decodable and small).
+inline constexpr int64_t kGasPerEventByte = 1;
+inline constexpr int64_t kGasPerEvent = 10;
+inline constexpr size_t kMaxEventsPerTx = 1'024;
+inline constexpr size_t kMaxEventBytes = 65'536;
 
 // A virtual machine for contracts deployed as code (system.iost/setCode),
 // e.g. JavaScript on V8 (src/vm). The ledger stores the contract JSON and
@@ -180,6 +189,10 @@ class ExecContext {
 
     // --- receipts, gas, RAM ---
     void Receipt(std::string func_name, std::string content);
+    // blockchain.event(data) of `contract` (docs/contracts.md "Events"):
+    // charged, and kept for the receipt; an error past the limits above.
+    util::Status Event(std::string contract, std::string data);
+    const std::vector<core::ContractEvent>& events() const { return m_events; }
     const std::vector<core::ContractReceipt>& receipts() const { return m_receipts; }
     // What token.iost took out of `from` (raw units of `token`) in the
     // receipt it is about to write (transfer, transferFreeze, destroy): the
@@ -215,6 +228,7 @@ class ExecContext {
     std::vector<std::string> m_stack;                          // contract ids being run
     std::map<std::string, int, std::less<>> m_auth_contracts;  // CallWithAuth grants
     std::vector<core::ContractReceipt> m_receipts;
+    std::vector<core::ContractEvent> m_events;
     std::vector<Spend> m_spends;
     std::map<std::string, int64_t> m_ram;
 };

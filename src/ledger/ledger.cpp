@@ -418,6 +418,7 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     }
     if (out.receipt.ok()) {
         out.receipt.receipts = ctx.receipts();
+        out.receipt.events = ctx.events();
         for (const auto& [payer, bytes] : ctx.ram_usage()) {
             if (bytes != 0) out.receipt.ram_usage[payer] = bytes;
         }

@@ -78,6 +78,9 @@ class Node {
     const ledger::Ledger& ledger() const { return *m_ledger; }
     const ledger::StateReader& state() const { return *m_state_cache; }
     const ledger::CachedState& state_cache() const { return *m_state_cache; }
+    // The committed state on disk, for ordered scans (/listContractStorage);
+    // thread-safe, per key as consistent as state() (storage/state_store.h).
+    const storage::StateStore& state_store() const { return *m_state; }
     const Mempool& mempool() const { return *m_mempool; }
     const NodeKeys& keys() const { return m_keys; }
     std::vector<PeerSummary> Peers() const;

@@ -3,11 +3,15 @@
 // "filter": {"contract_id": "token.iost"}}; the answer is a chunked stream,
 // one line per event as go-iost's gateway streams it:
 //   {"result":{"event":{"topic":"CONTRACT_RECEIPT","data":"...","time":"..."}}}
-// Events come from final blocks: every contract receipt of every executed
-// transaction, in block order, once the block is final (go-iost posts them
-// at execution; PoB shows only final results). Our native contracts emit
-// no CONTRACT_EVENT (IOST's blockchain.event from JavaScript contracts), so
-// that topic is accepted and stays silent.
+// Events come from final blocks: every contract receipt (CONTRACT_RECEIPT)
+// and every blockchain.event of a JavaScript contract (CONTRACT_EVENT,
+// kept in the transaction's receipt: docs/contracts.md "Events") of every
+// successful transaction, in block order, once the block is final (go-iost
+// posts them at execution; PoB shows only final results, so a subscriber
+// never sees an event that a fork or a failed transaction takes back).
+// Within a transaction its receipts come before its events. The filter's
+// contract_id matches the contract that wrote the receipt or posted the
+// event (go-iost event.Meta.ContractID).
 //
 // One feed thread (started with the first subscriber) follows the final
 // height and pushes to the subscribers; a slow subscriber is dropped by the
@@ -27,6 +31,7 @@ class EventHub {
     struct Sub {
         std::shared_ptr<Subscription> stream;
         bool receipts = false;
+        bool events = false;
         std::string contract;  // "" = any
     };
 
@@ -93,26 +98,40 @@ class EventHub {
              ++i, ++m_next_height) {
             auto b = LoadBlock(m_node, m_next_height, WithTxs::kNo);
             if (!b || !*b) return;  // not readable yet (or storage trouble): retry next tick
+            const int64_t time = (*b)->block.time;
             for (const auto& rec : (*b)->receipts) {
                 for (const auto& cr : rec.receipts) {
-                    const std::string contract = cr.func_name.substr(0, cr.func_name.find('/'));
-                    json line;
-                    line["result"]["event"] = {{"topic", "CONTRACT_RECEIPT"},
-                                               {"data", cr.content},
-                                               {"time", I64((*b)->block.time)}};
-                    const std::string text =
-                        line.dump(-1, ' ', false, json::error_handler_t::replace);
-                    // Copy: Push may close a stream, whose OnClose edits m_subs.
-                    auto subs = m_subs;
-                    for (auto& s : subs) {
-                        if (!s.receipts || (!s.contract.empty() && s.contract != contract))
-                            continue;
-                        if (s.stream->Push(text)) m_sent.fetch_add(1, std::memory_order_relaxed);
-                    }
-                    if (m_subs.empty()) return;
+                    if (!Post(Topic::kReceipt, cr.func_name.substr(0, cr.func_name.find('/')),
+                              cr.content, time))
+                        return;
+                }
+                for (const auto& ev : rec.events) {
+                    if (!Post(Topic::kEvent, ev.contract, ev.data, time)) return;
                 }
             }
         }
+    }
+
+    enum class Topic { kReceipt, kEvent };
+
+    // Pushes one event to the subscribers that want it; false once none is
+    // left. Called with m_mu held.
+    bool Post(Topic topic, const std::string& contract, const std::string& data, int64_t time) {
+        json line;
+        line["result"]["event"] = {
+            {"topic", topic == Topic::kReceipt ? "CONTRACT_RECEIPT" : "CONTRACT_EVENT"},
+            {"data", data},
+            {"time", I64(time)}};
+        std::string text;  // built for the first subscriber that wants it
+        // Copy: Push may close a stream, whose OnClose edits m_subs.
+        auto subs = m_subs;
+        for (auto& s : subs) {
+            if (!(topic == Topic::kReceipt ? s.receipts : s.events)) continue;
+            if (!s.contract.empty() && s.contract != contract) continue;
+            if (text.empty()) text = line.dump(-1, ' ', false, json::error_handler_t::replace);
+            if (s.stream->Push(text)) m_sent.fetch_add(1, std::memory_order_relaxed);
+        }
+        return !m_subs.empty();
     }
 
     node::Node& m_node;
@@ -146,7 +165,7 @@ util::Result<EventHub::Sub> ParseSubscribe(std::string_view body) {
         if (t == "CONTRACT_RECEIPT" || t == 0) {
             sub.receipts = true;
         } else if (t == "CONTRACT_EVENT" || t == 1) {
-            // accepted; our native contracts emit no events
+            sub.events = true;
         } else {
             return util::Err("topics: unknown topic " + util::Quoted(t.dump()) +
                              " (CONTRACT_RECEIPT or CONTRACT_EVENT)");

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <map>
 
 namespace iost::rpc {
 namespace {
@@ -414,6 +415,13 @@ util::Status BoolField(const json& j) {
     return util::Ok();
 }
 
+// The storage endpoints' id: required, and a contract or account name.
+util::Status CheckContractId(std::string_view id) {
+    if (id.empty()) return util::Err("id: a contract id is required");
+    if (auto st = CheckId(id); !st) return util::Err("id: " + st.error().message);
+    return util::Ok();
+}
+
 // The block the storage was read at (go-iost: block_hash, block_number).
 void AddStorageEnvelope(json& j, node::Node& n) {
     const auto s = n.driver().Status();
@@ -431,7 +439,7 @@ Response ContractStorage(node::Node& n, const Request& r) {
     auto field = StrField(*body, "field", "field");
     if (!field) return BadRequest(field.error().message);
     if (auto st = BoolField(*body); !st) return BadRequest(st.error().message);
-    if (id->empty()) return BadRequest("id: a contract id is required");
+    if (auto st = CheckContractId(*id); !st) return BadRequest(st.error().message);
     json j;
     j["data"] = StorageValue(n.state(), *id, *key, *field);
     AddStorageEnvelope(j, n);
@@ -443,7 +451,7 @@ Response BatchContractStorage(node::Node& n, const Request& r) {
     if (!body) return BadRequest(body.error().message);
     auto id = StrField(*body, "id", "id");
     if (!id) return BadRequest(id.error().message);
-    if (id->empty()) return BadRequest("id: a contract id is required");
+    if (auto st = CheckContractId(*id); !st) return BadRequest(st.error().message);
     if (auto st = BoolField(*body); !st) return BadRequest(st.error().message);
     const json* kf = nullptr;
     for (const char* name : {"key_fields", "keyFields"}) {
@@ -470,6 +478,203 @@ Response BatchContractStorage(node::Node& n, const Request& r) {
             datas.push_back(StorageValue(n.state(), *id, *key, *field));
         }
     }
+    json j;
+    j["datas"] = std::move(datas);
+    AddStorageEnvelope(j, n);
+    return JsonOk(j);
+}
+
+// go-iost GetContractStorageFields: the fields of map `key` of a
+// JavaScript contract, in insertion order (storage.mapKeys).
+Response ContractStorageFields(node::Node& n, const Request& r) {
+    auto body = ParseBodyObject(r.body, kMaxStorageBody);
+    if (!body) return BadRequest(body.error().message);
+    auto id = StrField(*body, "id", "id");
+    if (!id) return BadRequest(id.error().message);
+    auto key = StrField(*body, "key", "key");
+    if (!key) return BadRequest(key.error().message);
+    if (auto st = BoolField(*body); !st) return BadRequest(st.error().message);
+    if (auto st = CheckContractId(*id); !st) return BadRequest(st.error().message);
+    if (key->size() > ledger::kMaxStorageKeyBytes) {
+        return BadRequest("key: " + std::to_string(key->size()) + " bytes, at most " +
+                          std::to_string(ledger::kMaxStorageKeyBytes));
+    }
+    json fields = json::array();
+    if (id->starts_with("Contract")) {
+        if (auto raw = n.state().Get(ledger::StorageMapFieldsKey(*id, *key))) {
+            auto list = json::parse(*raw, nullptr, false);
+            if (list.is_array()) fields = std::move(list);
+        }
+    }
+    json j;
+    j["fields"] = std::move(fields);
+    AddStorageEnvelope(j, n);
+    return JsonOk(j);
+}
+
+// go-iost ListContractStorage (docs/http.md): a JavaScript contract's
+// storage in go-iost's key order. KV lists storage.put keys; MAP lists, per
+// map key K, "K" (its field list, a JSON array) and "K-F" for each field F,
+// as go-iost's state keys m-<id>-K and m-<id>-K-F read. Our keys are
+// length-prefixed (js/s/<id>/<len>:<key>, ledger/code.h), so one ordered
+// scan per key length is merged, each starting at the first key that can
+// match and stopping as soon as nothing later can enter the first `limit`:
+// at most kMaxStorageKeyBytes + 1 seeks and about `limit` entries each,
+// however large the contract's storage.
+struct StorageListQuery {
+    std::string id, from, to, prefix;
+    bool map = false;
+    size_t limit = 100;
+};
+
+struct StorageListEntry {
+    std::string key;    // K (KV, or a map's field list)
+    std::string field;  // F of "K-F"
+    bool fields_list = false;
+    std::string fields_json;  // the field list itself (fields_list)
+};
+
+util::Result<std::vector<std::pair<std::string, std::string>>> ListStorage(
+    node::Node& n, const StorageListQuery& q) {
+    std::map<std::string, StorageListEntry> best;  // name → entry, the `limit` smallest
+    auto full = [&] { return best.size() >= q.limit; };
+    auto consider = [&](std::string name, StorageListEntry e) {
+        if (!name.starts_with(q.prefix) || name < q.from) return;
+        if (!q.to.empty() && name >= q.to) return;
+        if (full() && name >= best.rbegin()->first) return;
+        best.emplace(std::move(name), std::move(e));
+        if (best.size() > q.limit) best.erase(std::prev(best.end()));
+    };
+    const std::string family = q.map ? "js/f/" : "js/s/";
+    for (size_t len = 0; len <= ledger::kMaxStorageKeyBytes; ++len) {
+        // Every name from a key K of this length starts with K; a name with
+        // prefix P needs K to start with P's first `len` bytes (and, for a
+        // key shorter than P, P to go on with "-": only map names do).
+        const std::string pl = q.prefix.substr(0, std::min(len, q.prefix.size()));
+        if (len < q.prefix.size() && (!q.map || q.prefix[len] != '-')) continue;
+        const std::string seek = std::max(pl, q.from.substr(0, std::min(len, q.from.size())));
+        const std::string base = family + q.id + "/" + std::to_string(len) + ":";
+        const std::string start = base + seek;
+        std::string bad;
+        auto st = n.state_store().ScanFrom(
+            util::ByteView(reinterpret_cast<const uint8_t*>(base.data()), base.size()),
+            util::ByteView(reinterpret_cast<const uint8_t*>(start.data()), start.size()),
+            [&](util::ByteView k, util::ByteView v) {
+                const std::string key(reinterpret_cast<const char*>(k.data()) + base.size(),
+                                      k.size() - base.size());
+                // Nothing from this key on can match or enter the result.
+                if (!key.starts_with(pl)) return false;
+                if (!q.to.empty() && key >= q.to) return false;
+                if (full() && key >= best.rbegin()->first) return false;
+                if (!q.map) {
+                    consider(key, {key, "", false, ""});
+                    return true;
+                }
+                std::string list(reinterpret_cast<const char*>(v.data()), v.size());
+                auto fields = json::parse(list, nullptr, false);
+                if (!fields.is_array()) {
+                    bad = "storage: the field list of " + util::Quoted(key) + " is not a list";
+                    return false;
+                }
+                consider(key, {key, "", true, list});
+                std::vector<std::string> sorted;
+                for (const auto& f : fields) {
+                    if (f.is_string()) sorted.push_back(f.get<std::string>());
+                }
+                std::sort(sorted.begin(), sorted.end());
+                for (auto& f : sorted) {
+                    std::string name = key + "-" + f;
+                    if (full() && name >= best.rbegin()->first) break;
+                    consider(std::move(name), {key, std::move(f), false, ""});
+                }
+                return true;
+            });
+        if (!st) return util::Err("storage: " + st.error().message);
+        if (!bad.empty()) return util::Err(bad);
+    }
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(best.size());
+    for (auto& [name, e] : best) {
+        std::string value = "null";
+        if (e.fields_list) {
+            value = std::move(e.fields_json);
+        } else if (auto raw = n.state().Get(q.map ? ledger::StorageMapKey(q.id, e.key, e.field)
+                                                  : ledger::StorageKey(q.id, e.key))) {
+            value = std::move(*raw);
+        }
+        out.emplace_back(name, std::move(value));
+    }
+    return out;
+}
+
+constexpr int64_t kMaxListLimit = 100;  // go-iost ListContractStorage: "up to 100"
+constexpr size_t kMaxListBound = 2 * ledger::kMaxStorageKeyBytes + 1;  // longest "K-F"
+
+Response ListContractStorage(node::Node& n, const Request& r) {
+    auto body = ParseBodyObject(r.body, kMaxStorageBody);
+    if (!body) return BadRequest(body.error().message);
+    StorageListQuery q;
+    auto id = StrField(*body, "id", "id");
+    if (!id) return BadRequest(id.error().message);
+    if (auto st = CheckContractId(*id); !st) return BadRequest(st.error().message);
+    if (!core::IsContractId(*id) || !id->starts_with("Contract")) {
+        return BadRequest("id: " + util::Quoted(*id) +
+                          " is not a JavaScript contract (Contract...); native contracts' storage "
+                          "is read with /getContractStorage");
+    }
+    q.id = *id;
+    for (auto [proto, out] :
+         {std::pair{"from", &q.from}, std::pair{"to", &q.to}, std::pair{"prefix", &q.prefix}}) {
+        auto v = StrField(*body, proto, proto);
+        if (!v) return BadRequest(v.error().message);
+        if (v->size() > kMaxListBound) {
+            return BadRequest(std::string(proto) + ": " + std::to_string(v->size()) +
+                              " bytes, at most " + std::to_string(kMaxListBound));
+        }
+        *out = std::move(*v);
+    }
+    if (auto st = BoolField(*body); !st) return BadRequest(st.error().message);
+    const json* type = nullptr;
+    for (const char* name : {"storageType", "storage_type"}) {
+        auto it = body->find(name);
+        if (it == body->end() || it->is_null()) continue;
+        if (type) return BadRequest("both storageType and storage_type given");
+        type = &*it;
+    }
+    if (type) {
+        if (*type == "KV" || *type == 0) {
+            q.map = false;
+        } else if (*type == "MAP" || *type == 1) {
+            q.map = true;
+        } else {
+            return BadRequest("storageType: " + util::Quoted(type->dump()) +
+                              " is not KV (0) or MAP (1)");
+        }
+    }
+    if (auto it = body->find("limit"); it != body->end() && !it->is_null()) {
+        // int64 in proto JSON: a number or a decimal string.
+        int64_t limit = -1;
+        if (it->is_number_integer()) {
+            limit = it->get<int64_t>();
+        } else if (it->is_string()) {
+            auto u = ParseU64(it->get<std::string>(), "limit");
+            if (!u) return BadRequest(u.error().message);
+            limit = *u > static_cast<uint64_t>(kMaxListLimit) ? kMaxListLimit + 1
+                                                              : static_cast<int64_t>(*u);
+        } else {
+            return BadRequest("limit: must be an integer");
+        }
+        if (limit < 0 || limit > kMaxListLimit) {
+            return BadRequest("limit: " + it->dump() + " is out of range 0.." +
+                              std::to_string(kMaxListLimit) + " (0 means " +
+                              std::to_string(kMaxListLimit) + ")");
+        }
+        q.limit = limit == 0 ? kMaxListLimit : static_cast<size_t>(limit);
+    }
+    auto list = ListStorage(n, q);
+    if (!list) return Response::Error(500, grpc_code::kInternal, list.error().message);
+    json datas = json::array();
+    for (auto& [key, value] : *list) datas.push_back({{"key", key}, {"value", value}});
     json j;
     j["datas"] = std::move(datas);
     AddStorageEnvelope(j, n);
@@ -506,6 +711,9 @@ void RegisterStateApi(ApiContext& ctx) {
     ctx.Post("/getContractStorage", [n](const Request& r) { return ContractStorage(*n, r); });
     ctx.Post("/getBatchContractStorage",
              [n](const Request& r) { return BatchContractStorage(*n, r); });
+    ctx.Post("/getContractStorageFields",
+             [n](const Request& r) { return ContractStorageFields(*n, r); });
+    ctx.Post("/listContractStorage", [n](const Request& r) { return ListContractStorage(*n, r); });
 }
 
 }  // namespace iost::rpc

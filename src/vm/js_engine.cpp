@@ -479,11 +479,13 @@ class JsEngine final : public ledger::CodeEngine {
         s.Top().ctx->Receipt(s.Top().id, Arg(a, 0));
         s.CheckGas();
     }
-    // An event is a receipt of the contract (IOST posts events to
-    // subscribers as CONTRACT_EVENT; here they are receipts too).
+    // go-iost PostEvent: a CONTRACT_EVENT of the running contract, not a
+    // receipt; kept in the transaction's receipt until /subscribe serves it
+    // (docs/contracts.md "Events").
     static void NEvent(const Info& a) {
         auto& s = Self(a);
-        s.Top().ctx->Receipt(s.Top().id, Arg(a, 0));
+        auto st = s.Top().ctx->Event(s.Top().id, Arg(a, 0));
+        if (!st) return Throw(a, st.error().message);
         s.CheckGas();
     }
     static void NBlockInfo(const Info& a) {
@@ -590,6 +592,8 @@ class JsEngine final : public ledger::CodeEngine {
 };
 
 }  // namespace
+
+void EnsureV8() { InitV8Once(); }
 
 std::shared_ptr<const ledger::CodeEngine> MakeJsEngine(JsEngineOptions options) {
     return std::make_shared<JsEngine>(options);

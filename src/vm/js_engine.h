@@ -34,4 +34,8 @@ struct JsEngineOptions {
 // Creates the engine (initializes V8 once per process).
 std::shared_ptr<const ledger::CodeEngine> MakeJsEngine(JsEngineOptions options = {});
 
+// Initializes V8's process-wide platform once (every isolate in the process
+// needs it first; abi_gen.cpp uses it too). Thread-safe.
+void EnsureV8();
+
 }  // namespace iost::vm

@@ -189,19 +189,22 @@ has 'SUCCESS'
 iw_fails --account testname call token.iost transfer "[\"iost\",\"testname\",\"admin\",\"10\",\"\"]"
 has 'unauthorized publisher'
 
-# --- JavaScript contracts (issue #16): publish CODE ABI, call, table ---
+# --- JavaScript contracts (issue #16): compile, publish CODE ABI, call, table ---
 cat >kv.js <<'JS'
 class KV {
   init() {}
   put(k, v) { storage.put(k, v); storage.mapPut('by', tx.publisher, k); }
+  /** @param {string} k */
   get(k) { return storage.get(k); }
 }
 module.exports = KV;
 JS
-cat >kv.js.abi <<'JS'
-{"lang": "javascript", "version": "1.0.0",
- "abi": [{"name": "put", "args": ["string", "string"]}, {"name": "get", "args": ["string"]}]}
-JS
+# go-iost's `iwallet compile` writes the ABI skeleton next to the source.
+iw compile kv.js
+has 'Successfully generated abi file as: kv.js.abi'
+node -e "const a = JSON.parse(require('fs').readFileSync('kv.js.abi', 'utf8'));
+  if (JSON.stringify(a.abi.map(x => [x.name, x.args])) !== JSON.stringify([['put', ['string', 'string']], ['get', ['string']]]))
+    { console.error(JSON.stringify(a)); process.exit(1); }" 2>&1 || fail "compile wrote $(cat kv.js.abi)"
 iw --account admin publish kv.js kv.js.abi
 has 'SUCCESS'
 # The contract id is Contract + the transaction's hash (go-iost system.go).

@@ -538,7 +538,27 @@ TEST(Receipt, EncodeDecodeRoundTripAndJson) {
     const std::string j = r.ToJson();
     EXPECT_NE(j.find(R"("status_code":"RUNTIME_ERROR")"), std::string::npos) << j;
     EXPECT_NE(j.find(R"("gas_usage":1234.56)"), std::string::npos) << j;
+    EXPECT_EQ(j.find("events"), std::string::npos) << j;  // not in IOST's JSON
     EXPECT_EQ(*core::StatusCodeFromName("BALANCE_NOT_ENOUGH"), core::StatusCode::kBalanceNotEnough);
+
+    // Events (docs/contracts.md "Events") follow the receipts only when
+    // there are some: a receipt without events keeps IOST's bytes.
+    const auto plain = r.Encode();
+    r.events = {{"ContractX", R"({"a":1})"}, {"ContractY", ""}};
+    const auto with = r.Encode();
+    ASSERT_GT(with.size(), plain.size());
+    EXPECT_TRUE(std::equal(plain.begin(), plain.end(), with.begin()));
+    d = core::TxReceipt::Decode(with);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(*d, r);
+    EXPECT_NE(r.Hash(), core::TxReceipt::Decode(plain)->Hash());
+    // An explicit empty events list is not canonical: refused.
+    auto empty_list = plain;
+    for (int i = 0; i < 4; ++i) empty_list.push_back(0);
+    EXPECT_FALSE(core::TxReceipt::Decode(empty_list).ok());
+    auto truncated = with;
+    truncated.pop_back();
+    EXPECT_FALSE(core::TxReceipt::Decode(truncated).ok());
     EXPECT_FALSE(core::StatusCodeFromInt(9).ok());
 }
 

@@ -347,6 +347,24 @@ TEST_F(ApiMalformed, TwoThousandBadRequestsGetA4xxAndChangeNothing) {
           "{\"id\":\"a.iost\",\"key\":\"k\",\"Key\":1,\"key\":2}"}) {
         post("/getContractStorage", s, "storage body");
         post("/getBatchContractStorage", s, "batch body");
+        post("/getContractStorageFields", s, "fields body");
+        post("/listContractStorage", s, "list body");
+    }
+    const std::string js_id = "Contract" + std::string(44, '1');
+    for (const auto& [k, w] :
+         std::vector<std::pair<std::string, json>>{{"limit", json(101)},
+                                                   {"limit", json(-1)},
+                                                   {"limit", json(2.5)},
+                                                   {"limit", json("1e3")},
+                                                   {"limit", json(true)},
+                                                   {"storageType", json("Map")},
+                                                   {"storageType", json(7)},
+                                                   {"prefix", json(1)},
+                                                   {"from", json::array()},
+                                                   {"to", json::object()},
+                                                   {"id", json("token.iost")},
+                                                   {"prefix", json(std::string(514, 'x'))}}) {
+        post("/listContractStorage", json{{"id", js_id}, {k, w}}.dump(), "list " + k);
     }
     for (const auto& kf : {json(1), json("k"), json::array({1}), json::array({{{"key", 1}}}),
                            json::array({{{"key", "k"}, {"field", json::array()}}})}) {

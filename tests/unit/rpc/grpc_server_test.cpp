@@ -132,12 +132,26 @@ TEST_F(Grpc, ErrorsKeepCodeAndMessage) {
     EXPECT_EQ(st2.error_code(), grpc::StatusCode::UNKNOWN);  // go-iost's plain errors
     EXPECT_EQ(st2.error_message(), "account not found");
 
-    // A method with no endpoint in the table.
+    // The contract storage listings: served, and refusing as HTTP does.
     rpcpb::GetContractStorageFieldsRequest creq;
     creq.set_id("token.iost");
     rpcpb::GetContractStorageFieldsResponse c;
-    EXPECT_EQ(s_stub->GetContractStorageFields(Ctx().get(), creq, &c).error_code(),
-              grpc::StatusCode::UNIMPLEMENTED);
+    ASSERT_TRUE(s_stub->GetContractStorageFields(Ctx().get(), creq, &c).ok());
+    EXPECT_EQ(c.fields_size(), 0);
+    rpcpb::ListContractStorageRequest lreq;
+    lreq.set_id("token.iost");
+    rpcpb::ListContractStorageResponse l;
+    const grpc::Status st3 = s_stub->ListContractStorage(Ctx().get(), lreq, &l);
+    EXPECT_EQ(st3.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    auto [lcode, lbody] = s_node->Post("/listContractStorage", R"({"id":"token.iost"})");
+    EXPECT_EQ(lcode, 400);
+    EXPECT_EQ(st3.error_message(), lbody["message"].get<std::string>());
+    lreq.set_id("Contract" + std::string(44, '1'));
+    lreq.set_limit(5);
+    lreq.set_storagetype(rpcpb::ListContractStorageRequest::MAP);
+    ASSERT_TRUE(s_stub->ListContractStorage(Ctx().get(), lreq, &l).ok());
+    EXPECT_EQ(l.datas_size(), 0);
+    EXPECT_GT(l.block_number(), 0);
 }
 
 TEST_F(Grpc, SendTransactionTakesRawSignatureBytes) {

@@ -375,6 +375,66 @@ TEST_F(RawRun, HeapLimitStopsAllocation) {
     EXPECT_EQ(*r, "[2]");
 }
 
+// blockchain.event (docs/contracts.md "Events"): kept in the receipt as
+// CONTRACT_EVENTs of the posting contract, charged per byte, bounded per
+// transaction, and gone with a failed transaction.
+TEST(JsEngine, EventsAreChargedBoundedAndDroppedOnFailure) {
+    JsChain c;
+    const char* code = R"(class E {
+  emit(n, size) {
+    for (let i = 0; i < n; i++) blockchain.event('x'.repeat(size));
+  }
+  emitThenFail() { blockchain.event('lost'); throw new Error('no'); }
+  nested(other) { blockchain.event('outer'); blockchain.call(other, 'emit', [1, 3]); }
+}
+module.exports = E;)";
+    json abi = json::array({{{"name", "emit"}, {"args", {"number", "number"}}},
+                            {{"name", "emitThenFail"}, {"args", json::array()}},
+                            {{"name", "nested"}, {"args", {"string"}}}});
+    const std::string id = c.Deploy(code, abi);
+    const std::string id2 = c.Deploy(code, abi);
+    auto empty = c.Call(id, "emit", {1, 0});
+    ASSERT_TRUE(empty.ok()) << empty.status.message;
+    ASSERT_EQ(empty.events.size(), 1u);
+    EXPECT_EQ(empty.events[0], (core::ContractEvent{id, ""}));
+    EXPECT_TRUE(empty.receipts.empty());
+    // Same-length transactions, so that only the event's size differs.
+    auto small = c.Call(id, "emit", {1, 1000});
+    auto big = c.Call(id, "emit", {1, 2000});
+    ASSERT_TRUE(small.ok()) << small.status.message;
+    ASSERT_TRUE(big.ok()) << big.status.message;
+    ASSERT_EQ(big.events.size(), 1u);
+    EXPECT_EQ(big.events[0].data, std::string(2000, 'x'));
+    // go-iost EventCost: one gas per byte (gas_usage is x100).
+    EXPECT_EQ(big.gas_usage - small.gas_usage, 1000 * ledger::kGasPerEventByte * 100);
+    // The events survive the receipt's canonical bytes.
+    auto d = core::TxReceipt::Decode(big.Encode());
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(*d, big);
+
+    // Each nested contract posts under its own id, in order.
+    auto n = c.Call(id, "nested", {id2});
+    ASSERT_TRUE(n.ok()) << n.status.message;
+    ASSERT_EQ(n.events.size(), 2u);
+    EXPECT_EQ(n.events[0], (core::ContractEvent{id, "outer"}));
+    EXPECT_EQ(n.events[1], (core::ContractEvent{id2, "xxx"}));
+
+    auto failed = c.Call(id, "emitThenFail", json::array());
+    EXPECT_FALSE(failed.ok());
+    EXPECT_TRUE(failed.events.empty());
+
+    auto many = c.Call(id, "emit", {ledger::kMaxEventsPerTx + 1, 0});
+    EXPECT_NE(many.status.message.find("too many events"), std::string::npos)
+        << many.status.message;
+    EXPECT_TRUE(many.events.empty());
+    auto huge = c.Call(id, "emit", {1, ledger::kMaxEventBytes + 1});
+    EXPECT_NE(huge.status.message.find("event too large"), std::string::npos)
+        << huge.status.message;
+    auto most = c.Call(id, "emit", {ledger::kMaxEventsPerTx, 0});
+    ASSERT_TRUE(most.ok()) << most.status.message;
+    EXPECT_EQ(most.events.size(), ledger::kMaxEventsPerTx);
+}
+
 TEST(JsEngine, CallsBetweenContractsTransfersAndReceipts) {
     JsChain c;
     // A bank: deposit moves the caller's IOST into the contract, withdraw
@@ -405,9 +465,11 @@ module.exports = Bank;)";
     ASSERT_EQ(r.status.code, core::StatusCode::kSuccess) << r.status.message;
     EXPECT_EQ(ledger::BalanceOf(c.state(), "iost", bid), 1'250'000'000);
     EXPECT_EQ(ledger::BalanceOf(c.state(), "iost", "alice"), before - 1'250'000'000);
-    bool saw_event = false;
-    for (const auto& rc : r.receipts) saw_event |= rc.func_name == bid;
-    EXPECT_TRUE(saw_event);
+    // blockchain.event is a CONTRACT_EVENT (go-iost PostEvent), not a receipt.
+    ASSERT_EQ(r.events.size(), 1u);
+    EXPECT_EQ(r.events[0].contract, bid);
+    EXPECT_EQ(r.events[0].data, R"({"deposit":"alice","amount":"12.5"})");
+    for (const auto& rc : r.receipts) EXPECT_NE(rc.func_name, bid) << rc.content;
     // Someone else cannot take alice's deposit.
     r = c.Call(bid, "withdraw", {"alice", "1"}, "bobby");
     EXPECT_NE(r.status.message.find("permission denied"), std::string::npos) << r.status.message;

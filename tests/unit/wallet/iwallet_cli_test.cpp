@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "../iwallet_run.h"
 
@@ -219,6 +220,73 @@ TEST_F(IwalletCli, GoIostOfflineMultisigPieces) {
     EXPECT_EQ(Iwallet(g + "sys pledge abc --account manager1").code, 2);
     EXPECT_EQ(Iwallet(g + "sys addperm p1 --account manager1").code, 2);
     EXPECT_EQ(Iwallet(g + "--tx_time yesterday call token.iost transfer '[]' -o " + tx).code, 2);
+}
+
+// go-iost `iwallet compile code.js`: the ABI skeleton next to the source
+// (docs/iwallet.md "compile"): the exported class's public methods, args
+// "string" unless a @param comment types them, init required and left out.
+TEST_F(IwalletCli, CompileWritesTheAbiSkeleton) {
+    const std::string code = WriteTemp("token.js", R"(// A token-like contract.
+class Helper { helper(a) {} }
+class Token {
+  init() { storage.put('supply', '0'); }
+  /**
+   * @param {string} to
+   * @param {number} amount
+   * @param memo {bool}
+   */
+  issue(to, amount, memo) {}
+  // no @param here
+  transfer(from, to, amount) {}
+  _internal(x) {}
+  get total() { return 1; }
+  static make(a) {}
+  can_update(data) { return false; }
+}
+module.exports = Token;
+)");
+    std::remove((code + ".abi").c_str());
+    const CliRun r = iost::test::RunIwallet("compile " + code, true);
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("Successfully generated abi file as: " + code + ".abi"), std::string::npos)
+        << r.out;
+    std::ifstream in(code + ".abi");
+    std::stringstream text;
+    text << in.rdbuf();
+    const Json abi = Json::parse(text.str());
+    const Json want = {
+        {"lang", "javascript"},
+        {"version", "1.0.0"},
+        {"abi",
+         {{{"name", "issue"},
+           {"args", {"string", "number", "bool"}},
+           {"amountLimit", Json::array()}},
+          {{"name", "transfer"},
+           {"args", {"string", "string", "string"}},
+           {"amountLimit", Json::array()}},
+          {{"name", "can_update"}, {"args", {"string"}}, {"amountLimit", Json::array()}}}}};
+    EXPECT_EQ(abi, want) << text.str();
+    // Printed as go-iost does: 4-space indentation.
+    EXPECT_EQ(text.str().rfind("{\n    \"lang\": \"javascript\",", 0), 0u) << text.str();
+
+    // What go-iost's compile refuses, with the reason; exit 2, no file.
+    for (const auto& [src, why] : std::vector<std::pair<std::string, std::string>>{
+             {"class A { f(x) {} }\nmodule.exports = A;", "no init()"},
+             {"class A { init() {} constructor() {} }\nmodule.exports = A;", "constructor"},
+             {"class A { init() {} }", "module.exports"},
+             {"module.exports = B;", "class B"},
+             {"class A { init() {} f({a}) {} }\nmodule.exports = A;", "parameters"},
+             {"class A { init() { }\nmodule.exports = A;", "syntax error"}}) {
+        const std::string bad = WriteTemp("bad.js", src);
+        std::remove((bad + ".abi").c_str());
+        const CliRun b = iost::test::RunIwallet("compile " + bad, true);
+        EXPECT_EQ(b.code, 2) << src << "\n" << b.out;
+        EXPECT_NE(b.out.find(why), std::string::npos) << src << "\n" << b.out;
+        EXPECT_FALSE(std::ifstream(bad + ".abi").good()) << src;
+    }
+    const CliRun missing = iost::test::RunIwallet("compile /nonexistent/x.js", true);
+    EXPECT_EQ(missing.code, 2) << missing.out;
+    EXPECT_EQ(Iwallet("compile").code, 2);
 }
 
 }  // namespace
