@@ -9,21 +9,20 @@
 #include <crypto/keys.h>
 #include <unistd.h>
 #include <util/clock.h>
-#include <vm/abi_gen.h>
 #include <wallet/commands.h>
 #include <wallet/inspect.h>
 #include <wallet/key_tool.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 namespace {
@@ -70,41 +69,20 @@ int RunKeyNew(const std::string& algo_name, const std::string& privkey) {
     return w::kExitOk;
 }
 
-// go-iost `iwallet compile codePath`: writes codePath + ".abi", the ABI
-// skeleton of the contract (src/vm/abi_gen.h), and says where.
+// go-iost `iwallet compile codePath`: runs iost-abigen (next to this
+// binary), which writes codePath + ".abi". The ABI generator needs V8
+// (libnode), which costs every process that links it about a second of
+// loading; iwallet itself stays without it.
 int RunCompile(const std::string& path) {
-    constexpr std::streamsize kMaxSource = 4 << 20;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::cerr << "iwallet: compile: cannot read " << path << "\n";
-        return w::kExitUsage;
-    }
-    std::string source(static_cast<size_t>(kMaxSource) + 1, '\0');
-    in.read(source.data(), kMaxSource + 1);
-    if (in.bad()) {
-        std::cerr << "iwallet: compile: cannot read " << path << "\n";
-        return w::kExitUsage;
-    }
-    source.resize(static_cast<size_t>(in.gcount()));
-    if (source.size() > static_cast<size_t>(kMaxSource)) {
-        std::cerr << "iwallet: compile: " << path << " is larger than 4 MiB\n";
-        return w::kExitUsage;
-    }
-    auto abi = iost::vm::GenerateAbi(source);
-    if (!abi) {
-        std::cerr << "iwallet: failed to generate abi: " << abi.error().message << "\n";
-        return w::kExitUsage;
-    }
-    const std::string out_path = path + ".abi";
-    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
-    out << *abi;
-    out.close();
-    if (!out) {
-        std::cerr << "iwallet: compile: cannot write " << out_path << "\n";
-        return w::kExitUsage;
-    }
-    std::cout << "Successfully generated abi file as: " << out_path << "\n";
-    return w::kExitOk;
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string helper =
+        (ec ? std::filesystem::path(".") : self.parent_path()) / "iost-abigen";
+    std::fflush(stdout);
+    const char* argv[] = {"iost-abigen", path.c_str(), nullptr};
+    ::execv(helper.c_str(), const_cast<char* const*>(argv));
+    std::cerr << "iwallet: compile needs " << helper << ": " << std::strerror(errno) << "\n";
+    return w::kExitUsage;
 }
 
 constexpr char kShield = '\x01';
