@@ -231,6 +231,23 @@
                         'getOwnPropertySymbols', 'fromEntries']) {
       post(Object, name, (r) => { if (isArray(r)) elems(r.length); });
     }
+    // These walk every property of their argument.
+    for (const name of ['freeze', 'seal', 'isFrozen', 'isSealed', 'getOwnPropertyDescriptors']) {
+      post(Object, name, () => {}, (self, args) => {
+        if (args[0] !== null && typeof args[0] === 'object') elems(objectKeys(args[0]).length);
+      });
+    }
+    for (const name of ['defineProperties', 'create']) {
+      post(Object, name, () => {}, (self, args) => {
+        if (args[1] !== null && typeof args[1] === 'object') elems(objectKeys(args[1]).length);
+      });
+    }
+    // fn.apply(self, list) copies the list into arguments.
+    const fnApply = Function.prototype.apply;
+    wrap(Function.prototype, 'apply', function apply_(self, list) {
+      if (list !== null && list !== undefined && typeof list === 'object') elems(lengthOf(list));
+      return apply(fnApply, this, [self, list]);
+    });
     post(Object, 'assign', (r, self, args) => {
       for (let i = 1; i < args.length; i++) if (args[i]) elems(objectKeys(args[i]).length);
     });
