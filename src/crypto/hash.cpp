@@ -1,4 +1,5 @@
 #include <crypto/hash.h>
+#include <crypto/ripemd160.h>
 #include <openssl/evp.h>
 #include <util/assert.h>
 

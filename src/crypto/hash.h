@@ -1,6 +1,5 @@
 // SHA3-256 (FIPS-202, not Keccak), IOST's hash for transactions, blocks and
-// everything else; RIPEMD-160 for contracts (IOSTCrypto.ripemd160Hex).
-// Backed by OpenSSL's EVP.
+// everything else. Backed by OpenSSL's EVP.
 // Thread contract: pure functions; a Sha3Hasher is single-threaded.
 #pragma once
 
@@ -16,10 +15,6 @@ namespace iost::crypto {
 using Hash256 = std::array<uint8_t, 32>;
 
 Hash256 Sha3_256(util::ByteView data);
-
-// RIPEMD-160 (OpenSSL 3.0.7+ has it in the default provider again; 3.0.0-3.0.6
-// only in the legacy one).
-std::array<uint8_t, 20> Ripemd160(util::ByteView data);
 
 // Incremental SHA3-256, for hashing concatenations without copying.
 class Sha3Hasher {

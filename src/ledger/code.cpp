@@ -189,6 +189,15 @@ std::string ContractIdForTx(const crypto::Hash256& tx_hash) {
     return "Contract" + util::Base58Encode(util::ByteView(tx_hash.data(), tx_hash.size()));
 }
 
+namespace {
+
+// go-iost vm/monitor.go: after a top-level action on a contract, what that
+// action took out of accounts (transfers to others, transferFreezes,
+// destroys; contracts' own tokens excluded), summed per token, must fit the
+// method's ABI amountLimit: a {token, val} entry for that token, else "*"
+// (whole tokens, the need rounded up), "unlimited" for no bound; a token not
+// covered may not be spent at all. Error "token T exceed amountLimit in abi.
+// need X". `spends_before` is ctx.spends().size() when the action started.
 util::Status CheckAbiAmountLimit(ExecContext& ctx, const AbiEntry& abi, size_t spends_before) {
     ctx.ChargeCpu(kGasPerNativeCall * static_cast<int64_t>(abi.amount_limit.size()));
     // Raw units per token taken out of accounts (not contracts) by this
@@ -245,6 +254,8 @@ util::Status CheckAbiAmountLimit(ExecContext& ctx, const AbiEntry& abi, size_t s
     }
     return util::Ok();
 }
+
+}  // namespace
 
 namespace native {
 namespace {

@@ -72,15 +72,6 @@ std::optional<ContractCode> LoadContract(const StateReader& state, std::string_v
 // The contract id setCode gives a transaction: "Contract" + base58(tx hash).
 std::string ContractIdForTx(const crypto::Hash256& tx_hash);
 
-// go-iost vm/monitor.go: after a top-level action on a contract, what that
-// action took out of accounts (transfers to others, transferFreezes,
-// destroys; contracts' own tokens excluded), summed per token, must fit the
-// method's ABI amountLimit: a {token, val} entry for that token, else "*"
-// (whole tokens, the need rounded up), "unlimited" for no bound; a token not
-// covered may not be spent at all. Error "token T exceed amountLimit in abi.
-// need X". `spends_before` is ctx.spends().size() when the action started.
-util::Status CheckAbiAmountLimit(ExecContext& ctx, const AbiEntry& abi, size_t spends_before);
-
 namespace native {
 // The Contract that runs deployed code: it loads the code of the current
 // contract id from state, checks the action against the ABI, charges the

@@ -1,5 +1,6 @@
 #include <crypto/hash.h>
 #include <crypto/keys.h>
+#include <crypto/ripemd160.h>
 #include <ledger/code.h>
 #include <libplatform/libplatform.h>
 #include <util/bytes.h>

@@ -2,6 +2,7 @@
 // Python's hashlib.sha3_256), incremental vs one-shot, and the base58 form;
 // RIPEMD-160 against its published vectors.
 #include <crypto/hash.h>
+#include <crypto/ripemd160.h>
 #include <gtest/gtest.h>
 
 #include <string>
