@@ -1,4 +1,5 @@
 #include <crypto/hash.h>
+#include <crypto/ripemd160.h>
 #include <openssl/evp.h>
 #include <util/assert.h>
 
@@ -19,6 +20,12 @@ const EVP_MD* Sha3Md() {
     return md;
 }
 
+const EVP_MD* Ripemd160Md() {
+    static const EVP_MD* md = EVP_MD_fetch(nullptr, "RIPEMD160", nullptr);
+    IOST_ASSERT(md != nullptr, "OpenSSL provides RIPEMD160 (3.0.7 or later)");
+    return md;
+}
+
 struct CtxFree {
     void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
@@ -33,6 +40,14 @@ Hash256 Sha3_256(util::ByteView data) {
     // here mean a broken library (allocation failure), not bad input.
     const int rc = EVP_Digest(data.data(), data.size(), out.data(), &len, Sha3Md(), nullptr);
     IOST_ASSERT(rc == 1 && len == out.size(), "EVP_Digest(SHA3-256) succeeds");
+    return out;
+}
+
+std::array<uint8_t, 20> Ripemd160(util::ByteView data) {
+    std::array<uint8_t, 20> out{};
+    unsigned int len = 0;
+    const int rc = EVP_Digest(data.data(), data.size(), out.data(), &len, Ripemd160Md(), nullptr);
+    IOST_ASSERT(rc == 1 && len == out.size(), "EVP_Digest(RIPEMD160) succeeds");
     return out;
 }
 

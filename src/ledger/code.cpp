@@ -1,7 +1,10 @@
+#include <core/amount.h>
 #include <ledger/code.h>
+#include <ledger/ledger.h>
 #include <ledger/native.h>
 #include <util/bytes.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace iost::ledger {
@@ -19,6 +22,23 @@ bool ValidAbiName(std::string_view n) {
         if (!ok) return false;
     }
     return true;
+}
+
+// An ABI amountLimit value: "unlimited" or a plain decimal number (go-iost
+// common.NewFixed refuses anything else with "abnormal char in amount").
+bool ValidLimitValue(std::string_view v) {
+    if (v == "unlimited") return true;
+    bool digit = false, dot = false;
+    for (char ch : v) {
+        if (ch >= '0' && ch <= '9') {
+            digit = true;
+        } else if (ch == '.' && !dot) {
+            dot = true;
+        } else {
+            return false;
+        }
+    }
+    return digit;
 }
 
 bool ValidArgType(std::string_view t) {
@@ -131,8 +151,12 @@ util::Result<ContractCode> ParseContractJson(std::string_view text) {
                         !l.contains("val") || !l["val"].is_string()) {
                         return util::Err(where + ": amountLimit entries are {token, val} strings");
                     }
-                    e.amount_limit.push_back(
-                        {l["token"].get<std::string>(), l["val"].get<std::string>()});
+                    const std::string val = l["val"].get<std::string>();
+                    if (!ValidLimitValue(val)) {
+                        return util::Err(where + ": invalid amountLimit " + l["token"].dump() +
+                                         " " + json(val).dump() + ": abnormal char in amount");
+                    }
+                    e.amount_limit.push_back({l["token"].get<std::string>(), val});
                 }
             }
             c.abi.push_back(std::move(e));
@@ -164,6 +188,74 @@ std::optional<ContractCode> LoadContract(const StateReader& state, std::string_v
 std::string ContractIdForTx(const crypto::Hash256& tx_hash) {
     return "Contract" + util::Base58Encode(util::ByteView(tx_hash.data(), tx_hash.size()));
 }
+
+namespace {
+
+// go-iost vm/monitor.go: after a top-level action on a contract, what that
+// action took out of accounts (transfers to others, transferFreezes,
+// destroys; contracts' own tokens excluded), summed per token, must fit the
+// method's ABI amountLimit: a {token, val} entry for that token, else "*"
+// (whole tokens, the need rounded up), "unlimited" for no bound; a token not
+// covered may not be spent at all. Error "token T exceed amountLimit in abi.
+// need X". `spends_before` is ctx.spends().size() when the action started.
+util::Status CheckAbiAmountLimit(ExecContext& ctx, const AbiEntry& abi, size_t spends_before) {
+    ctx.ChargeCpu(kGasPerNativeCall * static_cast<int64_t>(abi.amount_limit.size()));
+    // Raw units per token taken out of accounts (not contracts) by this
+    // action's transfers, transferFreezes and destroys (token.iost notes
+    // them; a transfer to oneself is not noted), in first-spent order.
+    std::vector<std::pair<std::string, int64_t>> need;
+    const auto& spends = ctx.spends();
+    for (size_t i = spends_before; i < spends.size(); ++i) {
+        ctx.ChargeCpu(kGasPerNativeCall);  // go-iost: CommonOpCost(1) per receipt read
+        const auto& sp = spends[i];
+        if (ctx.IsContractId(sp.from)) continue;
+        auto it = std::find_if(need.begin(), need.end(),
+                               [&](const auto& n) { return n.first == sp.token; });
+        if (it == need.end()) {
+            need.emplace_back(sp.token, sp.raw);
+        } else {
+            it->second += sp.raw;
+        }
+    }
+    for (const auto& [token, raw] : need) {
+        if (raw <= 0) continue;
+        auto info = GetTokenInfo(ctx.state(), token);
+        const int dec = info ? info->decimal : 0;
+        const AmountLimit* exact = nullptr;
+        const AmountLimit* star = nullptr;
+        for (const auto& l : abi.amount_limit) {
+            if (l.token == token && !exact) exact = &l;
+            if (l.token == "*" && !star) star = &l;
+        }
+        bool ok = false;
+        if (exact) {
+            if (exact->val == "unlimited") {
+                ok = true;
+            } else {
+                auto lim = core::Amount::Parse(exact->val, dec, core::ExcessDecimals::kTruncate);
+                ok = lim.ok() && raw <= lim->raw();
+            }
+        } else if (star) {
+            // "*" is in whole tokens: the need is rounded up to whole units.
+            if (star->val == "unlimited") {
+                ok = true;
+            } else {
+                auto lim = core::Amount::Parse(star->val, 0, core::ExcessDecimals::kTruncate);
+                int64_t scale = 1;
+                for (int d = 0; d < dec; ++d) scale *= 10;
+                const int64_t whole = raw / scale + (raw % scale > 0 ? 1 : 0);
+                ok = lim.ok() && whole <= lim->raw();
+            }
+        }
+        if (!ok) {
+            return util::Err("token " + token + " exceed amountLimit in abi. need " +
+                             native::FormatAmount(raw, dec));
+        }
+    }
+    return util::Ok();
+}
+
+}  // namespace
 
 namespace native {
 namespace {
@@ -200,7 +292,17 @@ class CodeContract final : public Contract {
             auto args = ParseArgs(data, types);
             if (!args) return util::ErrOf(args.error());
         }
-        return m_engine->Run(ctx, id, c->code, action, data);
+        const size_t spends_before = ctx.spends().size();
+        auto r = m_engine->Run(ctx, id, c->code, action, data);
+        // go-iost checks a method's ABI amountLimit for the top-level action
+        // only (a contract called by another contract is bounded by the
+        // outer method's limit).
+        if (r && abi && ctx.call_depth() == 1) {
+            if (auto st = CheckAbiAmountLimit(ctx, *abi, spends_before); !st) {
+                return util::ErrOf(st.error());
+            }
+        }
+        return r;
     }
 
   private:

@@ -1,4 +1,6 @@
 #include <crypto/hash.h>
+#include <crypto/keys.h>
+#include <crypto/ripemd160.h>
 #include <ledger/code.h>
 #include <libplatform/libplatform.h>
 #include <util/bytes.h>
@@ -92,6 +94,9 @@ struct Frame {
     ExecContext* ctx;
     std::string id;
     std::string owner;
+    // JavaScript call depth this frame's contract starts at (its caller's
+    // depth when it called blockchain.call; 0 at the top).
+    int32_t depth_base = 0;
 };
 
 class JsEngine final : public ledger::CodeEngine {
@@ -170,7 +175,7 @@ class JsEngine final : public ledger::CodeEngine {
             Arm(true);
         }
         auto owner = ctx.state().Get(ledger::CodeOwnerKey(id));
-        m_frames.push_back({&ctx, std::string(id), owner.value_or("")});
+        m_frames.push_back({&ctx, std::string(id), owner.value_or(""), top ? 0 : m_call_depth});
         auto r = RunInContext(code, action, data);
         m_frames.pop_back();
         const Kill kill = m_kill;
@@ -231,6 +236,9 @@ class JsEngine final : public ledger::CodeEngine {
         v8::Context::Scope cs(ctx);
         v8::TryCatch tc(m_iso);
         auto fail = [&](const char* where) -> util::Result<std::string> {
+            if (m_kill == Kill::kNone && tc.HasCaught() && IsStackOverflow(ctx, tc.Exception())) {
+                Exhaust();
+            }
             if (m_kill != Kill::kNone || !tc.HasCaught()) return util::Err(where);
             return util::Err(ExceptionText(m_iso, ctx, tc.Exception()));
         };
@@ -267,6 +275,8 @@ class JsEngine final : public ledger::CodeEngine {
             obj->Set(ctx, V8Str(m_iso, name), f).Check();
         };
         add("gas", &JsEngine::NGas);
+        add("exhaust", &JsEngine::NExhaust);
+        add("depthBase", &JsEngine::NDepthBase);
         add("get", &JsEngine::NGet);
         add("has", &JsEngine::NHas);
         add("put", &JsEngine::NPut);
@@ -289,6 +299,9 @@ class JsEngine final : public ledger::CodeEngine {
         add("txInfo", &JsEngine::NTxInfo);
         add("contextInfo", &JsEngine::NContextInfo);
         add("sha3", &JsEngine::NSha3);
+        add("sha3Hex", &JsEngine::NSha3Hex);
+        add("ripemd160Hex", &JsEngine::NRipemd160Hex);
+        add("verify", &JsEngine::NVerify);
         add("loadBigNumber", &JsEngine::NLoadBigNumber);
         return obj;
     }
@@ -319,6 +332,28 @@ class JsEngine final : public ledger::CodeEngine {
             a.GetReturnValue().Set(V8Str(a.GetIsolate(), *v));
         }
     }
+
+    // The depth at which V8 overflows its stack depends on its frame sizes,
+    // i.e. on what its JIT compiled, so neither the depth nor the gas spent
+    // until then is the same on every node: an overflow, wherever it is
+    // caught (instrument.js reports caught errors), ends the transaction as
+    // out of gas, charged in full.
+    bool IsStackOverflow(v8::Local<v8::Context> ctx, v8::Local<v8::Value> ex) const {
+        if (ex.IsEmpty() || !ex->IsNativeError()) return false;
+        v8::Local<v8::Value> msg;
+        return ex.As<v8::Object>()
+                   ->GetRealNamedProperty(ctx, V8Str(m_iso, "message"))
+                   .ToLocal(&msg) &&
+               msg->IsString() && StdStr(m_iso, msg) == "Maximum call stack size exceeded";
+    }
+    // Charges the rest of the gas limit and stops the call: what exceeds a
+    // size cap, or overflows the stack, ends "out of gas" on every node.
+    void Exhaust() const {
+        Top().ctx->ChargeCpu(int64_t{1} << 50);
+        CheckGas();
+    }
+    static void NExhaust(const Info& a) { Self(a).Exhaust(); }
+    static void NDepthBase(const Info& a) { a.GetReturnValue().Set(Self(a).Top().depth_base); }
 
     static void NGas(const Info& a) {
         auto& s = Self(a);
@@ -463,6 +498,9 @@ class JsEngine final : public ledger::CodeEngine {
         const bool with_auth = a.Length() > 3 && a[3]->IsTrue();
         ExecContext& c = *s.Top().ctx;
         const std::string contract = Arg(a, 0), api = Arg(a, 1), args = Arg(a, 2);
+        // The caller's JavaScript call depth: a contract it calls goes on
+        // counting from there (the prelude's depth limit spans the chain).
+        s.m_call_depth = a.Length() > 4 && a[4]->IsInt32() ? a[4].As<v8::Int32>()->Value() : 0;
         auto r = with_auth ? c.CallWithAuth(contract, api, args) : c.Call(contract, api, args);
         if (s.m_kill != Kill::kNone) return;  // terminating: nothing more runs
         s.CheckGas();
@@ -526,17 +564,71 @@ class JsEngine final : public ledger::CodeEngine {
         // A failure leaves the exception pending for the prelude to see.
         if (s.m_bignumber.Get(s.m_iso)->BindToCurrentContext()->Run(ctx).IsEmpty()) return;
     }
+    // IOSTCrypto as go-iost's vm/v8vm/crypto.go: each costs 100 gas plus
+    // one per input byte (after hex/base58 decoding where there is one).
+    static constexpr int64_t kCryptoGasBase = 100;
+    void ChargeCrypto(size_t bytes) const {
+        Top().ctx->ChargeCpu(kCryptoGasBase + static_cast<int64_t>(bytes));
+        CheckGas();
+    }
+    static util::ByteView View(const std::string& s) {
+        return util::ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    }
+    // sha3(text): base58(SHA3-256(text bytes)).
     static void NSha3(const Info& a) {
         auto& s = Self(a);
         const std::string d = Arg(a, 0);
-        s.Top().ctx->ChargeCpu(static_cast<int64_t>(d.size() / 10) + 1);
-        s.CheckGas();
-        auto h =
-            crypto::Sha3_256(util::ByteView(reinterpret_cast<const uint8_t*>(d.data()), d.size()));
-        const bool hex = a.Length() > 1 && a[1]->IsTrue();
-        const util::ByteView hv(h.data(), h.size());
+        s.ChargeCrypto(d.size());
+        const auto h = crypto::Sha3_256(View(d));
         a.GetReturnValue().Set(
-            V8Str(a.GetIsolate(), hex ? util::ToHex(hv) : util::Base58Encode(hv)));
+            V8Str(a.GetIsolate(), util::Base58Encode(util::ByteView(h.data(), h.size()))));
+    }
+    // sha3Hex(hex) and ripemd160Hex(hex): the hex of the digest of the
+    // decoded bytes; "" if the argument is not hex (go-iost returns "").
+    static void NSha3Hex(const Info& a) {
+        auto& s = Self(a);
+        auto bytes = util::FromHex(Arg(a, 0));
+        s.ChargeCrypto(bytes ? bytes->size() : 0);
+        std::string out;
+        if (bytes) {
+            const auto h = crypto::Sha3_256(util::ByteView(bytes->data(), bytes->size()));
+            out = util::ToHex(util::ByteView(h.data(), h.size()));
+        }
+        a.GetReturnValue().Set(V8Str(a.GetIsolate(), out));
+    }
+    static void NRipemd160Hex(const Info& a) {
+        auto& s = Self(a);
+        auto bytes = util::FromHex(Arg(a, 0));
+        s.ChargeCrypto(bytes ? bytes->size() : 0);
+        std::string out;
+        if (bytes) {
+            const auto h = crypto::Ripemd160(util::ByteView(bytes->data(), bytes->size()));
+            out = util::ToHex(util::ByteView(h.data(), h.size()));
+        }
+        a.GetReturnValue().Set(V8Str(a.GetIsolate(), out));
+    }
+    // verify(algo, msg, sig, pubkey), all but algo base58: 1 if `sig` is
+    // `pubkey`'s signature of `msg` ("ed25519" or "secp256k1"), else 0.
+    static void NVerify(const Info& a) {
+        auto& s = Self(a);
+        auto decode = [&](int i) {
+            auto b = util::Base58Decode(Arg(a, i));
+            return b ? std::move(*b) : util::Bytes{};
+        };
+        const std::string algo = Arg(a, 0);
+        const util::Bytes msg = decode(1), sig = decode(2), pub = decode(3);
+        s.ChargeCrypto(msg.size());
+        int ok = 0;
+        if (algo == "ed25519" || algo == "secp256k1") {
+            const auto alg =
+                algo == "ed25519" ? crypto::Algorithm::kEd25519 : crypto::Algorithm::kSecp256k1;
+            ok = crypto::Verify(alg, util::ByteView(pub.data(), pub.size()),
+                                util::ByteView(msg.data(), msg.size()),
+                                util::ByteView(sig.data(), sig.size()))
+                     ? 1
+                     : 0;
+        }
+        a.GetReturnValue().Set(ok);
     }
 
     // --- heap limit and watchdog ---
@@ -579,6 +671,7 @@ class JsEngine final : public ledger::CodeEngine {
     v8::Global<v8::UnboundScript> m_prelude;
     mutable std::recursive_mutex m_mu;
     mutable std::vector<Frame> m_frames;
+    mutable int32_t m_call_depth = 0;  // set by NCall for the Run it makes
     mutable std::map<std::string, std::string> m_cache;
     mutable std::atomic<Kill> m_kill{Kill::kNone};
     // watchdog

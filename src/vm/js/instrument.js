@@ -64,6 +64,7 @@
     }
     const ins = [];  // {pos, open, seq, text}
     let seq = 0;
+    let depthVars = 0;
     const open = (pos, text) => ins.push({ pos, open: 1, seq: seq++, text });
     const close = (pos, text) => ins.push({ pos, open: 0, seq: seq++, text });
     const charge = (k) => COUNTER + '.incr(' + k + ');';
@@ -91,6 +92,61 @@
       if (n.type === 'ImportExpression' || n.type === 'MetaProperty' && n.meta.name === 'import') {
         throw new Error('import is not allowed in contracts');
       }
+      // Regular expressions can backtrack for exponential time inside one
+      // built-in call, which no gas count can bound (go-iost bans them too).
+      if (n.type === 'Literal' && n.regex) {
+        throw new Error('regular expressions are not allowed in contracts');
+      }
+      // Size-aware gas (docs/contracts.md "Gas and determinism"): a string
+      // made by `+`, `+=` or a template is charged by its length and capped
+      // (the check runs on the result: V8 concatenates without copying, so
+      // the cost is paid before any copy of the characters is made); a
+      // spread `...x` is charged by the number of elements it copies.
+      if ((n.type === 'BinaryExpression' && n.operator === '+') ||
+          (n.type === 'AssignmentExpression' && n.operator === '+=') ||
+          (n.type === 'TemplateLiteral' && n.expressions.length > 0 &&
+           !(parent && parent.type === 'TaggedTemplateExpression'))) {
+        open(n.start, COUNTER + '.str(');
+        close(n.end, ')');
+      }
+      if (n.type === 'SpreadElement') {
+        open(n.argument.start, COUNTER + '.spread(');
+        close(n.argument.end, ')');
+      }
+      // A stack overflow (RangeError) is reached at a depth that depends on
+      // V8's frame sizes, i.e. on what its JIT compiled: the host turns it
+      // into "out of gas" wherever it is caught, so `catch` reports the
+      // error it caught first. `catch {` gets a parameter to report.
+      // Call depth: the host's limit on nested calls is deterministic where
+      // V8's stack is not. Every function enters; every return and the end
+      // of a body leaves; a `catch` restores the depth its `try` began at
+      // (saved in a fresh variable before the statement).
+      if (n.type === 'TryStatement' && n.handler) {
+        n.handler._depthVar = '_IOSTd' + (depthVars++);
+        open(n.start, 'let ' + n.handler._depthVar + '=' + COUNTER + '.depth();');
+      }
+      if (n.type === 'CatchClause') {
+        if (n.param && n.param.type !== 'Identifier') {
+          throw new Error('destructuring catch parameters are not allowed in contracts');
+        }
+        if (n.param) {
+          open(n.body.start + 1, COUNTER + '.caught(' + n.param.name + ',' + n._depthVar + ');');
+        } else {
+          open(n.body.start, '(_IOSTcaught)');
+          open(n.body.start + 1, COUNTER + '.caught(_IOSTcaught,' + n._depthVar + ');');
+        }
+      }
+      if (n.type === 'ReturnStatement') {
+        if (n.argument) {
+          open(n.argument.start, COUNTER + '.leave(');
+          close(n.argument.end, ')');
+        } else {
+          open(n.start + 6, ' ' + COUNTER + '.leave()');
+        }
+      }
+      if (n.type === 'Literal' && typeof n.bigint === 'string') {
+        throw new Error('BigInt is not allowed in contracts (its operators are not metered)');
+      }
       // Statement lists: charge before each statement.
       const lists = n.type === 'Program' || n.type === 'BlockStatement' || n.type === 'StaticBlock' ?
         n.body : n.type === 'SwitchCase' ? n.consequent : null;
@@ -99,10 +155,12 @@
       }
       if (isFunction(n)) {
         if (n.body.type === 'BlockStatement') {
-          open(n.body.start + 1, charge(1));
+          open(n.body.start + 1, charge(1) + COUNTER + '.enter();');
+          close(n.body.end - 1, COUNTER + '.leave();');
         } else {
-          open(n.body.start, '(' + charge(1 + cost(n.body, true)).slice(0, -1) + ',(');
-          close(n.body.end, '))');
+          open(n.body.start, '(' + charge(1 + cost(n.body, true)).slice(0, -1) + ',' + COUNTER +
+               '.enter(),' + COUNTER + '.leave((');
+          close(n.body.end, ')))');
         }
       }
       if (isLoop(n)) wrapBody(n.body, 1);

@@ -11,7 +11,10 @@
 //      the tx's amount limit), an event, withdraw with the contract's own
 //      authority, and a third contract calling it;
 //   4. updateCode through can_update(data), refused with the wrong data;
-//   5. an infinite loop ends as `out of gas`, charged the tx's gas limit.
+//   5. an infinite loop ends as `out of gas`, charged the tx's gas limit;
+//      so do deep recursion (even caught), a huge string and a huge array;
+//   6. every node computed the same state: the same state root at the same
+//      final height, holding the contract's value (POST /getProof).
 //
 //   node js_contracts.test.js <devnet dir>/devnet.json
 'use strict';
@@ -81,6 +84,17 @@ const READER = `class Reader {
 }
 module.exports = Reader;`;
 const READER_ABI = [{ name: 'bankBalance', args: ['string', 'string'] }];
+
+// Hostile code: each ends `out of gas` on every node (docs/contracts.md
+// "Gas and determinism"); the state roots compared below include them.
+const HOSTILE = `class H {
+  deep() { const f = (n) => f(n + 1) + 1; return f(0); }
+  caughtDeep() { let d = 0; const f = () => { d++; f(); }; try { f(); } catch (e) { storage.put('d', '' + d); } }
+  huge() { return 'x'.repeat(100000000).length; }
+  hugeArray() { return new Array(10000000).fill(0).length; }
+}
+module.exports = H;`;
+const HOSTILE_ABI = ['deep', 'caughtDeep', 'huge', 'hugeArray'].map((name) => ({ name, args: [] }));
 
 function contractJson(code, abi, id = '') {
   return JSON.stringify({ ID: id, info: { lang: 'javascript', version: '1.0.0', abi }, code });
@@ -174,7 +188,37 @@ async function main() {
   const oog = await send(iost, spin, 'bank.spin', true);
   check(JSON.stringify(oog).includes('out of gas'), `spin: ${JSON.stringify(oog).slice(0, 300)}`);
 
-  console.log(`OK: kv ${kv}, bank ${bank}, reader ${reader}; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  r = await send(iost, tx('system.iost', 'setCode', [contractJson(HOSTILE, HOSTILE_ABI)]), 'setCode hostile');
+  const hostile = JSON.parse(r.returns[0])[0];
+  for (const fn of ['deep', 'caughtDeep', 'huge', 'hugeArray']) {
+    const h = tx(hostile, fn, []);
+    h.gasLimit = 200000;
+    const res = await send(iost, h, `hostile.${fn}`, true);
+    check(JSON.stringify(res).includes('out of gas'), `hostile.${fn}: ${JSON.stringify(res).slice(0, 300)}`);
+  }
+
+  // 6. The same state on every node: poll each node's /getProof of the kv
+  // value until all report the same final height, then compare roots.
+  const key = `js/s/${kv}/${'greeting'.length}:greeting`;
+  const proofs = () => Promise.all(devnet.nodes.map(async (n) => {
+    const res = await fetch(n.http + '/getProof', { method: 'POST', body: JSON.stringify({ key }) });
+    if (res.status !== 200) fail(`getProof on ${n.http}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  }));
+  let ps = await proofs();
+  for (let i = 0; i < 60 && !ps.every((p) => p.height === ps[0].height); i++) {
+    await new Promise((done) => setTimeout(done, 200));
+    ps = await proofs();
+  }
+  check(ps.every((p) => p.height === ps[0].height), `no common final height: ${ps.map((p) => p.height)}`);
+  check(ps.every((p) => p.state_root === ps[0].state_root && p.block_hash === ps[0].block_hash),
+        `state roots differ at height ${ps[0].height}: ${ps.map((p) => p.state_root)}`);
+  check(ps[0].exists && ps[0].value === Buffer.from('hello IOST').toString('hex'),
+        `kv greeting in the state: ${JSON.stringify(ps[0]).slice(0, 200)}`);
+
+  console.log(`OK: kv ${kv}, bank ${bank}, reader ${reader}, hostile ${hostile}; ` +
+              `${devnet.nodes.length} nodes at height ${ps[0].height} share state root ${ps[0].state_root.slice(0, 16)}; ` +
+              `${((Date.now() - t0) / 1000).toFixed(1)} s`);
   process.exit(0);
 }
 

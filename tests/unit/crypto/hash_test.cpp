@@ -1,6 +1,8 @@
 // SHA3-256 against the NIST FIPS-202 example values (cross-checked with
-// Python's hashlib.sha3_256), incremental vs one-shot, and the base58 form.
+// Python's hashlib.sha3_256), incremental vs one-shot, and the base58 form;
+// RIPEMD-160 against its published vectors.
 #include <crypto/hash.h>
+#include <crypto/ripemd160.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -22,6 +24,19 @@ TEST(Sha3, NistVectors) {
                   util::AsBytes("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
                                 "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"))),
               "916f6061fe879741ca6469b43971dfdb28b1a32dc36cb3254e812be27aad1d18");
+}
+
+// RIPEMD-160 against the vectors of its authors' paper (Dobbertin, Bosselaers,
+// Preneel; also Python's hashlib and `openssl dgst -ripemd160`).
+TEST(Ripemd160, PublishedVectors) {
+    auto hex = [](std::string_view s) {
+        const auto h = Ripemd160(util::AsBytes(s));
+        return util::ToHex(util::ByteView(h.data(), h.size()));
+    };
+    EXPECT_EQ(hex(""), "9c1185a5c5e9fc54612808977ee8f548b2258d31");
+    EXPECT_EQ(hex("abc"), "8eb208f7e05d987a9b044a8e98c6b087f15a0bfc");
+    EXPECT_EQ(hex("message digest"), "5d0689ef49d2fae572b881b123a85ffa21595f36");
+    EXPECT_EQ(hex(std::string(1'000'000, 'a')), "52783243c1697bdbe16d37f97f68f08325dc1528");
 }
 
 TEST(Sha3, MillionA) {
