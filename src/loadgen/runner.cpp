@@ -165,7 +165,7 @@ std::vector<ProcSample> Runner::SampleNodes() const {
     std::vector<ProcSample> out;
     for (const auto& n : m_nodes) {
         auto s = ReadProcSample(n.node.pid);
-        out.push_back(s ? *s : ProcSample{n.node.pid, 0, 0, 0});
+        out.push_back(s ? *s : ProcSample{n.node.pid, 0, 0, 0, 0});
         if (!s) m_opt.log.Warn("node {}: {}", n.node.name, s.error().message);
     }
     return out;
@@ -362,7 +362,9 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
         u.cpu_s = after[i].cpu_seconds() - before[i].cpu_seconds();
         u.cpu_s_per_1k =
             res.finalized > 0 ? u.cpu_s * 1000.0 / static_cast<double>(res.finalized) : 0;
+        u.rss_before_mib = static_cast<double>(before[i].rss_bytes) / (1024.0 * 1024.0);
         u.rss_mib = static_cast<double>(after[i].rss_bytes) / (1024.0 * 1024.0);
+        u.peak_rss_mib = static_cast<double>(after[i].peak_rss_bytes) / (1024.0 * 1024.0);
         total += u.cpu_s;
         res.nodes.push_back(std::move(u));
     }

@@ -41,14 +41,21 @@ struct StepSpec {
     SendPath path = SendPath::kP2p;
     double max_drain_s = 20;  // after the last send, wait at most this long for finality
     int http_workers = 8;
+    // After the step, wait (Runner::Settle) until its backlog is final or nothing finalizes for
+    // 5 s, so that the next step measures a network that is not still catching up.
+    bool settle_after = false;
 };
 
 struct NodeUsage {
     std::string name;
     std::string role;
-    double cpu_s = 0;         // CPU seconds used during the step (send + drain)
-    double cpu_s_per_1k = 0;  // per 1,000 finalized transactions
-    double rss_mib = 0;       // at the end of the step
+    double cpu_s = 0;           // CPU seconds used during the step (send + drain)
+    double cpu_s_per_1k = 0;    // per 1,000 finalized transactions
+    double rss_before_mib = 0;  // at the start of the step
+    double rss_mib = 0;         // at the end of the step
+    // VmHWM at the end of the step: the process's peak RSS since it started, so it covers the
+    // step's own peak without sampling during it.
+    double peak_rss_mib = 0;
 };
 
 struct StepResult {
