@@ -109,8 +109,22 @@ std::vector<std::string> Runner::P2pTargets(const std::string& publisher) const 
     if (!m_fallback) {
         if (auto owner = m_peer->OwnerOf(publisher)) return {*owner};
     }
-    // Unknown owner (first contact, new epoch) or the one-league fallback:
-    // every validator that might take it (a non-owner drops a peer's copy).
+    if (m_fallback) {
+        // One validator per publisher, as a client sends to one node: a
+        // validator routes an observer's transaction on to the whole league
+        // (docs/node.md "Transactions"); sending to all of them as well made
+        // every validator receive and check each transaction 8 + 7 times.
+        std::vector<const NetworkNode*> league;
+        for (const auto& n : m_nodes) {
+            if (!n.account.empty()) league.push_back(&n);
+        }
+        if (!league.empty()) {
+            const size_t i = std::hash<std::string>{}(publisher) % league.size();
+            return {league[i]->account};
+        }
+    }
+    // Unknown owner (first contact, new epoch): every believable validator
+    // that might own it (a non-owner drops a peer's copy).
     std::vector<std::string> out;
     for (const auto& n : m_nodes) {
         if (n.account.empty()) continue;

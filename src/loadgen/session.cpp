@@ -49,6 +49,18 @@ void LogStep(const util::Logger& log, const std::string& name, const StepResult&
     }
 }
 
+// What the observer saw so far: tells a network that stopped finalizing from an observer that
+// stopped hearing about it.
+void LogObserver(const util::Logger& log, const std::string& name, const Runner& r) {
+    const TrackerCounters t = r.tracker_counters();
+    const PeerCounters p = r.peer_counters();
+    log.Info(
+        "[{}]   observer: final height {}, blocks final by votes {} / by sync {}, proposals {}, "
+        "commit votes {}, txs in final blocks {}, tx sends failed {}",
+        name, t.final_height, t.blocks_final_by_votes, t.blocks_final_by_sync, t.proposals,
+        t.commit_votes, t.final_txs_all, p.tx_send_failed);
+}
+
 // The ceiling search of one scenario (ceiling.h): measured steps go to `sr.steps` with their
 // verdicts, the peak to `sr.peak_sustainable_tps`.
 util::Status SearchCeiling(Runner& r, const ScenarioSpec& spec, const std::string& stamp,
@@ -64,6 +76,7 @@ util::Status SearchCeiling(Runner& r, const ScenarioSpec& spec, const std::strin
         const StepVerdict v = JudgeStep(*res, spec.ceiling);
         res->verdict = std::string(VerdictName(v));
         LogStep(log, spec.name, *res);
+        LogObserver(log, spec.name, r);
         search.Record(*rate, v);
         if (v == StepVerdict::kSustained && res->finalized_tps > 0 &&
             *rate >= sr.peak_sustainable_tps) {
@@ -278,8 +291,11 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
                         break;
                     }
                     LogStep(o.log, spec.name, *res);
+                    LogObserver(o.log, spec.name, r);
                     sr.steps.push_back(std::move(*res));
-                    if (st.settle_after) {
+                    // As after a failed ceiling step: the next step must not be measured
+                    // behind this one's backlog.
+                    if (st.settle_after || sr.steps.back().finalized < sr.steps.back().sent) {
                         const size_t left = r.Settle(90'000);
                         if (left > 0)
                             o.log.Info("[{}]   {} transactions were not final after settling",

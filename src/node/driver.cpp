@@ -376,6 +376,12 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
         if (verdict != EvidenceVerdict::kPass) return;
     }
     if (auto* t = std::get_if<consensus::TxMsg>(&*decoded)) {
+        // A copy of a transaction already pending or final here is refused
+        // before its signature check (the mempool would refuse it after):
+        // in the fallback every validator relays a client's transaction to
+        // the whole league, and verifying each copy again overloaded the
+        // verify pool at 1,400 tx/s (docs/benchmarks.md "Overload").
+        if (m_mempool.State(t->tx->Hash()) != TxPoolState::kUnknown) return;
         if (m_verify_backlog.load() >= m_opt.max_verify_backlog) return;
         ++m_verify_backlog;
         auto tx = t->tx;

@@ -1,6 +1,7 @@
 // DirectBudget (src/consensus/direct_budget.h): the primary's adaptive number
 // of direct transactions per proposal.
 #include <consensus/direct_budget.h>
+#include <consensus/params.h>
 #include <gtest/gtest.h>
 
 namespace iost::consensus {
