@@ -171,8 +171,8 @@ size_t Runner::WaitFinal(size_t first, size_t n, int64_t timeout_ms, int64_t qui
     }
 }
 
-size_t Runner::Settle(int64_t timeout_ms) const {
-    return m_tracked - WaitFinal(0, m_tracked, timeout_ms, 5'000);
+size_t Runner::Settle(int64_t timeout_ms, int64_t quiet_ms) const {
+    return m_tracked - WaitFinal(0, m_tracked, timeout_ms, quiet_ms);
 }
 
 std::vector<ProcSample> Runner::SampleNodes() const {

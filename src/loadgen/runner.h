@@ -41,8 +41,8 @@ struct StepSpec {
     SendPath path = SendPath::kP2p;
     double max_drain_s = 20;  // after the last send, wait at most this long for finality
     int http_workers = 8;
-    // After the step, wait (Runner::Settle) until its backlog is final or nothing finalizes for
-    // 5 s, so that the next step measures a network that is not still catching up.
+    // After the step, wait (Runner::Settle, at most 180 s) until its backlog is final or nothing
+    // finalizes for 20 s, so that the next step measures a network that is not still catching up.
     bool settle_after = false;
 };
 
@@ -111,7 +111,9 @@ class Runner {
     // After an overloaded step: waits (bounded) until every transaction sent so far is final or
     // nothing finalizes for 5 s, so the next step does not start on a backlog. Returns how many
     // of them are still not final (dropped or expired ones never will be).
-    size_t Settle(int64_t timeout_ms) const;
+    // `quiet_ms`: how long without a new final transaction counts as "nothing finalizes" (an
+    // overloaded PoB network makes 10,000-transaction blocks seconds apart).
+    size_t Settle(int64_t timeout_ms, int64_t quiet_ms = 5'000) const;
 
     TrackerCounters tracker_counters() const { return m_tracker->counters(); }
     PeerCounters peer_counters() const { return m_peer->counters(); }

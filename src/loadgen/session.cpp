@@ -296,7 +296,8 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
                     // As after a failed ceiling step: the next step must not be measured
                     // behind this one's backlog.
                     if (st.settle_after || sr.steps.back().finalized < sr.steps.back().sent) {
-                        const size_t left = r.Settle(90'000);
+                        const size_t left =
+                            st.settle_after ? r.Settle(180'000, 20'000) : r.Settle(90'000);
                         if (left > 0)
                             o.log.Info("[{}]   {} transactions were not final after settling",
                                        spec.name, left);
