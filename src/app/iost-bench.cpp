@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
     int ceiling_steps = 0;
     std::vector<std::string> only;
     std::string log_level = "info";
+    bool overload = false;
+    double overload_rate = 4000, overload_seconds = 60, recovery_rate = 0;
     app.add_flag("--quick", o.quick, "the under-two-minutes plan (make bench-quick)");
     app.add_option("--out", o.out_dir, "directory for the JSON/Markdown reports and plot data")
         ->capture_default_str();
@@ -62,6 +64,19 @@ int main(int argc, char** argv) {
     app.add_option("--ceiling-steps", ceiling_steps,
                    "at most this many measured steps per ceiling search")
         ->check(CLI::Range(1, 50));
+    app.add_flag("--overload", overload,
+                 "the overload plan: PoB and the fallback at --overload-rate for "
+                 "--overload-seconds, then a recovery step; reports every node's RSS and peak");
+    app.add_option("--overload-rate", overload_rate, "offered tx/s of the overload step")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 100000.0));
+    app.add_option("--overload-seconds", overload_seconds, "sending window of the overload step")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 600.0));
+    app.add_option("--recovery-rate", recovery_rate,
+                   "offered tx/s of the step after the overload (default: 1000 for PoB, 400 for "
+                   "the fallback, below their measured peaks)")
+        ->check(CLI::Range(1.0, 100000.0));
     app.add_flag("--no-sweep", no_sweep, "skip the p and N sweeps of the full plan");
     app.add_option("--verify-seconds", o.verify_seconds, "time spent measuring Ed25519 verify")
         ->check(CLI::Range(0.1, 60.0));
@@ -88,7 +103,14 @@ int main(int argc, char** argv) {
                   << " (build it, or pass --devnet-bin or --devnet)\n";
         return 2;
     }
-    o.scenarios = o.quick ? QuickPlan() : FullPlan();
+    if (overload && o.quick) {
+        std::cerr << "--overload and --quick are different plans: pick one\n";
+        return 2;
+    }
+    o.scenarios = overload ? OverloadPlan(overload_rate, overload_seconds,
+                                          recovery_rate > 0 ? recovery_rate : 1000,
+                                          recovery_rate > 0 ? recovery_rate : 400)
+                           : (o.quick ? QuickPlan() : FullPlan());
     if (o.quick) o.verify_seconds = std::min(o.verify_seconds, 1.0);
     if (no_sweep) {
         std::erase_if(o.scenarios,

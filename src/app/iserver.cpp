@@ -9,10 +9,12 @@
 #include <rpc/api.h>
 #include <rpc/grpc_server.h>
 #include <rpc/http_server.h>
+#include <sys/resource.h>
 #include <util/bytes.h>
 #include <util/log.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -27,6 +29,24 @@ constexpr const char* kVersion = "iserver 0.1.0 (iost-pob)";
 std::atomic<bool> g_fatal{false};
 std::mutex g_fatal_mu;
 std::string g_fatal_why;
+
+// Every connection (P2P, HTTP, gRPC) and RocksDB's files take a descriptor;
+// the soft limit is often 1,024 while the hard one is far higher. Raising it
+// (as Go's runtime does for go-iost) lets the connection caps, not EMFILE,
+// decide who is refused. Accept failures are survived either way.
+void RaiseFileLimit(const iost::util::Logger& log) {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    const rlim_t want = rl.rlim_max == RLIM_INFINITY ? 65536 : std::min<rlim_t>(rl.rlim_max, 65536);
+    if (rl.rlim_cur >= want) return;
+    const rlim_t before = rl.rlim_cur;
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        log.Info("file descriptor limit raised from {} to {}", before, want);
+    } else {
+        log.Warn("file descriptor limit stays at {} (cannot raise it)", before);
+    }
+}
 
 }  // namespace
 
@@ -101,6 +121,7 @@ int main(int argc, char** argv) {
     util::Logger log = cfg->log_file.empty() ? util::Logger::Stderr("iserver", level)
                                              : util::Logger::File(cfg->log_file, "iserver", level);
 
+    RaiseFileLimit(log);
     auto node = node::Node::Create(*cfg, log);
     if (!node) {
         std::fprintf(stderr, "iserver: cannot start: %s\n", node.error().message.c_str());

@@ -831,8 +831,10 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     // Direct transactions for fallback partitions.
     std::set<crypto::Hash256> seen;
     const ChainView chain = View();
+    // Fewer than the rule's cap when views have been timing out (direct_budget.h).
+    const size_t direct_cap = m_direct_budget.ForView(view);
     for (const auto& [h, tx] : m_direct) {
-        if (b->direct_txs.size() >= m_opt.params.max_direct_txs) break;
+        if (b->direct_txs.size() >= direct_cap) break;
         if (m_final_txs.count(h) || !seen.insert(h).second) continue;
         if (consensus::OwnerOf(chain, fallback_now, tx->publisher)) continue;
         b->direct_txs.push_back(*tx);
@@ -846,7 +848,7 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
     // costs at most one view for it.
     if (m_opt.params.censor_deadline_ns > 0 && view == 0) {
         for (const auto& [h, k] : m_kept) {
-            if (b->direct_txs.size() >= m_opt.params.max_direct_txs) break;
+            if (b->direct_txs.size() >= direct_cap) break;
             if (!Overdue(h, m_opt.params.censor_deadline_ns, now, /*need_unpacked=*/true) ||
                 !seen.insert(h).second)
                 continue;
@@ -1230,6 +1232,7 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     }
     auto v = vit->second;  // keep alive through the state changes below
     const core::FinalBlock& b = *v->block;
+    m_direct_budget.OnCommitted(commit_view);
     Plan& plan = v->plan;
     // pob.md §7.5: decided on the state before this block, as the voters did
     // (the rule alone: what a restarted node checked on its own is not what
@@ -1308,7 +1311,15 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     while (!m_direct.empty() && !m_direct_set.count(m_direct.front().first)) m_direct.pop_front();
     std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> keep_direct;
     for (auto& e : m_direct) {
-        if (m_direct_set.count(e.first)) keep_direct.push_back(e);
+        if (!m_direct_set.count(e.first)) continue;
+        // Expired: it can never execute, and the mempool has already freed
+        // its slot, so keeping it would let this pool outgrow the mempool's
+        // bound under sustained overload.
+        if (e.second->expiration < b.time) {
+            m_direct_set.erase(e.first);
+            continue;
+        }
+        keep_direct.push_back(e);
     }
     m_direct.swap(keep_direct);
 

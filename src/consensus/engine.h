@@ -22,6 +22,7 @@
 #include <consensus/application.h>
 #include <consensus/block_rules.h>
 #include <consensus/checkpoint.h>
+#include <consensus/direct_budget.h>
 #include <consensus/election.h>
 #include <consensus/exposure.h>
 #include <consensus/messages.h>
@@ -347,6 +348,8 @@ class Engine {
     // Direct pool (normal role, fallback partitions).
     std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> m_direct;
     std::set<crypto::Hash256> m_direct_set;
+    // How many of them this node proposes as primary (adapts to view changes).
+    DirectBudget m_direct_budget{m_opt.params.max_direct_txs};
 
     // PBFT at height m_height + 1: the persisted safety state, and the rest
     // of the height's state in one value, replaced whole by EnterHeight.

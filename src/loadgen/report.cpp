@@ -44,7 +44,9 @@ json StepJson(const StepResult& s) {
                          {"role", n.role},
                          {"cpu_s", n.cpu_s},
                          {"cpu_s_per_1k_tx", n.cpu_s_per_1k},
-                         {"rss_mib", n.rss_mib}});
+                         {"rss_before_mib", n.rss_before_mib},
+                         {"rss_mib", n.rss_mib},
+                         {"peak_rss_mib", n.peak_rss_mib}});
     }
     return {{"path", std::string(PathName(s.spec.path))},
             {"offered_tps", s.spec.rate},
@@ -74,6 +76,34 @@ json StepJson(const StepResult& s) {
 }
 
 std::string F(double v, int prec = 0) { return fmt::format("{:.{}f}", v, prec); }
+
+// Every node's RSS (MiB) before the first step, after each step, and its peak (VmHWM) at the
+// end: the memory bound under overload is read from this table.
+std::string MemoryTable(const ScenarioResult& s) {
+    std::ostringstream o;
+    o << "\nRSS per node, MiB: before the first step, after each step (offered tx/s), peak "
+         "(VmHWM)\n\n| node | role | before |";
+    for (const auto& st : s.steps) o << " after " << F(st.spec.rate) << " tx/s |";
+    o << " peak |\n|---|---|---|";
+    for (size_t i = 0; i < s.steps.size(); ++i) o << "---|";
+    o << "---|\n";
+    const auto& first = s.steps.front().nodes;
+    for (size_t n = 0; n < first.size(); ++n) {
+        o << "| " << first[n].name << " | " << first[n].role << " | " << F(first[n].rss_before_mib)
+          << " |";
+        double peak = 0;
+        for (const auto& st : s.steps) {
+            if (n < st.nodes.size()) {
+                o << " " << F(st.nodes[n].rss_mib) << " |";
+                peak = std::max(peak, st.nodes[n].peak_rss_mib);
+            } else {
+                o << " - |";
+            }
+        }
+        o << " " << F(peak) << " |\n";
+    }
+    return o.str();
+}
 
 }  // namespace
 
@@ -172,6 +202,7 @@ std::string ReportToMarkdown(const RunReport& r) {
               << F(100.0 * st.loadgen_cpu_share, 0) << " % | "
               << (st.verdict.empty() ? "-" : st.verdict) << " |\n";
         }
+        if (s.memory_table && !s.steps.empty()) o << MemoryTable(s);
     }
     return o.str();
 }

@@ -28,7 +28,8 @@ struct ScenarioResult {
     // the index in `steps` of the step that sustained it.
     double peak_sustainable_tps = 0;
     size_t peak_step = 0;
-    std::string error;  // non-empty: the scenario failed with this message
+    std::string error;          // non-empty: the scenario failed with this message
+    bool memory_table = false;  // the Markdown report lists every node's RSS per step
     // Best finalized TPS of any step, and that as a fraction of the limit.
     double best_tps() const;
 };

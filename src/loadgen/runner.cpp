@@ -109,8 +109,22 @@ std::vector<std::string> Runner::P2pTargets(const std::string& publisher) const 
     if (!m_fallback) {
         if (auto owner = m_peer->OwnerOf(publisher)) return {*owner};
     }
-    // Unknown owner (first contact, new epoch) or the one-league fallback:
-    // every validator that might take it (a non-owner drops a peer's copy).
+    if (m_fallback) {
+        // One validator per publisher, as a client sends to one node: a
+        // validator routes an observer's transaction on to the whole league
+        // (docs/node.md "Transactions"); sending to all of them as well made
+        // every validator receive and check each transaction 8 + 7 times.
+        std::vector<const NetworkNode*> league;
+        for (const auto& n : m_nodes) {
+            if (!n.account.empty()) league.push_back(&n);
+        }
+        if (!league.empty()) {
+            const size_t i = std::hash<std::string>{}(publisher) % league.size();
+            return {league[i]->account};
+        }
+    }
+    // Unknown owner (first contact, new epoch): every believable validator
+    // that might own it (a non-owner drops a peer's copy).
     std::vector<std::string> out;
     for (const auto& n : m_nodes) {
         if (n.account.empty()) continue;
@@ -157,15 +171,15 @@ size_t Runner::WaitFinal(size_t first, size_t n, int64_t timeout_ms, int64_t qui
     }
 }
 
-size_t Runner::Settle(int64_t timeout_ms) const {
-    return m_tracked - WaitFinal(0, m_tracked, timeout_ms, 5'000);
+size_t Runner::Settle(int64_t timeout_ms, int64_t quiet_ms) const {
+    return m_tracked - WaitFinal(0, m_tracked, timeout_ms, quiet_ms);
 }
 
 std::vector<ProcSample> Runner::SampleNodes() const {
     std::vector<ProcSample> out;
     for (const auto& n : m_nodes) {
         auto s = ReadProcSample(n.node.pid);
-        out.push_back(s ? *s : ProcSample{n.node.pid, 0, 0, 0});
+        out.push_back(s ? *s : ProcSample{n.node.pid, 0, 0, 0, 0});
         if (!s) m_opt.log.Warn("node {}: {}", n.node.name, s.error().message);
     }
     return out;
@@ -362,7 +376,9 @@ util::Result<StepResult> Runner::RunStep(const StepSpec& spec, const std::string
         u.cpu_s = after[i].cpu_seconds() - before[i].cpu_seconds();
         u.cpu_s_per_1k =
             res.finalized > 0 ? u.cpu_s * 1000.0 / static_cast<double>(res.finalized) : 0;
+        u.rss_before_mib = static_cast<double>(before[i].rss_bytes) / (1024.0 * 1024.0);
         u.rss_mib = static_cast<double>(after[i].rss_bytes) / (1024.0 * 1024.0);
+        u.peak_rss_mib = static_cast<double>(after[i].peak_rss_bytes) / (1024.0 * 1024.0);
         total += u.cpu_s;
         res.nodes.push_back(std::move(u));
     }

@@ -41,14 +41,21 @@ struct StepSpec {
     SendPath path = SendPath::kP2p;
     double max_drain_s = 20;  // after the last send, wait at most this long for finality
     int http_workers = 8;
+    // After the step, wait (Runner::Settle, at most 180 s) until its backlog is final or nothing
+    // finalizes for 20 s, so that the next step measures a network that is not still catching up.
+    bool settle_after = false;
 };
 
 struct NodeUsage {
     std::string name;
     std::string role;
-    double cpu_s = 0;         // CPU seconds used during the step (send + drain)
-    double cpu_s_per_1k = 0;  // per 1,000 finalized transactions
-    double rss_mib = 0;       // at the end of the step
+    double cpu_s = 0;           // CPU seconds used during the step (send + drain)
+    double cpu_s_per_1k = 0;    // per 1,000 finalized transactions
+    double rss_before_mib = 0;  // at the start of the step
+    double rss_mib = 0;         // at the end of the step
+    // VmHWM at the end of the step: the process's peak RSS since it started, so it covers the
+    // step's own peak without sampling during it.
+    double peak_rss_mib = 0;
 };
 
 struct StepResult {
@@ -104,7 +111,9 @@ class Runner {
     // After an overloaded step: waits (bounded) until every transaction sent so far is final or
     // nothing finalizes for 5 s, so the next step does not start on a backlog. Returns how many
     // of them are still not final (dropped or expired ones never will be).
-    size_t Settle(int64_t timeout_ms) const;
+    // `quiet_ms`: how long without a new final transaction counts as "nothing finalizes" (an
+    // overloaded PoB network makes 10,000-transaction blocks seconds apart).
+    size_t Settle(int64_t timeout_ms, int64_t quiet_ms = 5'000) const;
 
     TrackerCounters tracker_counters() const { return m_tracker->counters(); }
     PeerCounters peer_counters() const { return m_peer->counters(); }

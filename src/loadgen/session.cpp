@@ -16,8 +16,8 @@ namespace {
 std::vector<StepSpec> Steps(std::initializer_list<double> p2p, std::initializer_list<double> http,
                             double seconds, double drain) {
     std::vector<StepSpec> out;
-    for (double r : p2p) out.push_back(StepSpec{r, seconds, SendPath::kP2p, drain, 8});
-    for (double r : http) out.push_back(StepSpec{r, seconds, SendPath::kHttp, drain, 8});
+    for (double r : p2p) out.push_back(StepSpec{r, seconds, SendPath::kP2p, drain, 8, false});
+    for (double r : http) out.push_back(StepSpec{r, seconds, SendPath::kHttp, drain, 8, false});
     return out;
 }
 
@@ -49,13 +49,26 @@ void LogStep(const util::Logger& log, const std::string& name, const StepResult&
     }
 }
 
+// What the observer saw so far: tells a network that stopped finalizing from an observer that
+// stopped hearing about it.
+void LogObserver(const util::Logger& log, const std::string& name, const Runner& r) {
+    const TrackerCounters t = r.tracker_counters();
+    const PeerCounters p = r.peer_counters();
+    log.Info(
+        "[{}]   observer: final height {}, blocks final by votes {} / by sync {}, proposals {}, "
+        "commit votes {}, txs in final blocks {}, tx sends failed {}",
+        name, t.final_height, t.blocks_final_by_votes, t.blocks_final_by_sync, t.proposals,
+        t.commit_votes, t.final_txs_all, p.tx_send_failed);
+}
+
 // The ceiling search of one scenario (ceiling.h): measured steps go to `sr.steps` with their
 // verdicts, the peak to `sr.peak_sustainable_tps`.
 util::Status SearchCeiling(Runner& r, const ScenarioSpec& spec, const std::string& stamp,
                            const util::Logger& log, ScenarioResult& sr) {
     CeilingSearch search(spec.ceiling);
     while (auto rate = search.NextRate()) {
-        const StepSpec st{*rate, spec.ceiling.seconds, SendPath::kP2p, spec.ceiling.drain_s, 8};
+        const StepSpec st{*rate, spec.ceiling.seconds, SendPath::kP2p, spec.ceiling.drain_s, 8,
+                          false};
         log.Info("[{}] ceiling step {}: P2P {} tx/s for {} s", spec.name, search.steps() + 1,
                  st.rate, st.seconds);
         auto res = r.RunStep(st, fmt::format("{}-c{}-{}", spec.name, search.steps(), stamp));
@@ -63,6 +76,7 @@ util::Status SearchCeiling(Runner& r, const ScenarioSpec& spec, const std::strin
         const StepVerdict v = JudgeStep(*res, spec.ceiling);
         res->verdict = std::string(VerdictName(v));
         LogStep(log, spec.name, *res);
+        LogObserver(log, spec.name, r);
         search.Record(*rate, v);
         if (v == StepVerdict::kSustained && res->finalized_tps > 0 &&
             *rate >= sr.peak_sustainable_tps) {
@@ -107,6 +121,16 @@ std::vector<ScenarioSpec> FullPlan() {
     return plan;
 }
 
+std::vector<ScenarioSpec> OverloadPlan(double rate, double seconds, double pob_recovery,
+                                       double fallback_recovery) {
+    auto steps = [&](double recovery) {
+        return std::vector<StepSpec>{StepSpec{rate, seconds, SendPath::kP2p, 30, 8, true},
+                                     StepSpec{recovery, 10, SendPath::kP2p, 20, 8, false}};
+    };
+    return {ScenarioSpec{"pob", false, 4, 4, "0.1", {}, steps(pob_recovery), true},
+            ScenarioSpec{"fallback", true, 4, 4, "0.1", {}, steps(fallback_recovery), true}};
+}
+
 void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates,
                    double seconds) {
     for (auto& s : plan) {
@@ -116,7 +140,7 @@ void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& r
         }
         std::vector<StepSpec> p2p;
         const double drain = s.steps.empty() ? 20 : s.steps.front().max_drain_s;
-        for (double r : rates) p2p.push_back(StepSpec{r, seconds, SendPath::kP2p, drain, 8});
+        for (double r : rates) p2p.push_back(StepSpec{r, seconds, SendPath::kP2p, drain, 8, false});
         p2p.insert(p2p.end(), out.begin(), out.end());
         s.steps = std::move(p2p);
         s.ceiling.enabled = false;
@@ -184,6 +208,7 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
         sr.normal = spec.normal;
         sr.sampling = std::stod(spec.sampling);
         sr.description = Describe(spec);
+        sr.memory_table = spec.memory_table;
         DevnetGuard guard;
         std::string devnet_file = o.devnet_file;
         if (devnet_file.empty()) {
@@ -266,7 +291,17 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
                         break;
                     }
                     LogStep(o.log, spec.name, *res);
+                    LogObserver(o.log, spec.name, r);
                     sr.steps.push_back(std::move(*res));
+                    // As after a failed ceiling step: the next step must not be measured
+                    // behind this one's backlog.
+                    if (st.settle_after || sr.steps.back().finalized < sr.steps.back().sent) {
+                        const size_t left =
+                            st.settle_after ? r.Settle(180'000, 20'000) : r.Settle(90'000);
+                        if (left > 0)
+                            o.log.Info("[{}]   {} transactions were not final after settling",
+                                       spec.name, left);
+                    }
                 }
             }
         } else {

@@ -28,6 +28,8 @@ struct ScenarioSpec {
     std::string sampling = "0.1";
     CeilingSpec ceiling;          // enabled: search the peak over P2P before `steps`
     std::vector<StepSpec> steps;  // fixed steps (HTTP, sweeps, the quick plan)
+    // Report every node's RSS before, after each step and its peak (the overload plan).
+    bool memory_table = false;
 };
 
 struct SessionOptions {
@@ -50,6 +52,12 @@ std::vector<ScenarioSpec> QuickPlan();
 // over P2P (CeilingSearch), then two HTTP steps; then the sweeps over p and
 // over N (one steady step each).
 std::vector<ScenarioSpec> FullPlan();
+// The overload plan (docs/benchmarks.md "Overload"): PoB and the fallback each
+// take `rate` tx/s over P2P for `seconds` (far above their peaks), settle, then
+// one `*_recovery` tx/s step for 10 s shows whether the chain finalizes at its
+// normal rate again; the report adds every node's RSS and peak RSS.
+std::vector<ScenarioSpec> OverloadPlan(double rate, double seconds, double pob_recovery,
+                                       double fallback_recovery);
 // Replaces every scenario's P2P rates by `rates` (the --rates option); this
 // turns the ceiling search off.
 void OverrideRates(std::vector<ScenarioSpec>& plan, const std::vector<double>& rates,

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <loadgen/stats.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -90,28 +91,38 @@ util::Result<ProcSample> ParseProcStat(std::string_view text) {
     return s;
 }
 
-util::Result<uint64_t> ParseVmRss(std::string_view text) {
+namespace {
+
+// The "<key>:  1234 kB" line of /proc/<pid>/status, in bytes.
+util::Result<uint64_t> ParseStatusKb(std::string_view text, std::string_view key) {
+    const std::string prefix = std::string(key) + ":";
     size_t pos = 0;
     while (pos < text.size()) {
         size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
         std::string_view line = text.substr(pos, end - pos);
         pos = end + 1;
-        if (line.rfind("VmRSS:", 0) != 0) continue;
-        line.remove_prefix(6);
+        if (line.rfind(prefix, 0) != 0) continue;
+        line.remove_prefix(prefix.size());
         while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
             line.remove_prefix(1);
         const size_t sp = line.find(' ');
         if (sp == std::string_view::npos || line.substr(sp + 1) != "kB") {
-            return util::Err("/proc status: VmRSS is not '<n> kB'");
+            return util::Err(fmt::format("/proc status: {} is not '<n> kB'", key));
         }
         uint64_t kb = 0;
         if (!ParseU64(line.substr(0, sp), &kb))
-            return util::Err("/proc status: VmRSS is not a number");
+            return util::Err(fmt::format("/proc status: {} is not a number", key));
         return kb * 1024;
     }
-    return util::Err("/proc status: no VmRSS line (kernel thread or zombie?)");
+    return util::Err(fmt::format("/proc status: no {} line (kernel thread or zombie?)", key));
 }
+
+}  // namespace
+
+util::Result<uint64_t> ParseVmRss(std::string_view text) { return ParseStatusKb(text, "VmRSS"); }
+
+util::Result<uint64_t> ParseVmHwm(std::string_view text) { return ParseStatusKb(text, "VmHWM"); }
 
 util::Result<ProcSample> ReadProcSample(int64_t pid) {
     if (pid <= 0) return util::Err("bad pid " + std::to_string(pid));
@@ -127,6 +138,9 @@ util::Result<ProcSample> ReadProcSample(int64_t pid) {
     auto rss = ParseVmRss(*status);
     if (!rss) return util::ErrOf(rss.error());
     s->rss_bytes = *rss;
+    auto hwm = ParseVmHwm(*status);
+    if (!hwm) return util::ErrOf(hwm.error());
+    s->peak_rss_bytes = *hwm;
     return s;
 }
 

@@ -31,6 +31,9 @@ struct ProcSample {
     uint64_t utime_ticks = 0;  // user CPU, clock ticks (sysconf(_SC_CLK_TCK))
     uint64_t stime_ticks = 0;  // system CPU
     uint64_t rss_bytes = 0;    // VmRSS
+    // VmHWM: the most resident memory the process has held since it started (its peak RSS),
+    // so a step's peak is seen without sampling inside the step.
+    uint64_t peak_rss_bytes = 0;
     double cpu_seconds() const;
 };
 
@@ -39,6 +42,8 @@ struct ProcSample {
 util::Result<ProcSample> ParseProcStat(std::string_view stat_text);
 // /proc/<pid>/status: the "VmRSS:  1234 kB" line, in bytes.
 util::Result<uint64_t> ParseVmRss(std::string_view status_text);
+// /proc/<pid>/status: the "VmHWM:  1234 kB" line (peak RSS), in bytes.
+util::Result<uint64_t> ParseVmHwm(std::string_view status_text);
 // Reads both files of a live process.
 util::Result<ProcSample> ReadProcSample(int64_t pid);
 

@@ -376,6 +376,12 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
         if (verdict != EvidenceVerdict::kPass) return;
     }
     if (auto* t = std::get_if<consensus::TxMsg>(&*decoded)) {
+        // A copy of a transaction already pending or final here is refused
+        // before its signature check (the mempool would refuse it after):
+        // in the fallback every validator relays a client's transaction to
+        // the whole league, and verifying each copy again overloaded the
+        // verify pool at 1,400 tx/s (docs/benchmarks.md "Overload").
+        if (m_mempool.State(t->tx->Hash()) != TxPoolState::kUnknown) return;
         if (m_verify_backlog.load() >= m_opt.max_verify_backlog) return;
         ++m_verify_backlog;
         auto tx = t->tx;
@@ -422,7 +428,18 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
         });
         return;
     }
-    Post([this, from, msg = std::move(*decoded)] {
+    // docs/node.md "Memory": the loop's queue of peer messages is bounded.
+    const size_t bytes = payload.size();
+    if (m_loop_backlog_bytes.load() + bytes > m_opt.max_loop_backlog_bytes) {
+        if (m_loop_shed.fetch_add(1) % 1000 == 0) {
+            m_log.Warn("event loop {} MiB behind: shedding peer messages ({} so far)",
+                       m_loop_backlog_bytes.load() >> 20, m_loop_shed.load());
+        }
+        return;
+    }
+    m_loop_backlog_bytes += bytes;
+    Post([this, from, bytes, msg = std::move(*decoded)] {
+        m_loop_backlog_bytes -= bytes;
         NotePeerHeight(from, msg);
         Perform(m_engine->OnMessage(from.name, msg, m_clock.Now()));
         if (const auto* m = std::get_if<consensus::MicroMsg>(&msg); m && m->micro) {
@@ -1019,6 +1036,8 @@ NodeMetrics Driver::Metrics() const {
     m.mempool_refused = ms.refused;
     m.mempool_expired = ms.expired;
     m.verify_backlog = m_verify_backlog.load();
+    m.loop_backlog_bytes = m_loop_backlog_bytes.load();
+    m.loop_messages_shed = m_loop_shed.load();
     if (m_host) m.peers = m_host->Peers().size();
     return m;
 }

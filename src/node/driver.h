@@ -74,6 +74,11 @@ struct DriverOptions {
     // Peer txs waiting for the verify pool beyond this are dropped (gossip is
     // best effort; the client retries or another peer has it).
     size_t max_verify_backlog = 20'000;
+    // Payload bytes of peer messages decoded and queued for the event loop
+    // but not yet handled. Beyond it further peer messages are shed (as if
+    // lost: PBFT's view change and sync recover them), so a loop that falls
+    // behind under overload cannot grow memory without bound.
+    size_t max_loop_backlog_bytes = 256u << 20;
     // Sync (docs/node.md "Sync").
     SyncOptions sync;
     // Bytes of blocks and micro-blocks per served SyncResponse (at least one
@@ -185,6 +190,8 @@ struct NodeMetrics {
     uint64_t txs_forwarded = 0;  // client txs sent on to their owner
     uint64_t txs_relayed = 0;    // txs from non-validators routed on to their owner
     uint64_t verify_backlog = 0;
+    uint64_t loop_backlog_bytes = 0;  // gauge: peer message bytes queued for the loop
+    uint64_t loop_messages_shed = 0;  // counter: peer messages shed over that bound
     // Network and sync.
     uint64_t peers = 0;
     SyncState sync_state = SyncState::kSynced;
@@ -335,6 +342,8 @@ class Driver {
     std::atomic<bool> m_halted{false};
     std::atomic<bool> m_running{false};
     std::atomic<size_t> m_verify_backlog{0};
+    std::atomic<size_t> m_loop_backlog_bytes{0};
+    std::atomic<uint64_t> m_loop_shed{0};
 
     // Loop-thread state.
     uint64_t m_punishments = 0;

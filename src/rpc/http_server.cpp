@@ -281,7 +281,7 @@ class HttpServer::Impl {
 
     // Stats.
     std::atomic<uint64_t> accepted{0}, rejected{0}, rejected_per_ip{0}, requests{0}, r4xx{0},
-        r5xx{0}, timeouts{0}, dropped_streams{0};
+        r5xx{0}, timeouts{0}, dropped_streams{0}, accept_errors{0};
 
     // Live connections (sessions and 503 rejecters), for the cap and for Stop().
     std::mutex sessions_mu;
@@ -546,7 +546,12 @@ class Session : public std::enable_shared_from_this<Session> {
             return;
         }
         m_phase = Phase::kIdle;
-        m_stream.expires_after(m_srv.opts.idle_timeout);
+        // A connection that has not sent a request yet gets the shorter
+        // first-request timeout: a half-open or silent connection holds a
+        // slot, and a flood of them must not hold slots for long.
+        m_stream.expires_after(
+            m_served ? m_srv.opts.idle_timeout
+                     : std::min(m_srv.opts.idle_timeout, m_srv.opts.first_request_timeout));
         m_stream.async_read_some(m_buffer.prepare(4096),
                                  [self = shared_from_this()](beast::error_code ec, size_t n) {
                                      self->OnIdleRead(ec, n);
@@ -675,6 +680,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void OnRequest() {
         ++m_srv.requests;
+        m_served = true;
         auto& msg = m_parser->get();
         Request req;
         req.method = std::string(msg.method_string());
@@ -1051,6 +1057,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string m_remote = "?";
     Phase m_phase = Phase::kIdle;
     bool m_shutdown = false;
+    bool m_served = false;  // a request was read on this connection
     // Streaming.
     std::shared_ptr<SubscriptionImpl> m_sub;
     bool m_chunked = false;
@@ -1146,6 +1153,7 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
     if (stopping || ec == net::error::operation_aborted || !acceptor->is_open()) return;
     if (ec) {
         // EMFILE and friends: back off briefly instead of spinning.
+        ++accept_errors;
         LogLimited(util::LogLevel::kWarn, "http: accept failed: {}", ec.message());
         auto timer = std::make_shared<net::steady_timer>(acceptor->get_executor(),
                                                          std::chrono::milliseconds(50));
@@ -1315,6 +1323,7 @@ HttpServerStats HttpServer::stats() const {
     s.responses_4xx = d.r4xx;
     s.responses_5xx = d.r5xx;
     s.timeouts = d.timeouts;
+    s.accept_errors = d.accept_errors;
     s.streams_dropped = d.dropped_streams;
     s.open_connections = d.open;
     return s;

@@ -128,6 +128,11 @@ struct HttpServerOptions {
     // From the first byte of a request to its last; a client that trickles
     // bytes (slowloris) is disconnected when it expires.
     std::chrono::milliseconds request_timeout{10'000};
+    // How long a new connection may stay silent before its first byte (then
+    // request_timeout runs): a half-open or idle connection holds a slot, so
+    // it is closed sooner than a client between requests. go's net/http
+    // ReadHeaderTimeout plays this role.
+    std::chrono::milliseconds first_request_timeout{5'000};
     // How long an open connection may sit between requests.
     std::chrono::milliseconds idle_timeout{30'000};
     // A response or stream write that makes no progress for this long drops the client.
@@ -151,6 +156,9 @@ struct HttpServerStats {
     uint64_t responses_5xx = 0;
     uint64_t timeouts = 0;         // connections cut by a read or write deadline
     uint64_t streams_dropped = 0;  // subscribers dropped for being slow
+    // accept() failures (e.g. EMFILE: out of file descriptors); each is
+    // retried after a short pause, the waiting connections stay queued.
+    uint64_t accept_errors = 0;
     size_t open_connections = 0;
 };
 

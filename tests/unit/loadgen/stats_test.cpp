@@ -54,11 +54,22 @@ TEST(ProcStatus, VmRss) {
     EXPECT_FALSE(ParseVmRss("VmRSS: x kB\n").ok());
 }
 
+TEST(ProcStatus, VmHwmIsThePeakNotTheCurrentRss) {
+    const char* status = "Name:\tiserver\nVmHWM:\t   20480 kB\nVmRSS:\t   10240 kB\n";
+    auto peak = ParseVmHwm(status);
+    ASSERT_TRUE(peak.ok());
+    EXPECT_EQ(*peak, 20480u * 1024);
+    EXPECT_EQ(*ParseVmRss(status), 10240u * 1024);
+    EXPECT_FALSE(ParseVmHwm("VmRSS:\t 10240 kB\n").ok());  // a line of another key
+    EXPECT_FALSE(ParseVmHwm("VmHWM: 12 MB\n").ok());
+}
+
 TEST(ProcSample, ReadsThisProcess) {
     auto s = ReadProcSample(getpid());
     ASSERT_TRUE(s.ok()) << s.error().message;
     EXPECT_EQ(s->pid, getpid());
     EXPECT_GT(s->rss_bytes, 0u);
+    EXPECT_GE(s->peak_rss_bytes, s->rss_bytes);
     EXPECT_FALSE(ReadProcSample(0).ok());
     EXPECT_FALSE(ReadProcSample(-5).ok());
 }

@@ -10,6 +10,7 @@
 #include <node/config.h>
 #include <node/driver.h>
 #include <node/node.h>
+#include <node/wire.h>
 #include <storage/block_store.h>
 #include <storage/rocks_kv_store.h>
 #include <storage/safety_store.h>
@@ -40,7 +41,8 @@ struct Env {
     std::unique_ptr<Driver> driver;
 
     Env(const std::string& dir, const core::Genesis& g, int validator = 0,
-        uint64_t chain_memory = 0)
+        uint64_t chain_memory = 0,
+        size_t max_loop_backlog_bytes = DriverOptions{}.max_loop_backlog_bytes)
         : genesis(g),
           gs(ledger::BuildGenesisState(g).value()),
           ledger(ledger::LedgerOptions{g.chain_id}),
@@ -60,6 +62,7 @@ struct Env {
         o.engine.chain_memory = chain_memory;
         o.chain_id = g.chain_id;
         o.genesis_hash = o.engine.genesis_hash;
+        o.max_loop_backlog_bytes = max_loop_backlog_bytes;
         driver = std::make_unique<Driver>(o, signer, crypto::RealVerifier(), ledger, gs, *blocks,
                                           *safety, *reader, mempool, util::Logger::Null());
     }
@@ -219,6 +222,26 @@ TEST(Driver, MemoryHeldBlocksStayBounded) {
     EXPECT_EQ(env.driver->Metrics().engine_micros_in_memory, 0u);  // chain fallback: no MicroBlocks
     // Old blocks are still on disk.
     EXPECT_TRUE(env.blocks->GetBlock(1).value().has_value());
+}
+
+// The event loop's queue of peer messages is bounded (docs/node.md "Memory"):
+// a message that would take it over max_loop_backlog_bytes is shed and
+// counted. The control: under the default bound the same message is queued
+// and handled.
+uint64_t ShedOneMessageWithBound(size_t bound) {
+    testing::TempDir dir;
+    Env env(dir.str(), SoloGenesis(), 0, 0, bound);
+    EXPECT_TRUE(env.driver->Start().ok());
+    const consensus::MicroRequest req{{crypto::Hash256{}}};
+    env.driver->OnNetMessage(net::NodeId{}, NetTypeOf(WireTag::kMicroRequest), EncodeMessage(req));
+    WaitFor([&] { return env.driver->Metrics().loop_backlog_bytes == 0; }, 5s);
+    EXPECT_EQ(env.driver->Metrics().loop_backlog_bytes, 0u);
+    return env.driver->Metrics().loop_messages_shed;
+}
+
+TEST(Driver, PeerMessagesBeyondTheLoopBacklogBoundAreShed) {
+    EXPECT_EQ(ShedOneMessageWithBound(1), 1u);  // every message is larger than one byte
+    EXPECT_EQ(ShedOneMessageWithBound(DriverOptions{}.max_loop_backlog_bytes), 0u);
 }
 
 TEST(Driver, RefusesADataDirOfAnotherChain) {
