@@ -479,8 +479,15 @@ void Driver::OnValidatorTx(const net::NodeId& peer, const PeerIdentity& from,
         const bool used_now = owner
                                   ? *owner == m_opt.engine.id
                                   : m_engine->committee().NormalIndex(m_opt.engine.id).has_value();
-        if (used_now ||
-            (!m_verified.Contains(h) && !m_unverified.TryAdd(h, tx->publisher, tx->expiration))) {
+        if (used_now) {
+            VerifyPeerTx(peer, from, tx, size);
+            return;
+        }
+        const uint64_t refused = m_unverified.refused();
+        if (!m_verified.Contains(h) && !m_unverified.TryAdd(h, tx->publisher, tx->expiration) &&
+            m_unverified.refused() != refused) {
+            // No unchecked room left (not a duplicate of a copy held
+            // unchecked, which the engine drops for free): check it now.
             VerifyPeerTx(peer, from, tx, size);
             return;
         }
