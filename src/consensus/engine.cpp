@@ -274,6 +274,12 @@ void Engine::Dispatch(const NodeId& from, const Message& msg, TimePoint now) {
                     RetryWaiting(now);
                     return;
                 }
+                // Decoded from bytes by the node: derived from those bytes
+                // already (one hash per tx per node, docs/benchmarks.md).
+                if (m.sealed_from_bytes) {
+                    HandleMicro(from, m.micro, now);
+                    return;
+                }
                 // Never trust derived fields from the wire: recompute them
                 // (one copy, shared from here on).
                 auto copy = std::make_shared<core::MicroBlock>(*m.micro);

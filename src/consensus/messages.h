@@ -33,6 +33,11 @@ struct TxMsg {
 
 struct MicroMsg {
     std::shared_ptr<const core::MicroBlock> micro;
+    // The derived fields (hash, tx_hashes, tx_root, tx_count) were computed
+    // from the received bytes (core::MicroBlock::FromBytes does, and refuses
+    // a mismatch): the engine need not hash every tx again. False: the engine
+    // recomputes them (the simulator's in-memory messages).
+    bool sealed_from_bytes = false;
 };
 
 // A replica's view-change announcement (pob.md §6.4), signed over

@@ -26,6 +26,21 @@ bool VerifiedCache::Contains(const crypto::Hash256& h) const {
     return m_set.count(h) != 0;
 }
 
+void VerifiedCache::InsertFailed(const crypto::Hash256& h) {
+    std::lock_guard lk(m_mu);
+    if (!m_failed.insert(h).second) return;
+    m_failed_order.push_back(h);
+    while (m_failed_order.size() > m_failed_capacity) {
+        m_failed.erase(m_failed_order.front());
+        m_failed_order.pop_front();
+    }
+}
+
+bool VerifiedCache::Failed(const crypto::Hash256& h) const {
+    std::lock_guard lk(m_mu);
+    return m_failed.count(h) != 0;
+}
+
 size_t VerifiedCache::size() const {
     std::lock_guard lk(m_mu);
     return m_set.size();
@@ -100,10 +115,15 @@ const ledger::StateReader& LedgerApp::committed() const { return m_view; }
 util::Status LedgerApp::CheckTxBytes(const core::Tx& tx) {
     const crypto::Hash256 h = tx.Hash();
     if (m_verified.Contains(h)) return util::Ok();
+    // A copy kept unchecked that failed once (docs/pob.md §5.5) costs no
+    // second check however often the engine asks.
+    if (m_verified.Failed(h)) return util::Err("signatures or form failed an earlier check");
     auto st = tx.VerifyForm(m_opt.chain_id, m_verifier);
-    if (!st)
+    if (!st) {
+        m_verified.InsertFailed(h);
         return util::Err(std::string(core::TxErrorName(st.error().reason)) + ": " +
                          st.error().message);
+    }
     m_verified.Insert(h);
     return util::Ok();
 }

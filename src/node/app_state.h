@@ -46,19 +46,33 @@
 
 namespace iost::node {
 
-// Tx hashes whose signatures verified; bounded FIFO; thread-safe.
+// Tx hashes whose signatures verified, and (a smaller set) those that
+// failed: the Full hash covers every signed byte and the signatures, so the
+// verdict of a stateless check is a function of the hash. Every path that
+// checks a transaction's signatures (verify pool, mempool admission, CheckTx
+// for kept copies and direct txs, MicroBlock checks, the auditor) consults it
+// first: one check per transaction per node, a garbage copy costs one check
+// once (docs/benchmarks.md "CPU per transaction"). Bounded FIFOs; thread-safe.
 class VerifiedCache {
   public:
-    explicit VerifiedCache(size_t capacity = 200'000) : m_capacity(capacity) {}
+    explicit VerifiedCache(size_t capacity = 200'000, size_t failed_capacity = 20'000)
+        : m_capacity(capacity), m_failed_capacity(failed_capacity) {}
     void Insert(const crypto::Hash256& h);
     bool Contains(const crypto::Hash256& h) const;
+    // A transaction whose form or signatures do not verify (clock rules
+    // excluded: they change with time).
+    void InsertFailed(const crypto::Hash256& h);
+    bool Failed(const crypto::Hash256& h) const;
     size_t size() const;
 
   private:
     size_t m_capacity;
+    size_t m_failed_capacity;
     mutable std::mutex m_mu;
     std::set<crypto::Hash256> m_set;
     std::deque<crypto::Hash256> m_order;
+    std::set<crypto::Hash256> m_failed;
+    std::deque<crypto::Hash256> m_failed_order;
 };
 
 // ledger::StateReader over the state table of the store. A storage error

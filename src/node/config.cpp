@@ -8,8 +8,14 @@
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
+#include <thread>
 
 namespace iost::node {
+
+int DefaultVerifyThreads() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n > 64 ? 64 : n);
+}
 
 using util::Err;
 using util::Result;
@@ -183,7 +189,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
         IOST_TRY(OptString(root, "", "data_dir", &c.data_dir));
         IOST_TRY(OptString(root, "", "genesis_file", &c.genesis_file));
         IOST_TRY(OptString(root, "", "keys_file", &c.keys_file));
-        IOST_TRY(OptInt<int>(root, "", "verify_threads", 1, 64, &c.verify_threads));
+        IOST_TRY(OptInt<int>(root, "", "verify_threads", 0, 64, &c.verify_threads));
         if (const YAML::Node n = root["audit"]) {
             // audit: all | off | <transactions per second, 1..10000000>
             auto str = Scalar(n, "audit");

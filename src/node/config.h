@@ -40,6 +40,9 @@ struct HostPort {
 // "1.2.3.4:30000", "[::1]:30000"; port 0 allowed only if allow_zero.
 util::Result<HostPort> ParseHostPort(std::string_view text, bool allow_zero);
 
+// std::thread::hardware_concurrency(), at least 1 and at most 64.
+int DefaultVerifyThreads();
+
 struct NodeConfig {
     std::string data_dir = "data";  // RocksDB lives in <data_dir>/db
     std::string genesis_file = "genesis.yml";
@@ -57,6 +60,10 @@ struct NodeConfig {
     // from a peer to our other peers: needed only when validators are not
     // fully meshed; costs (peers-1)x bandwidth.
     bool relay_gossip = false;
+    // docs/pob.md §5.5 "Kept copies": keep validators' copies this node does
+    // not use now without checking their signatures (false: check on
+    // receipt; tests use it as the negative control).
+    bool keep_unverified = true;
 
     bool http_enabled = true;
     HostPort http_listen{"0.0.0.0", kDefaultHttpPort};
@@ -79,7 +86,9 @@ struct NodeConfig {
     size_t mempool_max_bytes = 64u << 20;
     size_t mempool_max_per_publisher = 10'000;
 
-    int verify_threads = 2;  // signature checks of incoming txs, off the event loop
+    // Signature checks of incoming txs, off the event loop: the hardware
+    // threads by default; 0 = on the net thread (config: 0..64).
+    int verify_threads = DefaultVerifyThreads();
     // Audit of final transactions' signatures (docs/pob.md §7.4), in
     // transactions per second: "all" (as fast as possible), "off", or a
     // number. Unset: all on an observer, 2000 on a validator.

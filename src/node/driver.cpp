@@ -108,6 +108,8 @@ Driver::Driver(DriverOptions options, const crypto::Signer& signer,
                              m_opt.engine.params.fraud_window, false},
             verifier, m_verified, m_log.WithCategory("app")),
       m_impl(std::make_unique<Impl>()),
+      m_unverified(UnverifiedCopiesOptions{m_opt.engine.params.keep_max_txs / 2u,
+                                           m_opt.engine.params.keep_max_per_publisher / 2u}),
       m_sync(m_opt.sync) {
     m_counters.finalize_latency = LatencyHistogram::WithDefaultBuckets();
     m_engine = std::make_unique<consensus::Engine>(m_opt.engine, m_signer, m_verifier, m_app,
@@ -252,6 +254,8 @@ util::Status Driver::InitOrRestore() {
 
 util::Status Driver::Start() {
     if (m_running.exchange(true)) return util::Err("driver already started");
+    // verify_threads 0: signature checks on the thread that received the tx
+    // (tests compare the two modes); sync serving still needs a pool thread.
     m_impl->pool =
         std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(1, m_opt.verify_threads)));
     m_impl->work.emplace(asio::make_work_guard(m_impl->io));
@@ -381,36 +385,12 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
         // in the fallback every validator relays a client's transaction to
         // the whole league, and verifying each copy again overloaded the
         // verify pool at 1,400 tx/s (docs/benchmarks.md "Overload").
-        if (m_mempool.State(t->tx->Hash()) != TxPoolState::kUnknown) return;
-        if (m_verify_backlog.load() >= m_opt.max_verify_backlog) return;
-        ++m_verify_backlog;
-        auto tx = t->tx;
-        asio::post(*m_impl->pool, [this, peer, from, tx, size = payload.size()] {
-            --m_verify_backlog;
-            const auto now = m_clock.Now();
-            auto st = tx->VerifySelf(now, m_opt.chain_id, m_verifier);
-            if (!st) {
-                if (!IsTimeError(st.error().reason) && m_host) {
-                    m_host->Penalize(peer, net::Misbehaviour::kInvalidSignature,
-                                     st.error().message);
-                }
-                return;
-            }
-            const crypto::Hash256 h = tx->Hash();
-            m_verified.Insert(h);
-            if (!m_mempool.Admit(tx, h, size, now).ok()) return;  // duplicate, full, final...
-            Post([this, from, tx] {
-                // A tx handed over by a non-validator (an observer that is
-                // not connected to the owner) is routed on once more, as
-                // if a client had sent it here; a validator's copy is final.
-                const bool relay = !from.validator;
-                if (relay) {
-                    std::lock_guard lk(m_metrics_mu);
-                    ++m_counters.txs_relayed;
-                }
-                Perform(m_engine->OnMessage(from.name, consensus::TxMsg{tx, relay}, m_clock.Now()));
-            });
-        });
+        if (!t->tx || m_mempool.State(t->tx->Hash()) != TxPoolState::kUnknown) return;
+        if (from.validator && m_opt.keep_unverified) {
+            OnValidatorTx(peer, from, t->tx, payload.size());
+        } else {
+            VerifyPeerTx(peer, from, t->tx, payload.size());
+        }
         return;
     }
     if (m_opt.relay_gossip && m_host && net::IsGossipType(type)) {
@@ -446,6 +426,93 @@ void Driver::OnNetMessage(const net::NodeId& peer, uint16_t type, util::Bytes pa
             // Only what the engine accepted (its signature verified) is PACKED.
             if (auto accepted = m_engine->FindMicro(m->micro->hash)) NotePacked(accepted, false);
         }
+    });
+}
+
+void Driver::VerifyPeerTx(const net::NodeId& peer, const PeerIdentity& from,
+                          std::shared_ptr<const core::Tx> tx, size_t size) {
+    if (m_verify_backlog.load() >= m_opt.max_verify_backlog) return;
+    ++m_verify_backlog;
+    auto work = [this, peer, from, tx, size] {
+        --m_verify_backlog;
+        const auto now = m_clock.Now();
+        const core::TxHashes hashes = tx->ComputeHashes();
+        const crypto::Hash256& h = hashes.full;
+        // docs/benchmarks.md "CPU per transaction": at most one signature
+        // check per transaction per node (a copy checked when it was used).
+        if (!m_verified.Contains(h)) {
+            if (m_verified.Failed(h)) return;
+            auto st = tx->VerifySelf(now, m_opt.chain_id, m_verifier, hashes);
+            if (!st) {
+                if (!IsTimeError(st.error().reason)) {
+                    m_verified.InsertFailed(h);
+                    if (m_host) {
+                        m_host->Penalize(peer, net::Misbehaviour::kInvalidSignature,
+                                         st.error().message);
+                    }
+                }
+                return;
+            }
+            m_verified.Insert(h);
+        }
+        if (!m_mempool.Admit(tx, h, hashes.full_size, now).ok()) return;  // duplicate, full...
+        Post([this, from, tx] {
+            // A tx handed over by a non-validator (an observer that is
+            // not connected to the owner) is routed on once more, as
+            // if a client had sent it here; a validator's copy is final.
+            const bool relay = !from.validator;
+            if (relay) {
+                std::lock_guard lk(m_metrics_mu);
+                ++m_counters.txs_relayed;
+            }
+            Perform(m_engine->OnMessage(from.name, consensus::TxMsg{tx, relay}, m_clock.Now()));
+        });
+    };
+    if (m_opt.verify_threads > 0) {
+        asio::post(*m_impl->pool, std::move(work));
+    } else {
+        work();  // verify_threads = 0: on the calling thread
+    }
+}
+
+void Driver::OnValidatorTx(const net::NodeId& peer, const PeerIdentity& from,
+                           std::shared_ptr<const core::Tx> tx, size_t size) {
+    // docs/pob.md §5.5 "Kept copies": a validator's copy of a transaction
+    // this node neither packs nor proposes now is only kept; its signatures
+    // are checked when it is used (LedgerApp::CheckTx). The cheap stateless
+    // rules still apply here: a copy that breaks one goes the checked way
+    // (and is refused there with its reason); the lifetime bound makes every
+    // unverified slot free again within ~2 minutes (UnverifiedCopies).
+    const auto now = m_clock.Now();
+    if (tx->chain_id != m_opt.chain_id || !tx->CheckTime(now).ok() || tx->time <= 0 ||
+        tx->expiration <= tx->time || tx->expiration - tx->time > core::kMaxTxLifetimeNanos) {
+        VerifyPeerTx(peer, from, std::move(tx), size);
+        return;
+    }
+    Post([this, peer, from, tx = std::move(tx), size] {
+        const crypto::Hash256 h = tx->Hash();
+        const auto owner = m_engine->OwnerOf(tx->publisher);
+        const bool used_now = owner
+                                  ? *owner == m_opt.engine.id
+                                  : m_engine->committee().NormalIndex(m_opt.engine.id).has_value();
+        if (used_now) {
+            VerifyPeerTx(peer, from, tx, size);
+            return;
+        }
+        const uint64_t refused = m_unverified.refused();
+        if (!m_verified.Contains(h) && !m_unverified.TryAdd(h, tx->publisher, tx->expiration) &&
+            m_unverified.refused() != refused) {
+            // No unchecked room left (not a duplicate of a copy held
+            // unchecked, which the engine drops for free): check it now.
+            VerifyPeerTx(peer, from, tx, size);
+            return;
+        }
+        {
+            std::lock_guard lk(m_metrics_mu);
+            ++m_counters.copies_kept_unverified;
+            m_counters.unverified_held = m_unverified.size();
+        }
+        Perform(m_engine->OnMessage(from.name, consensus::TxMsg{tx, false}, m_clock.Now()));
     });
 }
 
@@ -738,11 +805,16 @@ void Driver::PersistFinal(const consensus::Finalize& f) {
     MaybePrune(b.height);
     const auto now = m_clock.Now();
     m_mempool.MarkFinal(f.executed_txs, now);
+    // The engine drops a kept copy when it is final or its expiration is
+    // below the final block's time: the unverified slots follow it.
+    m_unverified.Release(f.executed_txs);
+    m_unverified.ExpireBefore(b.time);
     m_packed.RemoveFinal(included);
     {
         std::lock_guard lk(m_metrics_mu);
         ++m_counters.blocks_finalized;
         m_counters.txs_finalized += f.executed_txs.size();
+        m_counters.unverified_held = m_unverified.size();
         auto observe = [&](const core::Tx& tx) {
             m_counters.finalize_latency.Observe(
                 static_cast<double>(std::max<int64_t>(0, now - tx.time)) / 1e9);

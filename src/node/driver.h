@@ -41,6 +41,7 @@
 #include <node/app_state.h>
 #include <node/auditor.h>
 #include <node/evidence_gate.h>
+#include <node/kept_copies.h>
 #include <node/mempool.h>
 #include <node/packed_index.h>
 #include <node/sync.h>
@@ -67,7 +68,13 @@ struct DriverOptions {
     consensus::EngineOptions engine;
     uint32_t chain_id = 0;
     crypto::Hash256 genesis_hash{};
+    // Threads of the verify pool (signature checks of peers' txs); 0 = on
+    // the net thread that received the tx (same results, tests compare).
     int verify_threads = 2;
+    // docs/pob.md §5.5 "Kept copies": a validator's copy that this node does
+    // not use now is kept without checking its signatures (within the
+    // UnverifiedCopies budget); false checks every copy on receipt.
+    bool keep_unverified = true;
     bool relay_gossip = false;
     // Outgoing payloads are split to stay below this (net frame cap).
     size_t max_payload = (4u << 20) - 1024;
@@ -192,6 +199,8 @@ struct NodeMetrics {
     uint64_t verify_backlog = 0;
     uint64_t loop_backlog_bytes = 0;  // gauge: peer message bytes queued for the loop
     uint64_t loop_messages_shed = 0;  // counter: peer messages shed over that bound
+    uint64_t copies_kept_unverified = 0;  // counter: validators' copies kept unchecked
+    uint64_t unverified_held = 0;         // gauge: of those, slots held now
     // Network and sync.
     uint64_t peers = 0;
     SyncState sync_state = SyncState::kSynced;
@@ -292,6 +301,12 @@ class Driver {
     void SendTo(const consensus::NodeId& to, const consensus::Message& msg);
     void ForwardTx(const std::string& to, const net::NodeId& key, const consensus::Message& msg);
     void BroadcastMsg(const consensus::Message& msg);
+    // A peer's tx: signatures checked once (verify pool), mempool, engine.
+    void VerifyPeerTx(const net::NodeId& peer, const PeerIdentity& from,
+                      std::shared_ptr<const core::Tx> tx, size_t size);
+    // A validator's tx: kept unchecked unless this node uses it now.
+    void OnValidatorTx(const net::NodeId& peer, const PeerIdentity& from,
+                       std::shared_ptr<const core::Tx> tx, size_t size);
     void PersistFinal(const consensus::Finalize& f);
     void ScheduleTimer(const consensus::SetTimer& t);
     void Tick();
@@ -347,6 +362,7 @@ class Driver {
 
     // Loop-thread state.
     uint64_t m_punishments = 0;
+    UnverifiedCopies m_unverified;
     SyncPlanner m_sync;
     SyncReorder m_reorder;
     std::map<std::string, PeerIdentity> m_connected;  // consensus name → who

@@ -144,6 +144,7 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     dopt.chain_id = genesis.chain_id;
     dopt.genesis_hash = n->m_genesis_hash;
     dopt.verify_threads = config.verify_threads;
+    dopt.keep_unverified = config.keep_unverified;
     // docs/pob.md §7.4: a full node audits every final transaction; a
     // validator by default a bounded share of its CPU.
     dopt.audit_txs_per_sec =

@@ -214,6 +214,7 @@ Result<Message> DecodeBody(WireTag tag, Decoder& d) {
         case WireTag::kMicro: {
             consensus::MicroMsg m;
             WIRE_TRY_ASSIGN(m.micro, GetMicro(d));
+            m.sealed_from_bytes = true;  // MicroBlock::FromBytes derived and checked them
             return Message{std::move(m)};
         }
         case WireTag::kProposal: {

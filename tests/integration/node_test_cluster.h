@@ -23,6 +23,8 @@ struct Cluster {
     testing::TempDir root;
     core::Genesis genesis = testing::TestGenesis(kValidators, 2, 4);
     std::vector<std::unique_ptr<Node>> nodes;
+    // Per-node changes to the config below (a test's variant).
+    std::function<void(int, NodeConfig&)> configure;
 
     NodeConfig ConfigFor(int i) const {
         NodeConfig c;
@@ -33,6 +35,7 @@ struct Cluster {
         c.silent_after_ms = 2000;
         c.verify_threads = 1;
         c.storage_sync = false;  // the test is about consensus, not fsync latency
+        if (configure) configure(i, c);
         return c;
     }
 
