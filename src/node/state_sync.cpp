@@ -242,7 +242,6 @@ void StateSync::Handle(const Incoming& in, util::UnixNanos now) {
     m_keys[name] = in.peer;
     using net::MessageType;
     if (in.type == net::ToWire(MessageType::kSnapshotManifest)) {
-        if (m_plan.chosen()) return;
         auto msg = DecodeManifestMsg(in.payload);
         if (!msg) {
             m_host.Penalize(in.peer, net::Misbehaviour::kInvalidMessage, msg.error().message);
@@ -338,6 +337,7 @@ util::Status StateSync::Run(int64_t limit_ns) {
     m_log.Info("state sync: asking peers for snapshot manifests (need {} in agreement)",
                m_opt.min_agree);
     bool announced = false;
+    util::UnixNanos first_offer = 0;
     while (!m_plan.complete()) {
         std::deque<Incoming> batch;
         {
@@ -357,16 +357,26 @@ util::Status StateSync::Run(int64_t limit_ns) {
                 m_host.Peers().size()));
         }
         const auto connected = Connected();
-        if (!m_plan.Choose(now)) {
-            for (const auto& p : connected) {
-                auto& t = m_asked_manifest[p];
-                if (t != 0 && now - t < m_opt.manifest_retry_ns) continue;
-                t = now;
-                m_host.Send(m_keys[p], net::ToWire(net::MessageType::kGetSnapshotManifest),
-                            EncodeGetManifest({0}));
-            }
+        // Peers that have not offered a manifest are asked again (also
+        // after one is chosen: a late peer that offers the same one becomes
+        // one more source of pieces).
+        for (const auto& p : connected) {
+            if (m_plan.HasOffer(p)) continue;
+            auto& t = m_asked_manifest[p];
+            if (t != 0 && now - t < m_opt.manifest_retry_ns) continue;
+            t = now;
+            m_host.Send(m_keys[p], net::ToWire(net::MessageType::kGetSnapshotManifest),
+                        EncodeGetManifest({0}));
+        }
+        if (m_plan.offers() > 0 && first_offer == 0) first_offer = now;
+        // Choose once every connected peer answered, or a second after the
+        // first answer: the agreeing peers are then known and share the work.
+        const bool all_answered = m_plan.offers() >= connected.size();
+        if (!m_plan.chosen() &&
+            (first_offer == 0 || (!all_answered && now - first_offer < util::kNanosPerSecond))) {
             continue;
         }
+        if (!m_plan.Choose(now)) continue;
         if (!announced) {
             announced = true;
             const auto* m = m_plan.chosen();

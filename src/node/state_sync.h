@@ -97,6 +97,8 @@ class StateSyncPlan {
     bool IsBad(const std::string& peer, util::UnixNanos now) const;
     size_t done() const { return m_done.size(); }
     size_t total() const { return m_chosen ? m_chosen->pieces() : 0; }
+    size_t offers() const { return m_offers.size(); }
+    bool HasOffer(const std::string& peer) const { return m_offers.count(peer) > 0; }
     bool complete() const { return m_chosen && m_done.size() == m_chosen->pieces(); }
     size_t in_flight() const { return m_flight.size(); }
     // Peers that offered the chosen manifest (and are not bad).

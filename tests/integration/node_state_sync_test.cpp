@@ -69,7 +69,10 @@ struct SyncCluster {
     }
 
     std::unique_ptr<Node> Joiner(const NodeConfig& oc) {
-        auto n = Node::Create(oc, c.genesis, std::nullopt, util::Logger::Null());
+        // IOST_STATE_SYNC_LOG=1 shows the joiner's log (its sync's steps).
+        auto n = Node::Create(oc, c.genesis, std::nullopt,
+                              std::getenv("IOST_STATE_SYNC_LOG") ? util::Logger::Stderr("joiner")
+                                                                 : util::Logger::Null());
         EXPECT_TRUE(n.ok()) << n.error().message;
         if (!n.ok()) return nullptr;
         for (auto& v : c.nodes) (*n)->host().AddAddress({"127.0.0.1", v->p2p_port()});
@@ -173,6 +176,7 @@ TEST(NodeStateSync, AnInterruptedInstallIsClearedAndTheNextStartSyncsAgain) {
         // What a kill -9 between the install's steps leaves: the marker and
         // part of the state, no head (the crash itself is the storage
         // layer's: BlockStore writes the head last, in one synced batch).
+        std::filesystem::create_directories(oc.data_dir);
         auto kv = storage::RocksKvStore::Open(oc.data_dir + "/db");
         ASSERT_TRUE(kv.ok()) << kv.error().message;
         auto bs = storage::BlockStore::Open(**kv);
