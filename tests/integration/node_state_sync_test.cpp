@@ -103,8 +103,9 @@ void ExpectSameRootAt(Cluster& c, Node& joiner, uint64_t h) {
 TEST(NodeStateSync, JoinsViaASnapshotDespiteALyingPeerAndMatchesTheStateRoot) {
     SyncCluster sc;
     sc.c.genesis = BigGenesis(BenchMode() ? 100'000 : 20'000);
+    if (BenchMode()) sc.interval = 200;
     ASSERT_NO_FATAL_FAILURE(sc.Start(/*liar=*/5));
-    const uint64_t want = BenchMode() ? 400 : 2 * sc.interval;
+    const uint64_t want = BenchMode() ? 600 : 2 * sc.interval;
     ASSERT_TRUE(WaitFor([&] { return sc.c.MinHeight() >= want + 5 && sc.SnapshotsAt(want); },
                         BenchMode() ? 600s : 120s))
         << "min height " << sc.c.MinHeight();
