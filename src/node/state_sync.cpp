@@ -13,6 +13,12 @@ namespace iost::node {
 
 namespace {
 
+// Received payloads waiting for the sync's thread, and MicroBlocks of the
+// recent window held until the install: bounds against a flooding peer
+// (the honest need is a few pieces in flight and 128 blocks' MicroBlocks).
+constexpr size_t kMaxQueuedBytes = 64u << 20;
+constexpr size_t kMaxMicroBytes = 512u << 20;
+
 storage::Hash32 ToHash32(const crypto::Hash256& h) {
     storage::Hash32 out;
     std::copy(h.begin(), h.end(), out.begin());
@@ -210,7 +216,10 @@ StateSync::StateSync(StateSyncOptions opt, JoinInfo info, storage::BlockStore& b
 
 void StateSync::OnMessage(const net::NodeId& peer, uint16_t type, util::Bytes payload) {
     std::lock_guard lk(m_mu);
-    if (m_stop || m_in.size() >= 1024) return;  // bounded: peers answer only what we ask
+    // Bounded: peers answer only what we ask, a few pieces at a time; more
+    // than this waiting is a flood and is dropped.
+    if (m_stop || m_in.size() >= 1024 || m_in_bytes + payload.size() > kMaxQueuedBytes) return;
+    m_in_bytes += payload.size();
     m_in.push_back({peer, type, std::move(payload)});
     m_cv.notify_all();
 }
@@ -303,7 +312,8 @@ void StateSync::Handle(const Incoming& in, util::UnixNanos now) {
         const uint64_t first =
             m->height >= m_opt.block_window ? m->height - m_opt.block_window + 1 : 1;
         for (const auto& mb : r->micros) {
-            if (mb && m_micros.size() < 200'000) m_micros.emplace(mb->hash, mb);
+            if (!mb || m_micro_bytes > kMaxMicroBytes) continue;
+            if (m_micros.emplace(mb->hash, mb).second) m_micro_bytes += mb->ToBytes().size();
         }
         for (const auto& b : r->blocks) {
             if (!b || b->block.height < first || b->block.height > m->height) continue;
@@ -346,6 +356,7 @@ util::Status StateSync::Run(int64_t limit_ns) {
                           [&] { return m_stop || !m_in.empty(); });
             if (m_stop) return util::Err("state sync: stopped");
             batch.swap(m_in);
+            m_in_bytes = 0;
         }
         const util::UnixNanos now = m_clock.Now();
         for (const auto& in : batch) Handle(in, now);
@@ -414,6 +425,7 @@ util::Status StateSync::FetchRecentBlocks(int64_t deadline) {
                           [&] { return m_stop || !m_in.empty(); });
             if (m_stop) return util::Err("state sync: stopped");
             batch.swap(m_in);
+            m_in_bytes = 0;
         }
         const util::UnixNanos now = m_clock.Now();
         for (const auto& in : batch) Handle(in, now);

@@ -182,6 +182,7 @@ class StateSync {
     std::mutex m_mu;
     std::condition_variable m_cv;
     std::deque<Incoming> m_in;
+    size_t m_in_bytes = 0;
     bool m_stop = false;
 
     // Sync thread state.
@@ -192,6 +193,7 @@ class StateSync {
     std::map<uint64_t, std::shared_ptr<const core::CertifiedBlock>> m_recent;
     std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>> m_micros;
     std::map<uint64_t, std::string> m_recent_from;
+    size_t m_micro_bytes = 0;
     uint64_t m_bytes = 0;
     util::UnixNanos m_last_progress = 0;
     std::atomic<uint64_t> m_bad_pieces{0};
