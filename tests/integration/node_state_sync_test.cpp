@@ -23,6 +23,11 @@ using namespace std::chrono_literals;
 
 bool BenchMode() { return std::getenv("IOST_STATE_SYNC_BENCH") != nullptr; }
 
+uint64_t EnvOr(const char* name, uint64_t fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
 core::Genesis BigGenesis(size_t extra_accounts) {
     auto g = testing::TestGenesis(kValidators, 2, 4);
     const auto key = testing::AccountKey("filler").public_key();
@@ -102,12 +107,16 @@ void ExpectSameRootAt(Cluster& c, Node& joiner, uint64_t h) {
 
 TEST(NodeStateSync, JoinsViaASnapshotDespiteALyingPeerAndMatchesTheStateRoot) {
     SyncCluster sc;
-    sc.c.genesis = BigGenesis(BenchMode() ? 100'000 : 20'000);
+    // Bench: IOST_STATE_SYNC_BENCH_ACCOUNTS (100,000) extra accounts, a
+    // snapshot every 200 heights, join at IOST_STATE_SYNC_BENCH_HEIGHT (600).
+    sc.c.genesis =
+        BigGenesis(BenchMode() ? EnvOr("IOST_STATE_SYNC_BENCH_ACCOUNTS", 100'000) : 20'000);
     if (BenchMode()) sc.interval = 200;
     ASSERT_NO_FATAL_FAILURE(sc.Start(/*liar=*/5));
-    const uint64_t want = BenchMode() ? 600 : 2 * sc.interval;
+    const uint64_t want =
+        BenchMode() ? EnvOr("IOST_STATE_SYNC_BENCH_HEIGHT", 600) : 2 * sc.interval;
     ASSERT_TRUE(WaitFor([&] { return sc.c.MinHeight() >= want + 5 && sc.SnapshotsAt(want); },
-                        BenchMode() ? 600s : 120s))
+                        BenchMode() ? 1800s : 120s))
         << "min height " << sc.c.MinHeight();
 
     auto joiner = sc.Joiner(sc.JoinerConfig("joiner", true));
