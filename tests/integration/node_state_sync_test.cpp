@@ -32,7 +32,7 @@ core::Genesis BigGenesis(size_t extra_accounts) {
     auto g = testing::TestGenesis(kValidators, 2, 4);
     const auto key = testing::AccountKey("filler").public_key();
     for (size_t i = 0; i < extra_accounts; ++i) {
-        char name[16];
+        char name[32];
         std::snprintf(name, sizeof name, "u%07zu", i);
         core::GenesisAccount a;
         a.name = name;
