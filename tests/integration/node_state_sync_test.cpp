@@ -1,5 +1,5 @@
 // State sync (docs/state.md "State sync"): a node with an empty data dir
-// joins a running six-validator cluster whose state holds 20,000 accounts
+// joins a running six-validator cluster whose state holds 5,000 accounts
 // via a snapshot instead of replaying, while one validator serves damaged
 // pieces: the joiner refuses and penalizes the liar, installs the certified
 // state, restores its engine from the snapshot's checkpoint, block-syncs the
@@ -48,7 +48,7 @@ core::Genesis BigGenesis(size_t extra_accounts) {
 
 struct SyncCluster {
     Cluster c;
-    uint64_t interval = 20;
+    uint64_t interval = 10;
 
     void Start(int liar) {
         for (int i = 0; i < kValidators; ++i) {
@@ -110,7 +110,7 @@ TEST(NodeStateSync, JoinsViaASnapshotDespiteALyingPeerAndMatchesTheStateRoot) {
     // Bench: IOST_STATE_SYNC_BENCH_ACCOUNTS (100,000) extra accounts, a
     // snapshot every 200 heights, join at IOST_STATE_SYNC_BENCH_HEIGHT (600).
     sc.c.genesis =
-        BigGenesis(BenchMode() ? EnvOr("IOST_STATE_SYNC_BENCH_ACCOUNTS", 100'000) : 20'000);
+        BigGenesis(BenchMode() ? EnvOr("IOST_STATE_SYNC_BENCH_ACCOUNTS", 100'000) : 5'000);
     if (BenchMode()) sc.interval = 200;
     ASSERT_NO_FATAL_FAILURE(sc.Start(/*liar=*/5));
     const uint64_t want =
