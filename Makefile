@@ -7,7 +7,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DIOST_WERROR=ON
 endif
 
-.PHONY: all deps configure build test test-unit test-functional devnet fuzz bench bench-quick bench-micro sim-sweep sim-traces sim-traces-generate layering clean format check-format restart-bench
+.PHONY: all deps configure build test test-unit test-functional devnet fuzz bench bench-quick bench-micro sim-sweep sim-traces sim-traces-generate layering clean format check-format restart-bench state-sync-bench
 
 all: build
 
@@ -85,6 +85,12 @@ bench-micro: build
 restart-bench: build
 	@IOST_RESTART_BENCH=1 $(BUILD)/bin/integration_node \
 	  --gtest_filter='NodeRestart.CheckpointRestoreEqualsFullReplay*:NodeRestart.DiskUse*'
+
+# Join time via a state snapshot vs full replay on the same chain
+# (docs/state.md "State sync", numbers in docs/benchmarks.md).
+state-sync-bench: build
+	@IOST_STATE_SYNC_BENCH=1 $(BUILD)/bin/integration_node \
+	  --gtest_filter='NodeStateSync.JoinsViaASnapshot*'
 
 clean:
 	rm -rf $(BUILD) build-fuzz

@@ -6,7 +6,7 @@ namespace iost::net {
 
 bool IsInternalType(uint16_t type) { return type >= 1 && type <= 7; }
 
-bool IsApplicationType(uint16_t type) { return type >= 16 && type <= 21; }
+bool IsApplicationType(uint16_t type) { return type >= 16 && type <= 25; }
 
 bool IsKnownType(uint16_t type) { return IsInternalType(type) || IsApplicationType(type); }
 
@@ -29,6 +29,10 @@ Priority PriorityOf(uint16_t type) {
         case MessageType::kTx:
         case MessageType::kSyncRequest:
         case MessageType::kSyncResponse:
+        case MessageType::kGetSnapshotManifest:
+        case MessageType::kSnapshotManifest:
+        case MessageType::kGetStateChunk:
+        case MessageType::kStateChunk:
             return Priority::kLow;
         default:
             return Priority::kHigh;
@@ -64,6 +68,17 @@ uint32_t MaxPayloadFor(uint16_t type, uint32_t global_max) {
         case MessageType::kEvidence:
             cap = 1u << 20;
             break;
+        case MessageType::kGetSnapshotManifest:
+            cap = 8;
+            break;
+        case MessageType::kGetStateChunk:
+            cap = 12;
+            break;
+        case MessageType::kSnapshotManifest:
+            // Piece hashes (4,096 + 1,024 at most) and a checkpoint, a block
+            // and a certificate, each bounded by the decoder.
+            cap = 4u << 20;
+            break;
         default:  // MicroBlock, Vote (pre-prepare carries a FinalBlock), SyncResponse, unknown
             break;
     }
@@ -98,6 +113,14 @@ std::string_view TypeName(uint16_t type) {
             return "SyncRequest";
         case MessageType::kSyncResponse:
             return "SyncResponse";
+        case MessageType::kGetSnapshotManifest:
+            return "GetSnapshotManifest";
+        case MessageType::kSnapshotManifest:
+            return "SnapshotManifest";
+        case MessageType::kGetStateChunk:
+            return "GetStateChunk";
+        case MessageType::kStateChunk:
+            return "StateChunk";
     }
     return "Unknown";
 }

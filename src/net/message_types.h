@@ -1,6 +1,6 @@
 // Message type ids carried in every P2P frame header (docs/p2p.md), with the
 // per-type payload caps and send-priority classes the transport applies.
-// Payloads of the application types (Tx .. SyncResponse) are opaque to net:
+// Payloads of the application types (Tx .. StateChunk) are opaque to net:
 // their encoding is the node's business, so net never depends on consensus.
 // The net-internal types (Hello, HelloProof, Reject, Ping, Pong, GetPeers,
 // Peers) are encoded and consumed by net itself and never reach the node.
@@ -29,6 +29,11 @@ enum class MessageType : uint16_t {
     kEvidence = 19,      // fraud proofs, equivocations (gossip)
     kSyncRequest = 20,   // catch-up sync request (point to point)
     kSyncResponse = 21,  // final blocks with certificates (point to point)
+    // State sync (docs/state.md "State sync"), point to point.
+    kGetSnapshotManifest = 22,  // u64 height (0 = newest)
+    kSnapshotManifest = 23,     // a snapshot's manifest, or none
+    kGetStateChunk = 24,        // u64 height, u32 piece index
+    kStateChunk = 25,           // one piece of a snapshot
 };
 
 inline constexpr uint16_t ToWire(MessageType t) { return static_cast<uint16_t>(t); }

@@ -182,10 +182,10 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
         return Err(std::string(source) + ": " + st.error().message);
     };
     auto run = [&]() -> Status {
-        IOST_TRY(
-            CheckKeys(root, "",
-                      {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http", "grpc",
-                       "consensus", "mempool", "verify_threads", "storage", "audit", "prune"}));
+        IOST_TRY(CheckKeys(
+            root, "",
+            {"data_dir", "genesis_file", "keys_file", "log", "p2p", "http", "grpc", "consensus",
+             "mempool", "verify_threads", "storage", "audit", "prune", "sync", "snapshot"}));
         IOST_TRY(OptString(root, "", "data_dir", &c.data_dir));
         IOST_TRY(OptString(root, "", "genesis_file", &c.genesis_file));
         IOST_TRY(OptString(root, "", "keys_file", &c.keys_file));
@@ -291,6 +291,24 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
             IOST_TRY(CheckKeys(n, "prune", {"keep_blocks"}));
             IOST_TRY(OptInt<uint64_t>(n, "prune", "keep_blocks", 0, uint64_t{1} << 40,
                                       &c.prune_keep_blocks));
+        }
+        if (const YAML::Node n = root["sync"]) {
+            // docs/state.md "State sync": sync.mode full | snapshot.
+            IOST_TRY(CheckKeys(n, "sync", {"mode", "snapshot_peers", "snapshot_timeout_s"}));
+            std::string mode = c.sync_snapshot ? "snapshot" : "full";
+            IOST_TRY(OptString(n, "sync", "mode", &mode));
+            if (mode != "full" && mode != "snapshot")
+                return Err("sync.mode: '" + mode + "' is not one of full, snapshot");
+            c.sync_snapshot = mode == "snapshot";
+            IOST_TRY(OptInt<size_t>(n, "sync", "snapshot_peers", 1, 64, &c.sync_snapshot_peers));
+            IOST_TRY(OptInt<int64_t>(n, "sync", "snapshot_timeout_s", 10, 86'400,
+                                     &c.sync_snapshot_timeout_s));
+        }
+        if (const YAML::Node n = root["snapshot"]) {
+            IOST_TRY(CheckKeys(n, "snapshot", {"interval", "keep"}));
+            IOST_TRY(OptInt<uint64_t>(n, "snapshot", "interval", 0, uint64_t{1} << 32,
+                                      &c.snapshot_interval));
+            IOST_TRY(OptInt<size_t>(n, "snapshot", "keep", 1, 16, &c.snapshot_keep));
         }
         c.data_dir = Resolve(base_dir, c.data_dir);
         c.genesis_file = Resolve(base_dir, c.genesis_file);

@@ -105,6 +105,19 @@ struct NodeConfig {
     // blocks, receipts, tx index) of this many final blocks below the head;
     // headers and certificates are always kept. 0 = archive (the default).
     uint64_t prune_keep_blocks = 0;
+    // State sync (docs/state.md "State sync"). sync.mode: snapshot makes a
+    // node with an empty data dir fetch a verified snapshot from its peers
+    // instead of replaying from genesis; snapshot_peers of them must offer
+    // the same manifest. snapshot.interval: this node writes a snapshot
+    // every that many final heights (0: none) and keeps `keep` of them.
+    bool sync_snapshot = false;
+    size_t sync_snapshot_peers = 2;
+    int64_t sync_snapshot_timeout_s = 600;
+    uint64_t snapshot_interval = 1'000;
+    size_t snapshot_keep = 2;
+    // TEST ONLY, never set from a config file: this node serves damaged
+    // snapshot pieces (a lying peer in the state sync tests).
+    bool test_only_corrupt_snapshot_pieces = false;
 };
 // The least prune.keep_blocks accepted: a restart from the checkpoint reads
 // the last dedup_window (1,000) blocks' tx lists (docs/state.md).

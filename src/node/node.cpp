@@ -2,6 +2,8 @@
 #include <unistd.h>
 #include <vm/js_engine.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -173,13 +175,52 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
         return util::Err("p2p.listen " + config.p2p_listen.ToString() + ": " +
                          host.error().message);
     n->m_host = std::move(*host);
+    // Snapshots for state sync (docs/state.md "Snapshot files").
+    SnapshotServiceOptions so;
+    so.interval = config.snapshot_interval;
+    so.keep = config.snapshot_keep;
+    so.window = std::max(dopt.engine.params.recheck_window, dopt.engine.params.dedup_window);
+    so.test_only_corrupt_pieces = config.test_only_corrupt_snapshot_pieces;
+    n->m_snapshots = std::make_unique<SnapshotService>(
+        so, *n->m_kv, (std::filesystem::path(config.data_dir) / "snapshots").string(),
+        n->m_log.WithCategory("snapshot"));
+    SnapshotService* svc = n->m_snapshots.get();
+    n->m_blocks->SetCommitListener([svc](uint64_t height) { svc->AfterCommit(height); });
     Driver* d = n->m_driver.get();
+    Node* self = n.get();
     net::HostCallbacks cb;
-    cb.on_message = [d](const net::NodeId& from, uint16_t type, util::Bytes payload) {
+    cb.on_message = [d, svc, self](const net::NodeId& from, uint16_t type, util::Bytes payload) {
+        using net::MessageType;
+        if (type == net::ToWire(MessageType::kGetSnapshotManifest) ||
+            type == net::ToWire(MessageType::kGetStateChunk)) {
+            svc->OnRequest(from, type, payload);
+            return;
+        }
+        if (self->m_joining.load()) {
+            // While state sync runs the driver has not started: snapshot
+            // answers and block sync responses go to the sync, the rest
+            // (gossip of a chain it cannot follow yet) is dropped.
+            if (StateSync* joining = self->m_state_sync.load()) {
+                if (type == net::ToWire(MessageType::kSnapshotManifest) ||
+                    type == net::ToWire(MessageType::kStateChunk) ||
+                    type == net::ToWire(MessageType::kSyncResponse)) {
+                    joining->OnMessage(from, type, std::move(payload));
+                }
+            }
+            return;
+        }
+        if (type == net::ToWire(MessageType::kSnapshotManifest) ||
+            type == net::ToWire(MessageType::kStateChunk)) {
+            return;  // late answers to a finished state sync
+        }
         d->OnNetMessage(from, type, std::move(payload));
     };
-    cb.on_connected = [d](const net::NodeId& peer) { d->OnPeerConnected(peer); };
-    cb.on_disconnected = [d](const net::NodeId& peer) { d->OnPeerDisconnected(peer); };
+    cb.on_connected = [d, self](const net::NodeId& peer) {
+        if (!self->m_joining.load()) d->OnPeerConnected(peer);
+    };
+    cb.on_disconnected = [d, self](const net::NodeId& peer) {
+        if (!self->m_joining.load()) d->OnPeerDisconnected(peer);
+    };
     n->m_host->SetCallbacks(std::move(cb));
     n->m_driver->AttachHost(n->m_host.get());
     return n;
@@ -200,10 +241,63 @@ void Node::SetFatalHandler(std::function<void(const std::string&)> cb) {
     m_driver->SetFatalHandler(std::move(cb));
 }
 
+util::Status Node::RunStateSync() {
+    StateSyncOptions o;
+    o.min_agree = m_config.sync_snapshot_peers;
+    const auto params = ParamsFrom(m_genesis, m_config);
+    o.block_window = std::max<uint64_t>(params.recheck_window, 128);
+    o.epoch_length = params.epoch_length;
+    o.progress_bar = ::isatty(STDERR_FILENO) != 0;
+    JoinInfo info;
+    info.genesis_hash = m_genesis_hash;
+    core::FinalBlock b0;
+    b0.height = 0;
+    b0.time = m_genesis.timestamp_ns;
+    b0.state_root = m_genesis_state->state_root;
+    info.genesis_block = b0.ToBytes();
+    info.genesis_state_root = m_genesis_state->state_root;
+    StateSync ss(o, std::move(info), *m_blocks, *m_host, crypto::RealVerifier(),
+                 m_log.WithCategory("statesync"));
+    m_state_sync.store(&ss);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto st = ss.Run(m_config.sync_snapshot_timeout_s * util::kNanosPerSecond);
+    m_state_sync.store(nullptr);
+    m_sync_report.height = ss.installed_height();
+    m_sync_report.bad_pieces = ss.bad_pieces();
+    m_sync_report.ms = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count());
+    return st;
+}
+
 util::Status Node::Start() {
     if (m_started) return util::Err("node already started");
+    // A state sync that a crash interrupted left a partial state without a
+    // head: drop it; the sync (or genesis) starts over (docs/state.md).
+    auto pending = m_blocks->PendingStateInstall();
+    if (!pending) return util::ErrOf(pending.error());
+    if (*pending && !m_blocks->GetHead()) {
+        m_log.Warn("an interrupted state sync (height {}) left a partial state; removing it",
+                   **pending);
+        IOST_TRY(m_blocks->AbortStateInstall());
+    }
+    m_snapshots->Start(m_host.get());
+    bool host_started = false;
+    if (m_config.sync_snapshot && !m_blocks->GetHead()) {
+        m_joining.store(true);
+        m_host->Start();
+        host_started = true;
+        auto st = RunStateSync();
+        m_joining.store(false);
+        if (!st) return util::Err("state sync failed: " + st.error().message);
+    }
     IOST_TRY(m_driver->Start());
-    m_host->Start();
+    if (!host_started) {
+        m_host->Start();
+    } else {
+        // Peers that connected during the sync: the driver learns of them now.
+        for (const auto& p : m_host->Peers()) m_driver->OnPeerConnected(p.id);
+    }
     m_started = true;
     const auto s = m_driver->Status();
     m_log.Info("node {} started: chain {} height {} p2p {}:{}{}", id(), m_genesis.chain_id,
@@ -215,7 +309,9 @@ util::Status Node::Start() {
 void Node::Stop() {
     if (m_stopped) return;
     m_stopped = true;
+    if (StateSync* ss = m_state_sync.load()) ss->Stop();
     if (m_host) m_host->Stop();
+    if (m_snapshots) m_snapshots->Stop();
     if (m_driver) m_driver->Stop();
     if (m_kv) {
         auto st = m_kv->Close();

@@ -20,6 +20,8 @@
 #include <node/config.h>
 #include <node/driver.h>
 #include <node/mempool.h>
+#include <node/snapshot_service.h>
+#include <node/state_sync.h>
 #include <storage/block_store.h>
 #include <storage/rocks_kv_store.h>
 #include <storage/safety_store.h>
@@ -27,6 +29,7 @@
 #include <util/log.h>
 #include <util/result.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -64,6 +67,9 @@ class Node {
     void SetFatalHandler(std::function<void(const std::string&)> cb);
 
     Driver& driver() { return *m_driver; }
+    // How this start's state sync went (zeros when the node did not sync).
+    const StateSyncReport& state_sync_report() const { return m_sync_report; }
+    SnapshotService& snapshots() { return *m_snapshots; }
     const Driver& driver() const { return *m_driver; }
     net::Host& host() { return *m_host; }
     const core::Genesis& genesis() const { return m_genesis; }
@@ -107,6 +113,13 @@ class Node {
     std::unique_ptr<Mempool> m_mempool;
     std::unique_ptr<Driver> m_driver;
     std::unique_ptr<net::Host> m_host;
+    // State sync (docs/state.md): the serving side, and the joiner while it
+    // runs (Start); the net callbacks route snapshot traffic by these.
+    std::unique_ptr<SnapshotService> m_snapshots;
+    std::atomic<StateSync*> m_state_sync{nullptr};
+    std::atomic<bool> m_joining{false};
+    StateSyncReport m_sync_report;
+    util::Status RunStateSync();
     bool m_started = false;
     bool m_stopped = false;
 };

@@ -357,21 +357,31 @@ util::Status BlockStore::Commit(const FinalizedBlockRecord& b, bool genesis) {
     // before the head moves, so a reader that sees the new head finds the
     // state cache already written through (docs/state.md "Fast state layer").
     if (m_state_observer) m_state_observer(b.state_writes, s.ok());
-    std::lock_guard lock(m_mu);
-    if (!s.ok()) {
-        // The batch may or may not be on disk: only a restart, which reads
-        // the head back, can tell. Never retry on top of an unknown state.
-        m_failed = true;
-        return util::Err("storage: commit of block " + std::to_string(b.height) +
-                         " failed; the node must stop and restart from disk: " + s.error().message);
+    {
+        std::lock_guard lock(m_mu);
+        if (!s.ok()) {
+            // The batch may or may not be on disk: only a restart, which reads
+            // the head back, can tell. Never retry on top of an unknown state.
+            m_failed = true;
+            return util::Err(
+                "storage: commit of block " + std::to_string(b.height) +
+                " failed; the node must stop and restart from disk: " + s.error().message);
+        }
+        m_head = next;
     }
-    m_head = next;
+    // Still under the commit lock: the store is exactly at this block.
+    if (m_commit_listener && !genesis) m_commit_listener(next.height);
     return util::Ok();
 }
 
 void BlockStore::SetStateObserver(StateObserver observer) {
     std::lock_guard commit_lock(m_commit_mu);
     m_state_observer = std::move(observer);
+}
+
+void BlockStore::SetCommitListener(CommitListener listener) {
+    std::lock_guard commit_lock(m_commit_mu);
+    m_commit_listener = std::move(listener);
 }
 
 util::Status BlockStore::StoreMicroBlock(const MicroBlockRecord& m, Sync sync) {
@@ -559,6 +569,164 @@ util::Result<PruneStats> BlockStore::PruneBodies(uint64_t below, uint64_t max_bl
     }
     m_pruned_floor = end;
     return stats;
+}
+
+util::Status BlockStore::BeginStateInstall(uint64_t height) {
+    std::lock_guard commit_lock(m_commit_mu);
+    {
+        std::lock_guard lock(m_mu);
+        if (m_failed) return util::Err("storage: an earlier commit failed; the node must restart");
+        if (m_head) {
+            return util::Err("storage: state sync needs an empty data dir (the head is at " +
+                             std::to_string(m_head->height) + ")");
+        }
+    }
+    bool any_state = false;
+    IOST_TRY(m_kv.Scan(Bytes{table::kState}, [&](ByteView, ByteView) {
+        any_state = true;
+        return false;
+    }));
+    if (any_state) return util::Err("storage: state sync needs an empty state table");
+    WriteBatch batch;
+    Bytes h;
+    AppendU64(h, height);
+    batch.Put(StateSyncKey(), h);
+    return m_kv.Write(batch, Sync::kYes);
+}
+
+util::Status BlockStore::WriteInstallState(const std::vector<StateWrite>& writes) {
+    std::lock_guard commit_lock(m_commit_mu);
+    auto pending = PendingStateInstall();
+    IOST_TRY(pending);
+    if (!pending->has_value()) return util::Err("storage: no state sync install in progress");
+    WriteBatch batch;
+    for (const auto& w : writes) {
+        if (w.key.empty() || w.key.size() > kMaxStateKeyBytes) {
+            return util::Err("storage: state key must be 1.." + std::to_string(kMaxStateKeyBytes) +
+                             " bytes, got " + std::to_string(w.key.size()));
+        }
+        if (!w.value) return util::Err("storage: a state sync install only adds entries");
+        batch.Put(PrefixedKey(table::kState, w.key), *w.value);
+    }
+    // Unsynced: FinishStateInstall's synced batch makes everything before
+    // it durable (one WAL), and a crash before it discards the install.
+    util::Status s = m_kv.Write(batch, Sync::kNo);
+    if (m_state_observer) m_state_observer(writes, s.ok());
+    return s;
+}
+
+util::Status BlockStore::FinishStateInstall(const SnapshotInstall& in) {
+    std::lock_guard commit_lock(m_commit_mu);
+    auto pending = PendingStateInstall();
+    IOST_TRY(pending);
+    if (!pending->has_value()) return util::Err("storage: no state sync install in progress");
+    if (in.blocks.empty()) return util::Err("storage: a state sync install needs its head block");
+    const FinalizedBlockRecord& last = in.blocks.back();
+    if (last.height != **pending || last.encoded_block.empty() || last.checkpoint.empty()) {
+        return util::Err("storage: the install's last block must be the full block " +
+                         std::to_string(**pending) + " with its checkpoint");
+    }
+    if (in.genesis.height != 0 || in.genesis.encoded_block.empty())
+        return util::Err("storage: the install needs the genesis header");
+    WriteBatch batch;
+    Bytes zero;
+    AppendU64(zero, 0);
+    batch.Put(HeightKey(table::kBlock, 0), in.genesis.encoded_block);
+    batch.Put(HashKey(table::kBlockHeightByHash, in.genesis.hash), zero);
+    batch.Put(HeightKey(table::kBlockHash, 0),
+              Bytes(in.genesis.hash.begin(), in.genesis.hash.end()));
+    batch.Put(HeightKey(table::kCertificate, 0), Bytes{});
+    batch.Put(HeightKey(table::kStateRoot, 0),
+              Bytes(in.genesis.state_root.begin(), in.genesis.state_root.end()));
+    uint64_t floor = 0;
+    for (size_t i = 0; i < in.blocks.size(); ++i) {
+        const FinalizedBlockRecord& b = in.blocks[i];
+        if (b.height != last.height - (in.blocks.size() - 1 - i) || b.height == 0) {
+            return util::Err("storage: the install's blocks must be consecutive heights");
+        }
+        Bytes tx_list;
+        for (const auto& t : b.txs)
+            tx_list.insert(tx_list.end(), t.tx_hash.begin(), t.tx_hash.end());
+        batch.Put(HeightKey(table::kBlockTxs, b.height), std::move(tx_list));
+        Bytes refused;
+        for (const auto& h : b.refused_txs) refused.insert(refused.end(), h.begin(), h.end());
+        batch.Put(HeightKey(table::kBlockRefusedTxs, b.height), std::move(refused));
+        if (b.encoded_block.empty()) {
+            if (floor != 0) return util::Err("storage: a full block may not precede a tx list");
+            continue;
+        }
+        if (floor == 0) floor = b.height;
+        Bytes height_bytes;
+        AppendU64(height_bytes, b.height);
+        batch.Put(HeightKey(table::kBlock, b.height), b.encoded_block);
+        batch.Put(HashKey(table::kBlockHeightByHash, b.hash), height_bytes);
+        batch.Put(HeightKey(table::kBlockHash, b.height), Bytes(b.hash.begin(), b.hash.end()));
+        batch.Put(HeightKey(table::kCertificate, b.height), b.encoded_certificate);
+        batch.Put(HeightKey(table::kStateRoot, b.height),
+                  Bytes(b.state_root.begin(), b.state_root.end()));
+        Bytes micro_list;
+        Bytes slots;
+        for (const auto& m : b.micro_blocks) {
+            if (m.producer.empty() || m.producer.size() > kMaxProducerBytes)
+                return util::Err("storage: bad micro-block producer id in a state sync install");
+            batch.Put(HashKey(table::kMicro, m.hash), m.encoded);
+            batch.Put(MicroProducerSeqKey(m.producer, m.seq), Bytes(m.hash.begin(), m.hash.end()));
+            batch.Put(HashKey(table::kMicroFinalHeight, m.hash), height_bytes);
+            micro_list.insert(micro_list.end(), m.hash.begin(), m.hash.end());
+            slots.push_back(static_cast<uint8_t>(m.producer.size()));
+            slots.insert(slots.end(), m.producer.begin(), m.producer.end());
+            AppendU64(slots, m.seq);
+        }
+        batch.Put(HeightKey(table::kBlockMicros, b.height), std::move(micro_list));
+        batch.Put(HeightKey(table::kBlockMicroSlots, b.height), std::move(slots));
+    }
+    Bytes ck;
+    AppendU64(ck, last.height);
+    ck.insert(ck.end(), last.checkpoint.begin(), last.checkpoint.end());
+    batch.Put(CheckpointKey(), std::move(ck));
+    Bytes floor_bytes;
+    AppendU64(floor_bytes, floor);
+    batch.Put(PrunedKey(), floor_bytes);
+    const Head next{last.height, last.hash, last.state_root};
+    batch.Put(HeadKey(), EncodeHead(next));
+    batch.Delete(StateSyncKey());
+    util::Status s = m_kv.Write(batch, Sync::kYes);
+    std::lock_guard lock(m_mu);
+    if (!s.ok()) {
+        m_failed = true;
+        return util::Err("storage: finishing the state sync install failed; restart: " +
+                         s.error().message);
+    }
+    m_head = next;
+    m_pruned_floor = floor;
+    return util::Ok();
+}
+
+util::Result<std::optional<uint64_t>> BlockStore::PendingStateInstall() const {
+    return DecodeHeight(GetRaw(StateSyncKey()), StateSyncKey(), "state sync marker");
+}
+
+util::Status BlockStore::AbortStateInstall() {
+    std::lock_guard commit_lock(m_commit_mu);
+    {
+        std::lock_guard lock(m_mu);
+        if (m_head)
+            return util::Err("storage: a state sync install cannot be aborted after it finished");
+    }
+    // In bounded batches: the partial state may be large.
+    for (;;) {
+        WriteBatch batch;
+        IOST_TRY(m_kv.Scan(Bytes{table::kState}, [&](ByteView k, ByteView) {
+            batch.Delete(k);
+            return batch.size() < 10'000;
+        }));
+        if (batch.empty()) break;
+        IOST_TRY(m_kv.Write(batch, Sync::kNo));
+    }
+    if (m_state_observer) m_state_observer({}, false);
+    WriteBatch done;
+    done.Delete(StateSyncKey());
+    return m_kv.Write(done, Sync::kYes);
 }
 
 util::Result<std::optional<TxLocation>> BlockStore::GetTxLocation(const Hash32& tx_hash) const {

@@ -94,6 +94,20 @@ struct PruneStats {
     uint64_t txs = 0;
 };
 
+// State sync (docs/state.md "State sync"): what the joiner installs after
+// every chunk of the state verified. `blocks` is the recent window, in
+// height order, ending at the snapshot's height (the new head): a record
+// with an encoded_block is stored in full (header, certificate, micro-
+// blocks, tx and refused lists; no receipts, which the joiner never
+// received); one without is stored as its tx and refused lists only (the
+// dedup window a restart reads). The first full block becomes the pruned
+// floor. `genesis` is block 0's header (no state writes): the data dir's
+// chain check reads its hash.
+struct SnapshotInstall {
+    FinalizedBlockRecord genesis;
+    std::vector<FinalizedBlockRecord> blocks;
+};
+
 struct Head {
     uint64_t height = 0;
     Hash32 hash{};
@@ -151,6 +165,12 @@ class BlockStore {
     // Anything else that writes the state table must tell the cache itself.
     using StateObserver = std::function<void(const std::vector<StateWrite>& writes, bool known)>;
     void SetStateObserver(StateObserver observer);
+    // Called after each successful CommitFinalized, under the commit lock
+    // (so no later block is written yet), with the new head's height: a
+    // KvStore::Snapshot taken here is exactly the state after that block
+    // (docs/state.md "Snapshot files"). Must be quick.
+    using CommitListener = std::function<void(uint64_t height)>;
+    void SetCommitListener(CommitListener listener);
     // Pruning (docs/state.md "Pruning"): deletes the bodies of the final
     // blocks below `below` (exclusive, and at most up to the head): their
     // micro-blocks, receipts, tx index entries and tx lists. Headers (the
@@ -161,6 +181,22 @@ class BlockStore {
     util::Result<PruneStats> PruneBodies(uint64_t below, uint64_t max_blocks = 64);
     // First height whose body is kept (1 when nothing was pruned).
     uint64_t PrunedFloor() const;
+
+    // State sync install (docs/state.md "State sync"), in three steps so a
+    // kill -9 at any point leaves a data dir that starts: BeginStateInstall
+    // writes a marker (synced) into a store without a head;
+    // WriteInstallState adds verified state entries (and tree nodes) in
+    // unsynced batches; FinishStateInstall writes the window's blocks, the
+    // checkpoint (in the last block's record), the floor and the head and
+    // removes the marker, in one synced batch. A store opened with the
+    // marker and no head holds a partial state: AbortStateInstall deletes
+    // the state table and the marker (the node then starts over).
+    util::Status BeginStateInstall(uint64_t height);
+    util::Status WriteInstallState(const std::vector<StateWrite>& writes);
+    util::Status FinishStateInstall(const SnapshotInstall& install);
+    // The height of an unfinished install, if the marker is there.
+    util::Result<std::optional<uint64_t>> PendingStateInstall() const;
+    util::Status AbortStateInstall();
 
     // Reads. nullopt when absent; an error for I/O failure or corruption.
     util::Result<std::optional<util::Bytes>> GetBlock(uint64_t height) const;
@@ -199,8 +235,9 @@ class BlockStore {
     mutable std::mutex m_mu;  // guards m_head and m_failed
     std::optional<Head> m_head;
     bool m_failed = false;
-    StateObserver m_state_observer;  // set before use, guarded by m_commit_mu
-    uint64_t m_pruned_floor = 1;     // guarded by m_mu
+    StateObserver m_state_observer;    // set before use, guarded by m_commit_mu
+    CommitListener m_commit_listener;  // likewise
+    uint64_t m_pruned_floor = 1;       // guarded by m_mu
 };
 
 }  // namespace iost::storage

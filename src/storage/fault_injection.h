@@ -43,6 +43,8 @@ class FaultInjectingKvStore final : public KvStore {
     util::Status ScanFrom(util::ByteView prefix, util::ByteView start,
                           const ScanVisitor& visit) const override;
     util::Status Flush() override;
+    // The base store's snapshot (unsynced writes included, as reads see them).
+    util::Result<std::unique_ptr<KvStore>> Snapshot() const override { return m_base.Snapshot(); }
 
     // Simulates power loss followed by restart: rolls back every unsynced
     // batch except the oldest `keep`, makes the surviving state durable, and

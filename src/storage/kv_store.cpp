@@ -95,6 +95,45 @@ util::Status MemKvStore::ScanFrom(ByteView prefix, ByteView start, const ScanVis
 
 util::Status MemKvStore::Flush() { return util::Ok(); }
 
+namespace {
+// The frozen copy a MemKvStore snapshot returns: reads like a MemKvStore,
+// refuses writes.
+class FrozenMemKvStore final : public KvStore {
+  public:
+    explicit FrozenMemKvStore(std::map<Bytes, Bytes, std::less<>> map) : m_map(std::move(map)) {}
+    util::Result<std::optional<Bytes>> Get(ByteView key) const override {
+        auto it = m_map.find(Bytes(key.begin(), key.end()));
+        if (it == m_map.end()) return std::optional<Bytes>{};
+        return std::optional<Bytes>{it->second};
+    }
+    util::Status Write(const WriteBatch&, Sync) override {
+        return util::Err("storage: a snapshot is read-only");
+    }
+    util::Status ScanFrom(ByteView prefix, ByteView start,
+                          const ScanVisitor& visit) const override {
+        Bytes from(prefix.begin(), prefix.end());
+        if (Bytes s(start.begin(), start.end()); s > from) from = std::move(s);
+        for (auto it = m_map.lower_bound(from); it != m_map.end(); ++it) {
+            if (!StartsWith(it->first, prefix)) break;
+            if (!visit(it->first, it->second)) break;
+        }
+        return util::Ok();
+    }
+    util::Status Flush() override { return util::Err("storage: a snapshot is read-only"); }
+    util::Result<std::unique_ptr<KvStore>> Snapshot() const override {
+        return std::unique_ptr<KvStore>(std::make_unique<FrozenMemKvStore>(m_map));
+    }
+
+  private:
+    const std::map<Bytes, Bytes, std::less<>> m_map;
+};
+}  // namespace
+
+util::Result<std::unique_ptr<KvStore>> MemKvStore::Snapshot() const {
+    std::shared_lock lock(m_impl->mu);
+    return std::unique_ptr<KvStore>(std::make_unique<FrozenMemKvStore>(m_impl->map));
+}
+
 size_t MemKvStore::KeyCount() const {
     std::shared_lock lock(m_impl->mu);
     return m_impl->map.size();

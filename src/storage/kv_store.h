@@ -90,6 +90,14 @@ class KvStore {
     util::Status Scan(util::ByteView prefix, const ScanVisitor& visit) const {
         return ScanFrom(prefix, {}, visit);
     }
+
+    // A read-only, consistent view of the store as of this call: later
+    // writes are invisible to it (docs/state.md "Snapshot files": the writer
+    // of a state snapshot reads a certified height's state while the node
+    // commits the next blocks). Its Write and Flush fail. It must not
+    // outlive this store. RocksDB pins the files the view needs until it is
+    // destroyed, so holders keep it briefly.
+    virtual util::Result<std::unique_ptr<KvStore>> Snapshot() const = 0;
 };
 
 // The smallest key greater than every key starting with `prefix`, or nullopt
@@ -109,6 +117,8 @@ class MemKvStore final : public KvStore {
     util::Status ScanFrom(util::ByteView prefix, util::ByteView start,
                           const ScanVisitor& visit) const override;
     util::Status Flush() override;
+    // A copy of the map (tests and the simulator only: O(size)).
+    util::Result<std::unique_ptr<KvStore>> Snapshot() const override;
 
     size_t KeyCount() const;
 

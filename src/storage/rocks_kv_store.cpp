@@ -162,6 +162,77 @@ util::Status RocksKvStore::ScanFrom(ByteView prefix, ByteView start,
     return util::Ok();
 }
 
+namespace {
+
+// Reads through one RocksDB snapshot; released on destruction.
+class RocksSnapshotView final : public KvStore {
+  public:
+    RocksSnapshotView(rocksdb::DB* db, const std::string& dir)
+        : m_db(db), m_snap(db->GetSnapshot()), m_dir(dir) {}
+    ~RocksSnapshotView() override { m_db->ReleaseSnapshot(m_snap); }
+    RocksSnapshotView(const RocksSnapshotView&) = delete;
+    RocksSnapshotView& operator=(const RocksSnapshotView&) = delete;
+
+    util::Result<std::optional<Bytes>> Get(ByteView key) const override {
+        rocksdb::ReadOptions ro;
+        ro.snapshot = m_snap;
+        std::string value;
+        rocksdb::Status s = m_db->Get(ro, ToSlice(key), &value);
+        if (s.IsNotFound()) return std::optional<Bytes>{};
+        if (!s.ok())
+            return util::Err("storage: snapshot read from '" + m_dir + "' failed: " + s.ToString());
+        return std::optional<Bytes>{Bytes(value.begin(), value.end())};
+    }
+    util::Status Write(const WriteBatch&, Sync) override {
+        return util::Err("storage: a snapshot is read-only");
+    }
+    util::Status ScanFrom(ByteView prefix, ByteView start,
+                          const ScanVisitor& visit) const override {
+        rocksdb::ReadOptions ro;
+        ro.snapshot = m_snap;
+        std::optional<Bytes> upper = PrefixUpperBound(prefix);
+        rocksdb::Slice upper_slice;
+        if (upper) {
+            upper_slice = ToSlice(*upper);
+            ro.iterate_upper_bound = &upper_slice;
+        }
+        std::unique_ptr<rocksdb::Iterator> it(m_db->NewIterator(ro));
+        ByteView from = prefix;
+        if (std::lexicographical_compare(prefix.begin(), prefix.end(), start.begin(),
+                                         start.end())) {
+            from = start;
+        }
+        for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
+            ByteView key = FromSlice(it->key());
+            if (key.size() < prefix.size() ||
+                !std::equal(prefix.begin(), prefix.end(), key.begin()))
+                break;
+            if (!visit(key, FromSlice(it->value()))) break;
+        }
+        if (!it->status().ok()) {
+            return util::Err("storage: snapshot scan of '" + m_dir +
+                             "' failed: " + it->status().ToString());
+        }
+        return util::Ok();
+    }
+    util::Status Flush() override { return util::Err("storage: a snapshot is read-only"); }
+    util::Result<std::unique_ptr<KvStore>> Snapshot() const override {
+        return util::Err("storage: a snapshot of a snapshot is not supported");
+    }
+
+  private:
+    rocksdb::DB* m_db;
+    const rocksdb::Snapshot* m_snap;
+    std::string m_dir;
+};
+
+}  // namespace
+
+util::Result<std::unique_ptr<KvStore>> RocksKvStore::Snapshot() const {
+    if (!m_impl->db) return util::Err("storage: snapshot of closed store '" + m_dir + "'");
+    return std::unique_ptr<KvStore>(std::make_unique<RocksSnapshotView>(m_impl->db.get(), m_dir));
+}
+
 util::Status RocksKvStore::Flush() {
     if (!m_impl->db) return util::Err("storage: flush on closed store '" + m_dir + "'");
     rocksdb::Status s = m_impl->db->SyncWAL();

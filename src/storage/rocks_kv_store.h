@@ -52,6 +52,9 @@ class RocksKvStore final : public KvStore {
     util::Status ScanFrom(util::ByteView prefix, util::ByteView start,
                           const ScanVisitor& visit) const override;
     util::Status Flush() override;
+    // A RocksDB snapshot (db->GetSnapshot): released when the view is
+    // destroyed, which must happen before Close.
+    util::Result<std::unique_ptr<KvStore>> Snapshot() const override;
 
     // Syncs the WAL and closes the database, reporting any error; the
     // destructor does the same but can only log. Further calls fail.

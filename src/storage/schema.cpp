@@ -47,6 +47,7 @@ Bytes SchemaKey() { return MetaKey("schema"); }
 Bytes HeadKey() { return MetaKey("head"); }
 Bytes CheckpointKey() { return MetaKey("checkpoint"); }
 Bytes PrunedKey() { return MetaKey("pruned"); }
+Bytes StateSyncKey() { return MetaKey("statesync"); }
 
 Bytes HeightKey(uint8_t t, uint64_t height) {
     Bytes k = TableKey(t, nullptr, 0, 8);

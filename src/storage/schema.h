@@ -11,6 +11,7 @@
 //   0x00   0x00 "head"                           u64be height | hash32 | state_root32
 //   0x00   0x00 "checkpoint"                     u64be height | consensus checkpoint (opaque)
 //   0x00   0x00 "pruned"                         u64be first height whose body is kept
+//   0x00   0x00 "statesync"                      u64be height of a state sync being installed
 //   0x01   0x01 height                           encoded final block
 //   0x02   0x02 hash32                           u64be height (block by hash)
 //   0x03   0x03 height                           encoded certificate (empty at genesis)
@@ -88,6 +89,7 @@ util::Bytes SchemaKey();
 util::Bytes HeadKey();
 util::Bytes CheckpointKey();
 util::Bytes PrunedKey();
+util::Bytes StateSyncKey();
 util::Bytes HeightKey(uint8_t table, uint64_t height);
 util::Bytes HashKey(uint8_t table, const Hash32& hash);
 // Producer longer than kMaxProducerBytes is a caller bug (validated first).

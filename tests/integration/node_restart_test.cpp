@@ -60,6 +60,7 @@ NodeConfig SoloConfig(const std::string& data_dir) {
     c.verify_threads = 1;
     c.storage_sync = false;
     c.audit_txs_per_sec = -1;
+    c.snapshot_interval = 0;  // the disk-use bench measures the chain, not snapshot files
     return c;
 }
 

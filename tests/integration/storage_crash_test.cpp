@@ -47,6 +47,10 @@ struct Acks {
     std::optional<uint64_t> block;   // highest acknowledged committed block
     std::optional<uint64_t> safety;  // highest acknowledged safety record
     uint64_t blocks_this_round = 0;
+    // State sync install mode.
+    uint64_t install_batches = 0;
+    uint64_t install_aborts = 0;
+    std::optional<uint64_t> installed;
     std::vector<uint8_t> partial;  // bytes of an incomplete record
 
     void Feed(const uint8_t* p, size_t n) {
@@ -61,6 +65,12 @@ struct Acks {
                 ++blocks_this_round;
             } else if (partial[i] == 'S') {
                 safety = v;
+            } else if (partial[i] == 'W') {
+                ++install_batches;
+            } else if (partial[i] == 'A') {
+                ++install_aborts;
+            } else if (partial[i] == 'F') {
+                installed = v;
             } else {
                 ADD_FAILURE() << "bad ack kind " << int(partial[i]);
             }
@@ -77,7 +87,8 @@ struct Acks {
 // error it printed to stderr) or never started.
 constexpr auto kStartupLimit = std::chrono::seconds(20);
 bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::microseconds run_for,
-                bool after_first_ack, Acks& acks, uint64_t prune_keep = 0) {
+                bool after_first_ack, Acks& acks, uint64_t prune_keep = 0,
+                const char* mode = nullptr) {
     int fds[2];
     if (::pipe(fds) != 0) return false;
     ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
@@ -88,7 +99,7 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
                           seed_s.c_str(),
                           sync_s.c_str(),
                           fd_s.c_str(),
-                          prune_keep ? keep_s.c_str() : nullptr,
+                          mode ? mode : (prune_keep ? keep_s.c_str() : nullptr),
                           nullptr};
     const pid_t pid = ::fork();
     if (pid == 0) {
@@ -273,6 +284,69 @@ TEST(StorageCrash, KillDashNineDuringPruningKeepsTheWindowAndTheCheckpoint) {
         if (::testing::Test::HasFailure()) return;
     }
     EXPECT_GE(rounds_pruned, rounds / 2) << "the kills never landed after pruning started";
+}
+
+// State sync install (docs/state.md "State sync", issue #14.6): the writer
+// installs a 100,000-entry state in 100 unsynced batches and then the head
+// in one synced batch, aborting first whatever the last kill left; it is
+// killed at random points. After every kill the data dir must open, and be
+// either the finished install (head at 40, the whole state, the checkpoint,
+// no marker) or no head at all, with the marker (a partial state the next
+// start removes) or with an empty state. Never a half-installed head.
+TEST(StorageCrash, KillDashNineDuringAStateSyncInstallLeavesADirThatStarts) {
+    const uint64_t seed = EnvOr("IOST_CRASH_SEED", 13);
+    const uint64_t rounds = std::max<uint64_t>(EnvOr("IOST_CRASH_ROUNDS", 30) / 3, 2);
+    SCOPED_TRACE("IOST_CRASH_SEED=" + std::to_string(seed));
+    testing::TempDir tmp;
+    const std::string dir = tmp.Sub("db");
+    std::mt19937_64 rng(seed);
+    Acks acks;
+    uint64_t killed_mid_install = 0;
+    for (uint64_t round = 0; round <= rounds; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        // The last round runs long enough to finish (~0.1-1 s of writes).
+        const auto run_for = round == rounds ? std::chrono::microseconds(4'000'000)
+                                             : std::chrono::microseconds(rng() % 150'000);
+        const uint64_t batches_before = acks.install_batches;
+        const bool finished_before = acks.installed.has_value();
+        ASSERT_TRUE(RunAndKill(dir, seed, true, run_for, true, acks, 0, "install"));
+        if (acks.install_batches > batches_before && !acks.installed) ++killed_mid_install;
+        auto kv = RocksKvStore::Open(dir);
+        ASSERT_TRUE(kv.ok()) << kv.error().message;
+        auto store = BlockStore::Open(**kv);
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        const auto head = (*store)->GetHead();
+        const auto pending = (*store)->PendingStateInstall();
+        ASSERT_TRUE(pending.ok());
+        uint64_t entries = 0;
+        ASSERT_TRUE(StateStore(**kv)
+                        .Scan({},
+                              [&](util::ByteView, util::ByteView) {
+                                  ++entries;
+                                  return true;
+                              })
+                        .ok());
+        if (head) {
+            EXPECT_EQ(head->height, 40u);
+            EXPECT_FALSE(pending->has_value()) << "the marker outlived the install";
+            EXPECT_EQ(entries, 100'000u) << "a finished install lost state";
+            auto cp = (*store)->GetCheckpoint();
+            ASSERT_TRUE(cp.ok() && cp->has_value());
+            EXPECT_EQ((*cp)->height, 40u);
+            EXPECT_EQ((*store)->PrunedFloor(), 33u);
+        } else {
+            EXPECT_FALSE(acks.installed.has_value() && !finished_before)
+                << "an acknowledged install was lost";
+            if (!pending->has_value()) {
+                EXPECT_EQ(entries, 0u) << "state without a marker";
+            }
+        }
+        store->reset();
+        ASSERT_TRUE((*kv)->Close().ok());
+        if (::testing::Test::HasFailure()) return;
+    }
+    EXPECT_TRUE(acks.installed.has_value()) << "the install never finished";
+    EXPECT_GE(killed_mid_install, 1u) << "no kill landed amid the install's batches";
 }
 
 }  // namespace

@@ -9,6 +9,11 @@
 // With <prune keep>, after each block it prunes the bodies older than that
 // many blocks (BlockStore::PruneBodies, as a pruning node does after each
 // commit), so the kill also lands amid pruning batches.
+// With "install" instead of <prune keep> it runs a state sync install
+// (docs/state.md "State sync") instead: an unfinished one left by the last
+// kill is aborted first ('A'), as Node::Start does; then the marker, 100
+// unsynced batches of state ('W' each) and the final batch ('F' height);
+// then it waits to be killed.
 // Ack record: 1 byte kind ('S' safety saved, 'B' block committed) + u64 LE.
 // Exit codes: 2 usage, 3 open failed, 4 commit failed, 5 pipe closed.
 #include <storage/block_store.h>
@@ -43,6 +48,57 @@ bool Ack(int fd, char kind, uint64_t v) {
     return WriteAll(fd, rec, sizeof rec);
 }
 
+constexpr uint64_t kInstallHeight = 40;
+constexpr int kInstallBatches = 100;
+constexpr int kInstallBatchEntries = 1'000;
+
+[[noreturn]] void WaitForTheKill() {
+    for (;;) ::pause();
+}
+
+int RunInstall(iost::storage::BlockStore& store, const iost::storage::testing::ChainGen& gen,
+               int fd) {
+    using namespace iost::storage;
+    if (auto head = store.GetHead()) {
+        if (!Ack(fd, 'F', head->height)) return 5;
+        WaitForTheKill();
+    }
+    auto pending = store.PendingStateInstall();
+    if (!pending.ok()) return 4;
+    if (*pending) {
+        if (!store.AbortStateInstall().ok()) return 4;
+        if (!Ack(fd, 'A', **pending)) return 5;
+    }
+    if (!store.BeginStateInstall(kInstallHeight).ok()) return 4;
+    for (int b = 0; b < kInstallBatches; ++b) {
+        std::vector<StateWrite> part;
+        for (int j = 0; j < kInstallBatchEntries; ++j) {
+            StateWrite w;
+            w.key = iost::storage::testing::B("e/" + std::to_string(b) + "/" + std::to_string(j));
+            w.value = iost::util::Bytes(64, static_cast<uint8_t>(j));
+            part.push_back(std::move(w));
+        }
+        if (!store.WriteInstallState(part).ok()) return 4;
+        if (!Ack(fd, 'W', static_cast<uint64_t>(b))) return 5;
+    }
+    SnapshotInstall in;
+    in.genesis = gen.Record(0);
+    for (uint64_t h = 1; h <= kInstallHeight; ++h) {
+        FinalizedBlockRecord r;
+        if (h + 8 > kInstallHeight) {
+            r = gen.Record(h);
+            r.state_writes.clear();
+        } else {
+            r.height = h;
+        }
+        if (h == kInstallHeight) r.checkpoint = iost::storage::testing::B("checkpoint");
+        in.blocks.push_back(std::move(r));
+    }
+    if (!store.FinishStateInstall(in).ok()) return 4;
+    if (!Ack(fd, 'F', kInstallHeight)) return 5;
+    WaitForTheKill();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,7 +117,8 @@ int main(int argc, char** argv) {
     const testing::ChainGen gen(go);
     const Sync sync = std::string(argv[3]) == "1" ? Sync::kYes : Sync::kNo;
     const int fd = std::atoi(argv[4]);
-    const uint64_t keep = argc == 6 ? std::strtoull(argv[5], nullptr, 10) : 0;
+    const bool install = argc == 6 && std::string(argv[5]) == "install";
+    const uint64_t keep = argc == 6 && !install ? std::strtoull(argv[5], nullptr, 10) : 0;
 
     auto kv = RocksKvStore::Open(dir);
     if (!kv.ok()) {
@@ -78,6 +135,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "writer: %s\n", safety.error().message.c_str());
         return 3;
     }
+    if (install) return RunInstall(**store, gen, fd);
     const iost::util::Bytes validator = testing::B("validator-0");
     auto head = (*store)->GetHead();
     uint64_t next = head ? head->height + 1 : 0;

@@ -224,7 +224,12 @@ TEST(MessageTypes, Classes) {
     EXPECT_EQ(PriorityOf(ToWire(MessageType::kMicroBlock)), Priority::kHigh);
     EXPECT_TRUE(IsInternalType(ToWire(MessageType::kPeers)));
     EXPECT_FALSE(IsApplicationType(ToWire(MessageType::kPeers)));
-    EXPECT_FALSE(IsKnownType(22));
+    EXPECT_TRUE(IsApplicationType(ToWire(MessageType::kStateChunk)));
+    EXPECT_FALSE(IsGossipType(ToWire(MessageType::kStateChunk)));
+    EXPECT_EQ(PriorityOf(ToWire(MessageType::kStateChunk)), Priority::kLow);
+    EXPECT_EQ(MaxPayloadFor(ToWire(MessageType::kGetStateChunk), 1u << 22), 12u);
+    EXPECT_EQ(MaxPayloadFor(ToWire(MessageType::kGetSnapshotManifest), 1u << 22), 8u);
+    EXPECT_FALSE(IsKnownType(26));
     EXPECT_FALSE(IsKnownType(0));
     EXPECT_EQ(MaxPayloadFor(999, 12345), 12345u);
     EXPECT_LE(MaxPayloadFor(ToWire(MessageType::kMicroBlock), 100), 100u);

@@ -183,5 +183,30 @@ TEST(NodeConfig, PruneKeepBlocks) {
     EXPECT_FALSE(typo.ok());
 }
 
+TEST(NodeConfig, StateSyncAndSnapshots) {
+    auto d = ParseNodeConfig("", "t.yml", "");
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_FALSE(d->sync_snapshot);
+    EXPECT_EQ(d->sync_snapshot_peers, 2u);
+    EXPECT_EQ(d->snapshot_interval, 1000u);
+    EXPECT_EQ(d->snapshot_keep, 2u);
+    auto c = ParseNodeConfig(
+        "sync:\n  mode: snapshot\n  snapshot_peers: 3\n  snapshot_timeout_s: 60\n"
+        "snapshot:\n  interval: 50\n  keep: 4\n",
+        "t.yml", "");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_TRUE(c->sync_snapshot);
+    EXPECT_EQ(c->sync_snapshot_peers, 3u);
+    EXPECT_EQ(c->sync_snapshot_timeout_s, 60);
+    EXPECT_EQ(c->snapshot_interval, 50u);
+    EXPECT_EQ(c->snapshot_keep, 4u);
+    auto bad = ParseNodeConfig("sync:\n  mode: fast\n", "t.yml", "");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("sync.mode"), std::string::npos) << bad.error().message;
+    EXPECT_FALSE(ParseNodeConfig("sync:\n  snapshot_peers: 0\n", "t.yml", "").ok());
+    EXPECT_FALSE(ParseNodeConfig("snapshot:\n  keep: 0\n", "t.yml", "").ok());
+    EXPECT_FALSE(ParseNodeConfig("snapshot:\n  every: 5\n", "t.yml", "").ok());
+}
+
 }  // namespace
 }  // namespace iost::node
