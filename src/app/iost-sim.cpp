@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
                    "crash-primary|partition|asymmetric|key-changer|framer|crash-believable|"
-                   "skewed-primary|clock-skew|false-fallback|censor|dead-believable|joiner "
-                   "(repeatable)");
+                   "skewed-primary|clock-skew|false-fallback|censor|dead-believable|joiner|"
+                   "seed-grinder (repeatable)");
     app.add_option("--mix", mix,
                    "'all': cycle the built-in fault mixes over the seeds; 'fraud': only those "
                    "with a forger, key changer or framer");
