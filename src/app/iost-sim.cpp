@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
     app.add_option("--fault", faults,
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
                    "crash-primary|partition|asymmetric|key-changer|framer|crash-believable|"
-                   "skewed-primary|clock-skew|false-fallback|censor|dead-believable|joiner "
-                   "(repeatable)");
+                   "skewed-primary|clock-skew|false-fallback|censor|dead-believable|joiner|"
+                   "seed-grinder (repeatable)");
     app.add_option("--mix", mix,
                    "'all': cycle the built-in fault mixes over the seeds; 'fraud': only those "
                    "with a forger, key changer or framer");
@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
                  "re-election must then be reported");
     app.add_flag("--no-newcomer-seat", cfg.no_newcomer_seat,
                  "negative control: no reserved seat; a joiner never elected must be reported");
+    app.add_flag("--no-seed-reveal", cfg.no_seed_reveal,
+                 "negative control: no epoch-seed commit-reveal (the seed is the last block's "
+                 "hash); a seed grinder's choice must then be reported (docs/pob.md §4.2)");
     app.add_option("--quiet-end-ms", cfg.quiet_end_ms,
                    "no forging, key changes or framing in the last this many ms");
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");

@@ -16,6 +16,10 @@ const char* BlockRejectName(BlockReject r) {
             return "time does not advance";
         case BlockReject::kProposerNotNormal:
             return "proposer is not a normal validator";
+        case BlockReject::kBadSeedCommit:
+            return "bad epoch-seed commitment";
+        case BlockReject::kBadSeedReveal:
+            return "bad epoch-seed reveal";
         case BlockReject::kBadFallback:
             return "bad fallback declaration";
         case BlockReject::kTooMuchEvidence:
@@ -312,6 +316,14 @@ util::Result<std::shared_ptr<Validated>, PlanReject> ValidateBlock(
     if (b.epoch != chain.committee->epoch) return Reject(BlockReject::kWrongEpoch);
     if (b.time <= chain.last_time) return Reject(BlockReject::kTimeNotAdvancing);
     if (!chain.committee->NormalIndex(b.proposer)) return Reject(BlockReject::kProposerNotNormal);
+    if (auto st = CheckSeedFields(*chain.params, chain.seed ? *chain.seed : SeedBook{}, b); !st) {
+        const SeedReject r = st.error();
+        const bool commit =
+            r == SeedReject::kFieldsWhenOff
+                ? b.seed_commit.has_value()
+                : r == SeedReject::kCommitOutsideWindow || r == SeedReject::kCommitRepeated;
+        return Reject(commit ? BlockReject::kBadSeedCommit : BlockReject::kBadSeedReveal);
+    }
     auto v = std::make_shared<Validated>();
     v->block = bp;
     auto plan = MakePlan(chain, b, app, verifier);
@@ -395,8 +407,15 @@ void PlanServi(const ChainView& chain, const core::FinalBlock& b,
             penalize(*owner, MissedDuty::kCensoredTx);
     }
     if (P.epoch_length == 0 || b.height % P.epoch_length != 0) return;
-    // The epoch's last block: members that did no duty in the whole epoch
+    // The epoch's last block: a normal validator that committed an
+    // epoch-seed value and did not reveal it (this block's reveal counts)
+    // withheld it (pob.md §4.2); members that did no duty in the whole epoch
     // are idle (logged out), then every Servi decays.
+    if (P.seed_commit_reveal) {
+        SeedBook book = chain.seed ? *chain.seed : SeedBook{};
+        RecordSeedFields(book, b);
+        for (const auto& id : Withholders(book)) penalize(id, MissedDuty::kWithheldSeed);
+    }
     in.servi_decay_percent = P.servi_decay_percent;
     if (!P.idle_logout) return;
     std::set<std::string> worked;

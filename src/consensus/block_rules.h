@@ -15,6 +15,7 @@
 #include <consensus/application.h>
 #include <consensus/election.h>
 #include <consensus/params.h>
+#include <consensus/seed.h>
 #include <core/block.h>
 #include <crypto/keys.h>
 #include <util/result.h>
@@ -37,6 +38,8 @@ enum class BlockReject : uint8_t {
     kWrongEpoch,            //
     kTimeNotAdvancing,      // time ≤ the last final block's
     kProposerNotNormal,     // proposer outside the normal league
+    kBadSeedCommit,         // a seed commitment outside its window, repeated, or while off (§4.2)
+    kBadSeedReveal,         // a seed reveal outside its window, repeated, unmatched (§4.2)
     kBadFallback,           // declares a non-believable, slashed or already fallen-back producer
     kTooMuchEvidence,       // more than kMaxEvidencePerBlock
     kEvidenceRepeated,      // twice against one validator, or against a slashed one
@@ -62,7 +65,7 @@ enum class BlockReject : uint8_t {
     kTimeTooFarAhead,          // time > max(local now + max_clock_drift, last time + 1)
     kFallbackOfLiveProducer,   // declares silent a producer we heard within silent_after/2
 };
-inline constexpr size_t kBlockRejectCount = 26;
+inline constexpr size_t kBlockRejectCount = 28;
 const char* BlockRejectName(BlockReject r);
 
 inline constexpr size_t kMaxEvidencePerBlock = 8;
@@ -101,6 +104,9 @@ struct ChainView {
     // Members credited (a MicroRef or a proposal) in this epoch's final
     // blocks (pob.md §4.1); null = none.
     const std::set<std::string>* worked = nullptr;
+    // The epoch seed's commitments and reveals in this epoch's final blocks
+    // (pob.md §4.2); null = none.
+    const SeedBook* seed = nullptr;
 
     const Committee* CommitteeForEpoch(uint64_t epoch) const;
 };

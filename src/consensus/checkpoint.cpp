@@ -1,12 +1,17 @@
 #include <consensus/checkpoint.h>
 #include <core/codec.h>
 
+#include <algorithm>
+
 namespace iost::consensus {
 
 namespace {
 
 // 2: candidates carry registered_time; the epoch's `worked` set (issue #13).
-constexpr uint8_t kFormat = 2;
+// 3: the epoch seed's book (commitments, reveals; pob.md §4.2). 2 is read
+// with an empty book (written before commit–reveal existed).
+constexpr uint8_t kFormat = 3;
+constexpr uint8_t kFormatNoSeed = 2;
 // Bounds on decoding: far above any real chain's, far below what would let
 // a corrupt record allocate without limit.
 constexpr size_t kMaxMembers = 4'096;
@@ -121,6 +126,13 @@ util::Bytes EncodeCheckpoint(const EngineCheckpoint& c) {
         WriteHash(e, tip.second);
     }
     e.WriteStringList(std::vector<std::string>(c.worked.begin(), c.worked.end()));
+    for (const auto* m : {&c.seed.commits, &c.seed.reveals}) {
+        e.WriteInt32(static_cast<int32_t>(m->size()));
+        for (const auto& [id, h] : *m) {
+            e.WriteString(id);
+            WriteHash(e, h);
+        }
+    }
     return e.Take();
 }
 
@@ -129,7 +141,7 @@ util::Result<EngineCheckpoint> DecodeCheckpoint(util::ByteView b) {
     EngineCheckpoint c;
     auto fmt = d.ReadByte();
     IOST_TRY(fmt);
-    if (*fmt != kFormat) {
+    if (*fmt != kFormat && *fmt != kFormatNoSeed) {
         return util::Err("checkpoint: unknown format " + std::to_string(*fmt) +
                          " (this build reads " + std::to_string(kFormat) + ")");
     }
@@ -190,6 +202,25 @@ util::Result<EngineCheckpoint> DecodeCheckpoint(util::ByteView b) {
     auto worked = d.ReadStringList(kMaxSetItems);
     IOST_TRY(worked);
     c.worked.insert(worked->begin(), worked->end());
+    if (*fmt == kFormat) {
+        for (auto* m : {&c.seed.commits, &c.seed.reveals}) {
+            auto n = d.ReadCount(kMaxMembers, 4 + 4 + 32);
+            IOST_TRY(n);
+            for (size_t i = 0; i < *n; ++i) {
+                auto id = d.ReadString();
+                IOST_TRY(id);
+                auto h = ReadHash(d);
+                IOST_TRY(h);
+                if (!m->emplace(std::move(*id), *h).second)
+                    return util::Err("checkpoint: a seed book lists a validator twice");
+            }
+        }
+        if (!std::includes(c.seed.commits.begin(), c.seed.commits.end(), c.seed.reveals.begin(),
+                           c.seed.reveals.end(),
+                           [](const auto& x, const auto& y) { return x.first < y.first; })) {
+            return util::Err("checkpoint: a seed reveal without a commitment");
+        }
+    }
     if (!d.AtEnd()) return util::Err("checkpoint: trailing bytes after the record");
     return c;
 }

@@ -17,12 +17,14 @@
 // full replay; tests/unit/consensus/checkpoint_test.cpp compares the two.
 //
 // Encoding: core::Encoder fields, led by a format byte; decoding checks
-// every count against a bound and that the input ends exactly.
+// every count against a bound and that the input ends exactly. Format 3
+// adds the seed book; format 2 (before it) still decodes, with an empty book.
 //
 // Thread contract: value types and pure functions.
 #pragma once
 
 #include <consensus/election.h>
+#include <consensus/seed.h>
 #include <core/block.h>
 #include <crypto/hash.h>
 #include <util/bytes.h>
@@ -53,6 +55,9 @@ struct EngineCheckpoint {
     // Members that did a duty in the current epoch so far: the epoch's last
     // block logs out the others (pob.md §4.1), so this is consensus state.
     std::set<std::string> worked;
+    // The epoch seed's commitments and reveals final in the current epoch
+    // (pob.md §4.2): the next seed and who withheld are derived from them.
+    SeedBook seed;
 };
 
 util::Bytes EncodeCheckpoint(const EngineCheckpoint& c);

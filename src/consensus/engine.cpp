@@ -83,6 +83,7 @@ ChainView Engine::View() const {
     v.micros = &m_micro;
     v.evidence_pool = &m_evidence_pool;
     v.worked = &m_worked;
+    v.seed = &m_seed_book;
     return v;
 }
 
@@ -172,6 +173,7 @@ void Engine::NewEpoch(TimePoint now) {
     m_included.clear();
     m_packed.clear();
     m_worked.clear();
+    m_seed_book = SeedBook{};
     m_micro_by_seq.clear();
     m_micro_failed.clear();
     m_last_micro_time.clear();
@@ -192,6 +194,11 @@ void Engine::NewEpoch(TimePoint now) {
     for (auto& t : held) {
         if (!m_final_txs.count(t->Hash())) RouteTx(t, /*from_client=*/true, now);
     }
+    // pob.md §5.5: the censorship deadline restarts with the league. A
+    // validator that joins it gets its copies only now (HandOverKept), so a
+    // primary that stayed must not count the time before, or it proposes
+    // what the newcomers cannot vote for yet and the view fails.
+    for (auto& [h, k] : m_kept) k.since = now;
     RerouteKept();
     HandOverKept();
     if (m_committee.IsBelievable(m_opt.id)) {
@@ -792,6 +799,12 @@ std::vector<core::MicroRef> Engine::ChooseMicroRefs(uint64_t height,
 }
 
 std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint now) {
+    if (m_opt.grind_seed) return GrindBlock(view, now);
+    return BuildBlockVariant(view, now, 0, false);
+}
+
+std::shared_ptr<core::FinalBlock> Engine::BuildBlockVariant(uint64_t view, TimePoint now,
+                                                            int64_t time_offset, bool withhold) {
     auto b = std::make_shared<core::FinalBlock>();
     b->height = m_height + 1;
     b->prev_hash = m_last_hash;
@@ -805,7 +818,12 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlock(uint64_t view, TimePoint no
         m_log.Warn("cannot build block {}: the last block's time is INT64_MAX", b->height);
         return nullptr;
     }
+    if (time_offset > 0) {
+        if (b->time > INT64_MAX - time_offset) return nullptr;
+        b->time += time_offset;
+    }
     b->proposer = m_opt.id;
+    SetSeedFields(*b, withhold);
     std::set<std::string> fallback_now = m_fallback;
     // pob.md §5.4: a producer silent for silent_after falls back.
     for (const auto& c : m_committee.believable) {
@@ -1275,6 +1293,7 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
         m_worked.insert(ref.producer);
     }
     m_worked.insert(b.proposer);
+    RecordSeedFields(m_seed_book, b);
     for (const auto& f : b.fallback) m_fallback.insert(f);
     for (const auto& m : plan.micros) {
         for (size_t i = 0; i < m->txs.size(); ++i) {
@@ -1383,9 +1402,13 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
                 m_past_committees.erase(m_past_committees.begin());
             }
         }
-        const auto cands = m_app.Candidates();
+        // pob.md §4.2: the seed from this epoch's reveals (or, off, from the
+        // last block's hash); whoever withheld a reveal is not a candidate.
+        const auto cands = SeedEligible(m_opt.params, m_app.Candidates(), m_seed_book);
         const uint64_t e = m_height / m_opt.params.epoch_length;
-        m_committee = Elect(cands, EpochSeed(e, m_last_hash), e, m_opt.params);
+        const crypto::Hash256 seed =
+            NextEpochSeed(m_opt.params, e, m_committee.seed, m_seed_book, m_last_hash);
+        m_committee = Elect(cands, seed, e, m_opt.params);
         NewEpoch(now);
     }
     std::get<Finalize>(m_out[finalize_at]).checkpoint =

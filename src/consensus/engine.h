@@ -29,6 +29,7 @@
 #include <consensus/params.h>
 #include <consensus/round.h>
 #include <consensus/safety.h>
+#include <consensus/seed.h>
 #include <core/block.h>
 #include <crypto/keys.h>
 #include <util/log.h>
@@ -74,7 +75,16 @@ struct EngineOptions {
     // Simulator only (negative control): vote for fallback declarations
     // without checking them against what this node heard.
     bool trust_fallback_claims = false;
+    // Simulator only (a seed-grinding Byzantine validator, pob.md §4.2): a
+    // block this node builds that could sway the next epoch's seed — the
+    // epoch's last block (whose hash is the seed when commit–reveal is off)
+    // or one due to carry its own reveal — is built in variants (time + i
+    // ns for i < kSeedGrindTries; with and without the reveal) and this
+    // picks the one proposed. Unset on every real node.
+    std::function<size_t(uint64_t next_epoch, const std::vector<SeedOption>& options)> grind_seed =
+        nullptr;
 };
+inline constexpr int64_t kSeedGrindTries = 8;
 
 // What one SyncResponse did (Engine::ApplySync). The driver maps the
 // verdict to a peer penalty: a forged certificate is proof of malice, a
@@ -195,6 +205,8 @@ class Engine {
     // final heights) and, per producer, the bond it was last held to.
     const ExposureLedger& exposure() const { return m_exposure; }
     const std::map<std::string, int64_t>& exposure_bonds() const { return m_bonds; }
+    // The epoch seed's commitments and reveals final in this epoch (§4.2).
+    const SeedBook& seed_book() const { return m_seed_book; }
     // The owner of a publisher's transactions now; nullopt = the normal
     // league (fallback).
     std::optional<std::string> OwnerOf(const std::string& publisher) const;
@@ -234,6 +246,16 @@ class Engine {
     void EnterHeight(uint64_t height, TimePoint now);
     void Propose(uint64_t view, TimePoint now);
     std::shared_ptr<core::FinalBlock> BuildBlock(uint64_t view, TimePoint now);
+    // BuildBlock's work; `time_offset` ns later than the proposal time and,
+    // if `withhold`, without this node's due seed reveal (only a grinder,
+    // GrindBlock, asks for either).
+    std::shared_ptr<core::FinalBlock> BuildBlockVariant(uint64_t view, TimePoint now,
+                                                        int64_t time_offset, bool withhold);
+    // pob.md §4.2 (engine_seed.cpp): this node's commitment or reveal for
+    // the block it builds; its secret for an epoch; the grinder's variants.
+    void SetSeedFields(core::FinalBlock& b, bool withhold) const;
+    crypto::Hash256 MySeedSecret(uint64_t epoch) const;
+    std::shared_ptr<core::FinalBlock> GrindBlock(uint64_t view, TimePoint now);
     // pob.md §3.3: the MicroRefs a block at `height` carries (the fair
     // budget walk); asks producers for MicroBlocks lost on the way.
     std::vector<core::MicroRef> ChooseMicroRefs(uint64_t height,
@@ -344,6 +366,9 @@ class Engine {
     std::multimap<int64_t, crypto::Hash256> m_kept_by_expiry;
     std::set<crypto::Hash256> m_packed;
     std::set<std::string> m_worked;
+    // pob.md §4.2: the epoch seed's commitments and reveals of this epoch's
+    // final blocks (chain-derived, in the checkpoint).
+    SeedBook m_seed_book;
 
     // Direct pool (normal role, fallback partitions).
     std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> m_direct;

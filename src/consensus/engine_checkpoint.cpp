@@ -18,6 +18,7 @@ EngineCheckpoint Engine::Checkpoint() const {
     c.fallback = m_fallback;
     c.included = m_included;
     c.worked = m_worked;
+    c.seed = m_seed_book;
     return c;
 }
 
@@ -79,6 +80,7 @@ util::Status Engine::RestoreFromCheckpoint(const EngineCheckpoint& cp,
     m_fallback = cp.fallback;
     m_included = cp.included;
     m_worked = cp.worked;
+    m_seed_book = cp.seed;
     m_verify_all_until = cp.height + m_opt.params.audit_window;
     for (const auto& r : recent) {
         m_final_by_height[r.height] = r.plan_tx_hashes;

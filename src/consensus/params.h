@@ -88,6 +88,13 @@ struct Params {
     // Servi 0: never credited), earliest registration first. 0 = off
     // (negative control: a newcomer's weight is 0, it is never elected).
     uint32_t newcomer_seats = 1;
+
+    // --- The epoch seed (pob.md §4.2) ---
+    // Commit–reveal among the normal league; a committed validator that does
+    // not reveal is left out of the election and loses servi_missed_micro.
+    // false = off (the simulator's negative control): the seed is the hash of
+    // the epoch's last block, which its proposer can grind.
+    bool seed_commit_reveal = true;
 };
 
 // Kinds of missed duty with their Servi penalty (pob.md §4.1). kWithheldSeed

@@ -6,6 +6,10 @@ namespace {
 
 constexpr std::string_view kMicroTag = "iost-pob-micro-v1";
 constexpr std::string_view kFinalTag = "iost-pob-final-v1";
+// v1 followed by the epoch seed's commit–reveal fields (pob.md §4.2): two
+// byte strings, each empty (absent) or 32 bytes, not both empty, so that
+// every block has exactly one encoding.
+constexpr std::string_view kFinalTagV2 = "iost-pob-final-v2";
 constexpr std::string_view kVoteTag = "iost-pob-vote-v1";
 constexpr std::string_view kEvidenceTag = "iost-pob-evidence-v1";
 
@@ -310,8 +314,27 @@ crypto::Hash256 Evidence::Id() const { return crypto::Sha3_256(ToBytes()); }
 
 namespace {
 
+void WriteOptionalHash(Encoder& e, const std::optional<crypto::Hash256>& h) {
+    if (h) {
+        WriteHash(e, *h);
+    } else {
+        e.WriteBytes({});
+    }
+}
+
+util::Result<std::optional<crypto::Hash256>> ReadOptionalHash(Decoder& d) {
+    auto v = d.ReadBytesView();
+    if (!v) return util::ErrOf(v.error());
+    if (v->empty()) return std::optional<crypto::Hash256>{};
+    if (v->size() != 32) return util::Err("seed field: expected 0 or 32 bytes");
+    crypto::Hash256 h{};
+    std::copy(v->begin(), v->end(), h.begin());
+    return std::optional<crypto::Hash256>{h};
+}
+
 void EncodeFinal(Encoder& e, const FinalBlock& b) {
-    e.WriteString(kFinalTag);
+    const bool v2 = b.seed_commit.has_value() || b.seed_reveal.has_value();
+    e.WriteString(v2 ? kFinalTagV2 : kFinalTag);
     WriteU64(e, b.height);
     WriteHash(e, b.prev_hash);
     WriteU64(e, b.epoch);
@@ -344,10 +367,16 @@ void EncodeFinal(Encoder& e, const FinalBlock& b) {
     WriteHash(e, b.tx_merkle_root);
     WriteHash(e, b.receipt_merkle_root);
     WriteHash(e, b.state_root);
+    if (v2) {
+        WriteOptionalHash(e, b.seed_commit);
+        WriteOptionalHash(e, b.seed_reveal);
+    }
 }
 
 util::Result<FinalBlock> DecodeFinal(Decoder& d) {
-    IOST_TRY(ExpectTag(d, kFinalTag));
+    IOST_READ(tag, d.ReadBytesView());
+    const bool v2 = util::AsString(tag) == kFinalTagV2;
+    if (!v2 && util::AsString(tag) != kFinalTag) return util::Err("unexpected object tag");
     FinalBlock b;
     IOST_READ(height, ReadU64(d));
     IOST_READ(prev, ReadHash(d));
@@ -403,6 +432,15 @@ util::Result<FinalBlock> DecodeFinal(Decoder& d) {
     b.tx_merkle_root = txr;
     b.receipt_merkle_root = rr;
     b.state_root = sr;
+    if (v2) {
+        IOST_READ(commit, ReadOptionalHash(d));
+        IOST_READ(reveal, ReadOptionalHash(d));
+        if (!commit && !reveal) {
+            return util::Err("final block v2 without seed fields (must be encoded as v1)");
+        }
+        b.seed_commit = commit;
+        b.seed_reveal = reveal;
+    }
     return b;
 }
 

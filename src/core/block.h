@@ -149,6 +149,12 @@ struct FinalBlock {
     crypto::Hash256 tx_merkle_root{};  // over the executed txs, in order
     crypto::Hash256 receipt_merkle_root{};
     crypto::Hash256 state_root{};
+    // The epoch seed's commit–reveal (pob.md §4.2): the proposer's own
+    // commitment (commit window) or secret (reveal window), at most one of
+    // each per validator and epoch. A block with neither encodes exactly as
+    // before (tag v1); one with either uses tag v2 (docs/formats.md).
+    std::optional<crypto::Hash256> seed_commit;
+    std::optional<crypto::Hash256> seed_reveal;
 
     util::Bytes ToBytes() const;
     static util::Result<FinalBlock> FromBytes(util::ByteView b);

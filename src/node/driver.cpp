@@ -1038,6 +1038,7 @@ void Driver::UpdateStatus(const core::FinalBlock* head, const crypto::Hash256* h
     for (const auto& v : c.believable) s.believable.push_back(v.id);
     for (const auto& v : c.normal) s.normal.push_back(v.id);
     s.chain_fallback = c.chain_fallback;
+    s.seed = c.seed;
     s.engine = m_engine->stats();
     s.punishments = m_punishments;
     s.blocks_in_memory = m_engine->chain().size();

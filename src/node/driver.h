@@ -128,6 +128,7 @@ struct ChainStatus {
     std::vector<std::string> believable;
     std::vector<std::string> normal;
     bool chain_fallback = false;
+    crypto::Hash256 seed{};  // the epoch's seed (pob.md §4.2)
     consensus::EngineStats engine;
     uint64_t punishments = 0;
     uint64_t blocks_in_memory = 0;

@@ -55,20 +55,11 @@ Response PobInfo(node::Node& n) {
     const auto s = n.driver().Status();
     const auto& p = n.genesis().pob;
     const ledger::StateReader& st = n.state();
-    // docs/pob.md §4: epoch e >= 1 is seeded by the hash of block e·L, epoch 0
-    // by the genesis hash.
-    crypto::Hash256 seed_base = n.genesis_hash();
-    if (s.epoch > 0) {
-        auto h = n.blocks().GetBlockHash(s.epoch * p.epoch_length);
-        if (!h) return StorageError("block hash", h.error());
-        if (!*h)
-            return NotFound("the block that seeds epoch " + std::to_string(s.epoch) +
-                            " is not stored");
-        std::copy((*h)->begin(), (*h)->end(), seed_base.begin());
-    }
     json j;
     j["epoch"] = U64(s.epoch);
-    j["seed"] = crypto::HashToBase58(consensus::EpochSeed(s.epoch, seed_base));
+    // docs/pob.md §4.2: the seed the engine elected this epoch's committee
+    // with (commit–reveal over the last epoch's reveals).
+    j["seed"] = crypto::HashToBase58(s.seed);
     j["height"] = U64(s.height);
     j["view"] = U64(s.view);
     j["epoch_start_height"] = U64(s.epoch * p.epoch_length + 1);

@@ -56,7 +56,12 @@ using Hash32 = std::array<uint8_t, 32>;
 //      state root covers those bytes, so version-1 state cannot be reused;
 //      and tables 0x08, 0x09, the checkpoint and pruned-floor meta keys
 //      (snapshots and pruning, docs/state.md)
-inline constexpr uint32_t kSchemaVersion = 2;
+//   3  the epoch seed by commit–reveal (docs/pob.md §4.2): the same layout,
+//      but a chain stored by an older build was elected with the old seed
+//      (the last block's hash), so this build's replay would elect other
+//      committees and refuse its certificates; and consensus checkpoints of
+//      format 3 (the seed book)
+inline constexpr uint32_t kSchemaVersion = 3;
 
 namespace table {
 inline constexpr uint8_t kMeta = 0x00;

@@ -69,12 +69,14 @@ const char* FaultName(Fault f) {
             return "dead-believable";
         case Fault::kJoiner:
             return "joiner";
+        case Fault::kSeedGrinder:
+            return "seed-grinder";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kJoiner); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kSeedGrinder); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -250,6 +252,10 @@ class Simulation {
     bool Censored(const std::string& publisher) const;
     void Register();
     void CheckRoles();
+    // kSeedGrinder: picks a block variant (docs/pob.md §4.2) and records it.
+    size_t GrindSeed(const std::string& id, uint64_t next_epoch,
+                     const std::vector<consensus::SeedOption>& options);
+    void CheckSeed();
 
     SimConfig m_cfg;
     std::mt19937_64 m_rng;
@@ -297,6 +303,7 @@ class Simulation {
     std::map<crypto::Hash256, int64_t> m_final_at;        // tx → first final block time (ms)
     std::map<crypto::Hash256, uint64_t> m_final_height;   // tx → its final height
     std::map<uint64_t, int64_t> m_block_time;             // height → final block time (ms)
+    std::map<uint64_t, uint64_t> m_block_view;            // height → view it was built in
     std::map<uint64_t, std::set<std::string>> m_members;  // epoch → committee (both leagues)
     std::map<uint64_t, int64_t> m_epoch_start;            // epoch → its first block time (ms)
     std::map<uint64_t, std::string> m_proposer;           // height → proposer
@@ -305,6 +312,19 @@ class Simulation {
     crypto::Hash256 m_join_tx{};
     bool m_join_sent = false;
     uint64_t m_join_height = 0;  // the final block that registered the joiner
+    // docs/pob.md §4.2: the seed grinder's choices, each epoch's seed and
+    // believable league (honest nodes), and the commitments and reveals of
+    // each epoch's final blocks (by proposer).
+    struct Grind {
+        uint64_t epoch = 0;
+        size_t eligible_seeds = 0;  // distinct seeds among variants that keep it a candidate
+        crypto::Hash256 chosen{};
+        std::string grinder;
+    };
+    std::vector<Grind> m_grinds;
+    std::map<uint64_t, crypto::Hash256> m_epoch_seed;
+    std::map<uint64_t, std::set<std::string>> m_believable;
+    std::map<uint64_t, std::set<std::string>> m_seed_commits, m_seed_reveals;
 };
 
 void Simulation::Violation(std::string what) {
@@ -330,7 +350,8 @@ void Simulation::BuildGenesis() {
     m_params.epoch_length = m_cfg.epoch_length;
     m_params.min_servi = 1;
     if (m_cfg.no_time_bound) m_params.max_clock_drift_ns = INT64_MAX;
-    if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner)) &&
+    if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner) ||
+         HasFault(Fault::kSeedGrinder)) &&
         m_params.epoch_length > kRoleEpochLength) {
         m_params.epoch_length = m_cfg.epoch_length = kRoleEpochLength;
     }
@@ -338,6 +359,7 @@ void Simulation::BuildGenesis() {
     if (m_cfg.no_keep) m_params.keep_max_txs = 0;
     if (m_cfg.no_liveness) m_params.idle_logout = false;
     if (m_cfg.no_newcomer_seat) m_params.newcomer_seats = 0;
+    if (m_cfg.no_seed_reveal) m_params.seed_commit_reveal = false;
     // Every fraud proof of the run stays provable (pob.md §7.4).
     if (m_params.fraud_window == 0) m_params.fraud_window = 1'000'000;
     m_genesis.chain_id = core::kLocalChainId;
@@ -436,6 +458,12 @@ void Simulation::StartEngine(Instance& in, bool restore) {
             return INT64_MAX;
         };
     }
+    if (in.role == Fault::kSeedGrinder) {
+        opt.grind_seed = [this, id = in.id](uint64_t next,
+                                            const std::vector<consensus::SeedOption>& options) {
+            return GrindSeed(id, next, options);
+        };
+    }
     in.engine =
         std::make_unique<Engine>(opt, *in.signer, m_verifier, in.app->app(), util::Logger::Null());
     in.timers.Reset();  // a restarted node's old timers died with it
@@ -475,6 +503,7 @@ void Simulation::CreateInstances() {
             case Fault::kFramer:
             case Fault::kSkewedPrimary:
             case Fault::kFalseFallback:
+            case Fault::kSeedGrinder:
                 // Normal-league faults fill from the end so that the primary of
                 // the first heights (index 1, 2, ...) is often faulty.
                 if (next_n < normal.size()) roles[normal[normal.size() - 1 - next_n++]] = f;
@@ -768,6 +797,7 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     }
     m_proposer.emplace(b.height, b.proposer);
     m_block_time.emplace(b.height, (b.time - kGenesisTime) / kMs);
+    m_block_view.emplace(b.height, b.view);
     const uint64_t L = m_params.epoch_length;
     if (b.height % L == 1 || L == 1) m_epoch_start.emplace(b.epoch, (b.time - kGenesisTime) / kMs);
     if (b.height % L == 0 && in.engine && in.engine->height() == b.height) {
@@ -775,7 +805,13 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
         for (const auto& c : in.engine->committee().believable) members.insert(c.id);
         for (const auto& c : in.engine->committee().normal) members.insert(c.id);
         m_members.emplace(b.height / L, std::move(members));
+        std::set<std::string> believable;
+        for (const auto& c : in.engine->committee().believable) believable.insert(c.id);
+        m_believable.emplace(b.height / L, std::move(believable));
+        m_epoch_seed.emplace(b.height / L, in.engine->committee().seed);
     }
+    if (b.seed_commit) m_seed_commits[b.epoch].insert(b.proposer);
+    if (b.seed_reveal) m_seed_reveals[b.epoch].insert(b.proposer);
     auto [it, fresh] = m_final.emplace(b.height, std::make_pair(hash, f.app_state_root));
     if (!fresh) {
         if (it->second.first != hash) {
@@ -1036,6 +1072,7 @@ void Simulation::Finish() {
         }
     }
     CheckRoles();
+    CheckSeed();
     m_res.slashed.assign(slashed.begin(), slashed.end());
     m_res.producers_referenced_late = static_cast<uint32_t>(late_producers.size());
     m_res.txs_finalized = ref->committed_txs;
@@ -1209,6 +1246,75 @@ void Simulation::Register() {
     Submit(tx);
 }
 
+size_t Simulation::GrindSeed(const std::string& id, uint64_t next_epoch,
+                             const std::vector<consensus::SeedOption>& options) {
+    auto believable = [&](const consensus::SeedOption& o) {
+        return std::any_of(o.committee.believable.begin(), o.committee.believable.end(),
+                           [&](const consensus::Candidate& c) { return c.id == id; });
+    };
+    size_t pick = 0;
+    bool found = false;
+    for (size_t i = 0; i < options.size() && !found; ++i) {
+        if (!options[i].withheld && believable(options[i])) {
+            pick = i;
+            found = true;
+        }
+    }
+    // Revealing does not make it believable: it withholds (a coalition
+    // partner might gain; it loses its own seat and Servi).
+    for (size_t i = 0; i < options.size() && !found; ++i) {
+        if (options[i].withheld) {
+            pick = i;
+            found = true;
+        }
+    }
+    std::set<crypto::Hash256> eligible;
+    for (const auto& o : options) {
+        if (!o.withheld) eligible.insert(o.seed);
+    }
+    if (!options.empty()) m_grinds.push_back({next_epoch, eligible.size(), options[pick].seed, id});
+    return pick;
+}
+
+void Simulation::CheckSeed() {
+    // docs/pob.md §4.2: no validator chooses an epoch's seed among two or
+    // more while staying a candidate of the election it decides.
+    std::set<uint64_t> reported;
+    for (const auto& g : m_grinds) {
+        auto it = m_epoch_seed.find(g.epoch);
+        if (g.eligible_seeds < 2 || it == m_epoch_seed.end() || it->second != g.chosen) continue;
+        if (!reported.insert(g.epoch).second) continue;
+        ++m_res.seeds_ground;
+        Violation("seed of epoch " + std::to_string(g.epoch) + " chosen by " + g.grinder +
+                  " among " + std::to_string(g.eligible_seeds));
+    }
+    // A withheld reveal costs the withholder the election its seed decides.
+    for (const auto& [e, committed] : m_seed_commits) {
+        auto next = m_members.find(e + 1);
+        if (next == m_members.end()) continue;  // the epoch did not end in the run
+        const auto& revealed = m_seed_reveals[e];
+        for (const auto& id : committed) {
+            if (revealed.count(id)) continue;
+            ++m_res.seed_reveals_withheld;
+            if (next->second.count(id)) {
+                Violation(id + " withheld its seed reveal in epoch " + std::to_string(e) +
+                          " and was elected for epoch " + std::to_string(e + 1));
+            }
+        }
+    }
+    std::set<std::string> grinders;
+    for (const auto& in : m_inst) {
+        if (in->role == Fault::kSeedGrinder) grinders.insert(in->id);
+    }
+    if (grinders.empty()) return;
+    for (const auto& [e, ids] : m_believable) {
+        ++m_res.elections;
+        for (const auto& id : grinders) {
+            if (ids.count(id)) ++m_res.grinder_believable;
+        }
+    }
+}
+
 void Simulation::CheckRoles() {
     const int64_t end_ms = m_cfg.duration_ms;
     const consensus::Params& P = m_params;
@@ -1246,14 +1352,27 @@ void Simulation::CheckRoles() {
                     break;
                 }
             }
-            if (first == 0 || !m_block_time.count(first + extra)) continue;  // run too short
+            // The extra-th view-0 block after it: a height decided in a later
+            // view carries no per-transaction fallback (docs/pob.md §5.5; a
+            // dead or Byzantine view-0 primary).
+            uint64_t last = first;
+            for (uint64_t budget = extra; first != 0 && budget > 0;) {
+                auto v = m_block_view.find(++last);
+                if (v == m_block_view.end()) {
+                    last = 0;  // run too short
+                    break;
+                }
+                if (v->second == 0) --budget;
+            }
+            if (first == 0 || last == 0) continue;  // run too short
             if (fh == m_final_height.end()) {
                 Violation("censored tx " + HashShort(h) + " (submitted at " + std::to_string(t) +
                           " ms) never final");
-            } else if (fh->second > first + extra) {
+            } else if (fh->second > last) {
                 Violation("censored tx " + HashShort(h) + " submitted at " + std::to_string(t) +
                           " ms final at height " + std::to_string(fh->second) + " > " +
-                          std::to_string(first) + " + " + std::to_string(extra));
+                          std::to_string(last) + " (" + std::to_string(first) + " + " +
+                          std::to_string(extra) + " view-0 blocks)");
             }
         }
     }
@@ -1420,7 +1539,10 @@ std::string SimResult::ToJson() const {
       << ",\"compensation_pool\":" << compensation_pool
       << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"censored_txs\":" << censored_txs
       << ",\"max_censor_delay_ms\":" << max_censor_delay_ms << ",\"censor_servi\":" << censor_servi
-      << ",\"joiner_epoch\":" << joiner_epoch << ",\"slashed\":[";
+      << ",\"joiner_epoch\":" << joiner_epoch << ",\"seeds_ground\":" << seeds_ground
+      << ",\"seed_reveals_withheld\":" << seed_reveals_withheld
+      << ",\"grinder_believable\":" << grinder_believable << ",\"elections\":" << elections
+      << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
     o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
       << ",\"producers_referenced_late\":" << producers_referenced_late
@@ -1456,6 +1578,7 @@ std::string ReplayCommand(const SimConfig& c) {
     if (c.no_keep) o << " --no-keep";
     if (c.no_liveness) o << " --no-liveness";
     if (c.no_newcomer_seat) o << " --no-newcomer-seat";
+    if (c.no_seed_reveal) o << " --no-seed-reveal";
     return o.str();
 }
 
@@ -1481,7 +1604,8 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kCensor},
             {F::kDeadBelievable},
             {F::kJoiner},
-            {F::kCensor, F::kDeadBelievable, F::kJoiner}};
+            {F::kCensor, F::kDeadBelievable, F::kJoiner},
+            {F::kSeedGrinder}};
 }
 
 std::vector<std::vector<Fault>> FraudMixes() {

@@ -68,6 +68,14 @@ enum class Fault {
     // at fault_start: it must be elected in the epoch after its registration
     // is final, and propose there (docs/pob.md §4.1).
     kJoiner,
+    // A normal validator that tries to choose the next epoch's seed
+    // (docs/pob.md §4.2): as the proposer of an epoch's last block it builds
+    // kSeedGrindTries variants and proposes the one whose seed elects it
+    // believable; at its reveal turn it withholds its reveal unless revealing
+    // elects it believable. With commit–reveal the block hash does not move
+    // the seed and a withheld reveal costs it its seat: it must never pick
+    // a seed among two or more while staying a candidate.
+    kSeedGrinder,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -139,6 +147,10 @@ struct SimConfig {
     bool no_keep = false;
     bool no_liveness = false;
     bool no_newcomer_seat = false;
+    // Negative control of docs/pob.md §4.2: no commit–reveal, the seed is
+    // the hash of the epoch's last block; a seed grinder's choice must then
+    // be reported.
+    bool no_seed_reveal = false;
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
     consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
@@ -177,6 +189,14 @@ struct SimResult {
     int64_t max_censor_delay_ms = 0;  // censored tx submitted → final (block time), max
     int64_t censor_servi = -1;        // the censor's Servi at the end (reference node)
     uint64_t joiner_epoch = 0;        // epoch the joiner was first elected in (0 = never)
+    // docs/pob.md §4.2 (kSeedGrinder): epochs whose seed the grinder chose
+    // among ≥ 2 while a candidate (a violation), reveals withheld (each must
+    // cost the next seat), and in how many of the elections after genesis
+    // the grinder was made believable.
+    uint64_t seeds_ground = 0;
+    uint64_t seed_reveals_withheld = 0;
+    uint64_t grinder_believable = 0;
+    uint64_t elections = 0;
     // Forged tx final → the block that repaid it, on the auditing node (block
     // times, ms): how long a victim waits; max over the run.
     int64_t max_repay_delay_ms = 0;

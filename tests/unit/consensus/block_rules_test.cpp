@@ -73,6 +73,7 @@ struct World {
     std::vector<std::shared_ptr<const core::MicroBlock>> b0;  // b0's MicroBlocks, seq 1..
     int64_t now = 90;  // this replica's clock (the block's time 100 is within the drift)
     std::map<std::string, int64_t> heard;  // producer → when we last accepted its MicroBlock
+    SeedBook seed;                         // this epoch's commitments and reveals (pob.md §4.2)
 
     World() {
         committee.epoch = 0;
@@ -127,6 +128,7 @@ struct World {
         v.compensated = &compensated;
         v.micros = &micros;
         v.evidence_pool = &pool;
+        v.seed = &seed;
         return v;
     }
 
@@ -198,6 +200,33 @@ std::vector<Case> Cases() {
         {"TimeEqualToLast", R::kTimeNotAdvancing, V, none, [](World& w) { w.block.time = 50; }},
         {"ProposerIsBelievable", R::kProposerNotNormal, V, none,
          [](World& w) { w.block.proposer = "b0"; }},
+        // pob.md §4.2 (height 6 is in the commit window of a 100-block epoch,
+        // in the reveal window of a 10-block one).
+        {"SeedCommitRepeated", R::kBadSeedCommit, V,
+         [](World& w) { w.seed.commits["n1"] = SeedCommitment(crypto::Hash256{}); },
+         [](World& w) { w.block.seed_commit = SeedCommitment(crypto::Hash256{}); }},
+        {"SeedCommitInRevealWindow", R::kBadSeedCommit, V,
+         [](World& w) { w.params.epoch_length = 10; },
+         [](World& w) { w.block.seed_commit = SeedCommitment(crypto::Hash256{}); }},
+        {"SeedFieldsWhileOff", R::kBadSeedCommit, V,
+         [](World& w) { w.params.seed_commit_reveal = false; },
+         [](World& w) { w.block.seed_commit = SeedCommitment(crypto::Hash256{}); }},
+        {"SeedRevealInCommitWindow", R::kBadSeedReveal, V,
+         [](World& w) { w.seed.commits["n1"] = SeedCommitment(crypto::Hash256{}); },
+         [](World& w) { w.block.seed_reveal = crypto::Hash256{}; }},
+        {"SeedRevealDoesNotMatch", R::kBadSeedReveal, V,
+         [](World& w) {
+             w.params.epoch_length = 10;
+             w.seed.commits["n1"] = SeedCommitment(crypto::Hash256{});
+         },
+         [](World& w) {
+             crypto::Hash256 other{};
+             other[0] = 1;
+             w.block.seed_reveal = other;
+         }},
+        {"SeedRevealWithoutCommit", R::kBadSeedReveal, V,
+         [](World& w) { w.params.epoch_length = 10; },
+         [](World& w) { w.block.seed_reveal = crypto::Hash256{}; }},
         {"FallbackOfANormalValidator", R::kBadFallback, V,
          [](World& w) { w.block.fallback = {"n2"}; }, none},
         {"FallbackAlreadyFallen", R::kBadFallback, V,
@@ -598,6 +627,68 @@ TEST(BlockRules, MoreIdleThanFaultyLogsOutNobody) {
         ValidateBlock(view, std::make_shared<const core::FinalBlock>(w.block), w.app, w.verifier);
     ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
     EXPECT_TRUE((*v)->plan.in.idle.empty());
+}
+
+// --- the epoch seed's commit–reveal (pob.md §4.2) ------------------------------
+
+TEST(BlockRules, AProposersOwnCommitmentAndMatchingRevealAreValid) {
+    World w;  // height 6 of a 100-block epoch: the commit window
+    const crypto::Hash256 secret = SeedSecret(util::AsBytes(std::string("n1 signature")));
+    w.block.seed_commit = SeedCommitment(secret);
+    w.Finish();
+    auto v = w.Validate();
+    ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+
+    World r;  // height 6 of a 10-block epoch: the reveal window
+    r.params.epoch_length = 10;
+    r.seed.commits["n1"] = SeedCommitment(secret);
+    r.block.seed_reveal = secret;
+    r.Finish();
+    auto rv = r.Validate();
+    ASSERT_TRUE(rv.ok()) << BlockRejectName(rv.error().reason);
+    // Negative control: the same reveal once it is recorded is refused.
+    r.seed.reveals["n1"] = secret;
+    auto again = r.Validate();
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().reason, BlockReject::kBadSeedReveal);
+}
+
+// The epoch's last block charges every validator that committed and has not
+// revealed (this block's own reveal counts) MissedDuty::kWithheldSeed.
+TEST(BlockRules, TheEpochsLastBlockChargesWithheldReveals) {
+    auto deltas_of = [](bool seed_on, bool n1_reveals) {
+        World w;
+        w.params.epoch_length = 6;  // height 6 ends the epoch (reveal window)
+        w.params.seed_commit_reveal = seed_on;
+        const crypto::Hash256 s1 = SeedSecret(util::AsBytes(std::string("n1")));
+        const crypto::Hash256 s2 = SeedSecret(util::AsBytes(std::string("n2")));
+        const crypto::Hash256 s3 = SeedSecret(util::AsBytes(std::string("n3")));
+        if (seed_on) {
+            w.seed.commits = {
+                {"n1", SeedCommitment(s1)}, {"n2", SeedCommitment(s2)}, {"n3", SeedCommitment(s3)}};
+            w.seed.reveals = {{"n3", s3}};
+            if (n1_reveals) w.block.seed_reveal = s1;
+        }
+        w.Finish();
+        auto v = w.Validate();
+        EXPECT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+        std::map<std::string, int64_t> out;
+        if (v) {
+            for (const auto& [id, d] : (*v)->plan.in.servi_deltas) out[id] += d;
+        }
+        return out;
+    };
+    const int64_t p = Params{}.servi_missed_micro;
+    auto both = deltas_of(true, false);
+    EXPECT_EQ(both["n1"], -p);
+    EXPECT_EQ(both["n2"], -p);
+    EXPECT_EQ(both.count("n3"), 0u);
+    auto one = deltas_of(true, true);
+    EXPECT_EQ(one.count("n1"), 0u);
+    EXPECT_EQ(one["n2"], -p);
+    // Negative control: with commit–reveal off nobody is charged.
+    auto off = deltas_of(false, false);
+    EXPECT_EQ(off.count("n1") + off.count("n2"), 0u);
 }
 
 }  // namespace

@@ -47,6 +47,8 @@ EngineCheckpoint Sample() {
     c.fallback = {"val2"};
     c.included = {{"val1", {17, H(4)}}, {"val2", {3, H(5)}}};
     c.worked = {"val1", "val3"};
+    c.seed.commits = {{"val3", H(6)}, {"val4", H(7)}};
+    c.seed.reveals = {{"val3", H(8)}};
     return c;
 }
 
@@ -77,6 +79,30 @@ TEST(Checkpoint, TruncatedExtendedOrUnknownFormatIsRefused) {
     auto r = DecodeCheckpoint(format);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("format"), std::string::npos) << r.error().message;
+}
+
+// Format 2 (before the epoch seed's book, pob.md §4.2) still decodes, with
+// an empty book; a book whose reveal has no commitment is refused.
+TEST(Checkpoint, TheFormatBeforeTheSeedBookStillDecodes) {
+    EngineCheckpoint c = Sample();
+    c.seed = {};
+    util::Bytes enc = EncodeCheckpoint(c);
+    ASSERT_EQ(enc[0], 3);
+    // Format 3 ends with the book's two counts (4 bytes each, both 0 here).
+    util::Bytes v2(enc.begin(), enc.end() - 8);
+    v2[0] = 2;
+    auto d = DecodeCheckpoint(v2);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_TRUE(*d == c);
+    // Negative control: the same bytes as format 3 lack the book.
+    v2[0] = 3;
+    EXPECT_FALSE(DecodeCheckpoint(v2).ok());
+
+    EngineCheckpoint bad = Sample();
+    bad.seed.reveals["val9"] = H(9);
+    auto r = DecodeCheckpoint(EncodeCheckpoint(bad));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("seed"), std::string::npos) << r.error().message;
 }
 
 TEST(Checkpoint, AFlippedByteNeverDecodesToTheSameCheckpoint) {

@@ -4,8 +4,10 @@
 // FinalBlock encoding with every field populated.
 #include <consensus/engine.h>
 #include <core/block.h>
+#include <core/codec.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 namespace iost::consensus {
@@ -203,6 +205,72 @@ TEST(Block, FinalBlockRoundTripWithEveryField) {
     core::FinalBlock c = b;
     c.view = 4;  // every field is covered by the hash
     EXPECT_NE(c.Hash(), b.Hash());
+}
+
+// pob.md §4.2: a block without seed fields keeps the v1 encoding (and so
+// the hash it had before they existed); with either it is v2; a v2 record
+// without any, a seed field of another length, truncations and trailing
+// bytes are refused.
+TEST(Block, SeedFieldsEncodeAsV2AndHostileOnesAreRefused) {
+    core::FinalBlock b;
+    b.height = 9;
+    b.proposer = "val01";
+    const util::Bytes v1 = b.ToBytes();
+    const std::string tag1 = "iost-pob-final-v1";
+    EXPECT_TRUE(std::search(v1.begin(), v1.end(), tag1.begin(), tag1.end()) != v1.end());
+    const crypto::Hash256 v1_hash = b.Hash();
+
+    for (int which = 0; which < 3; ++which) {
+        core::FinalBlock s = b;
+        crypto::Hash256 x{};
+        x.fill(7);
+        if (which != 1) s.seed_commit = x;
+        if (which != 0) s.seed_reveal = x;
+        const util::Bytes v2 = s.ToBytes();
+        const std::string tag2 = "iost-pob-final-v2";
+        EXPECT_TRUE(std::search(v2.begin(), v2.end(), tag2.begin(), tag2.end()) != v2.end());
+        EXPECT_NE(s.Hash(), v1_hash);
+        auto back = core::FinalBlock::FromBytes(v2);
+        ASSERT_TRUE(back.ok()) << back.error().message;
+        EXPECT_EQ(back->seed_commit, s.seed_commit);
+        EXPECT_EQ(back->seed_reveal, s.seed_reveal);
+        EXPECT_EQ(back->ToBytes(), v2);
+        for (size_t cut = 0; cut < v2.size(); ++cut) {
+            EXPECT_FALSE(core::FinalBlock::FromBytes(util::ByteView(v2.data(), cut)).ok()) << cut;
+        }
+        util::Bytes longer = v2;
+        longer.push_back(0);
+        EXPECT_FALSE(core::FinalBlock::FromBytes(longer).ok());
+    }
+    // v1's bytes under the v2 tag: the seed fields are missing.
+    util::Bytes relabeled = v1;
+    auto pos = std::search(relabeled.begin(), relabeled.end(), tag1.begin(), tag1.end());
+    ASSERT_NE(pos, relabeled.end());
+    *(pos + static_cast<long>(tag1.size()) - 1) = '2';
+    EXPECT_FALSE(core::FinalBlock::FromBytes(relabeled).ok());
+    // ... and with two empty ones (the non-canonical "v2 without seed").
+    util::Bytes empty_v2 = relabeled;
+    core::Encoder tail;
+    tail.WriteBytes({});
+    tail.WriteBytes({});
+    util::Bytes t = tail.Take();
+    empty_v2.insert(empty_v2.end(), t.begin(), t.end());
+    auto e = core::FinalBlock::FromBytes(empty_v2);
+    ASSERT_FALSE(e.ok());
+    EXPECT_NE(e.error().message.find("v1"), std::string::npos) << e.error().message;
+    // A seed field of 31 bytes.
+    core::FinalBlock s = b;
+    s.seed_commit = crypto::Hash256{};
+    util::Bytes good = s.ToBytes();
+    // The commit is the second-to-last field: 4-byte length 32, then 32
+    // bytes, then the empty reveal (4-byte length 0).
+    util::Bytes short_field(good.begin(), good.end() - 4 - 32 - 4);
+    core::Encoder f;
+    f.WriteBytes(util::Bytes(31, 0));
+    f.WriteBytes({});
+    util::Bytes ft = f.Take();
+    short_field.insert(short_field.end(), ft.begin(), ft.end());
+    EXPECT_FALSE(core::FinalBlock::FromBytes(short_field).ok());
 }
 
 TEST(Block, MerkleRoot) {

@@ -279,11 +279,12 @@ TYPED_TEST(BlockStoreTest, RefusesUnknownSchemaVersion) {
     EXPECT_TRUE(Contains(r2.error().message, "expected 4 bytes, found 2")) << r2.error().message;
 }
 
-// A data dir of the previous schema (version 1: accounts as JSON) is refused
+// A data dir of the previous schema (version 2: committees elected with the
+// last block's hash as seed; version 1: accounts as JSON) is refused
 // with the reason and the way out, not misread (docs/node.md "Upgrading a
 // data dir").
 TYPED_TEST(BlockStoreTest, RefusesOlderSchemaVersionSayingHowToUpgrade) {
-    static_assert(kSchemaVersion >= 2, "version 1 is the JSON-account schema");
+    static_assert(kSchemaVersion >= 3, "version 2 is the last-block-hash seed's schema");
     this->CommitUpTo(1);
     this->store.reset();
     WriteBatch b;
@@ -300,6 +301,7 @@ TYPED_TEST(BlockStoreTest, RefusesOlderSchemaVersionSayingHowToUpgrade) {
         << m;
     EXPECT_TRUE(Contains(m, "reads only version " + std::to_string(kSchemaVersion))) << m;
     EXPECT_TRUE(Contains(m, "resync")) << m;
+    EXPECT_TRUE(Contains(m, "epoch seed")) << m;
     EXPECT_TRUE(Contains(m, "docs/node.md")) << m;
     EXPECT_FALSE(SafetyStore::Open(this->env.kv()).ok());
     // Negative control: the same store with the current version opens.
