@@ -64,6 +64,11 @@ inline constexpr int64_t kGasPerEventByte = 1;
 inline constexpr int64_t kGasPerEvent = 10;
 inline constexpr size_t kMaxEventsPerTx = 1'024;
 inline constexpr size_t kMaxEventBytes = 65'536;
+// Receipts a transaction may make (native transfers, blockchain.receipt).
+// Gas alone allows ~400,000 at the maximum gas limit, but a receipt decodes
+// at most 65,536 items (core/receipt.cpp), and one a node cannot read back
+// must never be final: past this the action fails `too many receipts`.
+inline constexpr size_t kMaxReceiptsPerTx = 16'384;
 
 // A virtual machine for contracts deployed as code (system.iost/setCode),
 // e.g. JavaScript on V8 (src/vm). The ledger stores the contract JSON and

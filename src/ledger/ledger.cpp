@@ -349,6 +349,12 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
             failure = ActionError(action, r.error().message);
             break;
         }
+        if (ctx.receipts().size() > kMaxReceiptsPerTx) {
+            failure =
+                ActionError(action, "too many receipts: at most " +
+                                        std::to_string(kMaxReceiptsPerTx) + " per transaction");
+            break;
+        }
         // Amount limits over this action's transfers out of accounts, as
         // token.iost noted them with its receipts (transfer, transferFreeze,
         // destroy; go-iost checkLimit reads the same receipts).

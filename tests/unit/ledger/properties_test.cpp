@@ -162,8 +162,13 @@ RC_GTEST_PROP(LedgerProperties, SupplyConservedNoNegativeBalancesDeterministic, 
             } else if (executed.count(h)) {
                 RC_ASSERT(!o.executed);
                 RC_ASSERT(o.receipt.status.message == "duplicate tx");
+            } else if (!o.executed && o.receipt.status.message.starts_with(
+                                          "gas not enough: user " + tx.publisher + " has ")) {
+                // Earlier random transactions (pledges to others, gas use)
+                // can leave the publisher with less gas than the limit: a
+                // refusal the ledger must make (seed found by CI, 2026-12-03).
             } else {
-                RC_ASSERT(o.executed);
+                if (!o.executed) RC_FAIL("refused: " + o.receipt.status.message);
                 executed.insert(h);
             }
             if (o.executed) (o.receipt.ok() ? successes : failures)++;

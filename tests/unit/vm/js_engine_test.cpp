@@ -201,11 +201,14 @@ module.exports = B;)";
 TEST(JsEngine, InfiniteLoopRunsOutOfGas) {
     JsChain c;
     const std::string id = c.Deploy(kLoop, LoopAbi());
-    auto r = c.Call(id, "forever", json::array(), "alice", 1'000'000);  // 10,000 gas
+    // 100,000 gas: past the 30,000 flag-down fare, so the loop itself runs.
+    auto r = c.Call(id, "forever", json::array(), "alice", 10'000'000);
     EXPECT_EQ(r.status.message.find("out of gas") != std::string::npos, true) << r.status.message;
-    EXPECT_EQ(r.gas_usage, 1'000'000);  // charged in full
-    // The engine still works afterwards.
-    r = c.Call(id, "run", {3});
+    EXPECT_EQ(r.gas_usage, 10'000'000);  // charged in full
+    // Control: a finite loop with the same budget succeeds (so the budget
+    // is not exhausted before the contract runs), and the engine still
+    // works after the runaway call.
+    r = c.Call(id, "run", {3}, "alice", 10'000'000);
     EXPECT_EQ(r.status.code, core::StatusCode::kSuccess) << r.status.message;
 }
 
@@ -386,6 +389,26 @@ module.exports = E;)";
     auto most = c.Call(id, "emit", {ledger::kMaxEventsPerTx, 0});
     ASSERT_TRUE(most.ok()) << most.status.message;
     EXPECT_EQ(most.events.size(), ledger::kMaxEventsPerTx);
+}
+
+TEST(JsEngine, ReceiptsPerTransactionAreCapped) {
+    // A receipt the node could not decode again must never be made: the
+    // cap fails the action instead (ledger::kMaxReceiptsPerTx).
+    JsChain c;
+    const char* code = R"(class R {
+  many(n) { for (let i = 0; i < n; i++) blockchain.receipt('r'); }
+}
+module.exports = R;)";
+    const std::string id = c.Deploy(code, json::array({{{"name", "many"}, {"args", {"number"}}}}));
+    auto at = c.Call(id, "many", {ledger::kMaxReceiptsPerTx});
+    ASSERT_TRUE(at.ok()) << at.status.message;
+    EXPECT_EQ(at.receipts.size(), ledger::kMaxReceiptsPerTx);
+    auto d = core::TxReceipt::Decode(at.Encode());
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    auto over = c.Call(id, "many", {ledger::kMaxReceiptsPerTx + 1});
+    EXPECT_NE(over.status.message.find("too many receipts"), std::string::npos)
+        << over.status.message;
+    EXPECT_TRUE(over.receipts.empty());
 }
 
 TEST(JsEngine, CallsBetweenContractsTransfersAndReceipts) {
