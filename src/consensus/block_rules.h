@@ -38,8 +38,8 @@ enum class BlockReject : uint8_t {
     kWrongEpoch,            //
     kTimeNotAdvancing,      // time ≤ the last final block's
     kProposerNotNormal,     // proposer outside the normal league
-    kBadSeedCommit,         // a seed commitment outside its window, repeated, or while off (§4.2)
-    kBadSeedReveal,         // a seed reveal outside its window, repeated, unmatched (§4.2)
+    kBadSeedCommit,         // seed commit out of its window, repeated or off: docs/pob.md §4.2
+    kBadSeedReveal,         // seed reveal out of its window, repeated or unmatched (same)
     kBadFallback,           // declares a non-believable, slashed or already fallen-back producer
     kTooMuchEvidence,       // more than kMaxEvidencePerBlock
     kEvidenceRepeated,      // twice against one validator, or against a slashed one

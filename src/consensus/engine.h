@@ -205,7 +205,7 @@ class Engine {
     // final heights) and, per producer, the bond it was last held to.
     const ExposureLedger& exposure() const { return m_exposure; }
     const std::map<std::string, int64_t>& exposure_bonds() const { return m_bonds; }
-    // The epoch seed's commitments and reveals final in this epoch (§4.2).
+    // The epoch seed's commitments and reveals final in this epoch (docs/pob.md §4.2).
     const SeedBook& seed_book() const { return m_seed_book; }
     // The owner of a publisher's transactions now; nullopt = the normal
     // league (fallback).

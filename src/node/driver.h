@@ -198,8 +198,8 @@ struct NodeMetrics {
     uint64_t txs_forwarded = 0;  // client txs sent on to their owner
     uint64_t txs_relayed = 0;    // txs from non-validators routed on to their owner
     uint64_t verify_backlog = 0;
-    uint64_t loop_backlog_bytes = 0;  // gauge: peer message bytes queued for the loop
-    uint64_t loop_messages_shed = 0;  // counter: peer messages shed over that bound
+    uint64_t loop_backlog_bytes = 0;      // gauge: peer message bytes queued for the loop
+    uint64_t loop_messages_shed = 0;      // counter: peer messages shed over that bound
     uint64_t copies_kept_unverified = 0;  // counter: validators' copies kept unchecked
     uint64_t unverified_held = 0;         // gauge: of those, slots held now
     // Network and sync.
