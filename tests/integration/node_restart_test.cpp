@@ -35,19 +35,7 @@ core::Genesis SoloGenesis(size_t extra_accounts) {
     g.pob.final_interval_ms = 2;
     g.pob.micro_interval_ms = 2;
     g.pob.epoch_length = 50;  // several epoch changes inside the window
-    const auto key = testing::AccountKey("filler").public_key();
-    for (size_t i = 0; i < extra_accounts; ++i) {
-        char name[16];
-        std::snprintf(name, sizeof name, "u%07zu", i);
-        core::GenesisAccount a;
-        a.name = name;
-        a.owner = key;
-        a.active = key;
-        a.gas_pledge = testing::Iost(10);
-        a.ram_bytes = 1'000;
-        g.accounts.push_back(a);
-        g.token.allocations.push_back({a.name, testing::Iost(11)});
-    }
+    AddFillerAccounts(g, extra_accounts);
     return g;
 }
 

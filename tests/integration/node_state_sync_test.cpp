@@ -30,19 +30,7 @@ uint64_t EnvOr(const char* name, uint64_t fallback) {
 
 core::Genesis BigGenesis(size_t extra_accounts) {
     auto g = testing::TestGenesis(kValidators, 2, 4);
-    const auto key = testing::AccountKey("filler").public_key();
-    for (size_t i = 0; i < extra_accounts; ++i) {
-        char name[32];
-        std::snprintf(name, sizeof name, "u%07zu", i);
-        core::GenesisAccount a;
-        a.name = name;
-        a.owner = key;
-        a.active = key;
-        a.gas_pledge = testing::Iost(10);
-        a.ram_bytes = 1'000;
-        g.accounts.push_back(a);
-        g.token.allocations.push_back({a.name, testing::Iost(11)});
-    }
+    AddFillerAccounts(g, extra_accounts);
     return g;
 }
 

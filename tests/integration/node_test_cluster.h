@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -18,6 +19,24 @@ namespace iost::node {
 
 using namespace std::chrono_literals;
 constexpr int kValidators = 6;
+
+// Adds `n` funded accounts (u0000000, u0000001, ...; one shared key) to a
+// genesis, so that a test's state is large: the restart and state-sync tests.
+inline void AddFillerAccounts(core::Genesis& g, size_t n) {
+    const auto key = testing::AccountKey("filler").public_key();
+    for (size_t i = 0; i < n; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "u%07zu", i);
+        core::GenesisAccount a;
+        a.name = name;
+        a.owner = key;
+        a.active = key;
+        a.gas_pledge = testing::Iost(10);
+        a.ram_bytes = 1'000;
+        g.accounts.push_back(a);
+        g.token.allocations.push_back({a.name, testing::Iost(11)});
+    }
+}
 
 struct Cluster {
     testing::TempDir root;
