@@ -21,18 +21,8 @@ const fs = require('fs');
 const path = require('path');
 const nodeCrypto = require('crypto');
 
-const SDK_DIR = path.join(__dirname, '..', '..', 'vectors', 'node_modules');
-const IOSTSDK = require(path.join(SDK_DIR, 'iost'));
+const { IOSTSDK, fail, check, signAndSend: send } = require('./sdk_util');
 const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = IOSTSDK;
-
-function fail(msg) {
-  console.error('FAIL: ' + msg);
-  process.exit(1);
-}
-
-function check(cond, msg) {
-  if (!cond) fail(msg);
-}
 
 // The Full-level hash go-iost computes (the SDK has no Full level): the
 // vectors' encoder, tests/vectors/gen.js fullBytes.
@@ -41,22 +31,9 @@ function sdkFullHash(tx) {
   return Bs58.encode(nodeCrypto.createHash('sha3-256').update(fullBytes(tx)).digest());
 }
 
-// signAndSend, as SDK users write it, resolved with {hash, receipt}.
+// signAndSend, as SDK users write it, resolved with {hash, receipt, tx}.
 function signAndSend(iost, tx, what) {
-  return new Promise((resolve, reject) => {
-    let hash = '';
-    iost.signAndSend(tx)
-      .on('pending', (h) => {
-        hash = h;
-        console.log(`${what}: pending ${h}`);
-      })
-      .on('success', (receipt) => resolve({ hash, receipt, tx }))
-      .on('failed', (e) => {
-        // A refused sendTx comes as an Error whose message holds the node's JSON reason.
-        const why = e instanceof Error ? e.message : (typeof e === 'string' ? e : JSON.stringify(e));
-        reject(new Error(`${what} failed: ${why}`));
-      });
-  });
+  return send(iost, tx, what, { log: true });
 }
 
 function approx(a, b) {

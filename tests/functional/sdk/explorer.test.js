@@ -20,15 +20,11 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const SDK_DIR = path.join(__dirname, '..', '..', 'vectors', 'node_modules');
-const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = require(path.join(SDK_DIR, 'iost'));
+const { IOSTSDK, fail } = require('./sdk_util');
+const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = IOSTSDK;
 const PW = path.join(__dirname, '..', 'browser', 'node_modules', 'playwright-core');
 const CHROMIUM = '/usr/bin/chromium';
 
-function fail(msg) {
-  console.error('FAIL: ' + msg);
-  process.exit(1);
-}
 function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }

@@ -21,8 +21,8 @@ const fs = require('fs');
 const path = require('path');
 const nodeCrypto = require('crypto');
 
-const SDK_DIR = path.join(__dirname, '..', '..', 'vectors', 'node_modules');
-const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = require(path.join(SDK_DIR, 'iost'));
+const { IOSTSDK, fail, check, signAndSend: send } = require('./sdk_util');
+const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = IOSTSDK;
 
 // go-iost config/dev_admin_key.json and config/genesis/genesis.yml.
 const ADMIN_SECRET = '2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1';
@@ -30,21 +30,8 @@ const ADMIN_PUBLIC = 'Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto';
 const PRODUCER000_PUBLIC = '6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b';
 const LOCAL_CHAIN_ID = 1024; // go-iost config/iserver.yml p2p.chainid (the SDK's default)
 
-function fail(msg) {
-  console.error('FAIL: ' + msg);
-  process.exit(1);
-}
-function check(cond, msg) {
-  if (!cond) fail(msg);
-}
 function signAndSend(iost, tx, what) {
-  return new Promise((resolve, reject) => {
-    let hash = '';
-    iost.signAndSend(tx)
-      .on('pending', (h) => { hash = h; console.log(`${what}: pending ${h}`); })
-      .on('success', (receipt) => resolve({ hash, receipt }))
-      .on('failed', (e) => reject(new Error(`${what} failed: ${e instanceof Error ? e.message : JSON.stringify(e)}`)));
-  });
+  return send(iost, tx, what, { log: true });
 }
 
 async function main() {

@@ -20,23 +20,12 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 
-const SDK_DIR = path.join(__dirname, '..', '..', 'vectors', 'node_modules');
-const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = require(path.join(SDK_DIR, 'iost'));
+const { IOSTSDK, fail, check, signAndSend } = require('./sdk_util');
+const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = IOSTSDK;
 
-function fail(msg) {
-  console.error('FAIL: ' + msg);
-  process.exit(1);
-}
-function check(cond, msg) {
-  if (!cond) fail(msg);
-}
-
+// Resolves the receipt.
 function send(iost, tx, what) {
-  return new Promise((resolve, reject) => {
-    iost.signAndSend(tx)
-      .on('success', resolve)
-      .on('failed', (e) => reject(new Error(`${what} failed: ${typeof e === 'string' ? e : JSON.stringify(e)}`)));
-  });
+  return signAndSend(iost, tx, what).then((r) => r.receipt);
 }
 
 const CODE = `class Board {

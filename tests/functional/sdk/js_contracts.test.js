@@ -22,29 +22,12 @@
 const fs = require('fs');
 const path = require('path');
 
-const SDK_DIR = path.join(__dirname, '..', '..', 'vectors', 'node_modules');
-const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = require(path.join(SDK_DIR, 'iost'));
+const { IOSTSDK, fail, check, signAndSend } = require('./sdk_util');
+const { IOST, RPC, HTTPProvider, KeyPair, Account, Algorithm, Bs58 } = IOSTSDK;
 
-function fail(msg) {
-  console.error('FAIL: ' + msg);
-  process.exit(1);
-}
-function check(cond, msg) {
-  if (!cond) fail(msg);
-}
-
-// signAndSend resolved with the receipt, or rejected with the failure.
+// Resolves the receipt, or with expectFail the failure.
 function send(iost, tx, what, expectFail = false) {
-  return new Promise((resolve, reject) => {
-    iost.signAndSend(tx)
-      .on('success', (receipt) => (expectFail ? reject(new Error(`${what}: succeeded, expected a failure`))
-                                              : resolve(receipt)))
-      .on('failed', (e) => {
-        if (expectFail) return resolve(e);
-        const why = e instanceof Error ? e.message : (typeof e === 'string' ? e : JSON.stringify(e));
-        reject(new Error(`${what} failed: ${why}`));
-      });
-  });
+  return signAndSend(iost, tx, what, { expectFail }).then((r) => (expectFail ? r : r.receipt));
 }
 
 const KV = `class KV {
