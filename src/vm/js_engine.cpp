@@ -94,6 +94,9 @@ struct Frame {
     ExecContext* ctx;
     std::string id;
     std::string owner;
+    // The ABI being run: blockchain.receipt names its receipt
+    // "<contract id>/<abi>" (go-iost vm/host/vm_apis.go receipt).
+    std::string action;
     // JavaScript call depth this frame's contract starts at (its caller's
     // depth when it called blockchain.call; 0 at the top).
     int32_t depth_base = 0;
@@ -175,7 +178,8 @@ class JsEngine final : public ledger::CodeEngine {
             Arm(true);
         }
         auto owner = ctx.state().Get(ledger::CodeOwnerKey(id));
-        m_frames.push_back({&ctx, std::string(id), owner.value_or(""), top ? 0 : m_call_depth});
+        m_frames.push_back({&ctx, std::string(id), owner.value_or(""), std::string(action),
+                            top ? 0 : m_call_depth});
         auto r = RunInContext(code, action, data);
         m_frames.pop_back();
         const Kill kill = m_kill;
@@ -514,7 +518,7 @@ class JsEngine final : public ledger::CodeEngine {
     }
     static void NReceipt(const Info& a) {
         auto& s = Self(a);
-        s.Top().ctx->Receipt(s.Top().id, Arg(a, 0));
+        s.Top().ctx->Receipt(s.Top().id + "/" + s.Top().action, Arg(a, 0));
         s.CheckGas();
     }
     // go-iost PostEvent: a CONTRACT_EVENT of the running contract, not a

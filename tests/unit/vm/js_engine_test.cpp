@@ -414,6 +414,8 @@ module.exports = R;)";
     auto at = c.Call(id, "many", {ledger::kMaxReceiptsPerTx});
     ASSERT_TRUE(at.ok()) << at.status.message;
     EXPECT_EQ(at.receipts.size(), ledger::kMaxReceiptsPerTx);
+    // Named "<contract>/<abi>" as go-iost names it (vm/host/vm_apis.go).
+    EXPECT_EQ(at.receipts.front().func_name, id + "/many");
     auto d = core::TxReceipt::Decode(at.Encode());
     ASSERT_TRUE(d.ok()) << d.error().message;
     auto over = c.Call(id, "many", {ledger::kMaxReceiptsPerTx + 1});
