@@ -138,6 +138,29 @@ util::Status Engine::RestoreBlocks(
     return util::Ok();
 }
 
+void Engine::RestoreOwnMicros(const std::vector<std::shared_ptr<const core::MicroBlock>>& micros) {
+    uint64_t included = 0;
+    if (auto it = m_included.find(m_opt.id); it != m_included.end()) included = it->second.first;
+    for (const auto& m : micros) {
+        if (!m) continue;
+        const auto& hdr = m->header;
+        if (hdr.producer != m_opt.id || hdr.epoch != m_committee.epoch || hdr.seq <= included ||
+            m_micro.count(m->hash)) {
+            continue;
+        }
+        m_micro.emplace(m->hash, m);
+        m_micro_by_seq[{m_opt.id, hdr.seq}].push_back(m->hash);
+        m_packed.insert(m->tx_hashes.begin(), m->tx_hashes.end());
+        // Packed, not final: an epoch change re-routes them (NewEpoch).
+        for (size_t i = 0; i < m->txs.size() && i < m->tx_hashes.size(); ++i) {
+            const crypto::Hash256& h = m->tx_hashes[i];
+            if (!m_final_txs.count(h)) {
+                m_unconfirmed.emplace(h, std::make_shared<const core::Tx>(m->txs[i]));
+            }
+        }
+    }
+}
+
 Effects Engine::EndRestore(const std::optional<SafetyState>& safety, TimePoint now,
                            const std::optional<ProducerState>& producer) {
     if (safety && safety->height == m_height + 1) {
@@ -493,8 +516,11 @@ void Engine::ProduceMicro(TimePoint now) {
     m_micro.emplace(mb->hash, cmb);
     m_micro_by_seq[{m_opt.id, mb->header.seq}].push_back(mb->hash);
     m_last_micro_time[m_opt.id] = now;
-    // pob.md §9: durable before it leaves, so a restart never reuses this seq.
-    if (m_opt.persist_producer) Emit(PersistProducer{{mb->header.epoch, mb->header.seq, mb->hash}});
+    // pob.md §9: durable before it leaves, so a restart never reuses this seq
+    // and can still serve this block if no peer kept it.
+    if (m_opt.persist_producer) {
+        Emit(PersistProducer{{mb->header.epoch, mb->header.seq, mb->hash}, cmb});
+    }
     Emit(Broadcast{MicroMsg{cmb}});
 }
 

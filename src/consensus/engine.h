@@ -143,6 +143,14 @@ class Engine {
     util::Status RestoreBlocks(
         const std::vector<std::shared_ptr<const core::CertifiedBlock>>& blocks,
         const std::vector<std::shared_ptr<const core::MicroBlock>>& micros, TimePoint now);
+    // pob.md §9: the MicroBlocks this validator signed and kept durable
+    // (PersistProducer::micro), read back on restart. Those of the current
+    // epoch above its last included seq are held again as if just produced,
+    // so a proposer that misses the link to the producer's next MicroBlock
+    // gets it from the producer (MicroRequest) even when every node
+    // restarted; the rest are ignored. Call after the chain is restored and
+    // before EndRestore.
+    void RestoreOwnMicros(const std::vector<std::shared_ptr<const core::MicroBlock>>& micros);
     // `producer`: the last PersistProducer record, if any (pob.md §9).
     Effects EndRestore(const std::optional<SafetyState>& safety, TimePoint now,
                        const std::optional<ProducerState>& producer = std::nullopt);

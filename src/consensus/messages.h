@@ -128,6 +128,11 @@ struct ProducerState {
 };
 struct PersistProducer {
     ProducerState state;
+    // The MicroBlock itself: the driver keeps it durable beside the record
+    // until it is included, because after a restart of every node (or a
+    // crash before its peers got it) nobody else holds it, and the
+    // producer's next MicroBlocks link to it (docs/pob.md §9).
+    std::shared_ptr<const core::MicroBlock> micro;
 };
 struct Finalize {
     std::shared_ptr<const core::CertifiedBlock> block;

@@ -235,6 +235,9 @@ util::Status Driver::InitOrRestore() {
             micros.clear();
         }
     }
+    auto own = LoadOwnMicros();
+    if (!own) return util::ErrOf(own.error());
+    m_engine->RestoreOwnMicros(*own);
     Effects effects = m_engine->EndRestore(safety, now, producer);
     IOST_TRY(m_app.EndReplay(head->height, FromHash32(head->state_root)));
     if (m_engine->height() != head->height) {
@@ -633,8 +636,14 @@ void Driver::Perform(Effects effects) {
                     safety = std::move(x.state);
                 } else if constexpr (std::is_same_v<T, consensus::PersistProducer>) {
                     // Durable now: the MicroBlock's broadcast comes next.
-                    auto st = m_safety.Save(util::AsBytes(ProducerRecordKey(m_opt.engine.id)),
-                                            EncodeProducer(x.state));
+                    // With the MicroBlock itself in the same synced write
+                    // (pob.md §9: served after a restart if no peer has it).
+                    const util::Bytes micro = x.micro ? x.micro->ToBytes() : util::Bytes{};
+                    const std::string slot =
+                        x.micro ? ProducerMicroKey(m_opt.engine.id, x.state.seq) : std::string();
+                    auto st =
+                        m_safety.SaveWith(util::AsBytes(ProducerRecordKey(m_opt.engine.id)),
+                                          EncodeProducer(x.state), util::AsBytes(slot), micro);
                     if (!st) Halt("cannot persist the producer record: " + st.error().message);
                 } else if constexpr (std::is_same_v<T, consensus::Send>) {
                     FlushSafety(safety);

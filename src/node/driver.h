@@ -322,6 +322,9 @@ class Driver {
     // Constant-time restart from the head's checkpoint (driver_restore.cpp):
     // true = restored; false = no usable checkpoint (the caller replays);
     // error = the data dir is inconsistent.
+    // docs/pob.md §9: the MicroBlocks this validator signed, from the
+    // ring beside its producer record (the engine keeps the unincluded ones).
+    util::Result<std::vector<std::shared_ptr<const core::MicroBlock>>> LoadOwnMicros() const;
     util::Result<bool> RestoreFromCheckpoint(
         const storage::Head& head, const std::optional<consensus::SafetyState>& safety,
         const std::optional<consensus::ProducerState>& producer, util::UnixNanos now);

@@ -5,6 +5,7 @@
 #include <ledger/state.h>
 #include <node/driver.h>
 #include <node/stored_block.h>
+#include <node/wire.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +21,24 @@ crypto::Hash256 FromHash32(const storage::Hash32& h) {
 }
 
 }  // namespace
+
+util::Result<std::vector<std::shared_ptr<const core::MicroBlock>>> Driver::LoadOwnMicros() const {
+    std::vector<std::shared_ptr<const core::MicroBlock>> out;
+    for (uint64_t slot = 0; slot < kProducerMicroSlots; ++slot) {
+        auto rec = m_safety.Load(util::AsBytes(ProducerMicroKey(m_opt.engine.id, slot)));
+        if (!rec) return util::ErrOf(rec.error());
+        if (!*rec) continue;
+        // Written with the producer record in one synced batch: a slot that
+        // does not decode is a damaged disk, not a torn write.
+        auto mb = core::MicroBlock::FromBytes(**rec);
+        if (!mb) {
+            return util::Err("producer MicroBlock slot " + std::to_string(slot) + ": " +
+                             mb.error().message);
+        }
+        out.push_back(std::make_shared<const core::MicroBlock>(std::move(*mb)));
+    }
+    return out;
+}
 
 util::Result<bool> Driver::RestoreFromCheckpoint(
     const storage::Head& head, const std::optional<consensus::SafetyState>& safety,
@@ -82,6 +101,9 @@ util::Result<bool> Driver::RestoreFromCheckpoint(
         recent.push_back(std::move(r));
     }
     IOST_TRY(m_engine->RestoreFromCheckpoint(*cp, recent, now));
+    auto own = LoadOwnMicros();
+    if (!own) return util::ErrOf(own.error());
+    m_engine->RestoreOwnMicros(*own);
     consensus::Effects effects = m_engine->EndRestore(safety, now, producer);
     m_app.set_committed_height(head.height);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -480,4 +480,8 @@ std::string ProducerRecordKey(const std::string& validator_id) {
     return "producer/" + validator_id;
 }
 
+std::string ProducerMicroKey(const std::string& validator_id, uint64_t seq) {
+    return "producer-micro/" + validator_id + "/" + std::to_string(seq % kProducerMicroSlots);
+}
+
 }  // namespace iost::node

@@ -68,5 +68,12 @@ util::Result<consensus::SafetyState> DecodeSafety(util::ByteView b);
 util::Bytes EncodeProducer(const consensus::ProducerState& s);
 util::Result<consensus::ProducerState> DecodeProducer(util::ByteView b);
 std::string ProducerRecordKey(const std::string& validator_id);
+// docs/pob.md §9: the MicroBlocks a producer signed are kept durable in a
+// ring of kProducerMicroSlots slots (seq mod slots) beside the record, so
+// after a restart it can serve the ones not yet included (~25 s of
+// MicroBlocks at the default 100 ms interval; older ones are included long
+// before, or the §5.4 fallback takes the partition).
+inline constexpr uint64_t kProducerMicroSlots = 256;
+std::string ProducerMicroKey(const std::string& validator_id, uint64_t seq);
 
 }  // namespace iost::node

@@ -22,13 +22,20 @@ util::Result<std::unique_ptr<SafetyStore>> SafetyStore::Open(KvStore& kv) {
 }
 
 util::Status SafetyStore::Save(util::ByteView validator_key, util::ByteView record) {
+    return SaveWith(validator_key, record, {}, {});
+}
+
+util::Status SafetyStore::SaveWith(util::ByteView validator_key, util::ByteView record,
+                                   util::ByteView blob_key, util::ByteView blob) {
     IOST_TRY(CheckKey(validator_key));
+    if (!blob_key.empty()) IOST_TRY(CheckKey(blob_key));
     if (record.empty()) return util::Err("storage: refusing to save an empty safety record");
     if (m_failed.load()) {
         return util::Err("storage: an earlier safety record save failed; the node must restart");
     }
     WriteBatch batch;
     batch.Put(PrefixedKey(table::kSafety, validator_key), record);
+    if (!blob_key.empty()) batch.Put(PrefixedKey(table::kSafety, blob_key), blob);
     util::Status s = m_kv.Write(batch, Sync::kYes);
     if (!s.ok()) {
         m_failed.store(true);

@@ -29,6 +29,11 @@ class SafetyStore {
 
     // Durably replaces the record of `validator_key` (1..255 bytes).
     util::Status Save(util::ByteView validator_key, util::ByteView record);
+    // The same, and in the same durable write `blob` under `blob_key` (same
+    // key rules): the producer record and the MicroBlock it names
+    // (docs/pob.md §9), so neither is ever on disk without the other.
+    util::Status SaveWith(util::ByteView validator_key, util::ByteView record,
+                          util::ByteView blob_key, util::ByteView blob);
     // The last saved record, nullopt if none was ever saved.
     util::Result<std::optional<util::Bytes>> Load(util::ByteView validator_key) const;
 
