@@ -65,14 +65,13 @@ void AttachStateCache(storage::BlockStore& blocks, ledger::CachedState& cache) {
             cache.Clear();
             return;
         }
-        ledger::WriteSet ws;
+        // Views into the record being committed: no copy of every write.
+        std::vector<ledger::CachedState::WriteView> ws;
+        ws.reserve(writes.size());
         for (const auto& w : writes) {
-            std::string key(util::AsString(w.key));
-            if (w.value) {
-                ws.emplace(std::move(key), std::string(util::AsString(*w.value)));
-            } else {
-                ws.emplace(std::move(key), std::nullopt);
-            }
+            std::optional<std::string_view> value;
+            if (w.value) value = util::AsString(*w.value);
+            ws.emplace_back(util::AsString(w.key), value);
         }
         cache.ApplyCommitted(ws);
     });
