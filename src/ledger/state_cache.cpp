@@ -138,6 +138,26 @@ void CachedState::ApplyCommitted(const WriteSet& writes) {
     EvictToBudget();
 }
 
+void CachedState::ApplyCommitted(const std::vector<WriteView>& writes) {
+    std::lock_guard lk(m_mu);
+    ++m_epoch;
+    if (m_index.empty()) return;
+    for (const auto& [key, value] : writes) {
+        auto it = m_index.find(key);
+        if (it == m_index.end()) continue;
+        Entry& e = *it->second;
+        if (value) {
+            e.value = std::string(*value);
+        } else {
+            e.value.reset();
+        }
+        e.decoded.reset();
+        e.decoder = nullptr;
+        Recharge(it->second);
+    }
+    EvictToBudget();
+}
+
 void CachedState::Clear() {
     std::lock_guard lk(m_mu);
     ++m_epoch;

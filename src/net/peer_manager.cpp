@@ -50,10 +50,14 @@ util::Result<Endpoint> ParseEndpoint(std::string_view text) {
 
 namespace {
 
-struct OutFrame {
+struct OutFrame final : PreparedMessage {
     FrameHeaderBytes header{};
     util::Bytes payload;
     uint16_t type = 0;
+    crypto::Hash256 hash{};       // of the payload (the frame's checksum, the gossip key)
+    const void* owner = nullptr;  // the Host that made it (Prepare)
+    uint16_t message_type() const override { return type; }
+    size_t payload_size() const override { return payload.size(); }
 };
 using OutFramePtr = std::shared_ptr<const OutFrame>;
 
@@ -64,6 +68,7 @@ OutFramePtr MakeOutFrame(const Magic& magic, uint16_t type, util::Bytes payload,
     f->header = EncodeFrameHeader(magic, type, static_cast<uint32_t>(payload.size()), h);
     f->payload = std::move(payload);
     f->type = type;
+    f->hash = h;
     if (hash_out) *hash_out = h;
     return f;
 }
@@ -252,6 +257,32 @@ class HostImpl final : public Host {
         auto it = m_active.find(peer);
         if (it == m_active.end()) return SendResult::kNoSuchPeer;
         if (IsGossipType(type)) it->second->known.Insert(ShortKey(GossipKey{type, h}));
+        return Enqueue(it->second, frame);
+    }
+
+    PreparedMessagePtr Prepare(uint16_t type, util::Bytes payload) const override {
+        if (!IsApplicationType(type)) return nullptr;
+        if (payload.size() > MaxPayloadFor(type, m_opt.max_frame_payload)) return nullptr;
+        auto f = std::make_shared<OutFrame>();
+        f->hash = crypto::Sha3_256(payload);
+        f->header =
+            EncodeFrameHeader(m_magic, type, static_cast<uint32_t>(payload.size()), f->hash);
+        f->payload = std::move(payload);
+        f->type = type;
+        f->owner = this;
+        return f;
+    }
+
+    SendResult SendPrepared(const NodeId& peer, const PreparedMessagePtr& msg) override {
+        const auto* of = dynamic_cast<const OutFrame*>(msg.get());
+        // Another host's frame carries that host's magic: never sent here.
+        if (!of || of->owner != this) return SendResult::kNotApplicationType;
+        const OutFramePtr frame(msg, of);
+        std::lock_guard lk(m_mu);
+        auto it = m_active.find(peer);
+        if (it == m_active.end()) return SendResult::kNoSuchPeer;
+        if (IsGossipType(of->type))
+            it->second->known.Insert(ShortKey(GossipKey{of->type, of->hash}));
         return Enqueue(it->second, frame);
     }
 

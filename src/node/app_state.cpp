@@ -6,10 +6,36 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <random>
 
 namespace iost::node {
 
 // --- VerifiedCache -----------------------------------------------------------
+
+size_t VerifiedCache::SeededHash::operator()(const crypto::Hash256& h) const noexcept {
+    // The hash is SHA3 output: 8 of its bytes are already uniform; the seeded
+    // mix (splitmix64's finalizer) only hides the bucket from whoever picks txs.
+    uint64_t x;
+    std::memcpy(&x, h.data(), sizeof x);
+    x ^= seed;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return static_cast<size_t>(x ^ (x >> 31));
+}
+
+namespace {
+uint64_t RandomSeed() {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+}  // namespace
+
+VerifiedCache::VerifiedCache(size_t capacity, size_t failed_capacity)
+    : m_capacity(capacity),
+      m_failed_capacity(failed_capacity),
+      m_set(0, SeededHash{RandomSeed()}),
+      m_failed(0, SeededHash{RandomSeed()}) {}
 
 void VerifiedCache::Insert(const crypto::Hash256& h) {
     std::lock_guard lk(m_mu);
@@ -65,14 +91,13 @@ void AttachStateCache(storage::BlockStore& blocks, ledger::CachedState& cache) {
             cache.Clear();
             return;
         }
-        ledger::WriteSet ws;
+        // Views into the record being committed: no copy of every write.
+        std::vector<ledger::CachedState::WriteView> ws;
+        ws.reserve(writes.size());
         for (const auto& w : writes) {
-            std::string key(util::AsString(w.key));
-            if (w.value) {
-                ws.emplace(std::move(key), std::string(util::AsString(*w.value)));
-            } else {
-                ws.emplace(std::move(key), std::nullopt);
-            }
+            std::optional<std::string_view> value;
+            if (w.value) value = util::AsString(*w.value);
+            ws.emplace_back(util::AsString(w.key), value);
         }
         cache.ApplyCommitted(ws);
     });

@@ -695,18 +695,23 @@ void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
 }
 
 void Driver::ForwardTx(const std::string& to, const net::NodeId& key, const Message& msg) {
-    const uint16_t type = NetTypeOf(WireTag::kTx);
-    util::Bytes payload = EncodeMessage(msg);
+    const auto& tm = std::get<consensus::TxMsg>(msg);
+    if (!m_fwd_msg || m_fwd_tx != tm.tx || m_fwd_from_client != tm.from_client) {
+        m_fwd_tx = tm.tx;
+        m_fwd_from_client = tm.from_client;
+        m_fwd_msg = m_host->Prepare(NetTypeOf(WireTag::kTx), EncodeMessage(msg));
+        if (!m_fwd_msg) return;  // over the tx type's cap: no peer would take it
+    }
     {
         std::lock_guard lk(m_metrics_mu);
         ++m_counters.txs_forwarded;
     }
-    if (m_host->Send(key, type, payload) != net::SendResult::kNoSuchPeer) return;
+    if (m_host->SendPrepared(key, m_fwd_msg) != net::SendResult::kNoSuchPeer) return;
     // Not connected to the owner (an observer with a few peers): hand it to
     // a connected validator, which routes it on (see OnNetMessage).
     for (const auto& [name, who] : m_connected) {
         if (!who.validator || name == to) continue;
-        if (m_host->Send(who.key, type, payload) == net::SendResult::kQueued) return;
+        if (m_host->SendPrepared(who.key, m_fwd_msg) == net::SendResult::kQueued) return;
     }
     m_log.Debug("cannot forward a tx to {}: no validator connected", to);
 }

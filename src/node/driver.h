@@ -356,6 +356,13 @@ class Driver {
     std::unique_ptr<consensus::Engine> m_engine;
     std::unique_ptr<Auditor> m_auditor;  // null when auditing is off
     net::Host* m_host = nullptr;
+    // The tx ForwardTx sent last, framed once: the engine hands one client
+    // tx to up to five validators in a row (docs/pob.md §5.5); each Send
+    // re-encoded and re-hashed it (docs/benchmarks.md "CPU per transaction,
+    // part 2"). Holding the tx keeps its address from being reused.
+    std::shared_ptr<const core::Tx> m_fwd_tx;
+    bool m_fwd_from_client = false;
+    net::PreparedMessagePtr m_fwd_msg;
     std::function<void(const std::string&)> m_fatal_cb;
     std::unique_ptr<Impl> m_impl;
     std::atomic<bool> m_halted{false};

@@ -683,6 +683,49 @@ TEST(NetP2P, CrossedDialsLeaveExactlyOneConnection) {
     EXPECT_EQ(pa_list[0].id, (*hb)->id());
 }
 
+// A message prepared once is queued for several peers (one shared frame,
+// docs/benchmarks.md "CPU per transaction, part 2") and each receives it once
+// with the payload intact; a frame another host prepared (another magic
+// could be in its header) and net-internal or oversized payloads are refused.
+TEST(NetP2P, PreparedMessageReachesEveryPeerItIsSentTo) {
+    auto hub = TestNode::Make(FastOptions("prep-hub"));
+    ASSERT_TRUE(hub);
+    std::vector<std::unique_ptr<TestNode>> spokes;
+    for (int i = 0; i < 2; ++i) {
+        auto o = FastOptions("prep-spoke-" + std::to_string(i));
+        o.seeds = {hub->Addr()};
+        spokes.push_back(TestNode::Make(std::move(o)));
+        ASSERT_TRUE(spokes.back());
+    }
+    ASSERT_TRUE(WaitFor([&] { return hub->PeerCount() == 2; }, 10s));
+
+    const util::Bytes payload = Item(7, 300);
+    const PreparedMessagePtr msg = hub->host->Prepare(ToWire(MessageType::kTx), payload);
+    ASSERT_TRUE(msg);
+    EXPECT_EQ(msg->message_type(), ToWire(MessageType::kTx));
+    EXPECT_EQ(msg->payload_size(), payload.size());
+    for (auto& s : spokes) {
+        EXPECT_EQ(hub->host->SendPrepared(s->host->id(), msg), SendResult::kQueued);
+    }
+    EXPECT_TRUE(WaitFor(
+        [&] { return spokes[0]->Count(payload) == 1 && spokes[1]->Count(payload) == 1; }, 5s));
+    EXPECT_EQ(hub->host->SendPrepared(IdOf("prep-nobody"), msg), SendResult::kNoSuchPeer);
+
+    // Negative controls.
+    const PreparedMessagePtr foreign =
+        spokes[0]->host->Prepare(ToWire(MessageType::kTx), Item(8, 300));
+    ASSERT_TRUE(foreign);
+    EXPECT_EQ(hub->host->SendPrepared(spokes[1]->host->id(), foreign),
+              SendResult::kNotApplicationType);
+    EXPECT_EQ(hub->host->SendPrepared(spokes[1]->host->id(), nullptr),
+              SendResult::kNotApplicationType);
+    EXPECT_FALSE(hub->host->Prepare(ToWire(MessageType::kPing), EncodePing(1)));
+    EXPECT_FALSE(hub->host->Prepare(ToWire(MessageType::kTx), util::Bytes(300 * 1024)));
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(spokes[1]->Count(Item(8, 300)), 0);
+    EXPECT_EQ(spokes[0]->Count(payload), 1);
+}
+
 TEST(NetP2P, ReconnectAfterPeerRestart) {
     auto ob = FastOptions("restarting");
     auto b = TestNode::Make(ob);

@@ -160,6 +160,34 @@ TEST(StateCache, WithoutWriteThroughTheCacheGoesStale) {
     EXPECT_EQ(BalanceOf(cache, "iost", "carol"), before + 7 * kIost);
 }
 
+// The view form (the node's observer, over its storage record) updates and
+// deletes cached entries like the WriteSet form and caches nothing new.
+TEST(StateCache, WriteThroughFromViewsUpdatesDeletesAndAddsNothing) {
+    MemState mem;
+    mem.Put("acc/x", "old");
+    mem.Put("acc/y", "gone soon");
+    CountingState base(mem);
+    CachedState cache(base, 1 << 20);
+    EXPECT_EQ(cache.Get("acc/x"), "old");
+    EXPECT_EQ(cache.Get("acc/y"), "gone soon");
+    ASSERT_EQ(cache.stats().entries, 2u);
+    const std::string x_value = "new", z_value = "never read";
+    WriteSet ws;
+    ws.emplace("acc/x", x_value);
+    ws.emplace("acc/y", std::nullopt);
+    ws.emplace("acc/z", z_value);
+    mem.Apply(ws);
+    std::vector<CachedState::WriteView> views{{"acc/x", std::string_view(x_value)},
+                                              {"acc/y", std::nullopt},
+                                              {"acc/z", std::string_view(z_value)}};
+    cache.ApplyCommitted(views);
+    EXPECT_EQ(cache.stats().entries, 2u);  // acc/z was not cached before
+    const auto misses = cache.stats().misses;
+    EXPECT_EQ(cache.Get("acc/x"), "new");
+    EXPECT_EQ(cache.Get("acc/y"), std::nullopt);
+    EXPECT_EQ(cache.stats().misses, misses);  // both answered from the cache
+}
+
 // A miss that read the base before a commit must not install its (old)
 // value after the commit's write-through.
 TEST(StateCache, MissRacingACommitIsNotInstalled) {

@@ -82,5 +82,31 @@ TEST(VerifiedCache, RemembersBothVerdictsWithinBounds) {
     EXPECT_EQ(c.size(), 2u);
 }
 
+// The sets bucket by the first 8 bytes only: a hash that shares them with a
+// cached one but differs later (the signatures differ) must not be taken for it.
+TEST(VerifiedCache, ComparesTheWholeHashNotTheBucketKey) {
+    VerifiedCache c(8, 8);
+    crypto::Hash256 a = H(7, 7);
+    crypto::Hash256 b = a;
+    b[31] = 1;
+    c.Insert(a);
+    c.InsertFailed(a);
+    EXPECT_TRUE(c.Contains(a));
+    EXPECT_FALSE(c.Contains(b));
+    EXPECT_FALSE(c.Failed(b));
+    c.Insert(b);
+    EXPECT_TRUE(c.Contains(b));
+    EXPECT_EQ(c.size(), 2u);
+}
+
+// The bucket depends on a per-process seed, not only on the hash (a peer
+// cannot grind transactions into one bucket); the same seed is a function.
+TEST(VerifiedCache, BucketHashDependsOnTheSeed) {
+    const crypto::Hash256 h = H(3, 9);
+    EXPECT_EQ(VerifiedCache::SeededHash{1}(h), VerifiedCache::SeededHash{1}(h));
+    EXPECT_NE(VerifiedCache::SeededHash{1}(h), VerifiedCache::SeededHash{2}(h));
+    EXPECT_NE(VerifiedCache::SeededHash{1}(h), VerifiedCache::SeededHash{1}(H(3, 8)));
+}
+
 }  // namespace
 }  // namespace iost::node
