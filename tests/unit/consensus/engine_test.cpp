@@ -97,9 +97,11 @@ TEST_F(Net, KeptCopiesAreBoundedPerPublisherAndInAll) {
 // transaction below would get its own MicroBlock at once).
 TEST_F(Net, AProducerSealsAtOnceWhenItsLastMicroBlockIsAnIntervalOld) {
     Params p = params;
-    p.believable_size = 1;
-    p.normal_size = 3;
+    p.believable_size = 1;  // a believable league needs B + 4 candidates: add a fifth
+    p.normal_size = 4;
     p.keep_max_txs = 0;  // no copies to the normal league: only the producer's effects
+    keys.push_back(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "eng4"));
+    cands.push_back({"node4", keys.back().public_key(), 10, 10});
     const int64_t I = p.micro_interval_ns;
     NodeId producer;
     {
