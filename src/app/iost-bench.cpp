@@ -50,6 +50,12 @@ int main(int argc, char** argv) {
     app.add_option("--senders", o.senders, "sender accounts (publishers)")
         ->capture_default_str()
         ->check(CLI::Range(1, 5000));
+    app.add_option("--micro-interval-ms", o.micro_interval_ms,
+                   "the devnets' MicroBlock spacing (iost-devnet --micro-interval-ms)")
+        ->check(CLI::Range(10, 60'000));
+    app.add_option("--final-interval-ms", o.final_interval_ms,
+                   "the devnets' FinalBlock interval (iost-devnet --final-interval-ms)")
+        ->check(CLI::Range(10, 60'000));
     app.add_option("--rates", rates,
                    "P2P offered rates (tx/s) for every scenario, e.g. --rates 100,300")
         ->delimiter(',')

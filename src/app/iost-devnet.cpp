@@ -216,8 +216,9 @@ int main(int argc, char** argv) {
         c->add_option("--grpc-port", grpc_port, "gRPC port on every node (default 30002)");
         c->add_option("--accounts", accounts,
                       "funded accounts user1..userN besides admin (default 4)");
-        c->add_option("--micro-interval-ms", micro, "MicroBlock interval (default 100)");
-        c->add_option("--final-interval-ms", final_ms, "FinalBlock interval (default 500)");
+        c->add_option("--micro-interval-ms", micro,
+                      "least spacing of one producer's MicroBlocks (default 20)");
+        c->add_option("--final-interval-ms", final_ms, "FinalBlock interval (default 300)");
         c->add_option("--epoch-length", epoch, "final blocks per epoch (default 1000)");
         c->add_flag("--iost-genesis", iost_genesis,
                     "IOST's local-node genesis: admin with go-iost's published dev key, "

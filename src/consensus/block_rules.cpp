@@ -381,6 +381,13 @@ std::optional<int64_t> ProposalTime(int64_t last_time, int64_t now) {
     return std::max(now, last_time + 1);
 }
 
+int64_t ProposeDelay(int64_t final_interval, int64_t last_time, int64_t now) {
+    if (final_interval <= 0) return 0;
+    if (last_time >= now) return final_interval;  // no overflow: elapsed ≤ 0
+    const int64_t elapsed = now - last_time;      // > 0; both are ≥ 0 times
+    return elapsed >= final_interval ? 0 : final_interval - elapsed;
+}
+
 void PlanServi(const ChainView& chain, const core::FinalBlock& b,
                const std::set<std::string>& fallback_now, ExecInput& in) {
     const Params& P = *chain.params;

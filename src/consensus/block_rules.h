@@ -175,6 +175,16 @@ util::Result<void, BlockReject> CheckTimeBound(const Params& params, int64_t las
 // exists; only a chain built without the bound can get there).
 std::optional<int64_t> ProposalTime(int64_t last_time, int64_t now);
 
+// pob.md §6.2, when the primary of view 0 proposes at a height it entered
+// at `now` on committing the previous block: `final_interval` after that
+// block's time, so the interval is measured from one proposal to the next
+// and the commit rounds do not add to it. At once when that has passed (the
+// rounds took longer than the interval), and never later than
+// `final_interval` from now: the previous time is another primary's clock,
+// and one ahead of ours must not stretch the wait. Returns the delay in
+// [0, final_interval].
+int64_t ProposeDelay(int64_t final_interval, int64_t last_time, int64_t now);
+
 // pob.md §5.4, false fallback declarations: a replica does not vote for a
 // fresh block that declares silent a producer from which it accepted a
 // MicroBlock (they heartbeat when idle) less than silent_after/2 ago, by

@@ -233,7 +233,7 @@ void Engine::NewEpoch(TimePoint now) {
     for (auto& m : future) HandleMicro(m->header.producer, m, now);
 }
 
-void Engine::EnterHeight(uint64_t height, TimePoint now) {
+void Engine::EnterHeight(uint64_t height, TimePoint now, bool after_commit) {
     if (m_safety.height != height) m_safety = AtHeight(height);
     m_round = Round{};
     m_round.height = height;
@@ -243,8 +243,9 @@ void Engine::EnterHeight(uint64_t height, TimePoint now) {
                       now + m_opt.params.final_interval_ns + ViewTimeout(v)});
         if (Primary(height, v) == m_opt.id) {
             if (v == 0) {
-                Emit(SetTimer{{TimerKind::kPropose, height, 0},
-                              now + m_opt.params.final_interval_ns});
+                const int64_t fi = m_opt.params.final_interval_ns;
+                const int64_t delay = after_commit ? ProposeDelay(fi, m_last_time, now) : fi;
+                Emit(SetTimer{{TimerKind::kPropose, height, 0}, now + delay});
             }
         }
     }
@@ -256,6 +257,7 @@ void Engine::EnterHeight(uint64_t height, TimePoint now) {
 
 Effects Engine::OnClientTx(const core::Tx& tx, TimePoint now) {
     RouteTx(std::make_shared<const core::Tx>(tx), /*from_client=*/true, now);
+    SealEarly(now);
     return Take();
 }
 
@@ -285,6 +287,7 @@ Effects Engine::OnTimeout(const TimerId& t, TimePoint now) {
 
 Effects Engine::OnMessage(const NodeId& from, const Message& msg, TimePoint now) {
     Dispatch(from, msg, now);
+    if (std::holds_alternative<TxMsg>(msg)) SealEarly(now);
     return Take();
 }
 
@@ -483,6 +486,19 @@ bool Engine::Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now,
     auto it = m_kept.find(h);
     return it != m_kept.end() && now - it->second.since >= deadline &&
            (!need_unpacked || !m_packed.count(h)) && !m_final_txs.count(h);
+}
+
+void Engine::SealEarly(TimePoint now) {
+    // pob.md §5.2: micro_interval is the least spacing between two of this
+    // producer's MicroBlocks. A transaction that finds the last one at least
+    // that old is sealed now rather than up to a whole interval later; the
+    // tick is re-armed one interval ahead so the spacing holds.
+    if (m_pending.empty() || !m_committee.IsBelievable(m_opt.id)) return;
+    const int64_t interval = m_opt.params.micro_interval_ns;
+    if (now - m_last_emit < interval) return;
+    const TimePoint before = m_last_emit;
+    ProduceMicro(now);
+    if (m_last_emit != before) Emit(SetTimer{{TimerKind::kMicro, 0, 0}, now + interval});
 }
 
 void Engine::ProduceMicro(TimePoint now) {
@@ -1451,7 +1467,7 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     }
     std::get<Finalize>(m_out[finalize_at]).checkpoint =
         std::make_shared<const EngineCheckpoint>(Checkpoint());
-    EnterHeight(m_height + 1, now);
+    EnterHeight(m_height + 1, now, /*after_commit=*/true);
 }
 
 // ---------------------------------------------------------------------------

@@ -231,6 +231,10 @@ class Engine {
     bool Overdue(const crypto::Hash256& h, int64_t deadline, TimePoint now,
                  bool need_unpacked) const;
     void ProduceMicro(TimePoint now);
+    // pob.md §5.2: seals the pending transactions at once when this
+    // producer's last MicroBlock is at least micro_interval old, instead of
+    // leaving them for the next tick (called once per input, after it).
+    void SealEarly(TimePoint now);
     void HandleMicro(const NodeId& from, std::shared_ptr<const core::MicroBlock> mb, TimePoint now);
     void SampleMicro(const core::MicroBlock& mb);
     // The fraud proof for mb's transaction i (found invalid): gossiped, and
@@ -251,7 +255,10 @@ class Engine {
     // Phase 2.
     bool IsNormal() const;
     NodeId Primary(uint64_t height, uint64_t view) const;
-    void EnterHeight(uint64_t height, TimePoint now);
+    // after_commit: entered by committing the previous block (pob.md §6.2,
+    // ProposeDelay); otherwise (start, restore) the primary waits the whole
+    // final_interval, giving its peers time to connect.
+    void EnterHeight(uint64_t height, TimePoint now, bool after_commit = false);
     void Propose(uint64_t view, TimePoint now);
     std::shared_ptr<core::FinalBlock> BuildBlock(uint64_t view, TimePoint now);
     // BuildBlock's work; `time_offset` ns later than the proposal time and,

@@ -15,8 +15,12 @@ struct Params {
     uint32_t normal_size = 4;         // N
     uint32_t sampling_ppm = 100'000;  // p in parts per million
     uint64_t epoch_length = 100;      // final blocks per epoch
-    int64_t micro_interval_ns = 100 * util::kNanosPerMilli;
-    int64_t final_interval_ns = 500 * util::kNanosPerMilli;
+    // pob.md §2: the least spacing of one producer's MicroBlocks and the
+    // interval between proposals, chosen from the measured latency/CPU
+    // trade-off (docs/benchmarks.md "Latency (issue #15.3)"); the devnet's
+    // defaults (src/devnet/options.h) are the same.
+    int64_t micro_interval_ns = 20 * util::kNanosPerMilli;
+    int64_t final_interval_ns = 300 * util::kNanosPerMilli;
     // A replica that sees no progress in a view for this long asks for a view
     // change; the timeout doubles with each view at one height (capped at
     // 2^kMaxTimeoutDoublings) so that views eventually overlap after GST.

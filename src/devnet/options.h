@@ -53,8 +53,9 @@ struct NetworkShape {
     uint16_t p2p_port = kDefaultP2pPort;
     uint16_t http_port = kDefaultHttpPort;
     uint16_t grpc_port = kDefaultGrpcPort;
-    uint32_t micro_interval_ms = 100;
-    uint32_t final_interval_ms = 500;
+    // The consensus defaults (consensus/params.h, docs/benchmarks.md "Latency").
+    uint32_t micro_interval_ms = 20;
+    uint32_t final_interval_ms = 300;
     uint64_t epoch_length = 1000;
     // IOST's documented local-node genesis (go-iost config/genesis/genesis.yml,
     // config/dev_admin_key.json): `admin` and `foundation` with the published

@@ -230,6 +230,14 @@ util::Result<RunReport> RunSession(const SessionOptions& o) {
                                           "--sampling",
                                           spec.sampling};
             if (spec.fallback) argv.push_back("--fallback");
+            if (o.micro_interval_ms > 0) {
+                argv.push_back("--micro-interval-ms");
+                argv.push_back(std::to_string(o.micro_interval_ms));
+            }
+            if (o.final_interval_ms > 0) {
+                argv.push_back("--final-interval-ms");
+                argv.push_back(std::to_string(o.final_interval_ms));
+            }
             o.log.Info("[{}] starting devnet: {}", spec.name, sr.description);
             guard = DevnetGuard{o.devnet_bin, dir, log, true};
             auto rc = RunProgram(argv, log);

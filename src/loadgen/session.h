@@ -42,6 +42,10 @@ struct SessionOptions {
     std::string host_prefix = "127.42";  // scenario k's devnet binds <prefix>.<k+1>.1 ...
     std::vector<ScenarioSpec> scenarios;
     size_t senders = 64;
+    // Passed to `iost-devnet start` when non-zero (docs/benchmarks.md "Latency"):
+    // the protocol intervals of every devnet this session starts.
+    uint32_t micro_interval_ms = 0;
+    uint32_t final_interval_ms = 0;
     double verify_seconds = 2;
     util::Logger log = util::Logger::Null();
 };

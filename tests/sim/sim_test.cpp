@@ -149,6 +149,22 @@ TEST(Sim, MicroBlocksLostAtStartAreFetchedAndTheirPartitionsFinalize) {
 // the 4 MiB frame cap, the proposal was never sent, and every later view did
 // the same. Under message loss (seed 1 at 10 % drop: a view change after a
 // prepare) the old engine put 2 blocks in one proposal.
+// docs/pob.md §6.2: the primary proposes final_interval after the previous
+// block's time (ProposeDelay), so the prepare and commit rounds do not add to
+// the block interval. With 60 ms per message the rounds take ~180 ms: counted
+// from entering the height (the old rule) a block took ~680 ms, 17 in 12 s
+// after the first; counted from the previous block, ~500 ms, 23.
+TEST(Sim, BlockIntervalIsTheFinalIntervalWhenTheRoundsFitInIt) {
+    SimConfig c = Base(5);
+    c.delay_ms = 60;
+    c.jitter_ms = 0;
+    const SimResult r = RunSimulation(c);
+    ExpectSafe(r, c);
+    const int64_t fi_ms = c.params.final_interval_ns / 1'000'000;
+    EXPECT_GE(r.final_height, static_cast<uint64_t>(c.duration_ms / fi_ms) * 85 / 100)
+        << r.ToJson();
+}
+
 TEST(Sim, NewViewProposalCarriesOneBlock) {
     uint64_t view_changes = 0;
     for (uint64_t seed = 1; seed <= 3; ++seed) {

@@ -466,6 +466,25 @@ TEST(BlockRules, AnHonestPrimaryProposesATimeEveryReplicaAccepts) {
     EXPECT_EQ(ProposalTime(INT64_MAX - 1, 9'000).value(), INT64_MAX);
 }
 
+// docs/pob.md §6.2: the primary proposes final_interval after the previous
+// block's time, so the commit rounds do not lengthen the block interval; at
+// once when the rounds took longer; never later than one interval from now.
+TEST(BlockRules, ProposeDelayCountsTheIntervalFromThePreviousBlock) {
+    const int64_t fi = 500;
+    EXPECT_EQ(ProposeDelay(fi, 10'000, 10'000), fi);   // committed the instant it was proposed
+    EXPECT_EQ(ProposeDelay(fi, 10'000, 10'120), 380);  // 120 spent in prepare/commit
+    EXPECT_EQ(ProposeDelay(fi, 10'000, 10'499), 1);
+    EXPECT_EQ(ProposeDelay(fi, 10'000, 10'500), 0);  // the rounds took the whole interval
+    EXPECT_EQ(ProposeDelay(fi, 10'000, 99'000), 0);  // and longer: at once
+    // Negative control of the clamp: a previous time ahead of this clock (the
+    // last primary's clock runs ahead, within the drift) waits one interval,
+    // not the interval plus the lead.
+    EXPECT_EQ(ProposeDelay(fi, 10'400, 10'000), fi);
+    EXPECT_EQ(ProposeDelay(fi, INT64_MAX, 0), fi);
+    EXPECT_EQ(ProposeDelay(fi, 0, INT64_MAX), 0);
+    EXPECT_EQ(ProposeDelay(0, 10'000, 10'000), 0);  // no interval: at once
+}
+
 TEST(BlockRules, FallbackOfAProducerSilentHereIsNoRefusal) {
     Params p;
     const int64_t s = p.silent_after_ns;

@@ -89,6 +89,79 @@ TEST_F(Net, KeptCopiesAreBoundedPerPublisherAndInAll) {
     }
 }
 
+// docs/pob.md §5.2: micro_interval is the least spacing between two
+// MicroBlocks of one producer, not a fixed tick. A transaction that finds the
+// producer's last MicroBlock at least an interval old is PACKED at once; one
+// that comes sooner waits for the tick, which is re-armed an interval after
+// the early seal (the negative control: without the spacing rule the second
+// transaction below would get its own MicroBlock at once).
+TEST_F(Net, AProducerSealsAtOnceWhenItsLastMicroBlockIsAnIntervalOld) {
+    Params p = params;
+    p.believable_size = 1;  // a believable league needs B + 4 candidates: add a fifth
+    p.normal_size = 4;
+    p.keep_max_txs = 0;  // no copies to the normal league: only the producer's effects
+    keys.push_back(crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "eng4"));
+    cands.push_back({"node4", keys.back().public_key(), 10, 10});
+    const int64_t I = p.micro_interval_ns;
+    NodeId producer;
+    {
+        StubApp app(cands);
+        crypto::KeyPairSigner signer(keys[0]);
+        Engine e({"node0", p, {}, 0}, signer, crypto::RealVerifier(), app, util::Logger::Null());
+        (void)e.Start(0);
+        ASSERT_EQ(e.committee().believable.size(), 1u);
+        producer = e.committee().believable[0].id;
+    }
+    const size_t idx = static_cast<size_t>(producer.back() - '0');
+    StubApp app(cands);
+    crypto::KeyPairSigner signer(keys[idx]);
+    Engine e({producer, p, {}, 0}, signer, crypto::RealVerifier(), app, util::Logger::Null());
+    (void)e.Start(0);
+    auto tx = [](int i) {
+        core::Tx t;
+        t.time = i;
+        t.expiration = INT64_MAX;
+        t.publisher = "user" + std::to_string(i);
+        return t;
+    };
+    // What one input sealed (tx counts of the MicroBlocks it broadcast) and
+    // where it re-armed the micro tick (-1: not re-armed).
+    struct Out {
+        std::vector<size_t> sealed;
+        int64_t tick = -1;
+    };
+    auto read = [](const Effects& fx) {
+        Out o;
+        for (const auto& f : fx) {
+            if (auto* b = std::get_if<Broadcast>(&f)) {
+                if (auto* m = std::get_if<MicroMsg>(&b->msg))
+                    o.sealed.push_back(m->micro->txs.size());
+            } else if (auto* t = std::get_if<SetTimer>(&f); t && t->id.kind == TimerKind::kMicro) {
+                o.tick = t->at;
+            }
+        }
+        return o;
+    };
+    const int64_t t0 = 10 * I;  // nothing sealed since the start: an idle producer
+    Out o = read(e.OnClientTx(tx(1), t0));
+    EXPECT_EQ(o.sealed, std::vector<size_t>{1});
+    EXPECT_EQ(o.tick, t0 + I);
+    // Half an interval later: within the spacing, so it waits for the tick.
+    o = read(
+        e.OnMessage("node9", TxMsg{std::make_shared<const core::Tx>(tx(2)), false}, t0 + I / 2));
+    EXPECT_TRUE(o.sealed.empty());
+    EXPECT_EQ(o.tick, -1);
+    o = read(e.OnTimeout({TimerKind::kMicro, 0, 0}, t0 + I));
+    EXPECT_EQ(o.sealed, std::vector<size_t>{1});
+    EXPECT_EQ(o.tick, t0 + 2 * I);
+    // A peer's TxMsg an interval after the last seal is packed at once too.
+    o = read(e.OnMessage("node9", TxMsg{std::make_shared<const core::Tx>(tx(3)), false},
+                         t0 + 2 * I + 1));
+    EXPECT_EQ(o.sealed, std::vector<size_t>{1});
+    EXPECT_EQ(o.tick, t0 + 3 * I + 1);
+    EXPECT_EQ(e.stats().micro_blocks_produced, 3u);
+}
+
 TEST_F(Net, HostileMessagesChangeNothing) {
     StubApp app(cands);
     crypto::KeyPairSigner signer(keys[0]);

@@ -74,7 +74,7 @@ TEST(DevnetOptions, BadOptionsNameTheOption) {
     o.p2p_port = 30001;  // same as HTTP
     EXPECT_NE(ErrorOf(o).find("ports"), std::string::npos);
     o = {};
-    o.final_interval_ms = 50;  // below the micro interval
+    o.final_interval_ms = 10;  // below the micro interval
     EXPECT_NE(ErrorOf(o).find("--final-interval-ms"), std::string::npos);
     o = {};
     o.observers = kMaxNodes;
