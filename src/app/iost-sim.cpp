@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
                    "(default: seed mod 3)")
         ->check(CLI::Range(-1, 2));
     app.add_flag("--no-auditor", no_auditor, "no node audits final transactions (sampling only)");
+    app.add_flag("--audit-assign-f", cfg.audit_assign_f,
+                 "negative control: f auditors per final transaction instead of f + 1 "
+                 "(docs/pob.md §7.4); with --fault forger and a Byzantine normal validator, "
+                 "runs must report a forgery not proven within audit_window");
     app.add_option("--forge-amount", cfg.forge_amount_iost,
                    "IOST each forged transfer takes (a validator's bond is 1,010,000)");
     bool no_bound = false;

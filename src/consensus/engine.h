@@ -190,6 +190,10 @@ class Engine {
     const crypto::Hash256& last_hash() const { return m_last_hash; }
     uint64_t view() const { return m_safety.view; }
     const Committee& committee() const { return m_committee; }
+    // The committee of `epoch` if the engine still knows it (the current and
+    // previous epoch, and earlier ones within fraud_window); the audit
+    // assignment's league (pob.md §7.4).
+    const Committee* CommitteeOf(uint64_t epoch) const { return CommitteeForEpoch(epoch); }
     const SafetyState& safety() const { return m_safety; }
     const EngineStats& stats() const { return m_stats; }
     // Valid evidence this node holds and will propose (pob.md §7).

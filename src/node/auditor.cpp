@@ -1,3 +1,4 @@
+#include <consensus/audit_assign.h>
 #include <consensus/evidence.h>
 #include <node/auditor.h>
 
@@ -34,7 +35,8 @@ void Auditor::Stop() {
     if (m_thread.joinable()) m_thread.join();
 }
 
-void Auditor::Add(const std::vector<std::shared_ptr<const core::MicroBlock>>& micros) {
+void Auditor::Add(const std::vector<std::shared_ptr<const core::MicroBlock>>& micros,
+                  AuditLeague league) {
     const int64_t now = SteadyNs();
     {
         std::lock_guard lk(m_mu);
@@ -45,7 +47,7 @@ void Auditor::Add(const std::vector<std::shared_ptr<const core::MicroBlock>>& mi
                 continue;
             }
             m_stats.backlog_txs += m->txs.size();
-            m_queue.push_back({m, now});
+            m_queue.push_back({m, league, now});
         }
     }
     m_cv.notify_one();
@@ -78,8 +80,10 @@ void Auditor::Run() {
             m_queue.pop_front();
             m_busy = true;
         }
-        if (m_opt.txs_per_sec > 0) {
-            const double need = static_cast<double>(item.micro->txs.size());
+        const std::vector<uint32_t> todo = Assigned(item);
+        if (m_opt.txs_per_sec > 0 && !todo.empty()) {
+            // The cap applies to what this node checks (pob.md §7.4).
+            const double need = static_cast<double>(todo.size());
             for (;;) {
                 const int64_t now = SteadyNs();
                 credit =
@@ -96,15 +100,31 @@ void Auditor::Run() {
             }
             credit -= need;
         }
-        Audit(item);
+        Audit(item, todo);
     }
 }
 
-void Auditor::Audit(const Item& item) {
+std::vector<uint32_t> Auditor::Assigned(const Item& item) const {
+    const core::MicroBlock& mb = *item.micro;
+    std::vector<uint32_t> out;
+    out.reserve(mb.txs.size());
+    const bool all = !m_opt.assigned_only || !item.league;
+    const size_t count = item.league ? consensus::AuditorsPerTx(item.league->size()) : 0;
+    for (size_t i = 0; i < mb.txs.size(); ++i) {
+        if (all || consensus::ShouldAudit(mb.tx_hashes[i], *item.league, mb.header.producer, count,
+                                          m_opt.self)) {
+            out.push_back(static_cast<uint32_t>(i));
+        }
+    }
+    return out;
+}
+
+void Auditor::Audit(const Item& item, const std::vector<uint32_t>& todo) {
     const core::MicroBlock& mb = *item.micro;
     uint64_t verified = 0, cached = 0;
+    const uint64_t not_assigned = mb.txs.size() - todo.size();
     std::shared_ptr<const core::Evidence> proof;
-    for (size_t i = 0; i < mb.txs.size(); ++i) {
+    for (const uint32_t i : todo) {
         const crypto::Hash256& h = mb.tx_hashes[i];
         if (m_verified.Contains(h)) {
             ++cached;
@@ -118,8 +138,7 @@ void Auditor::Audit(const Item& item) {
         // pob.md §7.1: these bytes are fraud; one proof condemns the producer
         // and, once it is slashed, every forged transaction of the producer
         // within the fraud window is found by the recheck.
-        proof = std::make_shared<const core::Evidence>(
-            consensus::MakeFraudProof(mb, static_cast<uint32_t>(i)));
+        proof = std::make_shared<const core::Evidence>(consensus::MakeFraudProof(mb, i));
         break;
     }
     {
@@ -129,6 +148,7 @@ void Auditor::Audit(const Item& item) {
         m_stats.max_lag_ns = std::max(m_stats.max_lag_ns, m_stats.last_lag_ns);
         m_stats.txs_verified += verified;
         m_stats.txs_cached += cached;
+        m_stats.txs_not_assigned += not_assigned;
         m_stats.backlog_txs -= std::min<uint64_t>(m_stats.backlog_txs, mb.txs.size());
         if (proof) {
             ++m_stats.frauds_found;

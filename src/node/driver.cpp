@@ -280,6 +280,8 @@ util::Status Driver::Start() {
         AuditorOptions ao;
         ao.chain_id = m_opt.chain_id;
         ao.txs_per_sec = m_opt.audit_txs_per_sec;
+        ao.assigned_only = m_opt.audit_assigned_only;
+        ao.self = m_opt.engine.id;
         m_auditor = std::make_unique<Auditor>(
             ao, m_verifier, m_verified, [this](std::shared_ptr<const core::Evidence> ev) {
                 // docs/pob.md §7.4: the proof goes to our engine, which
@@ -653,7 +655,8 @@ void Driver::Perform(Effects effects) {
                     if (!m_halted.load()) BroadcastMsg(x.msg);
                 } else if constexpr (std::is_same_v<T, consensus::Finalize>) {
                     PersistFinal(x);
-                    if (m_auditor && !m_halted.load()) m_auditor->Add(x.micros);
+                    if (m_auditor && !m_halted.load())
+                        m_auditor->Add(x.micros, AuditLeagueOf(x.block->block.epoch));
                 } else if constexpr (std::is_same_v<T, consensus::SetTimer>) {
                     ScheduleTimer(x);
                 } else if constexpr (std::is_same_v<T, consensus::Punish>) {
@@ -667,6 +670,19 @@ void Driver::Perform(Effects effects) {
             e);
     }
     FlushSafety(safety);
+}
+
+AuditLeague Driver::AuditLeagueOf(uint64_t epoch) {
+    // docs/pob.md §7.4: the assignment draws from the normal league of the
+    // epoch of the block that made the transactions final.
+    if (epoch == m_audit_league_epoch && m_audit_league) return m_audit_league;
+    const consensus::Committee* c = m_engine->CommitteeOf(epoch);
+    if (!c) return nullptr;  // unknown: the auditor checks everything
+    auto ids = std::make_shared<std::vector<std::string>>();
+    for (const auto& m : c->normal) ids->push_back(m.id);
+    m_audit_league_epoch = epoch;
+    m_audit_league = std::move(ids);
+    return m_audit_league;
 }
 
 void Driver::SendTo(const consensus::NodeId& to, const Message& msg) {
@@ -1098,6 +1114,7 @@ NodeMetrics Driver::Metrics() const {
         const AuditorStats a = m_auditor->stats();
         m.audit_txs_verified = a.txs_verified;
         m.audit_txs_cached = a.txs_cached;
+        m.audit_txs_not_assigned = a.txs_not_assigned;
         m.audit_frauds_found = a.frauds_found;
         m.audit_txs_dropped = a.txs_dropped;
         m.audit_backlog_txs = a.backlog_txs;

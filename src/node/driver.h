@@ -96,6 +96,9 @@ struct DriverOptions {
     // Audit of final transactions' signatures (node/auditor.h, docs/pob.md
     // §7.4): transactions per second; 0 = all, as fast as possible; < 0 = off.
     double audit_txs_per_sec = 0;
+    // A validator's audit: only the final transactions assigned to this node
+    // (consensus/audit_assign.h) and those it produced; false = every one.
+    bool audit_assigned_only = false;
     // Draw a progress bar on stderr while syncing (a terminal); otherwise a
     // progress line goes to the log every 5 s.
     bool progress_bar = false;
@@ -180,6 +183,7 @@ struct NodeMetrics {
     // Audit of final transactions (docs/pob.md §7.4).
     uint64_t audit_txs_verified = 0;
     uint64_t audit_txs_cached = 0;
+    uint64_t audit_txs_not_assigned = 0;
     uint64_t audit_frauds_found = 0;
     uint64_t audit_txs_dropped = 0;
     uint64_t audit_backlog_txs = 0;
@@ -355,6 +359,11 @@ class Driver {
     LedgerApp m_app;
     std::unique_ptr<consensus::Engine> m_engine;
     std::unique_ptr<Auditor> m_auditor;  // null when auditing is off
+    // The normal league of the last final block's epoch, for the auditor's
+    // assignment (loop thread).
+    AuditLeague AuditLeagueOf(uint64_t epoch);
+    uint64_t m_audit_league_epoch = UINT64_MAX;
+    AuditLeague m_audit_league;
     net::Host* m_host = nullptr;
     // The tx ForwardTx sent last, framed once: the engine hands one client
     // tx to up to five validators in a row (docs/pob.md §5.5); each Send

@@ -148,9 +148,12 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     dopt.verify_threads = config.verify_threads;
     dopt.keep_unverified = config.keep_unverified;
     // docs/pob.md §7.4: a full node audits every final transaction; a
-    // validator by default a bounded share of its CPU.
+    // validator by default a bounded share of its CPU, and with a rate (the
+    // default) only the transactions assigned to it; `audit: all` is
+    // everything on any node.
     dopt.audit_txs_per_sec =
         config.audit_txs_per_sec ? *config.audit_txs_per_sec : (n->m_keys.validator ? 2000.0 : 0.0);
+    dopt.audit_assigned_only = n->m_keys.validator && dopt.audit_txs_per_sec > 0;
     dopt.relay_gossip = config.relay_gossip;
     dopt.progress_bar = ::isatty(STDERR_FILENO) != 0;
     dopt.prune_keep_blocks = config.prune_keep_blocks;

@@ -159,6 +159,10 @@ Response Metrics(ApiContext& ctx) {
              {"iost_audit_txs_cached_total", "counter",
               "Final transactions the auditor skipped: verified here before (same bytes).",
               static_cast<double>(m.audit_txs_cached)},
+             {"iost_audit_txs_not_assigned_total", "counter",
+              "Final transactions the auditor skipped: assigned to other validators "
+              "(docs/pob.md 7.4).",
+              static_cast<double>(m.audit_txs_not_assigned)},
              {"iost_audit_frauds_total", "counter", "Fraud proofs the auditor made.",
               static_cast<double>(m.audit_frauds_found)},
              {"iost_audit_dropped_txs_total", "counter",

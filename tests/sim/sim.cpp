@@ -1,5 +1,6 @@
 #include "sim.h"
 
+#include <consensus/audit_assign.h>
 #include <consensus/engine.h>
 #include <consensus/evidence.h>
 #include <consensus/timers.h>
@@ -162,6 +163,7 @@ struct Instance {
     // transactions not repaid yet (tx → forger, IOST raw debited), the sum
     // per forger, and each forger's bond at its last block before a slash.
     std::map<crypto::Hash256, std::pair<std::string, int64_t>> at_risk;
+    std::map<crypto::Hash256, uint64_t> at_risk_since;  // the height that made it final
     std::map<std::string, int64_t> at_risk_sum;
     std::map<std::string, int64_t> bond_seen;
 };
@@ -225,6 +227,14 @@ class Simulation {
     void ChangeKey();
     void Frame();
     void Audit(Instance& in, const consensus::Finalize& f);
+    // Auditors per transaction for a normal league of n (docs/pob.md §7.4;
+    // f under the negative control).
+    size_t AuditCount(size_t n) const {
+        return m_cfg.audit_assign_f ? consensus::MaxFaulty(n) : consensus::AuditorsPerTx(n);
+    }
+    // kForger: varies a forged tx (its memo) until its auditors are its
+    // Byzantine normal colleagues, as far as that is possible.
+    void GrindAuditors(const Instance& forger, core::Tx& tx, const std::string& memo_head);
     void Submit(const core::Tx& tx);
     bool Quiet() const { return m_now >= (m_cfg.duration_ms - m_cfg.quiet_end_ms) * kMs; }
     bool HasFault(Fault f) const {
@@ -267,8 +277,12 @@ class Simulation {
     std::map<std::string, uint64_t> m_key_gen;              // active-key changes per user
     std::vector<std::string> m_holders;  // every account IOST can be held by (conservation)
     int64_t m_initial_held = 0;
-    size_t m_auditor = SIZE_MAX;    // instance index of the auditing node
-    std::vector<size_t> m_restart;  // crashed instances that kRestart brings back
+    size_t m_repay_ref = SIZE_MAX;  // the honest node whose chain times repayments
+    // docs/pob.md §7.5: every forged final tx repaid within audit_window
+    // heights (runs without network faults; see CheckExposure).
+    bool m_check_audit_window = false;
+    std::set<crypto::Hash256> m_unproven;  // forged txs reported unproven within the window
+    std::vector<size_t> m_restart;         // crashed instances that kRestart brings back
     // MicroBlocks a framer received, newest last (bounded).
     std::deque<std::shared_ptr<const core::MicroBlock>> m_framer_micros;
     std::map<std::string, int64_t> m_key_changed_at;       // user → time of its last key change
@@ -556,19 +570,24 @@ void Simulation::CreateInstances() {
             }
         }
     }
-    // The auditor: an honest node outside the epoch-0 committee if there is
-    // one (a full node), else the first honest one.
+    // Repayment delays are timed on an honest node outside the epoch-0
+    // committee if there is one (a full node), else the first honest one.
     for (auto& in : m_inst) {
         if (in->byzantine) continue;
         const bool member =
             std::find(believable.begin(), believable.end(), in->id) != believable.end() ||
             std::find(normal.begin(), normal.end(), in->id) != normal.end();
-        if (!member || m_auditor == SIZE_MAX) {
-            m_auditor = in->index;
+        if (!member || m_repay_ref == SIZE_MAX) {
+            m_repay_ref = in->index;
             if (!member) break;
         }
     }
-    if (!m_cfg.auditor) m_auditor = SIZE_MAX;
+    // An honest assigned auditor proves a forgery as soon as the block is
+    // final here; without network faults the proof is in a final block well
+    // within audit_window (docs/pob.md §7.5).
+    m_check_audit_window = m_cfg.auditor && !HasFault(Fault::kPartition) &&
+                           !HasFault(Fault::kAsymmetric) && m_cfg.drop < 0.1 &&
+                           m_cfg.lose_micros_until_ms == 0;
     // Without network faults no honest producer is ever silent for
     // silent_after (it heartbeats every silent_after/3).
     m_check_fallback_claims = HasFault(Fault::kFalseFallback) && !HasFault(Fault::kPartition) &&
@@ -636,7 +655,54 @@ core::Tx Simulation::MakeForged(const Instance& forger, int64_t now, bool* ok) {
         tx.SignAsPublisher(m_user_keys.at(forger.id));
         tx.publisher = victim;
     }
+    GrindAuditors(forger, tx,
+                  "[\"iost\",\"" + victim + "\",\"" + forger.id + "\",\"" +
+                      std::to_string(m_cfg.forge_amount_iost) + "\",\"forged " +
+                      std::to_string(m_res.forged_injected));
     return tx;
+}
+
+void Simulation::GrindAuditors(const Instance& forger, core::Tx& tx, const std::string& memo_head) {
+    // docs/pob.md §7.4: the forger knows the assignment rule and its
+    // Byzantine colleagues of the normal league (who audit nothing); it
+    // varies the memo until the transaction's auditors are as many of them
+    // as it can get. With f + 1 auditors one is always honest; with f
+    // (--audit-assign-f) all can be its colleagues.
+    std::vector<std::string> league;
+    size_t colleagues = 0;
+    for (const auto& c : forger.engine->committee().normal) {
+        league.push_back(c.id);
+        if (c.id != forger.id && m_byzantine_ids.count(c.id)) ++colleagues;
+    }
+    const size_t count = AuditCount(league.size());
+    if (colleagues == 0 || count == 0) return;
+    const size_t want = std::min(count, colleagues);
+    const bool signed_by_forger =
+        tx.publisher_sigs.front().pubkey == m_user_keys.at(forger.id).public_key().bytes;
+    const std::string victim = tx.publisher;
+    auto score = [&](const core::Tx& t) {
+        size_t n = 0;
+        for (const auto& id : consensus::AuditorsOf(t.Hash(), league, forger.id, count))
+            n += m_byzantine_ids.count(id);
+        return n;
+    };
+    core::Tx best = tx;
+    size_t best_score = score(tx);
+    for (int k = 1; k < 64 && best_score < want; ++k) {
+        core::Tx t = tx;
+        t.actions.front().data = memo_head + " g" + std::to_string(k) + "\"]";
+        if (signed_by_forger) {
+            t.publisher_sigs.clear();
+            t.SignAsPublisher(m_user_keys.at(forger.id));
+            t.publisher = victim;
+        }
+        const size_t sc = score(t);
+        if (sc > best_score) {
+            best = std::move(t);
+            best_score = sc;
+        }
+    }
+    tx = std::move(best);
 }
 
 std::shared_ptr<const core::MicroBlock> Simulation::Rewrite(Instance& in,
@@ -764,7 +830,7 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
     const auto& b = f.block->block;
     in.disk_blocks.push_back(f.block);
     in.committed_txs += f.executed_txs.size();
-    if (in.index == m_auditor) {
+    if (in.index == m_repay_ref) {
         for (const auto& h : f.executed_txs) {
             if (m_forged.count(h)) m_forged_final_at[h] = b.time;
         }
@@ -774,8 +840,8 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
             m_res.max_repay_delay_ms =
                 std::max(m_res.max_repay_delay_ms, (b.time - it->second) / kMs);
         }
-        Audit(in, f);
     }
+    if (m_cfg.auditor && Honest(in)) Audit(in, f);
     const crypto::Hash256 hash = b.Hash();
     Trace(1000 + in.index, b.height, &hash);
     if (!Honest(in)) return;
@@ -856,6 +922,7 @@ void Simulation::CheckExposure(Instance& in, const consensus::Finalize& f) {
         if (it == in.at_risk.end()) continue;
         in.at_risk_sum[it->second.first] -= it->second.second;
         in.at_risk.erase(it);
+        in.at_risk_since.erase(c.tx_hash);
     }
     for (const auto& h : f.executed_txs) {
         auto forger = m_forged.find(h);
@@ -867,6 +934,20 @@ void Simulation::CheckExposure(Instance& in, const consensus::Finalize& f) {
         if (took <= 0 || !in.at_risk.emplace(h, std::make_pair(forger->second, took)).second)
             continue;
         in.at_risk_sum[forger->second] += took;
+        in.at_risk_since.emplace(h, b.height);
+    }
+    // The bound's premise (docs/pob.md §7.5 "Worst case"): an honest auditor
+    // proves every forgery, and the proof repays it, within audit_window
+    // heights. One of the f + 1 assigned auditors is honest whatever the
+    // forger grinds (§7.4); with f of them it may not be.
+    if (m_check_audit_window) {
+        for (const auto& [h, since] : in.at_risk_since) {
+            if (b.height <= since + m_params.audit_window || !m_unproven.insert(h).second) continue;
+            ++m_res.forged_unproven_in_window;
+            Violation("forged tx " + HashShort(h) + " final at height " + std::to_string(since) +
+                      " not proven within audit_window (" + std::to_string(m_params.audit_window) +
+                      " heights) on " + in.id);
+        }
     }
     for (const auto& [forger, sum] : in.at_risk_sum) {
         // The bound is about a producer not caught yet; once slashed, its
@@ -1196,11 +1277,22 @@ void Simulation::Frame() {
 }
 
 void Simulation::Audit(Instance& in, const consensus::Finalize& f) {
-    // docs/pob.md §7.4: a full node verifies every signature of every final
-    // transaction and proves what fails; here at once, in the node off the
-    // critical path at a configurable rate.
+    // docs/pob.md §7.4: a validator verifies the signatures of the final
+    // transactions assigned to it (and of its own MicroBlocks) and proves
+    // what fails; here at once, in the node off the critical path at a
+    // configurable rate. The same rule as node/auditor.cpp (ShouldAudit).
+    // Byzantine nodes audit nothing (the caller skips them).
+    const consensus::Committee* c = in.engine->CommitteeOf(f.block->block.epoch);
+    if (!c) return;
+    std::vector<std::string> league;
+    for (const auto& m : c->normal) league.push_back(m.id);
+    const size_t count = AuditCount(league.size());
     for (const auto& mb : f.micros) {
         for (size_t i = 0; i < mb->txs.size(); ++i) {
+            if (!consensus::ShouldAudit(mb->tx_hashes[i], league, mb->header.producer, count,
+                                        in.id)) {
+                continue;
+            }
             if (in.app->app().CheckTxBytes(mb->txs[i]).ok()) continue;
             auto ev = std::make_shared<core::Evidence>(
                 consensus::MakeFraudProof(*mb, static_cast<uint32_t>(i)));
@@ -1529,6 +1621,7 @@ std::string SimResult::ToJson() const {
       << ",\"forged_detected\":" << forged_detected << ",\"forged_final\":" << forged_final
       << ",\"forged_final_compensated\":" << forged_final_compensated
       << ",\"forged_escaped\":" << forged_escaped << ",\"forged_by_audit\":" << forged_by_audit
+      << ",\"forged_unproven_in_window\":" << forged_unproven_in_window
       << ",\"micros_fully_verified\":" << micros_fully_verified
       << ",\"max_forged_at_risk\":" << max_forged_at_risk << ",\"key_changes\":" << key_changes
       << ",\"framing_attempts\":" << framing_attempts
@@ -1571,6 +1664,7 @@ std::string ReplayCommand(const SimConfig& c) {
     if (c.skew_mode >= 0) o << " --skew-mode " << c.skew_mode;
     if (c.no_fallback_check) o << " --no-fallback-check";
     if (!c.auditor) o << " --no-auditor";
+    if (c.audit_assign_f) o << " --audit-assign-f";
     if (!c.producer_record) o << " --no-producer-record";
     if (c.forge_amount_iost != 1'000) o << " --forge-amount " << c.forge_amount_iost;
     if (!c.exposure_bound) o << " --no-exposure-bound";

@@ -122,9 +122,16 @@ struct SimConfig {
     // that audits of the last forged transactions land before the end (the
     // end-of-run invariant wants every forged final tx repaid).
     int64_t quiet_end_ms = 4'000;
-    // One honest node audits every signature of every final transaction
-    // (docs/pob.md §7.4); off: only sampling catches forgers.
+    // Every honest validator audits the signatures of the final
+    // transactions assigned to it (consensus/audit_assign.h: f + 1 normal
+    // validators per transaction, docs/pob.md §7.4) and of its own
+    // MicroBlocks; off: only sampling catches forgers.
     bool auditor = true;
+    // Negative control of the assignment: f auditors per transaction instead
+    // of f + 1. A forger that grinds its forged transactions onto its
+    // Byzantine normal colleagues (who audit nothing) then escapes proof
+    // within audit_window, which must be reported.
+    bool audit_assign_f = false;
     // Negative control: execution skips compensations, so forged final
     // transactions stay unpaid and must be reported as violations.
     bool no_compensation = false;
@@ -166,7 +173,11 @@ struct SimResult {
     uint64_t forged_final = 0;
     uint64_t forged_final_compensated = 0;
     uint64_t forged_escaped = 0;   // final and took funds, yet not repaid (a violation)
-    uint64_t forged_by_audit = 0;  // fraud proofs the auditor made
+    uint64_t forged_by_audit = 0;  // fraud proofs the auditors made (sum over honest nodes)
+    // docs/pob.md §7.5: forged final transactions that took funds and were
+    // not repaid within audit_window heights of the block that made them
+    // final (a violation in runs without network faults).
+    uint64_t forged_unproven_in_window = 0;
     // docs/pob.md §7.5: MicroBlocks honest replicas checked in full because
     // their producer was past its exposure bound (sum over honest nodes), and
     // the largest unrepaid forged debits (IOST raw) one forger had final at
