@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
     bool as_json = false;
 
     uint32_t believable = 0, normal = 0, observers = 0, accounts = 0, micro = 0, final_ms = 0;
-    uint64_t epoch = 0;
+    uint64_t epoch = 0, snapshot_interval = 0;
     uint16_t p2p_port = 0, http_port = 0, grpc_port = 0;
     std::string sampling, host;
     bool fallback = false, iost_genesis = false;
@@ -220,6 +220,9 @@ int main(int argc, char** argv) {
                       "least spacing of one producer's MicroBlocks (default 20)");
         c->add_option("--final-interval-ms", final_ms, "FinalBlock interval (default 300)");
         c->add_option("--epoch-length", epoch, "final blocks per epoch (default 1000)");
+        c->add_option("--snapshot-interval", snapshot_interval,
+                      "every node writes a state snapshot every N final blocks, for state "
+                      "sync (default 1000; 0 = none)");
         c->add_flag("--iost-genesis", iost_genesis,
                     "IOST's local-node genesis: admin with go-iost's published dev key, "
                     "producer000..., chain id 1024 (docs/devnet.md)");
@@ -268,6 +271,7 @@ int main(int argc, char** argv) {
         if (given("--micro-interval-ms")) o.micro_interval_ms = micro;
         if (given("--final-interval-ms")) o.final_interval_ms = final_ms;
         if (given("--epoch-length")) o.epoch_length = epoch;
+        if (given("--snapshot-interval")) o.snapshot_interval = snapshot_interval;
         if (given("--iost-genesis")) o.iost_genesis = iost_genesis;
         if (given("--chain-id")) o.chain_id = chain_id;
         for (const auto& e : node_env) {

@@ -129,6 +129,7 @@ std::string NodeConfigYaml(const NetworkShape& s, const std::string& address,
     y += "  max_outbound: " + std::to_string(room) + "\n";
     y += "http: {listen: " + address + ":" + std::to_string(s.http_port) + "}\n";
     y += "grpc: {listen: " + address + ":" + std::to_string(s.grpc_port) + "}\n";
+    y += "snapshot: {interval: " + std::to_string(s.snapshot_interval) + "}\n";
     return y;
 }
 

@@ -57,6 +57,7 @@ std::string ManifestToJson(const Manifest& m) {
                   {"micro_interval_ms", s.micro_interval_ms},
                   {"final_interval_ms", s.final_interval_ms},
                   {"epoch_length", s.epoch_length},
+                  {"snapshot_interval", s.snapshot_interval},
                   {"iost_genesis", s.iost_genesis}};
     json nodes = json::array();
     for (const auto& n : m.nodes) {
@@ -154,6 +155,10 @@ util::Result<Manifest> FromJson(const json& j) {
     MF_ASSIGN(s.micro_interval_ms, UInt<uint32_t>(sj, sw, "micro_interval_ms", 60'000));
     MF_ASSIGN(s.final_interval_ms, UInt<uint32_t>(sj, sw, "final_interval_ms", 60'000));
     MF_ASSIGN(s.epoch_length, UInt<uint64_t>(sj, sw, "epoch_length", 1'000'000'000));
+    // Devnets made before --snapshot-interval wrote no snapshot key: the node's default.
+    if (sj.contains("snapshot_interval")) {
+        MF_ASSIGN(s.snapshot_interval, UInt<uint64_t>(sj, sw, "snapshot_interval", 1'000'000'000));
+    }
     // Devnets made before --iost-genesis lack it; the chain id is the top-level one.
     if (sj.contains("iost_genesis")) MF_ASSIGN(s.iost_genesis, Bool(sj, sw, "iost_genesis"));
     s.chain_id = m.chain_id;

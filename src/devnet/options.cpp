@@ -107,6 +107,12 @@ util::Status ValidateShape(const NetworkShape& s) {
         return Err("--epoch-length " + std::to_string(s.epoch_length) +
                    ": must be in [10, 1e9] final blocks");
     }
+    if (s.snapshot_interval != 0 &&
+        (s.snapshot_interval < kMinSnapshotInterval || s.snapshot_interval > 1'000'000'000)) {
+        return Err("--snapshot-interval " + std::to_string(s.snapshot_interval) +
+                   ": must be 0 (no snapshots) or in [" + std::to_string(kMinSnapshotInterval) +
+                   ", 1e9] final blocks");
+    }
     return {};
 }
 
@@ -125,6 +131,7 @@ util::Result<NetworkShape> ShapeFromOptions(const DevnetOptions& o) {
     if (o.micro_interval_ms) s.micro_interval_ms = *o.micro_interval_ms;
     if (o.final_interval_ms) s.final_interval_ms = *o.final_interval_ms;
     if (o.epoch_length) s.epoch_length = *o.epoch_length;
+    if (o.snapshot_interval) s.snapshot_interval = *o.snapshot_interval;
     if (o.iost_genesis) s.iost_genesis = *o.iost_genesis;
     s.chain_id = o.chain_id ? *o.chain_id : (s.iost_genesis ? kIostLocalChainId : kDevnetChainId);
     IOST_TRY(ValidateShape(s));
@@ -168,6 +175,7 @@ util::Result<NetworkShape> ResumeShape(const NetworkShape& existing, const Devne
     IOST_TRY(Same("--micro-interval-ms", o.micro_interval_ms, existing.micro_interval_ms));
     IOST_TRY(Same("--final-interval-ms", o.final_interval_ms, existing.final_interval_ms));
     IOST_TRY(Same("--epoch-length", o.epoch_length, existing.epoch_length));
+    IOST_TRY(Same("--snapshot-interval", o.snapshot_interval, existing.snapshot_interval));
     IOST_TRY(Same("--iost-genesis", o.iost_genesis, existing.iost_genesis));
     IOST_TRY(Same("--chain-id", o.chain_id, existing.chain_id));
     if (o.sampling) {

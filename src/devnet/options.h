@@ -40,6 +40,11 @@ inline constexpr uint32_t kMaxNodes = 200;
 inline constexpr uint32_t kMaxAccounts = 100'000;
 // With --iost-genesis admin holds the rest of the 21e9 supply; keep it large.
 inline constexpr uint32_t kMaxAccountsIostGenesis = 10'000;
+// Every node writes a state snapshot at the multiples of this height
+// (iserver.yml snapshot.interval, docs/state.md "Snapshot files"); the
+// node's own default. 0 = none.
+inline constexpr uint64_t kDefaultSnapshotInterval = 1'000;
+inline constexpr uint64_t kMinSnapshotInterval = 10;
 
 // The network's shape: fixed when the devnet is created, kept in devnet.json.
 struct NetworkShape {
@@ -57,6 +62,7 @@ struct NetworkShape {
     uint32_t micro_interval_ms = 20;
     uint32_t final_interval_ms = 300;
     uint64_t epoch_length = 1000;
+    uint64_t snapshot_interval = kDefaultSnapshotInterval;  // written into every iserver.yml
     // IOST's documented local-node genesis (go-iost config/genesis/genesis.yml,
     // config/dev_admin_key.json): `admin` and `foundation` with the published
     // development key, validators producer000 (its published key), producer001...
@@ -78,6 +84,7 @@ struct DevnetOptions {
     std::optional<uint16_t> p2p_port, http_port, grpc_port;
     std::optional<uint32_t> micro_interval_ms, final_interval_ms;
     std::optional<uint64_t> epoch_length;
+    std::optional<uint64_t> snapshot_interval;
     std::optional<bool> iost_genesis;
     std::optional<uint32_t> chain_id;
     bool reset = false;

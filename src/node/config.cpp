@@ -146,6 +146,11 @@ Result<YAML::Node> ParseYaml(std::string_view text, std::string_view source) {
     }
 }
 
+// 127.0.0.0/8, ::1 or localhost: the only places a test hook may run.
+bool IsLoopbackHost(const std::string& host) {
+    return host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" || host == "localhost";
+}
+
 }  // namespace
 
 Result<HostPort> ParseHostPort(std::string_view text, bool allow_zero) {
@@ -305,10 +310,14 @@ Result<NodeConfig> ParseNodeConfig(std::string_view yaml_text, std::string_view 
                                      &c.sync_snapshot_timeout_s));
         }
         if (const YAML::Node n = root["snapshot"]) {
-            IOST_TRY(CheckKeys(n, "snapshot", {"interval", "keep"}));
+            IOST_TRY(CheckKeys(n, "snapshot", {"interval", "keep", "test_only_corrupt_pieces"}));
             IOST_TRY(OptInt<uint64_t>(n, "snapshot", "interval", 0, uint64_t{1} << 32,
                                       &c.snapshot_interval));
             IOST_TRY(OptInt<size_t>(n, "snapshot", "keep", 1, 16, &c.snapshot_keep));
+            // A lying peer for the functional state-sync test (docs/state.md
+            // "Tests and numbers"); ValidateNodeConfig allows it on loopback only.
+            IOST_TRY(OptBool(n, "snapshot", "test_only_corrupt_pieces",
+                             &c.test_only_corrupt_snapshot_pieces));
         }
         c.data_dir = Resolve(base_dir, c.data_dir);
         c.genesis_file = Resolve(base_dir, c.genesis_file);
@@ -351,6 +360,13 @@ Status ValidateNodeConfig(const NodeConfig& c) {
     }
     if (c.mempool_max_per_publisher > c.mempool_max_txs) {
         return Err("mempool.max_per_publisher: larger than mempool.max_txs");
+    }
+    if (c.test_only_corrupt_snapshot_pieces && !IsLoopbackHost(c.p2p_listen.host)) {
+        return Err(
+            "snapshot.test_only_corrupt_pieces: a test hook that makes this node serve "
+            "damaged snapshot pieces; refused unless p2p.listen is a loopback address "
+            "(got " +
+            c.p2p_listen.host + ")");
     }
     return util::Ok();
 }

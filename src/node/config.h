@@ -115,8 +115,10 @@ struct NodeConfig {
     int64_t sync_snapshot_timeout_s = 600;
     uint64_t snapshot_interval = 1'000;
     size_t snapshot_keep = 2;
-    // TEST ONLY, never set from a config file: this node serves damaged
-    // snapshot pieces (a lying peer in the state sync tests).
+    // TEST ONLY: this node serves damaged snapshot pieces (a lying peer in
+    // the state sync tests). From a config file as
+    // snapshot.test_only_corrupt_pieces, accepted only when p2p.listen is a
+    // loopback address (the functional test's iserver processes).
     bool test_only_corrupt_snapshot_pieces = false;
 };
 // The least prune.keep_blocks accepted: a restart from the checkpoint reads

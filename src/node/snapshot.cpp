@@ -467,7 +467,12 @@ void SnapshotStore::DropLocked(uint64_t height, const std::string& why) {
     m_log.Info("snapshot: dropping the snapshot of height {}: {}", height, why);
     m_snaps.erase(height);
     std::error_code ec;
-    fs::remove_all(fs::path(m_dir) / std::to_string(height), ec);
+    // The manifest goes first: a kill -9 amid the deletion leaves a directory
+    // the next Reload finds torn and removes, never a listed snapshot with
+    // pieces missing (snapshot_crash_test.cpp).
+    const fs::path snap = fs::path(m_dir) / std::to_string(height);
+    fs::remove(snap / kManifestFile, ec);
+    fs::remove_all(snap, ec);
 }
 
 }  // namespace iost::node

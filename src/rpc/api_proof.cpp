@@ -9,6 +9,8 @@
 // proof is built, then checked against the head read before it; a commit in
 // between makes that check fail, and the read is retried on the new head.
 // A proof is only ever returned after it verified.
+//
+// GET /getStateRoot/{number}: the state root this node recorded at a height.
 #include <ledger/trie.h>
 #include <rpc/api_internal.h>
 
@@ -74,11 +76,32 @@ Response Proof(node::Node& n, const Request& r) {
     return Response::Error(503, 14, "state changed during every attempt; retry");
 }
 
+// GET /getStateRoot/{number}: the root of this node's own state after final
+// block `number`, as it recorded it when it executed (or, below a state
+// sync's snapshot, installed) that block. Equal roots on two nodes mean
+// equal states; the functional state-sync test compares a joiner with the
+// validators this way (docs/state.md "Tests and numbers").
+Response StateRootAt(node::Node& n, const Request& r) {
+    auto num = ParseU64(r.params[0], "number");
+    if (!num) return BadRequest(num.error().message);
+    auto root = n.blocks().GetStateRoot(*num);
+    if (!root) return StorageError("state root", root.error());
+    if (!root->has_value()) {
+        return NotFound("no state root for height " + std::to_string(*num) + " (final height is " +
+                        std::to_string(n.driver().Status().height) + ")");
+    }
+    json j;
+    j["number"] = U64(*num);
+    j["state_root"] = util::ToHex(util::ByteView((*root)->data(), (*root)->size()));
+    return JsonOk(j);
+}
+
 }  // namespace
 
 void RegisterProofApi(ApiContext& ctx) {
     node::Node* n = ctx.node;
     ctx.Post("/getProof", [n](const Request& r) { return Proof(*n, r); });
+    ctx.Get("/getStateRoot/{number}", [n](const Request& r) { return StateRootAt(*n, r); });
 }
 
 }  // namespace iost::rpc

@@ -288,5 +288,140 @@ TEST(NodeRestart, DiskUseUnderConstantLoadBench) {
     }
 }
 
+// docs/state.md "Pruning", the long run: does disk use stay flat? Two solo
+// validators side by side in this process, one archive and one with
+// `keep_blocks: 1024`, under the same heavier load (IOST_PRUNE_BENCH_TXS
+// transfers per block from 20 senders to 1,000 filler accounts, default 40)
+// for IOST_PRUNE_BENCH_BLOCKS final blocks (default 40,000), snapshots every
+// 1,000 heights as a node writes them by default. After every 1,000 blocks
+// one line per node splits its data dir into RocksDB's SST files, its
+// write-ahead log (*.log), the snapshot files and the rest (MANIFEST,
+// OPTIONS, LOCK), so that the chain's growth is not hidden by the WAL's and
+// compaction's saw-tooth. `make prune-bench` runs it (IOST_RESTART_BENCH=1).
+struct DiskSplit {
+    uint64_t sst = 0, wal = 0, snapshots = 0, other = 0;
+};
+
+DiskSplit SplitDirBytes(const std::string& dir) {
+    DiskSplit d;
+    const std::filesystem::path snaps = std::filesystem::path(dir) / "snapshots";
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        if (!e.is_regular_file()) continue;
+        const auto& p = e.path();
+        const uint64_t n = e.file_size();
+        if (p.string().rfind(snaps.string(), 0) == 0) {
+            d.snapshots += n;
+        } else if (p.extension() == ".sst") {
+            d.sst += n;
+        } else if (p.extension() == ".log" && p.parent_path().filename() == "db") {
+            d.wal += n;
+        } else {
+            d.other += n;
+        }
+    }
+    return d;
+}
+
+TEST(NodeRestart, DiskUseLongRunBench) {
+    if (!BenchMode()) GTEST_SKIP() << "IOST_RESTART_BENCH=1 only (make prune-bench)";
+    const char* blocks_env = std::getenv("IOST_PRUNE_BENCH_BLOCKS");
+    const char* txs_env = std::getenv("IOST_PRUNE_BENCH_TXS");
+    const uint64_t blocks = blocks_env ? std::strtoull(blocks_env, nullptr, 10) : 40'000;
+    const int per_block = txs_env ? std::atoi(txs_env) : 40;
+    ASSERT_GE(blocks, 1'000u);
+    ASSERT_GT(per_block, 0);
+    testing::TempDir root;
+    auto g = SoloGenesis(1'000);
+    // Senders with enough pledged gas for millions of transfers (a transfer
+    // costs ~7,300 gas; 10,000 IOST pledged give 1e9 gas at once).
+    constexpr int kSenders = 20;
+    auto sender = [](int i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "sendr%02d", i);
+        return std::string(name);
+    };
+    for (int i = 0; i < kSenders; ++i) {
+        core::GenesisAccount a;
+        a.name = sender(i);
+        a.owner = testing::AccountKey(a.name + "-owner").public_key();
+        a.active = testing::AccountKey(a.name).public_key();
+        a.gas_pledge = testing::Iost(10'000);
+        a.ram_bytes = 10'000;
+        g.accounts.push_back(a);
+        g.token.allocations.push_back({a.name, testing::Iost(1'000'000)});
+    }
+    struct Run {
+        uint64_t keep = 0;
+        std::string dir;
+        std::unique_ptr<Node> node;
+        uint64_t last_tx_height = 0;
+        uint64_t next_sample = 1'000;
+        int sent = 0;
+        int refused = 0;
+    };
+    std::vector<Run> runs(2);
+    runs[1].keep = kMinPruneKeepBlocks;
+    for (auto& r : runs) {
+        r.dir = root.str() + "/keep" + std::to_string(r.keep);
+        NodeConfig c = SoloConfig(r.dir);
+        c.prune_keep_blocks = r.keep;
+        c.snapshot_interval = 1'000;  // what a node writes by default
+        auto created = Node::Create(c, g, testing::ValidatorKeys(0), util::Logger::Null());
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        r.node = std::move(*created);
+        ASSERT_TRUE(r.node->Start().ok());
+    }
+    std::printf(
+        "# blocks, node, SST MB, WAL MB, snapshots MB, other MB, total MB, floor, "
+        "transfers sent, elapsed s\n");
+    const auto t0 = std::chrono::steady_clock::now();
+    uint64_t seq = 0;
+    for (;;) {
+        bool all_done = true;
+        for (auto& r : runs) {
+            const uint64_t h = r.node->driver().Status().height;
+            if (h >= r.next_sample) {
+                const DiskSplit d = SplitDirBytes(r.dir);
+                const double s =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                std::printf(
+                    "%llu, %s, %.1f, %.1f, %.1f, %.1f, %.1f, %llu, %d, %.0f\n",
+                    static_cast<unsigned long long>(r.next_sample),
+                    r.keep ? "keep_blocks 1024" : "archive", d.sst / 1e6, d.wal / 1e6,
+                    d.snapshots / 1e6, d.other / 1e6, (d.sst + d.wal + d.snapshots + d.other) / 1e6,
+                    static_cast<unsigned long long>(r.node->blocks().PrunedFloor()), r.sent, s);
+                std::fflush(stdout);
+                r.next_sample += 1'000;
+            }
+            if (r.next_sample <= blocks) all_done = false;
+            if (h > r.last_tx_height && h < blocks) {
+                r.last_tx_height = h;
+                const int64_t now = util::SystemClock().Now();
+                for (int i = 0; i < per_block; ++i, ++seq) {
+                    char to[32];
+                    std::snprintf(to, sizeof to, "u%07llu",
+                                  static_cast<unsigned long long>((seq * 7919) % 1'000));
+                    auto tx =
+                        testing::Transfer(sender(static_cast<int>(seq % kSenders)), to, "0.01",
+                                          now - 500'000'000, "p" + std::to_string(seq));
+                    if (r.node->driver().SubmitTx(tx).ok()) {
+                        ++r.sent;
+                    } else {
+                        ++r.refused;  // mempool full: the load is what the node takes
+                    }
+                }
+            }
+        }
+        if (all_done) break;
+        std::this_thread::sleep_for(2ms);
+    }
+    for (auto& r : runs) {
+        std::printf("# %s: %d transfers accepted, %d refused by a full mempool, floor %llu\n",
+                    r.keep ? "keep_blocks 1024" : "archive", r.sent, r.refused,
+                    static_cast<unsigned long long>(r.node->blocks().PrunedFloor()));
+        r.node->Stop();
+    }
+}
+
 }  // namespace
 }  // namespace iost::node

@@ -82,6 +82,13 @@ TEST(DevnetOptions, BadOptionsNameTheOption) {
     o = {};
     o.accounts = kMaxAccounts + 1;
     EXPECT_NE(ErrorOf(o).find("--accounts"), std::string::npos);
+    o = {};
+    o.snapshot_interval = kMinSnapshotInterval - 1;
+    EXPECT_NE(ErrorOf(o).find("--snapshot-interval 9"), std::string::npos) << ErrorOf(o);
+    o.snapshot_interval = 0;  // no snapshots
+    EXPECT_TRUE(ShapeFromOptions(o).ok()) << ErrorOf(o);
+    o.snapshot_interval = 20;
+    EXPECT_EQ(ShapeFromOptions(o)->snapshot_interval, 20u);
 }
 
 TEST(DevnetOptions, FallbackAllowsSmallNetworks) {
@@ -112,6 +119,11 @@ TEST(DevnetOptions, ResumeRejectsADifferentShapeAndAcceptsTheSame) {
     o = {};
     o.fallback = true;
     EXPECT_FALSE(ResumeShape(existing, o).ok());
+    o = {};
+    o.snapshot_interval = 20;  // the node configs were written with the default
+    r = ResumeShape(existing, o);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("--snapshot-interval 20"), std::string::npos);
 }
 
 TEST(DevnetIpv4, ParseAndFormat) {
@@ -163,6 +175,7 @@ TEST(DevnetManifest, RoundTripsAndHasTheContractFields) {
     auto back = ParseManifest(text, "test");
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(ManifestToJson(*back), text);
+    EXPECT_EQ(back->shape.snapshot_interval, m.shape.snapshot_interval);
     EXPECT_EQ(back->nodes.size(), 6u);
     EXPECT_EQ(back->nodes[5].role, Role::kObserver);
     EXPECT_EQ(back->accounts[0].secret_key, m.accounts[0].secret_key);
@@ -273,6 +286,7 @@ TEST(DevnetLayout, WritesWhatTheNodeAccepts) {
             cfg.find("http: {listen: " + NodeAddress(s, static_cast<uint32_t>(i)) + ":30001}"),
             std::string::npos);
         EXPECT_EQ(cfg.find(n.p2p + ","), std::string::npos) << "a node does not seed itself";
+        EXPECT_NE(cfg.find("snapshot: {interval: 1000}"), std::string::npos) << cfg;
         if (n.validator()) {
             EXPECT_NE(keys.find("validator: " + n.name), std::string::npos);
             EXPECT_EQ(core::PublicKeyToText(g->validators[i].consensus_key), n.public_key);

@@ -208,5 +208,26 @@ TEST(NodeConfig, StateSyncAndSnapshots) {
     EXPECT_FALSE(ParseNodeConfig("snapshot:\n  every: 5\n", "t.yml", "").ok());
 }
 
+// The lying-peer hook of the functional state-sync test is refused unless
+// the node listens on loopback only.
+TEST(NodeConfig, TestOnlyCorruptPiecesOnlyOnLoopback) {
+    auto lo = ParseNodeConfig(
+        "p2p: {listen: 127.0.3.5:30000}\nsnapshot: {interval: 20, test_only_corrupt_pieces: "
+        "true}\n",
+        "t.yml", "");
+    ASSERT_TRUE(lo.ok()) << lo.error().message;
+    EXPECT_TRUE(lo->test_only_corrupt_snapshot_pieces);
+    auto off = ParseNodeConfig("snapshot: {interval: 20}\n", "t.yml", "");
+    ASSERT_TRUE(off.ok());
+    EXPECT_FALSE(off->test_only_corrupt_snapshot_pieces);
+    for (const char* host : {"0.0.0.0", "10.0.0.7", "128.0.0.1"}) {
+        auto bad = ParseNodeConfig(std::string("p2p: {listen: '") + host +
+                                       ":30000'}\nsnapshot: {test_only_corrupt_pieces: true}\n",
+                                   "t.yml", "");
+        ASSERT_FALSE(bad.ok()) << host;
+        EXPECT_NE(bad.error().message.find("loopback"), std::string::npos) << bad.error().message;
+    }
+}
+
 }  // namespace
 }  // namespace iost::node

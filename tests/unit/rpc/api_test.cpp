@@ -458,6 +458,16 @@ TEST_F(Api, ProofVerifiesAgainstTheBlocksStateRootAndTamperingFails) {
     ExpectError(N().Post("/getProof", R"({"key":""})"), "bytes");
     ExpectError(N().Post("/getProof", R"({"key":"trie/"})"), "not state entries");
     ExpectError(N().Post("/getProof", "not json"), "");
+
+    // /getStateRoot/{number}: the root the store recorded at that height.
+    auto [st3, at] = N().Get("/getStateRoot/" + std::to_string(height));
+    ASSERT_EQ(st3, 200) << at.dump();
+    EXPECT_EQ(at["number"], std::to_string(height));
+    std::copy((*stored)->begin(), (*stored)->end(), root.begin());
+    EXPECT_EQ(at["state_root"], util::ToHex(crypto::View(root)));
+    auto [st4, beyond] = N().Get("/getStateRoot/999999999");
+    EXPECT_EQ(st4, 404) << beyond.dump();
+    ExpectError(N().Get("/getStateRoot/x"), "number");
 }
 
 TEST_F(Api, ContractStorageViews) {
