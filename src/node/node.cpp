@@ -140,6 +140,22 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
     DriverOptions dopt;
     dopt.engine.id = id;
     dopt.engine.params = ParamsFrom(genesis, config);
+    {
+        // docs/pob.md §5.5: every epoch change restarts the kept copies'
+        // deadline clock, so an epoch no longer than censor_deadline never
+        // lets a censored transaction become overdue.
+        const auto& p = dopt.engine.params;
+        const double epoch_s = static_cast<double>(p.epoch_length) *
+                               static_cast<double>(p.final_interval_ns) / 1e9;
+        if (p.censor_deadline_ns > 0 && epoch_s * 1e9 <= static_cast<double>(p.censor_deadline_ns)) {
+            n->m_log.Warn(
+                "pob.epoch_length {} x final_interval_ms {} = {:.1f} s is not longer than the "
+                "censor deadline ({} ms): the per-transaction fallback will not rescue a censored "
+                "transaction (docs/pob.md §5.5)",
+                p.epoch_length, p.final_interval_ns / util::kNanosPerMilli, epoch_s,
+                p.censor_deadline_ns / util::kNanosPerMilli);
+        }
+    }
     dopt.engine.genesis_hash = n->m_genesis_hash;
     dopt.engine.genesis_time = genesis.timestamp_ns;
     dopt.engine.test_only_alter_micro = config.test_only_alter_micro;

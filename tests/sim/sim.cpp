@@ -89,9 +89,15 @@ constexpr int64_t kMs = util::kNanosPerMilli;
 constexpr int64_t kGenesisTime = 1'700'000'000LL * util::kNanosPerSecond;
 // The account a kJoiner node registers as a validator (not one at genesis).
 constexpr const char* kJoinerId = "joiner";
-// Runs with roles that need epochs to pass (kDeadBelievable, kJoiner) use
-// epochs this long (final blocks) unless a shorter one is configured.
+// Runs with roles that need epochs to pass (kDeadBelievable, kJoiner,
+// kSeedGrinder) use epochs this long (final blocks) unless a shorter one is
+// configured; with a censor in the mix at least kCensorRoleEpochNs long in
+// time (10 blocks of the former 500 ms interval): every epoch change restarts
+// the kept copies' deadline clock (docs/pob.md §5.5), so an epoch must outlast
+// censor_deadline; 10 blocks of 300 ms last exactly the 3 s deadline, and
+// censored transactions were never final (CI batch seeds 1262 and 1042).
 constexpr uint64_t kRoleEpochLength = 10;
+constexpr int64_t kCensorRoleEpochNs = 5'000 * util::kNanosPerMilli;
 
 // A fast stand-in for Ed25519 on consensus keys (the simulator runs millions
 // of votes): the signature is SHA3(secret ‖ msg) ‖ SHA3(msg ‖ secret). Keys
@@ -364,10 +370,17 @@ void Simulation::BuildGenesis() {
     m_params.epoch_length = m_cfg.epoch_length;
     m_params.min_servi = 1;
     if (m_cfg.no_time_bound) m_params.max_clock_drift_ns = INT64_MAX;
+    // With a censor in the mix an epoch must outlast censor_deadline (docs/pob.md §5.5).
+    const uint64_t role_epoch_length =
+        HasFault(Fault::kCensor)
+            ? std::max<uint64_t>(kRoleEpochLength,
+                                 static_cast<uint64_t>((kCensorRoleEpochNs + m_params.final_interval_ns - 1) /
+                                                       m_params.final_interval_ns))
+            : kRoleEpochLength;
     if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner) ||
          HasFault(Fault::kSeedGrinder)) &&
-        m_params.epoch_length > kRoleEpochLength) {
-        m_params.epoch_length = m_cfg.epoch_length = kRoleEpochLength;
+        m_params.epoch_length > role_epoch_length) {
+        m_params.epoch_length = m_cfg.epoch_length = role_epoch_length;
     }
     if (m_cfg.no_censor_fallback) m_params.censor_deadline_ns = 0;
     if (m_cfg.no_keep) m_params.keep_max_txs = 0;
@@ -1426,12 +1439,35 @@ void Simulation::CheckRoles() {
         for (const auto& [h, submitted] : m_censored) {
             auto it = m_final_at.find(h);
             if (it != m_final_at.end()) {
+                ++m_res.censored_final;
                 m_res.max_censor_delay_ms =
                     std::max(m_res.max_censor_delay_ms, it->second - submitted);
             }
             // An epoch change re-routes every kept tx to the new owners and
-            // league, whose deadline clock starts then.
+            // league, whose deadline clock starts then: every epoch that
+            // starts before the tx is overdue restarts its clock (a tx
+            // submitted less than the deadline before an epoch's end, and
+            // still pending, waits a deadline from that epoch's start). The
+            // epoch's first block time is one block after the change, hence
+            // final_ms: the last block of an epoch may be built just before
+            // the copies are overdue, and the change then restarts them.
+            // More than one restart means epochs no longer than the
+            // deadline: the per-transaction fallback can never fire.
             int64_t t = submitted;
+            int restarts = 0;
+            for (const auto& [e, start] : m_epoch_start) {
+                if (start > t && start < t + overdue_ms + final_ms) {
+                    t = start;
+                    ++restarts;
+                }
+            }
+            if (restarts > 1) {
+                Violation("censored tx " + HashShort(h) + " (submitted at " +
+                          std::to_string(submitted) + " ms): its deadline restarted at " +
+                          std::to_string(restarts) +
+                          " epoch changes (an epoch no longer than censor_deadline)");
+                continue;
+            }
             auto fh = m_final_height.find(h);
             if (fh != m_final_height.end()) {
                 auto es = m_epoch_start.find((fh->second - 1) / P.epoch_length);
@@ -1631,6 +1667,7 @@ std::string SimResult::ToJson() const {
       << ",\"live_producers_declared_silent\":" << live_producers_declared_silent
       << ",\"compensation_pool\":" << compensation_pool
       << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"censored_txs\":" << censored_txs
+      << ",\"censored_final\":" << censored_final
       << ",\"max_censor_delay_ms\":" << max_censor_delay_ms << ",\"censor_servi\":" << censor_servi
       << ",\"joiner_epoch\":" << joiner_epoch << ",\"seeds_ground\":" << seeds_ground
       << ",\"seed_reveals_withheld\":" << seed_reveals_withheld

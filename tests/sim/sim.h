@@ -197,6 +197,7 @@ struct SimResult {
     // fault, where no honest producer is ever silent).
     uint64_t live_producers_declared_silent = 0;
     uint64_t censored_txs = 0;        // txs of censored publishers submitted (kCensor)
+    uint64_t censored_final = 0;      // of those, final by the end of the run
     int64_t max_censor_delay_ms = 0;  // censored tx submitted → final (block time), max
     int64_t censor_servi = -1;        // the censor's Servi at the end (reference node)
     uint64_t joiner_epoch = 0;        // epoch the joiner was first elected in (0 = never)
