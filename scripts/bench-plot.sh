@@ -13,6 +13,15 @@ for f in "$res/pob.dat" "$res/fallback.dat"; do
 done
 command -v gnuplot >/dev/null || { echo "bench-plot: gnuplot not installed" >&2; exit 1; }
 mkdir -p "$out"
+# The ceiling search (docs/benchmarks.md) writes its steps in the order it ran them (up, then
+# bisecting down): sort each file's rows by offered load so the lines do not zigzag.
+sorted=$(mktemp -d)
+trap 'rm -rf "$sorted"' EXIT
+for f in pob fallback; do
+  { grep '^#' "$res/$f.dat" || true; grep -v '^#' "$res/$f.dat" | sort -n -k1,1; } >"$sorted/$f.dat"
+done
+data=$res
+res=$sorted
 gnuplot <<GP
 set terminal svg size 760,440 dynamic enhanced font "sans,12" background "white"
 set datafile commentschars "#"
@@ -42,4 +51,4 @@ plot "$res/pob.dat" using 1:(p2p(\$5)) with linespoints lw 2 pt 7 lc rgb "#1f77b
      "$res/fallback.dat" using 1:(p2p(\$5)) with linespoints lw 2 pt 5 lc rgb "#d62728" title "fallback IRREVERSIBLE p50", \
      "$res/fallback.dat" using 1:(p2p(\$6)) with linespoints lw 2 pt 5 dt 2 lc rgb "#d62728" title "fallback IRREVERSIBLE p99"
 GP
-echo "bench-plot: wrote $out/bench-throughput.svg and $out/bench-latency.svg"
+echo "bench-plot: wrote $out/bench-throughput.svg and $out/bench-latency.svg (from $data)"

@@ -55,7 +55,8 @@ VerifyRate MeasureVerifyRate(double seconds) {
 }
 
 double PobVerificationsPerTx(double p, size_t normal) {
-    return 1.0 + p * static_cast<double>(normal);
+    const size_t auditors = normal == 0 ? 0 : std::min(normal, (normal - 1) / 3 + 1);
+    return 1.0 + static_cast<double>(auditors) + p * static_cast<double>(normal - auditors);
 }
 
 double FallbackVerificationsPerTx(size_t validators) { return static_cast<double>(validators); }

@@ -2,8 +2,11 @@
 // Ed25519 signatures one core verifies per second on this machine (timed
 // in-process with crypto::Verify, the call the node uses), and how many
 // verifications each transaction costs the network under each protocol:
-//  - PoB: its owner verifies it fully (1), and each of the N normal
-//    validators samples it with probability p (p·N expected): 1 + p·N;
+//  - PoB: its owner verifies it fully (1); f + 1 normal validators are
+//    assigned to audit it once it is final (docs/pob.md §7.4 "Who audits
+//    what", f = ⌊(N−1)/3⌋), and each of the other N − f − 1 samples it with
+//    probability p (a sampled transaction is a cache hit for an assigned
+//    auditor): 1 + (f + 1) + p·(N − f − 1);
 //  - one-league PBFT fallback: every one of the N validators verifies it: N.
 // (Transfers carry one signature, the publisher's; a multi-signer
 // transaction multiplies both by its signature count.) The implied ceiling
