@@ -88,17 +88,7 @@ core::Tx FillerTransfer(uint64_t i, uint64_t n, int64_t time) {
     char from[32], to[32];
     std::snprintf(from, sizeof from, "u%07llu", static_cast<unsigned long long>(i % n));
     std::snprintf(to, sizeof to, "u%07llu", static_cast<unsigned long long>((i + 1) % n));
-    core::Tx tx;
-    tx.time = time;
-    tx.expiration = time + 60'000'000'000;
-    tx.gas_ratio = 100;
-    tx.gas_limit = 2'000'000;
-    tx.chain_id = core::kLocalChainId;
-    tx.actions.push_back({"token.iost", "transfer",
-                          std::string("[\"iost\",\"") + from + "\",\"" + to + "\",\"0.01\",\"\"]"});
-    tx.amount_limit.push_back({"iost", "0.01"});
-    tx.SignAsPublisher(from, testing::AccountKey("filler"));
-    return tx;
+    return testing::Transfer(from, to, "0.01", time, "", "filler");
 }
 
 // The joiner caught up to `h` and its state root there is the validators'.

@@ -34,6 +34,8 @@
 
 #include "node_test_util.h"
 
+#include "crash_child.h"
+
 namespace iost::node {
 namespace {
 
@@ -99,12 +101,7 @@ bool RunAndKill(const std::string& dir, uint64_t start, int complete_first, Kill
     const std::string start_s = std::to_string(start), fd_s = std::to_string(fds[1]);
     const char* args[] = {IOST_SNAPSHOT_CRASH_WRITER, dir.c_str(), start_s.c_str(), fd_s.c_str(),
                           nullptr};
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::execv(args[0], const_cast<char* const*>(args));
-        ::_exit(127);
-    }
-    ::close(fds[1]);
+    const pid_t pid = iost::crash::SpawnWriter(args, fds[1]);
     if (pid < 0) {
         ::close(fds[0]);
         return false;

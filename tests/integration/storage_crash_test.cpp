@@ -33,6 +33,8 @@
 
 #include "chain_gen.h"
 
+#include "crash_child.h"
+
 namespace iost::storage {
 namespace {
 
@@ -101,12 +103,7 @@ bool RunAndKill(const std::string& dir, uint64_t seed, bool sync, std::chrono::m
                           fd_s.c_str(),
                           mode ? mode : (prune_keep ? keep_s.c_str() : nullptr),
                           nullptr};
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::execv(args[0], const_cast<char* const*>(args));
-        ::_exit(127);
-    }
-    ::close(fds[1]);
+    const pid_t pid = iost::crash::SpawnWriter(args, fds[1]);
     if (pid < 0) {
         ::close(fds[0]);
         return false;

@@ -27,26 +27,12 @@
 #include <string>
 
 #include "chain_gen.h"
+#include "crash_child.h"
 
 namespace {
 
-bool WriteAll(int fd, const uint8_t* p, size_t n) {
-    while (n > 0) {
-        ssize_t w = ::write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= static_cast<size_t>(w);
-    }
-    return true;
-}
-
-bool Ack(int fd, char kind, uint64_t v) {
-    uint8_t rec[9];
-    rec[0] = static_cast<uint8_t>(kind);
-    for (int i = 0; i < 8; ++i) rec[1 + i] = static_cast<uint8_t>(v >> (8 * i));
-    return WriteAll(fd, rec, sizeof rec);
-}
+using iost::crash::Ack;
+using iost::crash::WriteAll;
 
 constexpr uint64_t kInstallHeight = 40;
 constexpr int kInstallBatches = 100;

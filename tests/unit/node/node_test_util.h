@@ -63,8 +63,10 @@ inline core::Genesis TestGenesis(int validators = 6, uint32_t B = 2, uint32_t N 
     return g;
 }
 
+// Signed with AccountKey(signer), by default AccountKey(from).
 inline core::Tx Transfer(const std::string& from, const std::string& to, const std::string& amount,
-                         int64_t time, const std::string& memo = "") {
+                         int64_t time, const std::string& memo = "",
+                         const std::string& signer = "") {
     core::Tx tx;
     tx.time = time;
     tx.expiration = time + 60'000'000'000;
@@ -75,7 +77,7 @@ inline core::Tx Transfer(const std::string& from, const std::string& to, const s
         {"token.iost", "transfer",
          "[\"iost\",\"" + from + "\",\"" + to + "\",\"" + amount + "\",\"" + memo + "\"]"});
     tx.amount_limit.push_back({"iost", amount});
-    tx.SignAsPublisher(from, AccountKey(from));
+    tx.SignAsPublisher(from, AccountKey(signer.empty() ? from : signer));
     return tx;
 }
 

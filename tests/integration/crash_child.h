@@ -1,0 +1,46 @@
+// The crash tests' two sides (storage_crash_*, snapshot_crash_*): a writer
+// process reports progress as 9-byte ack records (kind, little-endian u64)
+// on a pipe, and the test starts it with the pipe's write end and kills it
+// at a chosen point (docs/reliability.md).
+#pragma once
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+
+namespace iost::crash {
+
+inline bool WriteAll(int fd, const uint8_t* p, size_t n) {
+    while (n > 0) {
+        ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
+// Writer side: one ack record.
+inline bool Ack(int fd, char kind, uint64_t v) {
+    uint8_t rec[9];
+    rec[0] = static_cast<uint8_t>(kind);
+    for (int i = 0; i < 8; ++i) rec[1 + i] = static_cast<uint8_t>(v >> (8 * i));
+    return WriteAll(fd, rec, sizeof rec);
+}
+
+// Test side: forks and execs `args` (nullptr-terminated, args[0] the
+// program), then closes `write_fd` in the parent. The child's pid, or -1.
+inline pid_t SpawnWriter(const char* const* args, int write_fd) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::execv(args[0], const_cast<char* const*>(args));
+        ::_exit(127);
+    }
+    ::close(write_fd);
+    return pid;
+}
+
+}  // namespace iost::crash
