@@ -145,9 +145,10 @@ util::Result<std::unique_ptr<Node>> Node::Create(const NodeConfig& config,
         // deadline clock, so an epoch no longer than censor_deadline never
         // lets a censored transaction become overdue.
         const auto& p = dopt.engine.params;
-        const double epoch_s = static_cast<double>(p.epoch_length) *
-                               static_cast<double>(p.final_interval_ns) / 1e9;
-        if (p.censor_deadline_ns > 0 && epoch_s * 1e9 <= static_cast<double>(p.censor_deadline_ns)) {
+        const double epoch_s =
+            static_cast<double>(p.epoch_length) * static_cast<double>(p.final_interval_ns) / 1e9;
+        if (p.censor_deadline_ns > 0 &&
+            epoch_s * 1e9 <= static_cast<double>(p.censor_deadline_ns)) {
             n->m_log.Warn(
                 "pob.epoch_length {} x final_interval_ms {} = {:.1f} s is not longer than the "
                 "censor deadline ({} ms): the per-transaction fallback will not rescue a censored "

@@ -4,8 +4,9 @@
 // to blocks that only it signed. Peers held them in memory only, so after
 // all nodes restarted nobody had them: no proposer could extend that
 // producer's chain, its heartbeats kept it from being declared silent
-// (§5.4) and its transactions, seen PACKED, never became overdue (§5.5), so
-// its partition finalized nothing until the epoch ended (seen with
+// (docs/pob.md §5.4) and its transactions, seen PACKED, never became
+// overdue (docs/pob.md §5.5), so its partition finalized nothing until the
+// epoch ended (seen with
 // `iost-devnet stop` + `start` under iost-bench, docs/benchmarks.md
 // "Restart liveness"). The producer now keeps each MicroBlock it signs
 // durable beside its producer record and serves the unincluded ones again.

@@ -32,9 +32,8 @@
 #include <random>
 #include <string>
 
-#include "node_test_util.h"
-
 #include "crash_child.h"
+#include "node_test_util.h"
 
 namespace iost::node {
 namespace {

@@ -32,7 +32,6 @@
 #include <thread>
 
 #include "chain_gen.h"
-
 #include "crash_child.h"
 
 namespace iost::storage {

@@ -373,9 +373,10 @@ void Simulation::BuildGenesis() {
     // With a censor in the mix an epoch must outlast censor_deadline (docs/pob.md §5.5).
     const uint64_t role_epoch_length =
         HasFault(Fault::kCensor)
-            ? std::max<uint64_t>(kRoleEpochLength,
-                                 static_cast<uint64_t>((kCensorRoleEpochNs + m_params.final_interval_ns - 1) /
-                                                       m_params.final_interval_ns))
+            ? std::max<uint64_t>(
+                  kRoleEpochLength,
+                  static_cast<uint64_t>((kCensorRoleEpochNs + m_params.final_interval_ns - 1) /
+                                        m_params.final_interval_ns))
             : kRoleEpochLength;
     if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner) ||
          HasFault(Fault::kSeedGrinder)) &&

@@ -557,7 +557,8 @@ TEST(Sim, NegativeControlEpochsNoLongerThanTheDeadlineAreReported) {
     const SimResult r = RunSimulation(c);
     EXPECT_GT(r.censored_txs, 0u) << r.ToJson();
     bool restarted = false;
-    for (const auto& v : r.violations) restarted |= v.find("deadline restarted") != std::string::npos;
+    for (const auto& v : r.violations)
+        restarted |= v.find("deadline restarted") != std::string::npos;
     EXPECT_TRUE(restarted) << r.ToJson();
 }
 

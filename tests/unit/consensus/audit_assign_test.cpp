@@ -68,7 +68,7 @@ TEST(AuditAssign, DistinctMembersDeterministicAndAgreeingWithIsAssigned) {
 }
 
 TEST(AuditAssign, NeverTheProducerAndItsOwnMicroBlocksAreAuditedByIt) {
-    // Under §4 a producer is believable, never normal; the rule still keeps
+    // Under docs/pob.md §4 a producer is believable, never normal; the rule still keeps
     // a producer from being its own auditor if a league ever held it.
     const auto normal = League(7);
     const size_t k = AuditorsPerTx(7);  // 3

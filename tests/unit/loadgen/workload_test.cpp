@@ -63,10 +63,10 @@ TEST(Workload, OpenLoopScheduleIgnoresReplies) {
 
 TEST(Physics, VerificationCounts) {
     // 1 (owner) + f + 1 assigned auditors + p of the other normal validators.
-    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(0.1, 4), 1 + 2 + 0.1 * 2);    // f = 1
-    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(0.1, 10), 1 + 4 + 0.1 * 6);   // f = 3
-    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(1.0, 10), 11);                // p = 1: everyone
-    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(0.5, 1), 2);                  // f = 0: the one member
+    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(0.1, 4), 1 + 2 + 0.1 * 2);   // f = 1
+    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(0.1, 10), 1 + 4 + 0.1 * 6);  // f = 3
+    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(1.0, 10), 11);               // p = 1: everyone
+    EXPECT_DOUBLE_EQ(PobVerificationsPerTx(0.5, 1), 2);                 // f = 0: the one member
     EXPECT_DOUBLE_EQ(FallbackVerificationsPerTx(8), 8);
     EXPECT_DOUBLE_EQ(ImpliedTpsLimit(14000, 2, 1.4), 20000);
     EXPECT_EQ(ImpliedTpsLimit(14000, 2, 0), 0);
