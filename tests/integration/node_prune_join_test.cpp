@@ -2,8 +2,7 @@
 // validator finalizing alone and an observer following it, both with
 // `prune.keep_blocks` at its minimum (kMinPruneKeepBlocks) and writing
 // snapshots, build a chain with transfers until both have pruned block
-// bodies; an archive observer (keep_blocks 0) follows too and is stopped
-// before the joiners start (peer exchange would lead them to it). Then:
+// bodies. Then:
 //  - a node with `sync.mode: snapshot` whose only peers are the two pruning
 //    nodes installs a snapshot they both offer, block-syncs the rest from
 //    them and reaches the validator's state root; it never asked either of
@@ -11,11 +10,13 @@
 //  - a node that would replay from genesis (`sync.mode: full`) with only the
 //    pruning nodes as peers gets no block (they hold no body below their
 //    floor) but neither crashes nor halts, and the pruning nodes count and
-//    log the refused requests ("below this node's pruned floor"); the same
-//    node with the archive observer (restarted) as its peer does sync past
-//    the pruning nodes' floor (the negative control: the refusal comes from
-//    pruning).
+//    log the refused requests ("below this node's pruned floor"). Negative
+//    control: the same node syncs past that floor from an archive twin, a
+//    validator with the same genesis, key and load but keep_blocks 0, on a
+//    chain of its own (block sync asks validators only: they are the peers
+//    whose heights a node learns, docs/node.md "Sync").
 #include <gtest/gtest.h>
+#include <node/stored_block.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -34,19 +35,28 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr uint64_t kSnapshotInterval = 200;
+// What a pruning node logs when asked for a block below its floor.
+constexpr const char* kRefusalLine = "below this node's pruned floor";
 
 core::Genesis FastGenesis() {
     auto g = testing::TestGenesis(/*validators=*/1, /*B=*/1, /*N=*/1);
     g.pob.final_interval_ms = 2;
     g.pob.micro_interval_ms = 2;
-    AddFillerAccounts(g, 500);  // a state of several chunks
+    AddFillerAccounts(g, 500);  // a state worth syncing
     return g;
+}
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
 }
 
 struct PruneCluster {
     testing::TempDir root;
     core::Genesis genesis = FastGenesis();
-    std::unique_ptr<Node> validator, pruning_observer, archive_observer;
+    std::unique_ptr<Node> validator, pruning_observer, archive_twin;
 
     std::string LogPath(const std::string& name) const { return root.str() + "/" + name + ".log"; }
 
@@ -82,21 +92,12 @@ struct PruneCluster {
         ASSERT_NE(validator, nullptr);
         ASSERT_NE(pruning_observer, nullptr);
         pruning_observer->host().AddAddress({"127.0.0.1", validator->p2p_port()});
+        // No address of it anywhere: no joiner of the pruning chain finds it.
+        archive_twin = Make(Config("archive", 0), testing::ValidatorKeys(0), util::Logger::Null());
+        ASSERT_NE(archive_twin, nullptr);
         ASSERT_TRUE(validator->Start().ok());
         ASSERT_TRUE(pruning_observer->Start().ok());
-        ASSERT_NO_FATAL_FAILURE(StartArchive());
-    }
-
-    // (Re)starts the archive observer on its data dir, following the validator.
-    void StartArchive() {
-        archive_observer = Make(Config("archive", 0), std::nullopt, util::Logger::Null());
-        ASSERT_NE(archive_observer, nullptr);
-        archive_observer->host().AddAddress({"127.0.0.1", validator->p2p_port()});
-        ASSERT_TRUE(archive_observer->Start().ok());
-    }
-    void StopArchive() {
-        archive_observer->Stop();
-        archive_observer.reset();
+        ASSERT_TRUE(archive_twin->Start().ok());
     }
 
     // A node with an empty data dir whose only peers are `peers`.
@@ -120,18 +121,16 @@ struct PruneCluster {
                pruning_observer->driver().Metrics().sync_pruned_asks;
     }
 
+    // The pruning nodes' logs so far.
+    std::string Logs() const {
+        return ReadFile(LogPath("validator")) + ReadFile(LogPath("pruning"));
+    }
+
     void StopAll() {
-        for (Node* n : {validator.get(), pruning_observer.get(), archive_observer.get()})
+        for (Node* n : {validator.get(), pruning_observer.get(), archive_twin.get()})
             if (n) n->Stop();
     }
 };
-
-std::string ReadFile(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 bool HasSnapshot(Node& n, uint64_t h) {
     auto hs = n.snapshots().store().Heights();
@@ -151,9 +150,11 @@ TEST(NodePruneJoin, AJoinerStateSyncsFromPruningPeersAndAReplayerIsRefusedNotHun
     ASSERT_NO_FATAL_FAILURE(pc.Start());
     Node& v = *pc.validator;
     Node& po = *pc.pruning_observer;
+    Node& twin = *pc.archive_twin;
 
-    // The chain, with a transfer every few blocks, until both pruning nodes
-    // have pruned past a few hundred heights and share a snapshot above it.
+    // The chain, with a transfer every few blocks (the twin gets the same
+    // load), until both pruning nodes have pruned a few hundred heights and
+    // share a snapshot above their floor.
     const uint64_t want = kMinPruneKeepBlocks + 2 * kSnapshotInterval;
     const uint64_t snap = (want / kSnapshotInterval) * kSnapshotInterval;
     uint64_t last_tx = 0;
@@ -163,31 +164,33 @@ TEST(NodePruneJoin, AJoinerStateSyncsFromPruningPeersAndAReplayerIsRefusedNotHun
             const uint64_t h = v.driver().Status().height;
             if (h >= last_tx + 5 && h < want) {
                 last_tx = h;
-                auto r = v.driver().SubmitTx(testing::Transfer(
-                    "alice", "bobby", "0.01", util::SystemClock().Now() - 500'000'000,
-                    "t" + std::to_string(sent++)));
-                EXPECT_TRUE(r.ok()) << r.error().message;
+                const auto tx = testing::Transfer("alice", "bobby", "0.01",
+                                                  util::SystemClock().Now() - 500'000'000,
+                                                  "t" + std::to_string(sent++));
+                for (Node* n : {&v, &twin}) {
+                    auto r = n->driver().SubmitTx(tx);
+                    EXPECT_TRUE(r.ok()) << r.error().message;
+                }
             }
-            return po.driver().Status().height >= want &&
-                   pc.archive_observer->driver().Status().height >= want && HasSnapshot(v, snap) &&
-                   HasSnapshot(po, snap);
+            return po.driver().Status().height >= want && twin.driver().Status().height >= want &&
+                   HasSnapshot(v, snap) && HasSnapshot(po, snap);
         },
         120s))
         << "validator " << v.driver().Status().height << ", pruning observer "
-        << po.driver().Status().height << ", archive observer "
-        << pc.archive_observer->driver().Status().height;
+        << po.driver().Status().height << ", archive twin " << twin.driver().Status().height;
     const uint64_t floor_v = v.blocks().PrunedFloor();
     const uint64_t floor_po = po.blocks().PrunedFloor();
-    // Both prune, and below their floors block 1 is headers only.
+    // Both prune: below their floors a block is its header only.
     ASSERT_GT(floor_v, kSnapshotInterval) << "the validator did not prune";
     ASSERT_GT(floor_po, kSnapshotInterval) << "the pruning observer did not prune";
-    EXPECT_FALSE(v.blocks().GetBlockTxHashes(1).value().has_value());
-    EXPECT_FALSE(po.blocks().GetBlockTxHashes(1).value().has_value());
-    EXPECT_TRUE(pc.archive_observer->blocks().GetBlockTxHashes(1).value().has_value());
-    EXPECT_EQ(pc.archive_observer->blocks().PrunedFloor(), 1u);
+    for (Node* n : {&v, &po}) {
+        auto b = LoadStoredBlock(n->blocks(), 1);
+        ASSERT_FALSE(b.ok());
+        EXPECT_EQ(b.error().failure, LoadFailure::kPruned);
+    }
+    EXPECT_TRUE(LoadStoredBlock(twin.blocks(), 1).ok());
+    EXPECT_EQ(twin.blocks().PrunedFloor(), 1u);
     EXPECT_GT(sent, 50);
-    // From here on the pruning nodes are the only ones a joiner can find.
-    pc.StopArchive();
 
     // 1. State sync from the pruning nodes only.
     {
@@ -201,8 +204,14 @@ TEST(NodePruneJoin, AJoinerStateSyncsFromPruningPeersAndAReplayerIsRefusedNotHun
         EXPECT_GT(rep.height, std::max(floor_v, floor_po) + 128);
         EXPECT_EQ(joiner->driver().LastRestore().mode, RestoreReport::Mode::kCheckpoint);
         const uint64_t target = v.driver().Status().height;
-        ASSERT_TRUE(WaitFor([&] { return joiner->driver().Status().height >= target; }, 60s))
-            << "joiner at " << joiner->driver().Status().height << ", target " << target;
+        ASSERT_TRUE(WaitFor(
+            [&] {
+                return joiner->driver().Status().height >= target &&
+                       po.driver().Status().height >= target;
+            },
+            60s))
+            << "joiner at " << joiner->driver().Status().height << ", pruning observer at "
+            << po.driver().Status().height << ", target " << target;
         ExpectSameRootAt(*joiner, v, rep.height);
         ExpectSameRootAt(*joiner, v, target);
         ExpectSameRootAt(*joiner, po, target);
@@ -210,6 +219,7 @@ TEST(NodePruneJoin, AJoinerStateSyncsFromPruningPeersAndAReplayerIsRefusedNotHun
         EXPECT_FALSE(joiner->driver().halted());
         // It never needed a pruned body.
         EXPECT_EQ(pc.PrunedAsks(), 0u);
+        EXPECT_EQ(pc.Logs().find(kRefusalLine), std::string::npos);
         joiner->Stop();
     }
 
@@ -224,28 +234,22 @@ TEST(NodePruneJoin, AJoinerStateSyncsFromPruningPeersAndAReplayerIsRefusedNotHun
         std::this_thread::sleep_for(1s);
         EXPECT_EQ(replayer->driver().Status().height, 0u);
         EXPECT_EQ(replayer->driver().Metrics().blocks_synced, 0u);
-        EXPECT_EQ(replayer->driver().Metrics().sync_state, SyncState::kSyncing);
         EXPECT_FALSE(replayer->driver().halted());
         replayer->Stop();
-        const std::string logs =
-            ReadFile(pc.LogPath("validator")) + ReadFile(pc.LogPath("pruning"));
-        EXPECT_NE(logs.find("below this node's pruned floor"), std::string::npos)
+        EXPECT_NE(pc.Logs().find(kRefusalLine), std::string::npos)
             << "no refusal line in the pruning nodes' logs";
     }
 
-    // Negative control: the same replayer with the archive observer as its
-    // peer gets the blocks below the pruning nodes' floor.
+    // Negative control: the same replayer, with the archive twin as its only
+    // peer, gets the blocks below the pruning nodes' floor.
     {
-        ASSERT_NO_FATAL_FAILURE(pc.StartArchive());
-        Node& ao = *pc.archive_observer;
-        auto replayer = pc.Joiner("replayer-archive", false, {&ao});
+        auto replayer = pc.Joiner("replayer-archive", false, {&twin});
         ASSERT_NE(replayer, nullptr);
         ASSERT_TRUE(replayer->Start().ok());
         const uint64_t past = std::max(floor_v, floor_po) + 10;
         ASSERT_TRUE(WaitFor([&] { return replayer->driver().Status().height >= past; }, 60s))
             << "replayer at " << replayer->driver().Status().height << ", wanted " << past;
-        ExpectSameRootAt(*replayer, ao, past);
-        ExpectSameRootAt(*replayer, v, past);
+        ExpectSameRootAt(*replayer, twin, past);
         EXPECT_GT(replayer->driver().Metrics().blocks_synced, 0u);
         replayer->Stop();
     }
