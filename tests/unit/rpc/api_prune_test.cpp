@@ -135,8 +135,10 @@ uint64_t FloorIn(const std::string& msg) {
 class ApiPruning : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        s_pruning = new Chain{MakeNode(node::kMinPruneKeepBlocks)};
-        s_archive = new Chain{MakeNode(0)};
+        s_pruning = new Chain();
+        s_pruning->node = MakeNode(node::kMinPruneKeepBlocks);
+        s_archive = new Chain();
+        s_archive->node = MakeNode(0);
         for (Chain* c : {s_pruning, s_archive}) {
             if (!c->node->ok()) return;
             ApiNode& n = *c->node;
