@@ -911,6 +911,7 @@ void Driver::ServeSync(const net::NodeId& peer, uint64_t from_height) {
     const auto head = m_blocks.GetHead();
     size_t bytes = 0;
     const uint64_t last = head ? std::min(head->height, from_height + m_opt.sync.batch - 1) : 0;
+    bool pruned = false;
     for (uint64_t h = std::max<uint64_t>(from_height, 1); head && h <= last; ++h) {
         if (!resp.blocks.empty() && bytes >= m_opt.sync_serve_bytes) break;
         auto stored = LoadStoredBlock(m_blocks, h);
@@ -918,8 +919,8 @@ void Driver::ServeSync(const net::NodeId& peer, uint64_t from_height) {
             // Missing: not ours to serve yet; unreadable: say so, serve what we have.
             // Pruned: only headers are left here; the asker moves on to a
             // peer that has the bodies (an archive node).
-            if (stored.error().failure != LoadFailure::kBlockMissing &&
-                stored.error().failure != LoadFailure::kPruned) {
+            pruned = stored.error().failure == LoadFailure::kPruned;
+            if (stored.error().failure != LoadFailure::kBlockMissing && !pruned) {
                 m_log.Error("sync: {}", stored.error().detail);
             }
             break;
@@ -927,6 +928,25 @@ void Driver::ServeSync(const net::NodeId& peer, uint64_t from_height) {
         bytes += stored->bytes;
         resp.blocks.push_back(std::move(stored->certified));
         resp.micros.insert(resp.micros.end(), stored->micros.begin(), stored->micros.end());
+    }
+    if (pruned && resp.blocks.empty()) {
+        // The asker needs bodies this node deleted: the empty answer cannot
+        // say why, so the operator gets a line (once a minute at most, the
+        // asker keeps asking) and a counter.
+        bool log = false;
+        {
+            std::lock_guard lk(m_serve_mu);
+            log = m_pruned_ask_log.Allow(std::chrono::steady_clock::now());
+        }
+        if (log) {
+            m_log.Info(
+                "sync: a peer asked for block {}, below this node's pruned floor {} "
+                "(prune.keep_blocks): only an archive node can serve it, or the peer "
+                "joins with sync.mode: snapshot",
+                std::max<uint64_t>(from_height, 1), m_blocks.PrunedFloor());
+        }
+        std::lock_guard lk(m_metrics_mu);
+        ++m_counters.sync_pruned_asks;
     }
     // Empty means "I have nothing from there": the asker moves on at once.
     const consensus::Message msg{std::move(resp)};

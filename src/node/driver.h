@@ -213,6 +213,9 @@ struct NodeMetrics {
     uint64_t blocks_synced = 0;   // counter: final blocks learnt through sync
     uint64_t bad_sync_peers = 0;  // counter: peers penalized for bad sync data
     uint64_t sync_sources = 0;    // distinct peers whose blocks this node applied
+    // Counter: sync requests that began below this node's pruned floor
+    // (answered empty; docs/state.md "Pruning").
+    uint64_t sync_pruned_asks = 0;
     // Memory (gauges): what the engine holds; bounded by design (docs/node.md).
     uint64_t engine_blocks_in_memory = 0;
     uint64_t engine_micros_in_memory = 0;
@@ -398,6 +401,8 @@ class Driver {
     // Serving rate limit (verify pool threads).
     std::mutex m_serve_mu;
     std::map<net::NodeId, std::pair<util::UnixNanos, int>> m_served;
+    // The "asked below the pruned floor" line: a peer triggers it (m_serve_mu).
+    util::RateLimit m_pruned_ask_log{1, std::chrono::minutes(1)};
 
     // Evidence ids submitted through SubmitEvidence (duplicates are refused).
     std::mutex m_evidence_mu;

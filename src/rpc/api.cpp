@@ -122,6 +122,12 @@ std::optional<Response> PrunedBody(node::Node& n, uint64_t height, std::string_v
                                "complete=false, the rest by an archive node");
 }
 
+Response BlockBodyError(node::Node& n, uint64_t height, const util::Error& e) {
+    if (auto gone = PrunedBody(n, height, "block " + std::to_string(height) + "'s body"))
+        return *gone;
+    return StorageError("block", e);
+}
+
 std::string NotFoundHint(node::Node& n, std::string message) {
     const uint64_t floor = n.blocks().PrunedFloor();
     if (floor <= 1) return message;

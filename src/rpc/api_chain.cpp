@@ -96,6 +96,9 @@ Response TxByHash(node::Node& n, const Request& r) {
     if (!loc) return StorageError("tx index", loc.error());
     if (*loc) {
         auto b = LoadBlock(n, (*loc)->height, WithTxs::kYes);
+        // Pruned between the two reads: as if the index were gone already.
+        if (!b && PrunedBody(n, (*loc)->height, ""))
+            return NotFound(NotFoundHint(n, "tx not found"));
         if (!b) return StorageError("block", b.error());
         if (*b) {
             const auto& blk = **b;
@@ -153,7 +156,7 @@ Response BlockAt(node::Node& n, uint64_t height, bool complete) {
             return *gone;
     }
     auto b = LoadBlock(n, height, complete ? WithTxs::kYes : WithTxs::kNo);
-    if (!b) return StorageError("block", b.error());
+    if (!b) return BlockBodyError(n, height, b.error());
     if (!*b) {
         return NotFound("block " + std::to_string(height) + " not found (final height is " +
                         std::to_string(n.driver().Status().height) + ")");
@@ -385,7 +388,7 @@ Response RawBlockByNumber(node::Node& n, const Request& r) {
             return *gone;
     }
     auto b = LoadBlock(n, *num, *complete ? WithTxs::kYes : WithTxs::kNo);
-    if (!b) return StorageError("block", b.error());
+    if (!b) return BlockBodyError(n, *num, b.error());
     if (!*b) {
         return NotFound("block " + std::to_string(*num) + " not found (final height is " +
                         std::to_string(n.driver().Status().height) + ")");
@@ -477,8 +480,12 @@ Response BlockTxsByContract(node::Node& n, const Request& r) {
     }
     json list = json::array();
     for (int64_t h = *from; h <= *to; ++h) {
+        // A pruned block's transactions are gone: 410, as /getBlockByNumber.
+        if (auto gone =
+                PrunedBody(n, static_cast<uint64_t>(h), "block " + std::to_string(h) + "'s body"))
+            return *gone;
         auto b = LoadBlock(n, static_cast<uint64_t>(h), WithTxs::kYes);
-        if (!b) return StorageError("block", b.error());
+        if (!b) return BlockBodyError(n, static_cast<uint64_t>(h), b.error());
         if (!*b) {
             return NotFound("block " + std::to_string(h) + " not found (final height is " +
                             std::to_string(n.driver().Status().height) + ")");

@@ -19,6 +19,9 @@ namespace {
 Response PoBBlock(node::Node& n, const Request& r) {
     auto height = ParseU64(r.params.at(0), "number");
     if (!height) return BadRequest(height.error().message);
+    // Its MicroBlocks are gone below the pruned floor: 410, as /getBlockByNumber.
+    if (auto gone = PrunedBody(n, *height, "block " + std::to_string(*height) + "'s body"))
+        return *gone;
     auto b = LoadBlock(n, *height, WithTxs::kNo);
     if (!b) return Response::Error(500, 2, b.error().message);
     if (!*b) {
@@ -27,7 +30,11 @@ Response PoBBlock(node::Node& n, const Request& r) {
     }
     // The MicroBlocks through the one reader of stored blocks (node/stored_block.h).
     auto stored = node::LoadStoredBlock(n.blocks(), *height, node::WithMicros::kYes);
-    if (!stored) return Response::Error(500, 2, stored.error().detail);
+    if (!stored) {
+        if (auto gone = PrunedBody(n, *height, "block " + std::to_string(*height) + "'s body"))
+            return *gone;
+        return Response::Error(500, 2, stored.error().detail);
+    }
     const core::FinalBlock& fb = (*b)->block;
     json mbs = json::array();
     for (const auto& mp : stored->micros) {

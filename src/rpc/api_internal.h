@@ -103,6 +103,10 @@ Response JsonOk(const json& j);
 // (prune.keep_blocks, docs/state.md "Pruning"); nullopt when it has it.
 // `what` names what was asked ("the transactions of block 7").
 std::optional<Response> PrunedBody(node::Node& n, uint64_t height, std::string_view what);
+// A block read of `height` with its bodies failed: that 410 when the body is
+// pruned (the floor moves while a request reads, so it is checked again
+// after the read), else a storage error (500).
+Response BlockBodyError(node::Node& n, uint64_t height, const util::Error& e);
 // A not-found message, with a hint when this node prunes (an old
 // transaction may be gone from here but on an archive node).
 std::string NotFoundHint(node::Node& n, std::string message);

@@ -212,6 +212,9 @@ Response Metrics(ApiContext& ctx) {
               static_cast<double>(m.blocks_synced)},
              {"iost_bad_sync_peers_total", "counter", "Peers penalized for bad sync data.",
               static_cast<double>(m.bad_sync_peers)},
+             {"iost_sync_pruned_asks_total", "counter",
+              "Sync requests for blocks below this node's pruned floor (answered empty).",
+              static_cast<double>(m.sync_pruned_asks)},
          }) {
         w.Metric(r.name, r.type, r.help, r.value);
     }

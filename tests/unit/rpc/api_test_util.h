@@ -18,6 +18,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <utility>
 
 #include "../node/node_test_util.h"
 
@@ -37,7 +38,11 @@ inline bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds
 
 class ApiNode {
   public:
-    ApiNode() : genesis(nt::TestGenesis(/*validators=*/1, /*B=*/1, /*N=*/1)) {
+    ApiNode() : ApiNode(nt::TestGenesis(/*validators=*/1, /*B=*/1, /*N=*/1)) {}
+    // A test's own genesis and config changes (the pruning tests: a fast
+    // chain, prune.keep_blocks).
+    explicit ApiNode(core::Genesis g, const std::function<void(node::NodeConfig&)>& configure = {})
+        : genesis(std::move(g)) {
         node::NodeConfig c;
         c.data_dir = dir.str() + "/data";
         c.p2p_listen = {"127.0.0.1", 0};
@@ -45,6 +50,7 @@ class ApiNode {
         c.view_timeout_ms = 500;
         c.verify_threads = 1;
         c.storage_sync = false;
+        if (configure) configure(c);
         auto n = node::Node::Create(c, genesis, nt::ValidatorKeys(0), util::Logger::Null());
         if (!n.ok()) {
             ADD_FAILURE() << n.error().message;
