@@ -302,6 +302,7 @@ class JsEngine final : public ledger::CodeEngine {
         add("blockInfo", &JsEngine::NBlockInfo);
         add("txInfo", &JsEngine::NTxInfo);
         add("contextInfo", &JsEngine::NContextInfo);
+        add("contractOwner", &JsEngine::NContractOwner);
         add("sha3", &JsEngine::NSha3);
         add("sha3Hex", &JsEngine::NSha3Hex);
         add("ripemd160Hex", &JsEngine::NRipemd160Hex);
@@ -530,35 +531,69 @@ class JsEngine final : public ledger::CodeEngine {
         if (!st) return Throw(a, st.error().message);
         s.CheckGas();
     }
+    // blockchain.blockInfo/txInfo/contextInfo: go-iost vm/host/info.go's
+    // JSON (a Go map: keys in sorted order, as nlohmann's objects). Not
+    // here: blockInfo's `parent_hash` (the ledger is not given the parent's
+    // hash) and txInfo's gas_limit is the whole budget (go-iost subtracts
+    // what the publisher's permission check already cost); `witness` is the
+    // producing validator's account, where IOST's is its public key.
     static void NBlockInfo(const Info& a) {
         auto& s = Self(a);
         const auto& b = s.Top().ctx->block();
         json j = {{"number", b.height}, {"witness", b.producer}, {"time", b.time_ns}};
         a.GetReturnValue().Set(V8Str(a.GetIsolate(), j.dump()));
     }
+    // Go's encoding/json writes a map's keys sorted and a struct's fields in
+    // their order: the objects below are built in that order.
+    using OJson = nlohmann::ordered_json;
     static void NTxInfo(const Info& a) {
         auto& s = Self(a);
         const auto& t = s.Top().ctx->tx();
-        json signers = json::array();
-        for (const auto& sig : t.signer_list) signers.push_back(sig);
-        json j = {{"time", t.time},
-                  {"hash", util::Base58Encode(util::ByteView(t.tx_hash.data(), t.tx_hash.size()))},
-                  {"gas_ratio", t.gas_ratio},
-                  {"publisher", t.publisher},
-                  {"signers", signers}};
+        OJson actions = OJson::array(), limits = OJson::array(), auth = OJson::object();
+        int64_t expiration = 0, gas_limit = 0;
+        if (const core::Tx* src = t.source) {
+            expiration = src->expiration;
+            gas_limit = src->gas_ratio > 0 ? src->gas_limit / src->gas_ratio : 0;
+            // go-iost tx.Action and contract.Amount.
+            for (const auto& act : src->actions) {
+                actions.push_back(
+                    {{"contract", act.contract}, {"actionName", act.action_name}, {"data", act.data}});
+            }
+            for (const auto& l : src->amount_limit) {
+                limits.push_back({{"token", l.token}, {"val", l.value}});
+            }
+        }
+        for (const auto& [key, kind] : t.auth_list) auth[key] = kind;  // sorted (std::map)
+        OJson j = {{"actions", actions},
+                   {"amount_limit", limits},
+                   {"auth_list", auth},
+                   {"expiration", expiration},
+                   {"gas_limit", gas_limit},
+                   {"gas_ratio", t.gas_ratio},
+                   {"hash", util::Base58Encode(util::ByteView(t.tx_hash.data(), t.tx_hash.size()))},
+                   {"publisher", t.publisher},
+                   {"time", t.time}};
         a.GetReturnValue().Set(V8Str(a.GetIsolate(), j.dump()));
     }
     static void NContextInfo(const Info& a) {
         auto& s = Self(a);
         const Frame& f = s.Top();
         const std::string_view caller = f.ctx->caller();
-        json j = {{"contract_name", f.id},
-                  {"contract_owner", f.owner},
-                  {"publisher", f.ctx->tx().publisher},
-                  {"caller",
-                   {{"name", caller.empty() ? f.ctx->tx().publisher : std::string(caller)},
-                    {"is_account", caller.empty()}}}};
+        // go-iost host.Caller {name, is_account}: the publisher at the top,
+        // else the calling contract.
+        OJson j = {{"abi_name", f.action},
+                   {"caller",
+                    {{"name", caller.empty() ? f.ctx->tx().publisher : std::string(caller)},
+                     {"is_account", caller.empty()}}},
+                   {"contract_name", f.id},
+                   {"publisher", f.ctx->tx().publisher}};
         a.GetReturnValue().Set(V8Str(a.GetIsolate(), j.dump()));
+    }
+    // blockchain.contractOwner(): the deployer (go-iost reads system.iost's
+    // contract_owner map; ours is js/o/<id>).
+    static void NContractOwner(const Info& a) {
+        auto& s = Self(a);
+        a.GetReturnValue().Set(V8Str(a.GetIsolate(), s.Top().owner));
     }
     // bignumber.js runs only in contexts that use BigNumber (it is most of a
     // fresh context's cost): the prelude calls this on first use.
