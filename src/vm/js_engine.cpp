@@ -400,12 +400,40 @@ class JsEngine final : public ledger::CodeEngine {
         c.Delete(key);
         CheckGas();
     }
-    bool KeyOk(const Info& a, const std::string& k) const {
-        if (k.size() > ledger::kMaxStorageKeyBytes) {
-            Throw(a, "storage key too long: " + std::to_string(k.size()) + " bytes");
+    // go-iost host.IsValidKey, for the keys and fields that put, del,
+    // mapPut and mapDel take: 1 to 64 bytes, every character printable
+    // ASCII (32-126) but '-' and '@' (go-iost's separators), with its
+    // texts (the character as Go prints a rune: its code point).
+    static constexpr size_t kMaxKeyBytes = 64;
+    static_assert(kMaxKeyBytes <= ledger::kMaxStorageKeyBytes);
+    static bool KeyOk(const Info& a, const std::string& k) {
+        if (k.empty() || k.size() > kMaxKeyBytes) {
+            Throw(a, "key or field length invalid. expected [1, 64], actual " +
+                         std::to_string(k.size()));
+            return false;
+        }
+        for (size_t i = 0; i < k.size(); ++i) {
+            const auto c = static_cast<unsigned char>(k[i]);
+            if (c >= 32 && c <= 126 && c != '-' && c != '@') continue;
+            Throw(a, "key or field has invalid char, " + std::to_string(RuneAt(k, i)));
             return false;
         }
         return true;
+    }
+    // The code point of the UTF-8 sequence at k[i] (U+FFFD if malformed,
+    // as Go's range over a string yields).
+    static uint32_t RuneAt(const std::string& k, size_t i) {
+        const auto c = static_cast<unsigned char>(k[i]);
+        if (c < 0x80) return c;
+        const int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+        if (n < 0 || c >= 0xF8 || i + static_cast<size_t>(n) >= k.size()) return 0xFFFD;
+        uint32_t r = c & (0x3Fu >> n);
+        for (int j = 1; j <= n; ++j) {
+            const auto d = static_cast<unsigned char>(k[i + static_cast<size_t>(j)]);
+            if ((d & 0xC0) != 0x80) return 0xFFFD;
+            r = (r << 6) | (d & 0x3F);
+        }
+        return r;
     }
     std::optional<std::string> Read(const std::string& key) const {
         auto v = Top().ctx->Get(key);
@@ -434,12 +462,14 @@ class JsEngine final : public ledger::CodeEngine {
     static void NPut(const Info& a) {
         auto& s = Self(a);
         const std::string k = Arg(a, 0);
-        if (!s.KeyOk(a, k)) return;
+        if (!KeyOk(a, k)) return;
         s.WriteValue(a, ledger::StorageKey(s.Top().id, k), Arg(a, 1), Arg(a, 2));
     }
     static void NDel(const Info& a) {
         auto& s = Self(a);
-        s.DeleteValue(ledger::StorageKey(s.Top().id, Arg(a, 0)));
+        const std::string k = Arg(a, 0);
+        if (!KeyOk(a, k)) return;
+        s.DeleteValue(ledger::StorageKey(s.Top().id, k));
     }
     static void NMapGet(const Info& a) {
         auto& s = Self(a);
@@ -453,7 +483,7 @@ class JsEngine final : public ledger::CodeEngine {
     static void NMapPut(const Info& a) {
         auto& s = Self(a);
         const std::string k = Arg(a, 0), f = Arg(a, 1);
-        if (!s.KeyOk(a, k) || !s.KeyOk(a, f)) return;
+        if (!KeyOk(a, k) || !KeyOk(a, f)) return;
         const std::string mk = ledger::StorageMapKey(s.Top().id, k, f);
         const bool existed = s.Read(mk).has_value();
         s.WriteValue(a, mk, Arg(a, 2), Arg(a, 3));
@@ -465,6 +495,7 @@ class JsEngine final : public ledger::CodeEngine {
     static void NMapDel(const Info& a) {
         auto& s = Self(a);
         const std::string k = Arg(a, 0), f = Arg(a, 1);
+        if (!KeyOk(a, k) || !KeyOk(a, f)) return;
         const std::string mk = ledger::StorageMapKey(s.Top().id, k, f);
         if (!s.Read(mk)) return;
         s.DeleteValue(mk);

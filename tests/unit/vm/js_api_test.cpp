@@ -71,11 +71,22 @@ const char* kStore = R"(class Store {
     storage.mapDel('m', 'c');
     return [storage.mapKeys('m'), storage.mapLen('m'), storage.mapHas('m', 'b')];
   }
+  key(k) {
+    const cases = [
+      () => storage.put('', 'v'), () => storage.put('x'.repeat(65), 'v'),
+      () => storage.put('a-b', 'v'), () => storage.mapPut('m', 'a@b', 'v'),
+      () => storage.del('tab\t'), () => storage.mapDel('m', '\u00e9'),
+      () => storage.mapPut('', 'f', 'v'),
+      () => storage.put('x'.repeat(64), 'v'), () => storage.put(' ~!#', 'v'),
+      () => [storage.has('a-b'), storage.get('a-b'), storage.mapHas('m', 'a@b')]];
+    return cases[k]() || 'ok';
+  }
 }
 module.exports = Store;)";
 
 json StoreAbi() {
-    return json::array({Method("kv"), Method("readEmpty"), Method("maps"), Method("clear")});
+    return json::array({Method("kv"), Method("readEmpty"), Method("maps"), Method("clear"),
+                        Method("key", {"number"})});
 }
 
 TEST(JsApiStorage, HasGetPutDelAsGoIost) {
@@ -113,6 +124,34 @@ TEST(JsApiStorage, MapKeysLenHasDelAsGoIost) {
     EXPECT_EQ(Ret(c.Call(id, "clear", json::array())), json::parse("[[],0,false]"));
     EXPECT_FALSE(c.state().Get(ledger::StorageMapFieldsKey(id, "m")));
     EXPECT_FALSE(c.state().Get(ledger::StorageMapKey(id, "m", "b")));
+}
+
+TEST(JsApiStorage, KeysAndFieldsFollowGoIostsRule) {
+    JsChain c;
+    const std::string id = c.Deploy(kStore, StoreAbi());
+    // go-iost host.IsValidKey on what put, del, mapPut and mapDel take.
+    const std::vector<std::string> refused = {
+        "key or field length invalid. expected [1, 64], actual 0",
+        "key or field length invalid. expected [1, 64], actual 65",
+        "key or field has invalid char, 45",   // '-'
+        "key or field has invalid char, 64",   // '@'
+        "key or field has invalid char, 9",    // tab
+        "key or field has invalid char, 233",  // U+00E9, as Go ranges over runes
+        "key or field length invalid. expected [1, 64], actual 0",
+    };
+    for (size_t k = 0; k < refused.size(); ++k) {
+        auto r = c.Call(id, "key", {k}, k % 2 ? "bobby" : "carol");
+        EXPECT_EQ(r.status.code, core::StatusCode::kRuntimeError) << k;
+        EXPECT_TRUE(r.status.message.ends_with("Error: " + refused[k]))
+            << k << ": " << r.status.message;
+    }
+    // Controls: 64 bytes and printable characters are stored; reads take
+    // any key (go-iost checks writes only).
+    EXPECT_EQ(Ret(c.Call(id, "key", {7})), "ok");
+    EXPECT_EQ(c.state().Get(ledger::StorageKey(id, std::string(64, 'x'))).value_or(""), "v");
+    EXPECT_EQ(Ret(c.Call(id, "key", {8})), "ok");
+    EXPECT_EQ(c.state().Get(ledger::StorageKey(id, " ~!#")).value_or(""), "v");
+    EXPECT_EQ(Ret(c.Call(id, "key", {9})), json::parse("[false,null,false]"));
 }
 
 const char* kReader = R"(class Reader {
