@@ -234,7 +234,7 @@ class ExecContext {
     int64_t m_gas_limit_units;
     int64_t m_cpu = 0;
     int64_t m_net = 0;
-    std::vector<std::string> m_stack;                          // contract ids being run
+    std::vector<std::string> m_stack;  // contract ids being run
     std::vector<std::string> m_calls;  // "contract-action" of the nested calls being run
     std::map<std::string, int, std::less<>> m_auth_contracts;  // CallWithAuth grants
     std::vector<core::ContractReceipt> m_receipts;

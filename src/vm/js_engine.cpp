@@ -587,8 +587,9 @@ class JsEngine final : public ledger::CodeEngine {
             gas_limit = src->gas_ratio > 0 ? src->gas_limit / src->gas_ratio : 0;
             // go-iost tx.Action and contract.Amount.
             for (const auto& act : src->actions) {
-                actions.push_back(
-                    {{"contract", act.contract}, {"actionName", act.action_name}, {"data", act.data}});
+                actions.push_back({{"contract", act.contract},
+                                   {"actionName", act.action_name},
+                                   {"data", act.data}});
             }
             for (const auto& l : src->amount_limit) {
                 limits.push_back({{"token", l.token}, {"val", l.value}});

@@ -20,6 +20,7 @@ namespace {
 using ledger::testing::kIost;
 using nlohmann::json;
 using testing::JsChain;
+using testing::kSec;
 
 json Method(const std::string& name, std::vector<std::string> args = {},
             json amount_limit = json::array()) {
@@ -202,7 +203,9 @@ const char* kInfo = R"(class Info {
 }
 module.exports = Info;)";
 
-std::string B58(const crypto::Hash256& h) { return util::Base58Encode(util::ByteView(h.data(), h.size())); }
+std::string B58(const crypto::Hash256& h) {
+    return util::Base58Encode(util::ByteView(h.data(), h.size()));
+}
 
 TEST(JsApiInfo, BlockTxAndContextInfoAreTheRunningOnes) {
     JsChain c;
@@ -218,7 +221,8 @@ TEST(JsApiInfo, BlockTxAndContextInfoAreTheRunningOnes) {
     EXPECT_EQ(r.at("block"), block);
     EXPECT_EQ(r.at("blockGlobal"), block);
     // go-iost Info.TxInfo, keys sorted as encoding/json writes a map.
-    const std::string bobby_key = util::Base58Encode(ledger::testing::KeyOf("bobby").public_key().bytes);
+    const std::string bobby_key =
+        util::Base58Encode(ledger::testing::KeyOf("bobby").public_key().bytes);
     nlohmann::ordered_json tx = {
         {"actions", nlohmann::ordered_json::array(
                         {{{"contract", a}, {"actionName", "info"}, {"data", "[]"}}})},
@@ -459,7 +463,9 @@ TEST(JsApiCallDepth, FiveContractsDeepAndNoDeeper) {
     // Deployers take turns: each pays its contracts' RAM.
     const char* deployers[] = {"alice", "bobby", "carol"};
     for (int i = 0; i < 6; ++i) ids.push_back(c.Deploy(kHop, abi, deployers[i % 3]));
-    const auto rest = [&](size_t n) { return json(std::vector<std::string>(ids.begin() + 1, ids.begin() + 1 + n)); };
+    const auto rest = [&](size_t n) {
+        return json(std::vector<std::string>(ids.begin() + 1, ids.begin() + 1 + n));
+    };
 
     // At the limit: the action and 4 nested calls (stack height 5).
     auto r = c.Call(ids[0], "hop", {rest(4), "ok"});
