@@ -9,8 +9,11 @@
 
 namespace iost::ledger {
 namespace {
-// IOST limits nested contract calls; deeper chains are refused.
-constexpr size_t kMaxCallDepth = 8;
+// Contracts on the call stack at most, the top-level action's included
+// (go-iost vm/host/host.go call: the action runs at stack height 1, each
+// nested call adds one, and a call to height > 5 is refused with `stack
+// height exceed. actual N`).
+constexpr size_t kMaxCallDepth = 5;
 thread_local uint64_t t_json_parses = 0;
 }  // namespace
 
@@ -112,7 +115,20 @@ std::string_view ExecContext::current_contract() const {
 
 util::Result<std::string> ExecContext::Dispatch(std::string_view contract, std::string_view action,
                                                 std::string_view data, bool with_auth) {
-    if (m_stack.size() >= kMaxCallDepth) return util::Err("call stack too deep");
+    // go-iost Stack.PushStack: a nested call to a contract and action that
+    // a nested call already runs is refused (the top-level action is not
+    // recorded, so it may call itself once), before the height check.
+    std::string record;
+    if (!m_stack.empty()) {
+        record.reserve(contract.size() + 1 + action.size());
+        record.append(contract).append("-").append(action);
+        if (std::find(m_calls.begin(), m_calls.end(), record) != m_calls.end()) {
+            return util::Err("re-entering");
+        }
+    }
+    if (m_stack.size() >= kMaxCallDepth) {
+        return util::Err("stack height exceed. actual " + std::to_string(m_stack.size() + 1));
+    }
     const Contract* c = m_contracts.Find(contract);
     // Deployed code (ids Contract<hash>) runs on the code engine; the
     // lookup is the code contract's own metered read.
@@ -128,7 +144,10 @@ util::Result<std::string> ExecContext::Dispatch(std::string_view contract, std::
         ++m_auth_contracts[granted];
     }
     m_stack.emplace_back(contract);
+    const bool recorded = !record.empty();
+    if (recorded) m_calls.push_back(std::move(record));
     auto r = c->Call(*this, action, data);
+    if (recorded) m_calls.pop_back();
     m_stack.pop_back();
     if (!granted.empty()) {
         auto it = m_auth_contracts.find(granted);

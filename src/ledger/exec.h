@@ -148,6 +148,10 @@ struct TxContext {
     std::set<std::string, std::less<>> signer_list;
     // base58 public key → 1 (signed as a signer) or 2 (as the publisher).
     std::map<std::string, int, std::less<>> auth_list;
+    // The transaction itself, for what contracts read of it beyond the
+    // above (blockchain.txInfo: expiration, gas limit, amount_limit,
+    // actions); null where there is none (tools, tests).
+    const core::Tx* source = nullptr;
 };
 
 class ExecContext {
@@ -230,7 +234,8 @@ class ExecContext {
     int64_t m_gas_limit_units;
     int64_t m_cpu = 0;
     int64_t m_net = 0;
-    std::vector<std::string> m_stack;                          // contract ids being run
+    std::vector<std::string> m_stack;  // contract ids being run
+    std::vector<std::string> m_calls;  // "contract-action" of the nested calls being run
     std::map<std::string, int, std::less<>> m_auth_contracts;  // CallWithAuth grants
     std::vector<core::ContractReceipt> m_receipts;
     std::vector<core::ContractEvent> m_events;

@@ -319,6 +319,7 @@ TxOutcome BlockExecutor::ApplyTx(const core::Tx& tx, const crypto::Hash256& hash
     txc.gas_ratio = tx.gas_ratio;
     txc.signer_list = std::move(signer_list);
     txc.auth_list = std::move(auth_list);
+    txc.source = &tx;
     const int64_t gas_limit_units = tx.gas_limit / tx.gas_ratio;
 
     Overlay tx_state(Overlay::Over(m_block));

@@ -302,6 +302,7 @@ class JsEngine final : public ledger::CodeEngine {
         add("blockInfo", &JsEngine::NBlockInfo);
         add("txInfo", &JsEngine::NTxInfo);
         add("contextInfo", &JsEngine::NContextInfo);
+        add("contractOwner", &JsEngine::NContractOwner);
         add("sha3", &JsEngine::NSha3);
         add("sha3Hex", &JsEngine::NSha3Hex);
         add("ripemd160Hex", &JsEngine::NRipemd160Hex);
@@ -399,12 +400,40 @@ class JsEngine final : public ledger::CodeEngine {
         c.Delete(key);
         CheckGas();
     }
-    bool KeyOk(const Info& a, const std::string& k) const {
-        if (k.size() > ledger::kMaxStorageKeyBytes) {
-            Throw(a, "storage key too long: " + std::to_string(k.size()) + " bytes");
+    // go-iost host.IsValidKey, for the keys and fields that put, del,
+    // mapPut and mapDel take: 1 to 64 bytes, every character printable
+    // ASCII (32-126) but '-' and '@' (go-iost's separators), with its
+    // texts (the character as Go prints a rune: its code point).
+    static constexpr size_t kMaxKeyBytes = 64;
+    static_assert(kMaxKeyBytes <= ledger::kMaxStorageKeyBytes);
+    static bool KeyOk(const Info& a, const std::string& k) {
+        if (k.empty() || k.size() > kMaxKeyBytes) {
+            Throw(a, "key or field length invalid. expected [1, 64], actual " +
+                         std::to_string(k.size()));
+            return false;
+        }
+        for (size_t i = 0; i < k.size(); ++i) {
+            const auto c = static_cast<unsigned char>(k[i]);
+            if (c >= 32 && c <= 126 && c != '-' && c != '@') continue;
+            Throw(a, "key or field has invalid char, " + std::to_string(RuneAt(k, i)));
             return false;
         }
         return true;
+    }
+    // The code point of the UTF-8 sequence at k[i] (U+FFFD if malformed,
+    // as Go's range over a string yields).
+    static uint32_t RuneAt(const std::string& k, size_t i) {
+        const auto c = static_cast<unsigned char>(k[i]);
+        if (c < 0x80) return c;
+        const int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+        if (n < 0 || c >= 0xF8 || i + static_cast<size_t>(n) >= k.size()) return 0xFFFD;
+        uint32_t r = c & (0x3Fu >> n);
+        for (int j = 1; j <= n; ++j) {
+            const auto d = static_cast<unsigned char>(k[i + static_cast<size_t>(j)]);
+            if ((d & 0xC0) != 0x80) return 0xFFFD;
+            r = (r << 6) | (d & 0x3F);
+        }
+        return r;
     }
     std::optional<std::string> Read(const std::string& key) const {
         auto v = Top().ctx->Get(key);
@@ -433,12 +462,14 @@ class JsEngine final : public ledger::CodeEngine {
     static void NPut(const Info& a) {
         auto& s = Self(a);
         const std::string k = Arg(a, 0);
-        if (!s.KeyOk(a, k)) return;
+        if (!KeyOk(a, k)) return;
         s.WriteValue(a, ledger::StorageKey(s.Top().id, k), Arg(a, 1), Arg(a, 2));
     }
     static void NDel(const Info& a) {
         auto& s = Self(a);
-        s.DeleteValue(ledger::StorageKey(s.Top().id, Arg(a, 0)));
+        const std::string k = Arg(a, 0);
+        if (!KeyOk(a, k)) return;
+        s.DeleteValue(ledger::StorageKey(s.Top().id, k));
     }
     static void NMapGet(const Info& a) {
         auto& s = Self(a);
@@ -452,7 +483,7 @@ class JsEngine final : public ledger::CodeEngine {
     static void NMapPut(const Info& a) {
         auto& s = Self(a);
         const std::string k = Arg(a, 0), f = Arg(a, 1);
-        if (!s.KeyOk(a, k) || !s.KeyOk(a, f)) return;
+        if (!KeyOk(a, k) || !KeyOk(a, f)) return;
         const std::string mk = ledger::StorageMapKey(s.Top().id, k, f);
         const bool existed = s.Read(mk).has_value();
         s.WriteValue(a, mk, Arg(a, 2), Arg(a, 3));
@@ -464,6 +495,7 @@ class JsEngine final : public ledger::CodeEngine {
     static void NMapDel(const Info& a) {
         auto& s = Self(a);
         const std::string k = Arg(a, 0), f = Arg(a, 1);
+        if (!KeyOk(a, k) || !KeyOk(a, f)) return;
         const std::string mk = ledger::StorageMapKey(s.Top().id, k, f);
         if (!s.Read(mk)) return;
         s.DeleteValue(mk);
@@ -530,35 +562,70 @@ class JsEngine final : public ledger::CodeEngine {
         if (!st) return Throw(a, st.error().message);
         s.CheckGas();
     }
+    // blockchain.blockInfo/txInfo/contextInfo: go-iost vm/host/info.go's
+    // JSON (a Go map: keys in sorted order, as nlohmann's objects). Not
+    // here: blockInfo's `parent_hash` (the ledger is not given the parent's
+    // hash) and txInfo's gas_limit is the whole budget (go-iost subtracts
+    // what the publisher's permission check already cost); `witness` is the
+    // producing validator's account, where IOST's is its public key.
     static void NBlockInfo(const Info& a) {
         auto& s = Self(a);
         const auto& b = s.Top().ctx->block();
         json j = {{"number", b.height}, {"witness", b.producer}, {"time", b.time_ns}};
         a.GetReturnValue().Set(V8Str(a.GetIsolate(), j.dump()));
     }
+    // Go's encoding/json writes a map's keys sorted and a struct's fields in
+    // their order: the objects below are built in that order.
+    using OJson = nlohmann::ordered_json;
     static void NTxInfo(const Info& a) {
         auto& s = Self(a);
         const auto& t = s.Top().ctx->tx();
-        json signers = json::array();
-        for (const auto& sig : t.signer_list) signers.push_back(sig);
-        json j = {{"time", t.time},
-                  {"hash", util::Base58Encode(util::ByteView(t.tx_hash.data(), t.tx_hash.size()))},
-                  {"gas_ratio", t.gas_ratio},
-                  {"publisher", t.publisher},
-                  {"signers", signers}};
+        OJson actions = OJson::array(), limits = OJson::array(), auth = OJson::object();
+        int64_t expiration = 0, gas_limit = 0;
+        if (const core::Tx* src = t.source) {
+            expiration = src->expiration;
+            gas_limit = src->gas_ratio > 0 ? src->gas_limit / src->gas_ratio : 0;
+            // go-iost tx.Action and contract.Amount.
+            for (const auto& act : src->actions) {
+                actions.push_back({{"contract", act.contract},
+                                   {"actionName", act.action_name},
+                                   {"data", act.data}});
+            }
+            for (const auto& l : src->amount_limit) {
+                limits.push_back({{"token", l.token}, {"val", l.value}});
+            }
+        }
+        for (const auto& [key, kind] : t.auth_list) auth[key] = kind;  // sorted (std::map)
+        OJson j = {{"actions", actions},
+                   {"amount_limit", limits},
+                   {"auth_list", auth},
+                   {"expiration", expiration},
+                   {"gas_limit", gas_limit},
+                   {"gas_ratio", t.gas_ratio},
+                   {"hash", util::Base58Encode(util::ByteView(t.tx_hash.data(), t.tx_hash.size()))},
+                   {"publisher", t.publisher},
+                   {"time", t.time}};
         a.GetReturnValue().Set(V8Str(a.GetIsolate(), j.dump()));
     }
     static void NContextInfo(const Info& a) {
         auto& s = Self(a);
         const Frame& f = s.Top();
         const std::string_view caller = f.ctx->caller();
-        json j = {{"contract_name", f.id},
-                  {"contract_owner", f.owner},
-                  {"publisher", f.ctx->tx().publisher},
-                  {"caller",
-                   {{"name", caller.empty() ? f.ctx->tx().publisher : std::string(caller)},
-                    {"is_account", caller.empty()}}}};
+        // go-iost host.Caller {name, is_account}: the publisher at the top,
+        // else the calling contract.
+        OJson j = {{"abi_name", f.action},
+                   {"caller",
+                    {{"name", caller.empty() ? f.ctx->tx().publisher : std::string(caller)},
+                     {"is_account", caller.empty()}}},
+                   {"contract_name", f.id},
+                   {"publisher", f.ctx->tx().publisher}};
         a.GetReturnValue().Set(V8Str(a.GetIsolate(), j.dump()));
+    }
+    // blockchain.contractOwner(): the deployer (go-iost reads system.iost's
+    // contract_owner map; ours is js/o/<id>).
+    static void NContractOwner(const Info& a) {
+        auto& s = Self(a);
+        a.GetReturnValue().Set(V8Str(a.GetIsolate(), s.Top().owner));
     }
     // bignumber.js runs only in contexts that use BigNumber (it is most of a
     // fresh context's cost): the prelude calls this on first use.

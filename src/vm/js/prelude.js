@@ -535,7 +535,7 @@
     contextInfo() { return N.contextInfo(); },
     contractName() { return ctxInfo.contract_name; },
     publisher() { return ctxInfo.publisher; },
-    contractOwner() { return ctxInfo.contract_owner; },
+    contractOwner() { return N.contractOwner(); },
     caller() { return ctxInfo.caller; },
   };
 

@@ -43,6 +43,7 @@ class JsChain {
         auto tx = MakeTx(who, std::move(actions), m_time - kSec / 2, std::move(limits));
         tx.gas_limit = gas_limit;
         tx.SignAsPublisher(who, ledger::testing::KeyOf(who));
+        m_last_tx = tx;
         ledger::BlockContext b{m_time, ++m_height, "node1"};
         const std::vector<core::Tx> txs{tx};
         auto r = m_ledger.ApplyBlock(m_state, b, txs);
@@ -67,6 +68,10 @@ class JsChain {
     }
     const ledger::MemState& state() const { return m_state; }
     const crypto::Hash256& root() const { return m_root; }
+    // The last block run (one transaction each): its height, time and tx.
+    uint64_t height() const { return m_height; }
+    int64_t time() const { return m_time; }
+    const core::Tx& last_tx() const { return m_last_tx; }
 
   private:
     ledger::Ledger m_ledger;
@@ -74,6 +79,7 @@ class JsChain {
     crypto::Hash256 m_root{};
     uint64_t m_height = 0;
     int64_t m_time = 0;
+    core::Tx m_last_tx;
 };
 
 }  // namespace iost::vm::testing
