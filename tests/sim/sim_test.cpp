@@ -466,7 +466,7 @@ TEST(Sim, JoinerIsElectedInTheNextEpoch) {
 }
 
 // docs/pob.md §4.1, the comeback path: a believable validator down from 2 s
-// to 9 s is a member of an epoch it is down for the whole of, is logged out
+// to 12 s is a member of an epoch it is down for the whole of, is logged out
 // by that epoch's last block and is not in the next committee; back, it
 // sends logInProducer and is elected at the next election (B = 2, N = 5,
 // no spare: a seat for every candidate), where it works. Negative controls:
@@ -477,8 +477,9 @@ SimConfig ComebackConfig(uint64_t seed) {
     c.believable = 2;
     c.normal = 5;
     c.spare = 0;
-    c.duration_ms = 24'000;
-    c.heal_ms = 9'000;
+    c.epoch_length = 10;
+    c.duration_ms = 30'000;
+    c.heal_ms = 12'000;
     c.faults = {Fault::kComeback};
     return c;
 }
