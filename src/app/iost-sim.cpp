@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
                    "crash-primary|partition|asymmetric|key-changer|framer|crash-believable|"
                    "skewed-primary|clock-skew|false-fallback|censor|dead-believable|joiner|"
-                   "seed-grinder (repeatable)");
+                   "seed-grinder|comeback (repeatable; comeback is in no mix)");
     app.add_option("--mix", mix,
                    "'all': cycle the built-in fault mixes over the seeds; 'fraud': only those "
                    "with a forger, key changer or framer");
@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
                  "re-election must then be reported");
     app.add_flag("--no-newcomer-seat", cfg.no_newcomer_seat,
                  "negative control: no reserved seat; a joiner never elected must be reported");
+    app.add_flag("--no-login", cfg.no_login,
+                 "negative control: the comeback validator never sends logInProducer; its "
+                 "missing re-election must then be reported (docs/pob.md §4.1)");
     app.add_flag("--no-seed-reveal", cfg.no_seed_reveal,
                  "negative control: no epoch-seed commit-reveal (the seed is the last block's "
                  "hash); a seed grinder's choice must then be reported (docs/pob.md §4.2)");

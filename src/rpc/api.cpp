@@ -244,6 +244,8 @@ util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t heigh
     LoadedBlock b;
     b.block = std::move(stored->certified->block);
     b.hash = b.block.Hash();
+    b.commit_view = stored->certified->commit_view;
+    b.cert = std::move(stored->certified->cert);
     auto hashes = n.blocks().GetBlockTxHashes(height);
     if (!hashes) return util::Err(hashes.error().message);
     if (*hashes) {

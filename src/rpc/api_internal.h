@@ -133,6 +133,10 @@ util::Result<json> ParseBodyObject(std::string_view body, size_t max_bytes);
 struct LoadedBlock {
     core::FinalBlock block;
     crypto::Hash256 hash{};
+    // This node's copy of its commit certificate (any q of the epoch's
+    // normal league, bitmap over its election order; docs/pob.md §6.1).
+    uint64_t commit_view = 0;
+    crypto::Certificate cert;
     std::vector<crypto::Hash256> tx_hashes;  // executed transactions, in order
     std::vector<core::TxReceipt> receipts;   // same order
     // Bodies of those transactions (when asked for), same order; a body the

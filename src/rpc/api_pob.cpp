@@ -1,6 +1,7 @@
 // The PoB views IOST lacks, in IOST's style (snake_case, int64 as strings,
-// HTTP 400 errors): /getPoBInfo (epoch, seed, the two leagues with Servi and
-// stake, parameters, fallback), /getMicroBlock/{producer}/{seq}, and
+// HTTP 400 errors): /getPoBInfo (epoch, seed, the two leagues with Servi,
+// stake and commit votes, parameters, fallback, the epoch's newest commit
+// certificates by signer), /getMicroBlock/{producer}/{seq}, and
 // /getEvidence (fraud proofs, equivocations, excluded and compensated
 // transactions, slashed validators) over a bounded range of final blocks;
 // and POST /submitEvidence, by which anyone proves fraud (docs/pob.md §7.4):
@@ -25,8 +26,11 @@ namespace {
 
 // /getEvidence reads at most this many final blocks per request.
 constexpr uint64_t kMaxEvidenceRange = 1000;
-// /getPoBInfo looks this far back in the current epoch for producers declared silent.
+// /getPoBInfo looks this far back in the current epoch for producers declared silent
+// and for the commit votes of the normal league.
 constexpr uint64_t kMaxFallbackScan = 512;
+// /getPoBInfo lists the certificates of this many of the epoch's newest final blocks.
+constexpr size_t kRecentCertificates = 8;
 
 const char* StatusName(ledger::schema::ValidatorStatus s) {
     switch (s) {
@@ -69,11 +73,13 @@ Response PobInfo(node::Node& n) {
     for (const auto& id : s.believable) believable.push_back(MemberJson(id, st));
     json normal = json::array();
     for (const auto& id : s.normal) normal.push_back(MemberJson(id, st));
-    j["believable"] = std::move(believable);
-    j["normal"] = std::move(normal);
     // Believable producers declared silent in this epoch (their partitions
-    // run in the normal league until the next epoch, pob.md §5.4).
+    // run in the normal league until the next epoch, pob.md §5.4), and who
+    // signed the commit certificates of this epoch's final blocks as this
+    // node stored them (any q of N, so not a fact of the chain: pob.md §4.1).
     json silent = json::array();
+    std::vector<uint64_t> signed_count(s.normal.size(), 0);
+    json certificates = json::array();
     const uint64_t first =
         std::max<uint64_t>(s.epoch * p.epoch_length + 1,
                            s.height > kMaxFallbackScan ? s.height - kMaxFallbackScan + 1 : 1);
@@ -84,8 +90,24 @@ Response PobInfo(node::Node& n) {
         for (const auto& id : (*b)->block.fallback) {
             if (std::find(silent.begin(), silent.end(), id) == silent.end()) silent.push_back(id);
         }
+        // The bitmap indexes this epoch's normal league (election order).
+        if ((*b)->block.epoch != s.epoch) continue;
+        json signers = json::array();
+        for (size_t i : (*b)->cert.Signers()) {
+            if (i >= s.normal.size()) continue;
+            ++signed_count[i];
+            signers.push_back(s.normal[i]);
+        }
+        certificates.insert(certificates.begin(), json{{"height", U64(h)},
+                                                       {"commit_view", U64((*b)->commit_view)},
+                                                       {"signers", std::move(signers)}});
+        if (certificates.size() > kRecentCertificates) certificates.erase(certificates.end() - 1);
     }
+    for (size_t i = 0; i < normal.size(); ++i) normal[i]["signed"] = U64(signed_count[i]);
+    j["believable"] = std::move(believable);
+    j["normal"] = std::move(normal);
     j["fallback_producers"] = std::move(silent);
+    j["certificates"] = std::move(certificates);
     const size_t nn = s.normal.size();
     j["params"] = {
         {"believable_size", p.believable_size},

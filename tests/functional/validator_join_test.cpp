@@ -4,13 +4,16 @@
 // that account, registers the key with vote_producer.iost and stakes for it,
 // and the newcomer is elected to the normal league at the next epoch (the
 // reserved newcomer seat) and then works: it proposes final blocks (its
-// Servi rises above 0) and its node keeps finalizing. Epochs are 10 blocks
-// of 500 ms so that the whole takes well under 90 s. Every wait is bounded.
+// Servi rises above 0), votes (its commit vote is in certificates another
+// node stored, /getPoBInfo "certificates") and its node keeps finalizing.
+// Epochs are 10 blocks of 500 ms so that the whole takes well under 90 s.
+// Every wait is bounded.
 #include <gtest/gtest.h>
 #include <wallet/key_tool.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "functional_util.h"
 
@@ -105,12 +108,19 @@ TEST(ValidatorJoin, IwalletRegistersANewValidatorThatIsElectedAndWorks) {
                 static_cast<unsigned long long>(elected_epoch));
 
     // It works: it proposes final blocks (Servi > 0, witness of a block) and
-    // its own node keeps finalizing with the others.
-    bool proposed = false;
+    // votes: its commit vote is in the certificate of a final block of the
+    // epoch it serves in, as another node (node0) stored it (/getPoBInfo
+    // "certificates", docs/http.md). A certificate is any q of N votes, so one
+    // block may lack it; among the epoch's blocks (polled faster than they
+    // come, 8 listed at a time, and counted in the member's "signed") it must
+    // appear. Negative control of the view: a believable member, which casts
+    // no commit vote, is never a signer.
+    bool proposed = false, voted = false;
+    std::string believable_signer;
     const auto deadline2 = std::chrono::steady_clock::now() + 60s;
-    while (!proposed && std::chrono::steady_clock::now() < deadline2) {
+    while (!(proposed && voted) && std::chrono::steady_clock::now() < deadline2) {
         auto pob = d.Get(node0, "/getPoBInfo");
-        if (pob.ok() && pob->contains("validators")) {
+        if (pob.ok() && pob->contains("validators") && !proposed) {
             for (const auto& m : (*pob)["validators"]) {
                 // Servi is a decimal string (IOST's int64 convention).
                 if (m.value("id", "") == kJoiner && m.value("servi", "0") != "0") {
@@ -121,9 +131,40 @@ TEST(ValidatorJoin, IwalletRegistersANewValidatorThatIsElectedAndWorks) {
                 }
             }
         }
+        // Its count of signed certificates covers the whole epoch (up to
+        // 512 blocks), in case the polls missed the listed ones.
+        if (pob.ok() && !voted) {
+            const json me = NormalMember(*pob, kJoiner);
+            if (me.value("signed", "0") != "0") {
+                voted = true;
+                std::printf("[validator_join] %s signed %s certificates of epoch %llu\n", kJoiner,
+                            me.value("signed", "0").c_str(),
+                            static_cast<unsigned long long>(U64Of(*pob, "epoch")));
+            }
+        }
+        if (pob.ok() && pob->contains("certificates")) {
+            std::set<std::string> believable;
+            for (const auto& m : pob->value("believable", json::array()))
+                believable.insert(m.value("id", ""));
+            for (const auto& c : (*pob)["certificates"]) {
+                for (const auto& signer : c.value("signers", json::array())) {
+                    const std::string id = signer.get<std::string>();
+                    if (believable.count(id)) believable_signer = id;
+                    if (id != kJoiner || voted) continue;
+                    voted = true;
+                    std::printf(
+                        "[validator_join] %s signed the commit certificate of height %s "
+                        "(commit view %s) as node0 stored it\n",
+                        kJoiner, c.value("height", "?").c_str(),
+                        c.value("commit_view", "?").c_str());
+                }
+            }
+        }
         std::this_thread::sleep_for(250ms);
     }
     EXPECT_TRUE(proposed) << "the newcomer earned no Servi (never proposed a final block)";
+    EXPECT_TRUE(voted) << "the newcomer's commit vote is in no certificate node0 stored";
+    EXPECT_EQ(believable_signer, "") << "a believable member listed as a commit signer";
     const uint64_t h = d.Height(node0);
     auto reached = d.WaitForHeight(h + 5, 60s, {node0, obs});
     EXPECT_TRUE(reached.ok()) << reached.error().message;

@@ -72,12 +72,14 @@ const char* FaultName(Fault f) {
             return "joiner";
         case Fault::kSeedGrinder:
             return "seed-grinder";
+        case Fault::kComeback:
+            return "comeback";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kSeedGrinder); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kComeback); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -90,12 +92,13 @@ constexpr int64_t kGenesisTime = 1'700'000'000LL * util::kNanosPerSecond;
 // The account a kJoiner node registers as a validator (not one at genesis).
 constexpr const char* kJoinerId = "joiner";
 // Runs with roles that need epochs to pass (kDeadBelievable, kJoiner,
-// kSeedGrinder) use epochs this long (final blocks) unless a shorter one is
-// configured; with a censor in the mix at least kCensorRoleEpochNs long in
-// time (10 blocks of the former 500 ms interval): every epoch change restarts
-// the kept copies' deadline clock (docs/pob.md §5.5), so an epoch must outlast
-// censor_deadline; 10 blocks of 300 ms last exactly the 3 s deadline, and
-// censored transactions were never final (CI batch seeds 1262 and 1042).
+// kSeedGrinder, kComeback) use epochs this long (final blocks) unless a
+// shorter one is configured; with a censor in the mix at least
+// kCensorRoleEpochNs long in time (10 blocks of the former 500 ms interval):
+// every epoch change restarts the kept copies' deadline clock (docs/pob.md
+// §5.5), so an epoch must outlast censor_deadline; 10 blocks of 300 ms last
+// exactly the 3 s deadline, and censored transactions were never final (CI
+// batch seeds 1262 and 1042).
 constexpr uint64_t kRoleEpochLength = 10;
 constexpr int64_t kCensorRoleEpochNs = 5'000 * util::kNanosPerMilli;
 
@@ -184,6 +187,7 @@ enum class EvKind {
     kKeyChange,
     kFrame,
     kRestart,  // crash-believable: the victim comes back
+    kLogin,    // comeback: the validator, back, sends logInProducer
 };
 
 struct Event {
@@ -241,7 +245,8 @@ class Simulation {
     // kForger: varies a forged tx (its memo) until its auditors are its
     // Byzantine normal colleagues, as far as that is possible.
     void GrindAuditors(const Instance& forger, core::Tx& tx, const std::string& memo_head);
-    void Submit(const core::Tx& tx);
+    // To a random live honest node (other than `avoid`, when given).
+    void Submit(const core::Tx& tx, const std::string& avoid = {});
     bool Quiet() const { return m_now >= (m_cfg.duration_ms - m_cfg.quiet_end_ms) * kMs; }
     bool HasFault(Fault f) const {
         return std::find(m_cfg.faults.begin(), m_cfg.faults.end(), f) != m_cfg.faults.end();
@@ -267,6 +272,7 @@ class Simulation {
     // kCensor: whether the censor drops this publisher's transactions.
     bool Censored(const std::string& publisher) const;
     void Register();
+    void Login();
     void CheckRoles();
     // kSeedGrinder: picks a block variant (docs/pob.md §4.2) and records it.
     size_t GrindSeed(const std::string& id, uint64_t next_epoch,
@@ -332,6 +338,17 @@ class Simulation {
     crypto::Hash256 m_join_tx{};
     bool m_join_sent = false;
     uint64_t m_join_height = 0;  // the final block that registered the joiner
+    // kComeback (docs/pob.md §4.1): who, when it went down and came back
+    // (ms, -1 = not yet), its logInProducer, and per election (epoch) whether
+    // it was a candidate and how many candidates there were (reference
+    // state after the epoch's last block), and the epochs it worked in.
+    std::string m_comeback;
+    int64_t m_comeback_down_ms = -1, m_comeback_back_ms = -1;
+    crypto::Hash256 m_login_tx{};
+    bool m_login_sent = false;
+    std::map<uint64_t, bool> m_comeback_candidate;
+    std::map<uint64_t, size_t> m_candidates;
+    std::set<uint64_t> m_comeback_worked;
     // docs/pob.md §4.2: the seed grinder's choices, each epoch's seed and
     // believable league (honest nodes), and the commitments and reveals of
     // each epoch's final blocks (by proposer).
@@ -379,7 +396,7 @@ void Simulation::BuildGenesis() {
                                         m_params.final_interval_ns))
             : kRoleEpochLength;
     if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner) ||
-         HasFault(Fault::kSeedGrinder)) &&
+         HasFault(Fault::kSeedGrinder) || HasFault(Fault::kComeback)) &&
         m_params.epoch_length > role_epoch_length) {
         m_params.epoch_length = m_cfg.epoch_length = role_epoch_length;
     }
@@ -523,6 +540,7 @@ void Simulation::CreateInstances() {
             case Fault::kSilentBelievable:
             case Fault::kCensor:
             case Fault::kDeadBelievable:
+            case Fault::kComeback:
                 if (next_b < believable.size()) roles[believable[next_b++]] = f;
                 break;
             case Fault::kTwins:
@@ -553,6 +571,7 @@ void Simulation::CreateInstances() {
     for (const auto& [id, role] : roles) {
         if (role == Fault::kCensor) m_censor = id;
         if (role == Fault::kDeadBelievable) m_dead = id;
+        if (role == Fault::kComeback) m_comeback = id;
     }
     for (const auto& id : ids) {
         const Fault role = roles.count(id) ? roles[id] : Fault::kNone;
@@ -562,9 +581,10 @@ void Simulation::CreateInstances() {
             in->index = m_inst.size();
             in->id = id;
             in->role = role;
-            // A validator that dies and a joiner are honest nodes.
-            in->byzantine =
-                role != Fault::kNone && role != Fault::kDeadBelievable && role != Fault::kJoiner;
+            // A validator that dies (for good or for a while) and a joiner
+            // are honest nodes.
+            in->byzantine = role != Fault::kNone && role != Fault::kDeadBelievable &&
+                            role != Fault::kJoiner && role != Fault::kComeback;
             in->signer = m_cons_signers[id];
             if (in->byzantine) m_byzantine_ids.insert(id);
             m_inst.push_back(std::move(in));
@@ -874,6 +894,13 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
         m_final_at.emplace(h, (b.time - kGenesisTime) / kMs);
         m_final_height.emplace(h, b.height);
         if (m_join_sent && h == m_join_tx && m_join_height == 0) m_join_height = b.height;
+        if (m_login_sent && h == m_login_tx && m_res.comeback_login_height == 0)
+            m_res.comeback_login_height = b.height;
+    }
+    if (!m_comeback.empty()) {
+        bool worked = b.proposer == m_comeback;
+        for (const auto& r : b.micro_refs) worked = worked || r.producer == m_comeback;
+        if (worked) m_comeback_worked.insert(b.epoch);
     }
     m_proposer.emplace(b.height, b.proposer);
     m_block_time.emplace(b.height, (b.time - kGenesisTime) / kMs);
@@ -889,6 +916,15 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
         for (const auto& c : in.engine->committee().believable) believable.insert(c.id);
         m_believable.emplace(b.height / L, std::move(believable));
         m_epoch_seed.emplace(b.height / L, in.engine->committee().seed);
+        if (!m_comeback.empty() && !m_candidates.count(b.height / L)) {
+            // The ledger's candidates of the election just held (state after
+            // the epoch's last block: idle members logged out, logins in).
+            const auto cands = ledger::ElectionCandidates(in.app->state(), 0);
+            m_candidates[b.height / L] = cands.size();
+            m_comeback_candidate[b.height / L] = std::any_of(
+                cands.begin(), cands.end(),
+                [&](const ledger::ValidatorInfo& v) { return v.account == m_comeback; });
+        }
     }
     if (b.seed_commit) m_seed_commits[b.epoch].insert(b.proposer);
     if (b.seed_reveal) m_seed_reveals[b.epoch].insert(b.proposer);
@@ -1070,6 +1106,16 @@ void Simulation::FaultStart() {
             }
         } else if (f == Fault::kJoiner) {
             Register();
+        } else if (f == Fault::kComeback) {
+            // Down with its disk kept; Heal restarts it (it is not `gone`).
+            for (auto& in : m_inst) {
+                if (in->id != m_comeback || !in->alive) continue;
+                in->alive = false;
+                in->disk_micros = in->engine->FinalMicros();
+                in->engine.reset();
+                in->app.reset();
+                m_comeback_down_ms = m_now / kMs;
+            }
         }
         if (f == Fault::kPartition) {
             for (auto& in : m_inst) in->group = static_cast<int>(Below(2));
@@ -1176,6 +1222,10 @@ void Simulation::Finish() {
         if (auto v = ledger::GetValidator(ref->app->state(), m_censor))
             m_res.censor_servi = v->servi;
     }
+    if (m_join_sent) {
+        if (auto v = ledger::GetValidator(ref->app->state(), kJoinerId))
+            m_res.joiner_servi = v->servi;
+    }
     // docs/pob.md §7.3: a forged transaction that became final and took funds
     // (execution recorded debits for it) must, by the end of the run, have
     // been paid back exactly those debits, once. A failed forgery took
@@ -1201,10 +1251,11 @@ void Simulation::Finish() {
     }
 }
 
-void Simulation::Submit(const core::Tx& tx) {
+void Simulation::Submit(const core::Tx& tx, const std::string& avoid) {
     std::vector<Instance*> alive;
     for (auto& in : m_inst) {
-        if (in->alive && !in->byzantine) alive.push_back(in.get());
+        if (in->alive && !in->byzantine && (avoid.empty() || in->id != avoid))
+            alive.push_back(in.get());
     }
     if (alive.empty()) return;
     Instance& at = *alive[Below(alive.size())];
@@ -1350,6 +1401,24 @@ void Simulation::Register() {
     m_join_tx = tx.Hash();
     m_join_sent = true;
     Submit(tx);
+}
+
+void Simulation::Login() {
+    // docs/pob.md §4.1: what `iwallet sys producer-login` sends, signed by
+    // the validator's own account, handed to a node that kept up (the
+    // restarted one may still be catching up).
+    core::Tx tx;
+    tx.time = kGenesisTime + m_now;
+    tx.expiration = tx.time + 60 * util::kNanosPerSecond;
+    tx.gas_ratio = 100;
+    tx.gas_limit = 100'000'000;
+    tx.chain_id = m_genesis.chain_id;
+    tx.actions.push_back({"vote_producer.iost", "logInProducer", "[\"" + m_comeback + "\"]"});
+    tx.amount_limit.push_back({"*", "unlimited"});
+    tx.SignAsPublisher(m_comeback, m_user_keys.at(m_comeback));
+    m_login_tx = tx.Hash();
+    m_login_sent = true;
+    Submit(tx, m_comeback);
 }
 
 size_t Simulation::GrindSeed(const std::string& id, uint64_t next_epoch,
@@ -1529,10 +1598,92 @@ void Simulation::CheckRoles() {
             }
         }
     }
+    // docs/pob.md §4.1: a member down for a whole epoch it serves in is not
+    // elected to the next one; once back and logged in again
+    // (logInProducer final in epoch E) it is a candidate of E + 1's election,
+    // elected there when every candidate has a seat, and works in it.
+    if (!m_comeback.empty()) {
+        const uint64_t L = P.epoch_length;
+        const int64_t back = m_comeback_back_ms < 0 ? INT64_MAX : m_comeback_back_ms;
+        for (const auto& [e, members] : m_members) {
+            auto start = m_epoch_start.find(e);
+            auto end = m_epoch_start.find(e + 1);
+            auto next = m_members.find(e + 1);
+            if (!members.count(m_comeback) || start == m_epoch_start.end() ||
+                end == m_epoch_start.end() || next == m_members.end() || m_comeback_down_ms < 0 ||
+                start->second <= m_comeback_down_ms || end->second > back) {
+                continue;  // not a member down for the whole of it
+            }
+            if (next->second.count(m_comeback)) {
+                Violation("comeback validator " + m_comeback + " re-elected for epoch " +
+                          std::to_string(e + 1) + " after epoch " + std::to_string(e) + " down");
+            }
+        }
+        for (const auto& [e, cand] : m_comeback_candidate) {
+            if (!cand && m_res.comeback_out_epoch == 0) m_res.comeback_out_epoch = e;
+        }
+        uint64_t back_epoch = UINT64_MAX;  // the epoch it came back in
+        for (const auto& [e, t] : m_epoch_start) {
+            if (t <= back) back_epoch = e;
+        }
+        for (const auto& [e, members] : m_members) {
+            if (back_epoch != UINT64_MAX && e > back_epoch && members.count(m_comeback)) {
+                m_res.comeback_epoch = e;
+                break;
+            }
+        }
+        const uint64_t seats = uint64_t{m_cfg.believable} + m_cfg.normal;
+        if (m_res.comeback_login_height > 0) {
+            const uint64_t want = (m_res.comeback_login_height - 1) / L + 1;
+            auto cand = m_comeback_candidate.find(want);
+            auto members = m_members.find(want);
+            if (cand != m_comeback_candidate.end() && !cand->second) {
+                Violation("comeback validator's login final at height " +
+                          std::to_string(m_res.comeback_login_height) +
+                          " but no candidate of epoch " + std::to_string(want) + "'s election");
+            } else if (members != m_members.end() && m_candidates[want] <= seats &&
+                       !members->second.count(m_comeback)) {
+                Violation("comeback validator logged in (height " +
+                          std::to_string(m_res.comeback_login_height) + ") not elected for epoch " +
+                          std::to_string(want) + " with " + std::to_string(m_candidates[want]) +
+                          " candidates for " + std::to_string(seats) + " seats");
+            } else if (members != m_members.end() && members->second.count(m_comeback) &&
+                       m_res.max_height >= (want + 1) * L && !m_comeback_worked.count(want)) {
+                Violation("comeback validator elected for epoch " + std::to_string(want) +
+                          " but did no duty in it");
+            }
+        } else if (m_comeback_back_ms >= 0 && back_epoch != UINT64_MAX &&
+                   m_members.count(back_epoch + 3)) {
+            // Back, and two elections past the one its login should have
+            // been in time for: it is still out.
+            Violation("comeback validator " + m_comeback + " back at " +
+                      std::to_string(m_comeback_back_ms) +
+                      " ms but not a candidate again by epoch " + std::to_string(back_epoch + 3) +
+                      " (no login final)");
+        }
+    }
     // docs/pob.md §4.1: the joiner is elected in the epoch after its
     // registration is final (no other newcomer is ahead of it), and proposes.
     if (m_join_sent) {
         const uint64_t L = P.epoch_length;
+        if (m_join_height > 0) {
+            // "Can later be believable": its league in every election from
+            // the one its newcomer seat was for.
+            const uint64_t first = (m_join_height - 1) / L + 1;
+            for (const auto& [e, members] : m_members) {
+                if (e < first) continue;
+                const bool believable = m_believable.count(e) && m_believable[e].count(kJoinerId);
+                if (believable && m_res.joiner_believable_epoch == 0)
+                    m_res.joiner_believable_epoch = e;
+                if (believable) {
+                    ++m_res.joiner_believable_elections;
+                } else if (members.count(kJoinerId)) {
+                    ++m_res.joiner_normal_elections;
+                } else {
+                    ++m_res.joiner_unelected_elections;
+                }
+            }
+        }
         for (const auto& [e, members] : m_members) {
             if (members.count(kJoinerId)) {
                 m_res.joiner_epoch = e;
@@ -1629,7 +1780,28 @@ SimResult Simulation::Run() {
                 break;
             case EvKind::kHeal:
                 Heal();
+                if (!m_comeback.empty() && m_comeback_down_ms >= 0) {
+                    m_comeback_back_ms = m_now / kMs;
+                    if (!m_cfg.no_login) Push(At(m_now + 500 * kMs, EvKind::kLogin));
+                }
                 break;
+            case EvKind::kLogin: {
+                // A login final inside an epoch it serves in and did no duty
+                // in would be undone by that epoch's idle logout: it waits
+                // until the committee no longer has it (docs/pob.md §4.1).
+                bool member = false;
+                for (const auto& in : m_inst) {
+                    if (in->id == m_comeback || in->byzantine || !in->engine) continue;
+                    member = in->engine->committee().KeyOf(m_comeback) != nullptr;
+                    break;
+                }
+                if (member) {
+                    Push(At(m_now + 500 * kMs, EvKind::kLogin));
+                } else {
+                    Login();
+                }
+                break;
+            }
             case EvKind::kRestart:
                 for (size_t i : m_restart) {
                     Instance& in = *m_inst[i];
@@ -1670,7 +1842,13 @@ std::string SimResult::ToJson() const {
       << ",\"max_repay_delay_ms\":" << max_repay_delay_ms << ",\"censored_txs\":" << censored_txs
       << ",\"censored_final\":" << censored_final
       << ",\"max_censor_delay_ms\":" << max_censor_delay_ms << ",\"censor_servi\":" << censor_servi
-      << ",\"joiner_epoch\":" << joiner_epoch << ",\"seeds_ground\":" << seeds_ground
+      << ",\"joiner_epoch\":" << joiner_epoch
+      << ",\"joiner_believable_epoch\":" << joiner_believable_epoch << ",\"joiner_elections\":["
+      << joiner_normal_elections << "," << joiner_believable_elections << ","
+      << joiner_unelected_elections << "]"
+      << ",\"joiner_servi\":" << joiner_servi << ",\"comeback_out_epoch\":" << comeback_out_epoch
+      << ",\"comeback_login_height\":" << comeback_login_height
+      << ",\"comeback_epoch\":" << comeback_epoch << ",\"seeds_ground\":" << seeds_ground
       << ",\"seed_reveals_withheld\":" << seed_reveals_withheld
       << ",\"grinder_believable\":" << grinder_believable << ",\"elections\":" << elections
       << ",\"slashed\":[";
@@ -1695,6 +1873,10 @@ std::string ReplayCommand(const SimConfig& c) {
       << c.normal << " --p " << c.sampling_ppm / 1e6 << " --duration-ms " << c.duration_ms
       << " --drop " << c.drop << " --duplicate " << c.duplicate << " --reorder " << c.reorder
       << " --epoch-length " << c.epoch_length;
+    const SimConfig defaults;
+    if (c.spare != defaults.spare) o << " --spare " << c.spare;
+    if (c.fault_start_ms != defaults.fault_start_ms) o << " --fault-start-ms " << c.fault_start_ms;
+    if (c.heal_ms != defaults.heal_ms) o << " --heal-ms " << c.heal_ms;
     for (Fault f : c.faults) o << " --fault " << FaultName(f);
     if (c.negative_control) o << " --negative-control";
     if (c.no_compensation) o << " --no-compensation";
@@ -1710,6 +1892,7 @@ std::string ReplayCommand(const SimConfig& c) {
     if (c.no_keep) o << " --no-keep";
     if (c.no_liveness) o << " --no-liveness";
     if (c.no_newcomer_seat) o << " --no-newcomer-seat";
+    if (c.no_login) o << " --no-login";
     if (c.no_seed_reveal) o << " --no-seed-reveal";
     return o.str();
 }

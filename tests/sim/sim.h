@@ -76,6 +76,15 @@ enum class Fault {
     // the seed and a withheld reveal costs it its seat: it must never pick
     // a seed among two or more while staying a candidate.
     kSeedGrinder,
+    // A believable validator that crashes at fault_start (keeping its disk),
+    // is down for a whole epoch it serves in (so the epoch's last block logs
+    // it out for idleness), restarts at heal_ms and, once back, sends
+    // vote_producer.iost logInProducer (what `iwallet sys producer-login`
+    // sends): it must not be in the committee of the epoch after the one it
+    // was down for, must be a candidate again from the election after its
+    // login is final, elected then when there is a seat for every candidate,
+    // and work in that epoch (docs/pob.md §4.1). In no mix: opt-in only.
+    kComeback,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -154,6 +163,10 @@ struct SimConfig {
     bool no_keep = false;
     bool no_liveness = false;
     bool no_newcomer_seat = false;
+    // Negative control of the comeback path (docs/pob.md §4.1): the
+    // comeback validator restarts but never sends logInProducer, so it
+    // stays logged out and its missing re-election must be reported.
+    bool no_login = false;
     // Negative control of docs/pob.md §4.2: no commit–reveal, the seed is
     // the hash of the epoch's last block; a seed grinder's choice must then
     // be reported.
@@ -201,6 +214,21 @@ struct SimResult {
     int64_t max_censor_delay_ms = 0;  // censored tx submitted → final (block time), max
     int64_t censor_servi = -1;        // the censor's Servi at the end (reference node)
     uint64_t joiner_epoch = 0;        // epoch the joiner was first elected in (0 = never)
+    // docs/pob.md §4.1 "can later be believable": the first epoch the joiner
+    // was in the believable league (0 = never), and in how many elections
+    // after its registration it was normal, believable, or not elected.
+    uint64_t joiner_believable_epoch = 0;
+    uint64_t joiner_normal_elections = 0;
+    uint64_t joiner_believable_elections = 0;
+    uint64_t joiner_unelected_elections = 0;
+    int64_t joiner_servi = -1;  // its Servi at the end (reference node)
+    // kComeback: the first election (epoch) it was no candidate of (logged
+    // out by the previous epoch's last block; 0 = never), the
+    // height its logInProducer became final (0 = never), and the first epoch
+    // it was elected to after it came back (0 = never).
+    uint64_t comeback_out_epoch = 0;
+    uint64_t comeback_login_height = 0;
+    uint64_t comeback_epoch = 0;
     // docs/pob.md §4.2 (kSeedGrinder): epochs whose seed the grinder chose
     // among ≥ 2 while a candidate (a violation), reveals withheld (each must
     // cost the next seat), and in how many of the elections after genesis

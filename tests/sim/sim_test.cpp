@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -461,6 +462,89 @@ TEST(Sim, JoinerIsElectedInTheNextEpoch) {
         c.no_newcomer_seat = true;
         const SimResult bad = RunSimulation(c);
         EXPECT_GT(bad.safety_violations, 0u) << bad.ToJson();
+        EXPECT_EQ(bad.joiner_epoch, 0u) << bad.ToJson();
+    }
+}
+
+// docs/pob.md §4.1, the comeback path: a believable validator down from 2 s
+// to 12 s is a member of an epoch it is down for the whole of, is logged out
+// by that epoch's last block and is not in the next committee; back, it
+// sends logInProducer and is elected at the next election (B = 2, N = 5,
+// no spare: a seat for every candidate), where it works. Negative controls:
+// without the login it stays out and the simulator reports it; without the
+// idle logout it is re-elected while down.
+SimConfig ComebackConfig(uint64_t seed) {
+    SimConfig c = Base(seed);
+    c.believable = 2;
+    c.normal = 5;
+    c.spare = 0;
+    c.epoch_length = 10;
+    c.duration_ms = 30'000;
+    c.heal_ms = 12'000;
+    c.faults = {Fault::kComeback};
+    return c;
+}
+
+TEST(Sim, ComebackValidatorIsLoggedOutThenLogsInAndIsElectedAgain) {
+    for (uint64_t seed : {1u, 2u}) {
+        SimConfig c = ComebackConfig(seed);
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_GT(r.comeback_out_epoch, 0u) << r.ToJson();
+        ASSERT_GT(r.comeback_login_height, 0u) << r.ToJson();
+        // Elected at the election after the one its login was final in.
+        EXPECT_EQ(r.comeback_epoch, (r.comeback_login_height - 1) / c.epoch_length + 1)
+            << r.ToJson();
+        std::printf(
+            "seed %llu: logged out for epoch %llu, login final at height %llu, "
+            "elected again for epoch %llu\n",
+            static_cast<unsigned long long>(seed),
+            static_cast<unsigned long long>(r.comeback_out_epoch),
+            static_cast<unsigned long long>(r.comeback_login_height),
+            static_cast<unsigned long long>(r.comeback_epoch));
+        SimConfig no_login = c;
+        no_login.no_login = true;
+        const SimResult bad = RunSimulation(no_login);
+        EXPECT_GT(bad.safety_violations, 0u) << bad.ToJson();
+        EXPECT_EQ(bad.comeback_login_height, 0u) << bad.ToJson();
+        EXPECT_EQ(bad.comeback_epoch, 0u) << bad.ToJson();
+    }
+    SimConfig no_liveness = ComebackConfig(1);
+    no_liveness.no_liveness = true;
+    const SimResult bad = RunSimulation(no_liveness);
+    EXPECT_GT(bad.safety_violations, 0u) << bad.ToJson();
+    EXPECT_EQ(bad.comeback_out_epoch, 0u) << bad.ToJson();
+}
+
+// docs/pob.md §4.1 "can later be believable": a joiner that took the
+// newcomer seat competes by weight from then on. Here it replaces a
+// validator that died (B = 4, N = 4, no spare: once the dead one is logged
+// out there is a seat for every candidate), so it is elected every epoch,
+// its Servi grows to a normal member's, and it is drawn into the believable
+// league. Negative control: without the newcomer seat it is never elected,
+// so never believable.
+TEST(Sim, JoinerLaterBecomesBelievable) {
+    for (uint64_t seed : {1u, 2u}) {
+        SimConfig c = Base(seed);
+        c.spare = 0;
+        c.duration_ms = 80'000;
+        c.faults = {Fault::kDeadBelievable, Fault::kJoiner};
+        const SimResult r = RunSimulation(c);
+        ExpectSafe(r, c);
+        EXPECT_GT(r.joiner_epoch, 0u) << r.ToJson();
+        EXPECT_GT(r.joiner_believable_epoch, 0u) << r.ToJson();
+        std::printf(
+            "seed %llu: joiner elected for epoch %llu, believable first for epoch %llu; "
+            "elections normal/believable/out %llu/%llu/%llu, Servi at the end %lld\n",
+            static_cast<unsigned long long>(seed), static_cast<unsigned long long>(r.joiner_epoch),
+            static_cast<unsigned long long>(r.joiner_believable_epoch),
+            static_cast<unsigned long long>(r.joiner_normal_elections),
+            static_cast<unsigned long long>(r.joiner_believable_elections),
+            static_cast<unsigned long long>(r.joiner_unelected_elections),
+            static_cast<long long>(r.joiner_servi));
+        c.no_newcomer_seat = true;
+        const SimResult bad = RunSimulation(c);
+        EXPECT_EQ(bad.joiner_believable_epoch, 0u) << bad.ToJson();
         EXPECT_EQ(bad.joiner_epoch, 0u) << bad.ToJson();
     }
 }

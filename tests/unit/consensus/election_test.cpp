@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 namespace iost::consensus {
@@ -149,6 +150,52 @@ TEST(Election, NewcomerTakesTheReservedSeat) {
     p.newcomer_seats = 1;
     const Committee k = Elect(c, EpochSeed(0, {}), 0, p);
     EXPECT_EQ(k.normal.back().id, "new-late");
+}
+
+// pob.md §4.1, the comeback path at the election: a validator logged out
+// for idleness is no candidate (the ledger's ElectionCandidates leaves it
+// out, tests/unit/ledger/contracts_test.cpp), so it is in neither league;
+// once it has logged in again it is a candidate with the Servi it kept (the
+// idle penalty and the decay stop at 1: not a newcomer, so the reserved
+// seat is not its) and is drawn by weight like anyone. With a seat for
+// every candidate it is elected every time; with more candidates than
+// seats its chance is its weight's (measured and printed: a comeback at
+// Servi 1 among candidates at 40 is rarely drawn, and it earns Servi only
+// when elected).
+TEST(Election, LoggedOutValidatorIsElectedAgainOnceItLogsIn) {
+    Params p;
+    p.believable_size = 2;
+    p.normal_size = 5;
+    auto all = Cands(7, 40);
+    all[3].servi = 1;
+    const std::string back = all[3].id;
+    EXPECT_FALSE(IsNewcomer(all[3]));
+    std::vector<Candidate> out = all;
+    out.erase(out.begin() + 3);  // logged out: not a candidate
+    for (uint64_t e = 1; e <= 50; ++e) {
+        const auto seed = EpochSeed(e, {});
+        const Committee down = Elect(out, seed, e, p);
+        EXPECT_FALSE(down.chain_fallback);  // 6 = B + 4 eligible
+        EXPECT_FALSE(down.KeyOf(back)) << "epoch " << e;
+        EXPECT_EQ(down.believable.size() + down.normal.size(), 6u);
+        const Committee again = Elect(all, seed, e, p);
+        EXPECT_TRUE(again.KeyOf(back)) << "epoch " << e;  // 7 candidates, 7 seats
+        EXPECT_EQ(again.believable.size() + again.normal.size(), 7u);
+    }
+    // More candidates than seats: 10 for 7, nine at Servi 40.
+    auto crowd = Cands(10, 40);
+    crowd[3].servi = 1;
+    int elected = 0, peer = 0;
+    const int elections = 2000;
+    for (uint64_t e = 0; e < static_cast<uint64_t>(elections); ++e) {
+        const Committee k = Elect(crowd, EpochSeed(e, {}), e, p);
+        elected += k.KeyOf(crowd[3].id) != nullptr;
+        peer += k.KeyOf(crowd[4].id) != nullptr;
+    }
+    std::printf("[election] comeback at Servi 1 elected in %d of %d elections (a peer at 40: %d)\n",
+                elected, elections, peer);
+    EXPECT_GT(elected, 0);
+    EXPECT_LT(elected, peer);
 }
 
 }  // namespace

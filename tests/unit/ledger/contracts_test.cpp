@@ -443,6 +443,52 @@ TEST_F(ContractsTest, VoteProducerRegisterStakeUnstake) {
     EXPECT_EQ(ElectionCandidates(m_chain.state(), 0).size(), 4u);
 }
 
+// docs/pob.md §4.1, the comeback path at the ledger: an idle member, logged
+// out by an epoch's last block as LedgerApp::Run does it (the idle penalty,
+// the logout, then the decay), is no election candidate and keeps Servi 1
+// (not 0: it is no newcomer). Only its own logInProducer (its vote
+// permission, as `iwallet sys producer-login` sends it) makes it a candidate
+// again, with the Servi it kept. Negative controls: other blocks, and
+// someone else's login, leave it out.
+TEST_F(ContractsTest, IdleLoggedOutValidatorIsACandidateAgainOnlyAfterItsLogin) {
+    auto candidate = [&](const std::string& id) {
+        for (const auto& v : ElectionCandidates(m_chain.state(), 0)) {
+            if (v.account == id) return true;
+        }
+        return false;
+    };
+    ASSERT_TRUE(candidate("node3"));
+    ASSERT_EQ(GetValidator(m_chain.state(), "node3")->servi, 30);
+    {
+        BlockExecutor ex(m_chain.ledger(), m_chain.state(), {m_t + 1'000'000'000, 100, "node1"});
+        ASSERT_TRUE(ex.PenalizeServi("node3", 50).ok());  // servi_idle
+        ASSERT_TRUE(ex.LogOutProducer("node3").ok());
+        ex.DecayServi(10);
+        auto r = ex.Finish();
+        m_chain.mutable_state().Apply(r.writes);
+    }
+    auto out = GetValidator(m_chain.state(), "node3");
+    EXPECT_FALSE(out->is_producer);
+    EXPECT_EQ(out->status, schema::ValidatorStatus::kActive);
+    EXPECT_EQ(out->servi, 1);
+    EXPECT_FALSE(candidate("node3"));
+    EXPECT_EQ(ElectionCandidates(m_chain.state(), 0).size(), 3u);
+    Ok("alice", {{"token.iost", "transfer", R"(["iost","alice","bobby","1",""])"}});
+    EXPECT_FALSE(candidate("node3"));
+    EXPECT_NE(Fail("alice", {{"vote_producer.iost", "logInProducer", R"(["node3"])"}})
+                  .find("require auth failed"),
+              std::string::npos);
+    EXPECT_FALSE(candidate("node3"));
+    auto rc = Ok("node3", {{"vote_producer.iost", "logInProducer", R"(["node3"])"}});
+    ASSERT_FALSE(rc.receipts.empty());
+    EXPECT_EQ(rc.receipts.back().func_name, "vote_producer.iost/logInProducer");
+    EXPECT_TRUE(candidate("node3"));
+    EXPECT_EQ(GetValidator(m_chain.state(), "node3")->servi, 1);
+    // Its own logout takes it out again (vote_producer.iost logOutProducer).
+    Ok("node3", {{"vote_producer.iost", "logOutProducer", R"(["node3"])"}});
+    EXPECT_FALSE(candidate("node3"));
+}
+
 TEST_F(ContractsTest, SystemContract) {
     auto rc = Ok("alice", {{"system.iost", "receipt", R"(["hello"])"}});
     EXPECT_EQ(rc.receipts[0].func_name, "system.iost/receipt");

@@ -568,6 +568,24 @@ TEST_F(Api, PobViews) {
     EXPECT_DOUBLE_EQ(p["params"]["sampling_probability"].get<double>(), 0.5);
     EXPECT_EQ(p["params"]["quorum"], 1);
     EXPECT_TRUE(p["chain_fallback"].is_boolean());
+    // Who signed this epoch's final blocks, as this node stored their commit
+    // certificates (docs/http.md /getPoBInfo): the solo validator is the
+    // quorum of 1, so it is the one signer of each, newest first.
+    const json& certs = p["certificates"];
+    ASSERT_TRUE(certs.is_array()) << p.dump();
+    ASSERT_FALSE(certs.empty()) << p.dump();  // a transfer was made final before
+    EXPECT_LE(certs.size(), 8u);
+    uint64_t above = UINT64_MAX;
+    for (const auto& c : certs) {
+        ASSERT_TRUE(IsInt64String(c["height"])) << c.dump();
+        const uint64_t h = std::stoull(c["height"].get<std::string>());
+        EXPECT_LT(h, above);
+        above = h;
+        EXPECT_TRUE(IsInt64String(c["commit_view"])) << c.dump();
+        EXPECT_EQ(c["signers"], json::array({"node0"})) << c.dump();
+    }
+    ASSERT_TRUE(IsInt64String(p["normal"][0]["signed"])) << p.dump();
+    EXPECT_GE(std::stoull(p["normal"][0]["signed"].get<std::string>()), certs.size());
 
     // In fallback the normal league puts transactions straight into final
     // blocks: no micro-block exists (the devnet's functional test sees real
