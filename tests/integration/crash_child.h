@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace iost::crash {
 
@@ -29,6 +30,20 @@ inline bool Ack(int fd, char kind, uint64_t v) {
     rec[0] = static_cast<uint8_t>(kind);
     for (int i = 0; i < 8; ++i) rec[1 + i] = static_cast<uint8_t>(v >> (8 * i));
     return WriteAll(fd, rec, sizeof rec);
+}
+
+// Test side: appends p[0..n) to `partial` and calls on(kind, value) for each
+// complete record in order, keeping an incomplete tail for the next call.
+template <typename On>
+void FeedAcks(std::vector<uint8_t>& partial, const uint8_t* p, size_t n, On&& on) {
+    partial.insert(partial.end(), p, p + n);
+    size_t i = 0;
+    for (; i + 9 <= partial.size(); i += 9) {
+        uint64_t v = 0;
+        for (int j = 0; j < 8; ++j) v |= uint64_t{partial[i + 1 + j]} << (8 * j);
+        on(static_cast<char>(partial[i]), v);
+    }
+    partial.erase(partial.begin(), partial.begin() + static_cast<long>(i));
 }
 
 // Test side: forks and execs `args` (nullptr-terminated, args[0] the

@@ -58,25 +58,20 @@ struct Acks {
     std::vector<uint8_t> partial;
 
     void Feed(const uint8_t* p, size_t n) {
-        partial.insert(partial.end(), p, p + n);
-        size_t i = 0;
-        for (; i + 9 <= partial.size(); i += 9) {
-            uint64_t v = 0;
-            for (int j = 0; j < 8; ++j) v |= uint64_t{partial[i + 1 + j]} << (8 * j);
-            if (partial[i] == 'W') {
+        iost::crash::FeedAcks(partial, p, n, [&](char kind, uint64_t v) {
+            if (kind == 'W') {
                 started = v;
                 started_at = Clock::now();
                 tmp_seen_at.reset();
-            } else if (partial[i] == 'D') {
+            } else if (kind == 'D') {
                 EXPECT_EQ(started, v) << "'D' without its 'W'";
                 done = v;
                 if (started_at) whole_write = Clock::now() - *started_at;
                 if (tmp_seen_at) files_phase = Clock::now() - *tmp_seen_at;
             } else {
-                ADD_FAILURE() << "bad ack kind " << int(partial[i]);
+                ADD_FAILURE() << "bad ack kind " << int(kind);
             }
-        }
-        partial.erase(partial.begin(), partial.begin() + static_cast<long>(i));
+        });
     }
 };
 

@@ -55,28 +55,23 @@ struct Acks {
     std::vector<uint8_t> partial;  // bytes of an incomplete record
 
     void Feed(const uint8_t* p, size_t n) {
-        partial.insert(partial.end(), p, p + n);
-        size_t i = 0;
-        for (; i + 9 <= partial.size(); i += 9) {
-            uint64_t v = 0;
-            for (int j = 0; j < 8; ++j) v |= uint64_t{partial[i + 1 + j]} << (8 * j);
-            if (partial[i] == 'B') {
+        iost::crash::FeedAcks(partial, p, n, [&](char kind, uint64_t v) {
+            if (kind == 'B') {
                 EXPECT_TRUE(!block || v == *block + 1) << "acks out of order";
                 block = v;
                 ++blocks_this_round;
-            } else if (partial[i] == 'S') {
+            } else if (kind == 'S') {
                 safety = v;
-            } else if (partial[i] == 'W') {
+            } else if (kind == 'W') {
                 ++install_batches;
-            } else if (partial[i] == 'A') {
+            } else if (kind == 'A') {
                 ++install_aborts;
-            } else if (partial[i] == 'F') {
+            } else if (kind == 'F') {
                 installed = v;
             } else {
-                ADD_FAILURE() << "bad ack kind " << int(partial[i]);
+                ADD_FAILURE() << "bad ack kind " << int(kind);
             }
-        }
-        partial.erase(partial.begin(), partial.begin() + static_cast<long>(i));
+        });
     }
 };
 

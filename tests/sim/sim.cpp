@@ -175,6 +175,15 @@ struct Instance {
     std::map<crypto::Hash256, uint64_t> at_risk_since;  // the height that made it final
     std::map<std::string, int64_t> at_risk_sum;
     std::map<std::string, int64_t> bond_seen;
+
+    // A crash that keeps the disk (the blocks, safety and producer records
+    // stay; a restart replays them): the engine and its application go.
+    void CrashKeepingDisk() {
+        alive = false;
+        disk_micros = engine->FinalMicros();
+        engine.reset();
+        app.reset();
+    }
 };
 
 enum class EvKind {
@@ -1110,10 +1119,7 @@ void Simulation::FaultStart() {
             // Down with its disk kept; Heal restarts it (it is not `gone`).
             for (auto& in : m_inst) {
                 if (in->id != m_comeback || !in->alive) continue;
-                in->alive = false;
-                in->disk_micros = in->engine->FinalMicros();
-                in->engine.reset();
-                in->app.reset();
+                in->CrashKeepingDisk();
                 m_comeback_down_ms = m_now / kMs;
             }
         }
@@ -1134,10 +1140,7 @@ void Simulation::FaultStart() {
                                        [&](const auto& in) { return in->id == c.id; });
                 if (it == m_inst.end() || (*it)->byzantine || !(*it)->alive) continue;
                 Instance& in = **it;
-                in.alive = false;
-                in.disk_micros = in.engine->FinalMicros();
-                in.engine.reset();
-                in.app.reset();
+                in.CrashKeepingDisk();
                 m_restart.push_back(in.index);
                 Push(At(m_now + 500 * kMs, EvKind::kRestart));
                 break;
@@ -1150,10 +1153,7 @@ void Simulation::FaultStart() {
             const std::string victim = normal[(ref.height() + 1 + ref.view()) % normal.size()].id;
             for (auto& in : m_inst) {
                 if (in->id != victim || !in->alive) continue;
-                in->alive = false;
-                in->disk_micros = in->engine->FinalMicros();
-                in->engine.reset();
-                in->app.reset();
+                in->CrashKeepingDisk();
             }
         }
     }
