@@ -25,6 +25,7 @@
 #include <string>
 
 #include "crash_child.h"
+#include "fake_chain.h"
 
 namespace {
 
@@ -35,14 +36,7 @@ using iost::crash::WriteAll;
 
 constexpr int kAccounts = 10'000;
 
-storage::Hash32 H32(uint64_t a) {
-    storage::Hash32 h{};
-    for (int i = 0; i < 8; ++i) h[static_cast<size_t>(i)] = static_cast<uint8_t>(a >> (8 * i));
-    h[31] = 0x5a;
-    return h;
-}
-
-util::Bytes B(const std::string& s) { return util::Bytes(s.begin(), s.end()); }
+using iost::node::testing::FakeBlockRecord;
 
 // The same deterministic chain in every run (the parent recomputes nothing:
 // it checks the snapshots against their own manifests and roots).
@@ -54,23 +48,7 @@ struct Chain {
     bool Apply(uint64_t h, ledger::WriteSet ws) {
         const crypto::Hash256 root = ledger::CommitStateTree(state, ws);
         state.Apply(ws);
-        storage::FinalizedBlockRecord r;
-        r.height = h;
-        r.hash = H32(h + 1000);
-        r.prev_hash = h == 0 ? storage::Hash32{} : H32(h - 1 + 1000);
-        r.encoded_block = B("block " + std::to_string(h));
-        if (h > 0) r.encoded_certificate = B("cert " + std::to_string(h));
-        std::copy(root.begin(), root.end(), r.state_root.begin());
-        for (const auto& [k, v] : ws) {
-            storage::StateWrite w;
-            w.key = B(k);
-            if (v) w.value = B(*v);
-            r.state_writes.push_back(std::move(w));
-        }
-        if (h > 0) {
-            r.txs.push_back({H32(h * 7 + 1), B("receipt")});
-            r.checkpoint = B("checkpoint at " + std::to_string(h));
-        }
+        const storage::FinalizedBlockRecord r = FakeBlockRecord(h, root, ws);
         return (h == 0 ? store->InitGenesis(r) : store->CommitFinalized(r)).ok();
     }
 

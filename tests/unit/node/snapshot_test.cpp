@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fake_chain.h"
 #include "node_test_util.h"
 
 namespace iost::node {
@@ -24,14 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-storage::Hash32 H32(uint64_t a) {
-    storage::Hash32 h{};
-    for (int i = 0; i < 8; ++i) h[static_cast<size_t>(i)] = static_cast<uint8_t>(a >> (8 * i));
-    h[31] = 0x5a;
-    return h;
-}
-
-util::Bytes B(const std::string& s) { return util::Bytes(s.begin(), s.end()); }
+using testing::B;
+using testing::FakeBlockRecord;
+using testing::H32;
 
 // A store with a real state tree: genesis with `accounts` entries, then
 // `blocks` blocks that each change a few of them, each with a checkpoint.
@@ -44,24 +40,8 @@ struct TestChain {
     void Apply(uint64_t h, ledger::WriteSet ws) {
         root = ledger::CommitStateTree(state, ws);
         state.Apply(ws);
-        storage::FinalizedBlockRecord r;
-        r.height = h;
-        r.hash = H32(h + 1000);
-        r.prev_hash = h == 0 ? storage::Hash32{} : H32(h - 1 + 1000);
-        r.encoded_block = B("block " + std::to_string(h));
-        if (h > 0) r.encoded_certificate = B("cert " + std::to_string(h));
-        std::copy(root.begin(), root.end(), r.state_root.begin());
-        for (const auto& [k, v] : ws) {
-            storage::StateWrite w;
-            w.key = B(k);
-            if (v) w.value = B(*v);
-            r.state_writes.push_back(std::move(w));
-        }
-        if (h > 0) {
-            r.txs.push_back({H32(h * 7 + 1), B("receipt")});
-            r.refused_txs.push_back(H32(h * 7 + 2));
-            r.checkpoint = B("checkpoint at " + std::to_string(h));
-        }
+        storage::FinalizedBlockRecord r = FakeBlockRecord(h, root, ws);
+        if (h > 0) r.refused_txs.push_back(H32(h * 7 + 2));
         ASSERT_TRUE((h == 0 ? store->InitGenesis(r) : store->CommitFinalized(r)).ok());
     }
 
