@@ -61,14 +61,7 @@ struct PruneCluster {
     std::string LogPath(const std::string& name) const { return root.str() + "/" + name + ".log"; }
 
     NodeConfig Config(const std::string& name, uint64_t keep) const {
-        NodeConfig c;
-        c.data_dir = root.str() + "/" + name;
-        c.p2p_listen = {"127.0.0.1", 0};
-        c.http_enabled = false;
-        c.grpc_enabled = false;
-        c.verify_threads = 1;
-        c.storage_sync = false;
-        c.audit_txs_per_sec = -1;
+        NodeConfig c = LoopbackNodeConfig(root.str() + "/" + name);
         c.prune_keep_blocks = keep;
         c.snapshot_interval = keep ? kSnapshotInterval : 0;
         c.snapshot_keep = 16;  // the chain is fast: a chosen snapshot stays served

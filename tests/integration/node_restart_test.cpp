@@ -40,14 +40,7 @@ core::Genesis SoloGenesis(size_t extra_accounts) {
 }
 
 NodeConfig SoloConfig(const std::string& data_dir) {
-    NodeConfig c;
-    c.data_dir = data_dir;
-    c.p2p_listen = {"127.0.0.1", 0};
-    c.http_enabled = false;
-    c.grpc_enabled = false;
-    c.verify_threads = 1;
-    c.storage_sync = false;
-    c.audit_txs_per_sec = -1;
+    NodeConfig c = LoopbackNodeConfig(data_dir);
     c.snapshot_interval = 0;  // the disk-use bench measures the chain, not snapshot files
     return c;
 }

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -36,6 +37,20 @@ inline void AddFillerAccounts(core::Genesis& g, size_t n) {
         g.accounts.push_back(a);
         g.token.allocations.push_back({a.name, testing::Iost(11)});
     }
+}
+
+// A node config for a test node outside a Cluster: loopback P2P on any
+// port, no HTTP/gRPC, one verify thread, no fsync, no background audit.
+inline NodeConfig LoopbackNodeConfig(const std::string& data_dir) {
+    NodeConfig c;
+    c.data_dir = data_dir;
+    c.p2p_listen = {"127.0.0.1", 0};
+    c.http_enabled = false;
+    c.grpc_enabled = false;
+    c.verify_threads = 1;
+    c.storage_sync = false;
+    c.audit_txs_per_sec = -1;
+    return c;
 }
 
 struct Cluster {
