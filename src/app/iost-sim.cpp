@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
                    "forger|micro-equivocator|silent-believable|twins|withhold-votes|garbage|"
                    "crash-primary|partition|asymmetric|key-changer|framer|crash-believable|"
                    "skewed-primary|clock-skew|false-fallback|censor|dead-believable|joiner|"
-                   "seed-grinder|comeback (repeatable; comeback is in no mix)");
+                   "seed-grinder|comeback|strip-commits (repeatable; comeback is in no mix)");
     app.add_option("--mix", mix,
                    "'all': cycle the built-in fault mixes over the seeds; 'fraud': only those "
                    "with a forger, key changer or framer");
@@ -98,6 +98,17 @@ int main(int argc, char** argv) {
     app.add_flag("--no-seed-reveal", cfg.no_seed_reveal,
                  "negative control: no epoch-seed commit-reveal (the seed is the last block's "
                  "hash); a seed grinder's choice must then be reported (docs/pob.md §4.2)");
+    app.add_flag("--no-vote-accounting", cfg.no_vote_accounting,
+                 "negative control: blocks carry no last_commit and nobody is charged for "
+                 "absent votes (docs/pob.md §4.1); the withhold-votes role goes uncharged");
+    app.add_flag("--no-late-commits", cfg.no_late_commits,
+                 "negative control: commit votes arriving after their block is final are "
+                 "ignored, so last_commits carry a bare quorum (docs/pob.md §4.1)");
+    app.add_option("--absent-vote-percent", cfg.absent_vote_percent,
+                   "charge a normal validator absent from more than this % of its epoch's "
+                   "last_commits (default 50); 0 is the negative control: with --fault "
+                   "strip-commits, honest validators are charged, a violation")
+        ->check(CLI::Range(0, 100));
     app.add_option("--quiet-end-ms", cfg.quiet_end_ms,
                    "no forging, key changes or framing in the last this many ms");
     app.add_flag("--real-crypto", cfg.real_consensus_crypto, "Ed25519 for consensus keys (slow)");

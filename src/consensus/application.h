@@ -56,6 +56,9 @@ struct ExecInput {
     // servi_decay_percent (0 = no decay, not an epoch's last block).
     std::vector<std::string> idle;
     uint32_t servi_decay_percent = 0;
+    // The last block of an epoch: members charged MissedDuty::kAbsentVotes
+    // (already in servi_deltas; listed for logs and the simulator).
+    std::vector<std::string> absent_voters;
 };
 
 // Raw units of one token (IOST: 10^-8).

@@ -64,6 +64,10 @@ const char* BlockRejectName(BlockReject r) {
             return "time too far ahead of the local clock";
         case BlockReject::kFallbackOfLiveProducer:
             return "declares silent a producer heard recently";
+        case BlockReject::kLastCommitMissing:
+            return "last_commit missing (or present where none belongs)";
+        case BlockReject::kLastCommitInvalid:
+            return "last_commit is not a valid commit certificate of the previous block";
     }
     return "unknown";
 }
@@ -74,6 +78,57 @@ const Committee* ChainView::CommitteeForEpoch(uint64_t epoch) const {
     if (!past_committees) return nullptr;
     auto it = past_committees->find(epoch);
     return it == past_committees->end() ? nullptr : &it->second;
+}
+
+void TallyLastCommit(const Params& params, const Committee& c, const core::FinalBlock& b,
+                     VoteTally& t) {
+    if (!params.vote_accounting || !b.last_commit || b.height < 2 || params.epoch_length == 0)
+        return;
+    // Heights of epoch e are e·L+1 .. (e+1)·L: height − 1 is of b's epoch
+    // unless b is its epoch's first block.
+    if ((b.height - 2) / params.epoch_length != (b.height - 1) / params.epoch_length) return;
+    ++t.certificates;
+    for (size_t i = 0; i < c.normal.size(); ++i) {
+        if (!b.last_commit->cert.HasSigner(i)) ++t.absent[c.normal[i].id];
+    }
+}
+
+std::vector<std::string> AbsentVoters(const Params& params, const Committee& c,
+                                      const std::set<std::string>& slashed, const VoteTally& t) {
+    std::vector<std::string> out;
+    if (!params.vote_accounting || t.certificates == 0) return out;
+    for (const auto& m : c.normal) {
+        auto it = t.absent.find(m.id);
+        if (it == t.absent.end() || slashed.count(m.id)) continue;
+        // absent / certificates > percent / 100, in integers.
+        if (it->second * 100 > uint64_t{params.absent_vote_percent} * t.certificates)
+            out.push_back(m.id);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+util::Result<void, BlockReject> CheckLastCommit(const ChainView& chain, const core::FinalBlock& b,
+                                                const crypto::Verifier& verifier) {
+    const Params& P = *chain.params;
+    const bool due = P.vote_accounting && b.height >= 2;
+    if (!due) {
+        if (b.last_commit) return util::ErrOf(BlockReject::kLastCommitMissing);
+        return {};
+    }
+    if (!b.last_commit) return util::ErrOf(BlockReject::kLastCommitMissing);
+    const uint64_t prev = b.height - 1;
+    const Committee* c =
+        chain.CommitteeForEpoch(P.epoch_length == 0 ? 0 : (prev - 1) / P.epoch_length);
+    if (!c) return util::ErrOf(BlockReject::kLastCommitInvalid);
+    const auto keys = c->NormalKeys();
+    const crypto::Hash256 msg =
+        core::VoteMessage(core::kVoteCommit, prev, b.last_commit->view, chain.last_hash);
+    if (!crypto::VerifyCertificate(b.last_commit->cert, keys, msg, c->quorum(), verifier).ok()) {
+        return util::ErrOf(BlockReject::kLastCommitInvalid);
+    }
+    return {};
 }
 
 uint64_t EvidenceEpoch(const core::Evidence& ev, const Params& params) {
@@ -316,6 +371,7 @@ util::Result<std::shared_ptr<Validated>, PlanReject> ValidateBlock(
     if (b.epoch != chain.committee->epoch) return Reject(BlockReject::kWrongEpoch);
     if (b.time <= chain.last_time) return Reject(BlockReject::kTimeNotAdvancing);
     if (!chain.committee->NormalIndex(b.proposer)) return Reject(BlockReject::kProposerNotNormal);
+    if (auto lc = CheckLastCommit(chain, b, verifier); !lc) return Reject(lc.error());
     if (auto st = CheckSeedFields(*chain.params, chain.seed ? *chain.seed : SeedBook{}, b); !st) {
         const SeedReject r = st.error();
         const bool commit =
@@ -422,6 +478,16 @@ void PlanServi(const ChainView& chain, const core::FinalBlock& b,
         SeedBook book = chain.seed ? *chain.seed : SeedBook{};
         RecordSeedFields(book, b);
         for (const auto& id : Withholders(book)) penalize(id, MissedDuty::kWithheldSeed);
+    }
+    // Vote accounting: a member of the ending normal committee absent from
+    // more than absent_vote_percent % of the epoch's last_commits (this
+    // block's counts) missed its votes. A Byzantine proposer can leave an
+    // honest voter out of its own blocks only, at most f of every N.
+    if (P.vote_accounting) {
+        VoteTally tally = chain.votes ? *chain.votes : VoteTally{};
+        TallyLastCommit(P, c, b, tally);
+        in.absent_voters = AbsentVoters(P, c, *chain.slashed, tally);
+        for (const auto& id : in.absent_voters) penalize(id, MissedDuty::kAbsentVotes);
     }
     in.servi_decay_percent = P.servi_decay_percent;
     if (!P.idle_logout) return;

@@ -64,8 +64,13 @@ enum class BlockReject : uint8_t {
     kDirectTxFails,            // a direct tx fails the full check
     kTimeTooFarAhead,          // time > max(local now + max_clock_drift, last time + 1)
     kFallbackOfLiveProducer,   // declares silent a producer we heard within silent_after/2
+    // Vote accounting (pob.md §4.1), after the replica refusals so that the
+    // older reasons keep their numbers.
+    kLastCommitMissing,  // no last_commit at height ≥ 2, or one at height 1 or when off
+    kLastCommitInvalid,  // under a quorum, malformed, or a signature that is not a commit
+                         // vote of height − 1's committee for (height − 1, view, prev_hash)
 };
-inline constexpr size_t kBlockRejectCount = 28;
+inline constexpr size_t kBlockRejectCount = 30;
 const char* BlockRejectName(BlockReject r);
 
 inline constexpr size_t kMaxEvidencePerBlock = 8;
@@ -79,6 +84,16 @@ struct RecentTx {
 
 using MicroIndex = std::map<crypto::Hash256, std::shared_ptr<const core::MicroBlock>>;
 using IncludedMap = std::map<std::string, std::pair<uint64_t, crypto::Hash256>>;
+
+// Vote accounting (pob.md §4.1): of the final blocks of one epoch whose
+// last_commit certifies a height of the same epoch, how many there are and,
+// per member of the epoch's normal committee, from how many it is absent.
+// Chain-derived (in the engine's checkpoint), so every node agrees.
+struct VoteTally {
+    uint64_t certificates = 0;
+    std::map<std::string, uint64_t> absent;  // members absent at least once
+    friend bool operator==(const VoteTally&, const VoteTally&) = default;
+};
 
 // What the rules read of the final chain. Pointers, not copies: the engine
 // builds a view over its own members for each call. Every pointer must be
@@ -107,9 +122,30 @@ struct ChainView {
     // The epoch seed's commitments and reveals in this epoch's final blocks
     // (pob.md §4.2); null = none.
     const SeedBook* seed = nullptr;
+    // Vote accounting (pob.md §4.1): this epoch's final last_commits so far;
+    // null = none.
+    const VoteTally* votes = nullptr;
 
     const Committee* CommitteeForEpoch(uint64_t epoch) const;
 };
+
+// Adds b's last_commit to `t` when it certifies a height of b's own epoch
+// (b.height − 1 ≥ the epoch's first height); `c` is that epoch's committee,
+// whose normal members the certificate's bitmap indexes. No-op when vote
+// accounting is off or b has no last_commit.
+void TallyLastCommit(const Params& params, const Committee& c, const core::FinalBlock& b,
+                     VoteTally& t);
+// The members of `c`'s normal league (not slashed) absent from more than
+// absent_vote_percent % of the tally's certificates, sorted; none when the
+// tally is empty.
+std::vector<std::string> AbsentVoters(const Params& params, const Committee& c,
+                                      const std::set<std::string>& slashed, const VoteTally& t);
+// b's last_commit against the chain it extends: present exactly when vote
+// accounting is on and b.height ≥ 2, and then a valid certificate (quorum,
+// every signature) of height − 1's normal committee for
+// VoteMessage(commit, height − 1, last_commit.view, chain.last_hash).
+util::Result<void, BlockReject> CheckLastCommit(const ChainView& chain, const core::FinalBlock& b,
+                                                const crypto::Verifier& verifier);
 
 // The epoch whose committee judges a piece of evidence (UINT64_MAX for a
 // vote equivocation at height 0, which no committee judges).
@@ -211,7 +247,9 @@ util::Result<void, BlockReject> ReplicaRefusal(
 
 // pob.md §4.1: the Servi penalties a block's content implies (fallback
 // declarations, failed primaries of earlier views, censored transactions)
-// and, in an epoch's last block, the idle members and the decay. Pure: a
+// and, in an epoch's last block, the withheld seed reveals, the absent
+// voters (vote accounting; listed in in.absent_voters), the idle members
+// and the decay. Pure: a
 // function of the block and the final chain, so every node agrees.
 void PlanServi(const ChainView& chain, const core::FinalBlock& b,
                const std::set<std::string>& fallback_now, ExecInput& in);

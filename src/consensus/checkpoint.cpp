@@ -10,7 +10,10 @@ namespace {
 // 2: candidates carry registered_time; the epoch's `worked` set (issue #13).
 // 3: the epoch seed's book (commitments, reveals; pob.md §4.2). 2 is read
 // with an empty book (written before commit–reveal existed).
-constexpr uint8_t kFormat = 3;
+// 4: the epoch's vote tally (pob.md §4.1 vote accounting); 3 is read with an
+// empty tally.
+constexpr uint8_t kFormat = 4;
+constexpr uint8_t kFormatNoVotes = 3;
 constexpr uint8_t kFormatNoSeed = 2;
 // Bounds on decoding: far above any real chain's, far below what would let
 // a corrupt record allocate without limit.
@@ -133,6 +136,12 @@ util::Bytes EncodeCheckpoint(const EngineCheckpoint& c) {
             WriteHash(e, h);
         }
     }
+    e.WriteInt64(static_cast<int64_t>(c.votes.certificates));
+    e.WriteInt32(static_cast<int32_t>(c.votes.absent.size()));
+    for (const auto& [id, n] : c.votes.absent) {
+        e.WriteString(id);
+        e.WriteInt64(static_cast<int64_t>(n));
+    }
     return e.Take();
 }
 
@@ -141,7 +150,7 @@ util::Result<EngineCheckpoint> DecodeCheckpoint(util::ByteView b) {
     EngineCheckpoint c;
     auto fmt = d.ReadByte();
     IOST_TRY(fmt);
-    if (*fmt != kFormat && *fmt != kFormatNoSeed) {
+    if (*fmt != kFormat && *fmt != kFormatNoVotes && *fmt != kFormatNoSeed) {
         return util::Err("checkpoint: unknown format " + std::to_string(*fmt) +
                          " (this build reads " + std::to_string(kFormat) + ")");
     }
@@ -202,7 +211,7 @@ util::Result<EngineCheckpoint> DecodeCheckpoint(util::ByteView b) {
     auto worked = d.ReadStringList(kMaxSetItems);
     IOST_TRY(worked);
     c.worked.insert(worked->begin(), worked->end());
-    if (*fmt == kFormat) {
+    if (*fmt >= kFormatNoVotes) {
         for (auto* m : {&c.seed.commits, &c.seed.reveals}) {
             auto n = d.ReadCount(kMaxMembers, 4 + 4 + 32);
             IOST_TRY(n);
@@ -219,6 +228,23 @@ util::Result<EngineCheckpoint> DecodeCheckpoint(util::ByteView b) {
                            c.seed.reveals.end(),
                            [](const auto& x, const auto& y) { return x.first < y.first; })) {
             return util::Err("checkpoint: a seed reveal without a commitment");
+        }
+    }
+    if (*fmt == kFormat) {
+        auto certs = d.ReadInt64();
+        IOST_TRY(certs);
+        c.votes.certificates = static_cast<uint64_t>(*certs);
+        auto n = d.ReadCount(kMaxMembers, 4 + 8);
+        IOST_TRY(n);
+        for (size_t i = 0; i < *n; ++i) {
+            auto id = d.ReadString();
+            IOST_TRY(id);
+            auto absent = d.ReadInt64();
+            IOST_TRY(absent);
+            if (*absent <= 0 || static_cast<uint64_t>(*absent) > c.votes.certificates)
+                return util::Err("checkpoint: an absence count out of range");
+            if (!c.votes.absent.emplace(std::move(*id), static_cast<uint64_t>(*absent)).second)
+                return util::Err("checkpoint: a vote tally lists a validator twice");
         }
     }
     if (!d.AtEnd()) return util::Err("checkpoint: trailing bytes after the record");

@@ -19,10 +19,12 @@
 // Encoding: core::Encoder fields, led by a format byte; decoding checks
 // every count against a bound and that the input ends exactly. Format 3
 // adds the seed book; format 2 (before it) still decodes, with an empty book.
+// Format 4 adds the vote tally; 3 and 2 decode with an empty one.
 //
 // Thread contract: value types and pure functions.
 #pragma once
 
+#include <consensus/block_rules.h>
 #include <consensus/election.h>
 #include <consensus/seed.h>
 #include <core/block.h>
@@ -58,6 +60,9 @@ struct EngineCheckpoint {
     // The epoch seed's commitments and reveals final in the current epoch
     // (pob.md §4.2): the next seed and who withheld are derived from them.
     SeedBook seed;
+    // Vote accounting (pob.md §4.1): the current epoch's last_commits so
+    // far; the epoch's last block charges the absent voters from it.
+    VoteTally votes;
 };
 
 util::Bytes EncodeCheckpoint(const EngineCheckpoint& c);

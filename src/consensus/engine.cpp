@@ -84,6 +84,7 @@ ChainView Engine::View() const {
     v.evidence_pool = &m_evidence_pool;
     v.worked = &m_worked;
     v.seed = &m_seed_book;
+    v.votes = &m_votes;
     return v;
 }
 
@@ -196,6 +197,7 @@ void Engine::NewEpoch(TimePoint now) {
     m_included.clear();
     m_packed.clear();
     m_worked.clear();
+    m_votes = VoteTally{};
     m_seed_book = SeedBook{};
     m_micro_by_seq.clear();
     m_micro_failed.clear();
@@ -333,6 +335,8 @@ void Engine::Dispatch(const NodeId& from, const Message& msg, TimePoint now) {
                 } else if (m.vote.height == m_height + 1) {
                     HandleVote(m.vote, now);
                 } else {
+                    if (m.vote.height == m_height && m.vote.kind == core::kVoteCommit)
+                        HandleLateCommit(m.vote);
                     MaybeHelpLaggard(from, m.vote.height, now);
                 }
             } else if constexpr (std::is_same_v<T, ViewChangeMsg>) {
@@ -866,6 +870,11 @@ std::shared_ptr<core::FinalBlock> Engine::BuildBlockVariant(uint64_t view, TimeP
     }
     b->proposer = m_opt.id;
     SetSeedFields(*b, withhold);
+    b->last_commit = LastCommitToPropose();
+    if (m_opt.params.vote_accounting && b->height >= 2 && !b->last_commit) {
+        m_log.Warn("cannot build block {}: no commit certificate of block {}", b->height, m_height);
+        return nullptr;
+    }
     std::set<std::string> fallback_now = m_fallback;
     // pob.md §5.4: a producer silent for silent_after falls back.
     for (const auto& c : m_committee.believable) {
@@ -1194,6 +1203,80 @@ void Engine::HandleVote(const core::SignedVote& v, TimePoint now) {
     }
 }
 
+void Engine::HandleLateCommit(const core::SignedVote& v) {
+    HeldCommit& h = m_held_commit;
+    if (!m_opt.params.vote_accounting || !m_opt.accept_late_commits || h.height == 0 ||
+        v.height != h.height || v.view != h.view || v.block_hash != h.hash) {
+        return;
+    }
+    size_t idx = 0;
+    for (; idx < h.members.size(); ++idx) {
+        if (h.members[idx].id == v.voter) break;
+    }
+    if (idx == h.members.size() || h.cert.HasSigner(idx) || h.late.count(idx)) return;
+    if (!VerifyWith(m_verifier, h.members[idx].key,
+                    core::VoteMessage(core::kVoteCommit, v.height, v.view, v.block_hash), v.sig)) {
+        ++m_stats.bad_messages;
+        return;
+    }
+    h.late.emplace(idx, v.sig);
+}
+
+std::optional<core::FinalBlock::LastCommit> Engine::LastCommitToPropose() const {
+    if (!m_opt.params.vote_accounting || m_height == 0) return std::nullopt;
+    std::map<size_t, util::Bytes> sigs;
+    core::FinalBlock::LastCommit lc;
+    size_t n = 0;
+    if (m_held_commit.height == m_height && m_held_commit.hash == m_last_hash) {
+        const HeldCommit& h = m_held_commit;
+        lc.view = h.view;
+        n = h.members.size();
+        const auto signers = h.cert.Signers();
+        for (size_t i = 0; i < signers.size() && i < h.cert.signatures.size(); ++i) {
+            sigs.emplace(signers[i], h.cert.signatures[i]);
+        }
+        for (const auto& [i, sig] : h.late) sigs.emplace(i, sig);
+    } else {
+        // Not finalized here since the restart: the stored certificate.
+        auto it = m_chain.find(m_height);
+        const Committee* c = CommitteeForEpoch((m_height - 1) / m_opt.params.epoch_length);
+        if (it == m_chain.end() || !c) return std::nullopt;
+        lc.view = it->second->commit_view;
+        lc.cert = it->second->cert;
+        if (!m_opt.strip_last_commit) return lc;
+        n = c->normal.size();
+        const auto signers = lc.cert.Signers();
+        for (size_t i = 0; i < signers.size() && i < lc.cert.signatures.size(); ++i) {
+            sigs.emplace(signers[i], lc.cert.signatures[i]);
+        }
+    }
+    if (m_opt.strip_last_commit) {
+        // A Byzantine proposer: a bare quorum, itself first.
+        const Committee* c = CommitteeForEpoch((m_height - 1) / m_opt.params.epoch_length);
+        const size_t q = Quorum(n);
+        std::optional<size_t> self;
+        if (c) {
+            for (size_t i = 0; i < c->normal.size(); ++i) {
+                if (c->normal[i].id == m_opt.id) self = i;
+            }
+        }
+        std::map<size_t, util::Bytes> kept;
+        if (self && sigs.count(*self)) kept.emplace(*self, sigs.at(*self));
+        for (const auto& [i, sig] : sigs) {
+            if (kept.size() >= q) break;
+            kept.emplace(i, sig);
+        }
+        sigs = std::move(kept);
+    }
+    lc.cert.bitmap.assign((n + 7) / 8, 0);
+    lc.cert.signatures.clear();
+    for (const auto& [i, sig] : sigs) {
+        lc.cert.bitmap[i / 8] = static_cast<uint8_t>(lc.cert.bitmap[i / 8] | (1u << (i % 8)));
+        lc.cert.signatures.push_back(sig);
+    }
+    return lc;
+}
+
 void Engine::TryCommit(uint64_t view, const crypto::Hash256& hash, TimePoint now) {
     auto it = m_round.votes.find(std::make_tuple(core::kVotePrepare, view, hash));
     if (it == m_round.votes.end() || it->second.count() < m_committee.quorum()) return;
@@ -1347,6 +1430,8 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
         m_worked.insert(ref.producer);
     }
     m_worked.insert(b.proposer);
+    TallyLastCommit(m_opt.params, m_committee, b, m_votes);
+    m_held_commit = HeldCommit{b.height, commit_view, hash, cb->cert, m_committee.normal, {}};
     RecordSeedFields(m_seed_book, b);
     for (const auto& f : b.fallback) m_fallback.insert(f);
     for (const auto& m : plan.micros) {
@@ -1403,7 +1488,8 @@ void Engine::FinalizeBlock(const crypto::Hash256& hash, uint64_t commit_view,
     m_direct.swap(keep_direct);
 
     const size_t finalize_at = m_out.size();
-    Emit(Finalize{ccb, plan.in.tx_hashes, v->result.state_root, plan.micros, nullptr});
+    Emit(Finalize{ccb, plan.in.tx_hashes, v->result.state_root, plan.micros, nullptr,
+                  plan.in.absent_voters});
     for (const auto& m : plan.micros) ForgetMicro(m);
     for (const auto& s : plan.in.slashes) {
         m_slashed.insert(s.validator);

@@ -83,6 +83,15 @@ struct EngineOptions {
     // picks the one proposed. Unset on every real node.
     std::function<size_t(uint64_t next_epoch, const std::vector<SeedOption>& options)> grind_seed =
         nullptr;
+    // Simulator only (a Byzantine proposer, pob.md §4.1 vote accounting):
+    // the last_commit of the blocks this node builds carries just a quorum
+    // of signers (its own first, then the lowest-indexed others), leaving
+    // out every other voter it heard. false on every real node.
+    bool strip_last_commit = false;
+    // Negative control only (the simulator's --no-late-commits): commit
+    // votes for the last final block that arrive after it was final are
+    // ignored, so a last_commit carries just the finalizing certificate.
+    bool accept_late_commits = true;
 };
 inline constexpr int64_t kSeedGrindTries = 8;
 
@@ -288,6 +297,13 @@ class Engine {
     util::Result<void, PlanReject> Validate(const std::shared_ptr<const core::FinalBlock>& b);
     void Dispatch(const NodeId& from, const Message& msg, TimePoint now);
     void HandleVote(const core::SignedVote& v, TimePoint now);
+    // pob.md §4.1: a commit vote for the last final block that arrived
+    // after it was final (or was not in its certificate): kept, verified,
+    // for the next block's last_commit.
+    void HandleLateCommit(const core::SignedVote& v);
+    // The last_commit a block at m_height + 1 carries: every commit vote
+    // held for m_height (nullopt at height 1, when off, or unknown).
+    std::optional<core::FinalBlock::LastCommit> LastCommitToPropose() const;
     void CastVote(VoteKind kind, uint64_t view, const crypto::Hash256& hash, TimePoint now);
     void TryCommit(uint64_t view, const crypto::Hash256& hash, TimePoint now);
     void TryFinalize(uint64_t view, const crypto::Hash256& hash, TimePoint now);
@@ -388,6 +404,21 @@ class Engine {
     // pob.md §4.2: the epoch seed's commitments and reveals of this epoch's
     // final blocks (chain-derived, in the checkpoint).
     SeedBook m_seed_book;
+    // pob.md §4.1 vote accounting: this epoch's final last_commits
+    // (chain-derived, in the checkpoint), and the commit votes this node
+    // holds for the last final block (its certificate plus late votes; at
+    // most one per member of that block's committee), for the next
+    // proposal's last_commit.
+    VoteTally m_votes;
+    struct HeldCommit {
+        uint64_t height = 0;  // 0 = none
+        uint64_t view = 0;
+        crypto::Hash256 hash{};
+        crypto::Certificate cert;
+        std::vector<Candidate> members;      // that block's normal committee
+        std::map<size_t, util::Bytes> late;  // member index → signature, not in cert
+    };
+    HeldCommit m_held_commit;
 
     // Direct pool (normal role, fallback partitions).
     std::deque<std::pair<crypto::Hash256, std::shared_ptr<const core::Tx>>> m_direct;

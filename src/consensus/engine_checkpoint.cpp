@@ -19,6 +19,7 @@ EngineCheckpoint Engine::Checkpoint() const {
     c.included = m_included;
     c.worked = m_worked;
     c.seed = m_seed_book;
+    c.votes = m_votes;
     return c;
 }
 
@@ -81,6 +82,7 @@ util::Status Engine::RestoreFromCheckpoint(const EngineCheckpoint& cp,
     m_included = cp.included;
     m_worked = cp.worked;
     m_seed_book = cp.seed;
+    m_votes = cp.votes;
     m_verify_all_until = cp.height + m_opt.params.audit_window;
     for (const auto& r : recent) {
         m_final_by_height[r.height] = r.plan_tx_hashes;

@@ -145,6 +145,9 @@ struct Finalize {
     // included), stored with it so a restart resumes there
     // (docs/state.md "Restart in constant time").
     std::shared_ptr<const EngineCheckpoint> checkpoint;
+    // pob.md §4.1: members this block charged for absent votes (an epoch's
+    // last block only; for logs and the simulator's invariant).
+    std::vector<std::string> absent_voters;
 };
 struct SetTimer {
     TimerId id;

@@ -76,12 +76,23 @@ struct Params {
     // Servi lost per missed duty, decided from the final block: a producer
     // declared silent (fallback), each failed view-0..v−1 primary of a block
     // proposed in view v, each transaction of a live producer's partition the
-    // normal league had to include directly (censorship), and a member of the
-    // ending epoch that did no duty in it (idle, also logged out).
+    // normal league had to include directly (censorship), a member of the
+    // ending epoch that did no duty in it (idle, also logged out), and one
+    // absent from too many of its commit certificates (vote accounting).
     int64_t servi_missed_micro = 10;
     int64_t servi_failed_proposal = 2;
     int64_t servi_censored_tx = 5;
     int64_t servi_idle = 50;
+    // Vote accounting (pob.md §4.1): every block at height ≥ 2 carries the
+    // commit votes its proposer held for height − 1 (FinalBlock::
+    // last_commit), and the epoch's last block charges servi_absent_votes to
+    // a member of the ending normal committee absent from more than
+    // absent_vote_percent % of the epoch's last_commits that certify a
+    // height of the same epoch. false = today's chain (no last_commit, no
+    // charge): old tests and negative controls.
+    bool vote_accounting = true;
+    int64_t servi_absent_votes = 5;
+    uint32_t absent_vote_percent = 50;
     // Per epoch every validator keeps (100 − decay)% of its Servi (floor 1).
     uint32_t servi_decay_percent = 10;
     // A member that did no duty in a whole epoch is logged out (is_producer
@@ -111,6 +122,7 @@ enum class MissedDuty : uint8_t {
     kCensoredTx,      // a tx of its partition included directly
     kIdleEpoch,       // a whole epoch without any duty done
     kWithheldSeed,    // committed an epoch-seed value and did not reveal it
+    kAbsentVotes,     // absent from more than absent_vote_percent % of the epoch's last_commits
 };
 constexpr int64_t ServiPenalty(const Params& p, MissedDuty d) {
     switch (d) {
@@ -123,6 +135,8 @@ constexpr int64_t ServiPenalty(const Params& p, MissedDuty d) {
             return p.servi_censored_tx;
         case MissedDuty::kIdleEpoch:
             return p.servi_idle;
+        case MissedDuty::kAbsentVotes:
+            return p.servi_absent_votes;
     }
     return 0;
 }

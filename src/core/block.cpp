@@ -10,6 +10,10 @@ constexpr std::string_view kFinalTag = "iost-pob-final-v1";
 // byte strings, each empty (absent) or 32 bytes, not both empty, so that
 // every block has exactly one encoding.
 constexpr std::string_view kFinalTagV2 = "iost-pob-final-v2";
+// v2's fields (both seed fields may be empty here) followed by the
+// last_commit (pob.md §4.1): the commit view and a certificate. Used exactly
+// when a block carries a last_commit, so v1/v2 blocks keep their bytes.
+constexpr std::string_view kFinalTagV3 = "iost-pob-final-v3";
 constexpr std::string_view kVoteTag = "iost-pob-vote-v1";
 constexpr std::string_view kEvidenceTag = "iost-pob-evidence-v1";
 
@@ -333,8 +337,9 @@ util::Result<std::optional<crypto::Hash256>> ReadOptionalHash(Decoder& d) {
 }
 
 void EncodeFinal(Encoder& e, const FinalBlock& b) {
-    const bool v2 = b.seed_commit.has_value() || b.seed_reveal.has_value();
-    e.WriteString(v2 ? kFinalTagV2 : kFinalTag);
+    const bool v3 = b.last_commit.has_value();
+    const bool v2 = !v3 && (b.seed_commit.has_value() || b.seed_reveal.has_value());
+    e.WriteString(v3 ? kFinalTagV3 : v2 ? kFinalTagV2 : kFinalTag);
     WriteU64(e, b.height);
     WriteHash(e, b.prev_hash);
     WriteU64(e, b.epoch);
@@ -367,16 +372,21 @@ void EncodeFinal(Encoder& e, const FinalBlock& b) {
     WriteHash(e, b.tx_merkle_root);
     WriteHash(e, b.receipt_merkle_root);
     WriteHash(e, b.state_root);
-    if (v2) {
+    if (v2 || v3) {
         WriteOptionalHash(e, b.seed_commit);
         WriteOptionalHash(e, b.seed_reveal);
+    }
+    if (v3) {
+        WriteU64(e, b.last_commit->view);
+        EncodeCertificate(e, b.last_commit->cert);
     }
 }
 
 util::Result<FinalBlock> DecodeFinal(Decoder& d) {
     IOST_READ(tag, d.ReadBytesView());
     const bool v2 = util::AsString(tag) == kFinalTagV2;
-    if (!v2 && util::AsString(tag) != kFinalTag) return util::Err("unexpected object tag");
+    const bool v3 = util::AsString(tag) == kFinalTagV3;
+    if (!v2 && !v3 && util::AsString(tag) != kFinalTag) return util::Err("unexpected object tag");
     FinalBlock b;
     IOST_READ(height, ReadU64(d));
     IOST_READ(prev, ReadHash(d));
@@ -432,14 +442,19 @@ util::Result<FinalBlock> DecodeFinal(Decoder& d) {
     b.tx_merkle_root = txr;
     b.receipt_merkle_root = rr;
     b.state_root = sr;
-    if (v2) {
+    if (v2 || v3) {
         IOST_READ(commit, ReadOptionalHash(d));
         IOST_READ(reveal, ReadOptionalHash(d));
-        if (!commit && !reveal) {
+        if (v2 && !commit && !reveal) {
             return util::Err("final block v2 without seed fields (must be encoded as v1)");
         }
         b.seed_commit = commit;
         b.seed_reveal = reveal;
+    }
+    if (v3) {
+        IOST_READ(lc_view, ReadU64(d));
+        IOST_READ(lc_cert, DecodeCertificate(d));
+        b.last_commit = FinalBlock::LastCommit{lc_view, std::move(lc_cert)};
     }
     return b;
 }

@@ -152,9 +152,22 @@ struct FinalBlock {
     // The epoch seed's commit–reveal (pob.md §4.2): the proposer's own
     // commitment (commit window) or secret (reveal window), at most one of
     // each per validator and epoch. A block with neither encodes exactly as
-    // before (tag v1); one with either uses tag v2 (docs/formats.md).
+    // before (tag v1); one with either uses tag v2 (docs/formats.md), or v3
+    // when it also carries a last_commit.
     std::optional<crypto::Hash256> seed_commit;
     std::optional<crypto::Hash256> seed_reveal;
+    // Vote accounting (pob.md §4.1, Tendermint's LastCommit): the commit
+    // view and every commit vote the proposer held for the block at
+    // height − 1 (at least a quorum of that block's normal committee), so
+    // who voted is a fact of the final chain. Absent at height 1 and when
+    // Params::vote_accounting is off; a block with it uses tag v3
+    // (docs/formats.md), one without keeps its v1/v2 bytes.
+    struct LastCommit {
+        uint64_t view = 0;
+        crypto::Certificate cert;
+        friend bool operator==(const LastCommit&, const LastCommit&) = default;
+    };
+    std::optional<LastCommit> last_commit;
 
     util::Bytes ToBytes() const;
     static util::Result<FinalBlock> FromBytes(util::ByteView b);

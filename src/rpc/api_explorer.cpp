@@ -73,6 +73,27 @@ Response PoBBlock(node::Node& n, const Request& r) {
     j["excluded"] = refs(fb.excluded);
     j["compensated"] = refs(fb.compensated);
     j["evidence_count"] = fb.evidence.size();
+    // docs/pob.md §4.1 vote accounting: who committed block height − 1, as
+    // this block records it for the chain: bitmap positions in that block's
+    // normal league (election order), with their names when that is the
+    // current epoch's league (else only the positions). null when absent.
+    json lc = nullptr;
+    if (fb.last_commit) {
+        const auto s = n.driver().Status();
+        const uint64_t L = n.genesis().pob.epoch_length;
+        const bool named = L > 0 && fb.height >= 2 && (fb.height - 2) / L == s.epoch;
+        json idx = json::array();
+        json names = json::array();
+        for (size_t i : fb.last_commit->cert.Signers()) {
+            idx.push_back(i);
+            if (named && i < s.normal.size()) names.push_back(s.normal[i]);
+        }
+        lc = {{"height", U64(fb.height - 1)},
+              {"commit_view", U64(fb.last_commit->view)},
+              {"signer_indexes", std::move(idx)},
+              {"signers", std::move(names)}};
+    }
+    j["last_commit"] = std::move(lc);
     return JsonOk(j);
 }
 

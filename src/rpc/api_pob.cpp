@@ -76,7 +76,8 @@ Response PobInfo(node::Node& n) {
     // Believable producers declared silent in this epoch (their partitions
     // run in the normal league until the next epoch, pob.md §5.4), and who
     // signed the commit certificates of this epoch's final blocks as this
-    // node stored them (any q of N, so not a fact of the chain: pob.md §4.1).
+    // node stored them (any q of N; the chain's own record of the votes is
+    // each next block's last_commit, /getPoBBlock, pob.md §4.1).
     json silent = json::array();
     std::vector<uint64_t> signed_count(s.normal.size(), 0);
     json certificates = json::array();

@@ -90,8 +90,9 @@ util::Status EnsureSchema(KvStore& kv) {
                 "storage: data dir has schema version " + std::to_string(version) +
                 " (written by an older build) but this build reads only version " +
                 std::to_string(kSchemaVersion) +
-                "; refusing to open: the chain it holds follows older rules (version 2: the "
-                "epoch seed was the last block's hash; version 1: the state encoding) and "
+                "; refusing to open: the chain it holds follows older rules (version 3: blocks "
+                "carried no last_commit; version 2: the epoch seed was the last block's hash; "
+                "version 1: the state encoding) and "
                 "there is no in-place upgrade. Move the data dir away and let the node resync from "
                 "its peers (or "
                 "replay from genesis), or keep running the older binary (docs/node.md "

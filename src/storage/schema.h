@@ -61,7 +61,11 @@ using Hash32 = std::array<uint8_t, 32>;
 //      (the last block's hash), so this build's replay would elect other
 //      committees and refuse its certificates; and consensus checkpoints of
 //      format 3 (the seed book)
-inline constexpr uint32_t kSchemaVersion = 3;
+//   4  vote accounting (docs/pob.md §4.1): the same layout, but every block
+//      at height ≥ 2 carries its last_commit, so this build's replay refuses
+//      a chain stored without them; and consensus checkpoints of format 4
+//      (the vote tally)
+inline constexpr uint32_t kSchemaVersion = 4;
 
 namespace table {
 inline constexpr uint8_t kMeta = 0x00;

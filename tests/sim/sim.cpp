@@ -74,12 +74,14 @@ const char* FaultName(Fault f) {
             return "seed-grinder";
         case Fault::kComeback:
             return "comeback";
+        case Fault::kStripCommits:
+            return "strip-commits";
     }
     return "?";
 }
 
 std::optional<Fault> ParseFault(const std::string& s) {
-    for (int i = 0; i <= static_cast<int>(Fault::kComeback); ++i) {
+    for (int i = 0; i <= static_cast<int>(Fault::kStripCommits); ++i) {
         if (s == FaultName(static_cast<Fault>(i))) return static_cast<Fault>(i);
     }
     return std::nullopt;
@@ -268,6 +270,8 @@ class Simulation {
     uint64_t Below(uint64_t n) { return n == 0 ? 0 : m_rng() % n; }
     void Violation(std::string what);
     void CheckExposure(Instance& in, const consensus::Finalize& f);
+    // docs/pob.md §4.1: who an epoch's last block charged for absent votes.
+    void CheckAbsentVotes(Instance& in, const consensus::Finalize& f);
     void Trace(uint64_t a, uint64_t b, const crypto::Hash256* h = nullptr);
     void OnFinal(Instance& in, const consensus::Finalize& f);
     void OnPunish(Instance& in, const consensus::Punish& p);
@@ -405,7 +409,8 @@ void Simulation::BuildGenesis() {
                                         m_params.final_interval_ns))
             : kRoleEpochLength;
     if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner) ||
-         HasFault(Fault::kSeedGrinder) || HasFault(Fault::kComeback)) &&
+         HasFault(Fault::kSeedGrinder) || HasFault(Fault::kComeback) ||
+         HasFault(Fault::kWithholdVotes) || HasFault(Fault::kStripCommits)) &&
         m_params.epoch_length > role_epoch_length) {
         m_params.epoch_length = m_cfg.epoch_length = role_epoch_length;
     }
@@ -414,6 +419,8 @@ void Simulation::BuildGenesis() {
     if (m_cfg.no_liveness) m_params.idle_logout = false;
     if (m_cfg.no_newcomer_seat) m_params.newcomer_seats = 0;
     if (m_cfg.no_seed_reveal) m_params.seed_commit_reveal = false;
+    if (m_cfg.no_vote_accounting) m_params.vote_accounting = false;
+    m_params.absent_vote_percent = m_cfg.absent_vote_percent;
     // Every fraud proof of the run stays provable (pob.md §7.4).
     if (m_params.fraud_window == 0) m_params.fraud_window = 1'000'000;
     m_genesis.chain_id = core::kLocalChainId;
@@ -512,6 +519,8 @@ void Simulation::StartEngine(Instance& in, bool restore) {
             return INT64_MAX;
         };
     }
+    opt.strip_last_commit = in.role == Fault::kStripCommits;
+    opt.accept_late_commits = !m_cfg.no_late_commits;
     if (in.role == Fault::kSeedGrinder) {
         opt.grind_seed = [this, id = in.id](uint64_t next,
                                             const std::vector<consensus::SeedOption>& options) {
@@ -559,6 +568,7 @@ void Simulation::CreateInstances() {
             case Fault::kSkewedPrimary:
             case Fault::kFalseFallback:
             case Fault::kSeedGrinder:
+            case Fault::kStripCommits:
                 // Normal-league faults fill from the end so that the primary of
                 // the first heights (index 1, 2, ...) is often faulty.
                 if (next_n < normal.size()) roles[normal[normal.size() - 1 - next_n++]] = f;
@@ -959,6 +969,12 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
                   " on " + in.id);
     }
     CheckExposure(in, f);
+    if (fresh && b.last_commit && b.height >= 2 && in.engine) {
+        ++m_res.last_commits;
+        const auto* pc = in.engine->CommitteeOf((b.height - 2) / L);
+        if (pc && b.last_commit->cert.SignerCount() == pc->normal.size()) ++m_res.full_last_commits;
+    }
+    if (fresh && b.height % L == 0) CheckAbsentVotes(in, f);
     // Only forged transactions are ever paid back (a user whose honest tx
     // was called forged would gain what it spent).
     for (const auto& c : b.compensated) {
@@ -966,6 +982,53 @@ void Simulation::OnFinal(Instance& in, const consensus::Finalize& f) {
             Violation("height " + std::to_string(b.height) + ": honest tx " + HashShort(c.tx_hash) +
                       " compensated");
         }
+    }
+}
+
+void Simulation::CheckAbsentVotes(Instance& in, const consensus::Finalize& f) {
+    // docs/pob.md §4.1 vote accounting, checked on the first finalization of
+    // each epoch's last block. An honest validator that votes on time is
+    // never charged kAbsentVotes, whatever a Byzantine proposer leaves out
+    // of its last_commits: a violation, except for epochs in which honest
+    // validators were cut off or down (they did miss votes): in runs with a
+    // partition, an asymmetric link, a crash or a dead validator, epochs
+    // that overlap [fault_start, heal + kAbsentSettleMs] (view timeouts that
+    // doubled during the fault keep a healed node out a while longer), and a
+    // dead validator from its death on.
+    constexpr int64_t kAbsentSettleMs = 10'000;
+    const auto& b = f.block->block;
+    const consensus::Committee* c = in.engine ? in.engine->CommitteeOf(b.epoch) : nullptr;
+    if (!c) return;
+    const std::set<std::string> charged(f.absent_voters.begin(), f.absent_voters.end());
+    ++m_res.accounted_epochs;
+    m_res.absent_vote_charges += charged.size();
+    const bool disturbing = HasFault(Fault::kPartition) || HasFault(Fault::kAsymmetric) ||
+                            HasFault(Fault::kCrashPrimary) || HasFault(Fault::kCrashBelievable) ||
+                            HasFault(Fault::kComeback) || HasFault(Fault::kDeadBelievable) ||
+                            m_cfg.negative_control;
+    auto es = m_epoch_start.find(b.epoch);
+    const int64_t start_ms = es == m_epoch_start.end() ? 0 : es->second;
+    const int64_t end_ms = (b.time - kGenesisTime) / kMs;
+    const bool disturbed =
+        disturbing && end_ms >= m_cfg.fault_start_ms && start_ms <= m_cfg.heal_ms + kAbsentSettleMs;
+    for (const auto& m : c->normal) {
+        Fault role = Fault::kNone;
+        bool gone = false;
+        for (const auto& i : m_inst) {
+            if (i->id != m.id) continue;
+            role = i->role;
+            gone = gone || i->gone;
+        }
+        const bool hit = charged.count(m.id) != 0;
+        if (role == Fault::kWithholdVotes) {
+            ++m_res.withholder_epochs;
+            if (hit) ++m_res.withholder_charged;
+        }
+        if (!hit || m_byzantine_ids.count(m.id)) continue;
+        ++m_res.honest_absent_charged;
+        if (disturbed || gone) continue;
+        Violation("epoch " + std::to_string(b.epoch) + ": honest, connected " + m.id +
+                  " charged for absent votes (block " + std::to_string(b.height) + ")");
     }
 }
 
@@ -1851,6 +1914,11 @@ std::string SimResult::ToJson() const {
       << ",\"comeback_epoch\":" << comeback_epoch << ",\"seeds_ground\":" << seeds_ground
       << ",\"seed_reveals_withheld\":" << seed_reveals_withheld
       << ",\"grinder_believable\":" << grinder_believable << ",\"elections\":" << elections
+      << ",\"accounted_epochs\":" << accounted_epochs << ",\"last_commits\":[" << full_last_commits
+      << "," << last_commits << "]"
+      << ",\"absent_vote_charges\":" << absent_vote_charges
+      << ",\"honest_absent_charged\":" << honest_absent_charged << ",\"withholder_charged\":["
+      << withholder_charged << "," << withholder_epochs << "]"
       << ",\"slashed\":[";
     for (size_t i = 0; i < slashed.size(); ++i) o << (i ? "," : "") << "\"" << slashed[i] << "\"";
     o << "],\"view_changes\":" << view_changes << ",\"fallback_partitions\":" << fallback_partitions
@@ -1894,6 +1962,9 @@ std::string ReplayCommand(const SimConfig& c) {
     if (c.no_newcomer_seat) o << " --no-newcomer-seat";
     if (c.no_login) o << " --no-login";
     if (c.no_seed_reveal) o << " --no-seed-reveal";
+    if (c.no_vote_accounting) o << " --no-vote-accounting";
+    if (c.no_late_commits) o << " --no-late-commits";
+    if (c.absent_vote_percent != 50) o << " --absent-vote-percent " << c.absent_vote_percent;
     return o.str();
 }
 
@@ -1920,7 +1991,8 @@ std::vector<std::vector<Fault>> FaultMixes() {
             {F::kDeadBelievable},
             {F::kJoiner},
             {F::kCensor, F::kDeadBelievable, F::kJoiner},
-            {F::kSeedGrinder}};
+            {F::kSeedGrinder},
+            {F::kStripCommits}};
 }
 
 std::vector<std::vector<Fault>> FraudMixes() {

@@ -85,6 +85,11 @@ enum class Fault {
     // login is final, elected then when there is a seat for every candidate,
     // and work in that epoch (docs/pob.md §4.1). In no mix: opt-in only.
     kComeback,
+    // A normal validator whose blocks' last_commit carries a bare quorum of
+    // commit votes (its own first), leaving out every other voter it heard
+    // (docs/pob.md §4.1 vote accounting): no honest, connected validator may
+    // be charged MissedDuty::kAbsentVotes for it.
+    kStripCommits,
 };
 const char* FaultName(Fault f);
 std::optional<Fault> ParseFault(const std::string& s);
@@ -171,6 +176,17 @@ struct SimConfig {
     // the hash of the epoch's last block; a seed grinder's choice must then
     // be reported.
     bool no_seed_reveal = false;
+    // docs/pob.md §4.1 vote accounting. Off (--no-vote-accounting): no
+    // last_commit, nobody charged for absent votes (the withhold-votes
+    // role's charge must then be missing). absent_vote_percent 0 (negative
+    // control): any absence is charged, so a strip-commits proposer gets
+    // honest validators charged, which must be reported.
+    bool no_vote_accounting = false;
+    // Negative control: engines ignore commit votes that arrive after the
+    // block is final, so last_commits carry only a quorum and the full ones
+    // (every member of the committee) must all but vanish.
+    bool no_late_commits = false;
+    uint32_t absent_vote_percent = 50;
     bool real_consensus_crypto = false;  // Ed25519 for consensus keys (slow); fake by default
     consensus::Params params;            // intervals/timeouts (sizes come from the fields above)
 };
@@ -233,6 +249,21 @@ struct SimResult {
     // among ≥ 2 while a candidate (a violation), reveals withheld (each must
     // cost the next seat), and in how many of the elections after genesis
     // the grinder was made believable.
+    // docs/pob.md §4.1 vote accounting: members charged kAbsentVotes (all
+    // epochs' last blocks, first finalization of each); of those, honest
+    // ones (each a violation unless the epoch overlapped a partition or
+    // crash, see CheckAbsentVotes); ended epochs the withhold-votes
+    // validator served in the normal league, and in how many it was charged.
+    uint64_t accounted_epochs = 0;  // epochs' last blocks checked
+    // Final blocks with a last_commit, and of those the ones that carry a
+    // commit vote of every member of height − 1's normal committee (late
+    // votes included, the engine's HandleLateCommit).
+    uint64_t last_commits = 0;
+    uint64_t full_last_commits = 0;
+    uint64_t absent_vote_charges = 0;
+    uint64_t honest_absent_charged = 0;
+    uint64_t withholder_epochs = 0;
+    uint64_t withholder_charged = 0;
     uint64_t seeds_ground = 0;
     uint64_t seed_reveals_withheld = 0;
     uint64_t grinder_believable = 0;

@@ -9,6 +9,7 @@
 #include <core/block.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
@@ -39,11 +40,29 @@ class StubApp final : public Application {
     int64_t BondedStake(const std::string&) override { return 0; }
 };
 
-// Accepts every signature: the rules' own checks are under test, not crypto.
+// A signature of 64 bytes of 0xEE (kBadSig) that never verifies.
+const util::Bytes kBadSig(64, 0xEE);
+
+// Accepts every signature but kBadSig: the rules' own checks are under test,
+// not crypto.
 class YesVerifier final : public crypto::Verifier {
   public:
-    bool Verify(const crypto::VerifyItem&) const override { return true; }
+    bool Verify(const crypto::VerifyItem& it) const override {
+        return !std::equal(it.sig.begin(), it.sig.end(), kBadSig.begin(), kBadSig.end());
+    }
 };
+
+// A last_commit (pob.md §4.1) signed by the normal members whose bits are set
+// in `mask` (of four).
+core::FinalBlock::LastCommit CommitOf(uint8_t mask, uint64_t view = 0) {
+    core::FinalBlock::LastCommit lc;
+    lc.view = view;
+    lc.cert.bitmap = {mask};
+    for (int i = 0; i < 4; ++i) {
+        if (mask & (1u << i)) lc.cert.signatures.push_back(util::Bytes(64, 7));
+    }
+    return lc;
+}
 
 core::Tx MakeTx(const std::string& publisher, int n, int64_t gas = 1'000) {
     core::Tx tx;
@@ -91,6 +110,7 @@ struct World {
         block.time = 100;
         block.proposer = "n1";
         block.micro_refs.push_back({"b0", 1, 2, b0.back()->hash});
+        block.last_commit = CommitOf(0x0F);  // every member voted for height 5
     }
 
     static crypto::Hash256 LastHash() { return crypto::Sha3_256(util::AsBytes(std::string("h5"))); }
@@ -227,6 +247,17 @@ std::vector<Case> Cases() {
         {"SeedRevealWithoutCommit", R::kBadSeedReveal, V,
          [](World& w) { w.params.epoch_length = 10; },
          [](World& w) { w.block.seed_reveal = crypto::Hash256{}; }},
+        // pob.md §4.1 vote accounting.
+        {"NoLastCommit", R::kLastCommitMissing, V, none,
+         [](World& w) { w.block.last_commit.reset(); }},
+        {"LastCommitWhileOff", R::kLastCommitMissing, V,
+         [](World& w) { w.params.vote_accounting = false; }, none},
+        {"LastCommitUnderQuorum", R::kLastCommitInvalid, V, none,
+         [](World& w) { w.block.last_commit = CommitOf(0x03); }},
+        {"LastCommitBitmapTooLong", R::kLastCommitInvalid, V, none,
+         [](World& w) { w.block.last_commit->cert.bitmap.push_back(0); }},
+        {"LastCommitBadSignature", R::kLastCommitInvalid, V, none,
+         [](World& w) { w.block.last_commit->cert.signatures[2] = kBadSig; }},
         {"FallbackOfANormalValidator", R::kBadFallback, V,
          [](World& w) { w.block.fallback = {"n2"}; }, none},
         {"FallbackAlreadyFallen", R::kBadFallback, V,
@@ -646,6 +677,146 @@ TEST(BlockRules, MoreIdleThanFaultyLogsOutNobody) {
         ValidateBlock(view, std::make_shared<const core::FinalBlock>(w.block), w.app, w.verifier);
     ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
     EXPECT_TRUE((*v)->plan.in.idle.empty());
+}
+
+// --- vote accounting (pob.md §4.1) -------------------------------------------
+
+// A real certificate: the last_commit must be commit votes of height 5's
+// committee for (5, view, hash of block 5); one signed for another height,
+// view, hash or kind does not verify. Negative control: the right one does.
+TEST(BlockRules, LastCommitSignaturesMustBeCommitVotesOfThePreviousBlock) {
+    World w;
+    std::vector<crypto::KeyPair> keys;
+    for (int i = 0; i < 4; ++i) {
+        keys.push_back(
+            crypto::KeyPair::FromSeed(crypto::Algorithm::kEd25519, "lc-" + std::to_string(i)));
+        w.committee.normal[static_cast<size_t>(i)].key = keys.back().public_key();
+    }
+    crypto::DefaultVerifier real;
+    auto signed_for = [&](uint8_t kind, uint64_t height, uint64_t view,
+                          const crypto::Hash256& hash) {
+        core::FinalBlock::LastCommit lc;
+        lc.view = 1;
+        lc.cert.bitmap = {0x0E};  // n1, n2, n3
+        for (size_t i = 1; i < 4; ++i) {
+            lc.cert.signatures.push_back(
+                keys[i].Sign(crypto::View(core::VoteMessage(kind, height, view, hash))));
+        }
+        return lc;
+    };
+    const crypto::Hash256 h5 = World::LastHash();
+    crypto::Hash256 other = h5;
+    other[0] ^= 1;
+    struct Try {
+        const char* what;
+        core::FinalBlock::LastCommit lc;
+        bool ok;
+    };
+    const std::vector<Try> tries = {
+        {"right", signed_for(core::kVoteCommit, 5, 1, h5), true},
+        {"prepare votes", signed_for(core::kVotePrepare, 5, 1, h5), false},
+        {"height 4", signed_for(core::kVoteCommit, 4, 1, h5), false},
+        {"view 0", signed_for(core::kVoteCommit, 5, 0, h5), false},
+        {"another block", signed_for(core::kVoteCommit, 5, 1, other), false},
+    };
+    for (const auto& t : tries) {
+        w.block.last_commit = t.lc;
+        auto r = CheckLastCommit(w.View(), w.block, real);
+        EXPECT_EQ(r.ok(), t.ok) << t.what;
+        if (!r.ok()) {
+            EXPECT_EQ(r.error(), BlockReject::kLastCommitInvalid) << t.what;
+        }
+    }
+    // Height 1 carries none (there is no height 0 block to certify).
+    w.block.height = 1;
+    w.block.last_commit.reset();
+    EXPECT_TRUE(CheckLastCommit(w.View(), w.block, real).ok());
+    w.block.last_commit = signed_for(core::kVoteCommit, 0, 1, h5);
+    EXPECT_FALSE(CheckLastCommit(w.View(), w.block, real).ok());
+}
+
+// The tally counts a last_commit only when it certifies a height of the
+// block's own epoch: the first block of an epoch certifies the previous
+// epoch's last block, which another committee signed.
+TEST(BlockRules, TallyCountsOnlyCertificatesOfTheSameEpoch) {
+    World w;
+    w.params.epoch_length = 5;
+    VoteTally t;
+    core::FinalBlock b;
+    b.last_commit = CommitOf(0x0B);  // n2 absent
+    for (uint64_t h : {1, 2, 5, 6, 7, 10, 11}) {
+        b.height = h;
+        TallyLastCommit(w.params, w.committee, b, t);
+    }
+    // Counted: 2, 5 (epoch 0), 7, 10 (epoch 1); 1 has no predecessor, 6 and
+    // 11 open an epoch.
+    EXPECT_EQ(t.certificates, 4u);
+    EXPECT_EQ(t.absent, (std::map<std::string, uint64_t>{{"n2", 4}}));
+    // Off: nothing counted.
+    w.params.vote_accounting = false;
+    VoteTally off;
+    b.height = 3;
+    TallyLastCommit(w.params, w.committee, b, off);
+    EXPECT_EQ(off.certificates, 0u);
+}
+
+// The threshold: absent from more than absent_vote_percent % of the epoch's
+// certificates (strictly), slashed members aside, nobody on an empty tally.
+TEST(BlockRules, AbsentVotersAreThoseAbsentFromMoreThanThePercent) {
+    Params p;  // 50 %
+    Committee c;
+    for (int i = 0; i < 4; ++i) c.normal.push_back({"n" + std::to_string(i), {}, 10, 10});
+    VoteTally t;
+    t.certificates = 10;
+    t.absent = {{"n0", 5}, {"n1", 6}, {"n2", 10}, {"n3", 1}};
+    std::set<std::string> slashed{"n2"};
+    EXPECT_EQ(AbsentVoters(p, c, slashed, t), std::vector<std::string>{"n1"});
+    slashed.clear();
+    EXPECT_EQ(AbsentVoters(p, c, slashed, t), (std::vector<std::string>{"n1", "n2"}));
+    p.absent_vote_percent = 0;  // the simulator's negative control: any absence
+    EXPECT_EQ(AbsentVoters(p, c, slashed, t), (std::vector<std::string>{"n0", "n1", "n2", "n3"}));
+    p.vote_accounting = false;
+    EXPECT_TRUE(AbsentVoters(p, c, slashed, t).empty());
+    p.vote_accounting = true;
+    EXPECT_TRUE(AbsentVoters(p, c, slashed, VoteTally{}).empty());
+}
+
+// The epoch's last block charges MissedDuty::kAbsentVotes to a member absent
+// from more than half of the epoch's last_commits, this block's included.
+// Negative control: vote accounting off charges nobody.
+TEST(BlockRules, TheEpochsLastBlockChargesAbsentVoters) {
+    for (bool on : {true, false}) {
+        World w;
+        w.params.epoch_length = 6;  // height 6 ends epoch 0
+        w.params.vote_accounting = on;
+        const std::set<std::string> worked{"b1", "n0", "n2", "n3"};  // nobody idle
+        // Heights 2..5 certified: n3 absent from 2 of 4, n2 from 3 of 4.
+        VoteTally tally;
+        tally.certificates = 4;
+        tally.absent = {{"n2", 3}, {"n3", 2}};
+        ChainView view = w.View();
+        view.worked = &worked;
+        view.votes = &tally;
+        if (on) {
+            w.block.last_commit = CommitOf(0x07);  // this block: n3 absent too (3 of 5)
+        } else {
+            w.block.last_commit.reset();
+        }
+        w.Finish();
+        auto v = ValidateBlock(view, std::make_shared<const core::FinalBlock>(w.block), w.app,
+                               w.verifier);
+        ASSERT_TRUE(v.ok()) << BlockRejectName(v.error().reason);
+        std::map<std::string, int64_t> out;
+        for (const auto& [id, d] : (*v)->plan.in.servi_deltas) out[id] += d;
+        if (!on) {
+            EXPECT_TRUE(out.empty());
+            EXPECT_TRUE((*v)->plan.in.absent_voters.empty());
+            continue;
+        }
+        EXPECT_EQ((*v)->plan.in.absent_voters, (std::vector<std::string>{"n2", "n3"}));
+        EXPECT_EQ(out, (std::map<std::string, int64_t>{{"n2", -w.params.servi_absent_votes},
+                                                       {"n3", -w.params.servi_absent_votes}}));
+    }
 }
 
 // --- the epoch seed's commit–reveal (pob.md §4.2) ------------------------------

@@ -49,6 +49,8 @@ EngineCheckpoint Sample() {
     c.worked = {"val1", "val3"};
     c.seed.commits = {{"val3", H(6)}, {"val4", H(7)}};
     c.seed.reveals = {{"val3", H(8)}};
+    c.votes.certificates = 7;
+    c.votes.absent = {{"val2", 7}, {"val4", 1}};
     return c;
 }
 
@@ -81,20 +83,31 @@ TEST(Checkpoint, TruncatedExtendedOrUnknownFormatIsRefused) {
     EXPECT_NE(r.error().message.find("format"), std::string::npos) << r.error().message;
 }
 
-// Format 2 (before the epoch seed's book, pob.md §4.2) still decodes, with
-// an empty book; a book whose reveal has no commitment is refused.
-TEST(Checkpoint, TheFormatBeforeTheSeedBookStillDecodes) {
+// Format 3 (before the vote tally, pob.md §4.1) and format 2 (before the
+// epoch seed's book, pob.md §4.2) still decode, with an empty tally and
+// book; a book whose reveal has no commitment, or a tally that counts an
+// absence more often than there are certificates, is refused.
+TEST(Checkpoint, TheFormatsBeforeTheTallyAndTheSeedBookStillDecode) {
     EngineCheckpoint c = Sample();
     c.seed = {};
+    c.votes = {};
     util::Bytes enc = EncodeCheckpoint(c);
-    ASSERT_EQ(enc[0], 3);
-    // Format 3 ends with the book's two counts (4 bytes each, both 0 here).
-    util::Bytes v2(enc.begin(), enc.end() - 8);
+    ASSERT_EQ(enc[0], 4);
+    // Format 4 ends with the tally (8-byte count, 4-byte list length, both
+    // 0 here), format 3 with the book's two counts (4 bytes each).
+    util::Bytes v3(enc.begin(), enc.end() - 12);
+    v3[0] = 3;
+    auto d3 = DecodeCheckpoint(v3);
+    ASSERT_TRUE(d3.ok()) << d3.error().message;
+    EXPECT_TRUE(*d3 == c);
+    util::Bytes v2(v3.begin(), v3.end() - 8);
     v2[0] = 2;
     auto d = DecodeCheckpoint(v2);
     ASSERT_TRUE(d.ok()) << d.error().message;
     EXPECT_TRUE(*d == c);
-    // Negative control: the same bytes as format 3 lack the book.
+    // Negative controls: the same bytes under the later formats lack fields.
+    v3[0] = 4;
+    EXPECT_FALSE(DecodeCheckpoint(v3).ok());
     v2[0] = 3;
     EXPECT_FALSE(DecodeCheckpoint(v2).ok());
 
@@ -103,6 +116,11 @@ TEST(Checkpoint, TheFormatBeforeTheSeedBookStillDecodes) {
     auto r = DecodeCheckpoint(EncodeCheckpoint(bad));
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("seed"), std::string::npos) << r.error().message;
+    EngineCheckpoint over = Sample();
+    over.votes.absent["val5"] = 8;  // of 7 certificates
+    auto o = DecodeCheckpoint(EncodeCheckpoint(over));
+    ASSERT_FALSE(o.ok());
+    EXPECT_NE(o.error().message.find("absence"), std::string::npos) << o.error().message;
 }
 
 TEST(Checkpoint, AFlippedByteNeverDecodesToTheSameCheckpoint) {

@@ -346,6 +346,46 @@ TEST(Block, SeedFieldsEncodeAsV2AndHostileOnesAreRefused) {
     EXPECT_FALSE(core::FinalBlock::FromBytes(short_field).ok());
 }
 
+// pob.md §4.1: a block with a last_commit is encoded under tag v3 (the v2
+// fields, seed fields possibly both empty, then the commit view and the
+// certificate); without one its v1/v2 bytes are unchanged. Truncations and
+// trailing bytes are refused.
+TEST(Block, LastCommitEncodesAsV3AndLeavesOlderBlocksAlone) {
+    core::FinalBlock b;
+    b.height = 9;
+    b.proposer = "val01";
+    const util::Bytes v1 = b.ToBytes();
+    core::FinalBlock s = b;
+    s.seed_commit = crypto::Hash256{};
+    const util::Bytes v2 = s.ToBytes();
+    const std::string tag3 = "iost-pob-final-v3";
+    for (core::FinalBlock* base : {&b, &s}) {
+        core::FinalBlock x = *base;
+        x.last_commit = core::FinalBlock::LastCommit{2, {{0x0B}, {{1, 2}, {3}, {4, 5, 6}}}};
+        const util::Bytes v3 = x.ToBytes();
+        EXPECT_TRUE(std::search(v3.begin(), v3.end(), tag3.begin(), tag3.end()) != v3.end());
+        EXPECT_NE(x.Hash(), base->Hash());
+        auto back = core::FinalBlock::FromBytes(v3);
+        ASSERT_TRUE(back.ok()) << back.error().message;
+        EXPECT_EQ(back->last_commit, x.last_commit);
+        EXPECT_EQ(back->seed_commit, x.seed_commit);
+        EXPECT_EQ(back->ToBytes(), v3);
+        for (size_t cut = 0; cut < v3.size(); ++cut) {
+            EXPECT_FALSE(core::FinalBlock::FromBytes(util::ByteView(v3.data(), cut)).ok()) << cut;
+        }
+        util::Bytes longer = v3;
+        longer.push_back(0);
+        EXPECT_FALSE(core::FinalBlock::FromBytes(longer).ok());
+        core::FinalBlock y = x;
+        y.last_commit->view = 3;  // the view is covered by the hash
+        EXPECT_NE(y.Hash(), x.Hash());
+    }
+    // Negative control: without a last_commit the bytes are v1's and v2's.
+    EXPECT_EQ(b.ToBytes(), v1);
+    EXPECT_EQ(s.ToBytes(), v2);
+    EXPECT_TRUE(std::search(v1.begin(), v1.end(), tag3.begin(), tag3.end()) == v1.end());
+}
+
 TEST(Block, MerkleRoot) {
     EXPECT_EQ(core::MerkleRoot({}), crypto::Hash256{});
     crypto::Hash256 a{}, b{};

@@ -271,6 +271,12 @@ TEST_F(ApiPruning, ARecentBlockAndItsTransactionAreServedInFull) {
     EXPECT_EQ(P("new/receipt").first, 200) << P("new/receipt").second.dump();
     EXPECT_EQ(P("new/receipt").second.value("status_code", ""), "SUCCESS");
     EXPECT_EQ(P("new/pob").first, 200) << P("new/pob").second.dump();
+    // docs/pob.md §4.1: the block records the commit votes of the one before
+    // it (the one validator, bitmap position 0).
+    const json& lc = P("new/pob").second.value("last_commit", json());
+    ASSERT_TRUE(lc.is_object()) << P("new/pob").second.dump();
+    EXPECT_EQ(lc.value("height", ""), std::to_string(s_pruning->new_height - 1)) << lc.dump();
+    EXPECT_EQ(lc.value("signer_indexes", json()), json::array({0})) << lc.dump();
     EXPECT_EQ(P("new/contract").first, 200) << P("new/contract").second.dump();
 }
 
