@@ -149,14 +149,18 @@ uint64_t Driver::PruneKeep() const {
 void Driver::MaybePrune(uint64_t height) {
     const uint64_t keep = PruneKeep();
     if (keep == 0 || height <= keep) return;
-    auto r = m_blocks.PruneBodies(height - keep);
+    // A chain-fallback block's direct transactions go with its body: its
+    // record becomes a pruned header in the same batch (docs/state.md "Pruning").
+    auto r = m_blocks.PruneBodies(height - keep, /*max_blocks=*/64, PruneStoredHeader);
     if (!r) {
         Halt("pruning: " + r.error().message);
         return;
     }
     if (r->blocks == 0) return;
-    m_log.Debug("pruned the bodies of {} blocks ({} micro-blocks, {} txs); floor now {}", r->blocks,
-                r->micro_blocks, r->txs, m_blocks.PrunedFloor());
+    m_log.Debug(
+        "pruned the bodies of {} blocks ({} micro-blocks, {} txs, {} headers without "
+        "their direct txs); floor now {}",
+        r->blocks, r->micro_blocks, r->txs, r->headers_rewritten, m_blocks.PrunedFloor());
     std::lock_guard lk(m_metrics_mu);
     m_counters.pruned_blocks += r->blocks;
 }

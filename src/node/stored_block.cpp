@@ -1,7 +1,96 @@
 #include <core/codec.h>
+#include <core/merkle.h>
 #include <node/stored_block.h>
 
+#include <algorithm>
+
 namespace iost::node {
+
+namespace {
+// Distinct from the FinalBlock tags (iost-pob-final-v1/-v2), which lead a
+// full record the same way, so neither can be read as the other.
+constexpr std::string_view kPrunedTag = "iost-pob-final-pruned-v1";
+}  // namespace
+
+util::Bytes EncodePrunedHeader(const core::FinalBlock& without_direct_txs, const PrunedHeader& p) {
+    core::Encoder e(512);
+    e.WriteString(kPrunedTag);
+    e.WriteBytes(util::ByteView(p.hash.data(), p.hash.size()));
+    e.WriteInt64(static_cast<int64_t>(p.tx_count));
+    e.WriteInt64(static_cast<int64_t>(p.direct_txs));
+    e.WriteBytes(p.iost_tx_merkle);
+    e.WriteBytes(without_direct_txs.ToBytes());
+    return e.Take();
+}
+
+util::Result<StoredFinal> DecodeStoredFinal(util::ByteView record) {
+    core::Decoder d(record);
+    auto tag = d.ReadBytesView();
+    if (!tag) return util::ErrOf(tag.error());
+    if (util::AsString(*tag) != kPrunedTag) {
+        auto fb = core::FinalBlock::FromBytes(record);
+        if (!fb) return util::ErrOf(fb.error());
+        StoredFinal out;
+        out.hash = fb->Hash();
+        out.block = std::move(*fb);
+        return out;
+    }
+    auto hash = d.ReadBytesView();
+    if (!hash) return util::ErrOf(hash.error());
+    if (hash->size() != 32) return util::Err("pruned header: the hash is not 32 bytes");
+    auto tx_count = d.ReadInt64();
+    if (!tx_count) return util::ErrOf(tx_count.error());
+    auto direct = d.ReadInt64();
+    if (!direct) return util::ErrOf(direct.error());
+    if (*tx_count < 0 || *direct <= 0) {
+        return util::Err("pruned header: bad transaction counts");
+    }
+    auto merkle = d.ReadBytes();
+    if (!merkle) return util::ErrOf(merkle.error());
+    auto inner = d.ReadBytesView();
+    if (!inner) return util::ErrOf(inner.error());
+    IOST_TRY(d.ExpectEnd());
+    auto fb = core::FinalBlock::FromBytes(*inner);
+    if (!fb) return util::Err("pruned header: " + fb.error().message);
+    if (!fb->direct_txs.empty()) return util::Err("pruned header: it still has direct txs");
+    StoredFinal out;
+    out.block = std::move(*fb);
+    PrunedHeader p;
+    std::copy(hash->begin(), hash->end(), p.hash.begin());
+    p.tx_count = static_cast<uint64_t>(*tx_count);
+    p.direct_txs = static_cast<uint64_t>(*direct);
+    p.iost_tx_merkle = std::move(*merkle);
+    out.hash = p.hash;
+    out.pruned = std::move(p);
+    return out;
+}
+
+util::Result<std::optional<util::Bytes>> PruneStoredHeader(const storage::BlockStore& store,
+                                                           uint64_t height,
+                                                           util::ByteView encoded_block) {
+    auto stored = DecodeStoredFinal(encoded_block);
+    if (!stored) {
+        return util::Err("stored block " + std::to_string(height) + ": " + stored.error().message);
+    }
+    if (stored->pruned || stored->block.direct_txs.empty()) return std::optional<util::Bytes>{};
+    PrunedHeader p;
+    p.hash = stored->hash;
+    p.direct_txs = stored->block.direct_txs.size();
+    auto txs = store.GetBlockTxHashes(height);
+    IOST_TRY(txs);
+    std::vector<crypto::Hash256> leaves;
+    if (*txs) {
+        for (const auto& t : **txs) {
+            crypto::Hash256 h{};
+            std::copy(t.begin(), t.end(), h.begin());
+            leaves.push_back(h);
+        }
+    }
+    p.tx_count = leaves.size();
+    p.iost_tx_merkle = core::IostMerkleRootBytes(leaves);
+    stored->block.direct_txs.clear();
+    return std::optional<util::Bytes>{EncodePrunedHeader(stored->block, p)};
+}
 
 util::Bytes EncodeCertificateRecord(uint64_t commit_view, const crypto::Certificate& cert) {
     core::Encoder e(128);
@@ -32,12 +121,14 @@ util::Result<StoredBlock, LoadError> LoadStoredBlock(const storage::BlockStore& 
         return fail(LoadFailure::kBlockMissing,
                     "block " + std::to_string(height) + " is missing from the data dir");
     }
-    auto fb = core::FinalBlock::FromBytes(**raw);
+    auto fb = DecodeStoredFinal(**raw);
     if (!fb) return fail(LoadFailure::kCorrupt, "stored block" + at + ": " + fb.error().message);
     StoredBlock out;
     out.bytes = (*raw)->size();
     out.certified = std::make_shared<core::CertifiedBlock>();
-    out.certified->block = std::move(*fb);
+    out.certified->block = std::move(fb->block);
+    out.hash = fb->hash;
+    out.pruned = std::move(fb->pruned);
     if (height > 0) {  // genesis has no certificate
         auto rawc = store.GetCertificate(height);
         if (!rawc) {
@@ -58,7 +149,9 @@ util::Result<StoredBlock, LoadError> LoadStoredBlock(const storage::BlockStore& 
         out.certified->cert = std::move(cert->second);
     }
     if (with == WithMicros::kNo) return out;
-    if (height > 0 && height < store.PrunedFloor()) {
+    // A pruned header is never returned as a whole block (its direct
+    // transactions are gone), whatever the floor says.
+    if (out.pruned || (height > 0 && height < store.PrunedFloor())) {
         return fail(LoadFailure::kPruned, "the body of block " + std::to_string(height) +
                                               " was pruned (this node keeps blocks from " +
                                               std::to_string(store.PrunedFloor()) + " on)");

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,8 +33,23 @@ struct LoadError {
     std::string detail;  // one line for logs and errors, naming the height
 };
 
+// A pruned header (docs/state.md "Pruning", docs/formats.md "Pruned
+// header"): what PruneBodies keeps of a FinalBlock that carried direct
+// transactions (chain fallback, per-transaction fallback): the block without
+// its direct_txs, plus what can no longer be recomputed from it.
+struct PrunedHeader {
+    crypto::Hash256 hash{};  // the original block's hash (covers the direct txs)
+    uint64_t tx_count = 0;   // executed transactions of the block (its tx list)
+    uint64_t direct_txs = 0;
+    util::Bytes iost_tx_merkle;  // core::IostMerkleRootBytes over the executed tx hashes
+};
+
 struct StoredBlock {
+    // For a pruned header, the block WITHOUT its direct transactions: never
+    // recompute its hash, use `hash`.
     std::shared_ptr<core::CertifiedBlock> certified;
+    crypto::Hash256 hash{};              // the block's hash, as certified
+    std::optional<PrunedHeader> pruned;  // set when the record is a pruned header
     std::vector<std::shared_ptr<const core::MicroBlock>> micros;  // in reference order
     size_t bytes = 0;  // encoded size read (sync serving's byte budget)
 };
@@ -45,6 +61,23 @@ enum class WithMicros { kNo, kYes };
 util::Result<StoredBlock, LoadError> LoadStoredBlock(const storage::BlockStore& store,
                                                      uint64_t height,
                                                      WithMicros with = WithMicros::kYes);
+
+// The stored kBlock record: a full FinalBlock (any older data dir) or a
+// pruned header (its distinct tag cannot be read as a FinalBlock).
+struct StoredFinal {
+    core::FinalBlock block;
+    crypto::Hash256 hash{};
+    std::optional<PrunedHeader> pruned;
+};
+util::Result<StoredFinal> DecodeStoredFinal(util::ByteView record);
+util::Bytes EncodePrunedHeader(const core::FinalBlock& without_direct_txs, const PrunedHeader& p);
+
+// storage::BlockStore::HeaderPruner for the node: a block with direct
+// transactions becomes a pruned header; any other record is kept as it is
+// (nullopt); an already pruned header is kept.
+util::Result<std::optional<util::Bytes>> PruneStoredHeader(const storage::BlockStore& store,
+                                                           uint64_t height,
+                                                           util::ByteView encoded_block);
 
 // The certificate record as stored: commit view, then the certificate.
 util::Bytes EncodeCertificateRecord(uint64_t commit_view, const crypto::Certificate& cert);

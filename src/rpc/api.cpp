@@ -243,7 +243,10 @@ util::Result<std::optional<LoadedBlock>> LoadBlock(node::Node& n, uint64_t heigh
     }
     LoadedBlock b;
     b.block = std::move(stored->certified->block);
-    b.hash = b.block.Hash();
+    // The certified hash: a pruned header's block lacks its direct
+    // transactions, so its hash cannot be recomputed (docs/state.md "Pruning").
+    b.hash = stored->hash;
+    b.pruned = std::move(stored->pruned);
     b.commit_view = stored->certified->commit_view;
     b.cert = std::move(stored->certified->cert);
     auto hashes = n.blocks().GetBlockTxHashes(height);
@@ -330,13 +333,15 @@ json BlockJson(const LoadedBlock& b, bool complete) {
     j["version"] = "0";
     j["parent_hash"] =
         b.block.height == 0 ? std::string() : crypto::HashToBase58(b.block.prev_hash);
-    j["tx_merkle_hash"] = util::Base58Encode(core::IostMerkleRootBytes(b.tx_hashes));
+    // A pruned header keeps the tx count and merkle hash its tx list had.
+    j["tx_merkle_hash"] = util::Base58Encode(b.pruned ? b.pruned->iost_tx_merkle
+                                                      : core::IostMerkleRootBytes(b.tx_hashes));
     j["tx_receipt_merkle_hash"] = util::Base58Encode(core::IostMerkleRootBytes(receipt_hashes));
     j["number"] = U64(b.block.height);
     j["witness"] = b.block.proposer;
     j["time"] = I64(b.block.time);
     j["gas_usage"] = Double(static_cast<double>(gas) / 100.0);
-    j["tx_count"] = I64(static_cast<int64_t>(b.tx_hashes.size()));
+    j["tx_count"] = I64(static_cast<int64_t>(b.pruned ? b.pruned->tx_count : b.tx_hashes.size()));
     j["info"] = nullptr;
     j["orig_info"] = "";
     json txs = json::array();

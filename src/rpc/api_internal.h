@@ -12,6 +12,7 @@
 #include <core/receipt.h>
 #include <core/tx.h>
 #include <node/node.h>
+#include <node/stored_block.h>
 #include <rpc/http_server.h>
 #include <util/result.h>
 
@@ -142,6 +143,10 @@ struct LoadedBlock {
     // Bodies of those transactions (when asked for), same order; a body the
     // store lacks stays nullptr.
     std::vector<std::shared_ptr<const core::Tx>> txs;
+    // Set when the stored record is a pruned header (a chain-fallback block
+    // below the pruned floor): `block` lacks its direct_txs; `hash` is the
+    // original one.
+    std::optional<node::PrunedHeader> pruned;
 };
 enum class WithTxs { kNo, kYes };
 // nullopt if there is no such block; an error if the store fails.

@@ -82,9 +82,10 @@ double RecentTps(node::Node& n) {
     for (uint64_t h = s.height, i = 0; h >= 1 && i < kTpsMaxBlocks; --h, ++i) {
         auto raw = n.blocks().GetBlock(h);
         if (!raw || !*raw) break;
-        auto b = core::FinalBlock::FromBytes(**raw);
-        if (!b || s.head_time - b->time > kTpsWindowNanos) break;
-        oldest = b->time;
+        // A full block or a pruned header (node/stored_block.h): only its time is read.
+        auto b = node::DecodeStoredFinal(**raw);
+        if (!b || s.head_time - b->block.time > kTpsWindowNanos) break;
+        oldest = b->block.time;
         auto hashes = n.blocks().GetBlockTxHashes(h);
         if (hashes && *hashes) txs += (*hashes)->size();
     }

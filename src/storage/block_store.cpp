@@ -506,7 +506,8 @@ uint64_t BlockStore::PrunedFloor() const {
     return m_pruned_floor;
 }
 
-util::Result<PruneStats> BlockStore::PruneBodies(uint64_t below, uint64_t max_blocks) {
+util::Result<PruneStats> BlockStore::PruneBodies(uint64_t below, uint64_t max_blocks,
+                                                 const HeaderPruner& header_pruner) {
     std::lock_guard commit_lock(m_commit_mu);
     uint64_t floor = 0;
     std::optional<Head> head;
@@ -523,6 +524,22 @@ util::Result<PruneStats> BlockStore::PruneBodies(uint64_t below, uint64_t max_bl
     if (end <= floor) return stats;
     WriteBatch batch;
     for (uint64_t h = floor; h < end; ++h) {
+        if (header_pruner) {
+            // Before the deletions below are written: the pruner may read
+            // the height's tx list and receipts.
+            auto block = GetBlock(h);
+            IOST_TRY(block);
+            if (!block->has_value()) return Corrupt("block " + std::to_string(h) + " is missing");
+            auto header = header_pruner(*this, h, **block);
+            if (!header) {
+                return util::Err("storage: pruning block " + std::to_string(h) + ": " +
+                                 header.error().message);
+            }
+            if (header->has_value()) {
+                batch.Put(HeightKey(table::kBlock, h), std::move(**header));
+                ++stats.headers_rewritten;
+            }
+        }
         auto txs = GetBlockTxHashes(h);
         IOST_TRY(txs);
         if (txs->has_value()) {

@@ -92,6 +92,8 @@ struct PruneStats {
     uint64_t blocks = 0;
     uint64_t micro_blocks = 0;
     uint64_t txs = 0;
+    // kBlock records replaced by the HeaderPruner's smaller record.
+    uint64_t headers_rewritten = 0;
 };
 
 // State sync (docs/state.md "State sync"): what the joiner installs after
@@ -178,7 +180,17 @@ class BlockStore {
     // most `max_blocks` heights per call, in one batch that also moves the
     // pruned floor, so a crash leaves either the old or the new floor with
     // everything below it pruned and nothing above it touched.
-    util::Result<PruneStats> PruneBodies(uint64_t below, uint64_t max_blocks = 64);
+    //
+    // `header_pruner` (optional; storage does not decode blocks): called for
+    // each pruned height with the encoded block as stored; a returned record
+    // replaces it IN THE SAME BATCH (the node drops a chain-fallback block's
+    // direct transactions this way, docs/state.md "Pruning"); nullopt keeps
+    // it; an error aborts the prune with nothing written. It may read this
+    // store (the height's tx list and receipts are still there).
+    using HeaderPruner = std::function<util::Result<std::optional<util::Bytes>>(
+        const BlockStore& store, uint64_t height, util::ByteView encoded_block)>;
+    util::Result<PruneStats> PruneBodies(uint64_t below, uint64_t max_blocks = 64,
+                                         const HeaderPruner& header_pruner = {});
     // First height whose body is kept (1 when nothing was pruned).
     uint64_t PrunedFloor() const;
 

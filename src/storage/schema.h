@@ -12,7 +12,8 @@
 //   0x00   0x00 "checkpoint"                     u64be height | consensus checkpoint (opaque)
 //   0x00   0x00 "pruned"                         u64be first height whose body is kept
 //   0x00   0x00 "statesync"                      u64be height of a state sync being installed
-//   0x01   0x01 height                           encoded final block
+//   0x01   0x01 height                           encoded final block (below the pruned floor
+//                                                maybe a pruned header, node/stored_block.h)
 //   0x02   0x02 hash32                           u64be height (block by hash)
 //   0x03   0x03 height                           encoded certificate (empty at genesis)
 //   0x04   0x04 height                           tx hashes of the block, 32 bytes each, in order

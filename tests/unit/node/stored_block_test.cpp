@@ -4,6 +4,7 @@
 // order, and each way a store can fail is reported with its own
 // LoadFailure (absent, MicroBlock absent, undecodable record).
 #include <core/block.h>
+#include <core/merkle.h>
 #include <gtest/gtest.h>
 #include <node/stored_block.h>
 #include <storage/block_store.h>
@@ -130,6 +131,178 @@ TEST_F(StoredBlockTest, UndecodableRecordsAreCorrupt) {
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().failure, LoadFailure::kCorrupt);
     EXPECT_NE(s.error().detail.find("block 1"), std::string::npos) << s.error().detail;
+}
+
+// Pruning a chain-fallback block (docs/state.md "Pruning"): its FinalBlock
+// record carries the transactions themselves (direct_txs), so PruneBodies
+// with the node's HeaderPruner replaces it, in the prune batch, by a pruned
+// header: no transactions, the original hash, certificate and roots kept,
+// and readable as a header (never as a whole block). With the rewrite off
+// (no pruner: the old behaviour), the negative control, the record keeps
+// every transaction. Over the in-memory store and RocksDB.
+struct FallbackPruneRun {
+    core::CertifiedBlock one;  // height 1, 16 direct txs
+    std::vector<crypto::Hash256> tx_hashes;
+    size_t tx_bytes = 0;  // the direct txs' encoded size
+    util::Bytes before, after;
+    storage::PruneStats stats;
+};
+
+void RunFallbackPrune(storage::KvStore& kv, bool rewrite, FallbackPruneRun& run) {
+    auto store = storage::BlockStore::Open(kv).value();
+    core::FinalBlock genesis;
+    genesis.time = 1;
+    storage::FinalizedBlockRecord g;
+    g.hash = H32(genesis.Hash());
+    g.encoded_block = genesis.ToBytes();
+    ASSERT_TRUE(store->InitGenesis(g).ok());
+    core::FinalBlock& b = run.one.block;
+    b.height = 1;
+    b.prev_hash = genesis.Hash();
+    b.time = 2;
+    b.proposer = "node0";
+    for (int i = 0; i < 16; ++i) {
+        b.direct_txs.push_back(
+            testing::Transfer("alice", "bobby", std::to_string(i + 1), 1'000 + i, "fallback"));
+        run.tx_hashes.push_back(b.direct_txs.back().Hash());
+        run.tx_bytes += b.direct_txs.back().ToBytes(core::TxLevel::kFull).size();
+    }
+    b.tx_merkle_root = crypto::Sha3_256(util::Bytes{1});
+    b.receipt_merkle_root = crypto::Sha3_256(util::Bytes{2});
+    b.state_root = crypto::Sha3_256(util::Bytes{3});
+    run.one.commit_view = 4;
+    run.one.cert.bitmap = {0x01};
+    run.one.cert.signatures = {util::Bytes(64, 5)};
+    storage::FinalizedBlockRecord r;
+    r.height = 1;
+    r.hash = H32(b.Hash());
+    r.prev_hash = g.hash;
+    r.encoded_block = b.ToBytes();
+    r.encoded_certificate = EncodeCertificateRecord(run.one.commit_view, run.one.cert);
+    for (const auto& h : run.tx_hashes) r.txs.push_back({H32(h), util::Bytes{7, 7}});
+    ASSERT_TRUE(store->CommitFinalized(r).ok());
+    core::FinalBlock two;  // the head (never pruned)
+    two.height = 2;
+    two.prev_hash = b.Hash();
+    storage::FinalizedBlockRecord r2;
+    r2.height = 2;
+    r2.hash = H32(two.Hash());
+    r2.prev_hash = r.hash;
+    r2.encoded_block = two.ToBytes();
+    r2.encoded_certificate = r.encoded_certificate;
+    ASSERT_TRUE(store->CommitFinalized(r2).ok());
+    run.before = store->GetBlock(1).value().value();
+    auto pruned = rewrite ? store->PruneBodies(2, 64, PruneStoredHeader) : store->PruneBodies(2);
+    ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+    run.stats = *pruned;
+    EXPECT_EQ(run.stats.blocks, 1u);
+    EXPECT_EQ(run.stats.txs, 16u);
+    // The head's record, without direct txs, is never rewritten.
+    auto keep = PruneStoredHeader(*store, 2, store->GetBlock(2).value().value());
+    ASSERT_TRUE(keep.ok());
+    EXPECT_FALSE(keep->has_value());
+    store.reset();
+    // Reopened: the rewrite is on disk (it went in the prune batch).
+    store = storage::BlockStore::Open(kv).value();
+    EXPECT_EQ(store->PrunedFloor(), 2u);
+    run.after = store->GetBlock(1).value().value();
+    // Hash index, certificate and state root stay either way.
+    EXPECT_EQ(store->GetBlockHash(1).value(), std::optional<storage::Hash32>(r.hash));
+    EXPECT_EQ(store->GetHeightByHash(r.hash).value(), std::optional<uint64_t>(1));
+    EXPECT_EQ(store->GetCertificate(1).value(), std::optional<util::Bytes>(r.encoded_certificate));
+    EXPECT_TRUE(store->GetStateRoot(1).value().has_value());
+    // Read back as a header: the original hash and certificate, never the body.
+    auto header = LoadStoredBlock(*store, 1, WithMicros::kNo);
+    ASSERT_TRUE(header.ok()) << header.error().detail;
+    EXPECT_EQ(header->hash, b.Hash());
+    EXPECT_EQ(header->certified->commit_view, 4u);
+    EXPECT_EQ(header->certified->cert.signatures, run.one.cert.signatures);
+    EXPECT_EQ(header->certified->block.tx_merkle_root, b.tx_merkle_root);
+    EXPECT_EQ(header->certified->block.state_root, b.state_root);
+    auto whole = LoadStoredBlock(*store, 1, WithMicros::kYes);
+    ASSERT_FALSE(whole.ok());
+    EXPECT_EQ(whole.error().failure, LoadFailure::kPruned);
+    if (rewrite) {
+        // A pruned header is kept as it is when pruned again.
+        auto again = PruneStoredHeader(*store, 1, run.after);
+        ASSERT_TRUE(again.ok());
+        EXPECT_FALSE(again->has_value());
+    }
+}
+
+void ExpectFallbackPruned(storage::KvStore& kv) {
+    FallbackPruneRun run;
+    RunFallbackPrune(kv, /*rewrite=*/true, run);
+    EXPECT_EQ(run.stats.headers_rewritten, 1u);
+    // The transactions' bytes left the record; it gained at most the pruned
+    // header's fixed fields (tag 4+24, hash 4+32, two counts 8+8, Merkle
+    // root 4+32, the inner block's length 4: 120 bytes).
+    EXPECT_LE(run.after.size() + run.tx_bytes, run.before.size() + 120)
+        << run.after.size() << " + " << run.tx_bytes << " vs " << run.before.size();
+    // Not readable as a FinalBlock (a distinct tag): no reader can take it
+    // for the whole block and recompute a wrong hash from it.
+    EXPECT_FALSE(core::FinalBlock::FromBytes(run.after).ok());
+    auto d = DecodeStoredFinal(run.after);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    ASSERT_TRUE(d->pruned.has_value());
+    EXPECT_TRUE(d->block.direct_txs.empty());
+    EXPECT_EQ(d->hash, run.one.block.Hash());
+    EXPECT_EQ(d->pruned->tx_count, 16u);
+    EXPECT_EQ(d->pruned->direct_txs, 16u);
+    EXPECT_EQ(d->pruned->iost_tx_merkle, core::IostMerkleRootBytes(run.tx_hashes));
+    EXPECT_EQ(d->block.tx_merkle_root, run.one.block.tx_merkle_root);
+    EXPECT_EQ(d->block.receipt_merkle_root, run.one.block.receipt_merkle_root);
+    EXPECT_EQ(d->block.state_root, run.one.block.state_root);
+    EXPECT_EQ(d->block.prev_hash, run.one.block.prev_hash);
+    EXPECT_NE(d->block.Hash(), run.one.block.Hash());  // why the hash is kept
+}
+
+// Negative control: the same prune without the rewrite keeps every direct
+// transaction in the record (the bug of issue #14.5).
+void ExpectFallbackKept(storage::KvStore& kv) {
+    FallbackPruneRun run;
+    RunFallbackPrune(kv, /*rewrite=*/false, run);
+    EXPECT_EQ(run.stats.headers_rewritten, 0u);
+    EXPECT_EQ(run.after, run.before);
+    // So ExpectFallbackPruned's size check fails on the old path.
+    EXPECT_GT(run.after.size() + run.tx_bytes, run.before.size() + 120);
+    auto d = DecodeStoredFinal(run.after);
+    ASSERT_TRUE(d.ok());
+    EXPECT_FALSE(d->pruned.has_value());
+    EXPECT_EQ(d->block.direct_txs.size(), 16u);
+}
+
+TEST(FallbackPrune, APrunedFallbackBlockKeepsItsHeaderAndHashWithoutItsTransactionsMem) {
+    storage::MemKvStore kv;
+    ExpectFallbackPruned(kv);
+    storage::MemKvStore control;
+    ExpectFallbackKept(control);
+}
+
+TEST(FallbackPrune, APrunedFallbackBlockKeepsItsHeaderAndHashWithoutItsTransactionsRocks) {
+    testing::TempDir dir, dir2;
+    {
+        auto kv = storage::RocksKvStore::Open((dir.path() / "db").string()).value();
+        ExpectFallbackPruned(*kv);
+    }
+    auto control = storage::RocksKvStore::Open((dir2.path() / "db").string()).value();
+    ExpectFallbackKept(*control);
+}
+
+TEST(FallbackPrune, ACorruptPrunedHeaderIsRefused) {
+    core::FinalBlock b;
+    b.height = 3;
+    PrunedHeader p;
+    p.tx_count = 1;
+    p.direct_txs = 1;
+    util::Bytes ok = EncodePrunedHeader(b, p);
+    ASSERT_TRUE(DecodeStoredFinal(ok).ok());
+    util::Bytes trailing = ok;
+    trailing.push_back(0);
+    EXPECT_FALSE(DecodeStoredFinal(trailing).ok());
+    EXPECT_FALSE(DecodeStoredFinal(util::ByteView(ok.data(), ok.size() - 1)).ok());
+    b.direct_txs.push_back(testing::Transfer("alice", "bobby", "1", 5));
+    EXPECT_FALSE(DecodeStoredFinal(EncodePrunedHeader(b, p)).ok());  // still has txs
 }
 
 }  // namespace

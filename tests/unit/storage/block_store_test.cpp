@@ -436,6 +436,70 @@ TYPED_TEST(BlockStoreTest, PruneBodiesKeepsHeadersAndMovesTheFloor) {
     testing::ExpectBlockPruned(*this->store, this->gen, 29);
 }
 
+// PruneBodies' HeaderPruner (docs/state.md "Pruning": the node drops a
+// chain-fallback block's direct transactions this way): a record it returns
+// replaces the block record in the prune batch, nullopt keeps the record, it
+// still reads the height's tx list, and an error aborts the prune with
+// nothing written. Without a pruner (the negative control, heights 1..4) the
+// records stay byte for byte.
+TYPED_TEST(BlockStoreTest, PruneBodiesWritesTheHeaderPrunersRecordsInThePruneBatch) {
+    this->CommitUpTo(12);
+    auto r = this->store->PruneBodies(/*below=*/5);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->headers_rewritten, 0u);
+    for (uint64_t h = 1; h < 5; ++h) testing::ExpectBlockPruned(*this->store, this->gen, h);
+    auto header_of = [this](uint64_t h) {
+        return Bytes{'h', static_cast<uint8_t>(h),
+                     static_cast<uint8_t>(this->gen.Record(h).txs.size())};
+    };
+    std::vector<uint64_t> asked;
+    BlockStore::HeaderPruner fails = [&](const BlockStore&, uint64_t h,
+                                         util::ByteView) -> util::Result<std::optional<Bytes>> {
+        asked.push_back(h);
+        if (h == 7) return util::Err("undecodable");
+        return std::optional<Bytes>{Bytes{'x'}};
+    };
+    r = this->store->PruneBodies(11, 64, fails);
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(Contains(r.error().message, "pruning block 7: undecodable")) << r.error().message;
+    EXPECT_FALSE(this->store->Failed());
+    EXPECT_EQ(this->store->PrunedFloor(), 5u);
+    for (uint64_t h = 5; h <= 12; ++h) testing::ExpectBlockPresent(*this->store, this->gen, h);
+    BlockStore::HeaderPruner even =
+        [&](const BlockStore& s, uint64_t h,
+            util::ByteView encoded) -> util::Result<std::optional<Bytes>> {
+        EXPECT_EQ(Bytes(encoded.begin(), encoded.end()), this->gen.Record(h).encoded_block);
+        auto txs = s.GetBlockTxHashes(h);  // not deleted yet
+        EXPECT_TRUE(txs.ok() && txs->has_value() &&
+                    (*txs)->size() == this->gen.Record(h).txs.size());
+        if (h % 2 != 0) return std::optional<Bytes>{};
+        return std::optional<Bytes>{header_of(h)};
+    };
+    r = this->store->PruneBodies(11, 64, even);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->blocks, 6u);
+    EXPECT_EQ(r->headers_rewritten, 3u);  // 6, 8, 10
+    this->Reopen();
+    EXPECT_EQ(this->store->PrunedFloor(), 11u);
+    for (uint64_t h = 1; h <= 10; ++h) {
+        SCOPED_TRACE("block " + std::to_string(h));
+        const FinalizedBlockRecord rec = this->gen.Record(h);
+        auto block = this->store->GetBlock(h);
+        ASSERT_TRUE(block.ok() && block->has_value());
+        EXPECT_EQ(**block, h >= 5 && h % 2 == 0 ? header_of(h) : rec.encoded_block);
+        // Hash index, hash, certificate and state root stay.
+        auto by_hash = this->store->GetBlockByHash(rec.hash);
+        ASSERT_TRUE(by_hash.ok() && by_hash->has_value());
+        EXPECT_EQ(**by_hash, **block);
+        EXPECT_EQ(this->store->GetBlockHash(h).value(), std::optional<Hash32>(rec.hash));
+        EXPECT_EQ(this->store->GetCertificate(h).value(),
+                  std::optional<Bytes>(rec.encoded_certificate));
+        EXPECT_EQ(this->store->GetStateRoot(h).value(), std::optional<Hash32>(rec.state_root));
+        EXPECT_FALSE(this->store->GetBlockTxHashes(h).value().has_value());
+    }
+    for (uint64_t h = 11; h <= 12; ++h) testing::ExpectBlockPresent(*this->store, this->gen, h);
+}
+
 TYPED_TEST(BlockStoreTest, CheckpointIsTheNewestBlocksThatCarriedOne) {
     this->CommitUpTo(3);
     auto ck = this->store->GetCheckpoint();
