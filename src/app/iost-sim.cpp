@@ -101,6 +101,10 @@ int main(int argc, char** argv) {
     app.add_flag("--no-vote-accounting", cfg.no_vote_accounting,
                  "negative control: blocks carry no last_commit and nobody is charged for "
                  "absent votes (docs/pob.md §4.1); the withhold-votes role goes uncharged");
+    app.add_flag("--keep-epoch-length", cfg.keep_epoch_length,
+                 "keep --epoch-length even with roles that shorten epochs to a few heights "
+                 "(dead-believable, joiner, seed-grinder, comeback, withhold-votes, "
+                 "strip-commits)");
     app.add_flag("--no-late-commits", cfg.no_late_commits,
                  "negative control: commit votes arriving after their block is final are "
                  "ignored, so last_commits carry a bare quorum (docs/pob.md §4.1)");

@@ -86,10 +86,13 @@ TEST(FraudBounds, NegativeControlNoProducerRecordBreaksTheRestartedChain) {
 // withholder, which audits nothing); with N = 4 (f = 1) each window of two
 // still holds an honest validator, which proves the forgery within
 // audit_window. No sampling: the assigned audit alone catches it. 20 s runs,
-// so that forgeries have audit_window (20 heights) behind them.
+// so that forgeries have audit_window (20 heights) behind them, in one epoch
+// (the withholder would otherwise shorten epochs to a few heights, and a
+// forgery ground onto one epoch's auditors would be audited by the next's).
 SimConfig GroundForger(uint64_t seed) {
     SimConfig c = CiBase(seed);
     c.duration_ms = 20'000;
+    c.keep_epoch_length = true;
     c.faults = {Fault::kForger, Fault::kWithholdVotes};
     c.sampling_ppm = 0;
     return c;

@@ -411,7 +411,7 @@ void Simulation::BuildGenesis() {
     if ((HasFault(Fault::kDeadBelievable) || HasFault(Fault::kJoiner) ||
          HasFault(Fault::kSeedGrinder) || HasFault(Fault::kComeback) ||
          HasFault(Fault::kWithholdVotes) || HasFault(Fault::kStripCommits)) &&
-        m_params.epoch_length > role_epoch_length) {
+        !m_cfg.keep_epoch_length && m_params.epoch_length > role_epoch_length) {
         m_params.epoch_length = m_cfg.epoch_length = role_epoch_length;
     }
     if (m_cfg.no_censor_fallback) m_params.censor_deadline_ns = 0;
@@ -1941,6 +1941,7 @@ std::string ReplayCommand(const SimConfig& c) {
       << c.normal << " --p " << c.sampling_ppm / 1e6 << " --duration-ms " << c.duration_ms
       << " --drop " << c.drop << " --duplicate " << c.duplicate << " --reorder " << c.reorder
       << " --epoch-length " << c.epoch_length;
+    if (c.keep_epoch_length) o << " --keep-epoch-length";
     const SimConfig defaults;
     if (c.spare != defaults.spare) o << " --spare " << c.spare;
     if (c.fault_start_ms != defaults.fault_start_ms) o << " --fault-start-ms " << c.fault_start_ms;

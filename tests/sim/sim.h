@@ -101,6 +101,12 @@ struct SimConfig {
     uint32_t spare = 1;       // extra registered validators (elected at later epochs)
     uint32_t sampling_ppm = 300'000;
     uint64_t epoch_length = 1'000;
+    // Roles whose effect shows at epoch ends (dead-believable, joiner,
+    // seed-grinder, comeback, withhold-votes, strip-commits) shorten epochs to
+    // a few heights; keep_epoch_length (--keep-epoch-length) keeps
+    // epoch_length, for a test of one epoch's committee (a forger grinding
+    // onto the auditors of the epoch it runs in).
+    bool keep_epoch_length = false;
     uint32_t users = 12;
     int64_t duration_ms = 20'000;
     int64_t tx_interval_ms = 100;  // one client tx this often
