@@ -42,7 +42,9 @@ util::Result<StoredFinal> DecodeStoredFinal(util::ByteView record) {
     if (!tx_count) return util::ErrOf(tx_count.error());
     auto direct = d.ReadInt64();
     if (!direct) return util::ErrOf(direct.error());
-    if (*tx_count < 0 || *direct <= 0) {
+    // A record with nothing to keep (no transactions at all) is never
+    // rewritten, so such a header is corrupt.
+    if (*tx_count < 0 || *direct < 0 || (*tx_count == 0 && *direct == 0)) {
         return util::Err("pruned header: bad transaction counts");
     }
     auto merkle = d.ReadBytes();
@@ -72,12 +74,14 @@ util::Result<std::optional<util::Bytes>> PruneStoredHeader(const storage::BlockS
     if (!stored) {
         return util::Err("stored block " + std::to_string(height) + ": " + stored.error().message);
     }
-    if (stored->pruned || stored->block.direct_txs.empty()) return std::optional<util::Bytes>{};
+    if (stored->pruned) return std::optional<util::Bytes>{};
     PrunedHeader p;
     p.hash = stored->hash;
     p.direct_txs = stored->block.direct_txs.size();
     auto txs = store.GetBlockTxHashes(height);
     IOST_TRY(txs);
+    // An empty block loses nothing to pruning: kept as it is.
+    if (p.direct_txs == 0 && (!*txs || (*txs)->empty())) return std::optional<util::Bytes>{};
     std::vector<crypto::Hash256> leaves;
     if (*txs) {
         for (const auto& t : **txs) {

@@ -34,13 +34,14 @@ struct LoadError {
 };
 
 // A pruned header (docs/state.md "Pruning", docs/formats.md "Pruned
-// header"): what PruneBodies keeps of a FinalBlock that carried direct
-// transactions (chain fallback, per-transaction fallback): the block without
-// its direct_txs, plus what can no longer be recomputed from it.
+// header"): what PruneBodies keeps of a FinalBlock that had transactions:
+// the block without its direct_txs (chain fallback, per-transaction
+// fallback; a PoB block has none), plus what can no longer be recomputed
+// once the tx list and the direct txs are gone.
 struct PrunedHeader {
-    crypto::Hash256 hash{};  // the original block's hash (covers the direct txs)
-    uint64_t tx_count = 0;   // executed transactions of the block (its tx list)
-    uint64_t direct_txs = 0;
+    crypto::Hash256 hash{};      // the original block's hash (covers the direct txs)
+    uint64_t tx_count = 0;       // executed transactions of the block (its tx list)
+    uint64_t direct_txs = 0;     // 0 for a PoB block (its txs were in MicroBlocks)
     util::Bytes iost_tx_merkle;  // core::IostMerkleRootBytes over the executed tx hashes
 };
 
@@ -72,9 +73,9 @@ struct StoredFinal {
 util::Result<StoredFinal> DecodeStoredFinal(util::ByteView record);
 util::Bytes EncodePrunedHeader(const core::FinalBlock& without_direct_txs, const PrunedHeader& p);
 
-// storage::BlockStore::HeaderPruner for the node: a block with direct
-// transactions becomes a pruned header; any other record is kept as it is
-// (nullopt); an already pruned header is kept.
+// storage::BlockStore::HeaderPruner for the node: a block with
+// transactions (direct, or in its tx list) becomes a pruned header; an
+// empty block and an already pruned header are kept as they are (nullopt).
 util::Result<std::optional<util::Bytes>> PruneStoredHeader(const storage::BlockStore& store,
                                                            uint64_t height,
                                                            util::ByteView encoded_block);

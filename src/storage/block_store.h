@@ -92,7 +92,7 @@ struct PruneStats {
     uint64_t blocks = 0;
     uint64_t micro_blocks = 0;
     uint64_t txs = 0;
-    // kBlock records replaced by the HeaderPruner's smaller record.
+    // kBlock records replaced by the HeaderPruner's record.
     uint64_t headers_rewritten = 0;
 };
 
@@ -184,7 +184,8 @@ class BlockStore {
     // `header_pruner` (optional; storage does not decode blocks): called for
     // each pruned height with the encoded block as stored; a returned record
     // replaces it IN THE SAME BATCH (the node drops a chain-fallback block's
-    // direct transactions this way, docs/state.md "Pruning"); nullopt keeps
+    // direct transactions this way and keeps every block's tx count and
+    // Merkle hash, docs/state.md "Pruning"); nullopt keeps
     // it; an error aborts the prune with nothing written. It may read this
     // store (the height's tx list and receipts are still there).
     using HeaderPruner = std::function<util::Result<std::optional<util::Bytes>>(

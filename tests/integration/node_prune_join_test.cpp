@@ -40,8 +40,14 @@ constexpr const char* kRefusalLine = "below this node's pruned floor";
 
 core::Genesis FastGenesis() {
     auto g = testing::TestGenesis(/*validators=*/1, /*B=*/1, /*N=*/1);
-    g.pob.final_interval_ms = 2;
-    g.pob.micro_interval_ms = 2;
+    // Fast enough to prune within seconds (kMinPruneKeepBlocks + 2 snapshot
+    // intervals), slow enough that a joiner installing a snapshot on a loaded
+    // machine keeps ahead of the peers' moving floor: at 2 ms (500 blocks/s)
+    // the floor passed a joiner that had synced 24 blocks past its snapshot
+    // (ctest -j2, 1 run in 4), and with every body below it pruned it could
+    // not go on (a joiner does not state-sync a second time).
+    g.pob.final_interval_ms = 6;
+    g.pob.micro_interval_ms = 6;
     AddFillerAccounts(g, 500);  // a state worth syncing
     return g;
 }

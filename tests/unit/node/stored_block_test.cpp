@@ -289,6 +289,97 @@ TEST(FallbackPrune, APrunedFallbackBlockKeepsItsHeaderAndHashWithoutItsTransacti
     ExpectFallbackKept(*control);
 }
 
+// A PoB block has no direct transactions: its tx list (from its MicroBlocks)
+// is what pruning deletes, and with it the tx count and IOST Merkle hash the
+// API shows. The pruner keeps them in a pruned header with direct_txs 0 and
+// the block itself unchanged (its hash recomputes); an empty block is kept
+// as it is. Negative control: without the pruner the record keeps neither.
+struct PobPruneRun {
+    core::FinalBlock one;  // height 1, 5 txs in its tx list, no direct txs
+    std::vector<crypto::Hash256> tx_hashes;
+    util::Bytes before, after, empty_before, empty_after;  // heights 1 and 2
+    storage::PruneStats stats;
+};
+
+void RunPobPrune(bool rewrite, PobPruneRun& run) {
+    storage::MemKvStore kv;
+    auto store = storage::BlockStore::Open(kv).value();
+    core::FinalBlock genesis;
+    genesis.time = 1;
+    storage::FinalizedBlockRecord g;
+    g.hash = H32(genesis.Hash());
+    g.encoded_block = genesis.ToBytes();
+    ASSERT_TRUE(store->InitGenesis(g).ok());
+    crypto::Hash256 prev = genesis.Hash();
+    for (uint64_t h = 1; h <= 3; ++h) {
+        core::FinalBlock b;
+        b.height = h;
+        b.prev_hash = prev;
+        b.time = static_cast<int64_t>(h) + 1;
+        b.proposer = "node0";
+        b.micro_refs.push_back(
+            {"node1", h, h, crypto::Sha3_256(util::Bytes{static_cast<uint8_t>(h)})});
+        b.state_root = crypto::Sha3_256(util::Bytes{3});
+        storage::FinalizedBlockRecord r;
+        r.height = h;
+        r.hash = H32(b.Hash());
+        r.prev_hash = H32(prev);
+        r.encoded_block = b.ToBytes();
+        r.encoded_certificate = EncodeCertificateRecord(4, crypto::Certificate{});
+        if (h == 1) {  // height 2 is empty, height 3 the head (never pruned)
+            for (int i = 0; i < 5; ++i) {
+                run.tx_hashes.push_back(crypto::Sha3_256(util::Bytes{9, static_cast<uint8_t>(i)}));
+                r.txs.push_back({H32(run.tx_hashes.back()), util::Bytes{7, 7}});
+            }
+            run.one = b;
+        }
+        ASSERT_TRUE(store->CommitFinalized(r).ok());
+        prev = b.Hash();
+    }
+    run.before = store->GetBlock(1).value().value();
+    run.empty_before = store->GetBlock(2).value().value();
+    auto pruned = rewrite ? store->PruneBodies(3, 64, PruneStoredHeader) : store->PruneBodies(3);
+    ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+    run.stats = *pruned;
+    EXPECT_EQ(run.stats.blocks, 2u);
+    EXPECT_EQ(run.stats.txs, 5u);
+    run.after = store->GetBlock(1).value().value();
+    run.empty_after = store->GetBlock(2).value().value();
+    auto header = LoadStoredBlock(*store, 1, WithMicros::kNo);
+    ASSERT_TRUE(header.ok()) << header.error().detail;
+    EXPECT_EQ(header->hash, run.one.Hash());
+    EXPECT_EQ(header->certified->block.micro_refs.size(), 1u);
+}
+
+TEST(PobPrune, APrunedPobBlockKeepsItsTxCountAndMerkleHash) {
+    PobPruneRun run;
+    ASSERT_NO_FATAL_FAILURE(RunPobPrune(/*rewrite=*/true, run));
+    EXPECT_EQ(run.stats.headers_rewritten, 1u);
+    auto d = DecodeStoredFinal(run.after);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    ASSERT_TRUE(d->pruned.has_value());
+    EXPECT_EQ(d->pruned->tx_count, 5u);
+    EXPECT_EQ(d->pruned->direct_txs, 0u);
+    EXPECT_EQ(d->pruned->iost_tx_merkle, core::IostMerkleRootBytes(run.tx_hashes));
+    EXPECT_FALSE(d->pruned->iost_tx_merkle.empty());
+    EXPECT_EQ(d->hash, run.one.Hash());
+    EXPECT_EQ(d->block.Hash(), run.one.Hash());  // nothing was taken out of it
+    // At most the pruned header's fixed fields were added (see above).
+    EXPECT_LE(run.after.size(), run.before.size() + 120);
+    // The empty block is kept byte for byte.
+    EXPECT_EQ(run.empty_after, run.empty_before);
+}
+
+TEST(PobPrune, NegativeControlWithoutThePrunerTheTxCountIsLost) {
+    PobPruneRun run;
+    ASSERT_NO_FATAL_FAILURE(RunPobPrune(/*rewrite=*/false, run));
+    EXPECT_EQ(run.stats.headers_rewritten, 0u);
+    EXPECT_EQ(run.after, run.before);
+    auto d = DecodeStoredFinal(run.after);
+    ASSERT_TRUE(d.ok());
+    EXPECT_FALSE(d->pruned.has_value());
+}
+
 TEST(FallbackPrune, ACorruptPrunedHeaderIsRefused) {
     core::FinalBlock b;
     b.height = 3;
@@ -301,6 +392,11 @@ TEST(FallbackPrune, ACorruptPrunedHeaderIsRefused) {
     trailing.push_back(0);
     EXPECT_FALSE(DecodeStoredFinal(trailing).ok());
     EXPECT_FALSE(DecodeStoredFinal(util::ByteView(ok.data(), ok.size() - 1)).ok());
+    p.direct_txs = 0;  // a PoB block's header: valid
+    ASSERT_TRUE(DecodeStoredFinal(EncodePrunedHeader(b, p)).ok());
+    p.tx_count = 0;  // nothing to keep: never written, so corrupt
+    EXPECT_FALSE(DecodeStoredFinal(EncodePrunedHeader(b, p)).ok());
+    p.tx_count = 1;
     b.direct_txs.push_back(testing::Transfer("alice", "bobby", "1", 5));
     EXPECT_FALSE(DecodeStoredFinal(EncodePrunedHeader(b, p)).ok());  // still has txs
 }
