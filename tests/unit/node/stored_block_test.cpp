@@ -148,14 +148,20 @@ struct FallbackPruneRun {
     storage::PruneStats stats;
 };
 
-void RunFallbackPrune(storage::KvStore& kv, bool rewrite, FallbackPruneRun& run) {
-    auto store = storage::BlockStore::Open(kv).value();
+// Genesis (time 1) into an empty store; returns it.
+core::FinalBlock InitTestGenesis(storage::BlockStore& store) {
     core::FinalBlock genesis;
     genesis.time = 1;
     storage::FinalizedBlockRecord g;
     g.hash = H32(genesis.Hash());
     g.encoded_block = genesis.ToBytes();
-    ASSERT_TRUE(store->InitGenesis(g).ok());
+    EXPECT_TRUE(store.InitGenesis(g).ok());
+    return genesis;
+}
+
+void RunFallbackPrune(storage::KvStore& kv, bool rewrite, FallbackPruneRun& run) {
+    auto store = storage::BlockStore::Open(kv).value();
+    const core::FinalBlock genesis = InitTestGenesis(*store);
     core::FinalBlock& b = run.one.block;
     b.height = 1;
     b.prev_hash = genesis.Hash();
@@ -176,7 +182,7 @@ void RunFallbackPrune(storage::KvStore& kv, bool rewrite, FallbackPruneRun& run)
     storage::FinalizedBlockRecord r;
     r.height = 1;
     r.hash = H32(b.Hash());
-    r.prev_hash = g.hash;
+    r.prev_hash = H32(genesis.Hash());
     r.encoded_block = b.ToBytes();
     r.encoded_certificate = EncodeCertificateRecord(run.one.commit_view, run.one.cert);
     for (const auto& h : run.tx_hashes) r.txs.push_back({H32(h), util::Bytes{7, 7}});
@@ -304,12 +310,7 @@ struct PobPruneRun {
 void RunPobPrune(bool rewrite, PobPruneRun& run) {
     storage::MemKvStore kv;
     auto store = storage::BlockStore::Open(kv).value();
-    core::FinalBlock genesis;
-    genesis.time = 1;
-    storage::FinalizedBlockRecord g;
-    g.hash = H32(genesis.Hash());
-    g.encoded_block = genesis.ToBytes();
-    ASSERT_TRUE(store->InitGenesis(g).ok());
+    const core::FinalBlock genesis = InitTestGenesis(*store);
     crypto::Hash256 prev = genesis.Hash();
     for (uint64_t h = 1; h <= 3; ++h) {
         core::FinalBlock b;
