@@ -8,7 +8,9 @@
 // Usage: storage_crash_writer <dir> <seed> <sync 0|1> <ack fd> [<prune keep>]
 // With <prune keep>, after each block it prunes the bodies older than that
 // many blocks (BlockStore::PruneBodies, as a pruning node does after each
-// commit), so the kill also lands amid pruning batches.
+// commit, with a HeaderPruner rewriting each pruned record in the same batch,
+// as the node's pruned headers are), so the kill also lands amid pruning
+// batches.
 // With "install" instead of <prune keep> it runs a state sync install
 // (docs/state.md "State sync") instead: an unfinished one left by the last
 // kill is aborted first ('A'), as Node::Start does; then the marker, 100
@@ -141,7 +143,7 @@ int main(int argc, char** argv) {
         if (!Ack(fd, 'B', next)) return 5;
         if (keep > 0 && next > keep) {
             // A small budget, so pruning is spread over many batches.
-            auto pruned = (*store)->PruneBodies(next - keep, 3);
+            auto pruned = (*store)->PruneBodies(next - keep, 3, testing::TestHeaderPruner);
             if (!pruned.ok()) {
                 std::fprintf(stderr, "writer: %s\n", pruned.error().message.c_str());
                 return 4;

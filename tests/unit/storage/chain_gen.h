@@ -247,14 +247,39 @@ inline void ExpectBlockPresent(const BlockStore& store, const ChainGen& gen, uin
     }
 }
 
+// The record a test HeaderPruner (storage does not decode blocks) writes for
+// a generated block with `tx_count` transactions in its tx list: a marker,
+// the count, then the original record. The node's own pruner (a pruned
+// header, node/stored_block.h) is tested in unit_node.
+inline util::Bytes TestPrunedRecord(util::ByteView encoded_block, uint64_t tx_count) {
+    util::Bytes out = B("pruned:" + std::to_string(tx_count) + ":");
+    out.insert(out.end(), encoded_block.begin(), encoded_block.end());
+    return out;
+}
+
+// A BlockStore::HeaderPruner for the generated chain: it reads the height's
+// tx list (which must still be there, as PruneBodies promises) and rewrites
+// every record with TestPrunedRecord.
+inline util::Result<std::optional<util::Bytes>> TestHeaderPruner(const BlockStore& store,
+                                                                 uint64_t height,
+                                                                 util::ByteView encoded_block) {
+    auto txs = store.GetBlockTxHashes(height);
+    if (!txs.ok()) return util::ErrOf(txs.error());
+    const uint64_t n = *txs ? (*txs)->size() : 0;
+    return std::optional<util::Bytes>{TestPrunedRecord(encoded_block, n)};
+}
+
 // Checks that block h was pruned: header, hash, certificate and state root
 // are there, its body (micro-blocks, tx lists, receipts, tx index) is not.
-inline void ExpectBlockPruned(const BlockStore& store, const ChainGen& gen, uint64_t h) {
+// `rewritten`: pruned with TestHeaderPruner, so the record is its rewrite.
+inline void ExpectBlockPruned(const BlockStore& store, const ChainGen& gen, uint64_t h,
+                              bool rewritten = false) {
     SCOPED_TRACE("block " + std::to_string(h) + " must be pruned");
     const FinalizedBlockRecord r = gen.Record(h);
     auto block = store.GetBlock(h);
     ASSERT_TRUE(block.ok() && block->has_value());
-    EXPECT_EQ(**block, r.encoded_block);
+    EXPECT_EQ(**block,
+              rewritten ? TestPrunedRecord(r.encoded_block, r.txs.size()) : r.encoded_block);
     auto cert = store.GetCertificate(h);
     ASSERT_TRUE(cert.ok() && cert->has_value());
     EXPECT_EQ(**cert, r.encoded_certificate);
