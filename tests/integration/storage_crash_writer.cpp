@@ -68,6 +68,11 @@ int RunInstall(iost::storage::BlockStore& store, const iost::storage::testing::C
         }
         if (!store.WriteInstallState(part).ok()) return 4;
         if (!Ack(fd, 'W', static_cast<uint64_t>(b))) return 5;
+        // Paced (>= 100 ms in all) so that the parent's kills, 0-150 ms after
+        // start, land amid the batches on an idle fast machine too: there
+        // the install finished before the first kill and the test's
+        // precondition failed.
+        ::usleep(1'000);
     }
     SnapshotInstall in;
     in.genesis = gen.Record(0);
